@@ -1,0 +1,89 @@
+"""Progleton's exceptions, one tree.
+
+    ProgletonError
+    ├── FetchError                  a source or page could not be fetched
+    │   ├── UnsafeURLError          (also ValueError) scheme or address refused
+    │   ├── ResponseTooLarge        body or decompressed body over the cap
+    │   ├── FetchTimeout            total time or read time over the cap
+    │   ├── TooManyRedirects        redirect loop or chain too long
+    │   ├── RobotsDisallowed        robots.txt forbids the page
+    │   ├── HTTPStatusError         4xx/5xx answer (``.status``, ``.retry_after``)
+    │   │   └── SourceGone          410: the source is retired
+    │   └── ConnectError            DNS, TCP or TLS failure
+    ├── FeedParseError              (also ValueError) nothing could be salvaged
+    ├── ExtractionError             (also ValueError) a page held no article
+    ├── StorageError
+    │   └── NotFound                (also LookupError) no such source, article or story
+    └── SettingsError               (also ValueError) a bad setting value
+
+Bad-input errors subclass ValueError too, so callers can catch either.
+A failed source is recorded on that source by the pipeline; these exceptions
+never stop an update of the other sources.
+"""
+
+from __future__ import annotations
+
+
+class ProgletonError(Exception):
+    """Base of every error Progleton raises on purpose."""
+
+
+class FetchError(ProgletonError):
+    """A URL could not be fetched; the message says why, for the user."""
+
+
+class UnsafeURLError(FetchError, ValueError):
+    """The URL's scheme or the address it resolves to is not allowed."""
+
+
+class ResponseTooLarge(FetchError):
+    """The response (after decompression) exceeded the size cap."""
+
+
+class FetchTimeout(FetchError):
+    """The response took longer than the time cap."""
+
+
+class TooManyRedirects(FetchError):
+    """The server redirected in a loop or too many times."""
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt of the host forbids fetching this page."""
+
+
+class ConnectError(FetchError):
+    """DNS, TCP or TLS failure."""
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with an error status."""
+
+    def __init__(self, message: str, *, status: int, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class SourceGone(HTTPStatusError):
+    """The server answered 410 Gone: the source should be retired."""
+
+
+class FeedParseError(ProgletonError, ValueError):
+    """The document is not a feed and nothing could be salvaged from it."""
+
+
+class ExtractionError(ProgletonError, ValueError):
+    """A page held no article text."""
+
+
+class StorageError(ProgletonError):
+    """The store failed or was used wrongly."""
+
+
+class NotFound(StorageError, LookupError):
+    """No such source, article or story."""
+
+
+class SettingsError(ProgletonError, ValueError):
+    """A setting has a bad value."""

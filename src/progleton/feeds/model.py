@@ -1,0 +1,50 @@
+"""What a feed said: the parsed-feed types (plain data, UTC-aware datetimes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    url: str
+    type: str | None = None
+    length: int | None = None
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    """One item as the feed published it."""
+
+    id: str | None
+    title: str | None = None
+    link: str | None = None
+    published: datetime | None = None
+    updated: datetime | None = None
+    authors: tuple[str, ...] = ()
+    summary: str | None = None
+    content: str | None = None  # HTML, not yet sanitized
+    enclosures: tuple[Enclosure, ...] = ()
+    categories: tuple[str, ...] = ()
+    # Format-specific detail kept for to_feedparser(); not part of the stable surface.
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """A parsed feed. ``bozo`` is set, with ``bozo_reason``, when the input was not well-formed."""
+
+    title: str | None = None
+    link: str | None = None
+    language: str | None = None
+    updated: datetime | None = None
+    entries: tuple[ParsedEntry, ...] = ()
+    version: str = ""
+    encoding: str | None = None
+    bozo: bool = False
+    bozo_reason: str | None = None
+    ttl_minutes: int | None = None  # RSS <ttl>
+    skip_hours: frozenset[int] = frozenset()  # RSS <skipHours>, UTC hours
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)

@@ -1,0 +1,135 @@
+"""The settings registry: every setting's name, type, default and help in one place.
+
+Precedence: defaults < TOML file < ``PROGLETON_*`` environment < explicit overrides
+(CLI flags). ``progleton config`` prints the effective values and where each came from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .exceptions import SettingsError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: Any
+    help: str
+
+
+REGISTRY: tuple[Setting, ...] = (
+    Setting("db", str, "", "Database URL; empty means a SQLite file in the user data directory."),
+    Setting("user_agent", str, "Progleton/0.1 (+{contact_url})", "User-Agent sent with every request."),
+    Setting("contact_url", str, "https://github.com/progleton/progleton", "Contact URL put in the User-Agent."),
+    Setting("allow_private_addresses", bool, False, "Allow fetching loopback, private and link-local addresses (demo and tests only)."),
+    Setting("allowed_hosts", str, "", "Comma-separated hosts (or IPs) always allowed, even if private."),
+    Setting("max_response_bytes", int, 20_000_000, "Cap on one response body after decompression."),
+    Setting("max_response_seconds", float, 30.0, "Cap on total time for one response."),
+    Setting("connect_timeout", float, 10.0, "Seconds to connect."),
+    Setting("read_timeout", float, 15.0, "Seconds with no byte received before giving up."),
+    Setting("max_redirects", int, 5, "Redirect hops followed per request."),
+    Setting("concurrency", int, 100, "Requests in flight at once, over all hosts."),
+    Setting("per_host_concurrency", int, 2, "Requests in flight at once to one host."),
+    Setting("fetch_articles", bool, True, "Fetch and extract each new entry's article page."),
+    Setting("respect_robots", bool, True, "Check robots.txt before fetching article pages."),
+    Setting("min_interval_minutes", int, 5, "Shortest time between two fetches of one source."),
+    Setting("max_interval_minutes", int, 1440, "Longest time between two fetches of one source."),
+    Setting("default_interval_minutes", int, 60, "Interval for a new source before its rate is known."),
+    Setting("extract_workers", int, 0, "Processes for article extraction; 0 means one per core."),
+    Setting("story_window_days", int, 3, "Stories quiet for this many days are closed to new articles."),
+    Setting("host", str, "127.0.0.1", "Address the web app listens on."),
+    Setting("port", int, 8000, "Port the web app listens on."),
+    Setting("update_every_minutes", int, 5, "How often `serve` checks for due sources."),
+    Setting("secret_key", str, "", "Key for signing sessions and feed tokens; generated and stored on first run when empty."),
+)
+
+_BY_NAME = {s.name: s for s in REGISTRY}
+
+
+def _coerce(setting: Setting, value: Any) -> Any:
+    if isinstance(value, setting.type):
+        return value
+    if setting.type is bool:
+        text = str(value).strip().lower()
+        if text in {"1", "true", "yes", "on"}:
+            return True
+        if text in {"0", "false", "no", "off", ""}:
+            return False
+        raise SettingsError(f"{setting.name}: expected true or false, got {value!r}")
+    try:
+        return setting.type(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"{setting.name}: expected {setting.type.__name__}, got {value!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Effective settings; ``origin`` says where each value came from."""
+
+    values: Mapping[str, Any] = field(default_factory=lambda: {s.name: s.default for s in REGISTRY})
+    origin: Mapping[str, str] = field(default_factory=lambda: {s.name: "default" for s in REGISTRY})
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def replace(self, **changes: Any) -> Settings:
+        """Return a copy with ``changes`` applied (origin 'override')."""
+        values, origin = dict(self.values), dict(self.origin)
+        for name, value in changes.items():
+            if name not in _BY_NAME:
+                raise SettingsError(f"unknown setting {name!r}")
+            values[name] = _coerce(_BY_NAME[name], value)
+            origin[name] = "override"
+        return dataclasses.replace(self, values=values, origin=origin)
+
+    @property
+    def user_agent_string(self) -> str:
+        return str(self.values["user_agent"]).format(contact_url=self.values["contact_url"])
+
+    @property
+    def allowed_host_set(self) -> frozenset[str]:
+        return frozenset(h.strip().lower() for h in str(self.values["allowed_hosts"]).split(",") if h.strip())
+
+
+def load_settings(
+    *,
+    config_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build effective settings: defaults < TOML file < PROGLETON_* env < overrides."""
+    environ = os.environ if environ is None else environ
+    settings = Settings()
+    values, origin = dict(settings.values), dict(settings.origin)
+    path = config_file or (Path(environ["PROGLETON_CONFIG"]) if environ.get("PROGLETON_CONFIG") else None)
+    if path is not None and path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+        for name, value in data.get("progleton", data).items():
+            if name not in _BY_NAME:
+                raise SettingsError(f"{path}: unknown setting {name!r}")
+            values[name], origin[name] = _coerce(_BY_NAME[name], value), f"file {path}"
+    for setting in REGISTRY:
+        key = f"PROGLETON_{setting.name.upper()}"
+        if key in environ:
+            values[setting.name], origin[setting.name] = _coerce(setting, environ[key]), f"env {key}"
+    for name, value in (overrides or {}).items():
+        if value is None:
+            continue
+        if name not in _BY_NAME:
+            raise SettingsError(f"unknown setting {name!r}")
+        values[name], origin[name] = _coerce(_BY_NAME[name], value), "flag"
+    return Settings(values=values, origin=origin)
