@@ -1,1 +1,61 @@
-"""store stage."""
+"""Storage stage: SQLAlchemy Core tables, Alembic migrations, SQLite (default) or PostgreSQL."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from pathlib import Path
+
+import platformdirs
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from ..exceptions import StorageError
+from .base import Store
+from .sql import SQLStore
+
+
+def default_db_url() -> str:
+    """A SQLite file in the user's data directory."""
+    path = Path(platformdirs.user_data_dir("progleton")) / "progleton.db"
+    return f"sqlite:///{path}"
+
+
+def migrate(engine: sa.Engine) -> None:
+    """Apply every Alembic migration not yet applied (run at start-up)."""
+    config = Config()
+    config.set_main_option("script_location", str(files("progleton.store") / "migrations"))
+    with engine.connect() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+        conn.commit()
+
+
+def open_store(url: str) -> SQLStore:
+    """Open (creating and migrating as needed) the store at a database URL."""
+    if url.startswith("sqlite"):
+        from . import sqlite
+
+        engine = sqlite.create_engine(url)
+        search_fn = _sqlite_search
+    elif url.startswith(("postgresql", "postgres")):
+        from . import postgres
+
+        engine = postgres.create_engine(url)
+        search_fn = postgres.search_ids_fn
+    else:
+        raise StorageError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://…")
+    try:
+        migrate(engine)
+    except sa.exc.OperationalError as exc:
+        raise StorageError(f"cannot open the database at {url}: {exc.orig}") from exc
+    return SQLStore(engine, search_fn=search_fn)
+
+
+def _sqlite_search(conn: sa.Connection, query: str, limit: int, offset: int) -> list[tuple[int, str]]:
+    from .sqlite import search_ids
+
+    return search_ids(conn, query, limit=limit, offset=offset)
+
+
+__all__ = ["SQLStore", "Store", "default_db_url", "migrate", "open_store"]

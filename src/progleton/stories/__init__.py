@@ -1,1 +1,7 @@
-"""stories stage."""
+"""Stories stage: group articles about one event, tell wire copies apart, rank for the front page."""
+
+from .grouper import GroupingParams, Story, StoryGrouper
+from .model import Assignment, Doc, Reasons
+from .rank import rank_stories
+
+__all__ = ["Assignment", "Doc", "GroupingParams", "Reasons", "Story", "StoryGrouper", "rank_stories"]

@@ -1,0 +1,59 @@
+# Progleton developer workflow. Two set-up commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PYTEST_ARGS ?=
+
+.PHONY: run demo test test-fast lint typecheck bench bench-feeds bench-fetch bench-extract bench-stories bench-web screenshots clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade "pip>=25.1"
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e . --group dev
+	touch $@
+
+## make run: create .venv, install, serve the bundled demo at http://127.0.0.1:8000
+run: $(VENV)/.installed
+	$(VENV)/bin/progleton demo
+
+demo: run
+
+## make test: install dev dependencies, start what the tests need, run the whole suite
+test: $(VENV)/.dev-installed
+	@scripts/test-services.sh
+	@# pytest exits 5 when it collected no tests: say so plainly instead of failing obscurely.
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5)"; exit 0; fi; exit $$rc
+
+## make test-fast: skip the slow tests (corpora, browser)
+test-fast: $(VENV)/.dev-installed
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy src/progleton
+
+bench: bench-feeds bench-extract bench-stories bench-fetch
+
+bench-feeds: $(VENV)/.dev-installed
+	$(PY) benchmarks/feeds_parse.py
+	$(PY) benchmarks/feeds_conformance.py
+
+bench-fetch: $(VENV)/.dev-installed
+	$(PY) benchmarks/fetch_pipeline.py
+
+bench-extract: $(VENV)/.dev-installed
+	$(PY) benchmarks/extract_scrapinghub.py
+	$(PY) benchmarks/extract_appeal.py
+
+bench-stories: $(VENV)/.dev-installed
+	$(PY) benchmarks/stories_ecbplus.py
+	$(PY) benchmarks/stories_stream.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build dist src/*.egg-info

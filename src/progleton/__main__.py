@@ -1,0 +1,3 @@
+from progleton.cli import run
+
+run()

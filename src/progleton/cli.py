@@ -1,0 +1,325 @@
+"""The ``progleton`` command line. Configures logging; the library never does."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .core import Progleton, make_progleton
+from .exceptions import ProgletonError
+from .settings import REGISTRY, load_settings
+from .types import UpdateResult
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value):
+        return dataclasses.asdict(value)  # type: ignore[arg-type]
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(type(value).__name__)
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, default=_json_default, indent=2, ensure_ascii=False))
+
+
+def _ago(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    seconds = (datetime.now(UTC) - value).total_seconds()
+    future = seconds < 0
+    seconds = abs(seconds)
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= size:
+            n = int(seconds // size)
+            words = f"{n} {unit}{'s' if n != 1 else ''}"
+            return f"in {words}" if future else f"{words} ago"
+    return "now"
+
+
+class Context:
+    def __init__(self, db: str | None, config: Path | None, overrides: dict[str, Any]) -> None:
+        self.db = db
+        self.config = config
+        self.overrides = overrides
+
+    @contextmanager
+    def open(self, **more: Any) -> Iterator[Progleton]:
+        settings = load_settings(config_file=self.config, overrides={**self.overrides, **more})
+        app = make_progleton(self.db, settings=settings)
+        try:
+            yield app
+        finally:
+            app.close()
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="PROGLETON_DB", help="Database URL (sqlite:///PATH or postgresql://…).")
+@click.option("--config", "config", type=click.Path(path_type=Path), envvar="PROGLETON_CONFIG",
+              help="A TOML settings file.")
+@click.option("--allow-private-addresses", is_flag=True, default=None,
+              help="Allow fetching loopback and private addresses (for local testing).")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="progleton")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, config: Path | None, allow_private_addresses: bool | None,
+         verbose: int) -> None:
+    """Progleton: follow news sources, read clean stories grouped across outlets."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    overrides = {"allow_private_addresses": allow_private_addresses}
+    ctx.obj = Context(db, config, overrides)
+
+
+@main.command()
+@click.argument("url")
+@click.option("--group", "groups", multiple=True, help="Put the source in a group (repeatable).")
+@click.option("--no-discover", is_flag=True, help="Take URL as the feed itself.")
+@pass_ctx
+def add(ctx: Context, url: str, groups: tuple[str, ...], no_discover: bool) -> None:
+    """Follow a feed, or a site whose feed is found by autodiscovery."""
+    with ctx.open() as app:
+        source, created = app.add_source(url, groups=groups, discover=not no_discover)
+    verb = "Added" if created else "Already following"
+    console.print(f"{verb} [bold]{source.name}[/] ({source.url}). Run `progleton update` to fetch it.")
+
+
+@main.command(name="import")
+@click.argument("file", type=click.File("rb"))
+@pass_ctx
+def import_(ctx: Context, file: Any) -> None:
+    """Follow every feed listed in an OPML file."""
+    with ctx.open() as app:
+        added = app.import_opml(file.read())
+    created = sum(1 for _, c in added if c)
+    console.print(f"Imported {len(added)} sources ({created} new). Run `progleton update` to fetch them.")
+
+
+@main.command()
+@pass_ctx
+def export(ctx: Context) -> None:
+    """Print the followed sources as OPML."""
+    with ctx.open() as app:
+        click.echo(app.export_opml())
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@pass_ctx
+def sources(ctx: Context, as_json: bool) -> None:
+    """List sources with their last fetch, status, error and next fetch."""
+    with ctx.open() as app:
+        rows = app.sources()
+    if as_json:
+        _print_json([dataclasses.asdict(s) for s in rows])
+        return
+    table = Table("id", "source", "last fetch", "status", "next fetch", "articles", "error")
+    for s in rows:
+        status = "retired" if s.retired else (s.last_status or "new")
+        if s.backoff_minutes:
+            status += f" (backoff {s.backoff_minutes:.0f} min)"
+        table.add_row(str(s.id), f"{s.name}\n[dim]{s.url}[/]", _ago(s.last_fetched_at), status,
+                      _ago(s.next_fetch_at), str(s.article_count), s.last_error or "")
+    console.print(table)
+
+
+def _run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
+    with Progress(TextColumn("[bold]Updating"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
+                  transient=False, disable=not err_console.is_terminal) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(result: Any) -> None:
+            bar.update(task, advance=1, description=result.url[-50:])
+
+        due = app.store.due_sources(datetime.now(UTC)) if due_only else app.sources()
+        bar.update(task, total=len([s for s in due if not s.retired]))
+        return app.update(due_only=due_only, progress=progress)
+
+
+@main.command()
+@click.option("--all", "everything", is_flag=True, help="Fetch every source, not only the due ones.")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@pass_ctx
+def update(ctx: Context, everything: bool, as_json: bool) -> None:
+    """Fetch every due source once, extract new articles and group them into stories."""
+    with ctx.open() as app:
+        result = _run_update(app, due_only=not everything)
+    if as_json:
+        _print_json([dataclasses.asdict(s) for s in result.sources])
+        return
+    for failed in result.errors:
+        console.print(f"[red]✗[/] {failed.url}: {failed.error}")
+    console.print(
+        f"{len(result.sources)} sources updated: {result.new_articles} new articles from "
+        f"{result.new_entries} new entries, {len(result.errors)} failed."
+        + (" `progleton sources` shows each one's error." if result.errors else "")
+    )
+
+
+@main.command()
+@click.argument("query")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@pass_ctx
+def search(ctx: Context, query: str, limit: int, as_json: bool) -> None:
+    """Full-text search over articles ("phrases", OR, -exclusion)."""
+    with ctx.open() as app:
+        hits = app.search(query, limit=limit)
+    if as_json:
+        _print_json([{"article": dataclasses.asdict(h.article), "highlight": h.highlight} for h in hits])
+        return
+    if not hits:
+        console.print("No articles match. Try fewer words, or `progleton update` to fetch more.")
+    for hit in hits:
+        a = hit.article
+        console.print(f"[bold]{a.title}[/] — {a.outlet}, {_ago(a.published)}\n  [dim]{a.url}[/]")
+
+
+@main.command()
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@pass_ctx
+def stories(ctx: Context, limit: int, as_json: bool) -> None:
+    """Top stories, grouped across outlets."""
+    with ctx.open() as app:
+        rows = app.stories(limit=limit)
+    if as_json:
+        _print_json([dataclasses.asdict(s) for s in rows])
+        return
+    if not rows:
+        console.print("No stories yet: `progleton add URL` then `progleton update` (or `progleton demo`).")
+    for i, s in enumerate(rows, 1):
+        outlets = ", ".join(s.outlets[:5]) + ("…" if len(s.outlets) > 5 else "")
+        console.print(f"{i:>2}. [bold]{s.title}[/]\n    {_ago(s.last_seen)} · "
+                      f"{s.outlet_count} outlet{'s' if s.outlet_count != 1 else ''}: {outlets} · [dim]{s.id}[/]")
+
+
+@main.command()
+@click.argument("article_id", type=int)
+@click.option("--to", "to_story", default=None, help="Target story id; default: split into its own story.")
+@pass_ctx
+def move(ctx: Context, article_id: int, to_story: str | None) -> None:
+    """Move an article out of its story (or into another); remembered for later updates."""
+    with ctx.open() as app:
+        story_id = app.move_article(article_id, to_story=to_story)
+    console.print(f"Article {article_id} is now in story {story_id}.")
+
+
+@main.command()
+@click.argument("into")
+@click.argument("other")
+@pass_ctx
+def merge(ctx: Context, into: str, other: str) -> None:
+    """Merge story OTHER into story INTO; remembered for later updates."""
+    with ctx.open() as app:
+        survivor = app.merge_stories(into, other)
+    console.print(f"Merged into story {survivor}.")
+
+
+@main.command(name="site-profile")
+@click.argument("host")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@pass_ctx
+def site_profile(ctx: Context, host: str, as_json: bool) -> None:
+    """What boilerplate Progleton has learned to strip from HOST's pages, and why."""
+    with ctx.open() as app:
+        rows = app.site_profile(host)
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        console.print(f"Nothing learned for {host} yet: blocks are stripped once seen on several pages.")
+    for row in rows:
+        console.print(row if isinstance(row, str) else json.dumps(row, default=_json_default, ensure_ascii=False))
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on.")
+@click.option("--port", default=None, type=int, help="Port to listen on.")
+@click.option("--no-updates", is_flag=True, help="Do not fetch sources in the background.")
+@pass_ctx
+def serve(ctx: Context, host: str | None, port: int | None, no_updates: bool) -> None:
+    """Run the web reader (and update sources in the background)."""
+    with ctx.open(host=host, port=port) as app:
+        _serve(app, background_updates=not no_updates)
+
+
+def _serve(app: Progleton, *, background_updates: bool) -> None:
+    import uvicorn
+
+    from .web import create_app
+
+    host, port = app.settings.host, int(app.settings.port)
+    console.print(f"Progleton is running at [bold]http://{host}:{port}[/] (Ctrl+C to stop).")
+    uvicorn.run(create_app(app, background_updates=background_updates), host=host, port=port,
+                log_level="warning")
+
+
+@main.command()
+@click.option("--port", default=None, type=int, help="Port for the web reader.")
+@click.option("--no-serve", is_flag=True, help="Ingest the demo and exit.")
+@pass_ctx
+def demo(ctx: Context, port: int | None, no_serve: bool) -> None:
+    """Serve the bundled demo outlets on 127.0.0.1, ingest them, and open the reader."""
+    from .demo import DemoServer, feed_urls
+    from .store import default_db_url
+
+    if ctx.db is None:
+        ctx.db = default_db_url().replace("progleton.db", "demo.db")
+    with DemoServer() as server, ctx.open(allowed_hosts="127.0.0.1", port=port) as app:
+        console.print(f"Demo outlets served at {server.base_url}")
+        for url in feed_urls(server.base_url):
+            app.store.add_source(url, groups=["demo"])
+        result = _run_update(app, due_only=False)
+        console.print(f"Ingested {result.new_articles} articles; {len(result.errors)} source(s) failed "
+                      "(one is broken on purpose).")
+        if not no_serve:
+            _serve(app, background_updates=True)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@pass_ctx
+def config(ctx: Context, as_json: bool) -> None:
+    """Print the effective settings and where each came from."""
+    settings = load_settings(config_file=ctx.config, overrides=ctx.overrides)
+    if as_json:
+        _print_json({s.name: getattr(settings, s.name) for s in REGISTRY})
+        return
+    table = Table("setting", "value", "from", "help")
+    for s in REGISTRY:
+        value = getattr(settings, s.name)
+        if s.name == "secret_key" and value:
+            value = "********"
+        table.add_row(s.name, str(value), settings.origin[s.name], s.help)
+    console.print(table)
+
+
+def run() -> None:
+    """Entry point with friendly errors."""
+    try:
+        main(standalone_mode=True)
+    except ProgletonError as exc:
+        err_console.print(f"[red]Error:[/] {exc}")
+        sys.exit(1)

@@ -1,0 +1,228 @@
+"""The facade: one object that the CLI, the web app and the workers all use."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from .exceptions import FetchError, NotFound
+from .feeds.opml import OutlineSource, parse_opml, write_opml
+from .fetch import Fetcher
+from .pipeline import Progress, Updater
+from .settings import Settings, load_settings
+from .stories import Doc, StoryGrouper
+from .store import default_db_url, open_store
+from .store.sql import SQLStore
+from .types import Article, SearchHit, Source, Story, StoryDetail, UpdateResult
+
+
+class Progleton:
+    """Sources in, clean stories out. Create it with ``make_progleton()``.
+
+    Thread safety: reads may come from any thread; ``update`` runs one at a time.
+    """
+
+    def __init__(self, store: SQLStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._grouper: StoryGrouper | None = None
+        self._executor: Executor | None = None
+        self._update_lock = asyncio.Lock()
+
+    # ---- life cycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+        self.store.close()
+
+    def __enter__(self) -> Progleton:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def grouper(self) -> StoryGrouper:
+        """The story grouper, rebuilt from storage on first use (same groups after a restart)."""
+        if self._grouper is None:
+            self._grouper = self._rebuild_grouper()
+        return self._grouper
+
+    def _rebuild_grouper(self) -> StoryGrouper:
+        grouper = StoryGrouper(self.settings)
+        since = datetime.now(UTC) - timedelta(days=int(self.settings.story_window_days) * 2)
+        rows = self.store.assignments(since=since)
+        doc_ids = {row["id"]: row["canonical_url"] for row in rows}
+        for row in rows:
+            doc = Doc(id=row["canonical_url"], url=row["url"], source=str(row["source_id"]),
+                      title=row["title"], text=row["text"] or row["summary"],
+                      published=row["published"] or row["created_at"])
+            wire = row["wire_copy_of"]
+            grouper.load(doc, story_id=row["story_id"], wire_copy_of=doc_ids.get(wire) if wire else None)
+        for correction in self.store.corrections():
+            self._replay(grouper, correction)
+        return grouper
+
+    def _replay(self, grouper: StoryGrouper, correction: dict[str, Any]) -> None:
+        try:
+            if correction["kind"] == "move":
+                article = self.store.get_article(correction["article_id"])
+                grouper.move(article.canonical_url, to_story=correction["story_id"])
+            elif correction["kind"] == "merge":
+                grouper.merge(correction["into_story_id"], correction["story_id"])
+        except (KeyError, NotFound):
+            pass  # the article or story has gone since; the correction no longer applies
+
+    def _extract_executor(self) -> Executor | None:
+        workers = int(self.settings.extract_workers) or (os.cpu_count() or 1)
+        if workers <= 1:
+            return None  # the event loop's default thread pool
+        if self._executor is None:
+            import multiprocessing
+
+            self._executor = ProcessPoolExecutor(max_workers=workers,
+                                                 mp_context=multiprocessing.get_context("spawn"))
+        return self._executor
+
+    # ---- sources --------------------------------------------------------------------------------
+
+    async def add_source_async(self, url: str, *, title: str | None = None,
+                               groups: Iterable[str] = (), discover: bool = True) -> tuple[Source, bool]:
+        """Follow a feed, or a site whose feed is found by autodiscovery. Returns (source, created)."""
+        url = url.strip()
+        if not url.startswith(("http://", "https://")):
+            url = "https://" + url
+        existing = self.store.source_by_url(url)
+        if existing is not None:
+            return existing, False
+        feed_url = url
+        if discover:
+            async with Fetcher(self.settings) as fetcher:
+                feed_url = await fetcher.discover(url)
+        return self.store.add_source(feed_url, title=title, groups=groups)
+
+    def add_source(self, url: str, **kwargs: Any) -> tuple[Source, bool]:
+        return asyncio.run(self.add_source_async(url, **kwargs))
+
+    def sources(self) -> list[Source]:
+        return self.store.list_sources()
+
+    def remove_source(self, source_id: int) -> None:
+        self.store.remove_source(source_id)
+
+    def import_opml(self, data: bytes) -> list[tuple[Source, bool]]:
+        """Add every feed of an OPML file (categories become groups); no network needed."""
+        added = []
+        for outline in parse_opml(data):
+            source, created = self.store.add_source(outline.url, title=outline.title,
+                                                    site_url=outline.site_url, groups=outline.categories)
+            added.append((source, created))
+        return added
+
+    def export_opml(self) -> str:
+        return write_opml(
+            (OutlineSource(url=s.url, title=s.title, site_url=s.site_url, categories=s.groups)
+             for s in self.sources()),
+            title="Progleton subscriptions",
+        )
+
+    # ---- updating ------------------------------------------------------------------------------
+
+    async def update_async(self, *, due_only: bool = True, source_ids: Iterable[int] | None = None,
+                           progress: Progress | None = None) -> UpdateResult:
+        """Fetch every due source (or the given ones) once; a failed source is a result."""
+        async with self._update_lock:
+            if source_ids is not None:
+                sources = [self.store.get_source(i) for i in source_ids]
+            elif due_only:
+                sources = self.store.due_sources(datetime.now(UTC))
+            else:
+                sources = [s for s in self.store.list_sources() if not s.retired]
+            updater = Updater(self.store, self.settings, self.grouper, self._extract_executor())
+            result = await updater.update(sources, progress=progress)
+            self.grouper.close_quiet(datetime.now(UTC))
+            return result
+
+    def update(self, **kwargs: Any) -> UpdateResult:
+        return asyncio.run(self.update_async(**kwargs))
+
+    # ---- reading -------------------------------------------------------------------------------
+
+    def stories(self, *, limit: int = 30, offset: int = 0, **filters: Any) -> list[Story]:
+        return self.store.top_stories(limit=limit, offset=offset, **filters)
+
+    def story(self, story_id: str) -> StoryDetail:
+        return self.store.get_story(story_id)
+
+    def article(self, article_id: int) -> Article:
+        return self.store.get_article(article_id)
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        return self.store.search(query, limit=limit, offset=offset)
+
+    # ---- corrections ---------------------------------------------------------------------------
+
+    def move_article(self, article_id: int, to_story: str | None = None) -> str:
+        """Move an article to another story, or split it out into its own (remembered)."""
+        article = self.store.get_article(article_id)
+        if to_story is not None:
+            self.store.get_story(to_story)  # NotFound for a bad id
+        story_id = self.grouper.move(article.canonical_url, to_story=to_story)
+        self.store.add_correction("move", article_id=article_id, story_id=to_story)
+        self.store.set_story_membership(article_id, story_id, {"note": "moved by a user", "score": 1.0})
+        return story_id
+
+    def merge_stories(self, into: str, other: str) -> str:
+        """Merge story ``other`` into ``into`` (remembered); returns the surviving id."""
+        target = self.store.get_story(into)
+        absorbed = self.store.get_story(other)
+        survivor = self.grouper.merge(target.story.id, absorbed.story.id)
+        self.store.add_correction("merge", story_id=other, into_story_id=into)
+        for article in absorbed.articles:
+            self.store.set_story_membership(article.id, survivor, {"note": f"merged by a user into {into}",
+                                                                  "score": 1.0}, article.wire_copy_of)
+        return survivor
+
+    def site_profile(self, host: str) -> list[Any]:
+        from .extract import SiteProfile
+
+        data = self.store.get_site_profile(host.lower())
+        if data is None:
+            raise NotFound(f"no profile for {host}: it is learned as pages of that site are extracted")
+        return list(SiteProfile.from_json(data).explain())
+
+    def secret_key(self) -> str:
+        """The key that signs sessions and feed tokens: the setting, else one generated and kept."""
+        if self.settings.secret_key:
+            return str(self.settings.secret_key)
+        key = self.store.get_meta("secret_key")
+        if key is None:
+            key = secrets.token_urlsafe(32)
+            self.store.set_meta("secret_key", key)
+        return key
+
+
+def make_progleton(db_url: str | None = None, *, settings: Settings | None = None,
+                   **overrides: Any) -> Progleton:
+    """Open Progleton on a database (default: a SQLite file in the user data directory).
+
+    ``overrides`` are settings by name (keyword-only), applied over ``settings``
+    (default: defaults < TOML file < PROGLETON_* environment).
+    """
+    settings = settings or load_settings()
+    if overrides:
+        settings = settings.replace(**overrides)
+    url = db_url or settings.db or default_db_url()
+    if db_url:
+        settings = settings.replace(db=db_url)
+    return Progleton(open_store(url), settings)
+
+
+__all__ = ["FetchError", "Progleton", "make_progleton"]

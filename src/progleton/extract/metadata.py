@@ -1,0 +1,230 @@
+"""Article metadata: title, authors, dates (UTC), language, lead image, canonical URL.
+
+Sources, most trusted first: the page's JSON-LD (NewsArticle and kin), its meta tags
+(Open Graph, article:*, Dublin Core, rel=canonical), then trafilatura's metadata
+heuristics with htmldate for the date. All functions here are pure and never raise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from progleton.extract.sanitize import absolute_http_url
+
+ARTICLE_TYPES = frozenset(
+    {"article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
+     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
+     "scholarlyarticle", "techarticle", "report", "webpage", "posting", "socialmediaposting"}
+)  # fmt: skip
+PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "pubdate",
+    "publishdate", "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created",
+    "parsely-pub-date", "sailthru.date", "cxenseparse:recs:publishtime",
+)  # fmt: skip
+UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
+                "last-modified", "lastmod")  # fmt: skip
+AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author",
+               "byl")  # fmt: skip
+_BYLINE_PREFIX = re.compile(r"^\s*(by|von|par|por|di)\s+", re.IGNORECASE)
+_EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
+MAX_AUTHORS = 8
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """Metadata gathered from the page's markup (before any text extraction)."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    updated: datetime | None = None
+    image: str | None = None
+    canonical_url: str | None = None
+    site_name: str | None = None
+    html_lang: str | None = None
+    accessible_for_free: bool | None = None
+
+
+def parse_datetime(value: object, *, now: datetime | None = None) -> datetime | None:
+    """Parse an ISO-8601-ish date or datetime into an aware UTC datetime, or None.
+
+    Naive values are taken as UTC; dates before 1995 or more than two days ahead are refused.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", value.strip()) else value.strip()
+    text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
+    try:
+        parsed = datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        try:
+            parsed = datetime.combine(date.fromisoformat(text[:10]), datetime.min.time())
+        except ValueError:
+            return None
+    parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    latest = (now or datetime.now(UTC)) + timedelta(days=2)
+    return parsed if _EARLIEST <= parsed <= latest else None
+
+
+def _iter_jsonld(tree: HtmlElement) -> Iterator[dict[str, Any]]:
+    for script in tree.xpath('//script[contains(@type, "ld+json")]'):
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except (ValueError, RecursionError):
+            continue
+        yield from _walk_jsonld(data, depth=0)
+
+
+def _walk_jsonld(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+    if depth > 6:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk_jsonld(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in data:
+                yield from _walk_jsonld(data[key], depth + 1)
+
+
+def _types_of(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type", ())
+    kinds = [kind] if isinstance(kind, str) else kind if isinstance(kind, list) else []
+    return {str(k).lower() for k in kinds}
+
+
+def _names(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value[:MAX_AUTHORS] for name in _names(item)]
+    return []
+
+
+def _first_url(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return _first_url(value.get("url") or value.get("@id"))
+    if isinstance(value, list) and value:
+        return _first_url(value[0])
+    return None
+
+
+def _jsonld_article(tree: HtmlElement) -> dict[str, Any]:
+    best: dict[str, Any] = {}
+    for node in _iter_jsonld(tree):
+        kinds = _types_of(node)
+        if kinds & ARTICLE_TYPES and ("headline" in node or "datePublished" in node):
+            if not best or "webpage" in _types_of(best):
+                best = node
+    return best
+
+
+def _meta_values(tree: HtmlElement) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        content = (meta.get("content") or "").strip()
+        if key and content and key not in values:
+            values[key] = content
+    return values
+
+
+def clean_author(name: str) -> str | None:
+    """A display name from a byline or meta value; None for URLs and junk."""
+    name = _BYLINE_PREFIX.sub("", " ".join(name.split()))
+    if not name or "://" in name or name.startswith("@") or len(name) > 80:
+        return None
+    return name
+
+
+def split_authors(raw: list[str]) -> tuple[str, ...]:
+    """Distinct cleaned author names, in order, at most ``MAX_AUTHORS``."""
+    seen: dict[str, str] = {}
+    for item in raw:
+        for part in re.split(r";|\s+and\s+|\s+&\s+|\|", item):
+            name = clean_author(part)
+            if name and name.lower() not in seen:
+                seen[name.lower()] = name
+    return tuple(seen.values())[:MAX_AUTHORS]
+
+
+def _canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
+    for link in tree.xpath('//link[@href][contains(concat(" ", normalize-space(@rel), " "), " canonical ")]'):
+        resolved = absolute_http_url(link.get("href", ""), url)
+        if resolved:
+            return resolved
+    if meta.get("og:url"):
+        return absolute_http_url(meta["og:url"], url)
+    return None
+
+
+def _first_time_element(tree: HtmlElement) -> datetime | None:
+    for element in tree.xpath("//time[@datetime][1]"):
+        return parse_datetime(element.get("datetime"))
+    return None
+
+
+def read_page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
+    """Metadata from JSON-LD, meta tags and link elements; pure, never raises."""
+    article = _jsonld_article(tree)
+    meta = _meta_values(tree)
+    published = parse_datetime(article.get("datePublished")) or next(
+        (d for k in PUBLISHED_META if (d := parse_datetime(meta.get(k)))), None
+    ) or _first_time_element(tree)
+    updated = parse_datetime(article.get("dateModified")) or next(
+        (d for k in UPDATED_META if (d := parse_datetime(meta.get(k)))), None
+    )
+    authors = split_authors(_names(article.get("author")) or [meta[k] for k in AUTHOR_META if k in meta])
+    image_url = _first_url(article.get("image")) or meta.get("og:image") or meta.get("twitter:image")
+    free = article.get("isAccessibleForFree")
+    title = article.get("headline") if isinstance(article.get("headline"), str) else None
+    publisher = _names(article.get("publisher"))
+    return PageMetadata(
+        title=(title or meta.get("og:title") or "").strip() or None,
+        authors=authors,
+        published=published,
+        updated=updated if updated != published else None,
+        image=absolute_http_url(image_url, url) if image_url else None,
+        canonical_url=_canonical(tree, meta, url),
+        site_name=meta.get("og:site_name") or (publisher[0] if publisher else None),
+        html_lang=(tree.get("lang") or meta.get("og:locale") or "").split("-")[0].split("_")[0].lower() or None,
+        accessible_for_free=_as_bool(free),
+    )
+
+
+def _as_bool(value: object) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def detect_language(text: str, html_lang: str | None) -> str | None:
+    """ISO 639-1 language of ``text`` (py3langid), falling back to the page's lang attribute."""
+    if len(text.split()) < 15:
+        return html_lang
+    try:
+        import py3langid
+
+        language, _score = py3langid.classify(text[:3000])
+    except Exception:  # the classifier must never sink an extraction
+        return html_lang
+    return str(language)
+
+
+def word_count(text: str) -> int:
+    """Words in ``text`` (Unicode ``\\w+`` runs)."""
+    return len(re.findall(r"\w+", text))

@@ -1,0 +1,212 @@
+"""Generic phrase lists: what publishers' boilerplate and non-article pages say.
+
+Data, not code: the detectors in ``pagekind`` and ``appeals`` only count matches.
+Every phrase is lower case and matched against whitespace-normalized lower-case text.
+Appeals, newsletter prompts and paywalls look alike across publishers, which is what
+makes these lists a legitimate generic signal.
+"""
+
+from __future__ import annotations
+
+# Donation / membership appeals ("A Message from …", "Dear readers", "Remind me later").
+APPEAL_PHRASES: tuple[str, ...] = (
+    "dear reader",
+    "a message from",
+    "support us",
+    "support our journalism",
+    "support independent journalism",
+    "independent journalism",
+    "please support",
+    "please consider supporting",
+    "make a contribution",
+    "contribute today",
+    "every contribution",
+    "donate",
+    "become a member",
+    "become a supporter",
+    "remind me later",
+    "not ready to support",
+    "maybe later",
+    "we need your help",
+    "your support",
+    "by supporting",
+    "starting from just",
+    "monthly starting",
+    "reader-funded",
+    "reader funded",
+)
+
+# Newsletter and sign-up prompts.
+NEWSLETTER_PHRASES: tuple[str, ...] = (
+    "sign up for our",
+    "sign up to our",
+    "subscribe to our newsletter",
+    "our newsletter",
+    "weekly newsletter",
+    "daily newsletter",
+    "by subscribing, you agree",
+    "by signing up, you agree",
+    "enter your email",
+    "your email address",
+    "privacy policy",
+    "unsubscribe at any time",
+)
+
+# Lines that introduce a link to another article, inside or after the body.
+TEASER_PREFIXES: tuple[str, ...] = (
+    "read more",
+    "read also",
+    "also read",
+    "see also",
+    "related:",
+    "related article",
+    "related story",
+    "more on this",
+    "recommended:",
+    "read next",
+    "read the entire article",
+    "read entire article",
+    "read the full article",
+    "continue reading",
+    "click here",
+)
+
+# Short lines that on their own are controls, not prose.
+CONTROL_LINES: tuple[str, ...] = (
+    "continue",
+    "remind me later",
+    "remind me later.",
+    "not ready to support today?",
+    "payment methods",
+    "paiment methods",
+    "share",
+    "share this article",
+    "share on facebook",
+    "share on twitter",
+    "tweet",
+    "advertisement",
+    "subscribe",
+    "once",
+    "monthly",
+    "annual",
+    "print",
+    "email",
+)
+
+# Bot-challenge / anti-robot interstitials.
+CHALLENGE_TITLES: tuple[str, ...] = (
+    "just a moment",
+    "attention required",
+    "checking your browser",
+    "access denied",
+    "please wait",
+    "are you a robot",
+    "security check",
+    "ddos-guard",
+    "one more step",
+    "verify you are human",
+    "pardon our interruption",
+)
+CHALLENGE_PHRASES: tuple[str, ...] = (
+    "checking your browser",
+    "checking if the site connection is secure",
+    "enable javascript and cookies to continue",
+    "verify you are human",
+    "verifying you are human",
+    "complete the security check",
+    "are you a robot",
+    "please complete the captcha",
+    "prove you are not a robot",
+    "ray id",
+    "needs to review the security of your connection",
+    "press & hold",
+    "unusual traffic from your computer",
+)
+CHALLENGE_MARKUP: tuple[str, ...] = (
+    "cf-browser-verification",
+    "challenge-platform",
+    "cf_chl_",
+    "cf-challenge",
+    "g-recaptcha",
+    "h-captcha",
+    "hcaptcha.com",
+    "recaptcha/api.js",
+    "captcha-delivery.com",
+    "px-captcha",
+)
+
+# Cookie / consent walls.
+CONSENT_PHRASES: tuple[str, ...] = (
+    "we value your privacy",
+    "we care about your privacy",
+    "cookie",
+    "consent",
+    "accept all",
+    "reject all",
+    "manage preferences",
+    "manage options",
+    "manage settings",
+    "before you continue",
+    "your privacy choices",
+    "legitimate interest",
+    "partners",
+    "personalised ads",
+    "personalized ads",
+    "store and/or access information on a device",
+)
+
+# Paywall stubs.
+PAYWALL_PHRASES: tuple[str, ...] = (
+    "subscribe to continue reading",
+    "subscribe to read",
+    "subscribe to keep reading",
+    "continue reading with a subscription",
+    "this article is for subscribers",
+    "this content is for subscribers",
+    "exclusive to subscribers",
+    "for subscribers only",
+    "subscribers only",
+    "already a subscriber",
+    "already have an account? log in",
+    "you have reached your limit of free articles",
+    "you've reached your limit of free articles",
+    "you have read all your free articles",
+    "to continue reading, subscribe",
+    "unlock this article",
+    "start your free trial",
+    "log in to continue reading",
+    "sign in to continue reading",
+)
+
+# Error pages served with status 200.
+ERROR_TITLES: tuple[str, ...] = (
+    "404",
+    "page not found",
+    "not found",
+    "page cannot be found",
+    "page could not be found",
+    "page doesn't exist",
+    "page does not exist",
+    "page no longer exists",
+    "error 404",
+    "500 internal server error",
+    "internal server error",
+    "service unavailable",
+    "something went wrong",
+    "oops",
+)
+ERROR_PHRASES: tuple[str, ...] = (
+    "page not found",
+    "the page you are looking for",
+    "the page you were looking for",
+    "the page you requested",
+    "could not be found",
+    "cannot be found",
+    "no longer exists",
+    "doesn't exist",
+    "does not exist",
+    "may have been moved",
+    "has been removed",
+    "error 404",
+    "404 error",
+)

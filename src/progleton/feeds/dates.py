@@ -1,0 +1,64 @@
+"""Feed dates to UTC-aware datetimes: a fast path first, feedparser's handlers after.
+
+Most feeds write RFC 822 (RSS) or RFC 3339 (Atom, JSON Feed) dates; those go through
+``email.utils`` and ``datetime.fromisoformat`` (C speed). Anything else goes through
+feedparser's registry of date handlers (W3DTF, asctime, Korean, Greek...).
+"""
+
+from __future__ import annotations
+
+import calendar
+import time
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from feedparser.datetimes import _parse_date as _feedparser_parse_date
+
+_MAX_DATE_CHARS = 200
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """Return ``value`` as a UTC-aware datetime, or None when it is not a date."""
+    if not value:
+        return None
+    value = value.strip()
+    if not value or len(value) > _MAX_DATE_CHARS:
+        return None
+    parsed = _fast_parse(value)
+    if parsed is not None:
+        return parsed
+    return _slow_parse(value)
+
+
+def _fast_parse(value: str) -> datetime | None:
+    first = value[0]
+    try:
+        if first.isdigit() and len(value) >= 10 and value[4] == "-" and "T" in value:
+            parsed = datetime.fromisoformat(value)
+        elif first.isalpha() and value[3:5] == ", ":
+            parsed = parsedate_to_datetime(value)
+        else:
+            return None
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _slow_parse(value: str) -> datetime | None:
+    try:
+        parsed = _feedparser_parse_date(value)
+    except Exception:  # feedparser's handlers raise odd things on odd input
+        return None
+    if parsed is None:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def to_struct_time(value: datetime) -> time.struct_time:
+    """The date as feedparser's ``*_parsed``: a UTC ``time.struct_time``."""
+    return value.astimezone(UTC).utctimetuple()

@@ -1,0 +1,131 @@
+"""Bytes to safe UTF-8 XML: encoding detection, DOCTYPE neutralization, non-feed detection.
+
+Nothing downstream (lxml or feedparser) ever sees an internal entity declaration: simple
+entities are expanded here within a budget (so the quadratic blow-up cannot happen), and
+anything else in the internal subset is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from feedparser.encodings import convert_to_utf8
+
+from progleton.exceptions import FeedParseError
+
+# Total characters that declared-entity expansion may add to a document.
+ENTITY_EXPANSION_BUDGET = 1_000_000
+
+NOT_A_FEED_HTML = (
+    "not a feed: looks like an HTML page; "
+    "try `progleton add` on the site to autodiscover its feed"
+)
+
+_FIRST_ELEMENT = re.compile(rb"<\w")
+_DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*?\[.*?\]\s*|[^>]*?)>", re.DOTALL | re.IGNORECASE)
+_ENTITY_DECL = re.compile(rb"<!ENTITY\s+(%\s+)?([\w.:-]+)\s+(?:\"([^\"]*)\"|'([^']*)'|[^>]*)>", re.DOTALL)
+_SAFE_VALUE = re.compile(rb"^(?:&#\w+;|[^&<\"]*)$")
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE | re.DOTALL)
+_HTML_BODY = re.compile(rb"<(?:html|head|body)[\s>]", re.IGNORECASE)
+_FEED_ROOT = re.compile(rb"<(?:\w+:)?(?:rss|feed|RDF|channel)[\s>]", re.IGNORECASE)
+
+
+@dataclass
+class PreparedDocument:
+    """A document ready for an XML parser, with what was learned on the way."""
+
+    data: bytes  # UTF-8, XML declaration rewritten, internal subset gone
+    encoding: str
+    headers: dict[str, str]
+    bozo: bool = False
+    bozo_exception: Exception | None = None
+    version_hint: str = ""  # 'rss091n' when a Netscape DOCTYPE was seen
+    entities_neutralized: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def normalize_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """Lower-case header names, as feedparser keeps them."""
+    if not headers:
+        return {}
+    return {str(k).lower(): str(v) for k, v in headers.items()}
+
+
+def strip_bom(data: bytes) -> bytes:
+    """The document without a UTF-8 byte-order mark."""
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+def check_not_empty(data: bytes) -> None:
+    """Raise FeedParseError for an empty or blank body."""
+    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
+        raise FeedParseError("not a feed: the document is empty")
+
+
+def looks_like_html_page(data: bytes) -> bool:
+    """True when the head of the document is an HTML page rather than a feed."""
+    head = data[:4096]
+    if _HTML_START.match(head):
+        return True
+    return bool(_HTML_BODY.search(head)) and not _FEED_ROOT.search(head)
+
+
+def prepare_xml(data: bytes, headers: dict[str, str]) -> PreparedDocument:
+    """Convert to UTF-8 like feedparser (BOM, HTTP charset, XML declaration) and defuse DTDs."""
+    result: dict[str, Any] = {}
+    utf8 = convert_to_utf8(headers, data, result)
+    doc = PreparedDocument(
+        data=utf8,
+        encoding=result.get("encoding") or "utf-8",
+        headers=headers,
+        bozo=bool(result.get("bozo")),
+        bozo_exception=result.get("bozo_exception"),
+    )
+    if b"<!" in utf8[:65536]:
+        _neutralize_doctype(doc)
+    return doc
+
+
+def _neutralize_doctype(doc: PreparedDocument) -> None:
+    match = _FIRST_ELEMENT.search(doc.data)
+    start = match.start() if match else len(doc.data)
+    head, body = doc.data[:start], doc.data[start:]
+    doctype = _DOCTYPE.search(head)
+    if doctype is None:
+        return
+    if b"netscape" in doctype.group(0).lower():
+        doc.version_hint = "rss091n"
+    entities = _safe_entities(doctype.group(0), doc)
+    head = head[: doctype.start()] + head[doctype.end() :]
+    if entities:
+        body = _expand_entities(body, entities, doc)
+    doc.data = head + body
+
+
+def _safe_entities(doctype: bytes, doc: PreparedDocument) -> dict[bytes, bytes]:
+    entities: dict[bytes, bytes] = {}
+    for decl in _ENTITY_DECL.finditer(doctype):
+        doc.entities_neutralized = True
+        parameter, name, value = decl.group(1), decl.group(2), decl.group(3) or decl.group(4)
+        if parameter or value is None or not _SAFE_VALUE.match(value):
+            doc.notes.append(f"entity {name.decode('utf-8', 'replace')!r} dropped")
+            continue
+        entities[name] = value
+    return entities
+
+
+def _expand_entities(body: bytes, entities: dict[bytes, bytes], doc: PreparedDocument) -> bytes:
+    pattern = re.compile(b"&(" + b"|".join(re.escape(n) for n in entities) + b");")
+    added = 0
+    for found in pattern.finditer(body):
+        added += len(entities[found.group(1)])
+        if added > ENTITY_EXPANSION_BUDGET:
+            doc.bozo = True
+            doc.bozo_exception = FeedParseError(
+                "entity expansion over budget (possible entity-expansion attack); entities dropped"
+            )
+            return pattern.sub(b"", body)
+    return pattern.sub(lambda m: entities[m.group(1)], body)

@@ -1,0 +1,134 @@
+"""Text constructs as feedparser reports them: content type guessing, XHTML, URLs, cleanup."""
+
+from __future__ import annotations
+
+import html.entities
+import re
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape
+
+from feedparser.html import _BaseHTMLProcessor, _cp1252
+from feedparser.sanitizer import _HTMLSanitizer
+from feedparser.urls import resolve_relative_uris
+from lxml import etree
+
+# One text field (title, summary, content...) may not exceed this many characters.
+MAX_FIELD_CHARS = 1_000_000
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+_VOID = frozenset(_BaseHTMLProcessor.elements_no_end_tag)
+_ACCEPTABLE = frozenset(_HTMLSanitizer.acceptable_elements)
+_END_TAG = re.compile(r"</(\w+)>")
+_ENTITY_OR_REF = re.compile(r"&#?\w+;")
+_TAG_NAME = re.compile(r"</?(\w+)")
+_ENTITY_NAME = re.compile(r"&(\w+);")
+_URI_ATTR = re.compile(
+    r"""\s(?:href|src|cite|action|background|longdesc|usemap|codebase|poster|data|profile)\s*=""",
+    re.IGNORECASE,
+)
+_URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
+
+
+def map_content_type(value: str) -> str:
+    """feedparser's reading of a ``type`` attribute: text/html/xhtml to MIME types."""
+    value = value.lower()
+    if value in ("text", "plain"):
+        return "text/plain"
+    if value == "html":
+        return "text/html"
+    if value == "xhtml":
+        return "application/xhtml+xml"
+    return value
+
+
+def looks_like_html(text: str) -> bool:
+    """feedparser's guess that a text/plain RSS field is really HTML."""
+    if "<" not in text and "&" not in text:
+        return False
+    if not (_END_TAG.search(text) or _ENTITY_OR_REF.search(text)):
+        return False
+    if any(t.lower() not in _ACCEPTABLE for t in _TAG_NAME.findall(text)):
+        return False
+    return all(e in html.entities.entitydefs for e in _ENTITY_NAME.findall(text))
+
+
+def clean_text(text: str, encoding: str) -> str:
+    """feedparser's final touches on a field: undo double UTF-8 decoding, map C1 to cp1252."""
+    if text.isascii():
+        return text
+    if encoding == "utf-8":
+        try:
+            text = text.encode("iso-8859-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return text.translate(_cp1252)
+
+
+def join_url(base: str, url: str) -> str:
+    """Resolve ``url`` against ``base`` as feedparser does (empty on a malformed URL)."""
+    if not base:
+        return url
+    url = _URI_FIXER.sub(r"\1\3", url)
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return ""
+
+
+def resolve_html_urls(markup: str, base: str, content_type: str) -> str:
+    """Make the URLs in HTML content absolute against ``base`` (only when one may be relative)."""
+    if not base or not _URI_ATTR.search(markup):
+        return markup
+    try:
+        return resolve_relative_uris(markup, base, "utf-8", content_type)
+    except Exception:  # sgmllib-based resolver: keep the markup as it was
+        return markup
+
+
+def element_text(element: etree._Element) -> str:
+    """All character data directly and deeply inside ``element``."""
+    if len(element) == 0:
+        return element.text or ""
+    return "".join(element.itertext())
+
+
+def xhtml_inner(element: etree._Element) -> str:
+    """Serialize the children of an XHTML container like feedparser (div wrapper dropped)."""
+    children = [c for c in element if isinstance(c.tag, str)]
+    text = (element.text or "").strip()
+    if len(children) == 1 and not text and not (children[0].tail or "").strip():
+        only = children[0]
+        if etree.QName(only).localname == "div":
+            element = only
+    parts: list[str] = [escape(element.text or "")]
+    for child in element:
+        _serialize(child, parts)
+    return "".join(parts).strip()
+
+
+def _serialize(element: etree._Element, parts: list[str]) -> None:
+    if not isinstance(element.tag, str):
+        parts.append(escape(element.tail or ""))
+        return
+    name = etree.QName(element).localname.lower()
+    attrs = "".join(f' {_attr_name(k)}="{escape(v, {chr(34): "&quot;"})}"' for k, v in element.items())
+    if name in _VOID and len(element) == 0 and not element.text:
+        parts.append(f"<{name}{attrs} />")
+    else:
+        parts.append(f"<{name}{attrs}>")
+        parts.append(escape(element.text or ""))
+        for child in element:
+            _serialize(child, parts)
+        parts.append(f"</{name}>")
+    parts.append(escape(element.tail or ""))
+
+
+def _attr_name(key: str) -> str:
+    if key.startswith("{"):
+        namespace, _, local = key[1:].partition("}")
+        if namespace == "http://www.w3.org/XML/1998/namespace":
+            return "xml:" + local
+        return local
+    return key.lower()

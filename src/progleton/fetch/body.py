@@ -1,0 +1,142 @@
+"""Reading a response body with caps, decompressing it ourselves while it streams.
+
+aiohttp's own decompression is turned off (``auto_decompress=False``) so that the
+decompressed size is counted piece by piece: a gzip bomb stops at the cap after
+at most one piece of output (``_PIECE`` bytes) more, never after inflating it all.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from typing import Protocol
+
+import aiohttp
+import brotli
+
+from ..exceptions import FetchError, ResponseTooLarge
+
+_PIECE = 64 * 1024  # most output produced per decompression step
+_READ = 64 * 1024  # most raw bytes read from the socket at once
+
+
+class Decoder(Protocol):
+    """One content coding; ``decode`` yields output in pieces of at most ``_PIECE`` bytes."""
+
+    def decode(self, data: bytes) -> Iterator[bytes]: ...
+
+
+class _Identity:
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        if data:
+            yield data
+
+
+class _Zlib:
+    """gzip (all members) or deflate (zlib-wrapped, or raw as some servers send)."""
+
+    def __init__(self, coding: str) -> None:
+        self._coding = coding
+        self._wbits = 16 + zlib.MAX_WBITS if coding == "gzip" else zlib.MAX_WBITS
+        self._inflater = zlib.decompressobj(self._wbits)
+        self._started = False
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        while data:
+            data = yield from self._step(data)
+
+    def _step(self, data: bytes) -> Iterator[bytes]:
+        try:
+            piece = self._inflater.decompress(data, _PIECE)
+        except zlib.error as exc:
+            if self._coding == "deflate" and not self._started:
+                self._wbits = -zlib.MAX_WBITS  # raw deflate without the zlib header
+                self._inflater = zlib.decompressobj(self._wbits)
+                self._started = True
+                return data
+            raise FetchError(f"The server sent a broken {self._coding} body ({exc}).") from exc
+        self._started = True
+        if piece:
+            yield piece
+        if self._inflater.unconsumed_tail:
+            return self._inflater.unconsumed_tail
+        if self._inflater.eof and self._inflater.unused_data and self._coding == "gzip":
+            rest = self._inflater.unused_data
+            self._inflater = zlib.decompressobj(self._wbits)  # next gzip member
+            return rest
+        return b""
+
+
+class _Brotli:
+    def __init__(self) -> None:
+        self._decompressor = brotli.Decompressor()
+
+    def decode(self, data: bytes) -> Iterator[bytes]:
+        try:
+            piece = self._decompressor.process(data, output_buffer_limit=_PIECE)
+            while True:
+                if piece:
+                    yield piece
+                if self._decompressor.can_accept_more_data():
+                    return
+                piece = self._decompressor.process(b"", output_buffer_limit=_PIECE)
+        except brotli.error as exc:
+            raise FetchError(f"The server sent a broken brotli body ({exc}).") from exc
+
+
+def make_decoders(content_encoding: str) -> list[Decoder]:
+    """Decoders to apply in order for a ``Content-Encoding`` header value."""
+    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+    decoders: list[Decoder] = []
+    for coding in reversed(codings):  # the last coding applied is undone first
+        if coding in {"gzip", "x-gzip"}:
+            decoders.append(_Zlib("gzip"))
+        elif coding == "deflate":
+            decoders.append(_Zlib("deflate"))
+        elif coding == "br":
+            decoders.append(_Brotli())
+        elif coding != "identity":
+            raise FetchError(f"The server used an unsupported Content-Encoding: {coding}.")
+    return decoders or [_Identity()]
+
+
+def _decode_chain(decoders: list[Decoder], data: bytes) -> Iterator[bytes]:
+    if not decoders:
+        yield data
+        return
+    first, rest = decoders[0], decoders[1:]
+    for piece in first.decode(data):
+        yield from _decode_chain(rest, piece)
+
+
+def _too_large(url: str, limit: int, what: str) -> ResponseTooLarge:
+    return ResponseTooLarge(
+        f"{url} sent more than {limit:,} bytes ({what}); gave up. "
+        "If the source is genuine, raise max_response_bytes."
+    )
+
+
+async def read_body(response: aiohttp.ClientResponse, *, url: str, max_bytes: int) -> bytes:
+    """Read and decompress ``response``'s body, raising ResponseTooLarge past ``max_bytes``.
+
+    The cap applies to the raw bytes on the wire and to the decompressed bytes.
+    Time caps are the caller's (an enclosing timeout) and aiohttp's read timeout.
+    """
+    declared = response.content_length
+    if declared is not None and declared > max_bytes:
+        raise _too_large(url, max_bytes, f"Content-Length {declared:,}")
+    decoders = make_decoders(response.headers.get("Content-Encoding", ""))
+    raw_total, parts, total = 0, [], 0
+    while True:
+        chunk = await response.content.read(_READ)
+        if not chunk:
+            break
+        raw_total += len(chunk)
+        if raw_total > max_bytes:
+            raise _too_large(url, max_bytes, "on the wire")
+        for piece in _decode_chain(decoders, chunk):
+            total += len(piece)
+            if total > max_bytes:
+                raise _too_large(url, max_bytes, "after decompression")
+            parts.append(piece)
+    return b"".join(parts)

@@ -1,0 +1,365 @@
+"""The Fetcher: polite, bounded, safe HTTP GETs for feeds and article pages.
+
+Contract (for the pipeline):
+
+* ``async with Fetcher(settings) as fetcher`` opens one pooled aiohttp session;
+  one Fetcher may be used by any number of tasks at once.
+* ``fetch_feed``/``fetch_page``/``discover`` return results or raise a
+  ``progleton.exceptions.FetchError`` subclass whose message is meant for the user.
+* At most ``concurrency`` requests are in flight, and at most
+  ``per_host_concurrency`` to one host; time spent waiting for a slot does not
+  count against the time caps.
+* Redirects are followed by hand so that every hop passes ``check_url``; host
+  names are checked again at connect time by the ``SafeResolver``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from http import HTTPStatus
+from types import TracebackType
+
+import aiohttp
+from aiohttp.abc import AbstractResolver
+from yarl import URL
+
+from ..exceptions import (
+    ConnectError,
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    SourceGone,
+    TooManyRedirects,
+    UnsafeURLError,
+)
+from ..settings import Settings
+from .body import read_body
+from .discover import discover_feed
+from .headers import (
+    ACCEPT_ENCODING,
+    FEED_ACCEPT,
+    PAGE_ACCEPT,
+    freshness_seconds,
+    parse_retry_after,
+)
+from .model import FetchResult
+from .robots import RobotsCache
+from .safety import AddressPolicy, UnsafeAddress, check_url, make_connector
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+PERMANENT_STATUSES = frozenset({301, 308})
+
+
+@dataclass(frozen=True)
+class _Redirect:
+    status: int
+    location: URL
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class _Slots:
+    """A global bound plus one bound per host; hosts without waiters are forgotten."""
+
+    def __init__(self, total: int, per_host: int) -> None:
+        self._total = asyncio.Semaphore(max(1, total))
+        self._per_host = max(1, per_host)
+        self._hosts: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
+
+    @asynccontextmanager
+    async def hold(self, host: str) -> AsyncIterator[None]:
+        semaphore, users = self._hosts.setdefault(host, (asyncio.Semaphore(self._per_host), [0]))
+        users[0] += 1
+        try:
+            async with semaphore, self._total:  # host first: a blocked host holds no global slot
+                yield
+        finally:
+            users[0] -= 1
+            if users[0] == 0:
+                del self._hosts[host]
+
+
+class Fetcher:
+    """Fetches feeds and pages over one pooled session; see the module docstring."""
+
+    def __init__(
+        self, settings: Settings | None = None, *, resolver: AbstractResolver | None = None
+    ) -> None:
+        """``resolver`` replaces the system DNS under the safety filter (tests, custom DNS)."""
+        self.settings = settings or Settings()
+        self._resolver = resolver
+        self._policy = AddressPolicy.from_settings(self.settings)
+        self._session: aiohttp.ClientSession | None = None
+        self._slots: _Slots | None = None
+        self._robots: RobotsCache | None = None
+
+    async def __aenter__(self) -> Fetcher:
+        s = self.settings
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=float(s.connect_timeout),
+            sock_connect=float(s.connect_timeout),
+            sock_read=float(s.read_timeout),
+        )
+        self._session = aiohttp.ClientSession(
+            connector=make_connector(s, self._resolver),
+            timeout=timeout,
+            auto_decompress=False,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            headers={"User-Agent": s.user_agent_string, "Accept-Encoding": ACCEPT_ENCODING},
+            trust_env=False,
+        )
+        self._slots = _Slots(int(s.concurrency), int(s.per_host_concurrency))
+        self._robots = RobotsCache(self)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close the session and its pooled connections."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def fetch_feed(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult:
+        """GET a feed, conditionally when validators are given; 200 (body) or 304.
+
+        ``etag``/``last_modified`` are sent back exactly as the server gave them.
+        A 304 result carries the validators (the server's if it repeated them,
+        else the ones we sent), so the caller can always store ``result.etag``.
+        """
+        conditional = {}
+        if etag:
+            conditional["If-None-Match"] = etag
+        if last_modified:
+            conditional["If-Modified-Since"] = last_modified
+        result = await self.fetch(url, accept=FEED_ACCEPT, extra_headers=conditional)
+        if result.status == 304:
+            return _keep_validators(result, etag, last_modified)
+        return result
+
+    async def fetch_page(self, url: str) -> FetchResult:
+        """GET an article page after checking the host's robots.txt (cached per host).
+
+        Raises RobotsDisallowed when robots.txt forbids it (or could not be read
+        because of a server error; see ``robots``).
+        """
+        if self.settings.respect_robots:
+            await self._require_robots().check(url)
+        return await self.fetch(url, accept=PAGE_ACCEPT)
+
+    async def discover(self, url: str) -> str:
+        """The feed URL for ``url``: itself when it is a feed, else one the site links or serves."""
+        return await discover_feed(self, url)
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        accept: str = PAGE_ACCEPT,
+        extra_headers: Mapping[str, str] | None = None,
+        max_bytes: int | None = None,
+    ) -> FetchResult:
+        """GET ``url`` following safe redirects; the building block of the methods above."""
+        started = time.monotonic()
+        headers = {"Accept": accept, **(extra_headers or {})}
+        limit = int(self.settings.max_response_bytes if max_bytes is None else max_bytes)
+        budget = float(self.settings.max_response_seconds)
+        current = initial = check_url(url, self._policy)
+        seen, permanent = {_key(current)}, True
+        for _hop in range(int(self.settings.max_redirects) + 1):
+            hop_started = time.monotonic()
+            outcome = await self._hop(current, headers, limit, budget)
+            budget -= time.monotonic() - hop_started
+            if isinstance(outcome, _Answer):
+                return _result(url, current, outcome, permanent and current != initial, started)
+            current = check_url(outcome.location, self._policy)
+            if _key(current) in seen:
+                raise TooManyRedirects(
+                    f"{url} redirects in a loop (back to {current}); the site is misconfigured."
+                )
+            seen.add(_key(current))
+            permanent = permanent and outcome.status in PERMANENT_STATUSES
+        raise TooManyRedirects(
+            f"{url} redirected more than {self.settings.max_redirects} times; gave up."
+        )
+
+    async def _hop(
+        self, url: URL, headers: Mapping[str, str], limit: int, budget: float
+    ) -> _Answer | _Redirect:
+        assert self._slots is not None, "use `async with Fetcher(...)`"
+        async with self._slots.hold(f"{url.host}:{url.port}"):
+            if budget <= 0:
+                raise _total_timeout(url, self.settings)
+            try:
+                async with asyncio.timeout(budget):
+                    return await self._request(url, headers, limit)
+            except TimeoutError as exc:
+                raise _timeout_error(url, exc, self.settings) from exc
+
+    async def _request(
+        self, url: URL, headers: Mapping[str, str], limit: int
+    ) -> _Answer | _Redirect:
+        session = self._require_session()
+        try:
+            async with session.get(url, headers=headers, allow_redirects=False) as response:
+                return await _read_answer(response, url, limit)
+        except aiohttp.ClientConnectorDNSError as exc:
+            if isinstance(exc.os_error, UnsafeAddress):
+                raise UnsafeURLError(f"Refusing {url}: {exc.os_error}") from exc
+            raise ConnectError(
+                f"Could not find the host {url.host} (DNS lookup failed). Check the URL."
+            ) from exc
+        except aiohttp.ClientSSLError as exc:
+            raise ConnectError(f"TLS failed for {url.host}: {exc}.") from exc
+        except aiohttp.ClientConnectorError as exc:
+            raise ConnectError(
+                f"Could not connect to {url.host}:{url.port} ({exc.strerror or exc}). "
+                "The site may be down; it will be retried later."
+            ) from exc
+        except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError) as exc:
+            if isinstance(exc, TimeoutError):
+                raise
+            raise ConnectError(
+                f"The connection to {url.host} broke during the transfer ({exc}); it will be "
+                "retried later."
+            ) from exc
+        except aiohttp.InvalidURL as exc:
+            raise UnsafeURLError(f"{url} is not a valid URL ({exc}).") from exc
+        except aiohttp.ClientResponseError as exc:
+            raise FetchError(f"{url.host} sent an invalid HTTP response ({exc.message}).") from exc
+        except aiohttp.ClientError as exc:
+            raise FetchError(f"Fetching {url} failed: {exc}.") from exc
+
+    def _require_session(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            raise RuntimeError("Fetcher is not open: use `async with Fetcher(settings)`.")
+        return self._session
+
+    def _require_robots(self) -> RobotsCache:
+        if self._robots is None:
+            raise RuntimeError("Fetcher is not open: use `async with Fetcher(settings)`.")
+        return self._robots
+
+
+def _key(url: URL) -> str:
+    return str(url.with_fragment(None))
+
+
+async def _read_answer(
+    response: aiohttp.ClientResponse, url: URL, limit: int
+) -> _Answer | _Redirect:
+    status = response.status
+    location = response.headers.get("Location")
+    if status in REDIRECT_STATUSES and location:
+        try:
+            target = url.join(URL(location.strip())).with_fragment(None)
+        except (ValueError, TypeError) as exc:
+            raise UnsafeURLError(f"{url} redirects to an invalid URL {location!r}.") from exc
+        return _Redirect(status, target)
+    headers = _lower_headers(response)
+    if status == 304 or 200 <= status < 300:
+        body = (
+            b""
+            if status in (204, 304)
+            else await read_body(response, url=str(url), max_bytes=limit)
+        )
+        return _Answer(status, headers, body)
+    raise _status_error(url, status, headers)
+
+
+def _lower_headers(response: aiohttp.ClientResponse) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name, value in response.headers.items():
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return headers
+
+
+def _status_error(url: URL, status: int, headers: Mapping[str, str]) -> HTTPStatusError:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Unknown Status"
+    said = f"{url} answered {status} {phrase}"
+    if status == 410:
+        return SourceGone(
+            f"{said}: the publisher removed it for good; the source is retired.", status=status
+        )
+    retry_after = parse_retry_after(headers.get("retry-after"), now=datetime.now(UTC))
+    if status in (429, 503):
+        when = f" after {retry_after:.0f} s" if retry_after is not None else " later"
+        return HTTPStatusError(
+            f"{said}; it will be retried{when}.", status=status, retry_after=retry_after
+        )
+    advice = {
+        404: "; check the URL (the feed may have moved)",
+        401: "; the site requires a login",
+        403: "; the site refuses Progleton (it may block bots)",
+    }.get(status, "; it will be retried later" if status >= 500 else "")
+    return HTTPStatusError(f"{said}{advice}.", status=status, retry_after=retry_after)
+
+
+def _result(url: str, final: URL, answer: _Answer, permanent: bool, started: float) -> FetchResult:
+    headers = answer.headers
+    return FetchResult(
+        url=url,
+        final_url=str(final),
+        status=answer.status,
+        headers=headers,
+        body=answer.body,
+        etag=headers.get("etag"),
+        last_modified=headers.get("last-modified"),
+        permanent_url=str(final) if permanent else None,
+        cache_seconds=freshness_seconds(headers, now=datetime.now(UTC)),
+        elapsed=time.monotonic() - started,
+    )
+
+
+def _keep_validators(
+    result: FetchResult, etag: str | None, last_modified: str | None
+) -> FetchResult:
+    return replace(
+        result,
+        etag=result.etag or etag,
+        last_modified=result.last_modified or last_modified,
+    )
+
+
+def _total_timeout(url: URL, settings: Settings) -> FetchTimeout:
+    return FetchTimeout(
+        f"{url} took longer than {settings.max_response_seconds} s in total; gave up. "
+        "It will be retried later (raise max_response_seconds for very slow sites)."
+    )
+
+
+def _timeout_error(url: URL, exc: BaseException, settings: Settings) -> FetchTimeout:
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return FetchTimeout(
+            f"Could not connect to {url.host} within {settings.connect_timeout} s; "
+            "it will be retried later."
+        )
+    if isinstance(exc, aiohttp.SocketTimeoutError):
+        return FetchTimeout(
+            f"{url.host} sent nothing for {settings.read_timeout} s; gave up. "
+            "It will be retried later."
+        )
+    return _total_timeout(url, settings)

@@ -1,0 +1,144 @@
+"""Feed autodiscovery: from a site's URL to the URL of its feed.
+
+Order: the URL itself when it already is a feed; then the page's
+``<link rel="alternate" type="application/rss+xml|atom+xml|…">`` links in document
+order; then the common paths at the site's root.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING
+
+import lxml.html
+from lxml import etree
+from yarl import URL
+
+from ..exceptions import FeedParseError, FetchError
+from .headers import FEED_ACCEPT
+from .model import FetchResult
+
+if TYPE_CHECKING:
+    from .client import Fetcher
+
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/feed+json",
+        "application/x.atom+xml",
+        "application/x-atom+xml",
+        "application/x-rss+xml",
+        "text/rss+xml",
+        "text/atom+xml",
+    }
+)
+COMMON_PATHS = ("/feed", "/rss", "/atom.xml", "/index.xml", "/feed.xml", "/rss.xml")
+_FEED_ROOT = re.compile(rb"<(?:[a-z0-9_-]+:)?(rss|feed|rdf)\b", re.IGNORECASE)
+_SNIFF_BYTES = 4096
+_MAX_CANDIDATES = 10
+
+
+def find_feed_links(html: str | bytes, base_url: str) -> list[str]:
+    """Absolute URLs of the feeds a page links with ``rel="alternate"``, in document order.
+
+    Only http(s) links with a feed media type; duplicates removed. Never raises
+    on bad HTML (returns what it can find, maybe nothing).
+    """
+    if not html.strip():
+        return []
+    try:
+        document = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    base = _document_base(document, base_url)
+    found: list[str] = []
+    for link in document.iter("link"):
+        rel = {token.lower() for token in (link.get("rel") or "").split()}
+        media_type = (link.get("type") or "").split(";")[0].strip().lower()
+        href = (link.get("href") or "").strip()
+        if not href or media_type not in FEED_TYPES or not rel & {"alternate", "feed"}:
+            continue
+        absolute = _absolute(base, href)
+        if absolute is not None and absolute not in found:
+            found.append(absolute)
+    return found
+
+
+def _document_base(document: lxml.html.HtmlElement, base_url: str) -> URL:
+    base = URL(base_url)
+    for element in document.iter("base"):
+        href = (element.get("href") or "").strip()
+        joined = _absolute(base, href) if href else None
+        if joined is not None:
+            return URL(joined)
+        break
+    return base
+
+
+def _absolute(base: URL, href: str) -> str | None:
+    try:
+        joined = base.join(URL(href)).with_fragment(None)
+    except (ValueError, TypeError):
+        return None
+    return str(joined) if joined.scheme in {"http", "https"} and joined.host else None
+
+
+def looks_like_feed(body: bytes, content_type: str = "") -> bool:
+    """True when ``body`` is an RSS, Atom, RDF or JSON Feed document (by sniffing)."""
+    head = body[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"{"):
+        return _is_json_feed(body, content_type)
+    if re.match(rb"<!doctype\s+html|<html", head, re.IGNORECASE):
+        return False
+    return bool(_FEED_ROOT.search(_strip_prolog(head)))
+
+
+def _is_json_feed(body: bytes, content_type: str) -> bool:
+    if b"jsonfeed.org/version" in body[:_SNIFF_BYTES]:
+        return True
+    if "feed+json" not in content_type:
+        return False
+    try:
+        return isinstance(json.loads(body), dict)
+    except ValueError:
+        return False
+
+
+def _strip_prolog(head: bytes) -> bytes:
+    """Drop the XML declaration, comments, doctype and processing instructions."""
+    return re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", b"", head, flags=re.DOTALL).lstrip()
+
+
+async def discover_feed(fetcher: Fetcher, url: str) -> str:
+    """The feed URL for ``url`` (see the module docstring); raise FeedParseError if none.
+
+    Fetch errors on ``url`` itself propagate; failures on candidates are skipped.
+    """
+    first = await fetcher.fetch(url, accept=FEED_ACCEPT)
+    if looks_like_feed(first.body, first.headers.get("content-type", "")):
+        return first.permanent_url or url
+    candidates = find_feed_links(first.body, first.final_url)[:_MAX_CANDIDATES]
+    root = URL(first.final_url).origin()
+    candidates += [str(root.with_path(path)) for path in COMMON_PATHS]
+    for candidate in dict.fromkeys(candidates):
+        found = await _probe(fetcher, candidate)
+        if found is not None:
+            return found
+    raise FeedParseError(
+        f"No feed found at {url}: the page links none and none of the usual places "
+        f"({', '.join(COMMON_PATHS)}) holds one. Look for an RSS or Atom link on the "
+        "site and add that URL."
+    )
+
+
+async def _probe(fetcher: Fetcher, candidate: str) -> str | None:
+    try:
+        result: FetchResult = await fetcher.fetch(candidate, accept=FEED_ACCEPT)
+    except FetchError:  # includes UnsafeURLError: a candidate we may not fetch is no answer
+        return None
+    if looks_like_feed(result.body, result.headers.get("content-type", "")):
+        return result.permanent_url or candidate
+    return None

@@ -1,0 +1,312 @@
+"""The imperative shell of an update: fetch → parse → extract → group → store.
+
+Each stage is called through its package's public functions; this module moves the
+data and writes it. A failed source is recorded on that source (``SourceUpdate``),
+never raised; one source's failure never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from lxml import html as lxml_html
+
+from . import feeds
+from .exceptions import FeedParseError, FetchError, SourceGone
+from .extract import ExtractedArticle, SiteProfile, extract, sanitize_html
+from .feeds.model import ParsedEntry, ParsedFeed
+from .fetch import Fetcher, next_fetch
+from .fetch.model import FetchResult
+from .settings import Settings
+from .stories import Doc, StoryGrouper
+from .store.sql import SQLStore
+from .types import Source, SourceUpdate, UpdateResult
+from .urls import canonical_url, host_of
+
+log = logging.getLogger("progleton.update")
+
+Progress = Callable[[SourceUpdate], None]
+
+
+# ---- pure helpers -------------------------------------------------------------------------------
+
+def entry_guid(entry: ParsedEntry) -> str:
+    """What identifies an entry within its source: its id, else its link, else a hash."""
+    if entry.id:
+        return entry.id
+    if entry.link:
+        return entry.link
+    digest = hashlib.sha256(f"{entry.title}\n{entry.summary}".encode()).hexdigest()
+    return f"sha256:{digest[:32]}"
+
+
+def entries_per_day(feed: ParsedFeed, now: datetime) -> float | None:
+    """The source's publishing rate, from the dates its feed shows (last 30 days)."""
+    dates = sorted(d for e in feed.entries if (d := e.published or e.updated) and d <= now)
+    dates = [d for d in dates if now - d <= timedelta(days=30)]
+    if len(dates) < 2:
+        return None
+    span_days = max((now - dates[0]).total_seconds() / 86_400, 1 / 24)
+    return len(dates) / span_days
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, block elements as paragraphs."""
+    if not fragment or not fragment.strip():
+        return ""
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:  # lxml raises a zoo of errors on junk; text is best effort
+        return ""
+    blocks: list[str] = []
+    for element in root.iter("p", "li", "h1", "h2", "h3", "h4", "blockquote", "pre", "td"):
+        text = " ".join(element.text_content().split())
+        if text:
+            blocks.append(text)
+    if not blocks:
+        text = " ".join(root.text_content().split())
+        return text
+    return "\n\n".join(blocks)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).lower().encode()).hexdigest()
+
+
+# ---- extraction in a worker process ----------------------------------------------------------
+
+def extract_page(body: bytes, url: str, profile_json: str | None) -> tuple[ExtractedArticle, str]:
+    """Extract one page with its site's profile, and return the profile having seen it.
+
+    Runs in a worker process: arguments and results are plain picklable data.
+    """
+    profile = SiteProfile.from_json(profile_json) if profile_json else SiteProfile(host_of(url))
+    article = extract(body, url=url, site_profile=profile)
+    if not article.refused:
+        profile.observe(body, url=url)
+    return article, profile.to_json()
+
+
+# ---- the updater ---------------------------------------------------------------------------------
+
+@dataclass
+class _Outcome:
+    new_entries: int = 0
+    new_articles: int = 0
+
+
+class Updater:
+    """Updates sources into a store, assigning new articles to stories with ``grouper``.
+
+    Not thread-safe; one Updater runs at a time per store (the single writer).
+    """
+
+    def __init__(self, store: SQLStore, settings: Settings, grouper: StoryGrouper,
+                 executor: Executor | None) -> None:
+        self.store = store
+        self.settings = settings
+        self.grouper = grouper
+        self.executor = executor
+        self._group_lock = asyncio.Lock()
+        self._host_locks: dict[str, asyncio.Lock] = {}
+
+    async def update(self, sources: Sequence[Source], *, progress: Progress | None = None) -> UpdateResult:
+        results: list[SourceUpdate] = []
+        async with Fetcher(self.settings) as fetcher:
+            async def one(source: Source) -> None:
+                result = await self._update_source(fetcher, source)
+                results.append(result)
+                if progress is not None:
+                    progress(result)
+
+            await asyncio.gather(*(one(s) for s in sources))
+        order = {s.id: i for i, s in enumerate(sources)}
+        return UpdateResult(tuple(sorted(results, key=lambda r: order[r.source_id])))
+
+    async def _update_source(self, fetcher: Fetcher, source: Source) -> SourceUpdate:
+        now = datetime.now(UTC)
+        try:
+            fetched = await fetcher.fetch_feed(source.url, etag=source.etag, last_modified=source.last_modified)
+            if fetched.not_modified:
+                self._record_success(source, fetched, None, now, status="not modified")
+                return SourceUpdate(source.id, source.url, "not modified")
+            feed = feeds.parse(fetched.body, url=fetched.final_url, headers=fetched.headers)
+            outcome = await self._store_entries(fetcher, source, feed)
+            self._record_success(source, fetched, feed, now, status="ok")
+            return SourceUpdate(source.id, source.url, "ok", outcome.new_entries, outcome.new_articles)
+        except SourceGone as exc:
+            self.store.update_source(source.id, retired=True, last_status="gone", last_error=str(exc),
+                                     last_fetched_at=now)
+            return SourceUpdate(source.id, source.url, "gone", error=str(exc))
+        except (FetchError, FeedParseError) as exc:
+            return self._record_error(source, exc, now)
+        except Exception as exc:  # a bug must not stop the other sources; it is logged in full
+            log.exception("update failed", extra={"source_url": source.url})
+            return self._record_error(source, exc, now, prefix="internal error: ")
+
+    def _record_success(self, source: Source, fetched: FetchResult, feed: ParsedFeed | None,
+                        now: datetime, *, status: str) -> None:
+        rate = entries_per_day(feed, now) if feed is not None else None
+        decision = next_fetch(
+            now=now, outcome="not_modified" if fetched.not_modified else "ok", entries_per_day=rate,
+            interval_minutes=source.interval_minutes, error_count=0, retry_after=None,
+            cache_seconds=fetched.cache_seconds,
+            ttl_minutes=feed.ttl_minutes if feed else None,
+            skip_hours=feed.skip_hours if feed else frozenset(), settings=self.settings,
+        )
+        fields: dict[str, Any] = dict(
+            last_fetched_at=now, last_status=status, last_error=None, error_count=0,
+            next_fetch_at=decision.next_fetch_at, interval_minutes=decision.interval_minutes,
+            backoff_minutes=0.0, etag=fetched.etag or source.etag,
+            last_modified=fetched.last_modified or source.last_modified,
+        )
+        if rate is not None:
+            fields["entries_per_day"] = rate
+        if feed is not None:
+            if feed.title and not source.title:
+                fields["title"] = " ".join(feed.title.split())[:200]
+            if feed.link and not source.site_url:
+                fields["site_url"] = feed.link
+        if fetched.permanent_url and fetched.permanent_url != source.url:
+            if self.store.source_by_url(fetched.permanent_url) is None:
+                fields["url"] = fetched.permanent_url
+        self.store.update_source(source.id, **fields)
+
+    def _record_error(self, source: Source, exc: Exception, now: datetime, *, prefix: str = "") -> SourceUpdate:
+        message = prefix + (str(exc) or type(exc).__name__)
+        error_count = source.error_count + 1
+        decision = next_fetch(
+            now=now, outcome="rate_limited" if getattr(exc, "retry_after", None) else "error",
+            entries_per_day=None, interval_minutes=source.interval_minutes, error_count=error_count,
+            retry_after=getattr(exc, "retry_after", None), cache_seconds=None, ttl_minutes=None,
+            skip_hours=frozenset(), settings=self.settings,
+        )
+        self.store.update_source(
+            source.id, last_fetched_at=now, last_status="error", last_error=message,
+            error_count=error_count, next_fetch_at=decision.next_fetch_at,
+            backoff_minutes=decision.backoff_minutes,
+        )
+        log.info("source failed", extra={"source_url": source.url, "error": message})
+        return SourceUpdate(source.id, source.url, "error", error=message)
+
+    async def _store_entries(self, fetcher: Fetcher, source: Source, feed: ParsedFeed) -> _Outcome:
+        by_guid: dict[str, ParsedEntry] = {}
+        for entry in feed.entries:
+            by_guid.setdefault(entry_guid(entry), entry)
+        known = self.store.known_guids(source.id, list(by_guid))
+        new = [(g, e) for g, e in by_guid.items() if g not in known]
+        # Oldest first, so stories see their articles in publication order.
+        new.sort(key=lambda ge: ge[1].published or ge[1].updated or datetime.max.replace(tzinfo=UTC))
+        outcome = _Outcome(new_entries=len(new))
+        prepared = await asyncio.gather(*(self._prepare(fetcher, e) for _, e in new))
+        for (guid, entry), page in zip(new, prepared, strict=True):
+            article_id, created = await self._store_article(source, entry, page)
+            outcome.new_articles += created
+            self.store.add_entry(source.id, {
+                "guid": guid, "link": entry.link, "title": entry.title,
+                "summary": sanitize_html(entry.summary or "", base_url=entry.link or source.url),
+                "content": sanitize_html(entry.content or "", base_url=entry.link or source.url),
+                "authors": list(entry.authors), "published": entry.published, "updated": entry.updated,
+            }, article_id)
+        return outcome
+
+    async def _prepare(self, fetcher: Fetcher, entry: ParsedEntry) -> tuple[ExtractedArticle | None, str | None, str]:
+        """Fetch and extract the entry's page: (article or None, why not, final URL)."""
+        link = entry.link
+        if not link:
+            return None, "entry has no link", ""
+        if not link.startswith(("http://", "https://")):
+            return None, f"not an http(s) link: {link[:80]}", link
+        if not self.settings.fetch_articles:
+            return None, "article fetching is off", link
+        if self.store.article_id_by_canonical_url(canonical_url(link)) is not None:
+            return None, "already stored", link
+        try:
+            page = await fetcher.fetch_page(link)
+        except FetchError as exc:
+            return None, f"page not fetched: {exc}", link
+        host = host_of(page.final_url)
+        lock = self._host_locks.setdefault(host, asyncio.Lock())
+        async with lock:  # one page of a host at a time, so its profile learns in order
+            profile_json = self.store.get_site_profile(host)
+            loop = asyncio.get_running_loop()
+            article, new_profile = await loop.run_in_executor(
+                self.executor, extract_page, page.body, page.final_url, profile_json)
+            self.store.put_site_profile(host, new_profile)
+        if article.refused:
+            return article, "; ".join(article.warnings), page.final_url
+        if not article.text.strip():
+            return article, "no article text found on the page", page.final_url
+        return article, None, page.final_url
+
+    async def _store_article(self, source: Source, entry: ParsedEntry,
+                             page: tuple[ExtractedArticle | None, str | None, str]) -> tuple[int | None, bool]:
+        article, why_not, final_url = page
+        link = final_url or entry.link
+        if not link:
+            return None, False
+        canonical = canonical_url(link)
+        if article is not None and why_not is None and article.canonical_url:
+            claimed = canonical_url(article.canonical_url)
+            if claimed.startswith(("http://", "https://")) and host_of(claimed) == host_of(canonical):
+                canonical = claimed
+        for candidate in {canonical, canonical_url(entry.link or link)}:
+            existing = self.store.article_id_by_canonical_url(candidate)
+            if existing is not None:
+                return existing, False
+        record = self._article_record(source, entry, article, why_not, link, canonical)
+        duplicate = self.store.article_id_by_text_hash(record["text_hash"], host_of(canonical))
+        if duplicate is not None and record["text"]:
+            return duplicate, False
+        async with self._group_lock:
+            assignment = self.grouper.add(Doc(
+                id=canonical, url=canonical, source=str(source.id), title=record["title"],
+                text=record["text"], published=record["published"],
+            ))
+            wire_of = (self.store.article_id_by_canonical_url(assignment.wire_copy_of)
+                       if assignment.wire_copy_of else None)
+            article_id = self.store.add_article(record, {
+                "story_id": assignment.story_id, "wire_copy_of": wire_of,
+                "reasons": _reasons_dict(assignment),
+            })
+        return article_id, True
+
+    def _article_record(self, source: Source, entry: ParsedEntry, article: ExtractedArticle | None,
+                        why_not: str | None, link: str, canonical: str) -> dict[str, Any]:
+        feed_html = sanitize_html(entry.content or entry.summary or "", base_url=link)
+        summary_text = html_to_text(sanitize_html(entry.summary or "", base_url=link))
+        usable = article is not None and why_not is None
+        warnings = list(article.warnings) if article is not None else []
+        if why_not and why_not not in warnings:
+            warnings.append(why_not)
+        text = article.text if usable and article else html_to_text(feed_html)
+        title = (entry.title or (article.title if article else None) or link).strip()
+        published = entry.published or (article.published if article else None) or entry.updated
+        return {
+            "url": link, "canonical_url": canonical, "title": " ".join(title.split())[:500],
+            "text": text, "html": article.html if usable and article else feed_html,
+            "summary": summary_text[:1000],
+            "authors": list(entry.authors or (article.authors if article else ())),
+            "published": published, "updated": (article.updated if usable and article else None) or entry.updated,
+            "language": article.language if article else None,
+            "image": article.image if article else None,
+            "site_name": article.site_name if article else None,
+            "word_count": len(text.split()), "warnings": warnings, "text_hash": text_hash(text),
+            "source_id": source.id, "extracted": usable,
+        }
+
+
+def _reasons_dict(assignment: Any) -> dict[str, Any]:
+    reasons = assignment.reasons
+    return {
+        "score": round(float(reasons.score), 4), "shared_terms": list(reasons.shared_terms),
+        "shared_names": list(reasons.shared_names), "nearest": reasons.nearest, "note": reasons.note,
+        "new_story": assignment.new_story, "wire_copy_of": assignment.wire_copy_of,
+    }

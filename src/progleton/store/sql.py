@@ -1,0 +1,439 @@
+"""The Store implemented on SQLAlchemy Core; dialect modules supply engine and search."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..exceptions import NotFound
+from ..types import Article, SearchHit, Source, Story, StoryDetail
+from . import schema as t
+
+SearchFn = Callable[[sa.Connection, str, int, int], list[tuple[int, str]]]
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """Stored datetimes come back naive on SQLite; they are always UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def story_score(outlet_count: int, article_count: int, last_seen: datetime | None,
+                recent_articles: int = 0) -> float:
+    """Front-page rank: recency in half-days, plus independent outlets and velocity.
+
+    Doubling the independent outlets is worth a day of recency; a story that gained
+    several articles in the last six hours climbs further. Time-independent once
+    computed, so an index on it orders the front page.
+    """
+    recency = (last_seen.timestamp() / 43_200) if last_seen else 0.0
+    return recency + 2.0 * math.log2(1 + outlet_count) + 0.5 * math.log2(1 + recent_articles)
+
+
+_SOURCE_COLUMNS = [c.name for c in t.sources.columns]
+
+
+class SQLStore:
+    """Storage on an SQLAlchemy engine. See ``progleton.store.base.Store``."""
+
+    def __init__(self, engine: sa.Engine, *, search_fn: SearchFn) -> None:
+        self.engine = engine
+        self._search_fn = search_fn
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        with self.engine.connect() as conn:
+            conn.info["write"] = True
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                conn.info.pop("write", None)
+
+    # ---- sources -------------------------------------------------------------------------
+
+    def _source(self, row: sa.Row[Any], groups: tuple[str, ...] = (), article_count: int = 0) -> Source:
+        m = row._mapping
+        return Source(
+            id=m["id"], url=m["url"], title=m["title"], site_url=m["site_url"], groups=groups,
+            added_at=utc(m["added_at"]), last_fetched_at=utc(m["last_fetched_at"]),
+            last_status=m["last_status"], last_error=m["last_error"], error_count=m["error_count"],
+            next_fetch_at=utc(m["next_fetch_at"]), interval_minutes=m["interval_minutes"],
+            backoff_minutes=m["backoff_minutes"] or 0.0, retired=bool(m["retired"]),
+            etag=m["etag"], last_modified=m["last_modified"], article_count=article_count,
+        )
+
+    def _groups(self, conn: sa.Connection, ids: Sequence[int] | None = None) -> dict[int, tuple[str, ...]]:
+        query = sa.select(t.source_groups.c.source_id, t.source_groups.c.name).order_by(t.source_groups.c.name)
+        if ids is not None:
+            query = query.where(t.source_groups.c.source_id.in_(ids))
+        out: dict[int, list[str]] = {}
+        for source_id, name in conn.execute(query):
+            out.setdefault(source_id, []).append(name)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def add_source(self, url: str, *, title: str | None = None, site_url: str | None = None,
+                   groups: Iterable[str] = ()) -> tuple[Source, bool]:
+        """Add a source; returns (source, created). An existing URL is returned unchanged."""
+        existing = self.source_by_url(url)
+        if existing is not None:
+            return existing, False
+        with self._write() as conn:
+            source_id = conn.execute(
+                t.sources.insert().values(url=url, title=title, site_url=site_url, added_at=now_utc())
+            ).inserted_primary_key[0]
+            names = sorted({g.strip() for g in groups if g.strip()})
+            if names:
+                conn.execute(t.source_groups.insert(), [{"source_id": source_id, "name": n} for n in names])
+        return self.get_source(source_id), True
+
+    def get_source(self, source_id: int) -> Source:
+        with self._read() as conn:
+            row = conn.execute(sa.select(t.sources).where(t.sources.c.id == source_id)).first()
+            if row is None:
+                raise NotFound(f"no source with id {source_id}; `progleton sources` lists them")
+            return self._source(row, self._groups(conn, [source_id]).get(source_id, ()))
+
+    def source_by_url(self, url: str) -> Source | None:
+        with self._read() as conn:
+            row = conn.execute(sa.select(t.sources).where(t.sources.c.url == url)).first()
+            return None if row is None else self._source(row, self._groups(conn, [row.id]).get(row.id, ()))
+
+    def list_sources(self) -> list[Source]:
+        counts = (
+            sa.select(t.articles.c.source_id, sa.func.count().label("n"))
+            .group_by(t.articles.c.source_id).subquery()
+        )
+        query = (
+            sa.select(t.sources, sa.func.coalesce(counts.c.n, 0).label("article_count"))
+            .outerjoin(counts, counts.c.source_id == t.sources.c.id)
+            .order_by(sa.func.lower(sa.func.coalesce(t.sources.c.title, t.sources.c.url)))
+        )
+        with self._read() as conn:
+            groups = self._groups(conn)
+            return [self._source(r, groups.get(r.id, ()), r.article_count) for r in conn.execute(query)]
+
+    def remove_source(self, source_id: int) -> None:
+        with self._write() as conn:
+            if not conn.execute(t.sources.delete().where(t.sources.c.id == source_id)).rowcount:
+                raise NotFound(f"no source with id {source_id}")
+
+    def set_source_groups(self, source_id: int, groups: Iterable[str]) -> None:
+        with self._write() as conn:
+            conn.execute(t.source_groups.delete().where(t.source_groups.c.source_id == source_id))
+            names = sorted({g.strip() for g in groups if g.strip()})
+            if names:
+                conn.execute(t.source_groups.insert(), [{"source_id": source_id, "name": n} for n in names])
+
+    def source_groups(self) -> list[tuple[str, int]]:
+        query = sa.select(t.source_groups.c.name, sa.func.count()).group_by(t.source_groups.c.name)
+        with self._read() as conn:
+            return [(name, n) for name, n in conn.execute(query.order_by(t.source_groups.c.name))]
+
+    def due_sources(self, now: datetime) -> list[Source]:
+        query = sa.select(t.sources).where(
+            ~t.sources.c.retired,
+            sa.or_(t.sources.c.next_fetch_at.is_(None), t.sources.c.next_fetch_at <= now),
+        ).order_by(t.sources.c.id)
+        with self._read() as conn:
+            return [self._source(r) for r in conn.execute(query)]
+
+    def update_source(self, source_id: int, **fields: Any) -> None:
+        unknown = set(fields) - set(_SOURCE_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown source fields {sorted(unknown)}")
+        with self._write() as conn:
+            conn.execute(t.sources.update().where(t.sources.c.id == source_id).values(**fields))
+
+    # ---- entries and articles -----------------------------------------------------------------
+
+    def known_guids(self, source_id: int, guids: Sequence[str]) -> set[str]:
+        if not guids:
+            return set()
+        found: set[str] = set()
+        with self._read() as conn:
+            for start in range(0, len(guids), 500):
+                chunk = list(guids[start:start + 500])
+                query = sa.select(t.entries.c.guid).where(
+                    t.entries.c.source_id == source_id, t.entries.c.guid.in_(chunk)
+                )
+                found.update(conn.execute(query).scalars())
+        return found
+
+    def article_id_by_canonical_url(self, canonical_url: str) -> int | None:
+        with self._read() as conn:
+            return conn.execute(
+                sa.select(t.articles.c.id).where(t.articles.c.canonical_url == canonical_url)
+            ).scalar()
+
+    def article_id_by_text_hash(self, text_hash: str, host: str) -> int | None:
+        """An article with the same text on the same host (an exact duplicate under another URL)."""
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(t.articles.c.id, t.articles.c.canonical_url).where(t.articles.c.text_hash == text_hash)
+            ).all()
+        for article_id, url in rows:
+            if url.split("/")[2:3] == [host]:
+                return int(article_id)
+        return None
+
+    def add_entry(self, source_id: int, entry: dict[str, Any], article_id: int | None) -> None:
+        """Insert an entry; a (source, guid) already stored is left as it is."""
+        values = {**entry, "source_id": source_id, "article_id": article_id, "first_seen": now_utc()}
+        with self._write() as conn:
+            exists = conn.execute(
+                sa.select(t.entries.c.id).where(
+                    t.entries.c.source_id == source_id, t.entries.c.guid == values["guid"]
+                )
+            ).first()
+            if exists is None:
+                conn.execute(t.entries.insert().values(**values))
+
+    def add_article(self, article: dict[str, Any], story: dict[str, Any]) -> int:
+        """Insert an article and its story membership in one transaction; returns the article id.
+
+        ``story`` holds ``story_id``, ``wire_copy_of`` (an article id or None) and ``reasons``.
+        """
+        with self._write() as conn:
+            self._ensure_story(conn, story["story_id"], article["title"])
+            article_id = conn.execute(
+                t.articles.insert().values(
+                    **article, story_id=story["story_id"], wire_copy_of=story.get("wire_copy_of"),
+                    reasons=story.get("reasons", {}), created_at=now_utc(),
+                )
+            ).inserted_primary_key[0]
+            self._refresh(conn, [story["story_id"]])
+        return int(article_id)
+
+    def _ensure_story(self, conn: sa.Connection, story_id: str, title: str) -> None:
+        if conn.execute(sa.select(t.stories.c.id).where(t.stories.c.id == story_id)).first() is None:
+            conn.execute(t.stories.insert().values(id=story_id, title=title))
+
+    def _article(self, m: Any) -> Article:
+        return Article(
+            id=m["id"], url=m["url"], canonical_url=m["canonical_url"], title=m["title"],
+            text=m["text"], html=m["html"], summary=m["summary"], authors=tuple(m["authors"] or ()),
+            published=utc(m["published"]), updated=utc(m["updated"]), language=m["language"],
+            image=m["image"], site_name=m["site_name"], word_count=m["word_count"],
+            warnings=tuple(m["warnings"] or ()), source_id=m["source_id"],
+            source_title=m.get("source_title"), story_id=m["story_id"], wire_copy_of=m["wire_copy_of"],
+            reasons=dict(m["reasons"] or {}), extracted=bool(m["extracted"]), created_at=utc(m["created_at"]),
+        )
+
+    def _articles_query(self) -> sa.Select[Any]:
+        return sa.select(t.articles, t.sources.c.title.label("source_title")).outerjoin(
+            t.sources, t.sources.c.id == t.articles.c.source_id
+        )
+
+    def get_article(self, article_id: int) -> Article:
+        with self._read() as conn:
+            row = conn.execute(self._articles_query().where(t.articles.c.id == article_id)).first()
+        if row is None:
+            raise NotFound(f"no article with id {article_id}")
+        return self._article(row._mapping)
+
+    def articles_by_ids(self, ids: Sequence[int]) -> dict[int, Article]:
+        if not ids:
+            return {}
+        with self._read() as conn:
+            rows = conn.execute(self._articles_query().where(t.articles.c.id.in_(list(ids)))).all()
+        return {r.id: self._article(r._mapping) for r in rows}
+
+    def recent_articles(self, *, limit: int, source_id: int | None = None) -> list[Article]:
+        query = self._articles_query().order_by(
+            sa.func.coalesce(t.articles.c.published, t.articles.c.created_at).desc()
+        ).limit(limit)
+        if source_id is not None:
+            query = query.where(t.articles.c.source_id == source_id)
+        with self._read() as conn:
+            return [self._article(r._mapping) for r in conn.execute(query)]
+
+    # ---- stories ---------------------------------------------------------------------------
+
+    def _story(self, m: Any, outlets: tuple[str, ...], snippet: str = "", image: str | None = None) -> Story:
+        return Story(
+            id=m["id"], title=m["title"], first_seen=utc(m["first_seen"]), last_seen=utc(m["last_seen"]),
+            article_count=m["article_count"], outlet_count=m["outlet_count"], outlets=outlets,
+            snippet=snippet, image=image, score=m["score"], lead_article_id=m["lead_article_id"],
+        )
+
+    def _outlets(self, conn: sa.Connection, story_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        if not story_ids:
+            return {}
+        name = sa.func.coalesce(t.sources.c.title, t.articles.c.site_name, t.articles.c.url)
+        query = (
+            sa.select(t.articles.c.story_id, name).distinct()
+            .outerjoin(t.sources, t.sources.c.id == t.articles.c.source_id)
+            .where(t.articles.c.story_id.in_(list(story_ids)))
+        )
+        out: dict[str, list[str]] = {}
+        for story_id, outlet in conn.execute(query):
+            out.setdefault(story_id, []).append(outlet)
+        return {k: tuple(sorted(v)) for k, v in out.items()}
+
+    def top_stories(self, *, limit: int, offset: int = 0, since: datetime | None = None,
+                    group: str | None = None, language: str | None = None) -> list[Story]:
+        """Stories best first; filters: last seen after ``since``, a source group, a language."""
+        query = sa.select(t.stories).where(t.stories.c.article_count > 0)
+        if since is not None:
+            query = query.where(t.stories.c.last_seen >= since)
+        if group is not None or language is not None:
+            members = sa.select(t.articles.c.story_id)
+            if group is not None:
+                members = members.join(
+                    t.source_groups, t.source_groups.c.source_id == t.articles.c.source_id
+                ).where(t.source_groups.c.name == group)
+            if language is not None:
+                members = members.where(t.articles.c.language == language)
+            query = query.where(t.stories.c.id.in_(members))
+        query = query.order_by(t.stories.c.score.desc(), t.stories.c.id).limit(limit).offset(offset)
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+            ids = [r.id for r in rows]
+            outlets = self._outlets(conn, ids)
+            leads = self.articles_by_ids([r.lead_article_id for r in rows if r.lead_article_id])
+        stories = []
+        for r in rows:
+            lead = leads.get(r.lead_article_id)
+            stories.append(self._story(r._mapping, outlets.get(r.id, ()),
+                                       lead.snippet if lead else "", lead.image if lead else None))
+        return stories
+
+    def get_story(self, story_id: str) -> StoryDetail:
+        with self._read() as conn:
+            row = conn.execute(sa.select(t.stories).where(t.stories.c.id == story_id)).first()
+            if row is None:
+                raise NotFound(f"no story with id {story_id}")
+            articles = [
+                self._article(r._mapping) for r in conn.execute(
+                    self._articles_query().where(t.articles.c.story_id == story_id).order_by(
+                        sa.func.coalesce(t.articles.c.published, t.articles.c.created_at), t.articles.c.id
+                    )
+                )
+            ]
+            outlets = self._outlets(conn, [story_id]).get(story_id, ())
+        lead = next((a for a in articles if a.id == row.lead_article_id), articles[0] if articles else None)
+        story = self._story(row._mapping, outlets, lead.snippet if lead else "", lead.image if lead else None)
+        return StoryDetail(story=story, articles=tuple(articles))
+
+    def assignments(self, since: datetime | None = None) -> list[dict[str, Any]]:
+        """Every article's membership, oldest first: what the grouper replays on start-up."""
+        query = sa.select(
+            t.articles.c.id, t.articles.c.url, t.articles.c.canonical_url, t.articles.c.source_id,
+            t.articles.c.title,
+            t.articles.c.text, t.articles.c.summary, t.articles.c.published, t.articles.c.created_at,
+            t.articles.c.story_id, t.articles.c.wire_copy_of,
+        ).order_by(sa.func.coalesce(t.articles.c.published, t.articles.c.created_at), t.articles.c.id)
+        if since is not None:
+            query = query.where(sa.func.coalesce(t.articles.c.published, t.articles.c.created_at) >= since)
+        with self._read() as conn:
+            return [
+                {**r._mapping, "published": utc(r.published), "created_at": utc(r.created_at)}
+                for r in conn.execute(query)
+            ]
+
+    def set_story_membership(self, article_id: int, story_id: str, reasons: dict[str, Any],
+                             wire_copy_of: int | None = None) -> None:
+        with self._write() as conn:
+            old = conn.execute(sa.select(t.articles.c.story_id, t.articles.c.title).where(
+                t.articles.c.id == article_id)).first()
+            if old is None:
+                raise NotFound(f"no article with id {article_id}")
+            self._ensure_story(conn, story_id, old.title)
+            conn.execute(t.articles.update().where(t.articles.c.id == article_id).values(
+                story_id=story_id, reasons=reasons, wire_copy_of=wire_copy_of))
+            self._refresh(conn, [s for s in (old.story_id, story_id) if s])
+
+    def refresh_stories(self, story_ids: Iterable[str]) -> None:
+        with self._write() as conn:
+            self._refresh(conn, list(story_ids))
+
+    def _refresh(self, conn: sa.Connection, story_ids: Sequence[str]) -> None:
+        """Recompute a story's counts, title, lead article and score from its members."""
+        for story_id in set(story_ids):
+            rows = conn.execute(
+                sa.select(t.articles.c.id, t.articles.c.title, t.articles.c.source_id,
+                          t.articles.c.wire_copy_of, t.articles.c.word_count,
+                          sa.func.coalesce(t.articles.c.published, t.articles.c.created_at).label("when"))
+                .where(t.articles.c.story_id == story_id)
+            ).all()
+            if not rows:
+                conn.execute(t.stories.delete().where(t.stories.c.id == story_id))
+                continue
+            times = [utc(r.when) for r in rows if r.when is not None]
+            first, last = (min(times), max(times)) if times else (None, None)
+            independent = [r for r in rows if r.wire_copy_of is None]
+            outlets = {r.source_id for r in independent} or {rows[0].source_id}
+            # The lead is the fullest independent report; its headline heads the story.
+            lead = max(independent or rows, key=lambda r: (r.word_count, -r.id))
+            recent = sum(1 for w in times if last and (last - w).total_seconds() < 6 * 3600)
+            conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(
+                title=lead.title, first_seen=first, last_seen=last, article_count=len(rows),
+                outlet_count=len(outlets), lead_article_id=lead.id,
+                score=story_score(len(outlets), len(rows), last, recent),
+            ))
+
+    # ---- search ------------------------------------------------------------------------------
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        with self._read() as conn:
+            found = self._search_fn(conn, query, limit, offset)
+        articles = self.articles_by_ids([i for i, _ in found])
+        hits = []
+        for article_id, snippet in found:
+            if article_id in articles:
+                marked = html.escape(snippet).replace("\x02", "<mark>").replace("\x03", "</mark>")
+                hits.append(SearchHit(article=articles[article_id], highlight=marked))
+        return hits
+
+    # ---- profiles, corrections, meta ---------------------------------------------------------------
+
+    def get_site_profile(self, host: str) -> str | None:
+        with self._read() as conn:
+            return conn.execute(sa.select(t.site_profiles.c.data).where(t.site_profiles.c.host == host)).scalar()
+
+    def put_site_profile(self, host: str, data: str) -> None:
+        with self._write() as conn:
+            updated = conn.execute(t.site_profiles.update().where(t.site_profiles.c.host == host).values(
+                data=data, updated_at=now_utc())).rowcount
+            if not updated:
+                conn.execute(t.site_profiles.insert().values(host=host, data=data, updated_at=now_utc()))
+
+    def add_correction(self, kind: str, *, article_id: int | None = None, story_id: str | None = None,
+                       into_story_id: str | None = None) -> None:
+        with self._write() as conn:
+            conn.execute(t.corrections.insert().values(
+                kind=kind, article_id=article_id, story_id=story_id, into_story_id=into_story_id,
+                created_at=now_utc()))
+
+    def corrections(self) -> list[dict[str, Any]]:
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(sa.select(t.corrections).order_by(t.corrections.c.id))]
+
+    def get_meta(self, key: str) -> str | None:
+        with self._read() as conn:
+            return conn.execute(sa.select(t.meta.c.value).where(t.meta.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as conn:
+            if not conn.execute(t.meta.update().where(t.meta.c.key == key).values(value=value)).rowcount:
+                conn.execute(t.meta.insert().values(key=key, value=value))

@@ -1,0 +1,186 @@
+"""What an article says, as features: words, names, numbers and dates, word shingles.
+
+Pure functions over text. Feature keys carry a kind prefix so one document-frequency table
+serves them all:
+
+- ``w:<stem>``   a content word of the text (stop words dropped, plurals folded);
+- ``t:<stem>``   a content word of the title (titles name the event more tightly than bodies);
+- ``n:<name>``   a capitalised phrase (person, place, organisation), lower-cased;
+- ``d:<number>`` a number, a year or a "month day" date.
+
+Names are found without a model: runs of capitalised words, where a single capitalised word at the
+start of a sentence counts only if the document also capitalises it elsewhere (so "The", "After"
+do not become names).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+STOP_WORDS = frozenset(
+    """a about above after again against ago all also although am an and any are aren around as at
+    be because been before being below between both but by can cannot could couldn did didn do does
+    doesn doing don down during each either else even ever every few for from further get gets got
+    had hadn has hasn have haven having he her here hers herself him himself his how however i if in
+    into is isn it its itself just least less like ll made make many may me might more most much must
+    my myself near neither never new no nor not now of off often on once one only onto or other our
+    ours ourselves out over own per put quite rather re really s said same say says she should
+    shouldn since so some still such t than that the their theirs them themselves then there these
+    they this those though through thus to too told under until up upon us very via was wasn we were
+    weren what when where whether which while who whom whose why will with within without won would
+    wouldn yet you your yours yourself yourselves mr mrs ms dr according added just week weeks day
+    days year years time times monday tuesday wednesday thursday friday saturday sunday today
+    yesterday tomorrow last first two three later earlier including reported report reports news
+    people 's n't""".split()
+)
+
+MONTHS = (
+    "january february march april may june july august september october november december".split()
+)
+_MONTH_SET = frozenset(MONTHS) | frozenset(m[:3] for m in MONTHS) | {"sept"}
+_NAME_STOP = STOP_WORDS | _MONTH_SET | frozenset(
+    "a an the he she it we they i his her its our their this that these those in on at by for of to "
+    "but and or if as after before when while with from".split()
+)
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*|[.!?;:\"“”()]")
+_SENTENCE_BREAK = frozenset(".!?;:")
+_RUN_BREAK = frozenset('"“”()')
+_DATE = re.compile(
+    r"\b(" + "|".join(MONTHS) + r")\.?\s+(\d{1,2})\b|\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\b",
+    re.IGNORECASE,
+)
+_SHINGLE_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class ArticleFeatures:
+    """The counted features of one article, before weighting."""
+
+    counts: dict[str, float]
+    names: tuple[str, ...]  # distinct names, in order of first mention
+    words: int  # content words in the text (a short text gives weaker evidence)
+
+
+def stem(word: str) -> str:
+    """Fold a lower-cased word to a crude stem: plural and possessive endings only."""
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    word = word.strip("'-")
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    """The stems of the words that carry content (no stop words, no one-letter words)."""
+    out = []
+    for match in _WORD.finditer(text):
+        word = stem(match.group().lower())
+        if len(word) > 1 and word not in STOP_WORDS:
+            out.append(word)
+    return out
+
+
+def names(text: str) -> list[str]:
+    """Capitalised phrases (people, places, organisations), lower-cased, in order of mention."""
+    tokens = _TOKEN.findall(text)
+    capitalised_inside = _capitalised_mid_sentence(tokens)
+    lower_words = frozenset(t for t in tokens if t[0].islower())
+    found: list[str] = []
+    run: list[str] = []
+    sentence_start = True
+    for token in tokens + ["."]:
+        if token in _RUN_BREAK or token in _SENTENCE_BREAK or not token[0].isalpha():
+            found.extend(_close_run(run, capitalised_inside, lower_words))
+            run = []
+            sentence_start = token in _SENTENCE_BREAK or (sentence_start and token in _RUN_BREAK)
+            continue
+        if token[0].isupper() and token.lower() not in _NAME_STOP:
+            run.append(token if run or not sentence_start else "^" + token)
+        else:
+            found.extend(_close_run(run, capitalised_inside, lower_words))
+            run = []
+        sentence_start = False
+    return found
+
+
+def _capitalised_mid_sentence(tokens: list[str]) -> frozenset[str]:
+    seen = set()
+    previous = "."
+    for token in tokens:
+        if token[0].isupper() and previous not in _SENTENCE_BREAK:
+            seen.add(token)
+        previous = token
+    return frozenset(seen)
+
+
+def _close_run(
+    run: list[str], capitalised_inside: frozenset[str], lower_words: frozenset[str]
+) -> list[str]:
+    if not run:
+        return []
+    if run[0].startswith("^"):
+        first = run[0][1:]
+        # A sentence-initial word is a name if the text capitalises it elsewhere too, or if a
+        # capitalised word follows it ("Tara Reid has...") and the text never writes it lower-case.
+        keep = first in capitalised_inside or (len(run) > 1 and first.lower() not in lower_words)
+        run = [first, *run[1:]] if keep else run[1:]
+    words = [_name_word(w) for w in run if _name_word(w)]
+    if not words:
+        return []
+    phrase = " ".join(words)
+    # A long phrase is also found by its last word ("Tara Reid" -> "reid"), as later mentions do.
+    return [phrase, words[-1]] if len(words) > 1 else [phrase]
+
+
+def _name_word(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    if "'" in word and not word.endswith("'s"):
+        return ""  # I'm, I've, O'... contractions are not names
+    word = stem(word) if len(word) > 4 else word.strip("'")
+    return word if len(word) > 1 else ""
+
+
+def numbers_and_dates(text: str) -> list[str]:
+    """Numbers (years, magnitudes, tolls) and "month day" dates, normalised."""
+    found = []
+    for match in _DATE.finditer(text):
+        month = (match.group(1) or match.group(4)).lower()
+        day = int(match.group(2) or match.group(3))
+        found.append(f"{month} {day}")
+    for match in _NUMBER.finditer(text):
+        value = match.group().replace(",", "")
+        if "." not in value:
+            value = str(int(value))
+        found.append(value)
+    return found
+
+
+def article_features(title: str, text: str, *, title_weight: float = 2.0) -> ArticleFeatures:
+    """Count an article's words, title words, names and numbers as feature keys."""
+    counts: Counter[str] = Counter()
+    words = content_words(text)
+    counts.update("w:" + w for w in words)
+    for w in content_words(title):
+        counts["t:" + w] += title_weight
+    found = names(title + ".\n" + text)
+    counts.update("n:" + n for n in found)
+    counts.update("d:" + d for d in numbers_and_dates(title + ".\n" + text))
+    distinct = tuple(dict.fromkeys(n for n in found))
+    return ArticleFeatures(counts=dict(counts), names=distinct, words=len(words))
+
+
+def shingles(text: str, size: int = 3) -> list[str]:
+    """Overlapping word n-grams of the text (lower-cased), for near-duplicate detection."""
+    words = _SHINGLE_WORD.findall(text.lower())
+    if len(words) < size:
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]

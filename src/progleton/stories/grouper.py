@@ -1,0 +1,394 @@
+"""Online story grouping: each doc joins the most similar open story, or starts one.
+
+One pass, no look-ahead, no re-clustering. For each new doc:
+
+1. wire copy?  MinHash LSH over word shingles finds an earlier near-identical text; the doc is a
+   copy of the earliest original and joins that original's story.
+2. candidates: the inverted index on names, numbers and rare words gives the few open stories
+   that share the doc's distinctive features (never a scan of every story).
+3. score: cosine between the doc's TF-IDF vector and each candidate's centroid, with the
+   vocabulary as it is now; a story whose latest news is more than a day away must score higher
+   (``day_penalty`` per day), and one quiet for longer than the window is not a candidate.
+4. join the best story if its score reaches ``threshold``; else start a new story.
+
+State is a pure function of the docs added (in order) and the corrections made, so ``load()``
+replaying stored assignments rebuilds the same state, and later adds decide the same way.
+Not thread-safe: one writer per grouper (the pipeline serialises assignment).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from datasketch import MinHash
+
+from ..exceptions import NotFound
+from .features import article_features
+from .index import StoryIndex, Vocabulary
+from .model import Assignment, Doc, Reasons
+from .similarity import FeatureWeights, cosine_to, raw_vector, shared_top, time_penalty, weigh
+from .wire import WireIndex
+
+STORY_PREFIX = "story-"
+
+
+@dataclass(frozen=True)
+class GroupingParams:
+    """The method's few parameters, chosen on the ECB+ train split (see benchmarks/stories_ecbplus.py)."""
+
+    threshold: float = 0.30  # cosine to a story centroid needed to join it
+    weights: FeatureWeights = field(default_factory=FeatureWeights)
+    title_repeat: float = 2.0  # title words counted as if written this many times
+    grace_hours: float = 24.0  # no time penalty within a day of the story's latest news
+    day_penalty: float = 0.10  # extra score needed per further day apart
+    index_features: int = 12  # rarest words of each member put in the inverted index
+    query_features: int = 30  # strongest features of a new doc used to look up candidates
+    max_candidates: int = 10  # stories scored per doc
+    wire_threshold: float = 0.5  # Jaccard of word 3-shingles for a wire copy
+    wire_short_threshold: float = 0.9  # the same, for texts under ``wire_short_words`` words
+    wire_short_words: int = 40
+
+
+@dataclass(frozen=True)
+class Story:
+    """A group of articles about one event, as the grouper sees it now."""
+
+    story_id: str
+    doc_ids: tuple[str, ...]  # in arrival order
+    title: str  # the title of the earliest independent report
+    first_published: datetime | None
+    last_published: datetime | None
+    outlets: tuple[str, ...]  # distinct sources, in arrival order
+    independent_outlets: int  # distinct sources of independent reports (a wire text counts once)
+    wire_copies: int  # members that copy an earlier member's text
+    published: tuple[datetime | None, ...] = ()  # per member, for velocity
+
+
+@dataclass
+class _Member:
+    doc: Doc
+    seq: int
+    raw: dict[str, float]
+    index_keys: tuple[str, ...]
+    signature: MinHash | None
+    story_id: str
+    wire_copy_of: str | None
+    reasons: Reasons
+    active: datetime | None  # published, or the latest time seen when it arrived undated
+
+
+@dataclass
+class _OpenStory:
+    story_id: str
+    members: list[str] = field(default_factory=list)  # doc ids in arrival order
+    centroid: dict[str, float] = field(default_factory=dict)
+    last_active: datetime | None = None
+
+
+class StoryGrouper:
+    """Assigns docs to stories one at a time; see the module docstring for the method."""
+
+    def __init__(self, settings: Any = None, *, params: GroupingParams | None = None) -> None:
+        self.params = params or GroupingParams()
+        window = getattr(settings, "story_window_days", 3) if settings is not None else 3
+        self.window = timedelta(days=float(window))
+        self.vocabulary = Vocabulary()
+        self._index = StoryIndex()
+        self._wire = WireIndex(
+            threshold=self.params.wire_threshold,
+            short_threshold=self.params.wire_short_threshold,
+            short_words=self.params.wire_short_words,
+        )
+        self._members: dict[str, _Member] = {}
+        self._stories: dict[str, _OpenStory] = {}
+        self._aliases: dict[str, str] = {}  # merged-away story id -> surviving id
+        self._splits: Counter[str] = Counter()
+        self._seq = 0
+        self._clock: datetime | None = None
+
+    # -- assigning -------------------------------------------------------------------------
+
+    def add(self, doc: Doc) -> Assignment:
+        """Assign a new doc to a story (an existing one or a new one) and remember it."""
+        if doc.id in self._members:
+            return self._assignment(self._members[doc.id], new_story=False)
+        member = self._prepare(doc)
+        original = self._wire.find_original(member.signature, self._is_short(doc))
+        if original is not None and original.doc_id in self._members:
+            root = self._members[original.doc_id]
+            root_id = root.wire_copy_of or root.doc.id
+            member.wire_copy_of = root_id
+            story_id = root.story_id
+            member.reasons = Reasons(
+                score=original.jaccard, nearest=original.doc_id, note=f"wire copy of {root_id}"
+            )
+        else:
+            story_id, member.reasons = self._choose_story(member)
+        new_story = story_id not in self._stories
+        self._attach(member, story_id)
+        return self._assignment(member, new_story=new_story)
+
+    def load(self, doc: Doc, *, story_id: str, wire_copy_of: str | None = None) -> None:
+        """Index a doc as already assigned (start-up replay of stored assignments, in order)."""
+        if doc.id in self._members:
+            return
+        member = self._prepare(doc)
+        member.wire_copy_of = wire_copy_of
+        member.reasons = Reasons(note="loaded")
+        self._attach(member, self._resolve(story_id))
+
+    def _prepare(self, doc: Doc) -> _Member:
+        p = self.params
+        features = article_features(doc.title, doc.text, title_weight=p.title_repeat)
+        self.vocabulary.add(features.counts)
+        raw = raw_vector(features.counts, p.weights)
+        self._seq += 1
+        if doc.published is not None and (self._clock is None or doc.published > self._clock):
+            self._clock = doc.published
+        signature, _ = self._wire.signature(doc.title, doc.text)
+        return _Member(
+            doc=doc,
+            seq=self._seq,
+            raw=raw,
+            index_keys=self._index_keys(raw),
+            signature=signature,
+            story_id="",
+            wire_copy_of=None,
+            reasons=Reasons(),
+            active=doc.published or self._clock,
+        )
+
+    def _is_short(self, doc: Doc) -> bool:
+        return len(doc.text.split()) < self.params.wire_short_words
+
+    def _index_keys(self, raw: dict[str, float]) -> tuple[str, ...]:
+        idf = self.vocabulary.idf
+        names = [f for f in raw if f[0] in "nd"]
+        words = heapq.nsmallest(
+            self.params.index_features,
+            (f for f in raw if f[0] in "wt"),
+            key=lambda f: (-idf(f), f),
+        )
+        return tuple(sorted(set(names) | set(words)))
+
+    def _choose_story(self, member: _Member) -> tuple[str, Reasons]:
+        idf = self.vocabulary.idf
+        doc_vec = weigh(member.raw, idf)
+        query = dict(
+            heapq.nsmallest(self.params.query_features, doc_vec.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        best: tuple[float, str] | None = None
+        for story_id in self._index.candidates(query, self.params.max_candidates):
+            score = self._score(member, doc_vec, self._stories[story_id])
+            if score is not None and (best is None or score > best[0]):
+                best = (score, story_id)
+        if best is not None and best[0] >= self.params.threshold:
+            return best[1], self._join_reasons(doc_vec, best[0], self._stories[best[1]])
+        new_id = STORY_PREFIX + member.doc.id
+        if best is None:
+            return new_id, Reasons(note="new story")
+        note = f"new story (closest {best[1]} scored {best[0]:.2f} < {self.params.threshold:.2f})"
+        return new_id, Reasons(score=round(best[0], 4), note=note)
+
+    def _score(self, member: _Member, doc_vec: dict[str, float], story: _OpenStory) -> float | None:
+        gap = self._gap_hours(member.doc.published, story.last_active)
+        if gap is not None and gap > self.window.total_seconds() / 3600:
+            return None
+        penalty = time_penalty(gap, grace_hours=self.params.grace_hours, per_day=self.params.day_penalty)
+        return cosine_to(doc_vec, story.centroid, self.vocabulary.idf) - penalty
+
+    @staticmethod
+    def _gap_hours(when: datetime | None, last_active: datetime | None) -> float | None:
+        if when is None or last_active is None:
+            return None
+        return abs((when - last_active).total_seconds()) / 3600
+
+    def _join_reasons(self, doc_vec: dict[str, float], score: float, story: _OpenStory) -> Reasons:
+        idf = self.vocabulary.idf
+        centroid = weigh(story.centroid, idf)
+        nearest = max(
+            story.members[-30:],
+            key=lambda m: (cosine_to(doc_vec, self._members[m].raw, idf), -self._members[m].seq),
+        )
+        by_kind: Counter[str] = Counter()
+        for f, v in doc_vec.items():
+            by_kind[f[0]] += v * centroid.get(f, 0.0)
+        labels = {"n": "names", "t": "title", "w": "text", "d": "numbers"}
+        total = sum(by_kind.values()) or 1.0
+        kinds = [labels[k] for k, v in by_kind.most_common() if v >= 0.2 * total]
+        return Reasons(
+            score=round(score, 4),
+            shared_terms=shared_top(doc_vec, centroid, "t", 3) + shared_top(doc_vec, centroid, "w", 5),
+            shared_names=shared_top(doc_vec, centroid, "n", 6),
+            nearest=nearest,
+            note="joined by " + "+".join(kinds or ["text"]),
+        )
+
+    def _assignment(self, member: _Member, *, new_story: bool) -> Assignment:
+        return Assignment(
+            doc_id=member.doc.id,
+            story_id=member.story_id,
+            wire_copy_of=member.wire_copy_of,
+            new_story=new_story,
+            reasons=member.reasons,
+        )
+
+    # -- state -----------------------------------------------------------------------------
+
+    def _attach(self, member: _Member, story_id: str) -> None:
+        story = self._stories.get(story_id)
+        if story is None:
+            story = self._stories[story_id] = _OpenStory(story_id)
+        member.story_id = story_id
+        self._members[member.doc.id] = member
+        story.members.append(member.doc.id)
+        for f, v in member.raw.items():
+            story.centroid[f] = story.centroid.get(f, 0.0) + v
+        when = member.active
+        if when is not None and (story.last_active is None or when > story.last_active):
+            story.last_active = when
+        self._index.add(story_id, member.index_keys)
+        self._wire.add(member.doc.id, member.seq, member.signature)
+
+    def _rebuild(self, story: _OpenStory) -> None:
+        """Recompute a story's centroid and activity from its members, in arrival order."""
+        members = sorted((self._members[m] for m in story.members), key=lambda m: m.seq)
+        story.members = [m.doc.id for m in members]
+        story.centroid = {}
+        story.last_active = None
+        for m in members:
+            for f, v in m.raw.items():
+                story.centroid[f] = story.centroid.get(f, 0.0) + v
+            when = m.active
+            if when is not None and (story.last_active is None or when > story.last_active):
+                story.last_active = when
+
+    def _resolve(self, story_id: str) -> str:
+        while story_id in self._aliases:
+            story_id = self._aliases[story_id]
+        return story_id
+
+    # -- corrections -----------------------------------------------------------------------
+
+    def move(self, doc_id: str, to_story: str | None = None) -> str:
+        """Move a doc to another open story, or (``None``) split it out into a story of its own.
+
+        Returns the story id it is now in. Split ids are deterministic (``story-<doc>~<n>``), so
+        replaying corrections after :meth:`load` gives the same ids.
+        """
+        member = self._members.get(doc_id)
+        if member is None:
+            raise NotFound(f"no open doc {doc_id!r}")
+        if to_story is None:
+            self._splits[doc_id] += 1
+            target = f"{STORY_PREFIX}{doc_id}~{self._splits[doc_id]}"
+        else:
+            target = self._resolve(to_story)
+            if target not in self._stories:
+                raise NotFound(f"no open story {to_story!r}")
+        old = self._stories[member.story_id]
+        if target == old.story_id:
+            return target
+        self._detach(member, old)
+        story = self._stories.setdefault(target, _OpenStory(target))
+        member.story_id = target
+        story.members.append(doc_id)
+        self._rebuild(story)
+        self._index.add(target, member.index_keys)
+        member.reasons = Reasons(note="moved by user" if to_story else "split out by user")
+        return target
+
+    def _detach(self, member: _Member, story: _OpenStory) -> None:
+        story.members.remove(member.doc.id)
+        self._index.remove(story.story_id, member.index_keys)
+        if story.members:
+            self._rebuild(story)
+        else:
+            del self._stories[story.story_id]
+
+    def merge(self, story_a: str, story_b: str) -> str:
+        """Merge story ``story_b`` into ``story_a``; returns the surviving id (``story_a``'s)."""
+        a, b = self._resolve(story_a), self._resolve(story_b)
+        for sid in (a, b):
+            if sid not in self._stories:
+                raise NotFound(f"no open story {sid!r}")
+        if a == b:
+            return a
+        survivor, gone = self._stories[a], self._stories.pop(b)
+        for doc_id in gone.members:
+            member = self._members[doc_id]
+            self._index.remove(b, member.index_keys)
+            self._index.add(a, member.index_keys)
+            member.story_id = a
+        survivor.members.extend(gone.members)
+        self._rebuild(survivor)
+        self._aliases[b] = a
+        return a
+
+    def close_quiet(self, now: datetime) -> list[str]:
+        """Close stories with no news for longer than the window; free their memory.
+
+        Returns the closed story ids. Closing never changes a later decision: a story that quiet
+        could no longer be joined anyway.
+        """
+        cutoff = now - self.window
+        closed = [
+            s.story_id
+            for s in self._stories.values()
+            if s.last_active is not None and s.last_active < cutoff
+        ]
+        for story_id in closed:
+            story = self._stories.pop(story_id)
+            for doc_id in story.members:
+                member = self._members.pop(doc_id)
+                self._index.remove(story_id, member.index_keys)
+                self._wire.remove(doc_id)
+        self._aliases = {k: v for k, v in self._aliases.items() if v in self._stories}
+        return closed
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def story_of(self, doc_id: str) -> str:
+        """The id of the open story holding ``doc_id``."""
+        member = self._members.get(doc_id)
+        if member is None:
+            raise NotFound(f"no open doc {doc_id!r}")
+        return member.story_id
+
+    def reasons(self, doc_id: str) -> Reasons:
+        """Why ``doc_id`` is in its story (as decided, or the correction that put it there)."""
+        member = self._members.get(doc_id)
+        if member is None:
+            raise NotFound(f"no open doc {doc_id!r}")
+        return member.reasons
+
+    def stories(self) -> list[Story]:
+        """The open stories, oldest first."""
+        return [self._story(s) for s in sorted(self._stories.values(), key=self._first_seq)]
+
+    def _first_seq(self, story: _OpenStory) -> int:
+        return min(self._members[m].seq for m in story.members)
+
+    def _story(self, story: _OpenStory) -> Story:
+        members = sorted((self._members[m] for m in story.members), key=lambda m: m.seq)
+        times = [m.doc.published for m in members]
+        known = [t for t in times if t is not None]
+        independent = [m for m in members if m.wire_copy_of is None]
+        return Story(
+            story_id=story.story_id,
+            doc_ids=tuple(m.doc.id for m in members),
+            title=(independent or members)[0].doc.title,
+            first_published=min(known) if known else None,
+            last_published=max(known) if known else None,
+            outlets=tuple(dict.fromkeys(m.doc.source for m in members)),
+            independent_outlets=len({m.doc.source for m in independent}),
+            wire_copies=len(members) - len(independent),
+            published=tuple(times),
+        )
+
+    def __len__(self) -> int:
+        return len(self._members)

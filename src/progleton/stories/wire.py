@@ -1,0 +1,98 @@
+"""Wire copies: near-identical texts found with MinHash LSH over word shingles.
+
+Why the default threshold (Jaccard of word 3-shingles >= 0.5) holds: on ECB+ (772 articles, real
+independent reports of the same events, including agency rewrites) the highest Jaccard between two
+different articles of one event is far below it (see ``benchmarks/stories_ecbplus.py --wire``),
+while a wire story re-published with a new headline, a trimmed ending or a few edited sentences
+keeps well above it (tests/stories/test_wire.py measures both). Texts too short to shingle
+reliably (feed summaries of a sentence or two) are judged on title and text together and must be
+near-identical (``short_threshold``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from .features import shingles
+
+NUM_PERM = 128
+
+
+def _hash32(data: bytes) -> int:
+    return int(struct.unpack("<I", hashlib.blake2b(data, digest_size=4).digest())[0])
+
+
+@dataclass(frozen=True)
+class WireMatch:
+    """An earlier doc whose text a new doc copies."""
+
+    doc_id: str
+    jaccard: float  # estimated from the MinHash signatures
+
+
+class WireIndex:
+    """Signatures of the texts of open stories, queried for near-duplicates.
+
+    Not thread-safe; the grouper owns one and calls it from one writer.
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.5,
+        short_threshold: float = 0.9,
+        short_words: int = 40,
+        shingle_size: int = 3,
+    ) -> None:
+        self.threshold = threshold
+        self.short_threshold = short_threshold
+        self.short_words = short_words
+        self.shingle_size = shingle_size
+        self._lsh = MinHashLSH(threshold=min(threshold, short_threshold), num_perm=NUM_PERM)
+        self._signatures: dict[str, MinHash] = {}
+        self._seq: dict[str, int] = {}
+
+    def signature(self, title: str, text: str) -> tuple[MinHash | None, bool]:
+        """The MinHash of a text's shingles, and whether the text counts as short."""
+        short = len(text.split()) < self.short_words
+        grams = shingles((title + " . " + text) if short else text, self.shingle_size)
+        if not grams:
+            return None, short
+        sig = MinHash(num_perm=NUM_PERM, hashfunc=_hash32)
+        sig.update_batch([g.encode("utf-8") for g in grams])
+        return sig, short
+
+    def find_original(self, sig: MinHash | None, short: bool) -> WireMatch | None:
+        """The earliest indexed doc whose text this signature nearly equals, if any."""
+        if sig is None:
+            return None
+        needed = self.short_threshold if short else self.threshold
+        best: tuple[int, str, float] | None = None
+        for key in self._lsh.query(sig):
+            jaccard = float(np.mean(self._signatures[key].hashvalues == sig.hashvalues))
+            if jaccard >= needed and (best is None or self._seq[key] < best[0]):
+                best = (self._seq[key], key, jaccard)
+        return None if best is None else WireMatch(best[1], round(best[2], 3))
+
+    def add(self, doc_id: str, seq: int, sig: MinHash | None) -> None:
+        """Index a doc's signature (docs without text are not indexed)."""
+        if sig is None or doc_id in self._signatures:
+            return
+        self._lsh.insert(doc_id, sig)
+        self._signatures[doc_id] = sig
+        self._seq[doc_id] = seq
+
+    def remove(self, doc_id: str) -> None:
+        """Forget a doc (its story closed)."""
+        if doc_id in self._signatures:
+            self._lsh.remove(doc_id)
+            del self._signatures[doc_id]
+            del self._seq[doc_id]
+
+    def __len__(self) -> int:
+        return len(self._signatures)

@@ -1,0 +1,140 @@
+"""Public records of the store, as the CLI, the web app and the API see them.
+
+What a source said (``Entry``) is kept apart from what we derived (``Article``,
+``Story``). All datetimes are UTC-aware.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """A feed we follow, with its fetch health."""
+
+    id: int
+    url: str
+    title: str | None = None
+    site_url: str | None = None
+    groups: tuple[str, ...] = ()
+    added_at: datetime | None = None
+    last_fetched_at: datetime | None = None
+    last_status: str | None = None  # "ok", "not modified", "error", "gone"
+    last_error: str | None = None
+    error_count: int = 0
+    next_fetch_at: datetime | None = None
+    interval_minutes: float | None = None
+    backoff_minutes: float = 0.0
+    retired: bool = False
+    etag: str | None = None
+    last_modified: str | None = None
+    article_count: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.title or self.url
+
+
+@dataclass(frozen=True)
+class Article:
+    """One page (canonical URL identity), cleaned; with the story it belongs to."""
+
+    id: int
+    url: str
+    canonical_url: str
+    title: str
+    text: str = ""
+    html: str = ""
+    summary: str = ""
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    updated: datetime | None = None
+    language: str | None = None
+    image: str | None = None
+    site_name: str | None = None
+    word_count: int = 0
+    warnings: tuple[str, ...] = ()
+    source_id: int | None = None
+    source_title: str | None = None
+    story_id: str | None = None
+    wire_copy_of: int | None = None
+    reasons: dict[str, Any] = field(default_factory=dict)
+    extracted: bool = True  # False when the page could not be used and the feed's content was kept
+    created_at: datetime | None = None
+
+    @property
+    def outlet(self) -> str:
+        return self.source_title or self.site_name or self.url.split("/")[2]
+
+    @property
+    def snippet(self) -> str:
+        text = self.summary or self.text
+        return text[:280].rsplit(" ", 1)[0] + "…" if len(text) > 280 else text
+
+
+@dataclass(frozen=True)
+class Story:
+    """A group of articles about one event."""
+
+    id: str
+    title: str
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    article_count: int = 0
+    outlet_count: int = 0  # independent outlets: wire copies count once
+    outlets: tuple[str, ...] = ()
+    snippet: str = ""
+    image: str | None = None
+    score: float = 0.0
+    lead_article_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StoryDetail:
+    story: Story
+    articles: tuple[Article, ...]  # in publication order
+
+    @property
+    def independent(self) -> tuple[Article, ...]:
+        return tuple(a for a in self.articles if a.wire_copy_of is None)
+
+    def copies_of(self, article_id: int) -> tuple[Article, ...]:
+        return tuple(a for a in self.articles if a.wire_copy_of == article_id)
+
+
+@dataclass(frozen=True)
+class SourceUpdate:
+    """What happened to one source in one update: a failed source is a result, not an exception."""
+
+    source_id: int
+    url: str
+    status: str  # "ok", "not modified", "error", "gone", "skipped"
+    new_entries: int = 0
+    new_articles: int = 0
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    sources: tuple[SourceUpdate, ...] = ()
+
+    @property
+    def new_articles(self) -> int:
+        return sum(s.new_articles for s in self.sources)
+
+    @property
+    def new_entries(self) -> int:
+        return sum(s.new_entries for s in self.sources)
+
+    @property
+    def errors(self) -> tuple[SourceUpdate, ...]:
+        return tuple(s for s in self.sources if s.status in ("error", "gone"))
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article: Article
+    highlight: str  # sanitized HTML with <mark> around matches

@@ -1,0 +1,40 @@
+"""URL identity: the canonical form under which one page is stored once."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+# Query parameters that track a click, not name a page. Data, not code branches.
+TRACKING_PARAMETERS = frozenset({
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid",
+    "yclid", "_hsenc", "_hsmi", "mkt_tok", "ref_src", "ref_url", "cmpid", "ncid", "ocid",
+    "sr_share", "smid", "guccounter", "oly_anon_id", "oly_enc_id", "vero_id", "spm",
+})
+TRACKING_PREFIXES = ("utm_", "pk_", "piwik_", "mtm_", "at_", "__twitter", "_ga")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """The identity of a page: scheme and host lower-cased, default port, fragment and
+    tracking parameters dropped, remaining query parameters sorted, percent-escapes
+    normalised. ``https`` and ``http`` stay distinct (they can differ), ``www.`` stays.
+    """
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{parts.port}"
+    path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                             if not _is_tracking(k)))
+    return urlunsplit((scheme, host, path, query, ""))
+
+
+def host_of(url: str) -> str:
+    """The host (lower-case, no port) of a URL; empty when it has none."""
+    return (urlsplit(url).hostname or "").lower()

@@ -1,0 +1,51 @@
+"""Fixtures shared by every test area: the shared corpora, a fresh store, the demo server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path in ../shared/; skips the test when absent, except under CI where it must exist."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        message = f"{path} is absent: the shared corpora live in ../shared/ beside the repository"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def shared() -> Path:
+    return shared_path()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'progleton.db'}"
+
+
+@pytest.fixture
+def progleton_app(db_url: str) -> Iterator[object]:
+    from progleton import make_progleton
+
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[object]:
+    from progleton.demo import DemoServer
+
+    with DemoServer() as server:
+        yield server
