@@ -24,7 +24,9 @@ import trafilatura
 from progleton.extract import extract
 from progleton.extract.evaluation import PageScore, bootstrap, figures, score_page
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "extraction" / "scrapinghub"
+CORPUS = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "extraction" / "scrapinghub"
+)
 FALLBACK_CORPUS = Path("/work/shared/bench/extraction/scrapinghub")
 
 
@@ -60,7 +62,9 @@ def run(name: str, pages: list[tuple[str, str, str, bytes]]) -> tuple[list[PageS
     for _sha, url, _truth, html in pages:
         outputs.append(extractor(html, url))
     elapsed = time.perf_counter() - started
-    scores = [score_page(truth, out) for (_s, _u, truth, _h), out in zip(pages, outputs, strict=True)]
+    scores = [
+        score_page(truth, out) for (_s, _u, truth, _h), out in zip(pages, outputs, strict=True)
+    ]
     return scores, len(pages) / elapsed
 
 
@@ -75,7 +79,9 @@ def report(name: str, scores: list[PageScore], pages_per_second: float) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--only", choices=sorted(EXTRACTORS), action="append")
     parser.add_argument("--limit", type=int, default=0)
     args = parser.parse_args()

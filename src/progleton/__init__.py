@@ -5,7 +5,8 @@ The public surface: the facade and its factory, the records, the settings and th
 
 from __future__ import annotations
 
-from .core import Progleton, make_progleton
+from typing import TYPE_CHECKING, Any
+
 from .exceptions import (
     ConnectError,
     ExtractionError,
@@ -27,6 +28,19 @@ from .settings import Settings, load_settings
 from .types import Article, SearchHit, Source, SourceUpdate, Story, StoryDetail, UpdateResult
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .core import Progleton, make_progleton
+
+
+def __getattr__(name: str) -> Any:
+    # The facade pulls in every stage; import it on first use so that light imports
+    # (the exceptions, the types, a worker process) stay light.
+    if name in ("Progleton", "make_progleton"):
+        from . import core
+
+        return getattr(core, name)
+    raise AttributeError(f"module 'progleton' has no attribute {name!r}")
 
 __all__ = [
     "Article",

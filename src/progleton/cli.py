@@ -211,8 +211,11 @@ def stories(ctx: Context, limit: int, as_json: bool) -> None:
         console.print("No stories yet: `progleton add URL` then `progleton update` (or `progleton demo`).")
     for i, s in enumerate(rows, 1):
         outlets = ", ".join(s.outlets[:5]) + ("…" if len(s.outlets) > 5 else "")
+        independent = (f" ({s.independent_count} independent)"
+                       if s.independent_count != s.outlet_count else "")
         console.print(f"{i:>2}. [bold]{s.title}[/]\n    {_ago(s.last_seen)} · "
-                      f"{s.outlet_count} outlet{'s' if s.outlet_count != 1 else ''}: {outlets} · [dim]{s.id}[/]")
+                      f"{s.outlet_count} outlet{'s' if s.outlet_count != 1 else ''}{independent}: "
+                      f"{outlets} · [dim]{s.id}[/]")
 
 
 @main.command()
@@ -287,7 +290,7 @@ def demo(ctx: Context, port: int | None, no_serve: bool) -> None:
 
     if ctx.db is None:
         ctx.db = default_db_url().replace("progleton.db", "demo.db")
-    with DemoServer() as server, ctx.open(allowed_hosts="127.0.0.1", port=port) as app:
+    with _demo_server(DemoServer) as server, ctx.open(allowed_hosts="127.0.0.1", port=port) as app:
         console.print(f"Demo outlets served at {server.base_url}")
         for url in feed_urls(server.base_url):
             app.store.add_source(url, groups=["demo"])
@@ -296,6 +299,16 @@ def demo(ctx: Context, port: int | None, no_serve: bool) -> None:
                       "(one is broken on purpose).")
         if not no_serve:
             _serve(app, background_updates=True)
+
+
+DEMO_PORT = 8765  # fixed, so that a kept demo database keeps the same source URLs
+
+
+def _demo_server(server_type: Any) -> Any:
+    try:
+        return server_type(port=DEMO_PORT).start()
+    except OSError:
+        return server_type().start()  # the usual port is taken: any free one
 
 
 @main.command()

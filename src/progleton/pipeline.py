@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from urllib.parse import urlsplit
+
 from lxml import html as lxml_html
 
 from . import feeds
@@ -33,6 +35,7 @@ from .urls import canonical_url, host_of
 log = logging.getLogger("progleton.update")
 
 Progress = Callable[[SourceUpdate], None]
+Prepared = tuple[ExtractedArticle | None, str | None, str]  # article, why it is not used, page URL
 
 
 # ---- pure helpers -------------------------------------------------------------------------------
@@ -76,22 +79,35 @@ def html_to_text(fragment: str) -> str:
     return "\n\n".join(blocks)
 
 
+def profile_key(page_url: str, site_url: str | None) -> str:
+    """Which site profile a page learns into: the site's host, plus its path when the
+    site lives under a path of a shared host (``host/outlet``); ports never matter."""
+    host = host_of(page_url)
+    if site_url and host_of(site_url) == host:
+        prefix = urlsplit(site_url).path.strip("/").split("/")[0]
+        if prefix and urlsplit(page_url).path.lstrip("/").startswith(prefix + "/"):
+            return f"{host}/{prefix}"
+    return host
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).lower().encode()).hexdigest()
 
 
 # ---- extraction in a worker process ----------------------------------------------------------
 
-def extract_page(body: bytes, url: str, profile_json: str | None) -> tuple[ExtractedArticle, str]:
-    """Extract one page with its site's profile, and return the profile having seen it.
+def extract_pages(pages: Sequence[tuple[bytes, str]], site: str,
+                  profile_json: str | None) -> tuple[list[ExtractedArticle], str]:
+    """Extract a batch of one site's pages with the site's profile, having first let the
+    profile see every page of the batch (so blocks repeated across them are known).
+    Returns the articles and the updated profile.
 
     Runs in a worker process: arguments and results are plain picklable data.
     """
-    profile = SiteProfile.from_json(profile_json) if profile_json else SiteProfile(host_of(url))
-    article = extract(body, url=url, site_profile=profile)
-    if not article.refused:
+    profile = SiteProfile.from_json(profile_json) if profile_json else SiteProfile(site)
+    for body, url in pages:
         profile.observe(body, url=url)
-    return article, profile.to_json()
+    return [extract(body, url=url, site_profile=profile) for body, url in pages], profile.to_json()
 
 
 # ---- the updater ---------------------------------------------------------------------------------
@@ -115,7 +131,7 @@ class Updater:
         self.grouper = grouper
         self.executor = executor
         self._group_lock = asyncio.Lock()
-        self._host_locks: dict[str, asyncio.Lock] = {}
+        self._site_locks: dict[str, asyncio.Lock] = {}
 
     async def update(self, sources: Sequence[Source], *, progress: Progress | None = None) -> UpdateResult:
         results: list[SourceUpdate] = []
@@ -205,7 +221,8 @@ class Updater:
         # Oldest first, so stories see their articles in publication order.
         new.sort(key=lambda ge: ge[1].published or ge[1].updated or datetime.max.replace(tzinfo=UTC))
         outcome = _Outcome(new_entries=len(new))
-        prepared = await asyncio.gather(*(self._prepare(fetcher, e) for _, e in new))
+        pages = await asyncio.gather(*(self._fetch_page(fetcher, e) for _, e in new))
+        prepared = await self._extract_pages(pages, source.site_url or feed.link)
         for (guid, entry), page in zip(new, prepared, strict=True):
             article_id, created = await self._store_article(source, entry, page)
             outcome.new_articles += created
@@ -217,8 +234,8 @@ class Updater:
             }, article_id)
         return outcome
 
-    async def _prepare(self, fetcher: Fetcher, entry: ParsedEntry) -> tuple[ExtractedArticle | None, str | None, str]:
-        """Fetch and extract the entry's page: (article or None, why not, final URL)."""
+    async def _fetch_page(self, fetcher: Fetcher, entry: ParsedEntry) -> tuple[FetchResult | None, str | None, str]:
+        """The entry's article page, or why there is none: (page, why not, URL)."""
         link = entry.link
         if not link:
             return None, "entry has no link", ""
@@ -229,25 +246,41 @@ class Updater:
         if self.store.article_id_by_canonical_url(canonical_url(link)) is not None:
             return None, "already stored", link
         try:
-            page = await fetcher.fetch_page(link)
+            return await fetcher.fetch_page(link), None, link
         except FetchError as exc:
             return None, f"page not fetched: {exc}", link
-        host = host_of(page.final_url)
-        lock = self._host_locks.setdefault(host, asyncio.Lock())
-        async with lock:  # one page of a host at a time, so its profile learns in order
-            profile_json = self.store.get_site_profile(host)
-            loop = asyncio.get_running_loop()
-            article, new_profile = await loop.run_in_executor(
-                self.executor, extract_page, page.body, page.final_url, profile_json)
-            self.store.put_site_profile(host, new_profile)
-        if article.refused:
-            return article, "; ".join(article.warnings), page.final_url
-        if not article.text.strip():
-            return article, "no article text found on the page", page.final_url
-        return article, None, page.final_url
+
+    async def _extract_pages(self, pages: Sequence[tuple[FetchResult | None, str | None, str]],
+                             site_url: str | None) -> list[Prepared]:
+        """Extract the fetched pages, one batch per site so that its profile sees them all."""
+        prepared: list[Prepared] = [(None, why, link) for _, why, link in pages]
+        by_site: dict[str, list[int]] = {}
+        for i, (page, _, _) in enumerate(pages):
+            if page is not None:
+                by_site.setdefault(profile_key(page.final_url, site_url), []).append(i)
+
+        async def one_site(site: str, indexes: list[int]) -> None:
+            batch = [(pages[i][0].body, pages[i][0].final_url) for i in indexes]  # type: ignore[union-attr]
+            async with self._site_locks.setdefault(site, asyncio.Lock()):
+                profile_json = self.store.get_site_profile(site)
+                loop = asyncio.get_running_loop()
+                articles, new_profile = await loop.run_in_executor(
+                    self.executor, extract_pages, batch, site, profile_json)
+                self.store.put_site_profile(site, new_profile)
+            for i, article in zip(indexes, articles, strict=True):
+                url = pages[i][0].final_url  # type: ignore[union-attr]
+                if article.refused:
+                    prepared[i] = (article, "; ".join(article.warnings), url)
+                elif not article.text.strip():
+                    prepared[i] = (article, "no article text found on the page", url)
+                else:
+                    prepared[i] = (article, None, url)
+
+        await asyncio.gather(*(one_site(site, indexes) for site, indexes in by_site.items()))
+        return prepared
 
     async def _store_article(self, source: Source, entry: ParsedEntry,
-                             page: tuple[ExtractedArticle | None, str | None, str]) -> tuple[int | None, bool]:
+                             page: Prepared) -> tuple[int | None, bool]:
         article, why_not, final_url = page
         link = final_url or entry.link
         if not link:

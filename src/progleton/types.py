@@ -84,7 +84,8 @@ class Story:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     article_count: int = 0
-    outlet_count: int = 0  # independent outlets: wire copies count once
+    outlet_count: int = 0  # distinct outlets that carried it
+    independent_count: int = 0  # independent reports: a wire text counts once however many carry it
     outlets: tuple[str, ...] = ()
     snippet: str = ""
     image: str | None = None

@@ -14,14 +14,15 @@ Article headers: ``title``, ``slug`` (page path under the outlet), ``author``, `
 and ``updated`` (age at serve time, e.g. ``5h``, ``1d4h``, ``45m``), ``summary``, ``section``,
 optional ``image: yes``, ``event`` (the name of the event the article covers), ``wire`` (the
 wire story it reprints; its body then comes from ``wire/<name>.txt``) and ``status: 404`` for an
-article that the feed lists but whose page is gone.
+article that the feed lists but whose page is gone; ``edition: 2`` holds an article back until
+the server publishes its second edition (new articles arriving between two updates).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import cache
 from importlib import resources
@@ -72,6 +73,7 @@ class Article:
     event: str | None = None
     wire: str | None = None
     status: int = 200
+    edition: int = 1  # published only once the server reaches this edition
 
     @property
     def path(self) -> str:
@@ -97,7 +99,8 @@ class Outlet:
     date_style: str = "%d %B %Y, %H:%M UTC"
     teaser_after: int = 2  # paragraph after which the "Read more" teaser goes; 0: none
     teaser_html: str = ""
-    feed_footer: str = ""  # appended to full content in the feed, e.g. "The post … appeared first on …"
+    # appended to full content in the feed, e.g. "The post … appeared first on …"
+    feed_footer: str = ""
     boilerplate: tuple[str, ...] = ()  # phrases on every page that are never article text
     templates: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
     articles: tuple[Article, ...] = ()
@@ -128,6 +131,19 @@ class Corpus:
     def articles(self) -> tuple[Article, ...]:
         """Every article of every outlet."""
         return tuple(a for o in self.outlets for a in o.articles)
+
+    @property
+    def editions(self) -> int:
+        """How many editions the corpus has; the later ones add articles."""
+        return max((a.edition for a in self.articles()), default=1)
+
+    def at_edition(self, edition: int) -> Corpus:
+        """The corpus as published at ``edition``: later articles left out."""
+        outlets = tuple(
+            replace(o, articles=tuple(a for a in o.articles if a.edition <= edition))
+            for o in self.outlets
+        )
+        return replace(self, outlets=outlets)
 
     def outlet(self, slug: str) -> Outlet:
         """The outlet with that slug."""
@@ -185,6 +201,7 @@ def _article(outlet: str, stem: str, text: str, wire: dict[str, str]) -> Article
         event=fields.get("event") or None,
         wire=wire_name,
         status=int(fields.get("status", "200")),
+        edition=int(fields.get("edition", "1")),
     )
 
 

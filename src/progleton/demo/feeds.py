@@ -6,7 +6,6 @@ server publishes the same entries again (and ``update`` run twice stores nothing
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .corpus import Article, Outlet
 from .render import PageRenderer, fill, rfc822, rfc3339
+from .render import escape as escape_html
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def _entry(renderer: PageRenderer, outlet: Outlet, article: Article) -> FeedEntr
     if outlet.feed.content == "full":
         content = renderer.body_html(article)
         if outlet.feed_footer:
-            footer_slots = {"url": renderer.url(article.path), "title": html.escape(article.title)}
+            footer_slots = {"url": renderer.url(article.path), "title": escape_html(article.title)}
             content += "\n" + fill(outlet.feed_footer, footer_slots)
     return FeedEntry(
         guid=f"{outlet.slug}-{article.stem}",

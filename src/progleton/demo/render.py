@@ -30,6 +30,11 @@ FEED_MEDIA_TYPES = {
 }
 
 
+def escape(text: str) -> str:
+    """Escape text for element content and double-quoted attributes (apostrophes stay)."""
+    return html.escape(text, quote=False).replace('"', "&quot;")
+
+
 def fill(template: str, slots: Mapping[str, str]) -> str:
     """Replace every ``{name}`` whose name is in ``slots``; leave other braces alone."""
     return _SLOT.sub(lambda m: slots.get(m.group(1), m.group(0)), template)
@@ -71,8 +76,8 @@ class PageRenderer:
         """Slots every page of an outlet can use."""
         return {
             "base": self.base,
-            "outlet_name": html.escape(outlet.name),
-            "tagline": html.escape(outlet.tagline),
+            "outlet_name": escape(outlet.name),
+            "tagline": escape(outlet.tagline),
             "home_url": self.url(outlet.home_path),
             "feed_url": self.url(outlet.feed_path),
             "feed_type": FEED_MEDIA_TYPES[outlet.feed.format],
@@ -94,8 +99,9 @@ class PageRenderer:
         """The article body as HTML; ``teaser`` is inserted after the outlet's teaser paragraph."""
         blocks = [paragraph_html(p) for p in article.paragraphs]
         outlet = self.corpus.outlet(article.outlet)
-        at = outlet.teaser_after
-        if teaser and 0 < at < len(blocks) - 1:
+        # Never after the last paragraph: the teaser sits inside the body, as on real sites.
+        at = min(outlet.teaser_after, len(blocks) - 1)
+        if teaser and at > 0:
             blocks.insert(at, teaser)
         return "\n".join(blocks)
 
@@ -113,12 +119,12 @@ class PageRenderer:
             return ""
         other = others[0]
         return fill(
-            outlet.teaser_html, {"href": self.url(other.path), "title": html.escape(other.title)}
+            outlet.teaser_html, {"href": self.url(other.path), "title": escape(other.title)}
         )
 
     def _related(self, article: Article) -> str:
         return "\n".join(
-            f'<li><a href="{self.url(a.path)}">{html.escape(a.title)}</a></li>'
+            f'<li><a href="{self.url(a.path)}">{escape(a.title)}</a></li>'
             for a in self._neighbours(article, 3)[::-1]
         )
 
@@ -145,10 +151,10 @@ class PageRenderer:
         image = self.url(article.image_path) if article.image_path else ""
         page_url = self.url(article.path)
         return self.outlet_slots(outlet) | {
-            "title": html.escape(article.title),
-            "author": html.escape(article.author),
-            "section": html.escape(article.section),
-            "summary": html.escape(article.summary),
+            "title": escape(article.title),
+            "author": escape(article.author),
+            "section": escape(article.section),
+            "summary": escape(article.summary),
             "url": page_url,
             "published_iso": rfc3339(published),
             "published_human": published.strftime(outlet.date_style),
@@ -176,10 +182,10 @@ class PageRenderer:
     def home_page(self, outlet: Outlet) -> str:
         """The outlet's front page: its articles, newest first, and the feed link in <head>."""
         items = "\n".join(
-            f'<li><a href="{self.url(a.path)}">{html.escape(a.title)}</a>'
+            f'<li><a href="{self.url(a.path)}">{escape(a.title)}</a>'
             f' <time datetime="{rfc3339(self.published(a))}">'
             f"{self.published(a).strftime(outlet.date_style)}</time>"
-            f"<p>{html.escape(a.summary)}</p></li>"
+            f"<p>{escape(a.summary)}</p></li>"
             for a in outlet.articles
             if a.status == 200
         )
@@ -189,7 +195,7 @@ class PageRenderer:
     def index_page(self) -> str:
         """The demo server's own front page, listing the outlets."""
         items = "\n".join(
-            f'<li><a href="{self.url(o.home_path)}">{html.escape(o.name)}</a>'
+            f'<li><a href="{self.url(o.home_path)}">{escape(o.name)}</a>'
             f' — <a href="{self.url(o.feed_path)}">feed</a></li>'
             for o in self.corpus.outlets
         )
@@ -203,7 +209,7 @@ class PageRenderer:
     def opml(self) -> str:
         """An OPML 2.0 list of every demo source, the broken one included."""
         outlines = "\n".join(
-            f"    <outline type=\"rss\" text={quoteattr(o.name)} title={quoteattr(o.name)}"
+            f'    <outline type="rss" text={quoteattr(o.name)} title={quoteattr(o.name)}'
             f" xmlUrl={quoteattr(self.url(o.feed_path))}"
             f" htmlUrl={quoteattr(self.url(o.home_path))}/>"
             for o in self.corpus.outlets
@@ -237,4 +243,6 @@ def solid_png(color: str, width: int = 600, height: int = 315) -> bytes:
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     pixels = zlib.compress(row * height, 9)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )

@@ -20,8 +20,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import cached_property
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from urllib.parse import urlsplit
@@ -96,13 +96,17 @@ def build_site(corpus: Corpus, base_url: str, now: datetime) -> dict[str, Resour
     site: dict[str, Resource] = {
         "/": Resource(pages.index_page().encode(), _HTML, last_modified=now),
         "/robots.txt": Resource(b"User-agent: *\nAllow: /\n", "text/plain; charset=utf-8"),
-        "/demo.opml": Resource(pages.opml().encode(), "text/x-opml; charset=utf-8", last_modified=now),
+        "/demo.opml": Resource(
+            pages.opml().encode(), "text/x-opml; charset=utf-8", last_modified=now
+        ),
     }
     for outlet in corpus.outlets:
         newest = min((a.published for a in outlet.articles), default=None)
         latest = now - newest if newest is not None else now
         site[f"/{outlet.slug}"] = Resource(b"", _HTML, 301, location=outlet.home_path)
-        site[outlet.home_path] = Resource(pages.home_page(outlet).encode(), _HTML, last_modified=latest)
+        site[outlet.home_path] = Resource(
+            pages.home_page(outlet).encode(), _HTML, last_modified=latest
+        )
         if outlet.feed.fault == "http-500":
             site[outlet.feed_path] = Resource(_SERVER_ERROR_PAGE.encode(), _HTML, 500)
         else:
@@ -139,7 +143,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(send_body=False)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+    def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: the library never writes to stderr."""
 
     def _answer(self, *, send_body: bool) -> None:
@@ -189,7 +193,8 @@ class DemoServer:
 
     ``port=0`` picks a free port; ``base_url`` is known once started. ``now`` fixes the serve
     time that the articles' relative ages count back from (default: the moment of ``start()``).
-    ``latency`` delays every answer by that many seconds. Safe to start from async code: it
+    ``latency`` delays every answer by that many seconds. ``edition`` picks how much of the
+    corpus is out; :meth:`publish_next_edition` releases more while running. Safe to start from async code: it
     never touches the caller's event loop. ``start()`` and ``stop()`` are idempotent.
     """
 
@@ -200,6 +205,7 @@ class DemoServer:
         *,
         now: datetime | None = None,
         latency: float = 0.0,
+        edition: int = 1,
     ) -> None:
         if now is not None and now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
@@ -207,6 +213,7 @@ class DemoServer:
         self.port = port
         self.now = now
         self.latency = latency
+        self.edition = edition
         self._server: _DemoHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -231,16 +238,34 @@ class DemoServer:
         server.latency = self.latency
         self._server = server
         try:
-            server.site = build_site(load_corpus(), self.base_url, now)
+            server.site = self._site(now)
         except BaseException:
             server.server_close()
             self._server = None
             raise
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="progleton-demo", daemon=True
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="progleton-demo",
+            daemon=True,
         )
         self._thread.start()
         return self
+
+    def publish_next_edition(self) -> int:
+        """Publish the next edition's articles (feeds and pages change); returns the edition.
+
+        Serve time stays the same, so what was already published keeps its dates.
+        """
+        if self.edition >= load_corpus().editions:
+            raise ValueError(f"the demo corpus has no edition after {self.edition}")
+        self.edition += 1
+        if self._server is not None and self.now is not None:
+            self._server.site = self._site(self.now)  # one swap: a request sees old or new
+        return self.edition
+
+    def _site(self, now: datetime) -> dict[str, Resource]:
+        return build_site(load_corpus().at_edition(self.edition), self.base_url, now)
 
     def stop(self) -> None:
         """Stop serving and release the port."""

@@ -1,8 +1,8 @@
 """Extract stage: article page → clean text, sanitized HTML, metadata, warnings.
 
-    extract(html, *, url, site_profile=None) -> ExtractedArticle   never raises
-    sanitize_html(html, *, base_url=None) -> str                   nh3, safe tags only
-    SiteProfile(host) / .observe(html, url=...) / .to_json() / .from_json() / .explain()
+extract(html, *, url, site_profile=None) -> ExtractedArticle   never raises
+sanitize_html(html, *, base_url=None) -> str                   nh3, safe tags only
+SiteProfile(host) / .observe(html, url=...) / .to_json() / .from_json() / .explain()
 """
 
 from progleton.extract.boilerplate import BoilerplateEntry, SiteProfile

@@ -22,6 +22,8 @@ MIN_NEWSLETTER_HITS = 3
 MAX_APPEAL_WORDS = 400
 MAX_APPEAL_SHARE = 0.6  # an appeal is never most of the page
 MAX_TEASER_WORDS = 25
+MAX_RUN_GAP = 2  # prose paragraphs without appeal phrases tolerated inside a run
+MAX_RUN_SHORT_WORDS = 12
 APPEAL_STARTERS = ("a message from", "dear reader", "dear friend", "dear visitor")
 _PUNCTUATION = re.compile(r"[^\w\s?]+")
 _APPEAL_CONTAINERS = tuple(CONTAINER_TAGS - {"article", "main", "table", "ul", "ol", "dl"})
@@ -29,7 +31,9 @@ _APPEAL_CONTAINERS = tuple(CONTAINER_TAGS - {"article", "main", "table", "ul", "
 
 def _hits(text: str) -> tuple[int, int]:
     norm = normalize(text)
-    return count_phrases(norm, phrases.APPEAL_PHRASES), count_phrases(norm, phrases.NEWSLETTER_PHRASES)
+    return count_phrases(norm, phrases.APPEAL_PHRASES), count_phrases(
+        norm, phrases.NEWSLETTER_PHRASES
+    )
 
 
 def _is_appeal(text: str) -> bool:
@@ -56,7 +60,7 @@ def appeal_containers(root: HtmlElement, page_words: int) -> list[HtmlElement]:
     return [e for e in found if not any(a in found for a in e.iterancestors())]
 
 
-def appeal_runs(root: HtmlElement) -> list[HtmlElement]:
+def appeal_runs(root: HtmlElement, page_words: int) -> list[HtmlElement]:
     """Runs of sibling blocks that start like an appeal ("A Message from …", "Dear readers")."""
     doomed: list[HtmlElement] = []
     for parent in root.iter(*CONTAINER_TAGS):
@@ -65,21 +69,32 @@ def appeal_runs(root: HtmlElement) -> list[HtmlElement]:
             if not normalize(child.text_content()).startswith(APPEAL_STARTERS):
                 continue
             run = _run_from(children[index:])
-            if run and _is_appeal(" ".join(c.text_content() for c in run)):
+            text = " ".join(c.text_content() for c in run)
+            words = word_count(text)
+            if (
+                _is_appeal(text)
+                and words <= MAX_APPEAL_WORDS
+                and words <= MAX_APPEAL_SHARE * page_words
+            ):
                 doomed.extend(run)
                 break
     return doomed
 
 
 def _run_from(children: list[HtmlElement]) -> list[HtmlElement]:
-    run: list[HtmlElement] = []
-    for child in children:
-        text = child.text_content()
-        appeal, newsletter = _hits(text)
-        if run and not (appeal or newsletter or word_count(text) <= 12):
-            break
-        run.append(child)
-    return run
+    """The starter and what follows up to the last appeal-like block, plus trailing controls."""
+    last_hit, gap = 0, 0
+    for offset, child in enumerate(children[1:], start=1):
+        if any(_hits(child.text_content())):
+            last_hit, gap = offset, 0
+        elif word_count(child.text_content()) > MAX_RUN_SHORT_WORDS:
+            gap += 1
+            if gap > MAX_RUN_GAP:
+                break
+    end = last_hit + 1
+    while end < len(children) and word_count(children[end].text_content()) <= MAX_RUN_SHORT_WORDS:
+        end += 1
+    return children[:end]
 
 
 def is_teaser_line(element: HtmlElement) -> bool:
@@ -111,12 +126,15 @@ def strip_generic_boilerplate(root: HtmlElement) -> int:
     doomed: list[HtmlElement] = []
     if appeal >= MIN_APPEAL_HITS or newsletter >= MIN_NEWSLETTER_HITS:
         doomed.extend(appeal_containers(root, word_count(page_text)))
-        doomed.extend(appeal_runs(root))
+        doomed.extend(appeal_runs(root, word_count(page_text)))
     lines = list(root.iter(*_LINE_TAGS))
     doomed.extend(e for e in lines if len(e) <= 3 and (is_teaser_line(e) or is_control_line(e)))
     removed = 0
     for element in doomed:
-        if element.getparent() is not None and element.getroottree().getroot() is root.getroottree().getroot():
+        if (
+            element.getparent() is not None
+            and element.getroottree().getroot() is root.getroottree().getroot()
+        ):
             remove_element(element)
             removed += 1
     return removed

@@ -15,10 +15,46 @@ from collections.abc import Iterator
 from lxml import etree
 from lxml.html import HtmlElement
 
-LEAF_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "figcaption",
-                       "dt", "dd", "td", "th", "pre", "address", "caption"})  # fmt: skip
-CONTAINER_TAGS = frozenset({"div", "section", "aside", "article", "header", "footer", "nav",
-                            "form", "ul", "ol", "dl", "figure", "table", "main", "details"})  # fmt: skip
+LEAF_TAGS = frozenset(
+    {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "figcaption",
+        "dt",
+        "dd",
+        "td",
+        "th",
+        "pre",
+        "address",
+        "caption",
+    }
+)
+CONTAINER_TAGS = frozenset(
+    {
+        "div",
+        "section",
+        "aside",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "form",
+        "ul",
+        "ol",
+        "dl",
+        "figure",
+        "table",
+        "main",
+        "details",
+    }
+)
 BLOCK_TAGS = LEAF_TAGS | CONTAINER_TAGS
 SKIPPED_TAGS = ("script", "style", "noscript", "template", "svg")
 MAX_BLOCK_WORDS = 600  # larger blocks are page bodies, never repeated boilerplate

@@ -41,6 +41,7 @@ MAX_PAGES = 200
 MAX_PAGE_IDS = 8  # page ids kept per block; beyond that only the count grows
 SAME_STORY_JACCARD = 0.5
 SAMPLE_CHARS = 80
+MAX_LINK_LINE_WORDS = 30
 # Share of a container's words in boilerplate children above which the container goes whole.
 CONTAINER_BOILERPLATE_SHARE = 0.7
 _NEVER_WHOLE = frozenset({"html", "body", "main", "article"})
@@ -59,7 +60,15 @@ class BlockRecord:
     last_seen: int
 
     def to_row(self, key: str) -> list[Any]:
-        return [key, self.path, self.sample, self.pages, self.count, self.first_seen, self.last_seen]
+        return [
+            key,
+            self.path,
+            self.sample,
+            self.pages,
+            self.count,
+            self.first_seen,
+            self.last_seen,
+        ]
 
 
 @dataclass(frozen=True)
@@ -74,9 +83,36 @@ class BoilerplateEntry:
     page_ids: tuple[str, ...]
 
 
+def link_line_key(element: HtmlElement, text: str) -> str:
+    """Key of a short line that is mostly a link ("Read more: <a>…</a>"): its words outside links.
+
+    The link text changes from page to page; the words around it are the site's template.
+    Returns "" for anything else.
+    """
+    if len(element) > 6 or word_count(text) > MAX_LINK_LINE_WORDS:
+        return ""
+    links = list(element.iter("a"))
+    if not links:
+        return ""
+    link_text = " ".join(a.text_content() for a in links)
+    outside = text
+    for a in links:
+        outside = outside.replace(" ".join(a.text_content().split()), " ", 1)
+    if (
+        not outside.strip()
+        or word_count(outside) > 4
+        or word_count(link_text) < word_count(outside)
+    ):
+        return ""
+    key = fingerprint(outside)
+    return f"link:{key}" if key else ""
+
+
 def page_id(url: str) -> str:
     """Short stable id of a page URL (fragment ignored)."""
-    return hashlib.blake2b(url.split("#", 1)[0].encode("utf-8", "replace"), digest_size=4).hexdigest()
+    return hashlib.blake2b(
+        url.split("#", 1)[0].encode("utf-8", "replace"), digest_size=4
+    ).hexdigest()
 
 
 def title_sketch(title: str) -> list[str]:
@@ -122,20 +158,23 @@ class SiteProfile:
         self.pages[pid] = title_sketch(_page_title(tree))
         seen_here: set[str] = set()
         for element, text in iter_blocks(tree):
-            key = fingerprint(text)
-            if not key or key in seen_here:
-                continue
-            seen_here.add(key)
-            self._record(key, element, text, pid)
+            for key in (fingerprint(text), link_line_key(element, text)):
+                if key and key not in seen_here:
+                    seen_here.add(key)
+                    self._record(key, element, text, pid)
         self._evict()
 
     def _record(self, key: str, element: HtmlElement, text: str, pid: str) -> None:
         record = self.blocks.get(key)
         if record is None:
             self.blocks[key] = BlockRecord(
-                path=dom_path(element), sample=" ".join(text.split())[:SAMPLE_CHARS],
-                pages=[pid], count=1, first_seen=self.pages_observed, last_seen=self.pages_observed,
-            )  # fmt: skip
+                path=dom_path(element),
+                sample=" ".join(text.split())[:SAMPLE_CHARS],
+                pages=[pid],
+                count=1,
+                first_seen=self.pages_observed,
+                last_seen=self.pages_observed,
+            )
             return
         record.last_seen = self.pages_observed
         if pid not in record.pages:
@@ -148,7 +187,10 @@ class SiteProfile:
                 del self.pages[pid]
         if len(self.blocks) <= MAX_BLOCKS:
             return
-        ranked = sorted(self.blocks.items(), key=lambda kv: (kv[1].count >= self.min_pages, kv[1].last_seen, kv[1].count))
+        ranked = sorted(
+            self.blocks.items(),
+            key=lambda kv: (kv[1].count >= self.min_pages, kv[1].last_seen, kv[1].count),
+        )
         for key, _record in ranked[: len(self.blocks) - MAX_BLOCKS]:
             del self.blocks[key]
 
@@ -176,7 +218,9 @@ class SiteProfile:
         record = self.blocks.get(key)
         if record is None or record.count < self.min_pages:
             return False
-        return self.share(record) >= self.min_share and self.distinct_stories(record) >= self.min_pages
+        return (
+            self.share(record) >= self.min_share and self.distinct_stories(record) >= self.min_pages
+        )
 
     def boilerplate_keys(self) -> frozenset[str]:
         """Fingerprints of every block currently judged boilerplate."""
@@ -193,14 +237,17 @@ class SiteProfile:
         for element, text in iter_blocks(tree):
             if any(element is d or d in element.iterancestors() for d in doomed[-50:]):
                 continue
-            if fingerprint(text) in keys:
+            if fingerprint(text) in keys or link_line_key(element, text) in keys:
                 doomed.append(element)
                 words = word_count(text)
                 for ancestor in element.iterancestors():
                     words_gone[ancestor] = words_gone.get(ancestor, 0) + words
         doomed.extend(_mostly_boilerplate_containers(words_gone))
         for element in doomed:
-            if element.getparent() is not None and element.getroottree().getroot() is tree.getroottree().getroot():
+            if (
+                element.getparent() is not None
+                and element.getroottree().getroot() is tree.getroottree().getroot()
+            ):
                 remove_element(element)
                 removed += 1
         return removed
@@ -210,9 +257,13 @@ class SiteProfile:
         """What this profile strips and why, most widespread first."""
         entries = [
             BoilerplateEntry(
-                fingerprint=key, sample=r.sample, dom_path=r.path, pages_seen=r.count,
-                share=round(self.share(r), 3), page_ids=tuple(r.pages),
-            )  # fmt: skip
+                fingerprint=key,
+                sample=r.sample,
+                dom_path=r.path,
+                pages_seen=r.count,
+                share=round(self.share(r), 3),
+                page_ids=tuple(r.pages),
+            )
             for key, r in self.blocks.items()
             if self.is_boilerplate(key)
         ]
@@ -222,10 +273,14 @@ class SiteProfile:
         """Compact JSON (bounded by ``MAX_BLOCKS`` and ``MAX_PAGES``)."""
         return json.dumps(
             {
-                "version": PROFILE_VERSION, "host": self.host, "min_pages": self.min_pages,
-                "min_share": self.min_share, "pages_observed": self.pages_observed,
-                "pages": self.pages, "blocks": [r.to_row(k) for k, r in self.blocks.items()],
-            },  # fmt: skip
+                "version": PROFILE_VERSION,
+                "host": self.host,
+                "min_pages": self.min_pages,
+                "min_share": self.min_share,
+                "pages_observed": self.pages_observed,
+                "pages": self.pages,
+                "blocks": [r.to_row(k) for k, r in self.blocks.items()],
+            },
             ensure_ascii=False,
             separators=(",", ":"),
         )
@@ -236,12 +291,16 @@ class SiteProfile:
         try:
             data = json.loads(stored)
             profile = cls(
-                host=str(data["host"]), min_pages=int(data["min_pages"]),
-                min_share=float(data["min_share"]), pages_observed=int(data["pages_observed"]),
+                host=str(data["host"]),
+                min_pages=int(data["min_pages"]),
+                min_share=float(data["min_share"]),
+                pages_observed=int(data["pages_observed"]),
                 pages={str(k): list(v) for k, v in data["pages"].items()},
-            )  # fmt: skip
+            )
             for key, path, sample, pages, count, first, last in data["blocks"]:
-                profile.blocks[key] = BlockRecord(path, sample, list(pages), int(count), int(first), int(last))
+                profile.blocks[key] = BlockRecord(
+                    path, sample, list(pages), int(count), int(first), int(last)
+                )
         except (ValueError, KeyError, TypeError, AttributeError):
             return cls(host=_host_of(stored))
         return profile

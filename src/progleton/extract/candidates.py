@@ -1,10 +1,37 @@
-"""Choosing the article body among extraction candidates (trafilatura modes, readability)."""
+"""Choosing and repairing the article body.
+
+The base candidate is trafilatura in precision mode, which keeps little boilerplate but
+sometimes drops part of the article. Two structural repairs follow, both pure lxml work on
+the already parsed page (no second extractor run in the common case):
+
+- restore: paragraphs of the page that sit in the same kind of container as the kept ones
+  (same DOM path of the parent: a story split into several body blocks by ads) but were
+  dropped, are put back in document order when they read like prose;
+- rescue: when the precision body is far shorter than the prose the page's main containers
+  hold, trafilatura's balanced mode is run and kept if it agrees with that prose.
+"""
 
 from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+
+from progleton.extract.blocks import dom_path
+from progleton.extract.cleanup import clean_body, headline_forms
+
+_WORDS = re.compile(r"\w+")
+PROSE_TAGS = ("p",)
+MIN_RESTORE_WORDS = 8
+MAX_LINK_SHARE = 0.3
+MIN_PATH_MATCHES = 2
+RESCUE_SHARE = 0.25  # precision body below this share of the page's prose: ask balanced mode
+RESCUE_GAIN = 2.0  # ... and take its body when it is at least this much longer
+BODY_TAGS = ("p", "head", "item", "quote", "cell", "list")
 
 
 def trafilatura_body(tree: HtmlElement, url: str, **modes: bool) -> etree._Element | None:
@@ -14,7 +41,7 @@ def trafilatura_body(tree: HtmlElement, url: str, **modes: bool) -> etree._Eleme
         url=url,
         include_comments=False,
         include_tables=True,
-        include_images=True,
+        include_images=False,
         include_formatting=True,
         include_links=True,
         **modes,
@@ -23,6 +50,112 @@ def trafilatura_body(tree: HtmlElement, url: str, **modes: bool) -> etree._Eleme
     return body if body is not None and len(body) else None
 
 
+def tokens(text: str) -> str:
+    """Lower-case ``\\w+`` tokens joined by spaces: the form texts are compared in."""
+    return " ".join(_WORDS.findall(text.lower()))
+
+
+@dataclass
+class _Paragraph:
+    element: HtmlElement
+    text: str
+    norm: str
+    parent_path: str
+
+
+def _page_paragraphs(tree: HtmlElement) -> list[_Paragraph]:
+    found = []
+    for element in tree.iter(*PROSE_TAGS):
+        text = " ".join(element.text_content().split())
+        norm = tokens(text)
+        if norm:
+            parent = element.getparent()
+            found.append(_Paragraph(element, text, norm, dom_path(parent) if parent is not None else ""))
+    return found
+
+
+def _link_share(element: HtmlElement, words: int) -> float:
+    linked = sum(len(_WORDS.findall(a.text_content())) for a in element.iter("a"))
+    return linked / words if words else 1.0
+
+
+def _reads_like_prose(paragraph: _Paragraph) -> bool:
+    words = paragraph.norm.count(" ") + 1
+    if words < MIN_RESTORE_WORDS or _link_share(paragraph.element, words) > MAX_LINK_SHARE:
+        return False
+    return paragraph.text.rstrip()[-1:] in ".!?\"'”’)»:;"
+
+
+def restore_dropped_paragraphs(body: etree._Element, tree: HtmlElement) -> int:
+    """Put back prose paragraphs that share their parent's DOM path with kept ones."""
+    kept_texts = {tokens(" ".join(e.itertext())): e for e in body.iter(*BODY_TAGS)}
+    kept_full = " \n ".join(kept_texts)
+    paragraphs = _page_paragraphs(tree)
+    matched = [p.norm in kept_texts or p.norm in kept_full for p in paragraphs]
+    paths = Counter(p.parent_path for p, m in zip(paragraphs, matched, strict=True) if m)
+    main_paths = {path for path, count in paths.items() if count >= MIN_PATH_MATCHES}
+    # a paragraph dropped from a container trafilatura read was judged and stays out; only
+    # sibling containers it never read (a story split by ads) are restored
+    read_parents = {p.element.getparent() for p, m in zip(paragraphs, matched, strict=True) if m}
+    last_kept = max((i for i, m in enumerate(matched) if m), default=-1)
+    wanted = [
+        i
+        for i, p in enumerate(paragraphs)
+        if not matched[i]
+        and p.parent_path in main_paths
+        and p.element.getparent() not in read_parents
+        and _reads_like_prose(p)
+    ]
+    per_parent = Counter(paragraphs[i].element.getparent() for i in wanted)
+    # after the story's last kept paragraph, a lone paragraph is a sign-off, not the story
+    wanted_set = {i for i in wanted if i < last_kept or per_parent[paragraphs[i].element.getparent()] >= 2}
+    anchor: etree._Element | None = None
+    for index, (paragraph, is_kept) in enumerate(zip(paragraphs, matched, strict=True)):
+        if is_kept:
+            anchor = kept_texts.get(paragraph.norm, anchor)
+        elif index in wanted_set:
+            new = etree.Element("p")
+            new.text = paragraph.text
+            _insert_after(body, anchor, new)
+            anchor = new
+    return len(wanted_set)
+
+
+def _insert_after(body: etree._Element, anchor: etree._Element | None, new: etree._Element) -> None:
+    if anchor is None:
+        body.insert(0, new)
+        return
+    while anchor.getparent() is not None and anchor.getparent() is not body:
+        anchor = anchor.getparent()
+    if anchor.getparent() is body:
+        anchor.addnext(new)
+        new.tail = None
+    else:
+        body.append(new)
+
+
+def page_prose_words(tree: HtmlElement) -> int:
+    """Words in the page's paragraphs that read like prose: what an article body holds."""
+    return sum(p.norm.count(" ") + 1 for p in _page_paragraphs(tree) if _reads_like_prose(p))
+
+
+def _words(body: etree._Element | None) -> int:
+    return 0 if body is None else len(_WORDS.findall(" ".join(body.itertext())))
+
+
 def choose_body(tree: HtmlElement, url: str) -> etree._Element | None:
-    """The best article body for ``tree``; None when nothing looks like an article."""
-    return trafilatura_body(tree, url)
+    """The best article body for ``tree``; None when nothing looks like an article.
+
+    ``tree`` should have had invisible elements stripped; it is not modified.
+    """
+    body = trafilatura_body(tree, url, favor_precision=True)
+    precise_words = _words(body)
+    if precise_words < RESCUE_SHARE * page_prose_words(tree):
+        # precision mode lost the story: balanced mode decides, if it finds much more
+        balanced = trafilatura_body(tree, url)
+        if _words(balanced) >= RESCUE_GAIN * max(precise_words, 1):
+            body = balanced
+    if body is not None:
+        restore_dropped_paragraphs(body, tree)
+        clean_body(body, headline_forms(tree))
+    return body if body is not None and len(body) else None

@@ -49,7 +49,9 @@ def parse_page(html: str | bytes) -> HtmlElement | None:
     return tree if isinstance(tree, HtmlElement) else None
 
 
-def extract(html: str | bytes, *, url: str, site_profile: SiteProfile | None = None) -> ExtractedArticle:
+def extract(
+    html: str | bytes, *, url: str, site_profile: SiteProfile | None = None
+) -> ExtractedArticle:
     """Extract the article of one page; never raises on bad HTML.
 
     ``site_profile`` (read only here) removes the blocks that the site repeats on its pages;
@@ -60,13 +62,17 @@ def extract(html: str | bytes, *, url: str, site_profile: SiteProfile | None = N
         return _extract(html, url, site_profile)
     except Exception as exc:  # the promise: bad input yields warnings, not exceptions
         LOGGER.warning("extraction failed", extra={"url": url, "error": repr(exc)})
-        return ExtractedArticle(text="", html="", warnings=(f"no article: extraction failed ({type(exc).__name__})",))
+        return ExtractedArticle(
+            text="", html="", warnings=(f"no article: extraction failed ({type(exc).__name__})",)
+        )
 
 
 def _extract(html: str | bytes, url: str, site_profile: SiteProfile | None) -> ExtractedArticle:
     tree = parse_page(html)
     if tree is None:
-        return ExtractedArticle(text="", html="", warnings=("no article: empty or unparsable page",))
+        return ExtractedArticle(
+            text="", html="", warnings=("no article: empty or unparsable page",)
+        )
     meta = read_page_metadata(tree, url)
     markup_sample = _markup_sample(html)
     work = deepcopy(tree)
@@ -135,7 +141,10 @@ def body_text(body: etree._Element | None) -> str:
     """Plain text of a trafilatura body: one block per paragraph, blank lines between."""
     if body is None:
         return ""
-    lines = (line.strip() for line in xmltotxt(body, False).splitlines())
+    plain = deepcopy(body)
+    etree.strip_tags(plain, "ref", "hi", "span")
+    etree.strip_elements(plain, "graphic", with_tail=False)
+    lines = (line.strip() for line in xmltotxt(plain, False).splitlines())
     return "\n\n".join(line for line in lines if line)
 
 

@@ -19,19 +19,48 @@ from lxml.html import HtmlElement
 from progleton.extract.sanitize import absolute_http_url
 
 ARTICLE_TYPES = frozenset(
-    {"article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
-     "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "liveblogposting",
-     "scholarlyarticle", "techarticle", "report", "webpage", "posting", "socialmediaposting"}
-)  # fmt: skip
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenews",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "liveblogposting",
+        "scholarlyarticle",
+        "techarticle",
+        "report",
+        "webpage",
+        "posting",
+        "socialmediaposting",
+    }
+)
 PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "datepublished", "pubdate",
-    "publishdate", "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created",
-    "parsely-pub-date", "sailthru.date", "cxenseparse:recs:publishtime",
-)  # fmt: skip
-UPDATED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified",
-                "last-modified", "lastmod")  # fmt: skip
-AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author",
-               "byl")  # fmt: skip
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "parsely-pub-date",
+    "sailthru.date",
+    "cxenseparse:recs:publishtime",
+)
+UPDATED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "last-modified",
+    "lastmod",
+)
+AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sailthru.author", "byl")
 _BYLINE_PREFIX = re.compile(r"^\s*(by|von|par|por|di)\s+", re.IGNORECASE)
 _EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 MAX_AUTHORS = 8
@@ -59,7 +88,11 @@ def parse_datetime(value: object, *, now: datetime | None = None) -> datetime | 
     """
     if not isinstance(value, str) or not value.strip():
         return None
-    text = value.strip().replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", value.strip()) else value.strip()
+    text = (
+        value.strip().replace(" ", "T", 1)
+        if re.match(r"^\d{4}-\d\d-\d\d \d", value.strip())
+        else value.strip()
+    )
     text = re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text)
     try:
         parsed = datetime.fromisoformat(text.replace("z", "Z"))
@@ -134,7 +167,9 @@ def _jsonld_article(tree: HtmlElement) -> dict[str, Any]:
 def _meta_values(tree: HtmlElement) -> dict[str, str]:
     values: dict[str, str] = {}
     for meta in tree.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        key = (
+            (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+        )
         content = (meta.get("content") or "").strip()
         if key and content and key not in values:
             values[key] = content
@@ -161,7 +196,9 @@ def split_authors(raw: list[str]) -> tuple[str, ...]:
 
 
 def _canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
-    for link in tree.xpath('//link[@href][contains(concat(" ", normalize-space(@rel), " "), " canonical ")]'):
+    for link in tree.xpath(
+        '//link[@href][contains(concat(" ", normalize-space(@rel), " "), " canonical ")]'
+    ):
         resolved = absolute_http_url(link.get("href", ""), url)
         if resolved:
             return resolved
@@ -180,14 +217,20 @@ def read_page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     """Metadata from JSON-LD, meta tags and link elements; pure, never raises."""
     article = _jsonld_article(tree)
     meta = _meta_values(tree)
-    published = parse_datetime(article.get("datePublished")) or next(
-        (d for k in PUBLISHED_META if (d := parse_datetime(meta.get(k)))), None
-    ) or _first_time_element(tree)
+    published = (
+        parse_datetime(article.get("datePublished"))
+        or next((d for k in PUBLISHED_META if (d := parse_datetime(meta.get(k)))), None)
+        or _first_time_element(tree)
+    )
     updated = parse_datetime(article.get("dateModified")) or next(
         (d for k in UPDATED_META if (d := parse_datetime(meta.get(k)))), None
     )
-    authors = split_authors(_names(article.get("author")) or [meta[k] for k in AUTHOR_META if k in meta])
-    image_url = _first_url(article.get("image")) or meta.get("og:image") or meta.get("twitter:image")
+    authors = split_authors(
+        _names(article.get("author")) or [meta[k] for k in AUTHOR_META if k in meta]
+    )
+    image_url = (
+        _first_url(article.get("image")) or meta.get("og:image") or meta.get("twitter:image")
+    )
     free = article.get("isAccessibleForFree")
     title = article.get("headline") if isinstance(article.get("headline"), str) else None
     publisher = _names(article.get("publisher"))
@@ -199,7 +242,11 @@ def read_page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         image=absolute_http_url(image_url, url) if image_url else None,
         canonical_url=_canonical(tree, meta, url),
         site_name=meta.get("og:site_name") or (publisher[0] if publisher else None),
-        html_lang=(tree.get("lang") or meta.get("og:locale") or "").split("-")[0].split("_")[0].lower() or None,
+        html_lang=(tree.get("lang") or meta.get("og:locale") or "")
+        .split("-")[0]
+        .split("_")[0]
+        .lower()
+        or None,
         accessible_for_free=_as_bool(free),
     )
 

@@ -49,8 +49,10 @@ def is_challenge(signals: PageSignals) -> bool:
     markup_hits = count_phrases(signals.markup_sample, phrases.CHALLENGE_MARKUP)
     title_hit = any(title.startswith(p) for p in phrases.CHALLENGE_TITLES)
     text_hits = count_phrases(text, phrases.CHALLENGE_PHRASES)
-    return (title_hit and (text_hits + markup_hits) >= 1) or text_hits >= 2 or (
-        markup_hits >= 1 and text_hits >= 1
+    return (
+        (title_hit and (text_hits + markup_hits) >= 1)
+        or text_hits >= 2
+        or (markup_hits >= 1 and text_hits >= 1)
     )
 
 

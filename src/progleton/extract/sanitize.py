@@ -14,11 +14,35 @@ import nh3
 
 SAFE_TAGS = frozenset(
     {
-        "p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote",
-        "table", "thead", "tbody", "tr", "td", "th", "figure", "figcaption",
-        "img", "a", "em", "strong", "b", "i", "code", "pre", "br",
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+        "figure",
+        "figcaption",
+        "img",
+        "a",
+        "em",
+        "strong",
+        "b",
+        "i",
+        "code",
+        "pre",
+        "br",
     }
-)  # fmt: skip
+)
 SAFE_ATTRIBUTES: dict[str, set[str]] = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
@@ -27,9 +51,22 @@ SAFE_ATTRIBUTES: dict[str, set[str]] = {
 }
 # Their content goes too, not only the tags.
 DROPPED_WITH_CONTENT = frozenset(
-    {"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
-     "form", "button", "select", "textarea"}
-)  # fmt: skip
+    {
+        "script",
+        "style",
+        "iframe",
+        "object",
+        "embed",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "form",
+        "button",
+        "select",
+        "textarea",
+    }
+)
 LINK_REL = "noopener noreferrer nofollow"
 _URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
 

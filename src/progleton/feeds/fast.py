@@ -18,7 +18,6 @@ from feedparser.mixin import _FeedParserMixin
 from lxml import etree
 
 from progleton.feeds import textconstructs as tc
-from progleton.feeds.dates import parse_date
 
 XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 ATOM10_NS = "http://www.w3.org/2005/atom"
@@ -135,26 +134,42 @@ class FeedWalker:
         self._keys[tag] = found
         return found
 
-    def _scope(self, element: etree._Element, base: str, lang: str | None) -> tuple[str, str | None]:
+    def _scope(
+        self, element: etree._Element, base: str, lang: str | None
+    ) -> tuple[str, str | None]:
         attrib = element.attrib
         if attrib:
             xml_base = attrib.get(XML_NS + "base")
             if xml_base is not None:
-                base = tc.join_url(base, xml_base) if base else xml_base
+                base = tc.join_base(base, xml_base)
             xml_lang = attrib.get(XML_NS + "lang", attrib.get("lang"))
             if xml_lang is not None:
                 lang = xml_lang or None
         return base, lang
 
-    def _fill(self, ctx: dict[str, Any], parent: etree._Element, base: str, lang: str | None,
-              *, in_entry: bool) -> None:
+    def _fill(
+        self,
+        ctx: dict[str, Any],
+        parent: etree._Element,
+        base: str,
+        lang: str | None,
+        *,
+        in_entry: bool,
+    ) -> None:
         for child in parent:
             if isinstance(child.tag, str):
                 cbase, clang = self._scope(child, base, lang)
                 self._dispatch(ctx, child, cbase, clang, in_entry=in_entry)
 
-    def _dispatch(self, ctx: dict[str, Any], el: etree._Element, base: str, lang: str | None,
-                  *, in_entry: bool) -> None:
+    def _dispatch(
+        self,
+        ctx: dict[str, Any],
+        el: etree._Element,
+        base: str,
+        lang: str | None,
+        *,
+        in_entry: bool,
+    ) -> None:
         key = self.key(el)
         handler = _HANDLERS.get(key)
         if handler is not None:
@@ -180,8 +195,9 @@ class FeedWalker:
             self.compat_complete = False
         self._fill(entry, el, base, lang, in_entry=True)
 
-    def _sub_context(self, ctx: dict[str, Any], key: str, el: etree._Element, base: str,
-                     lang: str | None) -> None:
+    def _sub_context(
+        self, ctx: dict[str, Any], key: str, el: etree._Element, base: str, lang: str | None
+    ) -> None:
         sub = ctx.setdefault(key, {})
         self._fill(sub, el, base, lang, in_entry=False)
 
@@ -207,8 +223,15 @@ class FeedWalker:
         ctx[key] = value
         return value
 
-    def _generic(self, ctx: dict[str, Any], el: etree._Element, key: str, base: str,
-                 lang: str | None, in_entry: bool) -> None:
+    def _generic(
+        self,
+        ctx: dict[str, Any],
+        el: etree._Element,
+        key: str,
+        base: str,
+        lang: str | None,
+        in_entry: bool,
+    ) -> None:
         if el.attrib:
             ctx[key] = attributes(el)
         else:
@@ -216,8 +239,15 @@ class FeedWalker:
         if len(el):
             self._fill(ctx, el, base, lang, in_entry=in_entry)
 
-    def text_construct(self, ctx: dict[str, Any], el: etree._Element, key: str, base: str,
-                       lang: str | None, default_type: str) -> dict[str, Any]:
+    def text_construct(
+        self,
+        ctx: dict[str, Any],
+        el: etree._Element,
+        key: str,
+        base: str,
+        lang: str | None,
+        default_type: str,
+    ) -> dict[str, Any]:
         """A title/summary/content-like element: its value and feedparser's ``*_detail``."""
         ctype = tc.map_content_type(el.get("type", default_type))
         if len(el) and any(isinstance(c.tag, str) for c in el):
@@ -225,7 +255,7 @@ class FeedWalker:
                 # feedparser turns a text construct holding elements into XHTML, with quirks
                 self.compat_complete = False
                 ctype = "application/xhtml+xml"
-            value = tc.xhtml_inner(el) if self.version == "atom10" else _xhtml_keep_div(el)
+            value = tc.xhtml_inner(el) if self.version == "atom10" else tc.serialize_children(el)
         else:
             value = self.text(el, key)
             if el.get("mode") == "base64" or _is_base64_type(ctype):
@@ -233,22 +263,19 @@ class FeedWalker:
         if not self.atom and ctype == "text/plain" and tc.looks_like_html(value):
             ctype = "text/html"
         if ctype in tc.HTML_TYPES and key in _RELATIVE_URI_CONTENT:
-            value = tc.resolve_html_urls(value, base, ctype)
+            value = tc.resolve_html_urls(value, base, ctype, key)
         value = tc.clean_text(value, self.encoding)
-        return {"type": ctype, "language": lang.replace("_", "-") if lang else lang,
-                "base": base, "value": value}
+        return {
+            "type": ctype,
+            "language": lang.replace("_", "-") if lang else lang,
+            "base": base,
+            "value": value,
+        }
 
 
 def _own_text(el: etree._Element) -> str:
     parts = [el.text or ""]
     parts.extend(c.tail or "" for c in el)
-    return "".join(parts).strip()
-
-
-def _xhtml_keep_div(el: etree._Element) -> str:
-    parts = [tc.escape(el.text or "")]
-    for child in el:
-        tc._serialize(child, parts)
     return "".join(parts).strip()
 
 

@@ -48,3 +48,15 @@ class ParsedFeed:
     ttl_minutes: int | None = None  # RSS <ttl>
     skip_hours: frozenset[int] = frozenset()  # RSS <skipHours>, UTC hours
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+def _to_feedparser(self: ParsedFeed) -> Any:
+    """The result shaped like ``feedparser.parse()``'s: a ``FeedParserDict`` with ``feed``,
+    ``entries``, ``bozo``, ``version``, ``encoding``, ``headers``, ``namespaces``, the
+    ``*_detail`` dicts and ``*_parsed`` UTC ``time.struct_time`` values."""
+    from progleton.feeds.compat import to_feedparser
+
+    return to_feedparser(self)
+
+
+ParsedFeed.to_feedparser = _to_feedparser  # type: ignore[attr-defined]

@@ -20,15 +20,18 @@ from progleton.exceptions import FeedParseError
 ENTITY_EXPANSION_BUDGET = 1_000_000
 
 NOT_A_FEED_HTML = (
-    "not a feed: looks like an HTML page; "
-    "try `progleton add` on the site to autodiscover its feed"
+    "not a feed: looks like an HTML page; try `progleton add` on the site to autodiscover its feed"
 )
 
 _FIRST_ELEMENT = re.compile(rb"<\w")
 _DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]*?\[.*?\]\s*|[^>]*?)>", re.DOTALL | re.IGNORECASE)
-_ENTITY_DECL = re.compile(rb"<!ENTITY\s+(%\s+)?([\w.:-]+)\s+(?:\"([^\"]*)\"|'([^']*)'|[^>]*)>", re.DOTALL)
-_SAFE_VALUE = re.compile(rb"^(?:&#\w+;|[^&<\"]*)$")
-_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE | re.DOTALL)
+_ENTITY_DECL = re.compile(
+    rb"<!ENTITY\s+(%\s+)?([\w.:-]+)\s+(?:\"([^\"]*)\"|'([^']*)'|[^>]*)>", re.DOTALL
+)
+_SAFE_VALUE = re.compile(rb"^(?:[^&<%\"]|&#\w+;|&(?:amp|lt|gt|quot|apos);)*$")
+_HTML_START = re.compile(
+    rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])", re.IGNORECASE | re.DOTALL
+)
 _HTML_BODY = re.compile(rb"<(?:html|head|body)[\s>]", re.IGNORECASE)
 _FEED_ROOT = re.compile(rb"<(?:\w+:)?(?:rss|feed|RDF|channel)[\s>]", re.IGNORECASE)
 

@@ -42,42 +42,46 @@ class _Zlib:
         self._started = False
 
     def decode(self, data: bytes) -> Iterator[bytes]:
-        while data:
-            data = yield from self._step(data)
+        while True:
+            piece = self._inflate(data)
+            if piece:
+                yield piece
+            data = self._inflater.unconsumed_tail
+            if not data and self._inflater.eof and self._coding == "gzip":
+                data = self._inflater.unused_data
+                if data:
+                    self._inflater = zlib.decompressobj(self._wbits)  # next gzip member
+            # A full piece may leave output pending inside zlib even with no input left.
+            if not data and len(piece) < _PIECE:
+                return
 
-    def _step(self, data: bytes) -> Iterator[bytes]:
+    def _inflate(self, data: bytes) -> bytes:
         try:
             piece = self._inflater.decompress(data, _PIECE)
         except zlib.error as exc:
             if self._coding == "deflate" and not self._started:
-                self._wbits = -zlib.MAX_WBITS  # raw deflate without the zlib header
+                self._started = True  # raw deflate without the zlib header
+                self._wbits = -zlib.MAX_WBITS
                 self._inflater = zlib.decompressobj(self._wbits)
-                self._started = True
-                return data
+                return self._inflate(data)
             raise FetchError(f"The server sent a broken {self._coding} body ({exc}).") from exc
         self._started = True
-        if piece:
-            yield piece
-        if self._inflater.unconsumed_tail:
-            return self._inflater.unconsumed_tail
-        if self._inflater.eof and self._inflater.unused_data and self._coding == "gzip":
-            rest = self._inflater.unused_data
-            self._inflater = zlib.decompressobj(self._wbits)  # next gzip member
-            return rest
-        return b""
+        return piece
 
 
 class _Brotli:
+    """brotli; its output limit is soft (about 32 KiB steps), so pieces are cut to size."""
+
     def __init__(self) -> None:
         self._decompressor = brotli.Decompressor()
 
     def decode(self, data: bytes) -> Iterator[bytes]:
         try:
             piece = self._decompressor.process(data, output_buffer_limit=_PIECE)
-            while True:
-                if piece:
-                    yield piece
-                if self._decompressor.can_accept_more_data():
+            while piece:  # drain: output can remain buffered after the input is taken
+                for start in range(0, len(piece), _PIECE):
+                    yield piece[start : start + _PIECE]
+                if self._decompressor.is_finished():
                     return
                 piece = self._decompressor.process(b"", output_buffer_limit=_PIECE)
         except brotli.error as exc:

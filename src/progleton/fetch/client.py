@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -157,14 +157,13 @@ class Fetcher:
         return result
 
     async def fetch_page(self, url: str) -> FetchResult:
-        """GET an article page after checking the host's robots.txt (cached per host).
+        """GET an article page after checking robots.txt (cached per host) on every hop.
 
         Raises RobotsDisallowed when robots.txt forbids it (or could not be read
         because of a server error; see ``robots``).
         """
-        if self.settings.respect_robots:
-            await self._require_robots().check(url)
-        return await self.fetch(url, accept=PAGE_ACCEPT)
+        robots = self._require_robots().check if self.settings.respect_robots else None
+        return await self.fetch(url, accept=PAGE_ACCEPT, before_each_hop=robots)
 
     async def discover(self, url: str) -> str:
         """The feed URL for ``url``: itself when it is a feed, else one the site links or serves."""
@@ -177,8 +176,15 @@ class Fetcher:
         accept: str = PAGE_ACCEPT,
         extra_headers: Mapping[str, str] | None = None,
         max_bytes: int | None = None,
+        before_each_hop: Callable[[str], Awaitable[None]] | None = None,
     ) -> FetchResult:
-        """GET ``url`` following safe redirects; the building block of the methods above."""
+        """GET ``url`` following safe redirects; the building block of the methods above.
+
+        ``before_each_hop`` is awaited with each URL about to be requested (the first
+        and every redirect target) and may raise to stop; ``fetch_page`` checks
+        robots.txt there, so a redirect to another host obeys that host's rules.
+        """
+        self._require_session()
         started = time.monotonic()
         headers = {"Accept": accept, **(extra_headers or {})}
         limit = int(self.settings.max_response_bytes if max_bytes is None else max_bytes)
@@ -186,6 +192,8 @@ class Fetcher:
         current = initial = check_url(url, self._policy)
         seen, permanent = {_key(current)}, True
         for _hop in range(int(self.settings.max_redirects) + 1):
+            if before_each_hop is not None:
+                await before_each_hop(str(current))
             hop_started = time.monotonic()
             outcome = await self._hop(current, headers, limit, budget)
             budget -= time.monotonic() - hop_started
@@ -194,12 +202,14 @@ class Fetcher:
             current = check_url(outcome.location, self._policy)
             if _key(current) in seen:
                 raise TooManyRedirects(
-                    f"{url} redirects in a loop (back to {current}); the site is misconfigured."
+                    f"{url} redirects in a loop (back to {current}); the site is misconfigured. "
+                    "Open the URL in a browser and add the address it finally shows."
                 )
             seen.add(_key(current))
             permanent = permanent and outcome.status in PERMANENT_STATUSES
         raise TooManyRedirects(
-            f"{url} redirected more than {self.settings.max_redirects} times; gave up."
+            f"{url} redirected more than {self.settings.max_redirects} times; gave up. "
+            "Add the final address instead, or raise max_redirects."
         )
 
     async def _hop(

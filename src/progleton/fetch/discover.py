@@ -37,6 +37,7 @@ FEED_TYPES = frozenset(
 )
 COMMON_PATHS = ("/feed", "/rss", "/atom.xml", "/index.xml", "/feed.xml", "/rss.xml")
 _FEED_ROOT = re.compile(rb"<(?:[a-z0-9_-]+:)?(rss|feed|rdf)\b", re.IGNORECASE)
+_HAS_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)  # not host:port
 _SNIFF_BYTES = 4096
 _MAX_CANDIDATES = 10
 
@@ -47,11 +48,8 @@ def find_feed_links(html: str | bytes, base_url: str) -> list[str]:
     Only http(s) links with a feed media type; duplicates removed. Never raises
     on bad HTML (returns what it can find, maybe nothing).
     """
-    if not html.strip():
-        return []
-    try:
-        document = lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
+    document = _parse_html(html)
+    if document is None:
         return []
     base = _document_base(document, base_url)
     found: list[str] = []
@@ -65,6 +63,19 @@ def find_feed_links(html: str | bytes, base_url: str) -> list[str]:
         if absolute is not None and absolute not in found:
             found.append(absolute)
     return found
+
+
+def _parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
+    if not html.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(html)
+    except ValueError:  # a str with an XML encoding declaration: let lxml decode bytes
+        if isinstance(html, str):
+            return _parse_html(html.encode("utf-8", "replace"))
+        return None
+    except etree.ParserError:
+        return None
 
 
 def _document_base(document: lxml.html.HtmlElement, base_url: str) -> URL:
@@ -115,8 +126,11 @@ def _strip_prolog(head: bytes) -> bytes:
 async def discover_feed(fetcher: Fetcher, url: str) -> str:
     """The feed URL for ``url`` (see the module docstring); raise FeedParseError if none.
 
-    Fetch errors on ``url`` itself propagate; failures on candidates are skipped.
+    A URL typed without a scheme gets ``https://``. Fetch errors on ``url`` itself
+    propagate; failures on candidates (unsafe ones included) are skipped.
     """
+    if not _HAS_SCHEME.match(url):
+        url = f"https://{url}"
     first = await fetcher.fetch(url, accept=FEED_ACCEPT)
     if looks_like_feed(first.body, first.headers.get("content-type", "")):
         return first.permanent_url or url

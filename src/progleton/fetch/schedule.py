@@ -75,7 +75,7 @@ def backoff_minutes(error_count: int, interval_minutes: float, settings: Setting
         return 0.0
     low, _ = interval_bounds(settings)
     base = max(low, interval_minutes)
-    return min(base * 2 ** min(error_count - 1, 32), max(BACKOFF_CAP_MINUTES, low))
+    return float(min(base * 2 ** min(error_count - 1, 32), max(BACKOFF_CAP_MINUTES, low)))
 
 
 def next_fetch(

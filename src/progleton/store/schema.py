@@ -49,6 +49,7 @@ stories = sa.Table(
     sa.Column("last_seen", UTC_DATETIME),
     sa.Column("article_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("outlet_count", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("independent_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("score", sa.Float, nullable=False, server_default="0"),
     sa.Column("lead_article_id", sa.Integer),
     sa.Index("ix_stories_score", "score"),

@@ -272,7 +272,8 @@ class SQLStore:
     def _story(self, m: Any, outlets: tuple[str, ...], snippet: str = "", image: str | None = None) -> Story:
         return Story(
             id=m["id"], title=m["title"], first_seen=utc(m["first_seen"]), last_seen=utc(m["last_seen"]),
-            article_count=m["article_count"], outlet_count=m["outlet_count"], outlets=outlets,
+            article_count=m["article_count"], outlet_count=m["outlet_count"],
+            independent_count=m["independent_count"], outlets=outlets,
             snippet=snippet, image=image, score=m["score"], lead_article_id=m["lead_article_id"],
         )
 
@@ -382,14 +383,15 @@ class SQLStore:
             times = [utc(r.when) for r in rows if r.when is not None]
             first, last = (min(times), max(times)) if times else (None, None)
             independent = [r for r in rows if r.wire_copy_of is None]
-            outlets = {r.source_id for r in independent} or {rows[0].source_id}
+            outlets = {r.source_id for r in rows}
+            independent_outlets = {r.source_id for r in independent} or {rows[0].source_id}
             # The lead is the fullest independent report; its headline heads the story.
             lead = max(independent or rows, key=lambda r: (r.word_count, -r.id))
             recent = sum(1 for w in times if last and (last - w).total_seconds() < 6 * 3600)
             conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(
                 title=lead.title, first_seen=first, last_seen=last, article_count=len(rows),
-                outlet_count=len(outlets), lead_article_id=lead.id,
-                score=story_score(len(outlets), len(rows), last, recent),
+                outlet_count=len(outlets), independent_count=len(independent_outlets),
+                lead_article_id=lead.id, score=story_score(len(independent_outlets), len(rows), last, recent),
             ))
 
     # ---- search ------------------------------------------------------------------------------
@@ -437,3 +439,13 @@ class SQLStore:
         with self._write() as conn:
             if not conn.execute(t.meta.update().where(t.meta.c.key == key).values(value=value)).rowcount:
                 conn.execute(t.meta.insert().values(key=key, value=value))
+
+    # ---- web: read queries (added by the web stage) -------------------------------------------
+
+    def story_titles(self, story_ids: Sequence[str]) -> dict[str, str]:
+        """Titles of the given stories (unknown ids are left out)."""
+        if not story_ids:
+            return {}
+        query = sa.select(t.stories.c.id, t.stories.c.title).where(t.stories.c.id.in_(list(story_ids)))
+        with self._read() as conn:
+            return {story_id: title for story_id, title in conn.execute(query)}

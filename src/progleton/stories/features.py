@@ -97,7 +97,7 @@ def names(text: str) -> list[str]:
     found: list[str] = []
     run: list[str] = []
     sentence_start = True
-    for token in tokens + ["."]:
+    for token in [*tokens, "."]:
         if token in _RUN_BREAK or token in _SENTENCE_BREAK or not token[0].isalpha():
             found.extend(_close_run(run, capitalised_inside, lower_words))
             run = []

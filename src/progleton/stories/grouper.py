@@ -51,6 +51,7 @@ class GroupingParams:
     wire_threshold: float = 0.5  # Jaccard of word 3-shingles for a wire copy
     wire_short_threshold: float = 0.9  # the same, for texts under ``wire_short_words`` words
     wire_short_words: int = 40
+    link: str = "centroid"
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,14 @@ class StoryGrouper:
         if gap is not None and gap > self.window.total_seconds() / 3600:
             return None
         penalty = time_penalty(gap, grace_hours=self.params.grace_hours, per_day=self.params.day_penalty)
-        return cosine_to(doc_vec, story.centroid, self.vocabulary.idf) - penalty
+        idf = self.vocabulary.idf
+        link = self.params.link
+        if link == "centroid":
+            sim = cosine_to(doc_vec, story.centroid, idf)
+        else:
+            near = max(cosine_to(doc_vec, self._members[m].raw, idf) for m in story.members[-30:])
+            sim = near if link == "nearest" else 0.5 * (near + cosine_to(doc_vec, story.centroid, idf))
+        return sim - penalty
 
     @staticmethod
     def _gap_hours(when: datetime | None, last_active: datetime | None) -> float | None:

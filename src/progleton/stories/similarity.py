@@ -73,3 +73,27 @@ def time_penalty(gap_hours: float | None, *, grace_hours: float, per_day: float)
     if gap_hours is None or gap_hours <= grace_hours:
         return 0.0
     return per_day * (gap_hours - grace_hours) / 24.0
+
+
+def channel_cosines(
+    weighted_doc: Mapping[str, float], raw_other: Mapping[str, float], idf: IdfFn
+) -> dict[str, float]:
+    """Cosine over all features and over each kind alone ("w", "t", "n", "d")."""
+    dots: dict[str, float] = {"w": 0.0, "t": 0.0, "n": 0.0, "d": 0.0}
+    doc_sq: dict[str, float] = dict.fromkeys(dots, 0.0)
+    other_sq: dict[str, float] = dict.fromkeys(dots, 0.0)
+    for f, v in weighted_doc.items():
+        doc_sq[f[0]] += v * v
+    for f, v in raw_other.items():
+        w = v * idf(f)
+        other_sq[f[0]] += w * w
+        d = weighted_doc.get(f)
+        if d is not None:
+            dots[f[0]] += d * w
+    out = {
+        k: dots[k] / math.sqrt(doc_sq[k] * other_sq[k]) if doc_sq[k] and other_sq[k] else 0.0
+        for k in dots
+    }
+    total_other = math.sqrt(sum(other_sq.values())) or 1.0
+    out["all"] = sum(dots.values()) / total_other
+    return out

@@ -24,6 +24,10 @@ def upgrade() -> None:
         from progleton.store.sqlite import create_search_index
 
         create_search_index(bind)
+    elif bind.dialect.name == "postgresql":
+        from progleton.store.postgres import create_search_index as create_pg_index
+
+        create_pg_index(bind)
 
 
 def downgrade() -> None:
@@ -32,4 +36,8 @@ def downgrade() -> None:
         from progleton.store.sqlite import drop_search_index
 
         drop_search_index(bind)
+    elif bind.dialect.name == "postgresql":
+        from progleton.store.postgres import drop_search_index as drop_pg_index
+
+        drop_pg_index(bind)
     schema.metadata.drop_all(bind)

@@ -1,0 +1,214 @@
+"""Between feedparser-shaped dicts and :class:`ParsedFeed`, both ways."""
+
+from __future__ import annotations
+
+import calendar
+import io
+import time
+import warnings
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from feedparser.util import FeedParserDict
+
+from progleton.feeds.dates import parse_date, to_struct_time
+from progleton.feeds.handlers import PRIVATE_KEYS
+from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def strip_private(raw: dict[str, Any]) -> None:
+    """Drop the walker's bookkeeping keys from feed, image, textinput and entries."""
+    for ctx in (
+        raw["feed"],
+        raw["feed"].get("image"),
+        raw["feed"].get("textinput"),
+        *raw["entries"],
+    ):
+        if isinstance(ctx, dict):
+            for key in PRIVATE_KEYS:
+                ctx.pop(key, None)
+
+
+def build_parsed_feed(
+    raw: dict[str, Any],
+    *,
+    bozo: bool,
+    bozo_reason: str | None,
+    skip_hours: list[str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> ParsedFeed:
+    """A ParsedFeed from a feedparser-shaped result (ours or feedparser's own)."""
+    feed = raw["feed"]
+    return ParsedFeed(
+        title=_get(feed, "title"),
+        link=_get(feed, "link"),
+        language=_get(feed, "language"),
+        updated=_date(_get(feed, "updated_parsed")) or _date(_get(feed, "published_parsed")),
+        entries=tuple(_entry(e) for e in raw["entries"]),
+        version=raw.get("version") or "",
+        encoding=raw.get("encoding"),
+        bozo=bozo,
+        bozo_reason=bozo_reason,
+        ttl_minutes=_ttl(_get(feed, "ttl")),
+        skip_hours=_hours(skip_hours if skip_hours is not None else [_get(feed, "hour") or ""]),
+        extra={"raw": raw, **(extra or {})},
+    )
+
+
+def _get(ctx: Mapping[str, Any], key: str) -> Any:
+    return dict.get(ctx, key) if isinstance(ctx, dict) else None
+
+
+def _date(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def _ttl(value: Any) -> int | None:
+    try:
+        minutes = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return minutes if 0 < minutes <= 525_600 else None
+
+
+def _hours(values: list[str]) -> frozenset[int]:
+    hours = set()
+    for value in values:
+        try:
+            hour = int(value.strip())
+        except (ValueError, AttributeError):
+            continue
+        if 0 <= hour <= 24:
+            hours.add(hour % 24)
+    return frozenset(hours)
+
+
+def _entry(raw: dict[str, Any]) -> ParsedEntry:
+    people = _get(raw, "authors") or []
+    authors = tuple(
+        n for p in people if isinstance(p, dict) and (n := p.get("name") or p.get("email"))
+    )
+    if not authors and _get(raw, "author"):
+        authors = (_get(raw, "author"),)
+    return ParsedEntry(
+        id=_get(raw, "id") or None,
+        title=_get(raw, "title"),
+        link=_get(raw, "link") or None,
+        published=_date(_get(raw, "published_parsed")),
+        updated=_date(_get(raw, "updated_parsed")),
+        authors=authors,
+        summary=_get(raw, "summary"),
+        content=_content(raw),
+        enclosures=tuple(_enclosures(raw)),
+        categories=tuple(t["term"] for t in (_get(raw, "tags") or []) if t.get("term")),
+        extra=raw,
+    )
+
+
+def _content(raw: dict[str, Any]) -> str | None:
+    content = _get(raw, "content") or []
+    for detail in content:
+        if detail.get("type") in _HTML_TYPES:
+            return str(detail.get("value", ""))
+    return str(content[0].get("value", "")) if content else None
+
+
+def _enclosures(raw: dict[str, Any]) -> list[Enclosure]:
+    found = []
+    for link in _get(raw, "links") or []:
+        if link.get("rel") == "enclosure" and link.get("href"):
+            try:
+                length = int(link.get("length")) if link.get("length") else None
+            except ValueError:
+                length = None
+            found.append(Enclosure(url=link["href"], type=link.get("type") or None, length=length))
+    return found
+
+
+def to_feedparser(parsed: ParsedFeed) -> FeedParserDict:
+    """The result shaped like ``feedparser.parse()``'s (a fresh copy each call)."""
+    extra = parsed.extra
+    if extra.get("feedparser_result") is not None:
+        return extra["feedparser_result"]
+    if not extra.get("compat_complete", True) and extra.get("source") is not None:
+        return _delegate(parsed)
+    raw = extra["raw"]
+    result = FeedParserDict(
+        feed=_wrap(raw["feed"]),
+        entries=[_wrap(e) for e in raw["entries"]],
+        bozo=parsed.bozo,
+        version=parsed.version,
+        encoding=parsed.encoding,
+        headers=dict(extra.get("headers") or {}),
+        namespaces=dict(raw.get("namespaces") or {}),
+    )
+    if parsed.bozo:
+        result["bozo_exception"] = extra.get("bozo_exception")
+    _add_http_fields(result, extra)
+    return result
+
+
+def _add_http_fields(result: FeedParserDict, extra: dict[str, Any]) -> None:
+    """What feedparser reports from an HTTP response: href, etag, modified."""
+    headers = extra.get("headers") or {}
+    if extra.get("href"):
+        result["href"] = extra["href"]
+    if headers.get("etag"):
+        result["etag"] = headers["etag"]
+    if headers.get("last-modified"):
+        result["modified"] = headers["last-modified"]
+        modified = parse_date(headers["last-modified"])
+        if modified is not None:
+            result["modified_parsed"] = to_struct_time(modified)
+
+
+def _delegate(parsed: ParsedFeed) -> FeedParserDict:
+    import feedparser
+
+    extra = parsed.extra
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = feedparser.parse(
+            io.BytesIO(extra["source"]),
+            response_headers=extra["source_headers"],
+            sanitize_html=False,
+            resolve_relative_uris=True,
+        )
+    result["headers"] = dict(extra.get("headers") or {})
+    result["encoding"] = parsed.encoding
+    result["version"] = parsed.version or result.get("version", "")
+    result["bozo"] = parsed.bozo
+    _add_http_fields(result, extra)
+    if parsed.bozo:
+        result["bozo_exception"] = extra.get("bozo_exception")
+    else:
+        result.pop("bozo_exception", None)
+    return result
+
+
+def _wrap(value: Any) -> Any:
+    if isinstance(value, dict):
+        wrapped = FeedParserDict()
+        for key, item in value.items():
+            dict.__setitem__(wrapped, key, _wrap(item))
+        return wrapped
+    if isinstance(value, list):
+        return [_wrap(v) for v in value]
+    if isinstance(value, datetime):
+        return to_struct_time(value)
+    return value
+
+
+def struct_time_or_none(value: datetime | None) -> time.struct_time | None:
+    """A datetime as feedparser's struct_time (None stays None)."""
+    return to_struct_time(value) if value is not None else None

@@ -1,0 +1,228 @@
+"""The entry point: safety checks, the fast lxml path, JSON Feed, and the feedparser fallback."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from feedparser.urls import make_safe_absolute_uri
+from lxml import etree
+
+from progleton.exceptions import FeedParseError
+from progleton.feeds import compat, textconstructs
+from progleton.feeds.fallback import parse_with_feedparser, salvaged_anything
+from progleton.feeds.fast import FeedWalker, NotUnderstood, feed_version, namespaces_in_use
+from progleton.feeds.jsonfeed import looks_like_json, parse_json_feed
+from progleton.feeds.model import ParsedFeed
+from progleton.feeds.prepare import (
+    NOT_A_FEED_HTML,
+    PreparedDocument,
+    check_not_empty,
+    looks_like_html_page,
+    normalize_headers,
+    prepare_xml,
+)
+
+# feedparser is slow and its loose parser is fragile on big or deep documents.
+FALLBACK_MAX_BYTES = 8_000_000
+
+_SAFE = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "dtd_validation": False,
+    "remove_pis": True,
+    "collect_ids": False,
+}
+_STRICT = etree.XMLParser(**_SAFE)
+_RECOVER = etree.XMLParser(recover=True, **_SAFE)
+_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_LONG_TEXT = re.compile(rb"[^<]{%d,}" % textconstructs.MAX_FIELD_CHARS)
+
+
+def parse(
+    data: bytes, *, url: str | None = None, headers: Mapping[str, str] | None = None
+) -> ParsedFeed:
+    """Parse a feed document.
+
+    ``url`` is where it was fetched from (the base for relative links) and ``headers`` the
+    HTTP response headers (charset, Content-Location, Content-Language). Returns a
+    ParsedFeed with ``bozo`` set when the document was not well-formed but something
+    could be salvaged. Raises FeedParseError when it is empty, an HTML page, or holds
+    no feed at all. Thread-safe; does no I/O.
+    """
+    if not isinstance(data, bytes):
+        raise TypeError("parse() takes the document as bytes")
+    hdrs = normalize_headers(headers)
+    check_not_empty(data)
+    location = hdrs.get("content-location", "")
+    base = (
+        make_safe_absolute_uri(url or "", location) or make_safe_absolute_uri(location) or url or ""
+    )
+    if looks_like_json(data):
+        raw = parse_json_feed(data, base=base)
+        return compat.build_parsed_feed(
+            raw, bozo=False, bozo_reason=None, extra={"headers": hdrs, "href": url}
+        )
+    doc = prepare_xml(data, hdrs)
+    if looks_like_html_page(doc.data):
+        raise FeedParseError(NOT_A_FEED_HTML)
+    if not _ELEMENT.search(doc.data):
+        raise FeedParseError("not a feed: the document is empty (no XML element)")
+    try:
+        root = etree.fromstring(doc.data, _STRICT)
+    except etree.XMLSyntaxError as exc:
+        return _salvage(data, doc, exc, url=url, base=base)
+    return _from_tree(root, data, doc, url=url, base=base)
+
+
+def _from_tree(
+    root: etree._Element,
+    original: bytes,
+    doc: PreparedDocument,
+    *,
+    url: str | None,
+    base: str,
+    bozo_reason: str | None = None,
+) -> ParsedFeed:
+    try:
+        version = feed_version(root, doc.version_hint)
+    except NotUnderstood as exc:
+        if isinstance(root.tag, str) and etree.QName(root).localname.lower() == "html":
+            raise FeedParseError(NOT_A_FEED_HTML) from None
+        if bozo_reason is not None:
+            raise FeedParseError(f"not a feed: {bozo_reason}") from None
+        return _fallback(original, doc, url=url, reason=None, not_understood=str(exc))
+    walker = FeedWalker(version, "utf-8", base, doc.headers.get("content-language"))
+    walker.walk(root)
+    raw: dict[str, Any] = {
+        "feed": walker.feed,
+        "entries": walker.entries,
+        "version": version,
+        "encoding": doc.encoding,
+        "namespaces": namespaces_in_use(root),
+    }
+    compat.strip_private(raw)
+    bozo, reason, exception = _bozo(doc, walker, bozo_reason)
+    extra: dict[str, Any] = {
+        "headers": doc.headers,
+        "href": url,
+        "bozo_exception": exception,
+        "compat_complete": walker.compat_complete and bozo_reason is None,
+    }
+    if not extra["compat_complete"]:
+        extra.update(_delegation_source(original, doc, url))
+    return compat.build_parsed_feed(
+        raw, bozo=bozo, bozo_reason=reason, skip_hours=walker.skip_hours, extra=extra
+    )
+
+
+def _bozo(
+    doc: PreparedDocument, walker: FeedWalker, reason: str | None
+) -> tuple[bool, str | None, Exception | None]:
+    exception = doc.bozo_exception if doc.bozo else None
+    if reason is None and exception is not None:
+        reason = str(exception)
+    if walker.truncated:
+        fields = ", ".join(sorted(set(walker.truncated)))
+        reason = (
+            f"field too large: {fields} truncated to {textconstructs.MAX_FIELD_CHARS:,} characters"
+        )
+        exception = exception or FeedParseError(reason)
+    if reason is not None and exception is None:
+        exception = FeedParseError(reason)
+    return reason is not None, reason, exception
+
+
+def _delegation_source(original: bytes, doc: PreparedDocument, url: str | None) -> dict[str, Any]:
+    headers = dict(doc.headers)
+    if url and "content-location" not in headers:
+        headers["content-location"] = url
+    if doc.entities_neutralized:
+        headers["content-type"] = "application/xml; charset=utf-8"
+        return {"source": doc.data, "source_headers": headers}
+    return {"source": original, "source_headers": headers}
+
+
+def _salvage(
+    original: bytes,
+    doc: PreparedDocument,
+    error: etree.XMLSyntaxError,
+    *,
+    url: str | None,
+    base: str,
+) -> ParsedFeed:
+    reason = f"not well-formed XML: {error}"
+    if doc.notes:
+        reason = f"unsafe DOCTYPE declarations dropped ({', '.join(doc.notes[:3])}); {reason}"
+    message = str(error)
+    if "Text node too long" in message or "huge" in message.lower():
+        shortened = _LONG_TEXT.sub(_shorten, doc.data)
+        try:
+            root = etree.fromstring(shortened, _STRICT)
+        except etree.XMLSyntaxError:
+            pass
+        else:
+            field = f"a text field over {textconstructs.MAX_FIELD_CHARS:,} characters was truncated"
+            return _from_tree(root, original, doc, url=url, base=base, bozo_reason=field)
+    if "Excessive depth" in message or len(doc.data) > FALLBACK_MAX_BYTES:
+        return _recover(original, doc, reason, url=url, base=base)
+    return _fallback(original, doc, url=url, reason=reason)
+
+
+def _with_http(result: Any, doc: PreparedDocument, url: str | None) -> Any:
+    compat._add_http_fields(result, {"headers": doc.headers, "href": url})
+    return result
+
+
+def _shorten(found: re.Match[bytes]) -> bytes:
+    cut = found.group(0)[: textconstructs.MAX_FIELD_CHARS]
+    amp = cut.rfind(b"&", -12)
+    if amp != -1 and b";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut.decode("utf-8", "ignore").encode("utf-8")
+
+
+def _recover(
+    original: bytes, doc: PreparedDocument, reason: str, *, url: str | None, base: str
+) -> ParsedFeed:
+    try:
+        root = etree.fromstring(doc.data[: FALLBACK_MAX_BYTES * 4], _RECOVER)
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None:
+        raise FeedParseError(f"not a feed: {reason}")
+    return _from_tree(root, original, doc, url=url, base=base, bozo_reason=reason)
+
+
+def _fallback(
+    original: bytes,
+    doc: PreparedDocument,
+    *,
+    url: str | None,
+    reason: str | None,
+    not_understood: str | None = None,
+) -> ParsedFeed:
+    result = parse_with_feedparser(original, doc, url)
+    if not salvaged_anything(result):
+        raise FeedParseError(f"not a feed: {reason or not_understood}")
+    bozo = bool(result.get("bozo"))
+    exception = result.get("bozo_exception") if bozo else None
+    reason = reason or (str(exception) if exception is not None else None)
+    if reason is not None and not bozo:
+        bozo, exception = True, FeedParseError(reason)
+        result["bozo"], result["bozo_exception"] = True, exception
+    return compat.build_parsed_feed(
+        result,
+        bozo=bozo,
+        bozo_reason=reason if bozo else None,
+        extra={
+            "headers": doc.headers,
+            "href": url,
+            "feedparser_result": _with_http(result, doc, url),
+            "bozo_exception": exception,
+            "via": "feedparser",
+        },
+    )

@@ -1,0 +1,216 @@
+"""The JSON API under /api/v1, documented by the OpenAPI schema at /openapi.json."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from ..exceptions import FeedParseError, FetchError, NotFound
+from ..types import Article, SearchHit, Source, Story, StoryDetail
+
+if TYPE_CHECKING:
+    from ..core import Progleton
+
+class ErrorOut(BaseModel):
+    detail: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "No such record"}}
+
+
+class SourceOut(BaseModel):
+    """A followed feed and its fetch health."""
+
+    id: int
+    url: str
+    title: str | None
+    site_url: str | None
+    groups: list[str]
+    added_at: datetime | None
+    last_fetched_at: datetime | None
+    last_status: str | None = Field(description='"ok", "not modified", "error" or "gone"')
+    last_error: str | None
+    error_count: int
+    next_fetch_at: datetime | None
+    interval_minutes: float | None
+    backoff_minutes: float
+    retired: bool
+    article_count: int
+
+
+class SourceIn(BaseModel):
+    url: str = Field(min_length=1, max_length=2000, description="A feed URL, or a site whose feed is found")
+    groups: list[str] = Field(default_factory=list, max_length=20)
+    title: str | None = None
+    discover: bool = Field(True, description="Look for the feed on the page when the URL is a site")
+
+
+class SourceAdded(BaseModel):
+    source: SourceOut
+    created: bool
+
+
+class StoryOut(BaseModel):
+    """A group of articles about one event."""
+
+    id: str
+    title: str
+    first_seen: datetime | None
+    last_seen: datetime | None
+    article_count: int
+    outlet_count: int = Field(description="Distinct outlets that carried the story")
+    independent_count: int = Field(description="Independent reports: a wire text counts once")
+    outlets: list[str]
+    snippet: str
+    image: str | None
+    score: float
+    lead_article_id: int | None
+    url: str = Field(description="The story's page in the web reader")
+
+
+class ArticleOut(BaseModel):
+    """One article, cleaned; ``html`` is sanitized."""
+
+    id: int
+    url: str
+    canonical_url: str
+    title: str
+    outlet: str
+    authors: list[str]
+    published: datetime | None
+    updated: datetime | None
+    language: str | None
+    image: str | None
+    summary: str
+    text: str
+    html: str
+    word_count: int
+    source_id: int | None
+    story_id: str | None
+    wire_copy_of: int | None = Field(description="The article whose text this one carries")
+    reasons: dict[str, Any] = Field(description="Why the article is in its story")
+    extracted: bool = Field(description="False when only the feed's own content could be kept")
+    warnings: list[str]
+
+
+class StoryDetailOut(BaseModel):
+    story: StoryOut
+    articles: list[ArticleOut]
+
+
+class SearchHitOut(BaseModel):
+    article: ArticleOut
+    highlight: str = Field(description="Escaped text with <mark> around the matches")
+
+
+def source_out(s: Source) -> SourceOut:
+    return SourceOut(
+        id=s.id, url=s.url, title=s.title, site_url=s.site_url, groups=list(s.groups), added_at=s.added_at,
+        last_fetched_at=s.last_fetched_at, last_status=s.last_status, last_error=s.last_error,
+        error_count=s.error_count, next_fetch_at=s.next_fetch_at, interval_minutes=s.interval_minutes,
+        backoff_minutes=s.backoff_minutes, retired=s.retired, article_count=s.article_count,
+    )
+
+
+def story_out(s: Story) -> StoryOut:
+    from .app import story_path
+
+    return StoryOut(
+        id=s.id, title=s.title, first_seen=s.first_seen, last_seen=s.last_seen,
+        article_count=s.article_count, outlet_count=s.outlet_count,
+        independent_count=s.independent_count, outlets=list(s.outlets),
+        snippet=s.snippet, image=s.image, score=s.score, lead_article_id=s.lead_article_id,
+        url=story_path(s.id),
+    )
+
+
+def article_out(a: Article) -> ArticleOut:
+    return ArticleOut(
+        id=a.id, url=a.url, canonical_url=a.canonical_url, title=a.title, outlet=a.outlet,
+        authors=list(a.authors), published=a.published, updated=a.updated, language=a.language,
+        image=a.image, summary=a.summary, text=a.text, html=a.html, word_count=a.word_count,
+        source_id=a.source_id, story_id=a.story_id, wire_copy_of=a.wire_copy_of,
+        reasons=dict(a.reasons), extracted=a.extracted, warnings=list(a.warnings),
+    )
+
+
+def story_detail_out(d: StoryDetail) -> StoryDetailOut:
+    return StoryDetailOut(story=story_out(d.story), articles=[article_out(a) for a in d.articles])
+
+
+def hit_out(h: SearchHit) -> SearchHitOut:
+    return SearchHitOut(article=article_out(h.article), highlight=h.highlight)
+
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+
+def _p(request: Request) -> Progleton:
+    return request.app.state.progleton  # type: ignore[no-any-return]
+
+
+@router.get("/sources", response_model=list[SourceOut])
+def list_sources(request: Request) -> list[SourceOut]:
+    """Every followed source with its health."""
+    return [source_out(s) for s in _p(request).sources()]
+
+
+@router.post("/sources", response_model=SourceAdded, status_code=201,
+             responses={400: {"model": ErrorOut, "description": "The feed could not be found"}})
+async def add_source(request: Request, body: SourceIn, response: Response) -> SourceAdded:
+    """Follow a feed or a site; 201 when added, 200 when it was already followed."""
+    try:
+        source, created = await _p(request).add_source_async(
+            body.url, title=body.title, groups=body.groups, discover=body.discover)
+    except (FetchError, FeedParseError, ValueError) as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    if not created:
+        response.status_code = 200
+    return SourceAdded(source=source_out(source), created=created)
+
+
+@router.get("/sources/{source_id}", response_model=SourceOut, responses=ERRORS)
+def get_source(request: Request, source_id: int) -> SourceOut:
+    source = next((s for s in _p(request).sources() if s.id == source_id), None)
+    if source is None:
+        raise NotFound(f"no source with id {source_id}")
+    return source_out(source)
+
+
+@router.delete("/sources/{source_id}", status_code=204, responses=ERRORS)
+def delete_source(request: Request, source_id: int) -> Response:
+    """Stop following a source (its articles stay)."""
+    _p(request).remove_source(source_id)
+    return Response(status_code=204)
+
+
+@router.get("/stories", response_model=list[StoryOut])
+def list_stories(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 30,
+                 offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+                 group: str | None = None, language: str | None = None,
+                 since: datetime | None = None) -> list[StoryOut]:
+    """Top stories, best first (independent outlets, recency, velocity)."""
+    stories = _p(request).stories(limit=limit, offset=offset, since=since, group=group, language=language)
+    return [story_out(s) for s in stories]
+
+
+@router.get("/stories/{story_id:path}", response_model=StoryDetailOut, responses=ERRORS)
+def get_story(request: Request, story_id: str) -> StoryDetailOut:
+    """One story with every article, in publication order."""
+    return story_detail_out(_p(request).story(story_id))
+
+
+@router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS)
+def get_article(request: Request, article_id: int) -> ArticleOut:
+    return article_out(_p(request).article(article_id))
+
+
+@router.get("/search", response_model=list[SearchHitOut])
+def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=500)],
+           limit: Annotated[int, Query(ge=1, le=100)] = 20,
+           offset: Annotated[int, Query(ge=0, le=10_000)] = 0) -> list[SearchHitOut]:
+    """Full-text search: words, "phrases", OR, -exclusion; best match first."""
+    return [hit_out(h) for h in _p(request).search(q, limit=limit, offset=offset)]

@@ -1,0 +1,167 @@
+"""The web app factory: pages, JSON API, output feeds, security, background updates."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib.resources import files
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import nh3
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..exceptions import NotFound
+from .security import SecurityMiddleware
+from .timefmt import duration_words, time_ago, time_until
+
+if TYPE_CHECKING:
+    from ..core import Progleton
+
+log = logging.getLogger("progleton.web")
+WEB_DIR = files("progleton.web")
+
+
+def story_path(story_id: str) -> str:
+    """The page of a story; ids may hold any character, so every one is quoted."""
+    return "/stories/" + quote(story_id, safe="")
+
+
+def marks_only(highlight: str) -> Markup:
+    """A search highlight as markup: every tag but <mark> removed (belt and braces)."""
+    return Markup(nh3.clean(highlight, tags={"mark"}, attributes={}))
+
+
+def clean_html(article_html: str) -> Markup:
+    """Article HTML as markup, sanitized once more at the door (the pipeline did it first)."""
+    return Markup(nh3.clean(article_html, link_rel="noopener noreferrer nofollow"))
+
+
+def make_templates() -> Environment:
+    """The Jinja2 environment: autoescape on for everything, strict about missing names."""
+    env = Environment(loader=FileSystemLoader(str(WEB_DIR / "templates")), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["time_ago"] = lambda dt, now: time_ago(dt, now)
+    env.filters["time_until"] = lambda dt, now: time_until(dt, now)
+    env.filters["duration"] = duration_words
+    env.filters["story_path"] = story_path
+    env.filters["q"] = lambda s: quote(str(s), safe="")
+    env.filters["marks_only"] = marks_only
+    env.filters["clean_html"] = clean_html
+    env.filters["iso"] = lambda dt: dt.isoformat() if dt else ""
+    env.filters["longdate"] = lambda dt: dt.strftime("%-d %B %Y, %H:%M UTC") if dt else ""
+    return env
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page with what every page needs (now, CSRF token, the current path)."""
+    env: Environment = request.app.state.templates
+    page = env.get_template(template).render(
+        request=request, now=datetime.now(UTC), csrf_token=request.state.csrf_token,
+        path=request.url.path, **context,
+    )
+    return HTMLResponse(page, status_code=status_code)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if _wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    titles = {400: "That request didn't make sense", 403: "Not allowed",
+              404: "Nothing here", 405: "Not allowed", 422: "That request didn't make sense"}
+    return render(request, "error.html", status_code=status, status=status,
+                  title=titles.get(status, "Something went wrong"), message=message)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return _error(request, 404, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = exc.detail if isinstance(exc.detail, str) else "Error"
+        if exc.status_code == 404 and message == "Not Found":
+            message = "There is no page at this address."
+        response = _error(request, exc.status_code, message)
+        if exc.headers:
+            response.headers.update(exc.headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
+        return _error(request, 400, "Some of the values in this address or form are not valid.")
+
+
+def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in exc.errors()]
+
+
+async def update_loop(progleton: Progleton, every_minutes: float) -> None:
+    """Update due sources forever; an error is logged and the loop goes on."""
+    while True:
+        try:
+            result = await progleton.update_async(due_only=True)
+            log.info("update done new_articles=%d errors=%d", result.new_articles, len(result.errors))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("update failed")
+        await asyncio.sleep(max(0.1, every_minutes) * 60)
+
+
+def create_app(progleton: Progleton, *, background_updates: bool = False,
+               secure_cookies: bool = False) -> FastAPI:
+    """The web reader and JSON API on one Progleton.
+
+    With ``background_updates`` the app updates due sources every
+    ``settings.update_every_minutes`` while it runs.
+    """
+    from . import api, feeds_out, pages, pages_sources
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if background_updates:
+            every = float(progleton.settings.update_every_minutes)
+            task = asyncio.create_task(update_loop(progleton, every))
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                try:
+                    await task
+                except asyncio.CancelledError:
+                    pass
+
+    app = FastAPI(title="Progleton", version="0.1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+                  description="Progleton's JSON API: sources, stories, articles and search.")
+    app.state.progleton = progleton
+    app.state.templates = make_templates()
+    app.state.secret_key = progleton.secret_key()
+    app.add_middleware(SecurityMiddleware, secret=lambda: app.state.secret_key,
+                       secure_cookies=secure_cookies)
+    _install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(feeds_out.router)
+    app.include_router(pages_sources.router)
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,218 @@
+"""Output feeds: Atom 1.0, RSS 2.0 and JSON Feed 1.1 for top stories, one story, a search.
+
+The documents are built as plain records (``OutFeed``) and written by pure functions, so
+the three formats always say the same thing.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import TYPE_CHECKING, Annotated
+from urllib.parse import quote, urlencode
+from xml.etree import ElementTree as ET
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from ..types import Article, Story
+from .app import story_path
+
+if TYPE_CHECKING:
+    from ..core import Progleton
+
+router = APIRouter(include_in_schema=False)
+ATOM_NS = "http://www.w3.org/2005/Atom"
+MEDIA_TYPES = {"atom": "application/atom+xml; charset=utf-8", "rss": "application/rss+xml; charset=utf-8",
+               "json": "application/feed+json; charset=utf-8"}
+FEED_SIZE = 50
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class OutItem:
+    id: str
+    url: str
+    title: str
+    content_html: str
+    summary: str
+    published: datetime | None
+    updated: datetime | None
+    authors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutFeed:
+    title: str
+    home_url: str
+    feed_url: str  # without the format suffix's query; ``self`` links add it
+    description: str
+    items: tuple[OutItem, ...]
+
+    @property
+    def updated(self) -> datetime:
+        times = [i.updated or i.published for i in self.items if i.updated or i.published]
+        return max(times, default=EPOCH)
+
+
+def _iso(dt: datetime | None) -> str:
+    return (dt or EPOCH).astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def to_atom(feed: OutFeed, self_url: str) -> bytes:
+    """The feed as an Atom 1.0 document."""
+    ET.register_namespace("", ATOM_NS)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    root = ET.Element(f"{{{ATOM_NS}}}feed")
+    sub(root, "id", self_url)
+    sub(root, "title", feed.title)
+    sub(root, "subtitle", feed.description)
+    sub(root, "updated", _iso(feed.updated))
+    sub(root, "link", rel="alternate", type="text/html", href=feed.home_url)
+    sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
+    sub(root, "generator", "Progleton")
+    for item in feed.items:
+        entry = sub(root, "entry")
+        sub(entry, "id", item.id)
+        sub(entry, "title", item.title)
+        sub(entry, "link", rel="alternate", type="text/html", href=item.url)
+        sub(entry, "updated", _iso(item.updated or item.published))
+        if item.published:
+            sub(entry, "published", _iso(item.published))
+        for name in item.authors or ("Progleton",):
+            sub(sub(entry, "author"), "name", name)
+        sub(entry, "summary", item.summary)
+        sub(entry, "content", item.content_html, type="html")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+def to_rss(feed: OutFeed, self_url: str) -> bytes:
+    """The feed as an RSS 2.0 document."""
+    ET.register_namespace("atom", ATOM_NS)
+    root = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(root, "channel")
+    for tag, text in (("title", feed.title), ("link", feed.home_url), ("description", feed.description),
+                      ("lastBuildDate", format_datetime(feed.updated)), ("generator", "Progleton")):
+        ET.SubElement(channel, tag).text = text
+    ET.SubElement(channel, f"{{{ATOM_NS}}}link", {"rel": "self", "href": self_url, "type": "application/rss+xml"})
+    for item in feed.items:
+        element = ET.SubElement(channel, "item")
+        ET.SubElement(element, "title").text = item.title
+        ET.SubElement(element, "link").text = item.url
+        ET.SubElement(element, "guid", {"isPermaLink": "false"}).text = item.id
+        ET.SubElement(element, "description").text = item.content_html
+        when = item.published or item.updated
+        if when:
+            ET.SubElement(element, "pubDate").text = format_datetime(when.astimezone(UTC), usegmt=True)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+def to_json_feed(feed: OutFeed, self_url: str) -> bytes:
+    """The feed as a JSON Feed 1.1 document."""
+    items = []
+    for item in feed.items:
+        entry: dict[str, object] = {"id": item.id, "url": item.url, "title": item.title,
+                                    "content_html": item.content_html, "summary": item.summary}
+        if item.published:
+            entry["date_published"] = _iso(item.published)
+        if item.updated:
+            entry["date_modified"] = _iso(item.updated)
+        if item.authors:
+            entry["authors"] = [{"name": a} for a in item.authors]
+        items.append(entry)
+    document = {"version": "https://jsonfeed.org/version/1.1", "title": feed.title,
+                "home_page_url": feed.home_url, "feed_url": self_url, "description": feed.description,
+                "items": items}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
+WRITERS = {"atom": to_atom, "rss": to_rss, "json": to_json_feed}
+
+
+def story_item(story: Story, base: str) -> OutItem:
+    """A top story as a feed item: its headline, outlets and snippet."""
+    url = base + story_path(story.id)
+    outlets = ", ".join(story.outlets)
+    content = (f"<p>{html.escape(story.snippet)}</p>" if story.snippet else "") + (
+        f"<p>{story.outlet_count} outlet{'s' if story.outlet_count != 1 else ''}"
+        f"{': ' + html.escape(outlets) if outlets else ''}. "
+        f'<a href="{html.escape(url)}">Full coverage</a></p>')
+    return OutItem(id=url, url=url, title=story.title, content_html=content, summary=story.snippet,
+                   published=story.first_seen, updated=story.last_seen)
+
+
+def article_item(article: Article, base: str) -> OutItem:
+    """An article of a followed story as a feed item, linking to the original."""
+    reader_url = f"{base}/articles/{article.id}"
+    content = (f"<p>{html.escape(article.snippet)}</p><p>{html.escape(article.outlet)}"
+               f"{' (wire copy)' if article.wire_copy_of else ''} · "
+               f'<a href="{html.escape(reader_url)}">Read in Progleton</a></p>')
+    return OutItem(id=article.canonical_url, url=article.url, title=f"{article.title} ({article.outlet})",
+                   content_html=content, summary=article.snippet, published=article.published or article.created_at,
+                   updated=article.updated, authors=article.authors)
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _answer(feed: OutFeed, fmt: str, request: Request) -> Response:
+    self_url = str(request.url)
+    return Response(WRITERS[fmt](feed, self_url), media_type=MEDIA_TYPES[fmt])
+
+
+def _p(request: Request) -> Progleton:
+    return request.app.state.progleton  # type: ignore[no-any-return]
+
+
+@router.get("/feeds/top.{fmt}")
+def top_stories_feed(request: Request, fmt: str, group: Annotated[str | None, Query(max_length=200)] = None,
+                     lang: Annotated[str | None, Query(max_length=20)] = None) -> Response:
+    """Top stories (optionally of one source group) as a feed."""
+    _check(fmt)
+    base = _base(request)
+    stories = _p(request).stories(limit=FEED_SIZE, group=group or None, language=lang or None)
+    home = base + "/" + (("?" + urlencode({"group": group})) if group else "")
+    title = "Progleton: top stories" + (f" in {group}" if group else "")
+    feed = OutFeed(title=title, home_url=home, feed_url=str(request.url), description="Stories grouped across outlets",
+                   items=tuple(story_item(s, base) for s in stories))
+    return _answer(feed, fmt, request)
+
+
+@router.get("/feeds/story.{fmt}")
+def story_feed(request: Request, fmt: str, id: Annotated[str, Query(max_length=2000)]) -> Response:
+    """Follow one developing story: every article, newest first."""
+    _check(fmt)
+    base = _base(request)
+    detail = _p(request).story(id)
+    articles = sorted(detail.articles, key=lambda a: a.published or a.created_at or EPOCH, reverse=True)
+    feed = OutFeed(title=f"{detail.story.title} · Progleton", home_url=base + story_path(id),
+                   feed_url=str(request.url), description=f"Coverage of: {detail.story.title}",
+                   items=tuple(article_item(a, base) for a in articles[:FEED_SIZE]))
+    return _answer(feed, fmt, request)
+
+
+@router.get("/feeds/search.{fmt}")
+def search_feed(request: Request, fmt: str, q: Annotated[str, Query(min_length=1, max_length=500)]) -> Response:
+    """A search as a feed: the best matching articles."""
+    _check(fmt)
+    base = _base(request)
+    hits = _p(request).search(q, limit=FEED_SIZE)
+    feed = OutFeed(title=f"Progleton search: {q}", home_url=f"{base}/search?q={quote(q)}",
+                   feed_url=str(request.url), description=f"Articles matching {q}",
+                   items=tuple(article_item(h.article, base) for h in hits))
+    return _answer(feed, fmt, request)
+
+
+def _check(fmt: str) -> None:
+    if fmt not in WRITERS:
+        raise HTTPException(status_code=404, detail="Feeds come as .atom, .rss or .json.")

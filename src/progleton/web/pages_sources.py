@@ -1,0 +1,79 @@
+"""The sources page: health of every source, add, remove, OPML import and export."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ..exceptions import FeedParseError, FetchError
+from .app import render
+from .pages import progleton_of
+from .security import require_csrf
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+MAX_OPML_BYTES = 5_000_000
+NOTICES = {
+    "added": "The source was added; its articles arrive with the next update.",
+    "exists": "You already follow that source.",
+    "removed": "The source was removed.",
+    "imported": "The OPML file was imported.",
+}
+
+
+def split_groups(text: str) -> list[str]:
+    """Groups typed as "Europe, public broadcasters" → ["Europe", "public broadcasters"]."""
+    return [g.strip() for g in text.split(",") if g.strip()][:20]
+
+
+def _sources_page(request: Request, *, status_code: int = 200, error: str = "",
+                  url: str = "", groups: str = "") -> HTMLResponse:
+    p = progleton_of(request)
+    notice = NOTICES.get(request.query_params.get("notice", ""), "")
+    return render(request, "sources.html", status_code=status_code, sources=p.sources(),
+                  notice=notice, error=error, form={"url": url, "groups": groups})
+
+
+@router.get("/sources")
+def sources_page(request: Request) -> HTMLResponse:
+    return _sources_page(request)
+
+
+@router.post("/sources", dependencies=[Depends(require_csrf)], response_model=None)
+async def add_source(request: Request, url: Annotated[str, Form(max_length=2000)],
+                     groups: Annotated[str, Form(max_length=500)] = "") -> Response:
+    """Follow a feed or a site (its feed is found by autodiscovery)."""
+    if not url.strip():
+        return _sources_page(request, status_code=400, error="Type the address of a feed or a site.")
+    try:
+        _, created = await progleton_of(request).add_source_async(url, groups=split_groups(groups))
+    except (FetchError, FeedParseError, ValueError) as exc:
+        return _sources_page(request, status_code=400, error=f"Could not add {url}: {exc}",
+                             url=url, groups=groups)
+    return RedirectResponse("/sources?notice=" + ("added" if created else "exists"), status_code=303)
+
+
+@router.post("/sources/{source_id}/remove", dependencies=[Depends(require_csrf)])
+def remove_source(request: Request, source_id: int) -> RedirectResponse:
+    progleton_of(request).remove_source(source_id)
+    return RedirectResponse("/sources?notice=removed", status_code=303)
+
+
+@router.post("/sources/import", dependencies=[Depends(require_csrf)], response_model=None)
+async def import_opml(request: Request, opml: UploadFile) -> Response:
+    """Add every feed of an uploaded OPML file."""
+    data = await opml.read(MAX_OPML_BYTES + 1)
+    if len(data) > MAX_OPML_BYTES:
+        return _sources_page(request, status_code=413, error="That OPML file is too large.")
+    try:
+        progleton_of(request).import_opml(data)
+    except (FeedParseError, ValueError) as exc:
+        return _sources_page(request, status_code=400, error=f"Could not read that OPML file: {exc}")
+    return RedirectResponse("/sources?notice=imported", status_code=303)
+
+
+@router.get("/sources/export.opml")
+def export_opml(request: Request) -> Response:
+    return Response(progleton_of(request).export_opml(), media_type="text/x-opml; charset=utf-8",
+                    headers={"content-disposition": 'attachment; filename="progleton.opml"'})

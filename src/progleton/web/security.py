@@ -1,0 +1,136 @@
+"""Safety of the web app: security headers on every response, CSRF tokens, same-origin checks.
+
+CSRF uses a signed double submit: a random token lives in an HttpOnly, SameSite=Strict
+cookie and every form carries ``HMAC(secret, cookie token)``. Unsafe requests that a
+browser marks cross-site are refused before they reach a route.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable, MutableMapping
+from http.cookies import SimpleCookie
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi import Form, HTTPException, Request
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+)
+CSRF_COOKIE = "progleton_csrf"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+def csrf_form_token(secret: str, cookie_token: str) -> str:
+    """The token a form must carry for a given cookie token (pure)."""
+    return hmac.new(secret.encode(), cookie_token.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_valid(secret: str, cookie_token: str | None, form_token: str | None) -> bool:
+    """Whether a submitted form token matches the browser's cookie token (pure)."""
+    if not cookie_token or not form_token:
+        return False
+    return hmac.compare_digest(csrf_form_token(secret, cookie_token), form_token)
+
+
+def cross_site(method: str, headers: dict[str, str]) -> bool:
+    """Whether an unsafe request comes from another origin (pure).
+
+    Sec-Fetch-Site decides when the browser sends it (only "same-origin" and "none", a
+    request the user made directly, pass); otherwise a present Origin must match Host.
+    Clients that send neither (curl, scripts) pass: forms still need their CSRF token.
+    """
+    if method not in UNSAFE_METHODS:
+        return False
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site:
+        return fetch_site not in ("same-origin", "none")
+    origin = headers.get("origin")
+    if not origin:
+        return False
+    if origin == "null":
+        return True
+    return urlsplit(origin).netloc.lower() != headers.get("host", "").lower()
+
+
+def _cookie(headers: dict[str, str], name: str) -> str | None:
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(headers.get("cookie", ""))
+    except Exception:  # a malformed Cookie header is the browser's problem, not a 500
+        return None
+    morsel = jar.get(name)
+    return morsel.value if morsel else None
+
+
+class SecurityMiddleware:
+    """Adds the security headers to every response, refuses cross-site unsafe requests,
+    and hands each browser a CSRF cookie (``request.state.csrf_token`` is the form token)."""
+
+    def __init__(self, app: ASGIApp, *, secret: Callable[[], str], secure_cookies: bool = False) -> None:
+        self.app = app
+        self.secret = secret
+        self.secure_cookies = secure_cookies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        cookie_token = _cookie(headers, CSRF_COOKIE)
+        new_cookie = cookie_token is None or len(cookie_token) < 20
+        if new_cookie:
+            cookie_token = secrets.token_urlsafe(24)
+        state = scope.setdefault("state", {})
+        state["csrf_cookie"] = cookie_token
+        state["csrf_token"] = csrf_form_token(self.secret(), str(cookie_token))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                extra = list(SECURITY_HEADERS)
+                if new_cookie:
+                    flags = "; HttpOnly; SameSite=Strict; Path=/" + ("; Secure" if self.secure_cookies else "")
+                    extra.append((b"set-cookie", f"{CSRF_COOKIE}={cookie_token}{flags}".encode()))
+                names = {k for k, _ in extra if k != b"set-cookie"}
+                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
+                message["headers"] = kept + extra
+            await send(message)
+
+        if cross_site(scope["method"], headers):
+            await _forbidden(send_with_headers, "cross-site request refused")
+            return
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _forbidden(send: Send, text: str) -> None:
+    body = text.encode()
+    await send({"type": "http.response.start", "status": 403,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def require_csrf(request: Request, csrf_token: str = Form("")) -> None:
+    """FastAPI dependency for HTML form routes: a missing or wrong token is a 403."""
+    secret = request.app.state.secret_key
+    if not csrf_valid(secret, request.state.csrf_cookie, csrf_token):
+        raise HTTPException(status_code=403, detail="The form expired or came from elsewhere; "
+                                                    "reload the page and try again.")

@@ -1,0 +1,77 @@
+"""Metadata from JSON-LD, meta tags and trafilatura's heuristics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from progleton.extract import extract
+from progleton.extract.metadata import parse_datetime, split_authors
+
+URL = "https://courier.example.org/transport/tram"
+
+
+def test_jsonld_article_metadata(fixture_page: Callable[[str], str]) -> None:
+    article = extract(fixture_page("article_jsonld.html"), url=URL)
+    assert article.title == "Tram Line Extension Opens Two Months Early"
+    assert article.authors == ("Anna Berg", "Tomas Lind")
+    assert article.published == datetime(2026, 2, 10, 7, 15, tzinfo=UTC)
+    assert article.updated == datetime(2026, 2, 11, 16, 0, tzinfo=UTC)
+    assert article.language == "en"
+    assert article.image == "https://cdn.example.org/tram-large.jpg"
+    assert (
+        article.canonical_url
+        == "https://courier.example.org/transport/tram-line-extension-opens?utm_source=x"
+    )
+    assert article.site_name == "Northern Courier"
+    assert article.word_count > 100
+
+
+def test_structure_is_kept_in_html(fixture_page: Callable[[str], str]) -> None:
+    article = extract(fixture_page("article_jsonld.html"), url=URL)
+    assert "<h2>Record ridership expected</h2>" in article.html
+    assert "<li>Four new stops</li>" in article.html
+    assert "<blockquote>" in article.html
+    assert "\n\n" in article.text
+
+
+def test_meta_tags_and_byline_fallback() -> None:
+    html = (
+        """<html lang="de"><head><title>Hafen wird erneuert</title>
+    <meta name="author" content="Klaus Weber">
+    <meta property="article:published_time" content="2025-11-03T10:00:00+01:00"></head>
+    <body><article><h1>Hafen wird erneuert</h1>"""
+        + "<p>Der Stadtrat hat am Montag beschlossen, den alten Hafen für vierzig Millionen Euro zu erneuern, nachdem der Streit fast zwei Jahre gedauert hatte.</p>"
+        * 4
+        + "</article></body></html>"
+    )
+    article = extract(html, url="https://zeitung.example.de/hafen")
+    assert article.authors == ("Klaus Weber",)
+    assert article.published == datetime(2025, 11, 3, 9, 0, tzinfo=UTC)
+    assert article.language == "de"
+    assert article.title == "Hafen wird erneuert"
+
+
+def test_parse_datetime_forms() -> None:
+    assert parse_datetime("2024-05-01") == datetime(2024, 5, 1, tzinfo=UTC)
+    assert parse_datetime("2024-05-01T12:00:00Z") == datetime(2024, 5, 1, 12, tzinfo=UTC)
+    assert parse_datetime("2024-05-01 12:00:00+0200") == datetime(2024, 5, 1, 10, tzinfo=UTC)
+    assert parse_datetime("1970-01-01") is None
+    assert parse_datetime("3000-01-01") is None
+    assert parse_datetime("yesterday") is None
+
+
+@given(st.text(max_size=40))
+def test_parse_datetime_never_raises_and_is_utc(value: str) -> None:
+    parsed = parse_datetime(value)
+    assert parsed is None or parsed.tzinfo == UTC
+
+
+def test_split_authors() -> None:
+    assert split_authors(["By Anna Berg and Tomas Lind", "https://x/y", "anna berg"]) == (
+        "Anna Berg",
+        "Tomas Lind",
+    )

@@ -1,0 +1,211 @@
+"""Hostile and broken inputs: each ends quickly, with a clear result, in bounded memory."""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from progleton.exceptions import FeedParseError
+from progleton.feeds import ParsedFeed, parse
+from progleton.feeds.textconstructs import MAX_FIELD_CHARS
+
+SECONDS = 10.0  # generous: the test machine is shared
+MAX_GROWTH_MIB = 300
+
+
+@contextmanager
+def bounded() -> Iterator[None]:
+    """Fail when the block takes too long or raises the peak RSS by too much."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    yield
+    elapsed = time.monotonic() - started
+    growth_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert elapsed < SECONDS, f"took {elapsed:.1f}s"
+    assert growth_mib < MAX_GROWTH_MIB, f"peak memory grew by {growth_mib:.0f} MiB"
+
+
+def outcome(data: bytes, **kwargs: object) -> ParsedFeed | FeedParseError:
+    with bounded():
+        try:
+            return parse(data, **kwargs)  # type: ignore[arg-type]
+        except FeedParseError as exc:
+            return exc
+
+
+def all_text(feed: ParsedFeed) -> str:
+    parts = [feed.title or "", str(feed.extra.get("raw", ""))]
+    for entry in feed.entries:
+        parts += [entry.title or "", entry.summary or "", entry.content or ""]
+    return " ".join(parts)
+
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><title>t &xxe;</title><item><title>&xxe;</title></item></channel></rss>"""
+
+
+@pytest.mark.parametrize("document", [XXE, XXE.replace(b"</channel>", b"<broken></channel>")])
+def test_xxe_is_not_resolved(document: bytes) -> None:
+    result = outcome(document)
+    assert isinstance(result, ParsedFeed)
+    assert "root:" not in all_text(result)
+
+
+def test_external_dtd_and_parameter_entities_are_not_loaded() -> None:
+    document = b"""<?xml version="1.0"?>
+<!DOCTYPE rss SYSTEM "http://127.0.0.1:9/evil.dtd" [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>
+<rss version="2.0"><channel><title>ok</title></channel></rss>"""
+    result = outcome(document)
+    assert isinstance(result, ParsedFeed) and result.title == "ok"
+
+
+def billion_laughs() -> bytes:
+    entities = ['<!ENTITY lol0 "lol">'] + [
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    ]
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{"".join(entities)}]>'
+        '<rss version="2.0"><channel><title>&lol9;</title></channel></rss>'
+    ).encode()
+
+
+def quadratic_blowup() -> bytes:
+    value = "A" * 50_000
+    body = "&a;" * 2_000
+    return (
+        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "{value}">]>'
+        f'<rss version="2.0"><channel><title>q</title><item><description>{body}'
+        "</description></item></channel></rss>"
+    ).encode()
+
+
+def test_billion_laughs() -> None:
+    result = outcome(billion_laughs())
+    if isinstance(result, ParsedFeed):
+        assert len(result.title or "") < 1_000
+
+
+def test_quadratic_blowup_is_refused_with_flag() -> None:
+    result = outcome(quadratic_blowup())
+    assert isinstance(result, ParsedFeed)
+    assert result.bozo and "entity expansion" in (result.bozo_reason or "")
+    assert len(result.entries[0].summary or "") < 1_000_000
+
+
+def test_small_declared_entities_still_expand() -> None:
+    document = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY co "Example &amp; Co">]>'
+        b'<rss version="2.0"><channel><title>&co;</title></channel></rss>'
+    )
+    result = outcome(document)
+    assert isinstance(result, ParsedFeed) and result.title == "Example & Co" and not result.bozo
+
+
+@pytest.mark.parametrize("depth", [100_000])
+def test_deep_nesting(depth: int) -> None:
+    document = (
+        b'<rss version="2.0"><channel><title>deep</title><item><title>x</title>'
+        + b"<a>" * depth
+        + b"</a>" * depth
+        + b"</item></channel></rss>"
+    )
+    result = outcome(document)
+    assert isinstance(result, (ParsedFeed, FeedParseError))
+    if isinstance(result, ParsedFeed):
+        assert result.bozo
+
+
+def test_deep_nesting_unclosed() -> None:
+    result = outcome(b"<rss><channel>" + b"<div>" * 100_000)
+    assert isinstance(result, (ParsedFeed, FeedParseError))
+
+
+def test_ten_megabyte_title_is_truncated_with_flag() -> None:
+    document = (
+        b'<rss version="2.0"><channel><title>'
+        + b"x" * 10_000_000
+        + b"</title><item><title>fine</title></item></channel></rss>"
+    )
+    result = outcome(document)
+    assert isinstance(result, ParsedFeed)
+    assert result.bozo and "truncated" in (result.bozo_reason or "")
+    assert len(result.title or "") <= MAX_FIELD_CHARS
+    assert [e.title for e in result.entries] == ["fine"]
+
+
+def test_large_title_under_parser_limit_is_truncated() -> None:
+    document = (
+        b'<rss version="2.0"><channel><title>'
+        + b"y" * (MAX_FIELD_CHARS + 10)
+        + b"</title></channel></rss>"
+    )
+    result = outcome(document)
+    assert isinstance(result, ParsedFeed) and result.bozo
+    assert len(result.title or "") == MAX_FIELD_CHARS
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>caf\xe9 \xff\xfe</title>'
+        b"</channel></rss>",
+        b'<?xml version="1.0" encoding="x-no-such-codec"?><rss version="2.0"><channel><title>t</title>'
+        b"</channel></rss>",
+        "<rss version='2.0'><channel><title>utf-16 no bom</title></channel></rss>".encode(
+            "utf-16-le"
+        ),
+        b"\xff\xfe" + b"<rss version='2.0'><channel><title>t</title></channel></rss>",
+        b"\xef\xbb\xbf<?xml version='1.0' encoding='utf-16'?><rss version='2.0'><channel><title>t</title>"
+        b"</channel></rss>",
+    ],
+)
+def test_invalid_encodings_never_crash(document: bytes) -> None:
+    assert isinstance(outcome(document), (ParsedFeed, FeedParseError))
+
+
+def test_http_charset_header_is_honoured() -> None:
+    document = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>caf\xe9</title></channel></rss>'
+    )
+    result = outcome(document, headers={"Content-Type": "application/rss+xml; charset=iso-8859-1"})
+    assert isinstance(result, ParsedFeed) and result.title == "café"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        b"<!DOCTYPE html><html><head><title>Home</title></head><body><p>Hi</body></html>",
+        b"<html><body><a href='/feed'>feed</a></body></html>",
+        b"\n\n<!-- page -->\n<HTML lang=en><BODY>hello<br></BODY></HTML>",
+    ],
+)
+def test_html_page_is_a_clear_error(document: bytes) -> None:
+    result = outcome(document)
+    assert isinstance(result, FeedParseError)
+    assert "looks like an HTML page" in str(result) and "progleton add" in str(result)
+
+
+@pytest.mark.parametrize("document", [b"", b"   \n\t ", b"\xef\xbb\xbf"])
+def test_empty_body_is_a_clear_error(document: bytes) -> None:
+    result = outcome(document)
+    assert isinstance(result, FeedParseError) and "empty" in str(result)
+
+
+@pytest.mark.parametrize("document", [b"hello world", b"{not json", b"<foo>bar</foo>", b"[1, 2]"])
+def test_not_a_feed(document: bytes) -> None:
+    assert isinstance(outcome(document), FeedParseError)
+
+
+def test_feed_parse_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="not a feed"):
+        parse(b"")
+
+
+def run_twice(check: Callable[[], None]) -> None:
+    check()
+    check()

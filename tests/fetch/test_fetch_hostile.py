@@ -1,0 +1,148 @@
+"""Hostile servers: each ends as a clear error on that fetch, with bounded time and memory."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import pytest
+from fetch_servers import FEED, LocalServer, MiB, RawServer
+
+from progleton.exceptions import (
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    ResponseTooLarge,
+    TooManyRedirects,
+    UnsafeURLError,
+)
+from progleton.fetch import Fetcher, FetchResult
+from progleton.settings import Settings
+
+
+def fetch_feed(settings: Settings, url: str) -> FetchResult:
+    async def main() -> FetchResult:
+        async with Fetcher(settings) as fetcher:
+            return await fetcher.fetch_feed(url)
+
+    return asyncio.run(main())
+
+
+def peak_traced_bytes(action: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        action()
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return peak
+
+
+@pytest.mark.parametrize("path", ["/bomb/gzip", "/bomb/deflate", "/bomb/br"])
+def test_decompression_bomb_stops_at_the_cap(
+    hostile: LocalServer, settings: Settings, path: str
+) -> None:
+    """1 GiB of zeros gzipped/deflated (256 MiB brotli), 2 MiB cap: memory stays near the cap."""
+    capped = settings.replace(max_response_bytes=2 * MiB)
+    errors: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            fetch_feed(capped, hostile.url(path))
+        except ResponseTooLarge as exc:
+            errors.append(exc)
+
+    peak = peak_traced_bytes(attempt)
+    assert errors, "the bomb was not refused"
+    assert "after decompression" in str(errors[0]) and "max_response_bytes" in str(errors[0])
+    assert peak < 8 * MiB, f"peak traced memory {peak / MiB:.1f} MiB"
+
+
+def test_declared_length_over_the_cap_is_refused_before_reading(
+    hostile: LocalServer, settings: Settings
+) -> None:
+    with pytest.raises(ResponseTooLarge, match="Content-Length"):
+        fetch_feed(settings, hostile.url("/declared-huge"))
+
+
+def test_endless_body_hits_the_size_cap(hostile: LocalServer, settings: Settings) -> None:
+    with pytest.raises(ResponseTooLarge, match="on the wire"):
+        fetch_feed(settings, hostile.url("/endless"))
+
+
+def test_endless_body_hits_the_time_cap(hostile: LocalServer, settings: Settings) -> None:
+    roomy = settings.replace(max_response_bytes=10**12, max_response_seconds=1.0)
+    started = time.monotonic()
+    with pytest.raises(FetchTimeout, match=r"longer than 1\.0 s"):
+        fetch_feed(roomy, hostile.url("/endless"))
+    assert time.monotonic() - started < 3
+
+
+def test_one_byte_a_second_hits_the_time_cap(hostile: LocalServer, settings: Settings) -> None:
+    started = time.monotonic()
+    with pytest.raises(FetchTimeout, match=r"longer than 2\.0 s"):
+        fetch_feed(settings.replace(read_timeout=5.0), hostile.url("/slow"))
+    assert time.monotonic() - started < 4
+
+
+def test_server_that_never_answers_hits_the_read_timeout(
+    hostile: LocalServer, settings: Settings
+) -> None:
+    with pytest.raises(FetchTimeout, match=r"sent nothing for 0\.5 s"):
+        fetch_feed(settings.replace(read_timeout=0.5), hostile.url("/silent"))
+
+
+def test_twenty_concurrent_fetches_good_ones_unaffected(
+    hostile: LocalServer, settings: Settings
+) -> None:
+    hostile_paths = {
+        "/bomb/gzip": ResponseTooLarge,
+        "/endless": ResponseTooLarge,
+        "/slow": FetchTimeout,
+        "/silent": FetchTimeout,
+        "/loop/a": TooManyRedirects,
+        "/status/429?retry=60": HTTPStatusError,
+        "/redirect?to=http://169.254.169.254/latest/meta-data/": UnsafeURLError,
+        "/redirect?to=file:///etc/passwd": UnsafeURLError,
+    }
+    good_paths = [f"/feed?n={n}" for n in range(6)] + [f"/encoded/{c}" for c in ("gzip", "br")]
+    good_paths += ["/chain/2", "/encoded/deflate", "/cache?Expires=0", "/feed?n=last"]
+    paths = [*hostile_paths, *good_paths]
+    assert len(paths) == 20
+    guarded = settings.replace(allow_private_addresses=False, allowed_hosts="127.0.0.1")
+
+    async def main() -> list[FetchResult | BaseException]:
+        async with Fetcher(guarded) as fetcher:
+            jobs = [fetcher.fetch_feed(hostile.url(path)) for path in paths]
+            return await asyncio.gather(*jobs, return_exceptions=True)
+
+    started = time.monotonic()
+    outcomes = dict(zip(paths, asyncio.run(main()), strict=True))
+    assert time.monotonic() - started < 6
+    for path, expected in hostile_paths.items():
+        assert isinstance(outcomes[path], expected), (path, outcomes[path])
+        assert isinstance(outcomes[path], FetchError) and str(outcomes[path])
+    for path in good_paths:
+        result = outcomes[path]
+        assert isinstance(result, FetchResult), (path, result)
+        assert result.body == FEED
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (b"SSH-2.0-OpenSSH_9.6\r\n\r\n", "invalid HTTP response"),
+        (b"HTTP/1.1 200 OK\r\nX-Junk: " + b"a" * 100_000 + b"\r\n\r\n", "invalid HTTP response"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nshort", "broke during the transfer"),
+        (b"", "broke|invalid"),
+    ],
+)
+def test_broken_http_is_a_clear_error(settings: Settings, answer: bytes, message: str) -> None:
+    server = RawServer(answer)
+    try:
+        with pytest.raises(FetchError, match=message):
+            fetch_feed(settings, server.url("/feed"))
+    finally:
+        server.close()

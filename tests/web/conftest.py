@@ -1,0 +1,119 @@
+"""Fixtures for the web tests: a real SQLite file seeded through the store's public methods."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+with warnings.catch_warnings():
+    # starlette asks for httpx2 over httpx; the test client works the same with either.
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
+
+from progleton.core import Progleton, make_progleton
+from progleton.web import create_app
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+WIRE_TEXT = ("The Continental Press reports that the harbour authority of Port Verel approved "
+             "the new sea wall after a night of debate. ") * 8
+
+
+@dataclass
+class Seeded:
+    """Ids of what ``seed`` stored."""
+
+    sources: dict[str, int]
+    stories: dict[str, str]
+    articles: dict[str, int]
+
+
+def article_record(source_id: int, slug: str, title: str, *, host: str = "example.org",
+                   text: str = "", html: str | None = None, hours_ago: float = 1.0,
+                   **extra: Any) -> dict[str, Any]:
+    """A stored article's fields, as the pipeline would write them."""
+    text = text or f"{title}. " + "Some calm reporting on the matter at hand. " * 20
+    url = f"https://{host}/news/{slug}"
+    return {
+        "url": url, "canonical_url": url, "title": title, "text": text,
+        "html": html if html is not None else "".join(f"<p>{p}</p>" for p in text.split(". ") if p),
+        "summary": text[:200], "authors": ["Ana Reporter"], "published": NOW - timedelta(hours=hours_ago),
+        "updated": None, "language": "en", "image": None, "site_name": None,
+        "word_count": len(text.split()), "warnings": [], "text_hash": slug, "source_id": source_id,
+        "extracted": True, **extra,
+    }
+
+
+def seed(p: Progleton) -> Seeded:
+    """Six outlets; a story told in three outlets' own words; a wire story carried by three."""
+    names = ["Continental Press", "Harbour Daily", "The Verel Times", "North Coast Radio",
+             "Morning Ledger", "Evening Star"]
+    sources = {}
+    for i, name in enumerate(names):
+        source, _ = p.store.add_source(f"https://outlet{i}.example/feed.xml", title=name,
+                                       groups=["Verel"] if i < 3 else ["National"])
+        sources[name] = source.id
+    s = sources
+    articles: dict[str, int] = {}
+    add = p.store.add_article
+    wire_story = "story-wire-sea-wall"
+    articles["wire"] = add(article_record(s["Continental Press"], "sea-wall", "Port Verel approves sea wall",
+                                          host="cpress.example", text=WIRE_TEXT, hours_ago=6,
+                                          image="https://cpress.example/wall.jpg"),
+                           {"story_id": wire_story, "wire_copy_of": None, "reasons": {"note": "new story"}})
+    for name in ("Harbour Daily", "Morning Ledger", "Evening Star"):
+        articles[f"copy-{name}"] = add(
+            article_record(s[name], "cp-sea-wall", "Port Verel approves sea wall", host=f"{s[name]}.example",
+                           text=WIRE_TEXT, hours_ago=5),
+            {"story_id": wire_story, "wire_copy_of": articles["wire"],
+             "reasons": {"score": 0.99, "note": "wire copy", "nearest": "https://cpress.example/news/sea-wall"}})
+    storm = "story-storm"
+    articles["storm1"] = add(article_record(s["Harbour Daily"], "storm", "Storm closes Verel ferry", hours_ago=30),
+                             {"story_id": storm, "reasons": {"note": "new story"}})
+    articles["storm2"] = add(
+        article_record(s["The Verel Times"], "ferry-storm", "Ferries halted as storm hits coast", hours_ago=28),
+        {"story_id": storm, "reasons": {"score": 0.71, "shared_names": ["Verel", "Ines Tarrow"],
+                                        "shared_terms": ["ferry", "gale"],
+                                        "nearest": "https://example.org/news/storm"}})
+    articles["storm3"] = add(
+        article_record(s["North Coast Radio"], "gale", "Gale warning: ferry crossings cancelled", hours_ago=27),
+        {"story_id": storm, "reasons": {"score": 0.65, "shared_terms": ["ferry"]}})
+    evil = '<p>Before</p><script>alert("pwned")</script><p>After &lt;b&gt;</p>'
+    articles["evil"] = add(
+        article_record(s["Morning Ledger"], "evil", "Council <b>budget</b> vote <script>alert(1)</script>",
+                       html=evil, text="Council budget vote in Verel. After the vote.", hours_ago=80),
+        {"story_id": "story-evil", "reasons": {"note": "new story"}})
+    return Seeded(sources=sources, stories={"wire": wire_story, "storm": storm, "evil": "story-evil"},
+                  articles=articles)
+
+
+@pytest.fixture
+def progleton(tmp_path: Path) -> Iterator[Progleton]:
+    p = make_progleton(f"sqlite:///{tmp_path}/t.db")
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+@pytest.fixture
+def seeded(progleton: Progleton) -> Seeded:
+    return seed(progleton)
+
+
+@pytest.fixture
+def client(progleton: Progleton) -> Iterator[TestClient]:
+    with TestClient(create_app(progleton), base_url="http://127.0.0.1:8000") as c:
+        yield c
+
+
+def csrf_token(client: TestClient, page: str = "/sources") -> str:
+    """The CSRF token a page's forms carry (after the page set the cookie)."""
+    html = client.get(page).text
+    start = html.index('name="csrf_token" value="') + len('name="csrf_token" value="')
+    return html[start:html.index('"', start)]

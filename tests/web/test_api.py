@@ -1,0 +1,109 @@
+"""The JSON API under /api/v1 and its OpenAPI schema."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi.testclient import TestClient
+
+from progleton.core import Progleton
+
+from .conftest import Seeded
+
+
+def test_openapi_documents_every_endpoint(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert schema["info"]["title"] == "Progleton"
+    paths = schema["paths"]
+    assert set(paths["/api/v1/sources"]) == {"get", "post"}
+    assert "delete" in paths["/api/v1/sources/{source_id}"]
+    assert "get" in paths["/api/v1/stories"]
+    assert "get" in paths["/api/v1/stories/{story_id}"]
+    assert "get" in paths["/api/v1/articles/{article_id}"]
+    assert "get" in paths["/api/v1/search"]
+    assert not [p for p in paths if not p.startswith("/api/v1/")], "HTML pages stay out of the schema"
+    models = schema["components"]["schemas"]
+    for name in ("SourceOut", "SourceIn", "StoryOut", "StoryDetailOut", "ArticleOut", "SearchHitOut", "ErrorOut"):
+        assert name in models
+    assert "outlet_count" in models["StoryOut"]["properties"]
+    story_ok = paths["/api/v1/stories/{story_id}"]["get"]["responses"]
+    assert story_ok["200"]["content"]["application/json"]["schema"]["$ref"].endswith("/StoryDetailOut")
+    assert "404" in story_ok
+
+
+def test_docs_pages_are_off(client: TestClient) -> None:
+    # FastAPI's /docs needs inline script, which the CSP forbids; the schema is enough.
+    assert client.get("/docs").status_code == 404
+    assert client.get("/redoc").status_code == 404
+
+
+def test_sources(client: TestClient, seeded: Seeded) -> None:
+    sources = client.get("/api/v1/sources").json()
+    assert [s["title"] for s in sources][:2] == ["Continental Press", "Evening Star"]
+    harbour = next(s for s in sources if s["title"] == "Harbour Daily")
+    assert harbour["article_count"] == 2 and harbour["groups"] == ["Verel"]
+    assert harbour["last_status"] is None and harbour["retired"] is False
+    one = client.get(f"/api/v1/sources/{harbour['id']}").json()
+    assert one == harbour
+
+
+def test_add_and_delete_source(client: TestClient, progleton: Progleton) -> None:
+    body = {"url": "https://feeds.example/news.xml", "groups": ["Tests"], "discover": False}
+    added = client.post("/api/v1/sources", json=body)
+    assert added.status_code == 201
+    source = added.json()["source"]
+    assert added.json()["created"] is True and source["groups"] == ["Tests"]
+    again = client.post("/api/v1/sources", json=body)
+    assert again.status_code == 200 and again.json()["created"] is False
+    assert client.delete(f"/api/v1/sources/{source['id']}").status_code == 204
+    assert progleton.sources() == []
+    gone = client.delete(f"/api/v1/sources/{source['id']}")
+    assert gone.status_code == 404 and "no source" in gone.json()["detail"]
+    assert client.post("/api/v1/sources", json={"url": ""}).status_code == 422
+
+
+def test_stories(client: TestClient, seeded: Seeded) -> None:
+    stories = client.get("/api/v1/stories").json()
+    assert [s["id"] for s in stories] == ["story-storm", "story-wire-sea-wall", "story-evil"]
+    wire = stories[1]
+    assert wire["outlet_count"] == 4 and wire["independent_count"] == 1 and wire["article_count"] == 4
+    assert wire["url"] == "/stories/story-wire-sea-wall"
+    assert len(client.get("/api/v1/stories?limit=1&offset=1").json()) == 1
+    assert client.get("/api/v1/stories?limit=0").status_code == 422
+    national = {s["id"] for s in client.get("/api/v1/stories?group=National").json()}
+    assert national == {"story-wire-sea-wall", "story-storm", "story-evil"}
+
+
+def test_one_story_with_articles(client: TestClient, seeded: Seeded) -> None:
+    detail = client.get("/api/v1/stories/" + quote(seeded.stories["wire"], safe="")).json()
+    assert detail["story"]["title"] == "Port Verel approves sea wall"
+    articles = detail["articles"]
+    assert len(articles) == 4
+    original = seeded.articles["wire"]
+    assert sorted(a["wire_copy_of"] for a in articles if a["wire_copy_of"]) == [original] * 3
+    assert articles[0]["id"] == original and articles[0]["outlet"] == "Continental Press"
+    missing = client.get("/api/v1/stories/story-nope")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/json"
+    assert missing.json() == {"detail": "no story with id story-nope"}
+
+
+def test_article(client: TestClient, seeded: Seeded) -> None:
+    article = client.get(f"/api/v1/articles/{seeded.articles['storm2']}").json()
+    assert article["title"] == "Ferries halted as storm hits coast"
+    assert article["authors"] == ["Ana Reporter"]
+    assert article["reasons"]["shared_names"] == ["Verel", "Ines Tarrow"]
+    assert article["published"].endswith("Z") or article["published"].endswith("+00:00")
+    assert client.get("/api/v1/articles/424242").json()["detail"] == "no article with id 424242"
+    bad = client.get("/api/v1/articles/abc")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["path", "article_id"]
+
+
+def test_search(client: TestClient, seeded: Seeded) -> None:
+    hits = client.get("/api/v1/search", params={"q": "ferry"}).json()
+    assert {h["article"]["story_id"] for h in hits} == {"story-storm"}
+    assert any("<mark>" in h["highlight"].lower() for h in hits)
+    assert client.get("/api/v1/search", params={"q": '"sea wall" -storm'}).json()
+    assert client.get("/api/v1/search", params={"q": "ferry", "limit": 1}).json().__len__() == 1
+    assert client.get("/api/v1/search").status_code == 422
+    assert client.get("/api/v1/search", params={"q": '"unbalanced AND ( OR'}).status_code == 200

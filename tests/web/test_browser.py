@@ -1,0 +1,151 @@
+"""The reader as a person uses it, in a real headless Chromium (Debian's /usr/bin/chromium)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from progleton.core import Progleton
+from progleton.web import create_app
+
+from .conftest import Seeded
+from .live import live_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _skip_or_fail(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _skip_or_fail("the playwright package is not installed")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(progleton: Progleton, seeded: Seeded) -> Iterator[str]:
+    with live_server(create_app(progleton)) as base:
+        yield base
+
+
+PLACEHOLDER_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="640" height="400">'
+                   b'<rect width="640" height="400" fill="#8aa4b8"/></svg>')
+
+
+def stay_local(context: Any) -> None:
+    """Nothing leaves 127.0.0.1: outside images get a placeholder, anything else is refused."""
+
+    def handle(route: Any) -> None:
+        if route.request.url.startswith("http://127.0.0.1"):
+            route.continue_()
+        elif route.request.resource_type == "image":
+            route.fulfill(status=200, content_type="image/svg+xml", body=PLACEHOLDER_SVG)
+        else:
+            route.abort()
+
+    context.route("**/*", handle)
+
+
+def new_context(browser: Any, site: str, **options: Any) -> Any:
+    context = browser.new_context(base_url=site, **options)
+    stay_local(context)
+    return context
+
+
+@pytest.fixture
+def page(browser: Any, site: str) -> Iterator[Any]:
+    context = new_context(browser, site, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.problems = problems
+    yield page
+    context.close()
+
+
+def test_read_a_story_from_the_front_page(page: Any) -> None:
+    page.goto("/")
+    assert page.title() == "Top stories · Progleton"
+    cards = page.locator(".story-card")
+    assert cards.count() == 3
+    page.get_by_role("link", name="Port Verel approves sea wall").click()
+    page.wait_for_url("**/stories/story-wire-sea-wall")
+    assert page.locator("h1").inner_text() == "Port Verel approves sea wall"
+    assert "carried by 3 outlets" in page.locator(".wire-head").inner_text()
+    page.locator(".report").first.get_by_role("link").click()
+    assert page.locator(".original a").inner_text() == "Read the entire article at Continental Press"
+    assert page.locator(".original a").get_attribute("rel") == "noopener noreferrer"
+    assert page.problems == []
+
+
+def test_search_from_the_header(page: Any) -> None:
+    page.goto("/")
+    page.get_by_label("Search articles").fill("ferry")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=ferry")
+    assert page.locator(".hit-group").count() == 1
+    assert page.locator("mark").count() >= 2
+    assert page.problems == []
+
+
+def test_split_an_article_out_of_its_story(page: Any, progleton: Progleton, seeded: Seeded) -> None:
+    page.goto("/stories/story-storm")
+    report = page.locator(".report").nth(2)
+    report.locator("summary").click()
+    report.get_by_role("button", name="Not the same story: split it out").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/stories/story-storm?notice=split"), page.content()[:3000]
+    assert page.get_by_role("status").inner_text() == "The article was split out into a story of its own."
+    assert page.locator(".report").count() == 2
+    assert progleton.article(seeded.articles["storm3"]).story_id != "story-storm"
+
+
+def test_script_in_an_article_never_runs(page: Any, seeded: Seeded) -> None:
+    page.goto(f"/articles/{seeded.articles['evil']}")
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert "<script>" in page.locator("h1").inner_text()  # shown as text, not run
+    assert page.problems == []
+
+
+def test_dark_mode_follows_the_system(browser: Any, site: str) -> None:
+    colours = {}
+    for scheme in ("light", "dark"):
+        context = new_context(browser, site, color_scheme=scheme)
+        page = context.new_page()
+        page.goto("/")
+        colours[scheme] = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        context.close()
+    assert colours["light"] == "rgb(251, 251, 249)"
+    assert colours["dark"] == "rgb(20, 21, 23)"
+
+
+def test_usable_on_a_phone(browser: Any, site: str) -> None:
+    context = new_context(browser, site, viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    for url in ("/", "/stories/story-wire-sea-wall", "/articles/1", "/sources", "/search?q=ferry"):
+        page.goto(url)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
+    context.close()

@@ -1,0 +1,89 @@
+"""Output feeds: valid Atom, RSS 2.0 and JSON Feed 1.1, parsed back."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+import feedparser
+import pytest
+from fastapi.testclient import TestClient
+
+from .conftest import Seeded
+
+BASE = "http://127.0.0.1:8000"
+
+
+def parse(body: bytes) -> feedparser.FeedParserDict:
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+@pytest.mark.parametrize(("fmt", "version", "media_type"), [
+    ("atom", "atom10", "application/atom+xml"), ("rss", "rss20", "application/rss+xml"),
+])
+def test_top_stories_xml_feeds(client: TestClient, seeded: Seeded, fmt: str, version: str, media_type: str) -> None:
+    answer = client.get(f"/feeds/top.{fmt}")
+    assert answer.headers["content-type"].startswith(media_type)
+    parsed = parse(answer.content)
+    assert parsed.version == version
+    assert parsed.feed.title == "Progleton: top stories"
+    titles = [e.title for e in parsed.entries]
+    assert titles == ["Ferries halted as storm hits coast", "Port Verel approves sea wall",
+                      "Council <b>budget</b> vote <script>alert(1)</script>"]
+    first = parsed.entries[0]
+    assert first.link == f"{BASE}/stories/story-storm"
+    content = first.content[0].value if fmt == "atom" else first.description
+    assert "Harbour Daily, North Coast Radio, The Verel Times" in content
+    assert first.published_parsed is not None
+    assert all("<script" not in e.get("summary", "") for e in parsed.entries)
+
+
+def test_top_stories_json_feed(client: TestClient, seeded: Seeded) -> None:
+    answer = client.get("/feeds/top.json")
+    assert answer.headers["content-type"].startswith("application/feed+json")
+    document = json.loads(answer.content)
+    assert document["version"] == "https://jsonfeed.org/version/1.1"
+    assert document["home_page_url"] == f"{BASE}/"
+    assert document["feed_url"] == f"{BASE}/feeds/top.json"
+    items = document["items"]
+    assert [i["url"] for i in items][:1] == [f"{BASE}/stories/story-storm"]
+    assert all(i["id"] and i["title"] and i["content_html"] for i in items)
+    assert items[0]["date_published"].endswith("Z")
+    assert "&lt;script&gt;" in items[2]["content_html"] or "<script" not in items[2]["content_html"]
+
+
+def test_group_feed(client: TestClient, seeded: Seeded) -> None:
+    parsed = parse(client.get("/feeds/top.atom?group=Verel").content)
+    assert parsed.feed.title == "Progleton: top stories in Verel"
+    assert len(parsed.entries) == 2
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss", "json"])
+def test_follow_one_story(client: TestClient, seeded: Seeded, fmt: str) -> None:
+    answer = client.get(f"/feeds/story.{fmt}?id={quote(seeded.stories['wire'], safe='')}")
+    assert answer.status_code == 200
+    if fmt == "json":
+        items = json.loads(answer.content)["items"]
+        urls = [i["url"] for i in items]
+        titles = [i["title"] for i in items]
+    else:
+        parsed = parse(answer.content)
+        assert parsed.feed.title == "Port Verel approves sea wall · Progleton"
+        urls = [e.link for e in parsed.entries]
+        titles = [e.title for e in parsed.entries]
+    assert len(urls) == 4 and "https://cpress.example/news/sea-wall" in urls
+    assert "Port Verel approves sea wall (Continental Press)" in titles
+
+
+def test_search_feed(client: TestClient, seeded: Seeded) -> None:
+    parsed = parse(client.get("/feeds/search.atom?q=ferry").content)
+    assert parsed.feed.title == "Progleton search: ferry"
+    assert {e.link for e in parsed.entries} == {"https://example.org/news/storm", "https://example.org/news/gale"}
+
+
+def test_feed_errors(client: TestClient, seeded: Seeded) -> None:
+    assert client.get("/feeds/top.xml").status_code == 404
+    assert client.get("/feeds/story.atom?id=story-nope").status_code == 404
+    assert client.get("/feeds/story.atom").status_code == 400

@@ -1,0 +1,193 @@
+"""The reader's pages, rendered from a seeded SQLite file."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from fastapi.testclient import TestClient
+
+from progleton.core import Progleton
+
+from .conftest import Seeded, csrf_token
+
+
+def story_url(story_id: str) -> str:
+    return "/stories/" + quote(story_id, safe="")
+
+
+def main_of(html: str) -> str:
+    return html[html.index("<main"):html.index("</main>")]
+
+
+def test_front_page_lists_stories_with_time_outlets_and_snippet(client: TestClient, seeded: Seeded) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert '<a href="/stories/story-wire-sea-wall">Port Verel approves sea wall</a>' in html
+    assert "6 hours ago" in html or "5 hours ago" in html
+    assert "4 outlets (1 independent report): Continental Press, Evening Star, Harbour Daily, Morning Ledger" in html
+    assert "3 outlets: Harbour Daily, North Coast Radio, The Verel Times" in html
+    assert "harbour authority of Port Verel" in html  # snippet
+    assert 'src="https://cpress.example/wall.jpg"' in html  # lead image
+    assert "3 days ago" in html  # the council story
+
+
+def test_front_page_orders_and_pages(client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
+    html = client.get("/").text
+    assert html.index("Port Verel approves") < html.index("Council")
+    for i in range(35):
+        progleton.store.add_article(
+            {"url": f"https://x.example/{i}", "canonical_url": f"https://x.example/{i}", "title": f"Filler {i}",
+             "source_id": seeded.sources["Evening Star"]}, {"story_id": f"story-filler-{i}"})
+    first = client.get("/").text
+    assert 'rel="next" href="/?page=2"' in first and 'rel="prev"' not in first
+    second = client.get("/?page=2").text
+    assert 'rel="prev" href="/?page=1"' in second
+    assert len(re.findall('class="story-card"', first)) == 30
+    assert len(re.findall('class="story-card"', second)) == 3 + 35 - 30
+
+
+def test_front_page_filters(client: TestClient, seeded: Seeded) -> None:
+    verel = client.get("/?group=Verel").text
+    national = client.get("/?group=National&since=day").text
+    assert "Storm closes" in verel or "Ferries halted" in verel
+    assert "Council" not in client.get("/?since=day").text
+    assert "Council" in client.get("/?since=week").text
+    assert "Port Verel approves" in national
+    assert '<option value="Verel" selected>' in verel
+    assert client.get("/?page=0").status_code == 400
+
+
+def test_empty_front_page_invites_to_add_sources(client: TestClient) -> None:
+    html = client.get("/").text
+    assert "No stories yet" in html and 'href="/sources"' in html
+
+
+def test_story_page_groups_wire_copies_and_explains(client: TestClient, seeded: Seeded) -> None:
+    html = client.get(story_url(seeded.stories["wire"])).text
+    assert "<h1>Port Verel approves sea wall</h1>" in html
+    assert "<strong>Continental Press text</strong>, carried by 3 outlets: Harbour Daily, Morning Ledger, Evening Star" in html
+    assert html.count('class="report copy"') == 3
+    assert "Carries the same text as Continental Press." in html
+    storm = client.get(story_url(seeded.stories["storm"])).text
+    for outlet in ("Harbour Daily", "The Verel Times", "North Coast Radio"):
+        assert f'<span class="outlet">{outlet}</span>' in storm
+    assert "by Ana Reporter" in storm
+    assert "Names the same people, places or organisations: Verel, Ines Tarrow." in storm
+    assert "Shares the distinctive words: ferry, gale." in storm
+    assert "Closest to Harbour Daily: Storm closes Verel ferry." in storm
+    assert 'action="/story-actions/split"' in storm and 'action="/story-actions/merge"' in storm
+    assert 'href="/feeds/story.atom?id=story-storm"' in storm
+
+
+def test_story_ids_with_any_characters(client: TestClient, progleton: Progleton, seeded: Seeded) -> None:
+    odd = "story-https://example.org/a/b?c=1&d=é~2"
+    progleton.store.add_article({"url": "https://odd.example/1", "canonical_url": "https://odd.example/1",
+                                 "title": "Odd id", "source_id": seeded.sources["Evening Star"]},
+                                {"story_id": odd})
+    assert "/stories/story-https%3A%2F%2Fexample.org%2Fa%2Fb%3Fc%3D1%26d%3D%C3%A9~2" in client.get("/").text
+    assert "<h1>Odd id</h1>" in client.get(story_url(odd)).text
+    assert client.get(f"/api/v1/stories/{quote(odd, safe='')}").json()["story"]["id"] == odd
+
+
+def test_article_page(client: TestClient, seeded: Seeded) -> None:
+    html = client.get(f"/articles/{seeded.articles['storm2']}").text
+    assert "<h1>Ferries halted as storm hits coast</h1>" in html
+    assert "by Ana Reporter" in html and "The Verel Times" in html
+    assert ('<a href="https://example.org/news/ferry-storm" rel="noopener noreferrer">'
+            "Read the entire article at The Verel Times</a>") in html
+    assert "Other coverage of this story" in html
+    assert "Storm closes Verel ferry" in html and "Gale warning" in html
+    assert 'datetime="' in html
+
+
+def test_article_with_script_is_never_executable(client: TestClient, seeded: Seeded) -> None:
+    html = main_of(client.get(f"/articles/{seeded.articles['evil']}").text)
+    assert "<script" not in html
+    assert "Council &lt;b&gt;budget&lt;/b&gt; vote &lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<p>Before</p>" in html and "<p>After &lt;b&gt;</p>" in html
+    front = main_of(client.get("/").text)
+    assert "<script" not in front and "&lt;script&gt;" in front
+
+
+def test_article_from_feed_only_says_so(client: TestClient, progleton: Progleton, seeded: Seeded) -> None:
+    article_id = progleton.store.add_article(
+        {"url": "https://s.example/1", "canonical_url": "https://s.example/1", "title": "Summary only",
+         "summary": "Just the summary.", "extracted": False, "source_id": seeded.sources["Evening Star"]},
+        {"story_id": "story-summary"})
+    html = client.get(f"/articles/{article_id}").text
+    assert "Only the feed's own text was available" in html and "Just the summary." in html
+
+
+def test_search_groups_by_story_and_highlights(client: TestClient, seeded: Seeded) -> None:
+    html = client.get("/search?q=ferry").text
+    assert '<input id="q" type="search" name="q" value="ferry"' in html
+    assert "<mark>" in html.lower()
+    assert html.count('class="hit-group"') == 1  # three articles, one story
+    assert '<a href="/stories/story-storm">Ferries halted as storm hits coast</a>' in html
+    assert "Nothing matches" in client.get("/search?q=zeppelin").text
+    empty = client.get("/search").text
+    assert "Nothing matches" not in empty and "hit-group" not in empty
+
+
+def test_search_escapes_the_query(client: TestClient, seeded: Seeded) -> None:
+    html = client.get('/search?q=<script>alert(1)</script>"').text
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_sources_page_shows_health(client: TestClient, progleton: Progleton, seeded: Seeded) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    progleton.store.update_source(seeded.sources["North Coast Radio"], last_status="error",
+                                  last_error="HTTP 503 Service Unavailable", error_count=3,
+                                  last_fetched_at=now - timedelta(hours=2), backoff_minutes=120,
+                                  next_fetch_at=now + timedelta(minutes=45, seconds=30), interval_minutes=60)
+    html = client.get("/sources").text
+    assert "6 sources" in html
+    assert "HTTP 503 Service Unavailable" in html
+    assert "3 failures in a row" in html and "backing off 2 hours" in html
+    assert "2 hours ago" in html and "in 45 minutes" in html and "every 60 minutes" in html
+    assert "not fetched yet" in html and "https://outlet0.example/feed.xml" in html
+    assert 'class="tag" href="/?group=Verel"' in html
+    assert "<td>2</td>" in html  # Harbour Daily's article count
+
+
+def test_unknown_ids_give_friendly_404(client: TestClient, seeded: Seeded) -> None:
+    for url in ("/articles/99999", "/stories/story-nope", "/no/such/page"):
+        page = client.get(url)
+        assert page.status_code == 404, url
+        assert page.headers["content-type"].startswith("text/html")
+        assert "Back to the top stories" in page.text
+    assert client.get("/articles/abc").status_code == 400
+
+
+def test_split_and_merge(client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
+    token = csrf_token(client, story_url(seeded.stories["storm"]))
+    moved = seeded.articles["storm3"]
+    answer = client.post("/story-actions/split", data={"csrf_token": token, "article_id": moved,
+                                                       "story_id": seeded.stories["storm"]},
+                         follow_redirects=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/stories/story-storm?notice=split"
+    new_story = progleton.article(moved).story_id
+    assert new_story != seeded.stories["storm"]
+    assert "split out into a story of its own" in client.get(answer.headers["location"]).text
+    merged = client.post("/story-actions/merge", data={"csrf_token": token, "story_id": seeded.stories["storm"],
+                                                       "other_story_id": new_story}, follow_redirects=False)
+    assert merged.status_code == 303
+    assert progleton.article(moved).story_id == seeded.stories["storm"]
+    assert len(progleton.story(seeded.stories["storm"]).articles) == 3
+
+
+def test_forms_need_the_csrf_token(client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
+    client.get("/")
+    data = {"article_id": seeded.articles["storm3"], "story_id": seeded.stories["storm"]}
+    assert client.post("/story-actions/split", data=data).status_code == 403
+    assert client.post("/story-actions/split", data={**data, "csrf_token": "0" * 64}).status_code == 403
+    assert client.post(f"/sources/{seeded.sources['Evening Star']}/remove", data={}).status_code == 403
+    assert progleton.article(seeded.articles["storm3"]).story_id == seeded.stories["storm"]
+    assert len(progleton.sources()) == 6

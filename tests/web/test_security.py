@@ -1,0 +1,96 @@
+"""Security headers on every response, CSRF and cross-site refusal."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from progleton.web.security import CSP, cross_site, csrf_form_token, csrf_valid
+
+from .conftest import Seeded, csrf_token
+
+EXPECTED_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+                "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def assert_safe_headers(response: object) -> None:
+    headers = response.headers  # type: ignore[attr-defined]
+    assert headers["content-security-policy"] == EXPECTED_CSP
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["x-frame-options"] == "DENY"
+
+
+@pytest.mark.parametrize("url", [
+    "/", "/?page=2", "/stories/story-wire-sea-wall", "/stories/story-nope", "/articles/1", "/articles/999",
+    "/articles/x", "/search?q=ferry", "/search", "/sources", "/sources/export.opml", "/static/style.css",
+    "/static/nope.css", "/api/v1/stories", "/api/v1/stories/nope", "/openapi.json", "/docs", "/feeds/top.atom",
+])
+def test_every_response_has_the_security_headers(client: TestClient, seeded: Seeded, url: str) -> None:
+    assert_safe_headers(client.get(url))
+
+
+def test_post_answers_have_the_headers_too(client: TestClient, seeded: Seeded) -> None:
+    assert_safe_headers(client.post("/story-actions/split", data={"article_id": 1, "story_id": "x"}))
+    token = csrf_token(client)
+    answer = client.post("/sources/999/remove", data={"csrf_token": token})
+    assert answer.status_code == 404
+    assert_safe_headers(answer)
+
+
+def test_csp_is_strict() -> None:
+    assert "unsafe-inline" not in CSP and "unsafe-eval" not in CSP
+    assert CSP == EXPECTED_CSP
+
+
+def test_pages_carry_no_inline_script_or_style(client: TestClient, seeded: Seeded) -> None:
+    for url in ("/", "/stories/story-storm", "/articles/1", "/search?q=ferry", "/sources"):
+        html = client.get(url).text
+        assert "<script>" not in html and "<style" not in html and " style=" not in html, url
+        assert " onclick=" not in html and "javascript:" not in html, url
+
+
+def test_csrf_cookie_is_httponly_and_strict(client: TestClient) -> None:
+    cookie = client.get("/").headers["set-cookie"]
+    assert cookie.startswith("progleton_csrf=")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    assert "set-cookie" not in client.get("/").headers  # the browser keeps its token
+
+
+def test_csrf_token_is_bound_to_the_cookie() -> None:
+    token = csrf_form_token("secret", "cookie-a")
+    assert csrf_valid("secret", "cookie-a", token)
+    assert not csrf_valid("secret", "cookie-b", token)
+    assert not csrf_valid("other", "cookie-a", token)
+    assert not csrf_valid("secret", None, token)
+    assert not csrf_valid("secret", "cookie-a", "")
+
+
+def test_token_from_another_browser_is_refused(client: TestClient, seeded: Seeded) -> None:
+    token = csrf_token(client)
+    client.cookies.clear()
+    answer = client.post(f"/sources/{seeded.sources['Evening Star']}/remove", data={"csrf_token": token})
+    assert answer.status_code == 403
+
+
+@pytest.mark.parametrize(("headers", "refused"), [
+    ({}, False),
+    ({"sec-fetch-site": "same-origin"}, False),
+    ({"sec-fetch-site": "cross-site"}, True),
+    ({"sec-fetch-site": "same-site"}, True),
+    ({"sec-fetch-site": "none"}, False),
+    ({"sec-fetch-site": "same-origin", "origin": "null"}, False),
+    ({"origin": "http://127.0.0.1:8000", "host": "127.0.0.1:8000"}, False),
+    ({"origin": "https://evil.example", "host": "127.0.0.1:8000"}, True),
+    ({"origin": "null", "host": "127.0.0.1:8000"}, True),
+])
+def test_cross_site(headers: dict[str, str], refused: bool) -> None:
+    assert cross_site("POST", headers) is refused
+    assert cross_site("GET", headers) is False
+
+
+def test_cross_site_api_writes_are_refused(client: TestClient, seeded: Seeded) -> None:
+    source = seeded.sources["Evening Star"]
+    assert client.delete(f"/api/v1/sources/{source}", headers={"origin": "https://evil.example"}).status_code == 403
+    assert client.delete(f"/api/v1/sources/{source}", headers={"sec-fetch-site": "cross-site"}).status_code == 403
+    assert client.delete(f"/api/v1/sources/{source}", headers={"origin": "http://127.0.0.1:8000"}).status_code == 204
