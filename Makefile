@@ -45,6 +45,7 @@ bench-feeds: $(VENV)/.dev-installed
 	$(PY) benchmarks/feeds_conformance.py
 
 bench-fetch: $(VENV)/.dev-installed
+	$(PY) benchmarks/fetch_only.py
 	$(PY) benchmarks/fetch_pipeline.py
 
 bench-extract: $(VENV)/.dev-installed

@@ -45,7 +45,7 @@ def ours(html: bytes, url: str) -> str:
 
 
 def trafilatura_default(html: bytes, url: str) -> str:
-    return trafilatura.extract(html, url=url) or ""
+    return trafilatura.extract(html, url=url, include_comments=False) or ""
 
 
 EXTRACTORS: dict[str, Callable[[bytes, str], str]] = {

@@ -33,17 +33,25 @@ def load_split(split: str, corpus: Path = CORPUS) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def run_order(articles: list[dict], seed: int, params: GroupingParams | None = None) -> GroupingScores:
+def run_order(
+    articles: list[dict], seed: int, params: GroupingParams | None = None
+) -> GroupingScores:
     """Feed one shuffled order through a fresh grouper and score the final grouping."""
     order = articles[:]
     random.Random(seed).shuffle(order)
     grouper = StoryGrouper(params=params)
     for a in order:
-        grouper.add(Doc(a["id"], a.get("url") or "", a["id"], a["title"] or "", a["text"] or "", None))
-    return score_grouping([grouper.story_of(a["id"]) for a in articles], [a["gold"] for a in articles])
+        grouper.add(
+            Doc(a["id"], a.get("url") or "", a["id"], a["title"] or "", a["text"] or "", None)
+        )
+    return score_grouping(
+        [grouper.story_of(a["id"]) for a in articles], [a["gold"] for a in articles]
+    )
 
 
-def evaluate(articles: list[dict], params: GroupingParams | None = None) -> dict[str, tuple[float, float]]:
+def evaluate(
+    articles: list[dict], params: GroupingParams | None = None
+) -> dict[str, tuple[float, float]]:
     """Mean and standard deviation of each score over the five orders."""
     runs = [run_order(articles, seed, params) for seed in SEEDS]
     out = {}
@@ -65,14 +73,18 @@ def wire_report(articles: list[dict]) -> None:
         (same if articles[i]["gold"] == articles[j]["gold"] else other).append(jac)
     for label, values in (("same event", same), ("different events", other)):
         values.sort()
-        print(f"  {label}: {len(values)} pairs, max Jaccard {values[-1]:.3f}, "
-              f"99.9th pct {values[int(len(values) * 0.999)]:.3f}, above 0.5: {sum(v >= 0.5 for v in values)}")
+        print(
+            f"  {label}: {len(values)} pairs, max Jaccard {values[-1]:.3f}, "
+            f"99.9th pct {values[int(len(values) * 0.999)]:.3f}, above 0.5: {sum(v >= 0.5 for v in values)}"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("train", "dev", "both"), default="both")
-    parser.add_argument("--wire", action="store_true", help="also report shingle Jaccard between articles")
+    parser.add_argument(
+        "--wire", action="store_true", help="also report shingle Jaccard between articles"
+    )
     args = parser.parse_args()
     if not CORPUS.exists():
         print(f"ECB+ corpus not found at {CORPUS}", file=sys.stderr)
@@ -83,8 +95,10 @@ def main() -> int:
         started = time.perf_counter()
         scores = evaluate(articles)
         took = time.perf_counter() - started
-        print(f"{split}: {len(articles)} docs, {len({a['gold'] for a in articles})} events, "
-              f"5 orders in {took:.1f} s")
+        print(
+            f"{split}: {len(articles)} docs, {len({a['gold'] for a in articles})} events, "
+            f"5 orders in {took:.1f} s"
+        )
         for name, (mean, std) in scores.items():
             print(f"  {name:<19} {mean:.3f} ± {std:.3f}")
         if args.wire:

@@ -15,9 +15,9 @@ from .feeds.opml import OutlineSource, parse_opml, write_opml
 from .fetch import Fetcher
 from .pipeline import Progress, Updater
 from .settings import Settings, load_settings
-from .stories import Doc, StoryGrouper
 from .store import default_db_url, open_store
 from .store.sql import SQLStore
+from .stories import Doc, StoryGrouper
 from .types import Article, SearchHit, Source, Story, StoryDetail, UpdateResult
 
 
@@ -56,16 +56,17 @@ class Progleton:
         return self._grouper
 
     def _rebuild_grouper(self) -> StoryGrouper:
+        """Replay stored memberships (not re-decide them), then the user's corrections."""
         grouper = StoryGrouper(self.settings)
         since = datetime.now(UTC) - timedelta(days=int(self.settings.story_window_days) * 2)
-        rows = self.store.assignments(since=since)
-        doc_ids = {row["id"]: row["canonical_url"] for row in rows}
-        for row in rows:
-            doc = Doc(id=row["canonical_url"], url=row["url"], source=str(row["source_id"]),
+        for row in self.store.assignments(since=since):
+            if row["story_id"] is None:
+                continue  # not yet assigned: the next update assigns it
+            doc = Doc(id=str(row["id"]), url=row["url"], source=str(row["source_id"]),
                       title=row["title"], text=row["text"] or row["summary"],
                       published=row["published"] or row["created_at"])
             wire = row["wire_copy_of"]
-            grouper.load(doc, story_id=row["story_id"], wire_copy_of=doc_ids.get(wire) if wire else None)
+            grouper.load(doc, story_id=row["story_id"], wire_copy_of=str(wire) if wire else None)
         for correction in self.store.corrections():
             self._replay(grouper, correction)
         return grouper
@@ -73,8 +74,7 @@ class Progleton:
     def _replay(self, grouper: StoryGrouper, correction: dict[str, Any]) -> None:
         try:
             if correction["kind"] == "move":
-                article = self.store.get_article(correction["article_id"])
-                grouper.move(article.canonical_url, to_story=correction["story_id"])
+                grouper.move(str(correction["article_id"]), to_story=correction["story_id"])
             elif correction["kind"] == "merge":
                 grouper.merge(correction["into_story_id"], correction["story_id"])
         except (KeyError, NotFound):
@@ -136,8 +136,12 @@ class Progleton:
     # ---- updating ------------------------------------------------------------------------------
 
     async def update_async(self, *, due_only: bool = True, source_ids: Iterable[int] | None = None,
-                           progress: Progress | None = None) -> UpdateResult:
-        """Fetch every due source (or the given ones) once; a failed source is a result."""
+                           progress: Progress | None = None, group: bool = True) -> UpdateResult:
+        """Fetch every due source (or the given ones) once; a failed source is a result.
+
+        New articles are grouped into stories at the end (``group=False`` leaves them
+        for ``assign_stories()``).
+        """
         async with self._update_lock:
             if source_ids is not None:
                 sources = [self.store.get_source(i) for i in source_ids]
@@ -146,9 +150,13 @@ class Progleton:
             else:
                 sources = [s for s in self.store.list_sources() if not s.retired]
             updater = Updater(self.store, self.settings, self.grouper, self._extract_executor())
-            result = await updater.update(sources, progress=progress)
+            result = await updater.update(sources, progress=progress, group=group)
             self.grouper.close_quiet(datetime.now(UTC))
             return result
+
+    def assign_stories(self) -> int:
+        """Group every article not yet in a story; returns how many were assigned."""
+        return Updater(self.store, self.settings, self.grouper, None).assign_stories()
 
     def update(self, **kwargs: Any) -> UpdateResult:
         return asyncio.run(self.update_async(**kwargs))
@@ -174,7 +182,7 @@ class Progleton:
         article = self.store.get_article(article_id)
         if to_story is not None:
             self.store.get_story(to_story)  # NotFound for a bad id
-        story_id = self.grouper.move(article.canonical_url, to_story=to_story)
+        story_id = self.grouper.move(str(article.id), to_story=to_story)
         self.store.add_correction("move", article_id=article_id, story_id=to_story)
         self.store.set_story_membership(article_id, story_id, {"note": "moved by a user", "score": 1.0})
         return story_id

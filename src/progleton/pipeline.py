@@ -15,7 +15,6 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
@@ -27,8 +26,8 @@ from .feeds.model import ParsedEntry, ParsedFeed
 from .fetch import Fetcher, next_fetch
 from .fetch.model import FetchResult
 from .settings import Settings
-from .stories import Doc, StoryGrouper
 from .store.sql import SQLStore
+from .stories import Doc, StoryGrouper
 from .types import Source, SourceUpdate, UpdateResult
 from .urls import canonical_url, host_of
 
@@ -130,10 +129,10 @@ class Updater:
         self.settings = settings
         self.grouper = grouper
         self.executor = executor
-        self._group_lock = asyncio.Lock()
         self._site_locks: dict[str, asyncio.Lock] = {}
 
-    async def update(self, sources: Sequence[Source], *, progress: Progress | None = None) -> UpdateResult:
+    async def update(self, sources: Sequence[Source], *, progress: Progress | None = None,
+                     group: bool = True) -> UpdateResult:
         results: list[SourceUpdate] = []
         async with Fetcher(self.settings) as fetcher:
             async def one(source: Source) -> None:
@@ -143,8 +142,34 @@ class Updater:
                     progress(result)
 
             await asyncio.gather(*(one(s) for s in sources))
+        if group:
+            self.assign_stories()
         order = {s.id: i for i, s in enumerate(sources)}
         return UpdateResult(tuple(sorted(results, key=lambda r: order[r.source_id])))
+
+    def assign_stories(self) -> int:
+        """Put every article not yet in a story into one, in publication order.
+
+        Grouping runs after the feeds of an update are stored rather than inside each
+        feed's task: ingestion never waits on the (single-threaded) grouper, and the
+        grouper sees the articles of all sources in publication order, not in the order
+        their feeds happened to answer.
+        """
+        pending = self.store.unassigned_articles()
+        memberships = []
+        for row in pending:
+            assignment = self.grouper.add(Doc(
+                id=str(row["id"]), url=row["url"], source=str(row["source_id"]), title=row["title"],
+                text=row["text"] or row["summary"], published=row["published"] or row["created_at"],
+            ))
+            memberships.append({
+                "article_id": row["id"], "story_id": assignment.story_id, "title": row["title"],
+                "wire_copy_of": int(assignment.wire_copy_of) if assignment.wire_copy_of else None,
+                "reasons": reasons_dict(assignment),
+            })
+        for start in range(0, len(memberships), 2_000):
+            self.store.assign_articles(memberships[start:start + 2_000])
+        return len(memberships)
 
     async def _update_source(self, fetcher: Fetcher, source: Source) -> SourceUpdate:
         now = datetime.now(UTC)
@@ -156,7 +181,9 @@ class Updater:
             feed = feeds.parse(fetched.body, url=fetched.final_url, headers=fetched.headers)
             outcome = await self._store_entries(fetcher, source, feed)
             self._record_success(source, fetched, feed, now, status="ok")
-            return SourceUpdate(source.id, source.url, "ok", outcome.new_entries, outcome.new_articles)
+            warning = f"feed not well-formed, salvaged what could be read: {feed.bozo_reason}" if feed.bozo else None
+            return SourceUpdate(source.id, source.url, "ok", outcome.new_entries, outcome.new_articles,
+                                warning=warning)
         except SourceGone as exc:
             self.store.update_source(source.id, retired=True, last_status="gone", last_error=str(exc),
                                      last_fetched_at=now)
@@ -178,7 +205,9 @@ class Updater:
             skip_hours=feed.skip_hours if feed else frozenset(), settings=self.settings,
         )
         fields: dict[str, Any] = dict(
-            last_fetched_at=now, last_status=status, last_error=None, error_count=0,
+            last_fetched_at=now, last_status=status, error_count=0,
+            last_error=f"feed not well-formed, salvaged what could be read: {feed.bozo_reason}"
+            if feed is not None and feed.bozo else None,
             next_fetch_at=decision.next_fetch_at, interval_minutes=decision.interval_minutes,
             backoff_minutes=0.0, etag=fetched.etag or source.etag,
             last_modified=fetched.last_modified or source.last_modified,
@@ -218,21 +247,54 @@ class Updater:
             by_guid.setdefault(entry_guid(entry), entry)
         known = self.store.known_guids(source.id, list(by_guid))
         new = [(g, e) for g, e in by_guid.items() if g not in known]
-        # Oldest first, so stories see their articles in publication order.
-        new.sort(key=lambda ge: ge[1].published or ge[1].updated or datetime.max.replace(tzinfo=UTC))
-        outcome = _Outcome(new_entries=len(new))
+        if not new:
+            return _Outcome()
         pages = await asyncio.gather(*(self._fetch_page(fetcher, e) for _, e in new))
         prepared = await self._extract_pages(pages, source.site_url or feed.link)
+        items: list[tuple[dict[str, Any], dict[str, Any] | int | None]] = []
+        batch_urls: set[str] = set()
         for (guid, entry), page in zip(new, prepared, strict=True):
-            article_id, created = await self._store_article(source, entry, page)
-            outcome.new_articles += created
-            self.store.add_entry(source.id, {
-                "guid": guid, "link": entry.link, "title": entry.title,
-                "summary": sanitize_html(entry.summary or "", base_url=entry.link or source.url),
-                "content": sanitize_html(entry.content or "", base_url=entry.link or source.url),
-                "authors": list(entry.authors), "published": entry.published, "updated": entry.updated,
-            }, article_id)
-        return outcome
+            article = self._article_for(source, entry, page, batch_urls)
+            items.append((self._entry_record(guid, entry, source), article))
+        self.store.add_feed_items(source.id, items)
+        return _Outcome(new_entries=len(new), new_articles=sum(1 for _, a in items if isinstance(a, dict)))
+
+    @staticmethod
+    def _entry_record(guid: str, entry: ParsedEntry, source: Source) -> dict[str, Any]:
+        base = entry.link or source.url
+        return {
+            "guid": guid, "link": entry.link, "title": entry.title,
+            "summary": sanitize_html(entry.summary or "", base_url=base),
+            "content": sanitize_html(entry.content or "", base_url=base) if entry.content != entry.summary else "",
+            "authors": list(entry.authors), "published": entry.published, "updated": entry.updated,
+        }
+
+    def _article_for(self, source: Source, entry: ParsedEntry, page: Prepared,
+                     batch_urls: set[str]) -> dict[str, Any] | int | None:
+        """The article an entry stands for: a new record, the id of one already stored
+        (same canonical URL, or the same text on the same site), or None (no link)."""
+        article, why_not, final_url = page
+        link = final_url or entry.link
+        if not link:
+            return None
+        canonical = canonical_url(link)
+        if article is not None and why_not is None and article.canonical_url:
+            claimed = canonical_url(article.canonical_url)
+            if claimed.startswith(("http://", "https://")) and host_of(claimed) == host_of(canonical):
+                canonical = claimed
+        for candidate in dict.fromkeys((canonical, canonical_url(entry.link or link))):
+            existing = self.store.article_id_by_canonical_url(candidate)
+            if existing is not None:
+                return existing
+        if canonical in batch_urls:
+            return None  # the same page twice in one feed: its entry is kept, the article once
+        record = self._article_record(source, entry, article, why_not, link, canonical)
+        if record["text"]:
+            duplicate = self.store.article_id_by_text_hash(record["text_hash"], host_of(canonical))
+            if duplicate is not None:
+                return duplicate
+        batch_urls.add(canonical)
+        return record
 
     async def _fetch_page(self, fetcher: Fetcher, entry: ParsedEntry) -> tuple[FetchResult | None, str | None, str]:
         """The entry's article page, or why there is none: (page, why not, URL)."""
@@ -279,38 +341,6 @@ class Updater:
         await asyncio.gather(*(one_site(site, indexes) for site, indexes in by_site.items()))
         return prepared
 
-    async def _store_article(self, source: Source, entry: ParsedEntry,
-                             page: Prepared) -> tuple[int | None, bool]:
-        article, why_not, final_url = page
-        link = final_url or entry.link
-        if not link:
-            return None, False
-        canonical = canonical_url(link)
-        if article is not None and why_not is None and article.canonical_url:
-            claimed = canonical_url(article.canonical_url)
-            if claimed.startswith(("http://", "https://")) and host_of(claimed) == host_of(canonical):
-                canonical = claimed
-        for candidate in {canonical, canonical_url(entry.link or link)}:
-            existing = self.store.article_id_by_canonical_url(candidate)
-            if existing is not None:
-                return existing, False
-        record = self._article_record(source, entry, article, why_not, link, canonical)
-        duplicate = self.store.article_id_by_text_hash(record["text_hash"], host_of(canonical))
-        if duplicate is not None and record["text"]:
-            return duplicate, False
-        async with self._group_lock:
-            assignment = self.grouper.add(Doc(
-                id=canonical, url=canonical, source=str(source.id), title=record["title"],
-                text=record["text"], published=record["published"],
-            ))
-            wire_of = (self.store.article_id_by_canonical_url(assignment.wire_copy_of)
-                       if assignment.wire_copy_of else None)
-            article_id = self.store.add_article(record, {
-                "story_id": assignment.story_id, "wire_copy_of": wire_of,
-                "reasons": _reasons_dict(assignment),
-            })
-        return article_id, True
-
     def _article_record(self, source: Source, entry: ParsedEntry, article: ExtractedArticle | None,
                         why_not: str | None, link: str, canonical: str) -> dict[str, Any]:
         feed_html = sanitize_html(entry.content or entry.summary or "", base_url=link)
@@ -336,7 +366,7 @@ class Updater:
         }
 
 
-def _reasons_dict(assignment: Any) -> dict[str, Any]:
+def reasons_dict(assignment: Any) -> dict[str, Any]:
     reasons = assignment.reasons
     return {
         "score": round(float(reasons.score), 4), "shared_terms": list(reasons.shared_terms),

@@ -116,6 +116,7 @@ class SourceUpdate:
     new_entries: int = 0
     new_articles: int = 0
     error: str | None = None
+    warning: str | None = None  # e.g. a feed that was not well-formed but could be salvaged
 
 
 @dataclass(frozen=True)

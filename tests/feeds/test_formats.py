@@ -178,3 +178,26 @@ def test_not_well_formed_is_salvaged_with_flag() -> None:
 
 def test_parsed_feed_is_plain_data() -> None:
     assert isinstance(parse(ATOM10), ParsedFeed)
+
+
+def test_common_breakage_is_repaired_on_the_fast_path() -> None:
+    document = (
+        b'\n  <?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
+        b"<title>Caf&eacute; &amp; bar & grill&nbsp;</title>"
+        b"<item><title><![CDATA[Fish & chips &nbsp;]]></title></item></channel></rss>"
+    )
+    feed = parse(document)
+    assert feed.bozo and "not well-formed" in (feed.bozo_reason or "")
+    assert feed.extra.get("via") != "feedparser"
+    assert feed.title == "Café & bar & grill"  # str.strip() drops the trailing no-break space
+    assert feed.entries[0].title == "Fish & chips &nbsp;"
+
+
+def test_parse_from_several_threads() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    documents = [RSS20, ATOM10, RSS10, JSONFEED] * 25
+    expected = [parse(d) for d in documents]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(parse, documents))
+    assert results == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import resource
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -94,6 +94,15 @@ def test_quadratic_blowup_is_refused_with_flag() -> None:
     result = outcome(quadratic_blowup())
     assert isinstance(result, ParsedFeed)
     assert result.bozo and "entity expansion" in (result.bozo_reason or "")
+    assert len(result.entries[0].summary or "") < 1_000_000
+
+
+def test_quadratic_blowup_in_an_ill_formed_document_never_reaches_feedparser() -> None:
+    # Ill-formed, so it takes the feedparser fallback: which must get the defused copy.
+    document = quadratic_blowup().replace(b"</channel>", b"<unclosed></channel>")
+    result = outcome(document)
+    assert isinstance(result, ParsedFeed) and result.bozo
+    assert result.extra.get("via") == "feedparser"
     assert len(result.entries[0].summary or "") < 1_000_000
 
 
@@ -206,6 +215,14 @@ def test_feed_parse_error_is_a_value_error() -> None:
         parse(b"")
 
 
-def run_twice(check: Callable[[], None]) -> None:
-    check()
-    check()
+def test_json_feed_with_huge_title_is_truncated_with_flag() -> None:
+    document = b'{"version": "https://jsonfeed.org/version/1.1", "title": "' + b"t" * 3_000_000
+    document += b'", "items": [{"id": "1", "title": "ok"}]}'
+    result = outcome(document)
+    assert isinstance(result, ParsedFeed) and result.bozo
+    assert len(result.title or "") == MAX_FIELD_CHARS and result.entries[0].title == "ok"
+
+
+def test_deeply_nested_json_is_a_clear_error() -> None:
+    result = outcome(b'{"items": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    assert isinstance(result, (FeedParseError, ParsedFeed))

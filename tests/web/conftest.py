@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -63,13 +65,13 @@ def seed(p: Progleton) -> Seeded:
     add = p.store.add_article
     wire_story = "story-wire-sea-wall"
     articles["wire"] = add(article_record(s["Continental Press"], "sea-wall", "Port Verel approves sea wall",
-                                          host="cpress.example", text=WIRE_TEXT, hours_ago=6,
+                                          host="cpress.example", text=WIRE_TEXT, hours_ago=6, authors=["Continental Press"],
                                           image="https://cpress.example/wall.jpg"),
                            {"story_id": wire_story, "wire_copy_of": None, "reasons": {"note": "new story"}})
     for name in ("Harbour Daily", "Morning Ledger", "Evening Star"):
         articles[f"copy-{name}"] = add(
             article_record(s[name], "cp-sea-wall", "Port Verel approves sea wall", host=f"{s[name]}.example",
-                           text=WIRE_TEXT, hours_ago=5),
+                           text=WIRE_TEXT, hours_ago=5, authors=["Continental Press", "Staff"]),
             {"story_id": wire_story, "wire_copy_of": articles["wire"],
              "reasons": {"score": 0.99, "note": "wire copy", "nearest": "https://cpress.example/news/sea-wall"}})
     storm = "story-storm"
@@ -108,7 +110,7 @@ def seeded(progleton: Progleton) -> Seeded:
 
 @pytest.fixture
 def client(progleton: Progleton) -> Iterator[TestClient]:
-    with TestClient(create_app(progleton), base_url="http://127.0.0.1:8000") as c:
+    with TestClient(create_app(progleton, admin_password=""), base_url="http://127.0.0.1:8000") as c:
         yield c
 
 
@@ -117,3 +119,39 @@ def csrf_token(client: TestClient, page: str = "/sources") -> str:
     html = client.get(page).text
     start = html.index('name="csrf_token" value="') + len('name="csrf_token" value="')
     return html[start:html.index('"', start)]
+
+
+FEED = b"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Local Gazette</title><link>http://127.0.0.1/</link>
+<description>Fixture feed</description>
+<item><title>Bridge reopens after repairs</title><link>http://127.0.0.1/bridge</link>
+<guid>bridge-1</guid><description>The old bridge reopened on Monday.</description></item>
+</channel></rss>"""
+HOME = b"""<!doctype html><html><head><title>Local Gazette</title>
+<link rel="alternate" type="application/rss+xml" title="Local Gazette" href="/feed.xml"></head>
+<body><p>Welcome</p></body></html>"""
+
+
+class _Site(BaseHTTPRequestHandler):
+    pages: ClassVar[dict[str, tuple[bytes, str]]] = {"/": (HOME, "text/html"), "/feed.xml": (FEED, "application/rss+xml")}
+
+    def do_GET(self) -> None:
+        body, kind = self.pages.get(self.path, (b"not found", "text/plain"))
+        self.send_response(200 if self.path in self.pages else 404)
+        self.send_header("content-type", kind)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def local_site() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from progleton.core import Progleton
+from progleton.core import Progleton, make_progleton
 from progleton.web import create_app
 
 from .conftest import Seeded
@@ -52,11 +52,14 @@ PLACEHOLDER_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" width="640" height=
                    b'<rect width="640" height="400" fill="#8aa4b8"/></svg>')
 
 
-def stay_local(context: Any) -> None:
-    """Nothing leaves 127.0.0.1: outside images get a placeholder, anything else is refused."""
+def stay_local(context: Any, *, placeholder_images: bool = True) -> None:
+    """Nothing leaves 127.0.0.1: images (which the app would fetch from outlets) get a
+    placeholder, anything outside is refused."""
 
     def handle(route: Any) -> None:
-        if route.request.url.startswith("http://127.0.0.1"):
+        if placeholder_images and route.request.resource_type == "image" and "/images?" in route.request.url:
+            route.fulfill(status=200, content_type="image/svg+xml", body=PLACEHOLDER_SVG)
+        elif route.request.url.startswith("http://127.0.0.1"):
             route.continue_()
         elif route.request.resource_type == "image":
             route.fulfill(status=200, content_type="image/svg+xml", body=PLACEHOLDER_SVG)
@@ -92,7 +95,7 @@ def test_read_a_story_from_the_front_page(page: Any) -> None:
     page.get_by_role("link", name="Port Verel approves sea wall").click()
     page.wait_for_url("**/stories/story-wire-sea-wall")
     assert page.locator("h1").inner_text() == "Port Verel approves sea wall"
-    assert "carried by 3 outlets" in page.locator(".wire-head").inner_text()
+    assert "Continental Press text, carried by 4 outlets" in page.locator(".wire-head").inner_text()
     page.locator(".report").first.get_by_role("link").click()
     assert page.locator(".original a").inner_text() == "Read the entire article at Continental Press"
     assert page.locator(".original a").get_attribute("rel") == "noopener noreferrer"
@@ -116,7 +119,7 @@ def test_split_an_article_out_of_its_story(page: Any, progleton: Progleton, seed
     report.get_by_role("button", name="Not the same story: split it out").click()
     page.wait_for_load_state()
     assert page.url.endswith("/stories/story-storm?notice=split"), page.content()[:3000]
-    assert page.get_by_role("status").inner_text() == "The article was split out into a story of its own."
+    assert page.locator(".notice").inner_text() == "The article was split out into a story of its own."
     assert page.locator(".report").count() == 2
     assert progleton.article(seeded.articles["storm3"]).story_id != "story-storm"
 
@@ -148,4 +151,83 @@ def test_usable_on_a_phone(browser: Any, site: str) -> None:
         page.goto(url)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
+    context.close()
+
+
+@pytest.fixture
+def fresh_site(tmp_path: Path, local_site: str) -> Iterator[str]:
+    """An empty Progleton with sign-in on, allowed to fetch the local fixture site."""
+    p = make_progleton(f"sqlite:///{tmp_path}/fresh.db", allowed_hosts="127.0.0.1", extract_workers=1)
+    with live_server(create_app(p, admin_password="a long pass phrase")) as base:
+        yield base
+    p.close()
+
+
+def test_a_new_user_from_sign_in_to_search(browser: Any, fresh_site: str, local_site: str) -> None:
+    context = new_context(browser, fresh_site, viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto("/")
+    assert "/login?next=" in page.url
+    page.get_by_label("Name").fill("admin")
+    page.get_by_label("Password").fill("a long pass phrase")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert page.title() == "Top stories · Progleton" and "No stories yet" in page.content()
+
+    page.get_by_role("link", name="Sources", exact=True).click()
+    page.get_by_label("Feed or site address").fill(local_site + "/")
+    page.get_by_role("button", name="Add", exact=True).click()
+    page.wait_for_load_state()
+    assert "The source was added" in page.locator(".notice").inner_text()
+    page.get_by_role("button", name="Update all now").click()
+    page.wait_for_load_state()
+    assert page.locator(".notice").inner_text().startswith("Updated: 1 new article")
+
+    page.get_by_role("link", name="Top stories", exact=True).click()
+    page.wait_for_url(fresh_site + "/")
+    page.keyboard.press("j")
+    assert page.locator(".story-card.current").count() == 1
+    with page.expect_navigation():
+        page.keyboard.press("o")
+    assert page.locator("h1").inner_text() == "Bridge reopens after repairs"
+    with page.expect_navigation():
+        page.keyboard.press("f")
+    assert page.get_by_role("button", name="Following ✓ (stop)").is_visible()
+    page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("o")
+    assert page.url.endswith("/articles/1")
+    with page.expect_navigation():
+        page.keyboard.press("s")
+    assert page.get_by_role("button", name="★ Starred").is_visible()
+    page.goto("/starred")
+    assert "Bridge reopens after repairs" in page.locator("main").inner_text()
+
+    page.keyboard.press("/")
+    page.keyboard.type("bridge")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("h3 mark").first.inner_text() == "Bridge"
+    page.keyboard.press("?")
+    assert page.locator("#keys").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.locator("#keys").is_visible()
+    assert errors == []
+    context.close()
+
+
+def test_theme_switch(browser: Any, site: str) -> None:
+    context = new_context(browser, site, color_scheme="light")
+    page = context.new_page()
+    page.goto("/")
+    button = page.locator("#theme")
+    assert button.inner_text() == "Theme: auto"
+    button.click()
+    button.click()
+    assert button.inner_text() == "Theme: dark"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(20, 21, 23)"
+    page.reload()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"  # remembered
     context.close()

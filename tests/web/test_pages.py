@@ -30,7 +30,7 @@ def test_front_page_lists_stories_with_time_outlets_and_snippet(client: TestClie
     assert "4 outlets (1 independent report): Continental Press, Evening Star, Harbour Daily, Morning Ledger" in html
     assert "3 outlets: Harbour Daily, North Coast Radio, The Verel Times" in html
     assert "harbour authority of Port Verel" in html  # snippet
-    assert 'src="https://cpress.example/wall.jpg"' in html  # lead image
+    assert 'src="/images?url=https%3A%2F%2Fcpress.example%2Fwall.jpg&amp;sig=' in html  # lead image, via us
     assert "3 days ago" in html  # the council story
 
 
@@ -68,7 +68,8 @@ def test_empty_front_page_invites_to_add_sources(client: TestClient) -> None:
 def test_story_page_groups_wire_copies_and_explains(client: TestClient, seeded: Seeded) -> None:
     html = client.get(story_url(seeded.stories["wire"])).text
     assert "<h1>Port Verel approves sea wall</h1>" in html
-    assert "<strong>Continental Press text</strong>, carried by 3 outlets: Harbour Daily, Morning Ledger, Evening Star" in html
+    assert ("<strong>Continental Press text</strong>, carried by 4 outlets: "
+            "Continental Press, Harbour Daily, Morning Ledger, Evening Star") in html
     assert html.count('class="report copy"') == 3
     assert "Carries the same text as Continental Press." in html
     storm = client.get(story_url(seeded.stories["storm"])).text
@@ -96,7 +97,7 @@ def test_article_page(client: TestClient, seeded: Seeded) -> None:
     html = client.get(f"/articles/{seeded.articles['storm2']}").text
     assert "<h1>Ferries halted as storm hits coast</h1>" in html
     assert "by Ana Reporter" in html and "The Verel Times" in html
-    assert ('<a href="https://example.org/news/ferry-storm" rel="noopener noreferrer">'
+    assert ('<a href="https://example.org/news/ferry-storm" rel="noopener noreferrer" data-key="v">'
             "Read the entire article at The Verel Times</a>") in html
     assert "Other coverage of this story" in html
     assert "Storm closes Verel ferry" in html and "Gale warning" in html

@@ -1,16 +1,20 @@
-"""Generic, single-page boilerplate rules: appeals, newsletter prompts, teaser lines.
+"""Generic, single-page boilerplate rules: donation appeals and newsletter prompts.
 
-Donation appeals and sign-up prompts look alike across publishers ("Dear readers", "please
-support us", "Remind me later"), so phrase counts from ``phrases`` are a fair signal even on
-the first page of a site, before its ``SiteProfile`` has learned anything. Rules remove
-whole blocks: the tightest container that holds the appeal, or a run of sibling paragraphs
-that starts like an appeal, so short control lines ("Continue") go with it.
+Appeals and sign-up prompts look alike across publishers ("Dear readers", "please support
+us", "Remind me later"), so phrase counts from ``phrases`` are a fair signal even on the
+first page of a site, before its ``SiteProfile`` has learned anything. Rules remove whole
+blocks: the tightest container that holds the appeal, or a run of sibling paragraphs that
+starts like an appeal, so short control lines ("Continue") go with it.
+
+Speed matters (every page goes through here): one XPath pass in C finds the text nodes that
+carry a phrase; only their ancestors are examined in Python.
 """
 
 from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from progleton.extract import phrases
@@ -21,18 +25,37 @@ MIN_APPEAL_HITS = 3
 MIN_NEWSLETTER_HITS = 3
 MAX_APPEAL_WORDS = 400
 MAX_APPEAL_SHARE = 0.6  # an appeal is never most of the page
-MAX_TEASER_WORDS = 25
+MAX_ANCESTORS = 8  # how far up from a phrase a container is looked for
 MAX_RUN_GAP = 2  # prose paragraphs without appeal phrases tolerated inside a run
 MAX_RUN_SHORT_WORDS = 12
 APPEAL_STARTERS = ("a message from", "dear reader", "dear friend", "dear visitor")
-_PUNCTUATION = re.compile(r"[^\w\s?]+")
-_APPEAL_CONTAINERS = tuple(CONTAINER_TAGS - {"article", "main", "table", "ul", "ol", "dl"})
+_APPEAL_CONTAINERS = frozenset(CONTAINER_TAGS - {"article", "main", "table", "ul", "ol", "dl"})
+
+
+def _literal(text: str) -> str:
+    return f'"{text}"' if "'" in text else f"'{text}'"
+
+
+_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+_TEXT_NODES = etree.XPath("//text()")
+_PHRASE = re.compile(
+    "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases.APPEAL_PHRASES + phrases.NEWSLETTER_PHRASES),
+    re.IGNORECASE,
+)
+_STARTER_TEXT = etree.XPath(
+    "//text()[{}]".format(
+        " or ".join(
+            f"starts-with({_LOWER.format('normalize-space(.)')}, {_literal(p)})" for p in APPEAL_STARTERS
+        )
+    )
+)
 
 
 def _hits(text: str) -> tuple[int, int]:
     norm = normalize(text)
-    return count_phrases(norm, phrases.APPEAL_PHRASES), count_phrases(
-        norm, phrases.NEWSLETTER_PHRASES
+    return (
+        count_phrases(norm, phrases.APPEAL_PHRASES),
+        count_phrases(norm, phrases.NEWSLETTER_PHRASES),
     )
 
 
@@ -41,43 +64,63 @@ def _is_appeal(text: str) -> bool:
     return appeal >= MIN_APPEAL_HITS or newsletter >= MIN_NEWSLETTER_HITS
 
 
-def appeal_containers(root: HtmlElement, page_words: int) -> list[HtmlElement]:
-    """The tightest containers that hold an appeal or newsletter prompt and little else."""
-    found: list[HtmlElement] = []
-    for element in root.iter(*_APPEAL_CONTAINERS):
-        text = element.text_content()
-        words = word_count(text)
-        if not words or words > MAX_APPEAL_WORDS or words > MAX_APPEAL_SHARE * page_words:
-            continue
-        if not _is_appeal(text):
-            continue
-        tighter = any(
-            _hits(child.text_content()) == _hits(text)
-            for child in element.iterchildren(*_APPEAL_CONTAINERS)
-        )
-        if not tighter:
-            found.append(element)
-    return [e for e in found if not any(a in found for a in e.iterancestors())]
+def _owner(text_node: etree._ElementUnicodeResult) -> HtmlElement | None:
+    element = text_node.getparent()
+    if element is not None and text_node.is_tail:
+        element = element.getparent()
+    return element
+
+
+def appeal_containers(hit_elements: list[HtmlElement], page_words: int) -> list[HtmlElement]:
+    """The tightest containers above phrase hits that hold an appeal and little else."""
+    hits: dict[HtmlElement, tuple[int, int]] = {}
+    qualifying: list[HtmlElement] = []
+    for start in hit_elements:
+        for depth, element in enumerate([start, *start.iterancestors()]):
+            if depth > MAX_ANCESTORS:
+                break
+            if element in hits or not isinstance(element.tag, str) or element.tag not in _APPEAL_CONTAINERS:
+                continue
+            text = element.text_content()
+            words = word_count(text)
+            hits[element] = _hits(text)
+            if words > MAX_APPEAL_WORDS or words > MAX_APPEAL_SHARE * page_words:
+                break
+            if _is_appeal(text):
+                qualifying.append(element)
+    tightest = [
+        e for e in qualifying if not any(hits.get(child) == hits[e] for child in e.iterchildren())
+    ]
+    return [e for e in tightest if not any(a in tightest for a in e.iterancestors())]
+
+
+def _starter_block(text_node: etree._ElementUnicodeResult) -> HtmlElement | None:
+    """The block a starter text opens: climbs out of inline wrappers like <strong>."""
+    element = _owner(text_node)
+    while element is not None:
+        parent = element.getparent()
+        if parent is None or parent.tag in CONTAINER_TAGS or (parent.text or "").strip():
+            return element
+        if parent.index(element) != 0:
+            return element
+        element = parent
+    return None
 
 
 def appeal_runs(root: HtmlElement, page_words: int) -> list[HtmlElement]:
     """Runs of sibling blocks that start like an appeal ("A Message from …", "Dear readers")."""
     doomed: list[HtmlElement] = []
-    for parent in root.iter(*CONTAINER_TAGS):
+    for text_node in _STARTER_TEXT(root):
+        starter = _starter_block(text_node)
+        parent = None if starter is None else starter.getparent()
+        if starter is None or parent is None or starter in doomed:
+            continue
         children = [c for c in parent if isinstance(c.tag, str)]
-        for index, child in enumerate(children):
-            if not normalize(child.text_content()).startswith(APPEAL_STARTERS):
-                continue
-            run = _run_from(children[index:])
-            text = " ".join(c.text_content() for c in run)
-            words = word_count(text)
-            if (
-                _is_appeal(text)
-                and words <= MAX_APPEAL_WORDS
-                and words <= MAX_APPEAL_SHARE * page_words
-            ):
-                doomed.extend(run)
-                break
+        run = _run_from(children[children.index(starter) :])
+        text = " ".join(c.text_content() for c in run)
+        words = word_count(text)
+        if _is_appeal(text) and words <= MAX_APPEAL_WORDS and words <= MAX_APPEAL_SHARE * page_words:
+            doomed.extend(run)
     return doomed
 
 
@@ -97,44 +140,23 @@ def _run_from(children: list[HtmlElement]) -> list[HtmlElement]:
     return children[:end]
 
 
-def is_teaser_line(element: HtmlElement) -> bool:
-    """A short "Read more: <link>" line pointing at another article."""
-    text = normalize(element.text_content())
-    if not text.startswith(phrases.TEASER_PREFIXES) or word_count(text) > MAX_TEASER_WORDS:
-        return False
-    link_words = sum(word_count(a.text_content()) for a in element.iter("a"))
-    return link_words > 0 or word_count(text) <= 4
-
-
-def is_control_line(element: HtmlElement) -> bool:
-    """A leaf whose whole text is a control ("Continue", "Remind me later.", "Share")."""
-    text = _PUNCTUATION.sub("", normalize(element.text_content())).strip()
-    return bool(text) and text in _CONTROL_WORDS
-
-
-_LINE_TAGS = ("p", "div", "li", "span", "h2", "h3", "h4", "h5", "h6")
-_CONTROL_WORDS = frozenset(_PUNCTUATION.sub("", line).strip() for line in phrases.CONTROL_LINES)
-
-
 def strip_generic_boilerplate(root: HtmlElement) -> int:
-    """Remove appeals, sign-up prompts, teaser and control lines from ``root`` in place.
+    """Remove donation appeals and newsletter prompts from ``root`` in place.
 
     ``root`` should have had its scripts stripped. Returns how many blocks were removed.
+    Teaser and control lines are left to ``cleanup`` (on the much smaller extracted body).
     """
     page_text = root.text_content()
     appeal, newsletter = _hits(page_text)
-    doomed: list[HtmlElement] = []
-    if appeal >= MIN_APPEAL_HITS or newsletter >= MIN_NEWSLETTER_HITS:
-        doomed.extend(appeal_containers(root, word_count(page_text)))
-        doomed.extend(appeal_runs(root, word_count(page_text)))
-    lines = list(root.iter(*_LINE_TAGS))
-    doomed.extend(e for e in lines if len(e) <= 3 and (is_teaser_line(e) or is_control_line(e)))
+    if appeal < MIN_APPEAL_HITS and newsletter < MIN_NEWSLETTER_HITS:
+        return 0
+    phrase_texts = [t for t in _TEXT_NODES(root) if _PHRASE.search(t)]
+    page_words = word_count(page_text)
+    owners = [e for e in (_owner(t) for t in phrase_texts) if e is not None]
+    doomed = appeal_containers(owners, page_words) + appeal_runs(root, page_words)
     removed = 0
     for element in doomed:
-        if (
-            element.getparent() is not None
-            and element.getroottree().getroot() is root.getroottree().getroot()
-        ):
+        if element.getparent() is not None and element.getroottree().getroot() is root.getroottree().getroot():
             remove_element(element)
             removed += 1
     return removed

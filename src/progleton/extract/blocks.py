@@ -128,3 +128,4 @@ def remove_element(element: HtmlElement) -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(element)
+

@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
 from progleton.extract.blocks import dom_path
-from progleton.extract.cleanup import clean_body, headline_forms
+from progleton.extract.cleanup import clean_body, description_forms, headline_forms
 
 _WORDS = re.compile(r"\w+")
 PROSE_TAGS = ("p",)
@@ -56,21 +56,27 @@ def tokens(text: str) -> str:
 
 
 @dataclass
-class _Paragraph:
+class Paragraph:
+    """A paragraph of the page as the repairs see it."""
+
     element: HtmlElement
     text: str
     norm: str
     parent_path: str
 
 
-def _page_paragraphs(tree: HtmlElement) -> list[_Paragraph]:
+def page_paragraphs(tree: HtmlElement) -> list[Paragraph]:
+    """Every non-empty ``<p>`` of the page with its text and its parent's DOM path."""
     found = []
+    paths: dict[HtmlElement, str] = {}
     for element in tree.iter(*PROSE_TAGS):
         text = " ".join(element.text_content().split())
         norm = tokens(text)
-        if norm:
-            parent = element.getparent()
-            found.append(_Paragraph(element, text, norm, dom_path(parent) if parent is not None else ""))
+        parent = element.getparent()
+        if norm and parent is not None:
+            if parent not in paths:
+                paths[parent] = dom_path(parent)
+            found.append(Paragraph(element, text, norm, paths[parent]))
     return found
 
 
@@ -79,18 +85,20 @@ def _link_share(element: HtmlElement, words: int) -> float:
     return linked / words if words else 1.0
 
 
-def _reads_like_prose(paragraph: _Paragraph) -> bool:
+def _reads_like_prose(paragraph: Paragraph) -> bool:
     words = paragraph.norm.count(" ") + 1
     if words < MIN_RESTORE_WORDS or _link_share(paragraph.element, words) > MAX_LINK_SHARE:
         return False
     return paragraph.text.rstrip()[-1:] in ".!?\"'”’)»:;"
 
 
-def restore_dropped_paragraphs(body: etree._Element, tree: HtmlElement) -> int:
-    """Put back prose paragraphs that share their parent's DOM path with kept ones."""
+def restore_dropped_paragraphs(body: etree._Element, paragraphs: list[Paragraph]) -> int:
+    """Put back prose paragraphs that share their parent's DOM path with kept ones.
+
+    ``paragraphs`` are the page's paragraphs (``page_paragraphs``), in document order.
+    """
     kept_texts = {tokens(" ".join(e.itertext())): e for e in body.iter(*BODY_TAGS)}
     kept_full = " \n ".join(kept_texts)
-    paragraphs = _page_paragraphs(tree)
     matched = [p.norm in kept_texts or p.norm in kept_full for p in paragraphs]
     paths = Counter(p.parent_path for p, m in zip(paragraphs, matched, strict=True) if m)
     main_paths = {path for path, count in paths.items() if count >= MIN_PATH_MATCHES}
@@ -134,9 +142,9 @@ def _insert_after(body: etree._Element, anchor: etree._Element | None, new: etre
         body.append(new)
 
 
-def page_prose_words(tree: HtmlElement) -> int:
+def page_prose_words(paragraphs: list[Paragraph]) -> int:
     """Words in the page's paragraphs that read like prose: what an article body holds."""
-    return sum(p.norm.count(" ") + 1 for p in _page_paragraphs(tree) if _reads_like_prose(p))
+    return sum(p.norm.count(" ") + 1 for p in paragraphs if _reads_like_prose(p))
 
 
 def _words(body: etree._Element | None) -> int:
@@ -148,14 +156,15 @@ def choose_body(tree: HtmlElement, url: str) -> etree._Element | None:
 
     ``tree`` should have had invisible elements stripped; it is not modified.
     """
-    body = trafilatura_body(tree, url, favor_precision=True)
+    body = trafilatura_body(tree, url, fast=True)
     precise_words = _words(body)
-    if precise_words < RESCUE_SHARE * page_prose_words(tree):
+    paragraphs = page_paragraphs(tree)
+    if precise_words < RESCUE_SHARE * page_prose_words(paragraphs):
         # precision mode lost the story: balanced mode decides, if it finds much more
         balanced = trafilatura_body(tree, url)
         if _words(balanced) >= RESCUE_GAIN * max(precise_words, 1):
             body = balanced
     if body is not None:
-        restore_dropped_paragraphs(body, tree)
-        clean_body(body, headline_forms(tree))
+        restore_dropped_paragraphs(body, paragraphs)
+        clean_body(body, headline_forms(tree), description_forms(tree))
     return body if body is not None and len(body) else None

@@ -20,7 +20,11 @@ BLOCK_TAGS = ("p", "head", "item", "quote", "list", "table")
 MAX_LINK_LINE_WORDS = 25
 LINK_LINE_SHARE = 0.8
 MAX_SIGN_OFF_WORDS = 45
-MAX_SIGN_OFF_BLOCKS = 8
+MAX_SIGN_OFF_BLOCKS = 30
+MAX_CARD_WORDS = 40
+MIN_CARD_HEADLINE_WORDS = 3
+_SENTENCE_END = frozenset(".!?\"'”’)…:;")
+_BARE_URL = re.compile(r"(https?://|www\.)\S+")
 
 
 def _text(element: etree._Element) -> str:
@@ -50,12 +54,32 @@ def is_link_line(element: etree._Element) -> bool:
     return linked / words >= LINK_LINE_SHARE
 
 
+def is_teaser_card(element: etree._Element) -> bool:
+    """A related-story card: it opens with a linked headline, and a short dek may follow."""
+    words = len(_tokens(_text(element)))
+    if not words or words > MAX_CARD_WORDS or element.tag in ("list", "table"):
+        return False
+    if (element.text or "").strip():
+        return False
+    for child in element:
+        child_words = len(_tokens(_text(child)))
+        if child.tag == "ref" and child_words:
+            return child_words >= MIN_CARD_HEADLINE_WORDS
+        if child_words or (child.tail or "").strip():
+            return False
+    return False
+
+
+def is_bare_url(element: etree._Element) -> bool:
+    """A block that is nothing but a URL (a canonical link printed on the page)."""
+    text = _text(element)
+    return bool(_BARE_URL.fullmatch(text))
+
+
 def is_teaser(element: etree._Element) -> bool:
     """A teaser line ("Read more: …", "DON'T MISS") pointing away from the article."""
     text = _text(element).lower()
-    return len(_tokens(text)) <= MAX_LINK_LINE_WORDS and text.startswith(
-        phrases.TEASER_PREFIXES + ("don't miss", "don’t miss", "see more", "related")
-    )
+    return len(_tokens(text)) <= MAX_LINK_LINE_WORDS and text.startswith(phrases.TEASER_PREFIXES)
 
 
 def is_sign_off(element: etree._Element) -> bool:
@@ -71,42 +95,66 @@ def is_furniture(element: etree._Element) -> bool:
     return " ".join(_tokens(_text(element))) in _FURNITURE
 
 
-_FURNITURE = frozenset(" ".join(_WORDS.findall(line)) for line in phrases.FURNITURE_LINES)
+_FURNITURE = frozenset(
+    " ".join(_WORDS.findall(line)) for line in phrases.FURNITURE_LINES + phrases.CONTROL_LINES
+)
+
+
+def _is_trailer(element: etree._Element) -> bool:
+    if element.tag == "list":
+        items = element.findall("item")
+        return bool(items) and all(_is_trailer(item) for item in items)
+    return is_sign_off(element) or is_link_line(element) or is_teaser(element) or is_teaser_card(element)
 
 
 def _trim_end(blocks: list[etree._Element]) -> None:
     for element in reversed(blocks[-MAX_SIGN_OFF_BLOCKS:]):
-        if not (is_sign_off(element) or is_link_line(element) or is_teaser(element)):
+        if not _is_trailer(element):
             break
         _drop(element)
 
 
-def _trim_start(blocks: list[etree._Element], titles: list[list[str]]) -> None:
-    for element in blocks[:3]:
+def _is_standfirst(element: etree._Element, descriptions: list[list[str]]) -> bool:
+    """The dek: the page's description repeated as a fragment (no closing punctuation)."""
+    text = _text(element)
+    return _tokens(text) in descriptions and text[-1:] not in _SENTENCE_END
+
+
+def _trim_start(blocks: list[etree._Element], titles: list[list[str]], descriptions: list[list[str]]) -> None:
+    """Drop the headline, the standfirst and link lines before the story."""
+    for element in blocks[:4]:
         tokens = _tokens(_text(element))
-        if tokens and (tokens in titles or is_link_line(element) or is_teaser(element)):
+        if tokens and (
+            tokens in titles
+            or _is_standfirst(element, descriptions)
+            or is_link_line(element)
+            or is_teaser(element)
+            or is_bare_url(element)
+        ):
             _drop(element)
         else:
             break
 
 
-def clean_body(body: etree._Element, titles: list[str]) -> None:
-    """Clean ``body`` in place; ``titles`` are the page's headline forms (title, h1, og:title)."""
+def clean_body(body: etree._Element, titles: list[str], descriptions: list[str] = ()) -> None:
+    """Clean ``body`` in place; ``titles``/``descriptions`` are the page's headline and
+    standfirst forms (``headline_forms``, ``description_forms``)."""
     title_tokens = [_tokens(t) for t in titles if _tokens(t)]
+    description_tokens = [_tokens(d) for d in descriptions if _tokens(d)]
     for element in list(body.iter("p", "item", "head")):
         if element.getparent() is not None and (
-            is_link_line(element) or is_teaser(element) or is_furniture(element)
+            is_link_line(element) or is_teaser(element) or is_furniture(element) or is_bare_url(element)
         ):
             _drop(element)
-    _trim_start(_top_blocks(body), title_tokens)
+    _trim_start(_top_blocks(body), title_tokens, description_tokens)
     _trim_end(_top_blocks(body))
     for empty in [e for e in body.iter("list") if not _text(e)]:
         _drop(empty)
 
 
 def headline_forms(tree: etree._Element) -> list[str]:
-    """The page's headline as the markup gives it: <title> (and its part before " - "/" | "),
-    every <h1>, og:title and twitter:title."""
+    """The page's headline and standfirst as the markup gives them: <title> (and its part
+    before " - "/" | "), every <h1>, og:/twitter: title and description, meta description."""
     forms: list[str] = []
     for title in tree.iter("title"):
         text = " ".join("".join(title.itertext()).split())
@@ -114,6 +162,19 @@ def headline_forms(tree: etree._Element) -> list[str]:
         forms.extend(part for part in re.split(r"\s[-|–—:]\s", text) if part)
     forms.extend(" ".join("".join(h1.itertext()).split()) for h1 in tree.iter("h1"))
     for meta in tree.iter("meta"):
-        if (meta.get("property") or meta.get("name") or "") in ("og:title", "twitter:title"):
+        if (meta.get("property") or meta.get("name") or "").lower() in _LEAD_META:
             forms.append(meta.get("content") or "")
     return [f for f in forms if f]
+
+
+_LEAD_META = frozenset({"og:title", "twitter:title"})
+_DESCRIPTION_META = frozenset({"og:description", "twitter:description", "description"})
+
+
+def description_forms(tree: etree._Element) -> list[str]:
+    """The page's description meta values (where a standfirst is usually repeated)."""
+    return [
+        meta.get("content") or ""
+        for meta in tree.iter("meta")
+        if (meta.get("property") or meta.get("name") or "").lower() in _DESCRIPTION_META
+    ]

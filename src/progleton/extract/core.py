@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import logging
 from copy import deepcopy
-from datetime import UTC, datetime
+from dataclasses import replace
 
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import convert_to_html
-from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
-from trafilatura.xml import xmltotxt
 
 from progleton.extract.appeals import strip_generic_boilerplate
 from progleton.extract.blocks import strip_invisible
@@ -25,14 +23,16 @@ from progleton.extract.boilerplate import SiteProfile
 from progleton.extract.candidates import choose_body
 from progleton.extract.metadata import (
     PageMetadata,
+    byline_authors,
     detect_language,
+    fallback_date,
+    fallback_title,
     read_page_metadata,
-    split_authors,
     word_count,
 )
 from progleton.extract.model import ExtractedArticle
 from progleton.extract.pagekind import PageSignals, page_warnings
-from progleton.extract.sanitize import absolute_http_url, sanitize_html
+from progleton.extract.sanitize import sanitize_html
 
 LOGGER = logging.getLogger(__name__)
 MARKUP_SAMPLE_CHARS = 200_000
@@ -85,7 +85,7 @@ def _extract(html: str | bytes, url: str, site_profile: SiteProfile | None) -> E
     body = choose_body(work, url)
     text = body_text(body)
     words = word_count(text)
-    meta = _complete_metadata(meta, tree, url)
+    meta = _complete_metadata(meta, tree)
     signals = PageSignals(title_text, page_text, markup_sample, words, meta.accessible_for_free)
     return ExtractedArticle(
         text=text,
@@ -113,39 +113,38 @@ def _first_h1(tree: HtmlElement) -> list[str]:
     return [h1.text_content() for h1 in tree.iter("h1")][:1]
 
 
-def _complete_metadata(meta: PageMetadata, tree: HtmlElement, url: str) -> PageMetadata:
-    """Fill what the markup lacked from trafilatura's heuristics (title, byline, htmldate)."""
-    if meta.title and meta.published and meta.authors and meta.site_name:
+def _complete_metadata(meta: PageMetadata, tree: HtmlElement) -> PageMetadata:
+    """Fill what the markup's metadata lacked: headline, byline, htmldate's date."""
+    if meta.title and meta.published and meta.authors:
         return meta
-    found = extract_metadata(tree, default_url=url, extensive=False)
-    published = meta.published
-    if published is None and found.date:
-        try:
-            published = datetime.fromisoformat(found.date).replace(tzinfo=UTC)
-        except ValueError:
-            published = None
-    return PageMetadata(
-        title=meta.title or found.title,
-        authors=meta.authors or split_authors([found.author] if found.author else []),
-        published=published,
-        updated=meta.updated,
-        image=meta.image or (absolute_http_url(found.image, url) if found.image else None),
-        canonical_url=meta.canonical_url,
-        site_name=meta.site_name or found.sitename,
-        html_lang=meta.html_lang,
-        accessible_for_free=meta.accessible_for_free,
+    return replace(
+        meta,
+        title=meta.title or fallback_title(tree),
+        authors=meta.authors or byline_authors(tree),
+        published=meta.published or fallback_date(tree),
     )
+
+
+def _block_text(element: etree._Element) -> str:
+    lines = "".join(element.itertext()).split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
 
 
 def body_text(body: etree._Element | None) -> str:
     """Plain text of a trafilatura body: one block per paragraph, blank lines between."""
     if body is None:
         return ""
-    plain = deepcopy(body)
-    etree.strip_tags(plain, "ref", "hi", "span")
-    etree.strip_elements(plain, "graphic", with_tail=False)
-    lines = (line.strip() for line in xmltotxt(plain, False).splitlines())
-    return "\n\n".join(line for line in lines if line)
+    for line_break in body.iter("lb"):
+        line_break.tail = "\n" + (line_break.tail or "")
+    blocks: list[str] = []
+    for element in body:
+        if element.tag == "list":
+            blocks.extend(_block_text(item) for item in element.findall("item"))
+        elif element.tag == "table":
+            blocks.extend(" | ".join(_block_text(c) for c in row) for row in element.iter("row"))
+        elif element.tag != "graphic":
+            blocks.append(_block_text(element))
+    return "\n\n".join(block for block in blocks if block.strip())
 
 
 def body_html(body: etree._Element | None, url: str) -> str:

@@ -64,6 +64,7 @@ AUTHOR_META = ("author", "article:author", "parsely-author", "dc.creator", "sail
 _BYLINE_PREFIX = re.compile(r"^\s*(by|von|par|por|di)\s+", re.IGNORECASE)
 _EARLIEST = datetime(1995, 1, 1, tzinfo=UTC)
 MAX_AUTHORS = 8
+LANGUAGE_SAMPLE_CHARS = 600
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,47 @@ def read_page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     )
 
 
+def fallback_title(tree: HtmlElement) -> str | None:
+    """The first <h1>, else the <title> without its " - Site name" part."""
+    for h1 in tree.iter("h1"):
+        text = " ".join(h1.text_content().split())
+        if text:
+            return text
+    for title in tree.iter("title"):
+        text = " ".join(title.text_content().split())
+        if text:
+            return re.split(r"\s[|–—-]\s", text)[0].strip() or text
+    return None
+
+
+_BYLINE_XPATH = (
+    '//*[@rel="author" or @itemprop="author" or contains(@class, "byline")'
+    ' or contains(@class, "author-name") or contains(@class, "author__name")'
+    ' or @class="author" or contains(@class, "article-author")][not(self::meta)][position() <= 6]'
+)
+
+
+def byline_authors(tree: HtmlElement) -> tuple[str, ...]:
+    """Authors from byline-like elements (rel/itemprop/class author or byline), short texts only."""
+    names: list[str] = []
+    for element in tree.xpath(_BYLINE_XPATH):
+        text = " ".join(element.text_content().split())
+        if 0 < len(text.split()) <= 8 and not any(c.isdigit() for c in text):
+            names.append(text)
+    return split_authors(names)
+
+
+def fallback_date(tree: HtmlElement) -> datetime | None:
+    """htmldate's original publication date (fast mode), as UTC midnight; None if unsure."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(tree, extensive_search=False, original_date=True)
+    except Exception:  # htmldate must never sink an extraction
+        return None
+    return parse_datetime(found) if found else None
+
+
 def _as_bool(value: object) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -266,7 +308,7 @@ def detect_language(text: str, html_lang: str | None) -> str | None:
     try:
         import py3langid
 
-        language, _score = py3langid.classify(text[:3000])
+        language, _score = py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])
     except Exception:  # the classifier must never sink an extraction
         return html_lang
     return str(language)

@@ -69,6 +69,10 @@ TEASER_PREFIXES: tuple[str, ...] = (
     "read the full article",
     "continue reading",
     "click here",
+    "don't miss",
+    "don’t miss",
+    "see more",
+    "related",
 )
 
 # Short lines that on their own are controls, not prose.
@@ -251,6 +255,9 @@ SIGN_OFF_PHRASES: tuple[str, ...] = (
     "all rights reserved",
     "©",
     "join the conversation",
+    "thanks for signing up",
+    "your subscription",
+    "keep an eye on your inbox",
     "join our",
     "download our app",
     "listen to",

@@ -8,8 +8,9 @@ feedparser's registry of date handlers (W3DTF, asctime, Korean, Greek...).
 from __future__ import annotations
 
 import calendar
+import re
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from feedparser.datetimes import _parse_date as _feedparser_parse_date
@@ -36,7 +37,7 @@ def _fast_parse(value: str) -> datetime | None:
         if first.isdigit() and len(value) >= 10 and value[4] == "-" and "T" in value:
             parsed = datetime.fromisoformat(value)
         elif first.isalpha() and value[3:5] == ", ":
-            parsed = parsedate_to_datetime(value)
+            parsed = _rfc822(value) or parsedate_to_datetime(value)
         else:
             return None
     except (ValueError, TypeError, IndexError, OverflowError):
@@ -44,6 +45,44 @@ def _fast_parse(value: str) -> datetime | None:
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+_RFC822 = re.compile(
+    r"[A-Za-z]{3}, (\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d)(?::(\d\d))? "
+    r"(?:([+-])(\d\d)(\d\d)|GMT|UTC?|Z)$"
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+
+
+_OFFSETS: dict[str, timedelta] = {}  # "+0100" -> timedelta; a few dozen in practice
+
+
+def _rfc822(value: str) -> datetime | None:
+    """The usual RSS date shape, without email.utils' pure-Python tokenizer."""
+    found = _RFC822.match(value)
+    if found is None:
+        return None
+    day, month, year, hour, minute, second, sign, off_h, off_m = found.groups()
+    month_number = _MONTHS.get(month.lower())
+    if month_number is None:
+        return None
+    parsed = datetime(
+        int(year), month_number, int(day), int(hour), int(minute), int(second or 0), tzinfo=UTC
+    )
+    if sign:
+        offset = _OFFSETS.get(sign + off_h + off_m)
+        if offset is None:
+            minutes = int(off_h) * 60 + int(off_m)
+            offset = timedelta(minutes=minutes if sign == "+" else -minutes)
+            if len(_OFFSETS) < 200:
+                _OFFSETS[sign + off_h + off_m] = offset
+        parsed -= offset
+    return parsed
 
 
 def _slow_parse(value: str) -> datetime | None:

@@ -3,8 +3,8 @@
 The walker reproduces feedparser's data model (the same keys, details and quirks) for the
 elements feedparser treats specially and that feeds commonly carry; elements feedparser
 stores generically are stored the same generic way. Where a document uses an extension
-whose feedparser handling is not reproduced here (iTunes, Media RSS, GeoRSS...), the
-result is still complete for :class:`ParsedFeed`, and ``compat_complete`` is False so that
+whose feedparser handling is not reproduced here (GeoRSS, CDF...), the result is still
+complete for :class:`ParsedFeed`, and ``compat_complete`` is False so that
 ``to_feedparser()`` asks feedparser for those details.
 """
 
@@ -21,7 +21,8 @@ from progleton.feeds import textconstructs as tc
 
 XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 ATOM10_NS = "http://www.w3.org/2005/atom"
-_PREFIXES = {uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()}
+_PREFIXES = tc.PREFIXES
+attributes = tc.attributes
 _SPECIAL = frozenset(
     name.split("_", 2)[2] for name in dir(_FeedParserMixin) if name.startswith(("_start_", "_end_"))
 )
@@ -156,9 +157,18 @@ class FeedWalker:
         *,
         in_entry: bool,
     ) -> None:
+        # The hot loop: one iteration per element of every entry, so kept flat.
+        keys, handlers = self._keys, _HANDLERS
         for child in parent:
-            if isinstance(child.tag, str):
-                cbase, clang = self._scope(child, base, lang)
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            cbase, clang = self._scope(child, base, lang) if child.attrib else (base, lang)
+            key = keys.get(tag) or self.key(child)
+            handler = handlers.get(key)
+            if handler is not None:
+                handler(self, ctx, child, key, cbase, clang, in_entry)
+            else:
                 self._dispatch(ctx, child, cbase, clang, in_entry=in_entry)
 
     def _dispatch(
@@ -211,9 +221,6 @@ class FeedWalker:
             self.truncated.append(field)
         return value.strip()
 
-    def store(self, ctx: dict[str, Any], key: str, value: Any) -> None:
-        ctx[key] = value
-
     def generic_value(self, ctx: dict[str, Any], el: etree._Element, key: str, base: str) -> str:
         """Text of an element stored under its own key (URLs resolved like feedparser)."""
         value = self.text(el, key) if len(el) == 0 else _own_text(el)
@@ -249,7 +256,8 @@ class FeedWalker:
         default_type: str,
     ) -> dict[str, Any]:
         """A title/summary/content-like element: its value and feedparser's ``*_detail``."""
-        ctype = tc.map_content_type(el.get("type", default_type))
+        declared = el.get("type")
+        ctype = default_type if declared is None else tc.map_content_type(declared)
         if len(el) and any(isinstance(c.tag, str) for c in el):
             if ctype != "application/xhtml+xml":
                 # feedparser turns a text construct holding elements into XHTML, with quirks
@@ -258,7 +266,9 @@ class FeedWalker:
             value = tc.xhtml_inner(el) if self.version == "atom10" else tc.serialize_children(el)
         else:
             value = self.text(el, key)
-            if el.get("mode") == "base64" or _is_base64_type(ctype):
+            if el.attrib and (
+                el.get("mode") == "base64" or (declared is not None and _is_base64_type(ctype))
+            ):
                 value = _decode_base64(value)
         if not self.atom and ctype == "text/plain" and tc.looks_like_html(value):
             ctype = "text/html"
@@ -267,7 +277,7 @@ class FeedWalker:
         value = tc.clean_text(value, self.encoding)
         return {
             "type": ctype,
-            "language": lang.replace("_", "-") if lang else lang,
+            "language": lang.replace("_", "-") if lang and "_" in lang else lang,
             "base": base,
             "value": value,
         }
@@ -290,18 +300,6 @@ def _decode_base64(value: str) -> str:
         return value
 
 
-def attributes(el: etree._Element) -> dict[str, str]:
-    """Attributes as feedparser keys them: lower-case, canonical prefixes, rel/type lowered."""
-    found: dict[str, str] = {}
-    for name, value in el.items():
-        if name[0] == "{":
-            namespace, _, local = name[1:].partition("}")
-            prefix = _PREFIXES.get(namespace.lower(), "")
-            name = f"{prefix}:{local}" if prefix else local
-        name = name.lower()
-        found[name] = value.lower() if name in ("rel", "type") else value
-    return found
-
-
 # Handlers live in a sibling module to keep this one readable.
+from progleton.feeds import extensions as _extensions  # noqa: E402, F401  (registers handlers)
 from progleton.feeds.handlers import HANDLERS as _HANDLERS  # noqa: E402

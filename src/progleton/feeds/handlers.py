@@ -81,9 +81,10 @@ def _description(default_type: str) -> Handler:
         if "summary" in ctx and not ctx.get(_HAS_CONTENT):
             _content_element(w, ctx, el, key, base, lang, in_entry, "text/plain")
             return
-        name = "summary" if in_entry or key == "summary" else "subtitle"
+        is_summary = key in ("summary", "itunes_summary")
+        name = "summary" if in_entry or is_summary else "subtitle"
         detail = w.text_construct(
-            ctx, el, "description" if key != "summary" else "summary", base, lang, default_type
+            ctx, el, "summary" if is_summary else "description", base, lang, default_type
         )
         ctx[name] = detail["value"]
         ctx[name + "_detail"] = detail
@@ -139,14 +140,12 @@ def _link(
     lang: str | None,
     in_entry: bool,
 ) -> None:
-    from progleton.feeds.fast import attributes
-
-    attrs = attributes(el)
+    attrs = tc.attributes(el) if el.attrib else {}
     attrs.setdefault("rel", "alternate")
     attrs.setdefault("type", "application/atom+xml" if attrs["rel"] == "self" else "text/html")
     href = attrs.pop("url", None) or attrs.pop("uri", None) or attrs.get("href")
     links = ctx.setdefault("links", [])
-    if href:
+    if href is not None:
         attrs["href"] = tc.join_url(base, href)
         links.append(attrs)
         if attrs["rel"] == "alternate" and tc.map_content_type(attrs["type"]) in tc.HTML_TYPES:
@@ -156,9 +155,9 @@ def _link(
     value = w.text(el, "link")
     if value:
         value = tc.join_url(base, value)
-    if in_entry:
-        value = _ENTITY_IN_LINK.sub(r"&\g<1>", value.replace("&amp;", "&"))
-    else:
+    if "&" in value:
+        if in_entry:
+            value = value.replace("&amp;", "&")
         value = _ENTITY_IN_LINK.sub(r"&\g<1>", value)
     value = tc.clean_text(value, w.encoding)
     if attrs["rel"] == "alternate" or "link" not in ctx:
@@ -205,6 +204,8 @@ def _date(name: str) -> Handler:
 
 
 def _author(field: str) -> Handler:
+    plural, detail_key = field + "s", field + "_detail"
+
     def handler(
         w: FeedWalker,
         ctx: Context,
@@ -214,21 +215,22 @@ def _author(field: str) -> Handler:
         lang: str | None,
         in_entry: bool,
     ) -> None:
-        people = ctx.setdefault(field + "s", [])
-        people.append({})
-        for child in el:
-            if not isinstance(child.tag, str):
-                continue
-            part = _PERSON_PARTS.get(w.key(child))
-            if part is None:
-                w.compat_complete = False
-                continue
-            value = tc.clean_text(w.text(child, part), w.encoding)
-            if part == "href" and value:
-                value = tc.join_url(w._scope(child, base, lang)[0], value)
-            ctx.setdefault(field + "_detail", {})[part] = value
-            _sync_person(ctx, field)
-            people[-1][part] = value
+        person: dict[str, str] = {}
+        ctx.setdefault(plural, []).append(person)
+        if len(el):
+            detail = ctx.setdefault(detail_key, {})
+            for child in el:
+                if not isinstance(child.tag, str):
+                    continue
+                part = _PERSON_PARTS.get(w.key(child))
+                if part is None:
+                    w.compat_complete = False
+                    continue
+                value = tc.clean_text(w.text(child, part), w.encoding)
+                if part == "href" and value:
+                    value = tc.join_url(w._scope(child, base, lang)[0], value)
+                detail[part] = person[part] = value
+        # feedparser re-syncs after every part; only the last person counts, so once is enough
         ctx[field] = tc.clean_text(_own_text(el), w.encoding)
         _sync_person(ctx, field)
 
@@ -262,7 +264,7 @@ def _sync_person(ctx: Context, field: str) -> None:
     email = None
     if not author:
         return
-    found = _EMAIL.search(author)
+    found = _EMAIL.search(author) if "@" in author else None
     if found:
         email = found.group(0)
         author = author.replace(email, "").replace("()", "").replace("<>", "")
@@ -338,7 +340,10 @@ def _category(
     lang: str | None,
     in_entry: bool,
 ) -> None:
-    add_tag(ctx, el.get("term"), el.get("scheme", el.get("domain")), el.get("label"))
+    if el.attrib:
+        add_tag(ctx, el.get("term"), el.get("scheme", el.get("domain")), el.get("label"))
+    else:
+        ctx.setdefault("tags", [])
     value = tc.clean_text(w.text(el, "category"), w.encoding)
     if not value:
         return
@@ -371,9 +376,7 @@ def _enclosure(
     lang: str | None,
     in_entry: bool,
 ) -> None:
-    from progleton.feeds.fast import attributes
-
-    attrs = attributes(el)
+    attrs = tc.attributes(el)
     href = attrs.get("url", attrs.get("uri", attrs.get("href")))
     if href:
         attrs.pop("url", None)
@@ -392,9 +395,7 @@ def _generator(
     lang: str | None,
     in_entry: bool,
 ) -> None:
-    from progleton.feeds.fast import attributes
-
-    attrs = attributes(el)
+    attrs = tc.attributes(el)
     href = attrs.get("url", attrs.get("uri", attrs.get("href")))
     if href:
         attrs.pop("url", None)
@@ -505,9 +506,7 @@ def _cloud(
     lang: str | None,
     in_entry: bool,
 ) -> None:
-    from progleton.feeds.fast import attributes
-
-    ctx["cloud"] = attributes(el)
+    ctx["cloud"] = tc.attributes(el)
 
 
 def _source(
@@ -520,8 +519,12 @@ def _source(
     in_entry: bool,
 ) -> None:
     if any(isinstance(c.tag, str) for c in el):
-        w.compat_complete = False  # an Atom <source>: feedparser keeps a whole sub-feed
-        ctx["source"] = {}
+        # an Atom <source>: the feed the entry came from, read like a feed
+        source_feed: Context = {}
+        w._fill(source_feed, el, base, lang, in_entry=False)
+        for private in PRIVATE_KEYS:
+            source_feed.pop(private, None)
+        ctx["source"] = source_feed
         return
     source: dict[str, str] = {}
     if el.get("url"):

@@ -31,7 +31,9 @@ def parse_json_feed(data: bytes, *, base: str = "") -> dict[str, Any]:
     version = _VERSIONS.get(str(document.get("version", "")).rstrip("/"), "")
     if not version and "items" not in document:
         raise FeedParseError("not a feed: a JSON document that is not a JSON Feed")
+    truncated = len(data) > tc.MAX_FIELD_CHARS and _has_oversized_text(document)
     return {
+        "truncated": truncated,
         "feed": _feed(document, base),
         "entries": [
             _entry(item, base) for item in document.get("items", []) if isinstance(item, dict)
@@ -40,6 +42,14 @@ def parse_json_feed(data: bytes, *, base: str = "") -> dict[str, Any]:
         "encoding": "utf-8",
         "namespaces": {},
     }
+
+
+def _has_oversized_text(document: dict[str, Any]) -> bool:
+    values = list(document.values())
+    for item in document.get("items", []):
+        if isinstance(item, dict):
+            values.extend(item.values())
+    return any(isinstance(v, str) and len(v) > tc.MAX_FIELD_CHARS for v in values)
 
 
 def _text(value: Any) -> str | None:
@@ -80,6 +90,7 @@ def _entry(item: dict[str, Any], base: str) -> dict[str, Any]:
         entry["id"] = item_id
     url = _text(item.get("url")) or _text(item.get("external_url"))
     if url:
+        url = tc.join_url(base, url)
         entry["link"] = url
         entry["links"] = [{"rel": "alternate", "type": "text/html", "href": url}]
     _put_text(entry, "title", _text(item.get("title")), "text/plain", base)
@@ -115,6 +126,7 @@ def _put_content(entry: dict[str, Any], item: dict[str, Any], base: str) -> None
     content = []
     html_body, text_body = _text(item.get("content_html")), _text(item.get("content_text"))
     if html_body is not None:
+        html_body = tc.resolve_html_urls(html_body, base, "text/html")
         content.append({"type": "text/html", "language": None, "base": base, "value": html_body})
     if text_body is not None:
         content.append({"type": "text/plain", "language": None, "base": base, "value": text_body})

@@ -49,14 +49,10 @@ class ParsedFeed:
     skip_hours: frozenset[int] = frozenset()  # RSS <skipHours>, UTC hours
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
+    def to_feedparser(self) -> Any:
+        """The result shaped like ``feedparser.parse()``'s: a ``FeedParserDict`` with ``feed``,
+        ``entries``, ``bozo``, ``bozo_exception``, ``version``, ``encoding``, ``headers``,
+        ``namespaces``, ``href``, the ``*_detail`` dicts and ``*_parsed`` UTC struct_times."""
+        from progleton.feeds.compat import to_feedparser
 
-def _to_feedparser(self: ParsedFeed) -> Any:
-    """The result shaped like ``feedparser.parse()``'s: a ``FeedParserDict`` with ``feed``,
-    ``entries``, ``bozo``, ``version``, ``encoding``, ``headers``, ``namespaces``, the
-    ``*_detail`` dicts and ``*_parsed`` UTC ``time.struct_time`` values."""
-    from progleton.feeds.compat import to_feedparser
-
-    return to_feedparser(self)
-
-
-ParsedFeed.to_feedparser = _to_feedparser  # type: ignore[attr-defined]
+        return to_feedparser(self)

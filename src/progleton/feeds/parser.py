@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,6 +24,7 @@ from progleton.feeds.prepare import (
     normalize_headers,
     prepare_xml,
 )
+from progleton.feeds.repair import repair_common_errors
 
 # feedparser is slow and its loose parser is fragile on big or deep documents.
 FALLBACK_MAX_BYTES = 8_000_000
@@ -36,8 +38,23 @@ _SAFE = {
     "remove_pis": True,
     "collect_ids": False,
 }
-_STRICT = etree.XMLParser(**_SAFE)
-_RECOVER = etree.XMLParser(recover=True, **_SAFE)
+_PARSERS = threading.local()  # lxml parsers are not to be shared between threads
+
+
+def _strict_parser() -> etree.XMLParser:
+    parser = getattr(_PARSERS, "strict", None)
+    if parser is None:
+        parser = _PARSERS.strict = etree.XMLParser(**_SAFE)
+    return parser
+
+
+def _recover_parser() -> etree.XMLParser:
+    parser = getattr(_PARSERS, "recover", None)
+    if parser is None:
+        parser = _PARSERS.recover = etree.XMLParser(recover=True, **_SAFE)
+    return parser
+
+
 _ELEMENT = re.compile(rb"<[A-Za-z_]")
 _LONG_TEXT = re.compile(rb"[^<]{%d,}" % textconstructs.MAX_FIELD_CHARS)
 
@@ -63,8 +80,18 @@ def parse(
     )
     if looks_like_json(data):
         raw = parse_json_feed(data, base=base)
+        reason = None
+        if raw.pop("truncated"):
+            reason = f"field too large: truncated to {textconstructs.MAX_FIELD_CHARS:,} characters"
         return compat.build_parsed_feed(
-            raw, bozo=False, bozo_reason=None, extra={"headers": hdrs, "href": url}
+            raw,
+            bozo=reason is not None,
+            bozo_reason=reason,
+            extra={
+                "headers": hdrs,
+                "href": url,
+                "bozo_exception": reason and FeedParseError(reason),
+            },
         )
     doc = prepare_xml(data, hdrs)
     if looks_like_html_page(doc.data):
@@ -72,7 +99,7 @@ def parse(
     if not _ELEMENT.search(doc.data):
         raise FeedParseError("not a feed: the document is empty (no XML element)")
     try:
-        root = etree.fromstring(doc.data, _STRICT)
+        root = etree.fromstring(doc.data, _strict_parser())
     except etree.XMLSyntaxError as exc:
         return _salvage(data, doc, exc, url=url, base=base)
     return _from_tree(root, data, doc, url=url, base=base)
@@ -161,7 +188,7 @@ def _salvage(
     if "Text node too long" in message or "huge" in message.lower():
         shortened = _LONG_TEXT.sub(_shorten, doc.data)
         try:
-            root = etree.fromstring(shortened, _STRICT)
+            root = etree.fromstring(shortened, _strict_parser())
         except etree.XMLSyntaxError:
             pass
         else:
@@ -169,6 +196,14 @@ def _salvage(
             return _from_tree(root, original, doc, url=url, base=base, bozo_reason=field)
     if "Excessive depth" in message or len(doc.data) > FALLBACK_MAX_BYTES:
         return _recover(original, doc, reason, url=url, base=base)
+    repaired = repair_common_errors(doc.data)
+    if repaired is not None:
+        try:
+            root = etree.fromstring(repaired, _strict_parser())
+        except etree.XMLSyntaxError:
+            pass
+        else:
+            return _from_tree(root, original, doc, url=url, base=base, bozo_reason=reason)
     return _fallback(original, doc, url=url, reason=reason)
 
 
@@ -189,7 +224,7 @@ def _recover(
     original: bytes, doc: PreparedDocument, reason: str, *, url: str | None, base: str
 ) -> ParsedFeed:
     try:
-        root = etree.fromstring(doc.data[: FALLBACK_MAX_BYTES * 4], _RECOVER)
+        root = etree.fromstring(doc.data[: FALLBACK_MAX_BYTES * 4], _recover_parser())
     except etree.XMLSyntaxError:
         root = None
     if root is None:

@@ -8,9 +8,13 @@ from urllib.parse import urljoin
 from xml.sax.saxutils import escape
 
 from feedparser.html import _BaseHTMLProcessor, _cp1252
+from feedparser.mixin import _FeedParserMixin
 from feedparser.sanitizer import _HTMLSanitizer
 from feedparser.urls import resolve_relative_uris
 from lxml import etree
+
+# Namespace URI (lower-case) to feedparser's canonical prefix.
+PREFIXES = {uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()}
 
 # One text field (title, summary, content...) may not exceed this many characters.
 MAX_FIELD_CHARS = 1_000_000
@@ -24,26 +28,34 @@ _END_TAG = re.compile(r"</(\w+)>")
 _ENTITY_OR_REF = re.compile(r"&#?\w+;")
 _TAG_NAME = re.compile(r"</?(\w+)")
 _ENTITY_NAME = re.compile(r"&(\w+);")
-_URI_ATTRS = frozenset(
-    {
-        "href",
-        "src",
-        "cite",
-        "action",
-        "background",
-        "longdesc",
-        "usemap",
-        "codebase",
-        "poster",
-        "data",
-        "profile",
-        "dynsrc",
-        "lowsrc",
-    }
+_URI_ATTRS = (
+    "href",
+    "src",
+    "cite",
+    "action",
+    "background",
+    "longdesc",
+    "usemap",
+    "codebase",
+    "poster",
+    "data",
+    "profile",
+    "dynsrc",
+    "lowsrc",
 )
-# An attribute value that does not start with a scheme or "//": a relative URL candidate.
-_RELATIVE_VALUE = re.compile(r"""=\s*+["']?+(?![a-zA-Z][a-zA-Z0-9+.-]*:|//)""")
-_ATTR_NAME = re.compile(r"(\w+)\s*$")
+# An URL attribute whose value does not start with a scheme or "//": maybe relative. Anchored
+# on "=" (a literal the regex engine scans for quickly), the name checked by look-behinds.
+_RELATIVE_URL_ATTR = re.compile(
+    # the cheap value test first (most values are absolute URLs), the name look-behinds after
+    r"""=(?=\s*+["']?+(?![a-zA-Z][a-zA-Z0-9+.-]*:|//))(?:"""
+    + "|".join(f"(?<={name}=)" for name in _URI_ATTRS)
+    + ")",
+    re.IGNORECASE,
+)
+# References as feedparser's sgmllib-based processor sees them ("& " stays a literal "&").
+_SGML_REFERENCE = re.compile(
+    r"&(?:#(\d+|[xX][0-9a-fA-F]+);|([a-zA-Z][-.a-zA-Z0-9]*)(?:;|(?=[^a-zA-Z0-9])))"
+)
 _C1_CONTROLS = re.compile(b"\xc2[\x80-\x9f]")
 _URI_FIXER = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*://)(/*)(.*?)")
 
@@ -86,6 +98,20 @@ def clean_text(text: str, encoding: str) -> str:
     return text
 
 
+def _normalize_reference(found: re.Match[str]) -> str:
+    """What feedparser's HTML processor writes back for one character or entity reference."""
+    charref, name = found.group(1), found.group(2)
+    if charref is not None:
+        ref = charref.lower()
+        value = int(ref[1:], 16) if ref[0] == "x" else int(ref)
+        if value in _cp1252:
+            return f"&#{hex(ord(_cp1252[value]))[1:]};"
+        return f"&#{ref};"
+    if name in html.entities.name2codepoint or name == "apos":
+        return f"&{name};"
+    return f"&amp;{name}"
+
+
 def join_url(base: str, url: str) -> str:
     """Resolve ``url`` against ``base`` as feedparser does (empty on a malformed URL)."""
     if not base or (
@@ -116,9 +142,13 @@ def join_base(base: str, xml_base: str) -> str:
 def resolve_html_urls(markup: str, base: str, content_type: str, field: str = "") -> str:
     """Make the URLs in HTML content absolute against ``base`` (only when one may be relative).
 
-    Short fields (titles, subtitles, rights) are re-serialized like feedparser does.
+    References in text without tags are written back as feedparser does; short fields
+    (titles, subtitles, rights) holding tags are re-serialized by feedparser's processor.
+    Bodies with tags are left as sent (the sanitizer re-serializes them later).
     """
-    normalize = field in NORMALIZED_FIELDS and ("<" in markup or "&" in markup)
+    if "<" not in markup and ">" not in markup:
+        return _SGML_REFERENCE.sub(_normalize_reference, markup) if "&" in markup else markup
+    normalize = field in NORMALIZED_FIELDS
     if not normalize and (not base or "=" not in markup or not _has_relative_url(markup)):
         return markup
     try:
@@ -128,11 +158,7 @@ def resolve_html_urls(markup: str, base: str, content_type: str, field: str = ""
 
 
 def _has_relative_url(markup: str) -> bool:
-    for found in _RELATIVE_VALUE.finditer(markup):
-        name = _ATTR_NAME.search(markup, max(0, found.start() - 16), found.start())
-        if name and name.group(1).lower() in _URI_ATTRS:
-            return True
-    return False
+    return _RELATIVE_URL_ATTR.search(markup) is not None
 
 
 def element_text(element: etree._Element) -> str:
@@ -190,3 +216,16 @@ def _attr_name(key: str) -> str:
             return "xml:" + local
         return local
     return key.lower()
+
+
+def attributes(el: etree._Element) -> dict[str, str]:
+    """Attributes as feedparser keys them: lower-case, canonical prefixes, rel/type lowered."""
+    found: dict[str, str] = {}
+    for name, value in el.items():
+        if name[0] == "{":
+            namespace, _, local = name[1:].partition("}")
+            prefix = PREFIXES.get(namespace.lower(), "")
+            name = f"{prefix}:{local}" if prefix else local
+        name = name.lower()
+        found[name] = value.lower() if name in ("rel", "type") else value
+    return found

@@ -224,6 +224,73 @@ class SQLStore:
             self._refresh(conn, [story["story_id"]])
         return int(article_id)
 
+    def add_feed_items(self, source_id: int,
+                       items: Sequence[tuple[dict[str, Any], dict[str, Any] | int | None]]) -> list[int | None]:
+        """Store one feed's new entries in one transaction.
+
+        Each item is (entry, article): ``article`` is a record to insert (its story is
+        assigned later, by ``assign_articles``), the id of an article already stored, or
+        None. Entries already stored for this source are skipped. Returns the article id
+        of each item.
+        """
+        ids: list[int | None] = []
+        now = now_utc()
+        with self._write() as conn:
+            known = set(conn.execute(sa.select(t.entries.c.guid).where(
+                t.entries.c.source_id == source_id,
+                t.entries.c.guid.in_([e["guid"] for e, _ in items]))).scalars())
+            entry_rows = []
+            for entry, article in items:
+                if isinstance(article, dict):
+                    article_id: int | None = conn.execute(
+                        sa.select(t.articles.c.id).where(t.articles.c.canonical_url == article["canonical_url"])
+                    ).scalar()
+                    if article_id is None:
+                        article_id = conn.execute(t.articles.insert().values(
+                            **article, reasons={}, created_at=now)).inserted_primary_key[0]
+                else:
+                    article_id = article
+                ids.append(article_id)
+                if entry["guid"] not in known:
+                    known.add(entry["guid"])
+                    entry_rows.append({**entry, "source_id": source_id, "article_id": article_id,
+                                       "first_seen": now})
+            if entry_rows:
+                conn.execute(t.entries.insert(), entry_rows)
+        return ids
+
+    def unassigned_articles(self) -> list[dict[str, Any]]:
+        """Articles not yet in a story, in publication order: the grouper's queue."""
+        when = sa.func.coalesce(t.articles.c.published, t.articles.c.created_at)
+        query = sa.select(
+            t.articles.c.id, t.articles.c.url, t.articles.c.source_id, t.articles.c.title,
+            t.articles.c.text, t.articles.c.summary, t.articles.c.published, t.articles.c.created_at,
+        ).where(t.articles.c.story_id.is_(None)).order_by(when, t.articles.c.id)
+        with self._read() as conn:
+            return [{**r._mapping, "published": utc(r.published), "created_at": utc(r.created_at)}
+                    for r in conn.execute(query)]
+
+    def assign_articles(self, assignments: Sequence[dict[str, Any]]) -> None:
+        """Record story memberships (article_id, story_id, wire_copy_of, reasons) in one
+        transaction, then refresh every story they touched."""
+        if not assignments:
+            return
+        with self._write() as conn:
+            existing = set(conn.execute(sa.select(t.stories.c.id).where(
+                t.stories.c.id.in_({a["story_id"] for a in assignments}))).scalars())
+            new_stories = {a["story_id"]: a.get("title", "") for a in assignments if a["story_id"] not in existing}
+            if new_stories:
+                conn.execute(t.stories.insert(), [{"id": k, "title": v} for k, v in new_stories.items()])
+            conn.execute(
+                t.articles.update().where(t.articles.c.id == sa.bindparam("article_id")).values(
+                    story_id=sa.bindparam("new_story_id"), wire_copy_of=sa.bindparam("new_wire_copy_of"),
+                    reasons=sa.bindparam("new_reasons")),
+                [{"article_id": a["article_id"], "new_story_id": a["story_id"],
+                  "new_wire_copy_of": a.get("wire_copy_of"), "new_reasons": a.get("reasons", {})}
+                 for a in assignments],
+            )
+            self._refresh(conn, [a["story_id"] for a in assignments])
+
     def _ensure_story(self, conn: sa.Connection, story_id: str, title: str) -> None:
         if conn.execute(sa.select(t.stories.c.id).where(t.stories.c.id == story_id)).first() is None:
             conn.execute(t.stories.insert().values(id=story_id, title=title))
@@ -449,3 +516,108 @@ class SQLStore:
         query = sa.select(t.stories.c.id, t.stories.c.title).where(t.stories.c.id.in_(list(story_ids)))
         with self._read() as conn:
             return {story_id: title for story_id, title in conn.execute(query)}
+
+    # ---- web: user state (users, read/starred, story last-seen and follow) ---------------------
+
+    def add_user(self, name: str, password_hash: str, *, is_admin: bool = False) -> int:
+        """Create a user, or set the password of the one with that name; returns its id."""
+        with self._write() as conn:
+            found = conn.execute(sa.select(t.users.c.id).where(t.users.c.name == name)).scalar()
+            if found is not None:
+                conn.execute(t.users.update().where(t.users.c.id == found).values(
+                    password_hash=password_hash, is_admin=is_admin))
+                return int(found)
+            return int(conn.execute(t.users.insert().values(
+                name=name, password_hash=password_hash, is_admin=is_admin, created_at=now_utc())
+            ).inserted_primary_key[0])
+
+    def get_user(self, *, user_id: int | None = None, name: str | None = None) -> dict[str, Any] | None:
+        query = sa.select(t.users).where(t.users.c.id == user_id if user_id is not None else t.users.c.name == name)
+        with self._read() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else dict(row._mapping)
+
+    def count_users(self, *, with_password: bool = True) -> int:
+        """Users, counting only those who can sign in (a password hash other than "!") by default."""
+        query = sa.select(sa.func.count()).select_from(t.users)
+        if with_password:
+            query = query.where(t.users.c.password_hash != "!")
+        with self._read() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    def article_states(self, user_id: int, article_ids: Sequence[int]) -> dict[int, tuple[bool, bool]]:
+        """(read, starred) for those of the articles that have a state."""
+        if not article_ids:
+            return {}
+        s = t.article_state.c
+        query = sa.select(s.article_id, s.read, s.starred).where(
+            s.user_id == user_id, s.article_id.in_(list(article_ids)))
+        with self._read() as conn:
+            return {r.article_id: (bool(r.read), bool(r.starred)) for r in conn.execute(query)}
+
+    def set_article_state(self, user_id: int, article_ids: Sequence[int], *, read: bool | None = None,
+                          starred: bool | None = None) -> None:
+        changes = {k: v for k, v in (("read", read), ("starred", starred)) if v is not None}
+        s = t.article_state.c
+        with self._write() as conn:
+            for article_id in article_ids:
+                where = sa.and_(s.user_id == user_id, s.article_id == article_id)
+                if not conn.execute(t.article_state.update().where(where).values(**changes)).rowcount:
+                    conn.execute(t.article_state.insert().values(user_id=user_id, article_id=article_id,
+                                                                 **{"read": False, "starred": False, **changes}))
+
+    def starred_articles(self, user_id: int, *, limit: int, offset: int = 0) -> list[Article]:
+        s = t.article_state.c
+        query = self._articles_query().join(t.article_state, s.article_id == t.articles.c.id).where(
+            s.user_id == user_id, s.starred).order_by(
+            sa.func.coalesce(t.articles.c.published, t.articles.c.created_at).desc()).limit(limit).offset(offset)
+        with self._read() as conn:
+            return [self._article(r._mapping) for r in conn.execute(query)]
+
+    def story_states(self, user_id: int, story_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Per story: ``last_seen_at`` (UTC) and ``followed``, for stories that have a state."""
+        if not story_ids:
+            return {}
+        s = t.story_state.c
+        query = sa.select(s.story_id, s.last_seen_at, s.followed).where(
+            s.user_id == user_id, s.story_id.in_(list(story_ids)))
+        with self._read() as conn:
+            return {r.story_id: {"last_seen_at": utc(r.last_seen_at), "followed": bool(r.followed)}
+                    for r in conn.execute(query)}
+
+    def set_story_state(self, user_id: int, story_id: str, *, last_seen_at: datetime | None = None,
+                        followed: bool | None = None) -> None:
+        changes: dict[str, Any] = {k: v for k, v in (("last_seen_at", last_seen_at), ("followed", followed))
+                                   if v is not None}
+        s = t.story_state.c
+        with self._write() as conn:
+            where = sa.and_(s.user_id == user_id, s.story_id == story_id)
+            if not conn.execute(t.story_state.update().where(where).values(**changes)).rowcount:
+                conn.execute(t.story_state.insert().values(user_id=user_id, story_id=story_id,
+                                                           **{"followed": False, **changes}))
+
+    def followed_story_ids(self, user_id: int) -> list[str]:
+        s = t.story_state.c
+        query = sa.select(s.story_id).where(s.user_id == user_id, s.followed).order_by(s.story_id)
+        with self._read() as conn:
+            return list(conn.execute(query).scalars())
+
+    def stories_by_ids(self, story_ids: Sequence[str]) -> list[Story]:
+        """The given stories (with outlets), most recently active first."""
+        if not story_ids:
+            return []
+        query = sa.select(t.stories).where(t.stories.c.id.in_(list(story_ids))).order_by(
+            t.stories.c.last_seen.desc())
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+            outlets = self._outlets(conn, [r.id for r in rows])
+        return [self._story(r._mapping, outlets.get(r.id, ())) for r in rows]
+
+    def new_article_counts(self, story_since: dict[str, datetime]) -> dict[str, int]:
+        """Per story, articles stored after the given moment (what arrived since a user looked)."""
+        out: dict[str, int] = {}
+        with self._read() as conn:
+            for story_id, since in story_since.items():
+                out[story_id] = int(conn.execute(sa.select(sa.func.count()).select_from(t.articles).where(
+                    t.articles.c.story_id == story_id, t.articles.c.created_at > since)).scalar() or 0)
+        return out

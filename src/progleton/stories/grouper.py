@@ -52,6 +52,7 @@ class GroupingParams:
     wire_short_threshold: float = 0.9  # the same, for texts under ``wire_short_words`` words
     wire_short_words: int = 40
     link: str = "centroid"
+    cohesion: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class _OpenStory:
     story_id: str
     members: list[str] = field(default_factory=list)  # doc ids in arrival order
     centroid: dict[str, float] = field(default_factory=dict)
+    first_active: datetime | None = None
     last_active: datetime | None = None
 
 
@@ -196,24 +198,29 @@ class StoryGrouper:
         return new_id, Reasons(score=round(best[0], 4), note=note)
 
     def _score(self, member: _Member, doc_vec: dict[str, float], story: _OpenStory) -> float | None:
-        gap = self._gap_hours(member.doc.published, story.last_active)
+        gap = _gap_hours(member.active, story)
         if gap is not None and gap > self.window.total_seconds() / 3600:
             return None
         penalty = time_penalty(gap, grace_hours=self.params.grace_hours, per_day=self.params.day_penalty)
         idf = self.vocabulary.idf
         link = self.params.link
-        if link == "centroid":
+        if link == "avg":
+            vecs = [weigh(self._members[m].raw, idf) for m in story.members[-30:]]
+            total: dict[str, float] = {}
+            for v in vecs:
+                for f, x in v.items():
+                    total[f] = total.get(f, 0.0) + x
+            n = len(vecs)
+            sim = sum(x * total.get(f, 0.0) for f, x in doc_vec.items()) / n
+            if n > 1 and self.params.cohesion:
+                intra = (sum(x * x for x in total.values()) - n) / (n * (n - 1))
+                sim -= max(0.0, self.params.cohesion * intra - self.params.threshold)
+        elif link == "centroid":
             sim = cosine_to(doc_vec, story.centroid, idf)
         else:
             near = max(cosine_to(doc_vec, self._members[m].raw, idf) for m in story.members[-30:])
             sim = near if link == "nearest" else 0.5 * (near + cosine_to(doc_vec, story.centroid, idf))
         return sim - penalty
-
-    @staticmethod
-    def _gap_hours(when: datetime | None, last_active: datetime | None) -> float | None:
-        if when is None or last_active is None:
-            return None
-        return abs((when - last_active).total_seconds()) / 3600
 
     def _join_reasons(self, doc_vec: dict[str, float], score: float, story: _OpenStory) -> Reasons:
         idf = self.vocabulary.idf
@@ -256,9 +263,7 @@ class StoryGrouper:
         story.members.append(member.doc.id)
         for f, v in member.raw.items():
             story.centroid[f] = story.centroid.get(f, 0.0) + v
-        when = member.active
-        if when is not None and (story.last_active is None or when > story.last_active):
-            story.last_active = when
+        _widen(story, member.active)
         self._index.add(story_id, member.index_keys)
         self._wire.add(member.doc.id, member.seq, member.signature)
 
@@ -267,13 +272,11 @@ class StoryGrouper:
         members = sorted((self._members[m] for m in story.members), key=lambda m: m.seq)
         story.members = [m.doc.id for m in members]
         story.centroid = {}
-        story.last_active = None
+        story.first_active = story.last_active = None
         for m in members:
             for f, v in m.raw.items():
                 story.centroid[f] = story.centroid.get(f, 0.0) + v
-            when = m.active
-            if when is not None and (story.last_active is None or when > story.last_active):
-                story.last_active = when
+            _widen(story, m.active)
 
     def _resolve(self, story_id: str) -> str:
         while story_id in self._aliases:
@@ -400,3 +403,21 @@ class StoryGrouper:
 
     def __len__(self) -> int:
         return len(self._members)
+
+
+def _widen(story: _OpenStory, when: datetime | None) -> None:
+    if when is None:
+        return
+    if story.first_active is None or when < story.first_active:
+        story.first_active = when
+    if story.last_active is None or when > story.last_active:
+        story.last_active = when
+
+
+def _gap_hours(when: datetime | None, story: _OpenStory) -> float | None:
+    """Hours between ``when`` and the span of the story's news (0 inside it; None if unknown)."""
+    if when is None or story.first_active is None or story.last_active is None:
+        return None
+    if when < story.first_active:
+        return (story.first_active - when).total_seconds() / 3600
+    return max((when - story.last_active).total_seconds() / 3600, 0.0)

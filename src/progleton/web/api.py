@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from ..exceptions import FeedParseError, FetchError, NotFound
 from ..types import Article, SearchHit, Source, Story, StoryDetail
+from .search import run_search
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -212,5 +213,6 @@ def get_article(request: Request, article_id: int) -> ArticleOut:
 def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=500)],
            limit: Annotated[int, Query(ge=1, le=100)] = 20,
            offset: Annotated[int, Query(ge=0, le=10_000)] = 0) -> list[SearchHitOut]:
-    """Full-text search: words, "phrases", OR, -exclusion; best match first."""
-    return [hit_out(h) for h in _p(request).search(q, limit=limit, offset=offset)]
+    """Full-text search: words, "phrases", OR, -exclusion, and the filters ``source:NAME``,
+    ``after:YYYY-MM-DD``, ``before:YYYY-MM-DD``, ``lang:xx``; best match first."""
+    return [hit_out(h) for h in run_search(_p(request), q, limit=limit, offset=offset)]

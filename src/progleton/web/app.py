@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import nh3
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..exceptions import NotFound
+from .accounts import (
+    LoginLimiter,
+    SignInRequired,
+    auth_required,
+    current_user,
+    ensure_local_user,
+    hash_password,
+    require_user,
+    token,
+    verify_password,
+)
+from .images import ImageCache, image_path
+from .search import mark_terms
 from .security import SecurityMiddleware
 from .timefmt import duration_words, time_ago, time_until
 
@@ -41,12 +55,22 @@ def marks_only(highlight: str) -> Markup:
     return Markup(nh3.clean(highlight, tags={"mark"}, attributes={}))
 
 
-def clean_html(article_html: str) -> Markup:
-    """Article HTML as markup, sanitized once more at the door (the pipeline did it first)."""
-    return Markup(nh3.clean(article_html, link_rel="noopener noreferrer nofollow"))
+def clean_html(article_html: str, secret: str) -> Markup:
+    """Article HTML as markup, sanitized once more at the door (the pipeline did it first);
+    its images are served through ``/images``."""
+
+    def through_page(element: str, attribute: str, value: str) -> str | None:
+        if element == "img" and attribute == "src":
+            return image_path(secret, value) or None
+        if element == "img" and attribute == "srcset":
+            return None
+        return value
+
+    return Markup(nh3.clean(article_html, link_rel="noopener noreferrer nofollow",
+                            attribute_filter=through_page))
 
 
-def make_templates() -> Environment:
+def make_templates(secret: str) -> Environment:
     """The Jinja2 environment: autoescape on for everything, strict about missing names."""
     env = Environment(loader=FileSystemLoader(str(WEB_DIR / "templates")), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
@@ -56,18 +80,30 @@ def make_templates() -> Environment:
     env.filters["story_path"] = story_path
     env.filters["q"] = lambda s: quote(str(s), safe="")
     env.filters["marks_only"] = marks_only
-    env.filters["clean_html"] = clean_html
+    env.filters["clean_html"] = lambda html: clean_html(html, secret)
+    env.filters["img"] = lambda url: image_path(secret, url)
+    env.filters["mark_terms"] = mark_terms
     env.filters["iso"] = lambda dt: dt.isoformat() if dt else ""
     env.filters["longdate"] = lambda dt: dt.strftime("%-d %B %Y, %H:%M UTC") if dt else ""
     return env
 
 
+def feed_link(request: Request, path: str, **params: str) -> str:
+    """An output feed's address; with sign-in on, it carries the user's feed token."""
+    user = current_user(request) if auth_required(request) else None
+    if user is not None:
+        params["token"] = token(request.app.state.secret_key, "feed", user)
+    return path + ("?" + urlencode(params) if params else "")
+
+
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page with what every page needs (now, CSRF token, the current path)."""
+    """Render a page with what every page needs (now, CSRF token, the user, the current path)."""
     env: Environment = request.app.state.templates
+    signed_in = auth_required(request)
     page = env.get_template(template).render(
         request=request, now=datetime.now(UTC), csrf_token=request.state.csrf_token,
-        path=request.url.path, **context,
+        path=request.url.path, auth=signed_in, me=current_user(request) if signed_in else None,
+        feed=lambda path, **params: feed_link(request, path, **params), **context,
     )
     return HTMLResponse(page, status_code=status_code)
 
@@ -86,6 +122,11 @@ def _error(request: Request, status: int, message: str) -> Response:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(SignInRequired)
+    async def sign_in(request: Request, exc: SignInRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
         return _error(request, 404, str(exc))
@@ -122,17 +163,30 @@ async def update_loop(progleton: Progleton, every_minutes: float) -> None:
             raise
         except Exception:
             log.exception("update failed")
-        await asyncio.sleep(max(0.1, every_minutes) * 60)
+        await asyncio.sleep(every_minutes * 60 if every_minutes > 0 else 60)
 
 
-def create_app(progleton: Progleton, *, background_updates: bool = False,
-               secure_cookies: bool = False) -> FastAPI:
+def set_admin_password(progleton: Progleton, password: str) -> None:
+    """Create the admin account, or change its password (kept as is when it already matches)."""
+    existing = progleton.store.get_user(name="admin")
+    if existing is None or not verify_password(password, str(existing["password_hash"])):
+        progleton.store.add_user("admin", hash_password(password), is_admin=True)
+
+
+def create_app(progleton: Progleton, *, background_updates: bool = False, secure_cookies: bool = False,
+               admin_password: str | None = None) -> FastAPI:
     """The web reader and JSON API on one Progleton.
 
     With ``background_updates`` the app updates due sources every
-    ``settings.update_every_minutes`` while it runs.
+    ``settings.update_every_minutes`` while it runs. ``admin_password`` (default: the
+    ``PROGLETON_ADMIN_PASSWORD`` environment variable) turns sign-in on; ``secure_cookies``
+    marks cookies Secure (serve over HTTPS).
     """
-    from . import api, feeds_out, pages, pages_sources
+    from . import api, feeds_out, images, pages, pages_account, pages_sources, pages_state
+
+    admin_password = admin_password if admin_password is not None else os.environ.get("PROGLETON_ADMIN_PASSWORD")
+    if admin_password:
+        set_admin_password(progleton, admin_password)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -143,6 +197,9 @@ def create_app(progleton: Progleton, *, background_updates: bool = False,
         try:
             yield
         finally:
+            if app.state.image_fetcher is not None:
+                await app.state.image_fetcher.close()
+                app.state.image_fetcher = None
             if task is not None:
                 task.cancel()
                 try:
@@ -154,14 +211,25 @@ def create_app(progleton: Progleton, *, background_updates: bool = False,
                   docs_url=None, redoc_url=None, openapi_url="/openapi.json",
                   description="Progleton's JSON API: sources, stories, articles and search.")
     app.state.progleton = progleton
-    app.state.templates = make_templates()
     app.state.secret_key = progleton.secret_key()
+    app.state.templates = make_templates(app.state.secret_key)
+    app.state.image_cache = ImageCache()
+    app.state.image_fetcher = None
+    app.state.image_lock = asyncio.Lock()
+    app.state.local_user = ensure_local_user(progleton.store)
+    app.state.auth_required = None
+    app.state.login_limiter = LoginLimiter()
+    app.state.secure_cookies = secure_cookies
     app.add_middleware(SecurityMiddleware, secret=lambda: app.state.secret_key,
                        secure_cookies=secure_cookies)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
-    app.include_router(api.router)
-    app.include_router(feeds_out.router)
-    app.include_router(pages_sources.router)
-    app.include_router(pages.router)
+    signed_in = [Depends(require_user)]
+    app.include_router(api.router, dependencies=signed_in)
+    app.include_router(feeds_out.router, dependencies=signed_in)
+    app.include_router(images.router)
+    app.include_router(pages_account.router)
+    app.include_router(pages_state.router)
+    app.include_router(pages_sources.router, dependencies=signed_in)
+    app.include_router(pages.router, dependencies=signed_in)
     return app

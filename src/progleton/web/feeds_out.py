@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from ..types import Article, Story
 from .app import story_path
+from .search import run_search
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -54,7 +55,7 @@ class OutFeed:
 
     @property
     def updated(self) -> datetime:
-        times = [i.updated or i.published for i in self.items if i.updated or i.published]
+        times = [t for i in self.items if (t := i.updated or i.published) is not None]
         return max(times, default=EPOCH)
 
 
@@ -92,7 +93,7 @@ def to_atom(feed: OutFeed, self_url: str) -> bytes:
             sub(sub(entry, "author"), "name", name)
         sub(entry, "summary", item.summary)
         sub(entry, "content", item.content_html, type="html")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + bytes(ET.tostring(root, encoding="utf-8"))
 
 
 def to_rss(feed: OutFeed, self_url: str) -> bytes:
@@ -113,7 +114,7 @@ def to_rss(feed: OutFeed, self_url: str) -> bytes:
         when = item.published or item.updated
         if when:
             ET.SubElement(element, "pubDate").text = format_datetime(when.astimezone(UTC), usegmt=True)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + bytes(ET.tostring(root, encoding="utf-8"))
 
 
 def to_json_feed(feed: OutFeed, self_url: str) -> bytes:
@@ -206,7 +207,7 @@ def search_feed(request: Request, fmt: str, q: Annotated[str, Query(min_length=1
     """A search as a feed: the best matching articles."""
     _check(fmt)
     base = _base(request)
-    hits = _p(request).search(q, limit=FEED_SIZE)
+    hits = run_search(_p(request), q, limit=FEED_SIZE)
     feed = OutFeed(title=f"Progleton search: {q}", home_url=f"{base}/search?q={quote(q)}",
                    feed_url=str(request.url), description=f"Articles matching {q}",
                    items=tuple(article_item(h.article, base) for h in hits))

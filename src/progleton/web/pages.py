@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..exceptions import NotFound
+from ..types import Article
+from .accounts import current_user
 from .app import render, story_path
+from .search import parse_query, run_search
 from .security import require_csrf
 from .views import TIME_FILTERS, Paging, coverage, group_hits, since_for, why_together
 
@@ -17,6 +20,8 @@ if TYPE_CHECKING:
     from ..core import Progleton
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+
 PAGE_SIZE = 30
 SEARCH_PAGE_SIZE = 20
 
@@ -24,6 +29,17 @@ SEARCH_PAGE_SIZE = 20
 def progleton_of(request: Request) -> Progleton:
     """The Progleton the app serves."""
     return request.app.state.progleton  # type: ignore[no-any-return]
+
+
+def story_card_state(request: Request, story_ids: list[str]) -> tuple[dict[str, int], set[str]]:
+    """For the front page: new articles per story since the user looked, and the stories seen in full."""
+    user = current_user(request)
+    if user is None:
+        return {}, set()
+    store = progleton_of(request).store
+    seen = {k: v["last_seen_at"] for k, v in store.story_states(user.id, story_ids).items() if v["last_seen_at"]}
+    counts = store.new_article_counts(seen)
+    return {k: n for k, n in counts.items() if n}, {k for k, n in counts.items() if not n}
 
 
 @router.get("/")
@@ -34,7 +50,8 @@ def front_page(request: Request, page: Annotated[int, Query(ge=1, le=10_000)] = 
     now = datetime.now(UTC)
     stories = p.stories(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
                         since=since_for(since, now), group=group or None, language=lang or None)
-    return render(request, "front.html", stories=stories[:PAGE_SIZE],
+    new_counts, seen = story_card_state(request, [s.id for s in stories[:PAGE_SIZE]])
+    return render(request, "front.html", stories=stories[:PAGE_SIZE], new_counts=new_counts, seen=seen,
                   paging=Paging(page, len(stories) > PAGE_SIZE), groups=p.store.source_groups(),
                   filters={"group": group or "", "since": since or "", "lang": lang or ""},
                   time_filters=TIME_FILTERS)
@@ -46,33 +63,51 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     detail = p.story(story_id)
     others = [s for s in p.stories(limit=40) if s.id != story_id]
     reasons = {a.id: why_together(a, detail.articles) for a in detail.articles}
+    user = current_user(request)
+    look: dict[str, Any] = {}
+    states: dict[int, tuple[bool, bool]] = {}
+    if user is not None:
+        look = p.store.story_states(user.id, [story_id]).get(story_id, {})
+        states = p.store.article_states(user.id, [a.id for a in detail.articles])
+        p.store.set_story_state(user.id, story_id, last_seen_at=datetime.now(UTC))
+    last_look = look.get("last_seen_at")
+    new_ids = {a.id for a in detail.articles if last_look and a.created_at and a.created_at > last_look}
     return render(request, "story.html", detail=detail, story=detail.story,
-                  coverage=coverage(detail), reasons=reasons, merge_candidates=others)
+                  coverage=coverage(detail), reasons=reasons, merge_candidates=others,
+                  last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states)
 
 
 @router.get("/articles/{article_id}")
 def article_page(request: Request, article_id: int) -> HTMLResponse:
     p = progleton_of(request)
     article = p.article(article_id)
-    others = []
+    others: list[Article] = []
     story = None
     if article.story_id:
         detail = p.story(article.story_id)
         story = detail.story
         others = [a for a in detail.articles if a.id != article.id]
-    return render(request, "article.html", article=article, story=story, others=others)
+    user = current_user(request)
+    read, starred = False, False
+    if user is not None:
+        read, starred = p.store.article_states(user.id, [article.id]).get(article.id, (False, False))
+        if not read and request.query_params.get("keep_unread") != "1":
+            p.store.set_article_state(user.id, [article.id], read=True)
+    return render(request, "article.html", article=article, story=story, others=others,
+                  starred=starred, was_read=read)
 
 
 @router.get("/search")
 def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "",
                 page: Annotated[int, Query(ge=1, le=1000)] = 1) -> HTMLResponse:
     p = progleton_of(request)
-    hits = p.search(q, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE) if q.strip() else []
+    parsed = parse_query(q)
+    hits = run_search(p, q, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE)
     shown = hits[:SEARCH_PAGE_SIZE]
     groups = group_hits(shown)
     titles = p.store.story_titles([k for k, _ in groups if k])
-    return render(request, "search.html", q=q, groups=groups, titles=titles, count=len(shown),
-                  paging=Paging(page, len(hits) > SEARCH_PAGE_SIZE))
+    return render(request, "search.html", q=q, parsed=parsed, terms=parsed.terms(), groups=groups,
+                  titles=titles, count=len(shown), paging=Paging(page, len(hits) > SEARCH_PAGE_SIZE))
 
 
 @router.post("/story-actions/split", dependencies=[Depends(require_csrf)])

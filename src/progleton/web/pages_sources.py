@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,6 +23,10 @@ NOTICES = {
 }
 
 
+def _count(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
+
+
 def split_groups(text: str) -> list[str]:
     """Groups typed as "Europe, public broadcasters" → ["Europe", "public broadcasters"]."""
     return [g.strip() for g in text.split(",") if g.strip()][:20]
@@ -30,7 +35,12 @@ def split_groups(text: str) -> list[str]:
 def _sources_page(request: Request, *, status_code: int = 200, error: str = "",
                   url: str = "", groups: str = "") -> HTMLResponse:
     p = progleton_of(request)
-    notice = NOTICES.get(request.query_params.get("notice", ""), "")
+    params = request.query_params
+    notice = NOTICES.get(params.get("notice", ""), "")
+    if params.get("notice") == "updated":
+        new, failed = _count(params.get("new")), _count(params.get("failed"))
+        notice = (f"Updated: {new} new article{'' if new == 1 else 's'}"
+                  + (f"; {failed} source{'' if failed == 1 else 's'} failed (see below)." if failed else "."))
     return render(request, "sources.html", status_code=status_code, sources=p.sources(),
                   notice=notice, error=error, form={"url": url, "groups": groups})
 
@@ -71,6 +81,14 @@ async def import_opml(request: Request, opml: UploadFile) -> Response:
     except (FeedParseError, ValueError) as exc:
         return _sources_page(request, status_code=400, error=f"Could not read that OPML file: {exc}")
     return RedirectResponse("/sources?notice=imported", status_code=303)
+
+
+@router.post("/sources/update", dependencies=[Depends(require_csrf)])
+async def update_now(request: Request) -> RedirectResponse:
+    """Fetch every source now (not only the due ones) and say what came of it."""
+    result = await progleton_of(request).update_async(due_only=False)
+    query = urlencode({"notice": "updated", "new": result.new_articles, "failed": len(result.errors)})
+    return RedirectResponse("/sources?" + query, status_code=303)
 
 
 @router.get("/sources/export.opml")

@@ -28,7 +28,16 @@ class Coverage:
 
     @property
     def carried_by(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(c.outlet for c in self.copies))
+        """Every outlet that ran this text, the original's first."""
+        return tuple(dict.fromkeys([self.report.outlet, *(c.outlet for c in self.copies)]))
+
+    @property
+    def wire_name(self) -> str:
+        """Whose text this is: the byline every carrier shares (a wire agency), else the first outlet."""
+        shared = set(self.report.authors)
+        for copy in self.copies:
+            shared &= set(copy.authors)
+        return next((a for a in self.report.authors if a in shared), self.report.outlet)
 
 
 def coverage(detail: StoryDetail) -> list[Coverage]:

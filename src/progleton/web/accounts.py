@@ -1,0 +1,214 @@
+"""Accounts: passwords, session cookies, API and feed tokens, login rate limiting.
+
+Until some user has a password the reader runs in open mode (the default on 127.0.0.1):
+everyone is the built-in "local" user and no sign-in is asked. Once an admin password is
+set (``PROGLETON_ADMIN_PASSWORD`` or ``create_app(admin_password=...)``) every page, the
+API and the output feeds need a session, an API token or a feed token.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fastapi import Request
+
+if TYPE_CHECKING:
+    from ..store.sql import SQLStore
+
+SESSION_COOKIE = "progleton_session"
+SESSION_SECONDS = 30 * 86400
+LOCAL_USER = "local"
+NO_PASSWORD = "!"
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    is_admin: bool
+    password_hash: str
+
+    @property
+    def stamp(self) -> str:
+        """Changes when the password changes, so old sessions and tokens stop working."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:12]
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    """A salted scrypt hash of the password, as "scrypt$n$r$p$salt$hash"."""
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
+    b64 = base64.urlsafe_b64encode
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${b64(salt).decode()}${b64(digest).decode()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Whether ``password`` matches a hash from ``hash_password`` (constant time)."""
+    try:
+        kind, n, r, p, salt, digest = stored.split("$")
+        if kind != "scrypt":
+            return False
+        actual = hashlib.scrypt(password.encode(), salt=base64.urlsafe_b64decode(salt), n=int(n), r=int(r),
+                                p=int(p), dklen=32)
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, base64.urlsafe_b64decode(digest))
+
+
+def _sign(secret: str, purpose: str, *parts: object) -> str:
+    message = ":".join([purpose, *map(str, parts)]).encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:40]
+
+
+def session_value(secret: str, user: User, *, now: float | None = None) -> str:
+    """A signed session cookie value for ``user`` (pure given ``now``)."""
+    expires = int((now or time.time()) + SESSION_SECONDS)
+    return f"{user.id}.{expires}.{_sign(secret, 'session', user.id, expires, user.stamp)}"
+
+
+def token(secret: str, purpose: str, user: User) -> str:
+    """An API ("api") or feed ("feed") token for ``user``."""
+    return f"{user.id}.{_sign(secret, purpose, user.id, user.stamp)}"
+
+
+def _user(row: dict[str, object] | None) -> User | None:
+    if row is None:
+        return None
+    return User(id=int(row["id"]), name=str(row["name"]), is_admin=bool(row["is_admin"]),  # type: ignore[call-overload]
+                password_hash=str(row["password_hash"]))
+
+
+def user_by_id(store: SQLStore, user_id: int) -> User | None:
+    return _user(store.get_user(user_id=user_id))
+
+
+def check_session(store: SQLStore, secret: str, value: str | None, *, now: float | None = None) -> User | None:
+    """The user a session cookie belongs to; None when missing, forged, expired or outdated."""
+    try:
+        user_id, expires, signature = (value or "").split(".")
+        if int(expires) < (now or time.time()):
+            return None
+        user = user_by_id(store, int(user_id))
+    except ValueError:
+        return None
+    if user is None or user.password_hash == NO_PASSWORD:
+        return None
+    return user if hmac.compare_digest(_sign(secret, "session", user.id, expires, user.stamp), signature) else None
+
+
+def check_token(store: SQLStore, secret: str, purpose: str, value: str | None) -> User | None:
+    """The user an API or feed token belongs to, if it is valid."""
+    try:
+        user_id, signature = (value or "").split(".")
+        user = user_by_id(store, int(user_id))
+    except ValueError:
+        return None
+    if user is None or user.password_hash == NO_PASSWORD:
+        return None
+    return user if hmac.compare_digest(_sign(secret, purpose, user.id, user.stamp), signature) else None
+
+
+class LoginLimiter:
+    """At most ``attempts`` failed sign-ins per client address and per user name in ``window`` seconds."""
+
+    def __init__(self, attempts: int = 5, window: float = 900.0) -> None:
+        self.attempts = attempts
+        self.window = window
+        self._failures: dict[str, deque[float]] = {}
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._failures.setdefault(key, deque())
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+    def retry_after(self, keys: list[str], *, now: float | None = None) -> int:
+        """Seconds to wait before another try; 0 when allowed."""
+        now = time.monotonic() if now is None else now
+        waits = [times[0] + self.window - now for key in keys
+                 if len(times := self._recent(key, now)) >= self.attempts]
+        return int(max(waits, default=0)) + (1 if waits else 0)
+
+    def failed(self, keys: list[str], *, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        for key in keys:
+            self._recent(key, now).append(now)
+        if len(self._failures) > 10_000:  # forget the oldest keys rather than grow without bound
+            for key in list(self._failures)[:5_000]:
+                del self._failures[key]
+
+
+def ensure_local_user(store: SQLStore) -> User:
+    """The built-in user of open mode (it cannot sign in)."""
+    user = _user(store.get_user(name=LOCAL_USER))
+    if user is None:
+        store.add_user(LOCAL_USER, NO_PASSWORD, is_admin=True)
+        user = _user(store.get_user(name=LOCAL_USER))
+    assert user is not None
+    return user
+
+
+def auth_required(request: Request) -> bool:
+    """Whether sign-in is on (some user has a password); cached on the app, refreshed on changes."""
+    state = request.app.state
+    if state.auth_required is None:
+        state.auth_required = state.progleton.store.count_users() > 0
+    return bool(state.auth_required)
+
+
+def current_user(request: Request) -> User | None:
+    """Who is asking: the local user in open mode; else from the session, API or feed token."""
+    if "user" in request.state._state:
+        return request.state.user  # type: ignore[no-any-return]
+    state = request.app.state
+    store, secret = state.progleton.store, state.secret_key
+    user: User | None
+    if not auth_required(request):
+        user = state.local_user
+    else:
+        user = check_session(store, secret, request.cookies.get(SESSION_COOKIE))
+        bearer = request.headers.get("authorization", "")
+        path = request.url.path
+        if user is None and path.startswith("/api/") and bearer.lower().startswith("bearer "):
+            user = check_token(store, secret, "api", bearer[7:].strip())
+        if user is None and path.startswith("/feeds/") and request.query_params.get("token"):
+            user = check_token(store, secret, "feed", request.query_params["token"])
+    request.state.user = user
+    return user
+
+
+class SignInRequired(Exception):
+    """Raised by ``require_user`` on a page: the app answers with a redirect to /login."""
+
+
+def require_user(request: Request) -> User:
+    """FastAPI dependency: the user, or 401 (API, feeds) / a redirect to sign in (pages)."""
+    from fastapi import HTTPException
+
+    user = current_user(request)
+    if user is not None:
+        return user
+    path = request.url.path
+    if path.startswith("/api/"):
+        raise HTTPException(status_code=401, detail="Sign-in required: send an API token as "
+                            "'Authorization: Bearer TOKEN' (see /account).",
+                            headers={"www-authenticate": "Bearer"})
+    if path.startswith("/feeds/"):
+        raise HTTPException(status_code=401, detail="This feed needs its token: copy the feed's "
+                            "address from the page while signed in.")
+    raise SignInRequired()
+
+
+def safe_next(target: str | None) -> str:
+    """A redirect target that stays on this site (pure)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target

@@ -1,0 +1,78 @@
+"""Signing in and out, and the account page with the API and feed tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from .accounts import (
+    SESSION_COOKIE,
+    SESSION_SECONDS,
+    User,
+    auth_required,
+    require_user,
+    safe_next,
+    session_value,
+    token,
+    user_by_id,
+    verify_password,
+)
+from .app import render
+from .pages import progleton_of
+from .security import require_csrf
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+
+
+def _client_keys(request: Request, name: str) -> list[str]:
+    host = request.client.host if request.client else "unknown"
+    return [f"ip:{host}", f"user:{name.lower()}"]
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    if not auth_required(request):
+        return RedirectResponse("/", status_code=303)
+    return render(request, "login.html", next=safe_next(next), error="", name="")
+
+
+@router.post("/login", dependencies=[Depends(require_csrf)], response_model=None)
+def login(request: Request, name: Annotated[str, Form(max_length=200)],
+          password: Annotated[str, Form(max_length=1000)], next: Annotated[str, Form()] = "/") -> Response:
+    """Check the password (rate limited) and start a session."""
+    state = request.app.state
+    keys = _client_keys(request, name)
+    wait = state.login_limiter.retry_after(keys)
+    if wait:
+        page = render(request, "login.html", status_code=429, next=safe_next(next), name=name,
+                      error=f"Too many failed attempts; try again in {wait // 60 + 1} minutes.")
+        page.headers["retry-after"] = str(wait)
+        return page
+    row = progleton_of(request).store.get_user(name=name.strip())
+    user = user_by_id(progleton_of(request).store, int(row["id"])) if row else None
+    if user is None or not verify_password(password, user.password_hash):
+        state.login_limiter.failed(keys)
+        return render(request, "login.html", status_code=401, next=safe_next(next), name=name,
+                      error="That name and password do not match.")
+    answer = RedirectResponse(safe_next(next), status_code=303)
+    answer.set_cookie(SESSION_COOKIE, session_value(state.secret_key, user), max_age=SESSION_SECONDS,
+                      httponly=True, samesite="lax", secure=state.secure_cookies, path="/")
+    return answer
+
+
+@router.post("/logout", dependencies=[Depends(require_csrf)])
+def logout(request: Request) -> RedirectResponse:
+    answer = RedirectResponse("/login" if auth_required(request) else "/", status_code=303)
+    answer.delete_cookie(SESSION_COOKIE, path="/")
+    return answer
+
+
+@router.get("/account")
+def account_page(request: Request, user: Annotated[User, Depends(require_user)]) -> HTMLResponse:
+    secret = request.app.state.secret_key
+    signed_in = auth_required(request)
+    return render(request, "account.html", user=user, signed_in=signed_in,
+                  api_token=token(secret, "api", user) if signed_in else "",
+                  feed_token=token(secret, "feed", user) if signed_in else "")

@@ -1,0 +1,74 @@
+"""Read, starred and followed: the user's own state, as forms that work without JavaScript."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from .accounts import User, require_user, safe_next
+from .app import render
+from .pages import progleton_of
+from .security import require_csrf
+
+router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False,
+                   dependencies=[Depends(require_user)])
+PAGE_SIZE = 30
+UserDep = Annotated[User, Depends(require_user)]
+
+
+def _flag(value: str) -> bool | None:
+    return {"1": True, "0": False}.get(value)
+
+
+@router.post("/articles/{article_id}/state", dependencies=[Depends(require_csrf)])
+def set_article_state(request: Request, article_id: int, user: UserDep, read: Annotated[str, Form()] = "",
+                      starred: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Mark an article read or unread, starred or not."""
+    p = progleton_of(request)
+    p.article(article_id)  # 404 for an unknown article
+    p.store.set_article_state(user.id, [article_id], read=_flag(read), starred=_flag(starred))
+    return RedirectResponse(safe_next(next or f"/articles/{article_id}"), status_code=303)
+
+
+@router.post("/story-actions/read", dependencies=[Depends(require_csrf)])
+def mark_story_read(request: Request, user: UserDep, story_id: Annotated[str, Form()],
+                    next: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Mark every article of a story read, and the story seen."""
+    p = progleton_of(request)
+    detail = p.story(story_id)
+    p.store.set_article_state(user.id, [a.id for a in detail.articles], read=True)
+    p.store.set_story_state(user.id, story_id, last_seen_at=datetime.now(UTC))
+    return RedirectResponse(safe_next(next or "/"), status_code=303)
+
+
+@router.post("/story-actions/follow", dependencies=[Depends(require_csrf)])
+def follow_story(request: Request, user: UserDep, story_id: Annotated[str, Form()],
+                 follow: Annotated[str, Form()] = "1", next: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Follow a story (it is listed under Following with its new articles) or stop."""
+    p = progleton_of(request)
+    p.story(story_id)
+    p.store.set_story_state(user.id, story_id, followed=follow == "1")
+    return RedirectResponse(safe_next(next or "/following"), status_code=303)
+
+
+@router.get("/starred")
+def starred_page(request: Request, user: UserDep, page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> HTMLResponse:
+    from .views import Paging
+
+    articles = progleton_of(request).store.starred_articles(user.id, limit=PAGE_SIZE + 1,
+                                                            offset=(page - 1) * PAGE_SIZE)
+    return render(request, "starred.html", articles=articles[:PAGE_SIZE],
+                  paging=Paging(page, len(articles) > PAGE_SIZE))
+
+
+@router.get("/following")
+def following_page(request: Request, user: UserDep) -> HTMLResponse:
+    store = progleton_of(request).store
+    stories = store.stories_by_ids(store.followed_story_ids(user.id))
+    states = store.story_states(user.id, [s.id for s in stories])
+    seen = {k: v["last_seen_at"] for k, v in states.items() if v["last_seen_at"]}
+    return render(request, "following.html", stories=stories, new_counts=store.new_article_counts(seen),
+                  states=states)

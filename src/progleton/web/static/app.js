@@ -1,0 +1,99 @@
+/* Progleton: keyboard shortcuts and the theme switch. The pages work without this file. */
+(function () {
+  "use strict";
+  var ITEMS = ".story-card, .coverage .report, .hit-group li, .others li";
+  var root = document.documentElement;
+
+  function applyTheme(theme) {
+    if (theme === "light" || theme === "dark") { root.dataset.theme = theme; } else { delete root.dataset.theme; }
+  }
+  var saved = null;
+  try { saved = window.localStorage.getItem("progleton-theme"); } catch (e) { saved = null; }
+  applyTheme(saved);
+
+  function items() { return Array.prototype.slice.call(document.querySelectorAll(ITEMS)); }
+  function current() { return document.querySelector(".current"); }
+
+  function move(step) {
+    var list = items();
+    if (!list.length) { return; }
+    var index = list.indexOf(current());
+    var next = list[Math.min(list.length - 1, Math.max(0, index < 0 ? 0 : index + step))];
+    if (current()) { current().classList.remove("current"); }
+    next.classList.add("current");
+    var link = next.querySelector("a");
+    if (link) { link.focus({ preventScroll: true }); }
+    next.scrollIntoView({ block: "nearest" });
+  }
+
+  function press(key) {
+    var scope = current() || document;
+    var target = scope.querySelector('[data-key="' + key + '"]') || document.querySelector('[data-key="' + key + '"]');
+    if (target) { target.click(); return true; }
+    return false;
+  }
+
+  function toggleHelp(force) {
+    var help = document.getElementById("keys");
+    if (!help) { return; }
+    help.hidden = typeof force === "boolean" ? !force : !help.hidden;
+    if (!help.hidden) { help.focus(); }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) {
+      if (event.key === "Escape") { event.target.blur(); }
+      return;
+    }
+    var handled = true;
+    switch (event.key) {
+      case "j": move(1); break;
+      case "k": move(-1); break;
+      case "o": case "Enter": {
+        var item = current();
+        var link = item && item.querySelector("h2 a, h3 a, a");
+        if (link) { link.click(); } else { handled = false; }
+        break;
+      }
+      case "m": handled = press("m"); break;
+      case "s": handled = press("s"); break;
+      case "f": handled = press("f"); break;
+      case "v": handled = press("v"); break;
+      case "/": {
+        var search = document.getElementById("q") || document.getElementById("site-search");
+        if (search) { search.focus(); search.select(); } else { handled = false; }
+        break;
+      }
+      case "?": toggleHelp(); break;
+      case "Escape": toggleHelp(false); break;
+      default: handled = false;
+    }
+    if (handled) { event.preventDefault(); }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var themeButton = document.getElementById("theme");
+    if (themeButton) {
+      var names = { "": "auto", light: "light", dark: "dark" };
+      var label = function () { themeButton.textContent = "Theme: " + names[root.dataset.theme || ""]; };
+      themeButton.hidden = false;
+      label();
+      themeButton.addEventListener("click", function () {
+        var order = ["", "light", "dark"];
+        var next = order[(order.indexOf(root.dataset.theme || "") + 1) % order.length];
+        applyTheme(next);
+        try { window.localStorage.setItem("progleton-theme", next); } catch (e) { /* private mode */ }
+        label();
+      });
+    }
+    var helpButton = document.getElementById("keys-button");
+    if (helpButton) {
+      helpButton.hidden = false;
+      helpButton.addEventListener("click", function () { toggleHelp(); });
+    }
+    var close = document.getElementById("keys-close");
+    if (close) { close.addEventListener("click", function () { toggleHelp(false); }); }
+  });
+}());

@@ -1,0 +1,202 @@
+"""The update shell against a real local server that mixes good and hostile sources:
+every bad input ends as a clear error on its own source, the others go on, and nothing
+already stored is lost."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from progleton import make_progleton
+from progleton.feeds.model import ParsedEntry, ParsedFeed
+from progleton.pipeline import entries_per_day, entry_guid, html_to_text, profile_key
+
+ARTICLE = """<html><head><title>{title}</title></head><body><nav>Home · World · Sport</nav>
+<article><h1>{title}</h1><p>{body}</p><p>The council will publish the full plan on Friday,
+officials said, after a review by the harbour board and the city's engineers.</p>
+<p>Residents can comment until the end of the month at the town hall.</p></article>
+<footer>© The Test Gazette</footer></body></html>"""
+
+
+def rss(base: str, items: list[tuple[str, str]]) -> str:
+    body = "".join(
+        f"<item><title>{title}</title><link>{base}/a/{slug}</link><guid>{slug}</guid>"
+        f"<pubDate>Wed, 25 Nov 2026 0{i}:00:00 GMT</pubDate><description>Summary of {title}</description></item>"
+        for i, (slug, title) in enumerate(items)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Test Gazette</title><link>{base}/</link>{body}</channel></rss>'
+
+
+class Farm:
+    """A real aiohttp server on 127.0.0.1 with good and hostile routes; ``state`` flips behaviour."""
+
+    def __init__(self) -> None:
+        self.state: dict[str, Any] = {"good_broken": False}
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        self.port = asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    async def _start(self) -> int:
+        app = web.Application()
+        app.router.add_get("/good.xml", self.good)
+        app.router.add_get("/a/{slug}", self.article)
+        app.router.add_get("/xxe.xml", self.xxe)
+        app.router.add_get("/bomb.xml", self.bomb)
+        answers = {
+            "/html.xml": web.Response(text="<html><body><p>Welcome</p></body></html>", content_type="text/html"),
+            "/empty.xml": web.Response(body=b"", content_type="application/rss+xml"),
+            "/private.xml": web.Response(status=302, headers={"Location": "http://169.254.169.254/latest/"}),
+            "/gone.xml": web.Response(status=410),
+            "/robots.txt": web.Response(text="User-agent: *\nAllow: /\n"),
+        }
+
+        async def fixed(request: web.Request) -> web.Response:
+            answer = answers[request.path]
+            return web.Response(body=answer.body, status=answer.status, headers=answer.headers)
+
+        for path in answers:
+            app.router.add_get(path, fixed)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        return int(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+
+    async def good(self, request: web.Request) -> web.Response:
+        if self.state["good_broken"]:
+            return web.Response(status=500, text="Internal Server Error")
+        items = [("quay", "Harbour quay to be rebuilt"), ("tram", "Tram line approved")]
+        return web.Response(text=rss(self.base, items), content_type="application/rss+xml")
+
+    async def article(self, request: web.Request) -> web.Response:
+        slug = request.match_info["slug"]
+        title = {"quay": "Harbour quay to be rebuilt", "tram": "Tram line approved"}.get(slug, slug)
+        body = f"The {slug} project was approved by the council of Port Alder on Tuesday evening."
+        return web.Response(text=ARTICLE.format(title=title, body=body), content_type="text/html")
+
+    async def xxe(self, request: web.Request) -> web.Response:
+        doc = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+               "<rss version=\"2.0\"><channel><title>&x;</title><item><title>&x;</title>"
+               f"<link>{self.base}/a/xxe</link></item></channel></rss>")
+        return web.Response(text=doc, content_type="application/rss+xml")
+
+    async def bomb(self, request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Encoding": "gzip", "Content-Type": "application/rss+xml"})
+        await response.prepare(request)
+        chunk = gzip.compress(b"\0" * (64 * 1024 * 1024))  # 64 MiB of zeros, a few KB compressed
+        for _ in range(4):
+            await response.write(chunk)
+        return response
+
+    def close(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+@pytest.fixture
+def farm() -> Iterator[Farm]:
+    f = Farm()
+    try:
+        yield f
+    finally:
+        f.close()
+
+
+HOSTILE = ["/xxe.xml", "/bomb.xml", "/html.xml", "/empty.xml", "/private.xml", "/gone.xml"]
+
+
+def test_hostile_sources_fail_alone_and_nothing_stored_is_lost(farm: Farm, db_url: str) -> None:
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1,
+                         max_response_bytes=8 * 1024 * 1024)
+    try:
+        for path in ["/good.xml", *HOSTILE]:
+            app.store.add_source(farm.base + path)
+        result = app.update(due_only=False)
+        by_path = {s.url.removeprefix(farm.base): s for s in result.sources}
+        assert by_path["/good.xml"].status == "ok" and by_path["/good.xml"].new_articles == 2
+        for path in HOSTILE:
+            if path == "/xxe.xml":  # salvaged without the entity, and said so
+                assert by_path[path].warning and "entity" in by_path[path].warning, by_path[path]
+                continue
+            assert by_path[path].status in ("error", "gone"), path
+            assert by_path[path].error, path
+        every_text = str([(a.title, a.text) for s in app.stories() for a in app.story(s.id).articles])
+        assert "root:" not in every_text
+        xxe_source = next(s for s in app.sources() if s.url.endswith("/xxe.xml"))
+        assert "not well-formed" in (xxe_source.last_error or "")
+        assert by_path["/gone.xml"].status == "gone"
+        assert any(s.retired for s in app.sources())
+        stored = {a.title for s in app.stories() for a in app.story(s.id).articles}
+        assert {"Harbour quay to be rebuilt", "Tram line approved"} <= stored
+
+        farm.state["good_broken"] = True
+        again = app.update(due_only=False)
+        assert {s.url.removeprefix(farm.base): s.status for s in again.sources}["/good.xml"] == "error"
+        assert {a.title for s in app.stories() for a in app.story(s.id).articles} == stored
+        good = next(s for s in app.sources() if s.url.endswith("/good.xml"))
+        assert good.error_count == 1 and good.backoff_minutes > 0 and good.last_error
+    finally:
+        app.close()
+
+
+def test_article_text_comes_from_the_page_and_feed_summary_is_kept(farm: Farm, db_url: str) -> None:
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        app.store.add_source(farm.base + "/good.xml")
+        app.update(due_only=False)
+        articles = [a for s in app.stories() for a in app.story(s.id).articles]
+        quay = next(a for a in articles if a.title.startswith("Harbour"))
+        assert quay.extracted and "approved by the council of Port Alder" in quay.text
+        assert "Home · World" not in quay.text and "©" not in quay.text
+        assert quay.summary == "Summary of Harbour quay to be rebuilt"
+    finally:
+        app.close()
+
+
+def test_pages_are_not_fetched_when_article_fetching_is_off(farm: Farm, db_url: str) -> None:
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        app.store.add_source(farm.base + "/good.xml")
+        app.update(due_only=False)
+        articles = [a for s in app.stories() for a in app.story(s.id).articles]
+        assert len(articles) == 2 and not any(a.extracted for a in articles)
+        assert all("article fetching is off" in a.warnings for a in articles)
+    finally:
+        app.close()
+
+
+# ---- pure helpers ---------------------------------------------------------------------------
+
+def test_entry_guid_prefers_id_then_link_then_content_hash() -> None:
+    assert entry_guid(ParsedEntry(id="x", link="http://a/1")) == "x"
+    assert entry_guid(ParsedEntry(id=None, link="http://a/1")) == "http://a/1"
+    one = entry_guid(ParsedEntry(id=None, title="t", summary="s"))
+    assert one.startswith("sha256:") and one == entry_guid(ParsedEntry(id=None, title="t", summary="s"))
+
+
+def test_entries_per_day_from_feed_dates() -> None:
+    now = datetime(2026, 11, 26, tzinfo=UTC)
+    feed = ParsedFeed(entries=tuple(ParsedEntry(id=str(i), published=now - timedelta(hours=12 * i))
+                                    for i in range(1, 5)))
+    assert entries_per_day(feed, now) == pytest.approx(2.0)
+    assert entries_per_day(ParsedFeed(entries=(ParsedEntry(id="1", published=now),)), now) is None
+
+
+def test_html_to_text_keeps_paragraphs() -> None:
+    assert html_to_text("<p>One <b>two</b></p><ul><li>three</li></ul>") == "One two\n\nthree"
+    assert html_to_text("plain words") == "plain words"
+    assert html_to_text("") == ""
+
+
+def test_profile_key_separates_outlets_sharing_a_host() -> None:
+    assert profile_key("http://127.0.0.1:8/ledger/news/1", "http://127.0.0.1:8/ledger/") == "127.0.0.1/ledger"
+    assert profile_key("https://news.example/world/1", "https://news.example/") == "news.example"
+    assert profile_key("https://cdn.example/x", "https://news.example/ledger/") == "cdn.example"

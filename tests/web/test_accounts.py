@@ -1,0 +1,154 @@
+"""Sign-in: passwords, sessions, API and feed tokens, rate limiting, open mode."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from progleton.core import Progleton
+from progleton.web import create_app
+from progleton.web.accounts import (
+    LoginLimiter,
+    User,
+    check_session,
+    hash_password,
+    safe_next,
+    session_value,
+    verify_password,
+)
+
+from .conftest import Seeded, csrf_token
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def locked(progleton: Progleton, seeded: Seeded) -> Iterator[TestClient]:
+    with TestClient(create_app(progleton, admin_password=PASSWORD), base_url="http://127.0.0.1:8000") as c:
+        yield c
+
+
+def sign_in(client: TestClient, password: str = PASSWORD, next: str = "/") -> object:
+    return client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "name": "admin",
+                                       "password": password, "next": next}, follow_redirects=False)
+
+
+def test_passwords() -> None:
+    stored = hash_password("s3cret")
+    assert stored.startswith("scrypt$16384$8$1$") and "s3cret" not in stored
+    assert verify_password("s3cret", stored) and not verify_password("s3cre", stored)
+    assert hash_password("s3cret") != stored  # salted
+    assert not verify_password("x", "!") and not verify_password("x", "md5$abc")
+
+
+def test_sessions_expire(progleton: Progleton) -> None:
+    user_id = progleton.store.add_user("ana", hash_password("pw"))
+    row = progleton.store.get_user(user_id=user_id)
+    assert row is not None
+    user = User(id=user_id, name="ana", is_admin=False, password_hash=str(row["password_hash"]))
+    value = session_value("key", user, now=1000.0)
+    assert check_session(progleton.store, "key", value, now=2000.0) == user
+    assert check_session(progleton.store, "key", value, now=1000.0 + 31 * 86400) is None
+    assert check_session(progleton.store, "other", value, now=2000.0) is None
+    assert check_session(progleton.store, "key", "1.2.3", now=2000.0) is None
+    assert check_session(progleton.store, "key", "garbage", now=2000.0) is None
+    progleton.store.add_user("ana", hash_password("new password"))
+    assert check_session(progleton.store, "key", value, now=2000.0) is None  # a new password ends sessions
+
+
+def test_limiter() -> None:
+    limiter = LoginLimiter(attempts=3, window=60)
+    for t in range(3):
+        assert limiter.retry_after(["ip:a"], now=float(t)) == 0
+        limiter.failed(["ip:a"], now=float(t))
+    assert limiter.retry_after(["ip:a"], now=3.0) == 58
+    assert limiter.retry_after(["ip:b"], now=3.0) == 0
+    assert limiter.retry_after(["ip:a"], now=61.0) == 0
+
+
+def test_safe_next() -> None:
+    assert safe_next("/stories/x?y=1") == "/stories/x?y=1"
+    for bad in (None, "", "https://evil.example", "//evil.example", "/\\evil.example", "javascript:x"):
+        assert safe_next(bad) == "/"
+
+
+def test_open_mode_needs_no_sign_in(client: TestClient, seeded: Seeded) -> None:
+    assert client.get("/").status_code == 200
+    assert client.get("/login", follow_redirects=False).headers["location"] == "/"
+    assert "open mode" in client.get("/account").text
+
+
+def test_everything_needs_sign_in_once_there_is_a_password(locked: TestClient) -> None:
+    for url in ("/", "/stories/story-storm", "/articles/1", "/search?q=ferry", "/sources", "/starred"):
+        answer = locked.get(url, follow_redirects=False)
+        assert answer.status_code == 303, url
+        assert answer.headers["location"].startswith("/login?next=")
+    api = locked.get("/api/v1/stories")
+    assert api.status_code == 401 and api.headers["www-authenticate"] == "Bearer"
+    assert "Sign-in required" in api.json()["detail"]
+    assert locked.get("/feeds/top.atom").status_code == 401
+    token = csrf_token(locked, "/login")
+    assert locked.post("/sources/1/remove", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert locked.get("/static/style.css").status_code == 200
+    assert locked.get("/openapi.json").status_code == 200
+
+
+def test_sign_in_and_out(locked: TestClient) -> None:
+    wrong = sign_in(locked, "nope")
+    assert wrong.status_code == 401 and "do not match" in wrong.text  # type: ignore[attr-defined]
+    answer = sign_in(locked, next="/stories/story-storm")
+    assert answer.status_code == 303  # type: ignore[attr-defined]
+    assert answer.headers["location"] == "/stories/story-storm"  # type: ignore[attr-defined]
+    cookie = answer.headers["set-cookie"]  # type: ignore[attr-defined]
+    assert cookie.startswith("progleton_session=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert locked.get("/").status_code == 200
+    assert '<a href="/account">admin</a>' in locked.get("/").text
+    locked.post("/logout", data={"csrf_token": csrf_token(locked)})
+    assert locked.get("/", follow_redirects=False).status_code == 303
+
+
+def test_login_needs_csrf(locked: TestClient) -> None:
+    answer = locked.post("/login", data={"name": "admin", "password": PASSWORD}, follow_redirects=False)
+    assert answer.status_code == 403
+
+
+def test_login_is_rate_limited(locked: TestClient) -> None:
+    for _ in range(5):
+        assert sign_in(locked, "wrong").status_code == 401  # type: ignore[attr-defined]
+    limited = sign_in(locked)  # even the right password waits
+    assert limited.status_code == 429  # type: ignore[attr-defined]
+    assert int(limited.headers["retry-after"]) > 0  # type: ignore[attr-defined]
+
+
+def test_api_and_feed_tokens(locked: TestClient) -> None:
+    sign_in(locked)
+    account = locked.get("/account").text
+    api_token = re.search(r"Authorization: Bearer ([\w.]+)", account).group(1)  # type: ignore[union-attr]
+    feed_url = re.search(r'href="(/feeds/top.atom\?token=[\w.]+)"', account).group(1)  # type: ignore[union-attr]
+    assert "token=" in locked.get("/").text  # the page's feed links carry it
+    locked.cookies.clear()
+    assert locked.get("/api/v1/stories", headers={"authorization": f"Bearer {api_token}"}).status_code == 200
+    assert locked.get("/api/v1/stories", headers={"authorization": "Bearer 1.forged"}).status_code == 401
+    assert locked.get(feed_url).status_code == 200
+    assert locked.get(feed_url.replace("top.atom", "top.json")).status_code == 200
+    # a feed token opens feeds only, an API token the API only
+    assert locked.get("/?token=" + feed_url.split("token=")[1], follow_redirects=False).status_code == 303
+    assert locked.get("/feeds/top.atom", headers={"authorization": f"Bearer {api_token}"}).status_code == 401
+
+
+def test_admin_password_is_kept_across_restarts(progleton: Progleton) -> None:
+    create_app(progleton, admin_password=PASSWORD)
+    first = progleton.store.get_user(name="admin")
+    create_app(progleton, admin_password=PASSWORD)
+    assert progleton.store.get_user(name="admin") == first  # same hash: sessions survive a restart
+    create_app(progleton, admin_password="another one")
+    assert progleton.store.get_user(name="admin") != first
+
+
+def test_admin_password_from_the_environment(progleton: Progleton, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROGLETON_ADMIN_PASSWORD", "from env")
+    with TestClient(create_app(progleton)) as client:
+        assert client.get("/", follow_redirects=False).status_code == 303

@@ -1,0 +1,106 @@
+"""Images through the page: signed, fetched by the server, raster only."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from fastapi.testclient import TestClient
+
+from progleton.core import make_progleton
+from progleton.web import create_app
+from progleton.web.app import clean_html
+from progleton.web.images import ImageCache, image_path, image_signature, sniff_image
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+class _Images(BaseHTTPRequestHandler):
+    files: ClassVar[dict[str, tuple[bytes, str]]] = {
+        "/a.png": (PNG, "image/png"), "/evil.svg": (SVG, "image/svg+xml"), "/fake.jpg": (b"<html>", "image/jpeg")}
+
+    def do_GET(self) -> None:
+        body, kind = self.files.get(self.path, (b"", "text/plain"))
+        self.send_response(200 if body else 404)
+        self.send_header("content-type", kind)
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def image_site() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Images)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_image_paths_are_signed_and_local() -> None:
+    path = image_path("k", "https://cdn.example/a.jpg?x=1&y=2")
+    assert path == "/images?url=https%3A%2F%2Fcdn.example%2Fa.jpg%3Fx%3D1%26y%3D2&sig=" + image_signature(
+        "k", "https://cdn.example/a.jpg?x=1&y=2")
+    assert image_signature("k", "u") != image_signature("other", "u")
+    assert image_path("k", None) == "" and image_path("k", "javascript:alert(1)") == ""
+    assert image_path("k", "//evil.example/x.png") == ""
+    assert image_path("k", "data:image/png;base64,AAAA") == "data:image/png;base64,AAAA"
+
+
+def test_sniff_image() -> None:
+    assert sniff_image(PNG) == "image/png"
+    assert sniff_image(b"\xff\xd8\xff\xe0rest") == "image/jpeg"
+    assert sniff_image(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "image/webp"
+    assert sniff_image(SVG) is None and sniff_image(b"<html>") is None and sniff_image(b"") is None
+
+
+def test_image_cache_is_bounded() -> None:
+    cache = ImageCache(max_bytes=100)
+    for i in range(10):
+        cache.put(f"u{i}", b"x" * 20, "image/png")
+    assert cache.get("u0") is None and cache.get("u9") == (b"x" * 20, "image/png")
+    cache.put("big", b"x" * 60, "image/png")
+    assert cache.get("big") is None
+
+
+def test_article_images_go_through_the_page() -> None:
+    html = clean_html('<p>x</p><img src="https://cdn.example/a.jpg" srcset="https://cdn.example/b.jpg 2x" '
+                      'onerror="alert(1)"><a href="https://o.example/">o</a>', "k")
+    assert 'src="/images?url=https%3A%2F%2Fcdn.example%2Fa.jpg&amp;sig=' in html
+    assert "srcset" not in html and "onerror" not in html
+    assert 'rel="noopener noreferrer nofollow"' in html
+
+
+def test_images_route(tmp_path: Path, image_site: str) -> None:
+    p = make_progleton(f"sqlite:///{tmp_path}/t.db", allowed_hosts="127.0.0.1")
+    with TestClient(create_app(p)) as client:
+        secret = p.secret_key()
+        good = client.get(image_path(secret, image_site + "/a.png"))
+        assert good.status_code == 200 and good.content == PNG
+        assert good.headers["content-type"] == "image/png"
+        assert good.headers["x-content-type-options"] == "nosniff"
+        assert client.get(image_path(secret, image_site + "/a.png")).content == PNG  # from the cache
+        for name in ("/evil.svg", "/fake.jpg", "/missing.png"):
+            assert client.get(image_path(secret, image_site + name)).status_code == 404, name
+        forged = re.sub(r"sig=\w+", "sig=" + "0" * 32, image_path(secret, image_site + "/a.png"))
+        assert client.get(forged).status_code == 403
+        signed_file = {"url": "file:///etc/passwd", "sig": image_signature(secret, "file:///etc/passwd")}
+        assert client.get("/images", params=signed_file).status_code == 404
+    p.close()
+
+
+def test_private_addresses_stay_refused_by_default(tmp_path: Path, image_site: str) -> None:
+    p = make_progleton(f"sqlite:///{tmp_path}/t.db")
+    with TestClient(create_app(p)) as client:
+        assert client.get(image_path(p.secret_key(), image_site + "/a.png")).status_code == 404
+    p.close()

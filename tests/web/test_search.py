@@ -1,0 +1,80 @@
+"""Search filters and highlighting."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, date, datetime
+
+from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
+
+from progleton.types import Article, SearchHit
+from progleton.web.search import SearchQuery, mark_terms, matches, parse_query
+
+from .conftest import Seeded
+
+
+def test_parse_query_splits_filters_from_words() -> None:
+    parsed = parse_query('source:"Harbour Daily" after:2026-01-02 ferry -storm "sea wall" OR gale lang:EN')
+    assert parsed == SearchQuery(text='ferry -storm "sea wall" OR gale', source="Harbour Daily",
+                                 after=date(2026, 1, 2), lang="en")
+    assert parsed.filtered and parsed.terms() == ["ferry", "sea wall", "gale"]
+    assert parse_query("before:tuesday x").problems == ("before: wants a date like 2026-03-31",)
+    assert parse_query("at 10:30 -source:x") == SearchQuery(text="at 10:30 -source:x")
+    assert not parse_query("plain words").filtered
+
+
+@given(st.text(max_size=80))
+def test_parse_query_never_fails(query: str) -> None:
+    parsed = parse_query(query)
+    assert isinstance(parsed.text, str)
+    parsed.terms()
+
+
+def _hit(outlet: str = "Harbour Daily", lang: str | None = "en", day: int = 10) -> SearchHit:
+    article = Article(id=1, url="u", canonical_url="u", title="t", source_title=outlet, source_id=7,
+                      language=lang, published=datetime(2026, 1, day, 12, tzinfo=UTC))
+    return SearchHit(article=article, highlight="")
+
+
+def test_filters() -> None:
+    assert matches(_hit(), parse_query("x source:harbour"))
+    assert matches(_hit(), parse_query("x source:7"))
+    assert not matches(_hit(), parse_query("x source:Ledger"))
+    assert matches(_hit(lang="en-GB"), parse_query("x lang:en"))
+    assert not matches(_hit(lang=None), parse_query("x lang:en"))
+    assert matches(_hit(day=10), parse_query("x after:2026-01-10 before:2026-01-10"))
+    assert not matches(_hit(day=9), parse_query("x after:2026-01-10"))
+    assert not matches(_hit(day=11), parse_query("x before:2026-01-10"))
+
+
+def test_mark_terms() -> None:
+    assert str(mark_terms("Ferry <b>halted</b>, ferry-men cheer", ["ferry"])) == (
+        "<mark>Ferry</mark> &lt;b&gt;halted&lt;/b&gt;, <mark>ferry</mark>-men cheer")
+    assert str(mark_terms("the sea wall holds", ["sea wall", "sea"])) == "the <mark>sea wall</mark> holds"
+    assert str(mark_terms("seaside", ["sea"])) == "seaside"
+    assert str(mark_terms("<x>", [])) == "&lt;x&gt;"
+
+
+@given(st.text(max_size=60), st.lists(st.text(min_size=1, max_size=6), max_size=3))
+def test_mark_terms_only_adds_marks(text: str, terms: list[str]) -> None:
+    marked = str(mark_terms(text, terms))
+    assert html.unescape(marked.replace("<mark>", "").replace("</mark>", "")) == text
+    assert "<" not in marked.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_search_page_with_filters(client: TestClient, seeded: Seeded) -> None:
+    page = client.get("/search", params={"q": 'ferry source:"North Coast"'}).text
+    assert "Gale warning" in page and "Storm closes" not in page
+    assert "<mark>ferry</mark> crossings cancelled" in page  # the title is highlighted too
+    assert "Nothing matches" in client.get("/search", params={"q": "ferry lang:fr"}).text
+    assert "Add some words" in client.get("/search", params={"q": "source:Harbour"}).text
+    bad = client.get("/search", params={"q": "ferry after:soon"}).text
+    assert "after: wants a date like 2026-03-31" in bad
+    assert 'href="/feeds/search.atom?q=ferry"' in client.get("/search?q=ferry").text
+
+
+def test_api_search_with_filters(client: TestClient, seeded: Seeded) -> None:
+    hits = client.get("/api/v1/search", params={"q": "ferry source:harbour"}).json()
+    assert [h["article"]["title"] for h in hits] == ["Storm closes Verel ferry"]

@@ -1,0 +1,85 @@
+"""Read, starred, followed, and "N new since you last looked" (open mode: the local user)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from progleton.core import Progleton
+
+from .conftest import Seeded, article_record, csrf_token
+
+
+def test_opening_an_article_marks_it_read(client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
+    storm1 = seeded.articles["storm1"]
+    assert 'class="report read"' not in client.get("/stories/story-storm").text
+    client.get(f"/articles/{storm1}")
+    story = client.get("/stories/story-storm").text
+    assert f'class="report read" id="a{storm1}"' in story
+    token = csrf_token(client)
+    answer = client.post(f"/articles/{storm1}/state", data={"csrf_token": token, "read": "0",
+                                                            "next": f"/articles/{storm1}?keep_unread=1"},
+                         follow_redirects=False)
+    assert answer.headers["location"] == f"/articles/{storm1}?keep_unread=1"
+    client.get(answer.headers["location"])
+    assert f'class="report read" id="a{storm1}"' not in client.get("/stories/story-storm").text
+
+
+def test_star_and_the_starred_page(client: TestClient, seeded: Seeded) -> None:
+    article = seeded.articles["storm2"]
+    assert "Nothing starred yet" in client.get("/starred").text
+    page = client.get(f"/articles/{article}").text
+    assert "☆ Star" in page and 'aria-pressed="false"' in page
+    client.post(f"/articles/{article}/state", data={"csrf_token": csrf_token(client), "starred": "1"})
+    assert "★ Starred" in client.get(f"/articles/{article}").text
+    starred = client.get("/starred").text
+    assert "Ferries halted as storm hits coast" in starred and "Storm closes" not in starred
+    client.post(f"/articles/{article}/state", data={"csrf_token": csrf_token(client), "starred": "0"})
+    assert "Nothing starred yet" in client.get("/starred").text
+
+
+def test_new_since_last_look(client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
+    first = client.get("/stories/story-storm").text
+    assert "since you last looked" not in first
+    assert "Nothing new since you last looked" in client.get("/stories/story-storm").text
+    assert 'class="story-card seen"' in client.get("/").text
+    progleton.store.add_article(
+        article_record(seeded.sources["Evening Star"], "storm-late", "Storm: ferries resume", hours_ago=0),
+        {"story_id": "story-storm", "reasons": {"score": 0.7}})
+    assert '<strong class="new">1 new</strong>' in client.get("/").text
+    page = client.get("/stories/story-storm").text
+    assert "<strong>1 new article</strong> since you last looked" in page
+    assert page.count('<span class="badge new">New</span>') == 1
+    assert "Nothing new since you last looked" in client.get("/stories/story-storm").text
+
+
+def test_follow_a_story(client: TestClient, seeded: Seeded) -> None:
+    assert "You follow no stories yet" in client.get("/following").text
+    answer = client.post("/story-actions/follow", data={"csrf_token": csrf_token(client), "story_id": "story-storm",
+                                                        "next": "/stories/story-storm"}, follow_redirects=False)
+    assert answer.headers["location"] == "/stories/story-storm"
+    assert "Following ✓ (stop)" in client.get("/stories/story-storm").text
+    following = client.get("/following").text
+    assert '<a href="/stories/story-storm">' in following
+    client.post("/story-actions/follow", data={"csrf_token": csrf_token(client), "story_id": "story-storm",
+                                               "follow": "0"})
+    assert "You follow no stories yet" in client.get("/following").text
+
+
+def test_mark_a_story_read(client: TestClient, seeded: Seeded) -> None:
+    client.post("/story-actions/read", data={"csrf_token": csrf_token(client), "story_id": "story-wire-sea-wall"})
+    assert client.get("/stories/story-wire-sea-wall").text.count('class="report') == \
+        client.get("/stories/story-wire-sea-wall").text.count(" read\" id=")
+
+
+def test_redirects_stay_on_this_site(client: TestClient, seeded: Seeded) -> None:
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        answer = client.post("/story-actions/follow", data={"csrf_token": csrf_token(client),
+                                                            "story_id": "story-storm", "next": target},
+                             follow_redirects=False)
+        assert answer.headers["location"] == "/", target
+
+
+def test_state_for_unknown_records_is_404(client: TestClient, seeded: Seeded) -> None:
+    token = csrf_token(client)
+    assert client.post("/articles/999/state", data={"csrf_token": token, "read": "1"}).status_code == 404
+    assert client.post("/story-actions/follow", data={"csrf_token": token, "story_id": "nope"}).status_code == 404

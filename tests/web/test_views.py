@@ -1,0 +1,73 @@
+"""Pure shaping for the pages: coverage groups, reasons in words, hit groups, time filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from progleton.types import Article, SearchHit, Story, StoryDetail
+from progleton.web.views import Coverage, coverage, group_hits, since_for, why_together
+
+
+def art(i: int, outlet: str = "Outlet", *, copy_of: int | None = None, authors: tuple[str, ...] = (),
+        story: str = "s", **reasons: object) -> Article:
+    return Article(id=i, url=f"https://x.example/{i}", canonical_url=f"https://x.example/{i}", title=f"T{i}",
+                   source_title=outlet, wire_copy_of=copy_of, authors=authors, story_id=story,
+                   reasons=dict(reasons))
+
+
+def detail(*articles: Article) -> StoryDetail:
+    return StoryDetail(story=Story(id="s", title="S"), articles=articles)
+
+
+def test_wire_copies_group_under_their_original() -> None:
+    groups = coverage(detail(art(1, "A", authors=("CP",)), art(2, "B"),
+                             art(3, "C", copy_of=1, authors=("CP", "Staff")), art(4, "D", copy_of=1, authors=("CP",))))
+    assert [(g.report.id, [c.id for c in g.copies]) for g in groups] == [(1, [3, 4]), (2, [])]
+    assert groups[0].wire_name == "CP"
+    assert groups[0].carried_by == ("A", "C", "D")
+    assert groups[1].wire_name == "B" and not groups[1].is_wire
+
+
+def test_wire_name_falls_back_to_the_original_outlet() -> None:
+    group = Coverage(report=art(1, "Courier", authors=("Ana",)), copies=(art(2, "Post", copy_of=1, authors=("Bo",)),))
+    assert group.wire_name == "Courier"
+
+
+def test_a_copy_whose_original_left_is_shown_as_a_report() -> None:
+    assert [g.report.id for g in coverage(detail(art(5, copy_of=99), art(6)))] == [5, 6]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=6), min_size=1, max_size=12))
+def test_coverage_shows_every_article_once(links: list[int]) -> None:
+    articles = [art(i + 1, copy_of=(link if 0 < link < i + 1 else None)) for i, link in enumerate(links)]
+    shown = [a.id for g in coverage(detail(*articles)) for a in (g.report, *g.copies)]
+    # a copy of a copy is grouped under nothing; it must still appear exactly once
+    nested = {a.id for a in articles if a.wire_copy_of and articles[a.wire_copy_of - 1].wire_copy_of}
+    assert sorted(shown) == sorted(a.id for a in articles if a.id not in nested)
+
+
+def test_why_together_in_words() -> None:
+    story = (art(1, "Courier"), art(2, "Post", copy_of=1))
+    nearest = art(3, shared_names=["Verel"], shared_terms=["ferry", "gale"], nearest="https://x.example/1",
+                  score=0.71234, note="joined")
+    assert why_together(nearest, story) == [
+        "Names the same people, places or organisations: Verel.", "Shares the distinctive words: ferry, gale.",
+        "Closest to Courier: T1.", "Similarity 0.71.", "Joined."]
+    assert why_together(story[1], story) == ["Carries the same text as Courier."]
+    assert why_together(art(4, note="new story"), story) == []
+    assert why_together(art(5, nearest="https://gone.example/"), story) == ["Closest to an earlier report."]
+
+
+def test_hits_group_by_story_in_order_of_best_hit() -> None:
+    hits = [SearchHit(art(1, story="b"), ""), SearchHit(art(2, story="a"), ""), SearchHit(art(3, story="b"), "")]
+    assert [(k, [h.article.id for h in v]) for k, v in group_hits(hits)] == [("b", [1, 3]), ("a", [2])]
+
+
+def test_time_filters() -> None:
+    now = datetime(2026, 1, 2, tzinfo=UTC)
+    assert since_for("day", now) == now - timedelta(days=1)
+    assert since_for("week", now) == now - timedelta(days=7)
+    assert since_for(None, now) is None and since_for("bogus", now) is None
