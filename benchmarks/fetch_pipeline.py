@@ -83,12 +83,14 @@ def run_reader(urls: list[str], folder: Path) -> list[dict[str, float]]:
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     parser = argparse.ArgumentParser()
     parser.add_argument("--feeds", type=int, default=2000)
     parser.add_argument("--items", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--no-reader", action="store_true")
+    parser.add_argument("--group", action="store_true", help="also time story grouping of the new articles")
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -114,19 +116,18 @@ def main() -> None:
             f"progleton pass 1 (200s): {first['wall_s']:.2f} s wall, {first['feeds_per_s']:.0f} feeds/s, "
             f"{first['cpu_s']:.2f} s CPU, {first['new_entries']} entries, {first['statuses']}"
         )
-        cpu0, wall0 = time.process_time(), time.perf_counter()
-        grouped = app.assign_stories()
-        group_wall = time.perf_counter() - wall0
-        print(
-            f"progleton grouping: {grouped} articles in {group_wall:.2f} s "
-            f"({grouped / max(group_wall, 1e-9):.0f} docs/s, {time.process_time() - cpu0:.2f} s CPU)"
-        )
-        second = timed_pass(app, group=True)
-        print(
-            f"progleton pass 2 (304s): {second['wall_s']:.2f} s wall, {second['feeds_per_s']:.0f} feeds/s, "
-            f"{second['cpu_s']:.2f} s CPU, {second['statuses']}"
-        )
-        print(f"progleton peak RSS: {peak_rss_mib():.0f} MiB")
+        second = timed_pass(app, group=False)
+        print(f"progleton pass 2 (304s): {second['wall_s']:.2f} s wall, {second['feeds_per_s']:.0f} feeds/s, "
+              f"{second['cpu_s']:.2f} s CPU, {second['statuses']}")
+        print(f"progleton peak RSS (fetch passes): {peak_rss_mib():.0f} MiB")
+        if args.group:
+            # These generated feeds are 40,000 near-identical texts: a stress test for the
+            # grouper's candidate bounds, not a realistic news stream (see stories_stream.py).
+            cpu0, wall0 = time.process_time(), time.perf_counter()
+            grouped = app.assign_stories()
+            group_wall = time.perf_counter() - wall0
+            print(f"progleton grouping: {grouped} articles in {group_wall:.2f} s "
+                  f"({grouped / max(group_wall, 1e-9):.0f} docs/s, {time.process_time() - cpu0:.2f} s CPU)")
         app.close()
         if not args.no_reader:
             r1, r2, extra = run_reader(urls, folder)

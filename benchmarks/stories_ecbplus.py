@@ -4,26 +4,28 @@ Protocol (/work/shared/bench/stories/README.md): feed the articles one at a time
 ``StoryGrouper`` in a shuffled order (seeds 0 to 4), no look-ahead, no gold labels; score the final
 grouping. Parameters are chosen on train; dev is only reported.
 
-    .venv/bin/python benchmarks/stories_ecbplus.py [--split train|dev|both] [--wire]
+    .venv/bin/python benchmarks/stories_ecbplus.py [--split train|dev|both] [--wire] [--fit]
+
+``--fit`` refits the join model's weights on train (how the defaults in
+``progleton.stories.similarity.JoinModel`` were obtained) and prints them.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import sys
 import time
-from itertools import combinations
+from itertools import combinations, pairwise
 from pathlib import Path
 
 from progleton.stories import Doc, GroupingParams, StoryGrouper
 from progleton.stories.scoring import GroupingScores, score_grouping
 from progleton.stories.wire import WireIndex
 
-CORPUS = Path(os.environ.get("PROGLETON_BENCH", "/work/shared/bench")) / "stories" / "ecbplus"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "bench" / "stories" / "ecbplus"
 SEEDS = (0, 1, 2, 3, 4)
 
 
@@ -62,7 +64,7 @@ def evaluate(
 
 
 def wire_report(articles: list[dict]) -> None:
-    """Highest shingle Jaccard between two different articles of the same event, and of any two."""
+    """Histogram of shingle Jaccard between articles of one event and of different events."""
     index = WireIndex()
     sigs = [index.signature(a["title"], a["text"])[0] for a in articles]
     same, other = [], []
@@ -71,12 +73,65 @@ def wire_report(articles: list[dict]) -> None:
             continue
         jac = sigs[i].jaccard(sigs[j])
         (same if articles[i]["gold"] == articles[j]["gold"] else other).append(jac)
+    edges = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.8, 1.01)
     for label, values in (("same event", same), ("different events", other)):
-        values.sort()
-        print(
-            f"  {label}: {len(values)} pairs, max Jaccard {values[-1]:.3f}, "
-            f"99.9th pct {values[int(len(values) * 0.999)]:.3f}, above 0.5: {sum(v >= 0.5 for v in values)}"
+        counts = [sum(lo <= v < hi for v in values) for lo, hi in pairwise(edges)]
+        buckets = "  ".join(
+            f"[{lo:.1f},{min(hi, 1.0):.1f}):{n}"
+            for lo, hi, n in zip(edges, edges[1:], counts, strict=False)
         )
+        print(f"  shingle Jaccard, {label} ({len(values)} pairs): {buckets}")
+
+
+FIT_SEEDS = (10, 11, 12)  # orders used for fitting, apart from the scoring seeds
+
+
+def fit_join_model(articles: list[dict]) -> None:
+    """Fit the join model's weights on teacher-forced orders of ``articles`` and print them.
+
+    Each doc is weighed against the candidate stories the index proposes while the docs before
+    it sit in their gold stories; the candidate that is its gold story is the positive.
+    """
+    import math
+
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from progleton.stories.similarity import weigh
+
+    rows, labels = [], []
+    for seed in FIT_SEEDS:
+        order = articles[:]
+        random.Random(seed).shuffle(order)
+        grouper = StoryGrouper()
+        for a in order:
+            doc = Doc(a["id"], "", a["id"], a["title"] or "", a["text"] or "", None)
+            member = grouper._prepare(doc)  # the grouper's own steps, with the gold decision
+            vec = weigh(member.raw, grouper.vocabulary.idf)
+            top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
+            for story_id, e in grouper._evidence(member, vec, dict(top)):
+                c = e.channels
+                rows.append(
+                    [
+                        c["all"],
+                        c["w"],
+                        c["t"],
+                        c["n"],
+                        c["d"],
+                        e.nearest,
+                        math.log(e.story_size),
+                        float(e.year_conflict),
+                    ]
+                )
+                labels.append(story_id == "gold-" + a["gold"])
+            grouper._attach(member, "gold-" + a["gold"])
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(rows), np.array(labels))
+    names = ("text", "words", "title", "names", "numbers", "nearest", "log_size", "year_conflict")
+    print(f"join model fitted on {len(rows)} candidate pairs ({sum(labels)} positive):")
+    print(
+        f"  bias={model.intercept_[0]:.2f} "
+        + " ".join(f"{n}={w:.2f}" for n, w in zip(names, model.coef_[0], strict=True))
+    )
 
 
 def main() -> int:
@@ -85,10 +140,14 @@ def main() -> int:
     parser.add_argument(
         "--wire", action="store_true", help="also report shingle Jaccard between articles"
     )
+    parser.add_argument("--fit", action="store_true", help="refit the join model on train")
     args = parser.parse_args()
     if not CORPUS.exists():
         print(f"ECB+ corpus not found at {CORPUS}", file=sys.stderr)
         return 2
+    if args.fit:
+        fit_join_model(load_split("train"))
+        return 0
     splits = ("train", "dev") if args.split == "both" else (args.split,)
     for split in splits:
         articles = load_split(split)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 # Query parameters that track a click, not name a page. Data, not code branches.
@@ -19,6 +20,7 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=16_384)
 def canonical_url(url: str) -> str:
     """The identity of a page: scheme and host lower-cased, default port, fragment and
     tracking parameters dropped, remaining query parameters sorted, percent-escapes

@@ -75,3 +75,18 @@ def test_split_authors() -> None:
         "Anna Berg",
         "Tomas Lind",
     )
+
+
+def test_lead_figure_with_caption_leads_the_html() -> None:
+    paragraph = "<p>The ferry service to the island resumed on Monday after a week of storms that kept boats in the harbour and left residents without deliveries.</p>"
+    html = (
+        "<html><body><article><h1>Ferries sail again</h1><figure><img src='/img/ferry.jpg' alt='Ferry'>"
+        f"<figcaption>The morning ferry leaves port.</figcaption></figure>{paragraph * 4}</article></body></html>"
+    )
+    article = extract(html, url="https://isles.example/ferry")
+    assert article.html.startswith(
+        '<figure><img src="https://isles.example/img/ferry.jpg" alt="Ferry">'
+        "<figcaption>The morning ferry leaves port.</figcaption></figure>"
+    )
+    assert "morning ferry leaves port" not in article.text
+    assert article.image == "https://isles.example/img/ferry.jpg"

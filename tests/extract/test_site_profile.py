@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml.html import document_fromstring
 
 from progleton.extract import SiteProfile, extract
@@ -148,3 +150,21 @@ def test_same_page_twice_counts_once() -> None:
 
 def test_unreadable_json_starts_afresh() -> None:
     assert SiteProfile.from_json("{not json").blocks == {}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["Share this", "Dear readers, support us", "© Site", "Menu"]), max_size=6
+    )
+)
+def test_json_round_trip_property(extra_blocks: list[str]) -> None:
+    profile = SiteProfile("prop.example")
+    for number in range(4):
+        blocks = "".join(f"<div>{b}</div>" for b in extra_blocks)
+        body = "".join(f"<p>{p}</p>" for p in article_body(number))
+        profile.observe(f"<html><body><h1>Story {number} of many</h1>{body}{blocks}</body></html>",
+                        url=f"https://prop.example/{number}")  # fmt: skip
+    restored = SiteProfile.from_json(profile.to_json())
+    assert restored.to_json() == profile.to_json()
+    assert restored.boilerplate_keys() == profile.boilerplate_keys()

@@ -210,6 +210,7 @@ def test_a_new_user_from_sign_in_to_search(browser: Any, fresh_site: str, local_
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("h3 mark").first.inner_text() == "Bridge"
+    page.keyboard.press("Escape")  # leave the search box (it has the focus on this page)
     page.keyboard.press("?")
     assert page.locator("#keys").is_visible()
     page.keyboard.press("Escape")

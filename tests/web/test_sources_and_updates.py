@@ -128,3 +128,15 @@ def test_update_now_from_the_sources_page(local_client: tuple[TestClient, Progle
     page = client.get(answer.headers["location"]).text
     assert "Updated: 1 new article; 1 source failed (see below)." in page
     assert "Bridge reopens after repairs" in client.get("/").text
+
+
+def test_edit_a_sources_groups(local_client: tuple[TestClient, Progleton]) -> None:
+    client, p = local_client
+    source, _ = p.store.add_source("https://g.example/feed.xml", title="G", groups=["Old"])
+    answer = client.post(f"/sources/{source.id}/groups", data={"csrf_token": csrf_token(client),
+                                                               "groups": "Europe, public broadcasters, "},
+                         follow_redirects=False)
+    assert answer.headers["location"] == "/sources?notice=grouped"
+    assert p.store.get_source(source.id).groups == ("Europe", "public broadcasters")
+    assert 'value="Europe, public broadcasters"' in client.get("/sources").text
+    assert client.post("/sources/999/groups", data={"csrf_token": csrf_token(client)}).status_code == 404

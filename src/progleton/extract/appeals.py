@@ -25,7 +25,8 @@ MIN_APPEAL_HITS = 3
 MIN_NEWSLETTER_HITS = 3
 MAX_APPEAL_WORDS = 400
 MAX_APPEAL_SHARE = 0.6  # an appeal is never most of the page
-MAX_ANCESTORS = 8  # how far up from a phrase a container is looked for
+MAX_ANCESTORS = 8
+MAX_SIGNUP_WORDS = 60  # a sign-up box around an e-mail field is short  # how far up from a phrase a container is looked for
 MAX_RUN_GAP = 2  # prose paragraphs without appeal phrases tolerated inside a run
 MAX_RUN_SHORT_WORDS = 12
 APPEAL_STARTERS = ("a message from", "dear reader", "dear friend", "dear visitor")
@@ -39,13 +40,17 @@ def _literal(text: str) -> str:
 _LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 _TEXT_NODES = etree.XPath("//text()")
 _PHRASE = re.compile(
-    "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases.APPEAL_PHRASES + phrases.NEWSLETTER_PHRASES),
+    "|".join(
+        re.escape(p).replace(r"\ ", r"\s+")
+        for p in phrases.APPEAL_PHRASES + phrases.NEWSLETTER_PHRASES
+    ),
     re.IGNORECASE,
 )
 _STARTER_TEXT = etree.XPath(
     "//text()[{}]".format(
         " or ".join(
-            f"starts-with({_LOWER.format('normalize-space(.)')}, {_literal(p)})" for p in APPEAL_STARTERS
+            f"starts-with({_LOWER.format('normalize-space(.)')}, {_literal(p)})"
+            for p in APPEAL_STARTERS
         )
     )
 )
@@ -79,7 +84,11 @@ def appeal_containers(hit_elements: list[HtmlElement], page_words: int) -> list[
         for depth, element in enumerate([start, *start.iterancestors()]):
             if depth > MAX_ANCESTORS:
                 break
-            if element in hits or not isinstance(element.tag, str) or element.tag not in _APPEAL_CONTAINERS:
+            if (
+                element in hits
+                or not isinstance(element.tag, str)
+                or element.tag not in _APPEAL_CONTAINERS
+            ):
                 continue
             text = element.text_content()
             words = word_count(text)
@@ -119,7 +128,11 @@ def appeal_runs(root: HtmlElement, page_words: int) -> list[HtmlElement]:
         run = _run_from(children[children.index(starter) :])
         text = " ".join(c.text_content() for c in run)
         words = word_count(text)
-        if _is_appeal(text) and words <= MAX_APPEAL_WORDS and words <= MAX_APPEAL_SHARE * page_words:
+        if (
+            _is_appeal(text)
+            and words <= MAX_APPEAL_WORDS
+            and words <= MAX_APPEAL_SHARE * page_words
+        ):
             doomed.extend(run)
     return doomed
 
@@ -140,23 +153,48 @@ def _run_from(children: list[HtmlElement]) -> list[HtmlElement]:
     return children[:end]
 
 
+_EMAIL_INPUTS = etree.XPath(
+    "//input[@type='email' or contains(translate(@name, 'EMAIL', 'email'), 'email')"
+    " or contains(translate(@placeholder, 'EMAIL', 'email'), 'email')]"
+)
+
+
+def signup_boxes(root: HtmlElement) -> list[HtmlElement]:
+    """The largest short container around each e-mail field: a newsletter sign-up box."""
+    boxes: list[HtmlElement] = []
+    for field in _EMAIL_INPUTS(root):
+        box = None
+        for ancestor in field.iterancestors():
+            if ancestor.tag in ("body", "html", "main", "article"):
+                break
+            if word_count(ancestor.text_content()) > MAX_SIGNUP_WORDS:
+                break
+            box = ancestor
+        if box is not None and box not in boxes:
+            boxes.append(box)
+    return boxes
+
+
 def strip_generic_boilerplate(root: HtmlElement) -> int:
-    """Remove donation appeals and newsletter prompts from ``root`` in place.
+    """Remove donation appeals, newsletter prompts and sign-up boxes from ``root`` in place.
 
     ``root`` should have had its scripts stripped. Returns how many blocks were removed.
     Teaser and control lines are left to ``cleanup`` (on the much smaller extracted body).
     """
+    doomed = signup_boxes(root)
     page_text = root.text_content()
     appeal, newsletter = _hits(page_text)
-    if appeal < MIN_APPEAL_HITS and newsletter < MIN_NEWSLETTER_HITS:
-        return 0
-    phrase_texts = [t for t in _TEXT_NODES(root) if _PHRASE.search(t)]
-    page_words = word_count(page_text)
-    owners = [e for e in (_owner(t) for t in phrase_texts) if e is not None]
-    doomed = appeal_containers(owners, page_words) + appeal_runs(root, page_words)
+    if appeal >= MIN_APPEAL_HITS or newsletter >= MIN_NEWSLETTER_HITS:
+        phrase_texts = [t for t in _TEXT_NODES(root) if _PHRASE.search(t)]
+        page_words = word_count(page_text)
+        owners = [e for e in (_owner(t) for t in phrase_texts) if e is not None]
+        doomed += appeal_containers(owners, page_words) + appeal_runs(root, page_words)
     removed = 0
     for element in doomed:
-        if element.getparent() is not None and element.getroottree().getroot() is root.getroottree().getroot():
+        if (
+            element.getparent() is not None
+            and element.getroottree().getroot() is root.getroottree().getroot()
+        ):
             remove_element(element)
             removed += 1
     return removed

@@ -57,15 +57,14 @@ CONTAINER_TAGS = frozenset(
 )
 BLOCK_TAGS = LEAF_TAGS | CONTAINER_TAGS
 SKIPPED_TAGS = ("script", "style", "noscript", "template", "svg")
-MAX_BLOCK_WORDS = 600  # larger blocks are page bodies, never repeated boilerplate
-_SPACES = re.compile(r"\s+")
+MAX_BLOCK_CHARS = 4000  # larger blocks are page bodies, never repeated boilerplate
 _DIGITS = re.compile(r"\d+")
 _WORDS = re.compile(r"\w+")
 
 
 def normalized_text(text: str) -> str:
     """Lower-case, whitespace-collapsed, digit-folded text: what fingerprints hash."""
-    return _DIGITS.sub("0", _SPACES.sub(" ", text).strip().lower())
+    return _DIGITS.sub("0", " ".join(text.split()).lower())
 
 
 def fingerprint(text: str) -> str:
@@ -83,7 +82,7 @@ def strip_invisible(root: HtmlElement) -> None:
 
 def element_text(element: HtmlElement) -> str:
     """All text inside ``element`` (call ``strip_invisible`` on the tree first)."""
-    return _SPACES.sub(" ", element.text_content()).strip()
+    return " ".join(element.text_content().split())
 
 
 def dom_path(element: HtmlElement) -> str:
@@ -111,7 +110,7 @@ def iter_blocks(root: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:
     """Every block element under ``root`` (document order) with its text."""
     for element in root.iter(*BLOCK_TAGS):
         text = element_text(element)
-        if text and word_count(text) <= MAX_BLOCK_WORDS:
+        if text and len(text) <= MAX_BLOCK_CHARS:
             yield element, text
 
 
@@ -128,4 +127,3 @@ def remove_element(element: HtmlElement) -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(element)
-

@@ -6,18 +6,23 @@ block is boilerplate once it has been seen on at least ``min_pages`` pages that 
 different things (pages whose titles share most words count once, so a quote repeated in
 the articles of one story is kept) and on at least ``min_share`` of the site's pages since
 it first appeared. Boilerplate blocks are removed from later pages whatever their class
-names; removal is top-down, so a whole appeal container goes with its short control lines.
+names; removal is top-down, so a whole appeal container goes with its short control lines,
+and a container left with little but learned boilerplate goes whole. Besides whole blocks,
+the profile learns link-line templates: the words around the link of a short line such as
+"Read more: <a>…</a>", whose link text changes from page to page.
 
 Usage, in the pipeline: ``extract(html, url=u, site_profile=p)`` first (it only reads the
 profile and uses what earlier pages taught it), then ``p.observe(html, url=u)``. The profile
-is bounded (least-recently-seen blocks are evicted first, single sightings before repeated
-ones) and round-trips through JSON; it is a plain picklable object.
+is bounded (``MAX_BLOCKS`` blocks, ``MAX_PAGES`` pages, ~100 KB of JSON; blocks seen once
+and least recently are evicted first, learned boilerplate last) and round-trips through
+JSON; it is a plain picklable object.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,15 +38,17 @@ from progleton.extract.blocks import (
     word_count,
 )
 
+LOGGER = logging.getLogger(__name__)
 PROFILE_VERSION = 1
 MIN_PAGES = 3
 MIN_SHARE = 0.5
-MAX_BLOCKS = 1500
-MAX_PAGES = 200
+MAX_BLOCKS = 1000
+MAX_PAGES = 100
 MAX_PAGE_IDS = 8  # page ids kept per block; beyond that only the count grows
 SAME_STORY_JACCARD = 0.5
 SAMPLE_CHARS = 80
-MAX_LINK_LINE_WORDS = 30
+TITLE_SKETCH_WORDS = 12
+MAX_LINK_LINE_CHARS = 200
 # Share of a container's words in boilerplate children above which the container goes whole.
 CONTAINER_BOILERPLATE_SHARE = 0.7
 _NEVER_WHOLE = frozenset({"html", "body", "main", "article"})
@@ -89,7 +96,7 @@ def link_line_key(element: HtmlElement, text: str) -> str:
     The link text changes from page to page; the words around it are the site's template.
     Returns "" for anything else.
     """
-    if len(element) > 6 or word_count(text) > MAX_LINK_LINE_WORDS:
+    if len(text) > MAX_LINK_LINE_CHARS or len(element) > 6:
         return ""
     links = list(element.iter("a"))
     if not links:
@@ -117,7 +124,7 @@ def page_id(url: str) -> str:
 
 def title_sketch(title: str) -> list[str]:
     """Hashed distinct content words of a title: what tells two stories apart."""
-    words = sorted({w.lower() for w in _TITLE_WORDS.findall(title)})[:16]
+    words = sorted({w.lower() for w in _TITLE_WORDS.findall(title)})[:TITLE_SKETCH_WORDS]
     return [hashlib.blake2b(w.encode(), digest_size=3).hexdigest() for w in words]
 
 
@@ -146,8 +153,11 @@ class SiteProfile:
         tree = parse_page(html)
         if tree is None:
             return
-        strip_invisible(tree)
-        self.observe_tree(tree, url=url)
+        try:
+            strip_invisible(tree)
+            self.observe_tree(tree, url=url)
+        except Exception:  # a page that cannot be learned from is skipped, never fatal
+            LOGGER.warning("site profile could not observe page", extra={"url": url})
 
     def observe_tree(self, tree: HtmlElement, *, url: str) -> None:
         """Learn from an already parsed tree (scripts stripped); the tree is not changed."""
@@ -167,19 +177,17 @@ class SiteProfile:
     def _record(self, key: str, element: HtmlElement, text: str, pid: str) -> None:
         record = self.blocks.get(key)
         if record is None:
+            # most blocks are never seen again: path and sample wait for a second sighting
             self.blocks[key] = BlockRecord(
-                path=dom_path(element),
-                sample=" ".join(text.split())[:SAMPLE_CHARS],
-                pages=[pid],
-                count=1,
-                first_seen=self.pages_observed,
-                last_seen=self.pages_observed,
+                "", "", [pid], 1, self.pages_observed, self.pages_observed
             )
             return
         record.last_seen = self.pages_observed
         if pid not in record.pages:
             record.count += 1
             record.pages = [*record.pages, pid][-MAX_PAGE_IDS:]
+            if not record.path:
+                record.path, record.sample = dom_path(element), text[:SAMPLE_CHARS]
 
     def _evict(self) -> None:
         if len(self.pages) > MAX_PAGES:
@@ -231,23 +239,22 @@ class SiteProfile:
         keys = self.boilerplate_keys()
         if not keys:
             return 0
-        removed = 0
-        doomed: list[HtmlElement] = []
+        matched = {
+            element: text
+            for element, text in iter_blocks(tree)
+            if fingerprint(text) in keys or link_line_key(element, text) in keys
+        }
+        doomed = [e for e in matched if not any(a in matched for a in e.iterancestors())]
         words_gone: dict[HtmlElement, int] = {}
-        for element, text in iter_blocks(tree):
-            if any(element is d or d in element.iterancestors() for d in doomed[-50:]):
-                continue
-            if fingerprint(text) in keys or link_line_key(element, text) in keys:
-                doomed.append(element)
-                words = word_count(text)
-                for ancestor in element.iterancestors():
-                    words_gone[ancestor] = words_gone.get(ancestor, 0) + words
-        doomed.extend(_mostly_boilerplate_containers(words_gone))
         for element in doomed:
-            if (
-                element.getparent() is not None
-                and element.getroottree().getroot() is tree.getroottree().getroot()
-            ):
+            words = word_count(matched[element])
+            for ancestor in element.iterancestors():
+                words_gone[ancestor] = words_gone.get(ancestor, 0) + words
+        doomed.extend(_mostly_boilerplate_containers(words_gone))
+        removed = 0
+        root = tree.getroottree().getroot()
+        for element in doomed:
+            if element.getparent() is not None and element.getroottree().getroot() is root:
                 remove_element(element)
                 removed += 1
         return removed

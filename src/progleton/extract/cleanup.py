@@ -10,6 +10,7 @@ end of the body (follow us, newsletter plugs, tags, copyright). Phrase lists liv
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from lxml import etree
 
@@ -22,6 +23,8 @@ LINK_LINE_SHARE = 0.8
 MAX_SIGN_OFF_WORDS = 45
 MAX_SIGN_OFF_BLOCKS = 30
 MAX_CARD_WORDS = 40
+MAX_DATELINE_WORDS = 12
+MAX_LINE_CHARS = 300
 MIN_CARD_HEADLINE_WORDS = 3
 _SENTENCE_END = frozenset(".!?\"'”’)…:;")
 _BARE_URL = re.compile(r"(https?://|www\.)\S+")
@@ -104,7 +107,12 @@ def _is_trailer(element: etree._Element) -> bool:
     if element.tag == "list":
         items = element.findall("item")
         return bool(items) and all(_is_trailer(item) for item in items)
-    return is_sign_off(element) or is_link_line(element) or is_teaser(element) or is_teaser_card(element)
+    return (
+        is_sign_off(element)
+        or is_link_line(element)
+        or is_teaser(element)
+        or is_teaser_card(element)
+    )
 
 
 def _trim_end(blocks: list[etree._Element]) -> None:
@@ -120,7 +128,15 @@ def _is_standfirst(element: etree._Element, descriptions: list[list[str]]) -> bo
     return _tokens(text) in descriptions and text[-1:] not in _SENTENCE_END
 
 
-def _trim_start(blocks: list[etree._Element], titles: list[list[str]], descriptions: list[list[str]]) -> None:
+def is_dateline(element: etree._Element) -> bool:
+    """A short byline or dateline ("By Jane Doe", "Published 18 November 2019")."""
+    text = _text(element).lower()
+    return len(_tokens(text)) <= MAX_DATELINE_WORDS and text.startswith(phrases.DATELINE_PREFIXES)
+
+
+def _trim_start(
+    blocks: list[etree._Element], titles: list[list[str]], descriptions: list[list[str]]
+) -> None:
     """Drop the headline, the standfirst and link lines before the story."""
     for element in blocks[:4]:
         tokens = _tokens(_text(element))
@@ -130,20 +146,28 @@ def _trim_start(blocks: list[etree._Element], titles: list[list[str]], descripti
             or is_link_line(element)
             or is_teaser(element)
             or is_bare_url(element)
+            or is_dateline(element)
         ):
             _drop(element)
         else:
             break
 
 
-def clean_body(body: etree._Element, titles: list[str], descriptions: list[str] = ()) -> None:
+def clean_body(
+    body: etree._Element, titles: Sequence[str], descriptions: Sequence[str] = ()
+) -> None:
     """Clean ``body`` in place; ``titles``/``descriptions`` are the page's headline and
     standfirst forms (``headline_forms``, ``description_forms``)."""
     title_tokens = [_tokens(t) for t in titles if _tokens(t)]
     description_tokens = [_tokens(d) for d in descriptions if _tokens(d)]
     for element in list(body.iter("p", "item", "head")):
-        if element.getparent() is not None and (
-            is_link_line(element) or is_teaser(element) or is_furniture(element) or is_bare_url(element)
+        if element.getparent() is None or len(_text(element)) > MAX_LINE_CHARS:
+            continue  # every rule below is about short lines
+        if (
+            is_link_line(element)
+            or is_teaser(element)
+            or is_furniture(element)
+            or is_bare_url(element)
         ):
             _drop(element)
     _trim_start(_top_blocks(body), title_tokens, description_tokens)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from copy import deepcopy
 from dataclasses import replace
+from html import escape
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -26,16 +27,17 @@ from progleton.extract.metadata import (
     byline_authors,
     detect_language,
     fallback_date,
+    fallback_image,
     fallback_title,
     read_page_metadata,
     word_count,
 )
 from progleton.extract.model import ExtractedArticle
 from progleton.extract.pagekind import PageSignals, page_warnings
-from progleton.extract.sanitize import sanitize_html
+from progleton.extract.sanitize import absolute_http_url, sanitize_html
 
 LOGGER = logging.getLogger(__name__)
-MARKUP_SAMPLE_CHARS = 200_000
+MARKUP_SAMPLE_CHARS = 60_000
 
 
 def parse_page(html: str | bytes) -> HtmlElement | None:
@@ -73,23 +75,23 @@ def _extract(html: str | bytes, url: str, site_profile: SiteProfile | None) -> E
         return ExtractedArticle(
             text="", html="", warnings=("no article: empty or unparsable page",)
         )
-    meta = read_page_metadata(tree, url)
+    # metadata first: the boilerplate steps below change the tree in place
+    meta = _complete_metadata(read_page_metadata(tree, url), tree, url)
+    figure = lead_figure_html(tree, url)
     markup_sample = _markup_sample(html)
-    work = deepcopy(tree)
-    strip_invisible(work)
-    page_text = work.text_content()
-    title_text = " ".join([*(t.text_content() for t in work.iter("title")), *_first_h1(work)])
+    strip_invisible(tree)
+    page_text = tree.text_content()
+    title_text = " ".join([*(t.text_content() for t in tree.iter("title")), *_first_h1(tree)])
     if site_profile is not None:
-        site_profile.strip(work)
-    strip_generic_boilerplate(work)
-    body = choose_body(work, url)
+        site_profile.strip(tree)
+    strip_generic_boilerplate(tree)
+    body = choose_body(tree, url)
     text = body_text(body)
     words = word_count(text)
-    meta = _complete_metadata(meta, tree)
     signals = PageSignals(title_text, page_text, markup_sample, words, meta.accessible_for_free)
     return ExtractedArticle(
         text=text,
-        html=body_html(body, url),
+        html=(figure + body_html(body, url)) if body is not None else "",
         title=meta.title,
         authors=meta.authors,
         published=meta.published,
@@ -113,15 +115,16 @@ def _first_h1(tree: HtmlElement) -> list[str]:
     return [h1.text_content() for h1 in tree.iter("h1")][:1]
 
 
-def _complete_metadata(meta: PageMetadata, tree: HtmlElement) -> PageMetadata:
-    """Fill what the markup's metadata lacked: headline, byline, htmldate's date."""
-    if meta.title and meta.published and meta.authors:
+def _complete_metadata(meta: PageMetadata, tree: HtmlElement, url: str) -> PageMetadata:
+    """Fill what the markup's metadata lacked: headline, byline, date, lead image."""
+    if meta.title and meta.published and meta.authors and meta.image:
         return meta
     return replace(
         meta,
         title=meta.title or fallback_title(tree),
         authors=meta.authors or byline_authors(tree),
         published=meta.published or fallback_date(tree),
+        image=meta.image or fallback_image(tree, url),
     )
 
 
@@ -145,6 +148,24 @@ def body_text(body: etree._Element | None) -> str:
         elif element.tag != "graphic":
             blocks.append(_block_text(element))
     return "\n\n".join(block for block in blocks if block.strip())
+
+
+_LEAD_FIGURE = etree.XPath("(//article//figure[.//img] | //main//figure[.//img])[1]")
+
+
+def lead_figure_html(tree: HtmlElement, url: str) -> str:
+    """The article's lead figure (image and caption) as sanitized HTML, or ""."""
+    for figure in _LEAD_FIGURE(tree):
+        image = next(figure.iter("img"), None)
+        src = absolute_http_url(image.get("src", ""), url) if image is not None else None
+        if image is None or src is None:
+            return ""
+        caption = next((" ".join(c.text_content().split()) for c in figure.iter("figcaption")), "")
+        alt = image.get("alt", "")
+        html = f'<figure><img src="{escape(src)}" alt="{escape(alt)}">'
+        html += f"<figcaption>{escape(caption)}</figcaption></figure>" if caption else "</figure>"
+        return sanitize_html(html, base_url=url)
+    return ""
 
 
 def body_html(body: etree._Element | None, url: str) -> str:

@@ -1,8 +1,11 @@
 """Article metadata: title, authors, dates (UTC), language, lead image, canonical URL.
 
 Sources, most trusted first: the page's JSON-LD (NewsArticle and kin), its meta tags
-(Open Graph, article:*, Dublin Core, rel=canonical), then trafilatura's metadata
-heuristics with htmldate for the date. All functions here are pure and never raise.
+(Open Graph, article:*, Dublin Core, rel=canonical), then fallbacks read from the markup:
+the first <h1>, byline elements, the first article image, and htmldate (fast mode) for the
+date. Language: py3langid on the extracted text (it ships its model), else <html lang>.
+All functions here are pure and never raise. (trafilatura's own metadata extraction was
+measured at ~5 ms a page for little gain, so it is not used.)
 """
 
 from __future__ import annotations
@@ -280,6 +283,20 @@ def byline_authors(tree: HtmlElement) -> tuple[str, ...]:
         if 0 < len(text.split()) <= 8 and not any(c.isdigit() for c in text):
             names.append(text)
     return split_authors(names)
+
+
+_LEAD_IMAGE_XPATH = (
+    "(//article//img[@src] | //figure//img[@src] | //main//img[@src])[position() <= 5]"
+)
+
+
+def fallback_image(tree: HtmlElement, url: str | None) -> str | None:
+    """The first image of the article (or a figure, or the main area), as an absolute URL."""
+    for image in tree.xpath(_LEAD_IMAGE_XPATH):
+        resolved = absolute_http_url(image.get("src", ""), url)
+        if resolved:
+            return resolved
+    return None
 
 
 def fallback_date(tree: HtmlElement) -> datetime | None:

@@ -7,16 +7,14 @@ subscriptions in passing is still an article.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from progleton.extract import phrases
 
-_SPACES = re.compile(r"\s+")
-
 # Below these many words the extracted text cannot be a whole news article.
 SHORT_PAGE_WORDS = 150
 PAYWALL_STUB_WORDS = 300
+MIN_ARTICLE_WORDS = 10  # fewer words than this is a fragment, not an article
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,7 @@ class PageSignals:
 
 def normalize(text: str) -> str:
     """Lower-case ``text`` and collapse whitespace, the form phrases are matched in."""
-    return _SPACES.sub(" ", text).strip().lower()
+    return " ".join(text.split()).lower()
 
 
 def count_phrases(text: str, phrase_list: tuple[str, ...]) -> int:
@@ -94,6 +92,6 @@ def page_warnings(signals: PageSignals) -> tuple[str, ...]:
         return ("consent page: a cookie or consent wall instead of the article",)
     if is_paywall_stub(signals):
         return ("paywall: text truncated",)
-    if signals.article_words == 0:
-        return ("no article: no text could be extracted",)
+    if signals.article_words < MIN_ARTICLE_WORDS:
+        return ("no article: too little text could be extracted",)
     return ()

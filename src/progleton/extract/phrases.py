@@ -34,6 +34,13 @@ APPEAL_PHRASES: tuple[str, ...] = (
     "monthly starting",
     "reader-funded",
     "reader funded",
+    "no thanks",
+    "price of a coffee",
+    "buy us a coffee",
+    "chip in",
+    "fund our journalism",
+    "support local journalism",
+    "support quality journalism",
 )
 
 # Newsletter and sign-up prompts.
@@ -255,6 +262,7 @@ SIGN_OFF_PHRASES: tuple[str, ...] = (
     "all rights reserved",
     "©",
     "join the conversation",
+    "write to ",
     "thanks for signing up",
     "your subscription",
     "keep an eye on your inbox",
@@ -281,4 +289,15 @@ FURNITURE_LINES: tuple[str, ...] = (
     "photos",
     "video",
     "loading",
+)
+
+# How bylines and datelines start, when they open the extracted body.
+DATELINE_PREFIXES: tuple[str, ...] = (
+    "by ",
+    "published",
+    "updated",
+    "last updated",
+    "posted",
+    "posted on",
+    "first published",
 )

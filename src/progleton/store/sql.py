@@ -226,38 +226,82 @@ class SQLStore:
 
     def add_feed_items(self, source_id: int,
                        items: Sequence[tuple[dict[str, Any], dict[str, Any] | int | None]]) -> list[int | None]:
-        """Store one feed's new entries in one transaction.
+        """Store one feed's new entries in one transaction; see ``save_feeds``."""
+        with self._write() as conn:
+            return self._add_feed_items(conn, source_id, items, now_utc())
 
-        Each item is (entry, article): ``article`` is a record to insert (its story is
-        assigned later, by ``assign_articles``), the id of an article already stored, or
-        None. Entries already stored for this source are skipped. Returns the article id
-        of each item.
+    def save_feeds(self, feeds: Sequence[tuple[int, dict[str, Any], Sequence[tuple[dict[str, Any], Any]]]]) -> None:
+        """Store several feeds' new entries and their sources' new state in one transaction.
+
+        Each feed is (source_id, source fields, items). A source's validators (ETag,
+        Last-Modified) are written with its entries, never before them, so a crash can
+        never leave entries that the next conditional GET will not bring back.
         """
-        ids: list[int | None] = []
         now = now_utc()
         with self._write() as conn:
-            known = set(conn.execute(sa.select(t.entries.c.guid).where(
-                t.entries.c.source_id == source_id,
-                t.entries.c.guid.in_([e["guid"] for e, _ in items]))).scalars())
-            entry_rows = []
-            for entry, article in items:
-                if isinstance(article, dict):
-                    article_id: int | None = conn.execute(
-                        sa.select(t.articles.c.id).where(t.articles.c.canonical_url == article["canonical_url"])
-                    ).scalar()
-                    if article_id is None:
-                        article_id = conn.execute(t.articles.insert().values(
-                            **article, reasons={}, created_at=now)).inserted_primary_key[0]
-                else:
-                    article_id = article
-                ids.append(article_id)
-                if entry["guid"] not in known:
-                    known.add(entry["guid"])
-                    entry_rows.append({**entry, "source_id": source_id, "article_id": article_id,
-                                       "first_seen": now})
-            if entry_rows:
-                conn.execute(t.entries.insert(), entry_rows)
+            for source_id, fields, items in feeds:
+                if items:
+                    self._add_feed_items(conn, source_id, items, now)
+                if fields:
+                    conn.execute(t.sources.update().where(t.sources.c.id == source_id).values(**fields))
+
+    def _add_feed_items(self, conn: sa.Connection, source_id: int,
+                        items: Sequence[tuple[dict[str, Any], dict[str, Any] | int | None]],
+                        now: datetime) -> list[int | None]:
+        """Each item is (entry, article): ``article`` is a record to insert (its story is
+        assigned later, by ``assign_articles``), the id of an article already stored, or
+        None. Entries already stored for this source are skipped, and so are records whose
+        canonical URL is stored by now. Returns the article id of each item."""
+        known = set(conn.execute(sa.select(t.entries.c.guid).where(
+            t.entries.c.source_id == source_id,
+            t.entries.c.guid.in_([e["guid"] for e, _ in items]))).scalars())
+        records = [a for _, a in items if isinstance(a, dict)]
+        by_url = self._ids_by_canonical_url(conn, [r["canonical_url"] for r in records])
+        fresh = list({r["canonical_url"]: r for r in records if r["canonical_url"] not in by_url}.values())
+        if fresh:
+            inserted = conn.execute(
+                t.articles.insert().returning(t.articles.c.id, t.articles.c.canonical_url,
+                                              sort_by_parameter_order=True),
+                [{**r, "reasons": {}, "created_at": now} for r in fresh],
+            )
+            by_url.update({url: article_id for article_id, url in inserted})
+        ids = [by_url[a["canonical_url"]] if isinstance(a, dict) else a for _, a in items]
+        entry_rows = []
+        for (entry, _), article_id in zip(items, ids, strict=True):
+            if entry["guid"] not in known:
+                known.add(entry["guid"])
+                entry_rows.append({**entry, "source_id": source_id, "article_id": article_id,
+                                   "first_seen": now})
+        if entry_rows:
+            conn.execute(t.entries.insert(), entry_rows)
         return ids
+
+    @staticmethod
+    def _ids_by_canonical_url(conn: sa.Connection, urls: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        unique = list(dict.fromkeys(urls))
+        for start in range(0, len(unique), 500):
+            query = sa.select(t.articles.c.canonical_url, t.articles.c.id).where(
+                t.articles.c.canonical_url.in_(unique[start:start + 500]))
+            found.update({url: article_id for url, article_id in conn.execute(query)})
+        return found
+
+    def article_ids_by_canonical_url(self, urls: Sequence[str]) -> dict[str, int]:
+        """Stored articles among these canonical URLs: {url: id}."""
+        with self._read() as conn:
+            return self._ids_by_canonical_url(conn, urls)
+
+    def article_ids_by_text_hash(self, hashes: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
+        """Stored articles with these text hashes: {hash: [(id, canonical URL)]}."""
+        found: dict[str, list[tuple[int, str]]] = {}
+        unique = list(dict.fromkeys(hashes))
+        with self._read() as conn:
+            for start in range(0, len(unique), 500):
+                query = sa.select(t.articles.c.text_hash, t.articles.c.id, t.articles.c.canonical_url).where(
+                    t.articles.c.text_hash.in_(unique[start:start + 500]))
+                for text_hash, article_id, url in conn.execute(query):
+                    found.setdefault(text_hash, []).append((article_id, url))
+        return found
 
     def unassigned_articles(self) -> list[dict[str, Any]]:
         """Articles not yet in a story, in publication order: the grouper's queue."""

@@ -4,4 +4,12 @@ from .grouper import GroupingParams, Story, StoryGrouper
 from .model import Assignment, Doc, Reasons
 from .rank import rank_stories
 
-__all__ = ["Assignment", "Doc", "GroupingParams", "Reasons", "Story", "StoryGrouper", "rank_stories"]
+__all__ = [
+    "Assignment",
+    "Doc",
+    "GroupingParams",
+    "Reasons",
+    "Story",
+    "StoryGrouper",
+    "rank_stories",
+]

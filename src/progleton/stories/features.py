@@ -16,7 +16,7 @@ do not become names).
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -41,9 +41,13 @@ MONTHS = (
     "january february march april may june july august september october november december".split()
 )
 _MONTH_SET = frozenset(MONTHS) | frozenset(m[:3] for m in MONTHS) | {"sept"}
-_NAME_STOP = STOP_WORDS | _MONTH_SET | frozenset(
-    "a an the he she it we they i his her its our their this that these those in on at by for of to "
-    "but and or if as after before when while with from".split()
+_NAME_STOP = (
+    STOP_WORDS
+    | _MONTH_SET
+    | frozenset(
+        "a an the he she it we they i his her its our their this that these those in on at by for of to "
+        "but and or if as after before when while with from".split()
+    )
 )
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]")
@@ -167,14 +171,17 @@ def numbers_and_dates(text: str) -> list[str]:
 
 def article_features(title: str, text: str, *, title_weight: float = 2.0) -> ArticleFeatures:
     """Count an article's words, title words, names and numbers as feature keys."""
-    counts: Counter[str] = Counter()
+    counts: defaultdict[str, float] = defaultdict(float)
     words = content_words(text)
-    counts.update("w:" + w for w in words)
+    for w in words:
+        counts["w:" + w] += 1
     for w in content_words(title):
         counts["t:" + w] += title_weight
     found = names(title + ".\n" + text)
-    counts.update("n:" + n for n in found)
-    counts.update("d:" + d for d in numbers_and_dates(title + ".\n" + text))
+    for n in found:
+        counts["n:" + n] += 1
+    for d in numbers_and_dates(title + ".\n" + text):
+        counts["d:" + d] += 1
     distinct = tuple(dict.fromkeys(n for n in found))
     return ArticleFeatures(counts=dict(counts), names=distinct, words=len(words))
 
@@ -187,7 +194,9 @@ def shingles(text: str, size: int = 3) -> list[str]:
     return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
 
 
-_MONTH_NUMBER = {m: i + 1 for i, m in enumerate(MONTHS)} | {m[:3]: i + 1 for i, m in enumerate(MONTHS)}
+_MONTH_NUMBER = {m: i + 1 for i, m in enumerate(MONTHS)} | {
+    m[:3]: i + 1 for i, m in enumerate(MONTHS)
+}
 _MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _FULL_DATE = re.compile(
     rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d\d)\b"

@@ -6,10 +6,13 @@ One pass, no look-ahead, no re-clustering. For each new doc:
    copy of the earliest original and joins that original's story.
 2. candidates: the inverted index on names, numbers and rare words gives the few open stories
    that share the doc's distinctive features (never a scan of every story).
-3. score: cosine between the doc's TF-IDF vector and each candidate's centroid, with the
-   vocabulary as it is now; a story whose latest news is more than a day away must score higher
-   (``day_penalty`` per day), and one quiet for longer than the window is not a candidate.
-4. join the best story if its score reaches ``threshold``; else start a new story.
+3. evidence: for each candidate, TF-IDF cosines between the doc and the story centroid (with the
+   vocabulary as it is now) over the whole text and over the title, names and numbers alone; the
+   cosine to the nearest recent member; whether both mention years with none in common; the time
+   from the story's span of news (a story quiet for longer than the window is not a candidate).
+4. a logistic join model (:class:`~progleton.stories.similarity.JoinModel`, fitted on ECB+
+   train) turns the evidence into a probability; the doc joins the most probable story if that
+   reaches the model's threshold, else it starts a new story.
 
 State is a pure function of the docs added (in order) and the corrections made, so ``load()``
 replaying stored assignments rebuilds the same state, and later adds decide the same way.
@@ -19,40 +22,50 @@ Not thread-safe: one writer per grouper (the pipeline serialises assignment).
 from __future__ import annotations
 
 import heapq
+import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from datasketch import MinHash
+from datasketch import LeanMinHash
 
 from ..exceptions import NotFound
 from .features import article_features
 from .index import StoryIndex, Vocabulary
 from .model import Assignment, Doc, Reasons
-from .similarity import FeatureWeights, cosine_to, raw_vector, shared_top, time_penalty, weigh
+from .similarity import (
+    FeatureWeights,
+    JoinModel,
+    MatchEvidence,
+    channel_cosines,
+    dot,
+    kind_norms,
+    raw_vector,
+    shared_top,
+    weigh,
+)
 from .wire import WireIndex
 
 STORY_PREFIX = "story-"
+_YEAR = re.compile(r"^d:(?:19|20)\d\d$")
 
 
 @dataclass(frozen=True)
 class GroupingParams:
     """The method's few parameters, chosen on the ECB+ train split (see benchmarks/stories_ecbplus.py)."""
 
-    threshold: float = 0.30  # cosine to a story centroid needed to join it
+    model: JoinModel = field(default_factory=JoinModel)
     weights: FeatureWeights = field(default_factory=FeatureWeights)
     title_repeat: float = 2.0  # title words counted as if written this many times
-    grace_hours: float = 24.0  # no time penalty within a day of the story's latest news
-    day_penalty: float = 0.10  # extra score needed per further day apart
     index_features: int = 12  # rarest words of each member put in the inverted index
     query_features: int = 30  # strongest features of a new doc used to look up candidates
-    max_candidates: int = 10  # stories scored per doc
+    max_candidates: int = 10  # stories proposed by the index per doc
+    nearest_stories: int = 2  # of those, the most similar by centroid are weighed in full
+    nearest_members: int = 10  # recent members compared one by one for the nearest-member cue
     wire_threshold: float = 0.5  # Jaccard of word 3-shingles for a wire copy
     wire_short_threshold: float = 0.9  # the same, for texts under ``wire_short_words`` words
     wire_short_words: int = 40
-    link: str = "centroid"
-    cohesion: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -76,11 +89,13 @@ class _Member:
     seq: int
     raw: dict[str, float]
     index_keys: tuple[str, ...]
-    signature: MinHash | None
+    signature: LeanMinHash | None
     story_id: str
     wire_copy_of: str | None
     reasons: Reasons
     active: datetime | None  # published, or the latest time seen when it arrived undated
+    years: frozenset[str]  # years the text mentions ("d:2013")
+    weighted: tuple[int, dict[str, float]] = (-1, {})  # (vocabulary epoch, unit TF-IDF vector)
 
 
 @dataclass
@@ -90,6 +105,13 @@ class _OpenStory:
     centroid: dict[str, float] = field(default_factory=dict)
     first_active: datetime | None = None
     last_active: datetime | None = None
+    year_counts: Counter[str] = field(default_factory=Counter)
+    version: int = 0  # bumped on every change, for the cached norms
+    norms: tuple[int, int, dict[str, float]] = (-1, -1, {})  # (epoch, version, kind_norms)
+
+    @property
+    def years(self) -> frozenset[str]:
+        return frozenset(self.year_counts)
 
 
 class StoryGrouper:
@@ -154,7 +176,7 @@ class StoryGrouper:
             self._clock = doc.published
         signature, _ = self._wire.signature(doc.title, doc.text)
         return _Member(
-            doc=doc,
+            doc=replace(doc, text=""),  # the text is not needed again; the store keeps it
             seq=self._seq,
             raw=raw,
             index_keys=self._index_keys(raw),
@@ -163,6 +185,7 @@ class StoryGrouper:
             wire_copy_of=None,
             reasons=Reasons(),
             active=doc.published or self._clock,
+            years=frozenset(f for f in raw if _YEAR.match(f)),
         )
 
     def _is_short(self, doc: Doc) -> bool:
@@ -179,66 +202,86 @@ class StoryGrouper:
         return tuple(sorted(set(names) | set(words)))
 
     def _choose_story(self, member: _Member) -> tuple[str, Reasons]:
-        idf = self.vocabulary.idf
-        doc_vec = weigh(member.raw, idf)
+        doc_vec = weigh(member.raw, self.vocabulary.idf)
         query = dict(
-            heapq.nsmallest(self.params.query_features, doc_vec.items(), key=lambda kv: (-kv[1], kv[0]))
+            heapq.nsmallest(
+                self.params.query_features, doc_vec.items(), key=lambda kv: (-kv[1], kv[0])
+            )
         )
         best: tuple[float, str] | None = None
-        for story_id in self._index.candidates(query, self.params.max_candidates):
-            score = self._score(member, doc_vec, self._stories[story_id])
-            if score is not None and (best is None or score > best[0]):
+        for story_id, evidence in self._evidence(member, doc_vec, query):
+            score = self.params.model.probability(evidence)
+            if best is None or score > best[0]:
                 best = (score, story_id)
-        if best is not None and best[0] >= self.params.threshold:
+        if best is not None and best[0] >= self.params.model.threshold:
             return best[1], self._join_reasons(doc_vec, best[0], self._stories[best[1]])
         new_id = STORY_PREFIX + member.doc.id
         if best is None:
             return new_id, Reasons(note="new story")
-        note = f"new story (closest {best[1]} scored {best[0]:.2f} < {self.params.threshold:.2f})"
+        note = f"new story (closest {best[1]} scored {best[0]:.2f} < {self.params.model.threshold:.2f})"
         return new_id, Reasons(score=round(best[0], 4), note=note)
 
-    def _score(self, member: _Member, doc_vec: dict[str, float], story: _OpenStory) -> float | None:
-        gap = _gap_hours(member.active, story)
-        if gap is not None and gap > self.window.total_seconds() / 3600:
-            return None
-        penalty = time_penalty(gap, grace_hours=self.params.grace_hours, per_day=self.params.day_penalty)
+    def _evidence(
+        self, member: _Member, doc_vec: dict[str, float], query: dict[str, float]
+    ) -> list[tuple[str, MatchEvidence]]:
+        """Evidence for the open stories the index proposes, within the window of time."""
         idf = self.vocabulary.idf
-        link = self.params.link
-        if link == "avg":
-            vecs = [weigh(self._members[m].raw, idf) for m in story.members[-30:]]
-            total: dict[str, float] = {}
-            for v in vecs:
-                for f, x in v.items():
-                    total[f] = total.get(f, 0.0) + x
-            n = len(vecs)
-            sim = sum(x * total.get(f, 0.0) for f, x in doc_vec.items()) / n
-            if n > 1 and self.params.cohesion:
-                intra = (sum(x * x for x in total.values()) - n) / (n * (n - 1))
-                sim -= max(0.0, self.params.cohesion * intra - self.params.threshold)
-        elif link == "centroid":
-            sim = cosine_to(doc_vec, story.centroid, idf)
-        else:
-            near = max(cosine_to(doc_vec, self._members[m].raw, idf) for m in story.members[-30:])
-            sim = near if link == "nearest" else 0.5 * (near + cosine_to(doc_vec, story.centroid, idf))
-        return sim - penalty
+        window_hours = self.window.total_seconds() / 3600
+        scored = []
+        for story_id in self._index.candidates(query, self.params.max_candidates):
+            story = self._stories[story_id]
+            gap = _gap_hours(member.active, story)
+            if gap is not None and gap > window_hours:
+                continue
+            channels = channel_cosines(doc_vec, story.centroid, idf, self._norms(story))
+            scored.append((channels, gap, story))
+        scored.sort(key=lambda x: (-x[0]["all"], x[2].story_id))
+        out = []
+        for channels, gap, story in scored[: self.params.nearest_stories]:
+            recent = story.members[-self.params.nearest_members :]
+            nearest = max(dot(doc_vec, self._weighted(self._members[m])) for m in recent)
+            conflict = (
+                bool(member.years) and bool(story.years) and story.years.isdisjoint(member.years)
+            )
+            out.append(
+                (
+                    story.story_id,
+                    MatchEvidence(channels, nearest, len(story.members), conflict, gap),
+                )
+            )
+        return out
+
+    def _norms(self, story: _OpenStory) -> dict[str, float]:
+        epoch = self.vocabulary.epoch
+        if story.norms[:2] != (epoch, story.version):
+            story.norms = (epoch, story.version, kind_norms(story.centroid, self.vocabulary.idf))
+        return story.norms[2]
+
+    def _weighted(self, member: _Member) -> dict[str, float]:
+        epoch = self.vocabulary.epoch
+        if member.weighted[0] != epoch:
+            member.weighted = (epoch, weigh(member.raw, self.vocabulary.idf))
+        return member.weighted[1]
 
     def _join_reasons(self, doc_vec: dict[str, float], score: float, story: _OpenStory) -> Reasons:
         idf = self.vocabulary.idf
-        centroid = weigh(story.centroid, idf)
+        shared = {f: story.centroid[f] * idf(f) for f in doc_vec if f in story.centroid}
         nearest = max(
-            story.members[-30:],
-            key=lambda m: (cosine_to(doc_vec, self._members[m].raw, idf), -self._members[m].seq),
+            story.members[-self.params.nearest_members :],
+            key=lambda m: (dot(doc_vec, self._weighted(self._members[m])), -self._members[m].seq),
         )
-        by_kind: Counter[str] = Counter()
-        for f, v in doc_vec.items():
-            by_kind[f[0]] += v * centroid.get(f, 0.0)
+        by_kind = dict.fromkeys("ntwd", 0.0)
+        for f, v in shared.items():
+            by_kind[f[0]] += v * doc_vec[f]
         labels = {"n": "names", "t": "title", "w": "text", "d": "numbers"}
         total = sum(by_kind.values()) or 1.0
-        kinds = [labels[k] for k, v in by_kind.most_common() if v >= 0.2 * total]
+        ranked = sorted(by_kind.items(), key=lambda kv: -kv[1])
+        kinds = [labels[k] for k, v in ranked if v >= 0.2 * total]
+        terms = shared_top(doc_vec, shared, "t", 3) + shared_top(doc_vec, shared, "w", 6)
         return Reasons(
             score=round(score, 4),
-            shared_terms=shared_top(doc_vec, centroid, "t", 3) + shared_top(doc_vec, centroid, "w", 5),
-            shared_names=shared_top(doc_vec, centroid, "n", 6),
+            shared_terms=tuple(dict.fromkeys(terms))[:6],
+            shared_names=shared_top(doc_vec, shared, "n", 6),
             nearest=nearest,
             note="joined by " + "+".join(kinds or ["text"]),
         )
@@ -261,9 +304,14 @@ class StoryGrouper:
         member.story_id = story_id
         self._members[member.doc.id] = member
         story.members.append(member.doc.id)
+        if len(story.members) > self.params.nearest_members:
+            # only the recent members are compared one by one: drop the older one's cached vector
+            self._members[story.members[-self.params.nearest_members - 1]].weighted = (-1, {})
         for f, v in member.raw.items():
             story.centroid[f] = story.centroid.get(f, 0.0) + v
         _widen(story, member.active)
+        story.year_counts.update(member.years)
+        story.version += 1
         self._index.add(story_id, member.index_keys)
         self._wire.add(member.doc.id, member.seq, member.signature)
 
@@ -273,10 +321,13 @@ class StoryGrouper:
         story.members = [m.doc.id for m in members]
         story.centroid = {}
         story.first_active = story.last_active = None
+        story.year_counts = Counter()
+        story.version += 1
         for m in members:
             for f, v in m.raw.items():
                 story.centroid[f] = story.centroid.get(f, 0.0) + v
             _widen(story, m.active)
+            story.year_counts.update(m.years)
 
     def _resolve(self, story_id: str) -> str:
         while story_id in self._aliases:

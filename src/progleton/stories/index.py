@@ -14,20 +14,42 @@ from collections.abc import Iterable, Mapping
 
 
 class Vocabulary:
-    """Document frequencies of features, for inverse document frequency weights."""
+    """Document frequencies of features, for inverse document frequency weights.
 
-    def __init__(self) -> None:
+    Weights come from a snapshot of the counts, taken again each time the count of docs has
+    grown by a sixteenth (and at least every ``max_interval`` docs). Between snapshots the weights
+    hold still, so vectors weighted once can be reused; and the snapshot depends only on how many
+    docs were counted, so a replay that counts the same docs weighs the same way.
+    """
+
+    def __init__(self, *, max_interval: int = 4000) -> None:
         self.docs = 0
         self.df: Counter[str] = Counter()
+        self.max_interval = max_interval
+        self.epoch = 0
+        self._next_snapshot = 1
+        self._snapshot: dict[str, int] = {}
+        self._log_docs = 0.0
+        self._idf: dict[str, float] = {}
 
     def add(self, features: Iterable[str]) -> None:
         """Count one doc's distinct features."""
         self.docs += 1
         self.df.update(features)
+        if self.docs >= self._next_snapshot:
+            self._snapshot = dict(self.df)
+            self._log_docs = math.log(self.docs + 1)
+            self._idf = {}
+            self.epoch += 1
+            self._next_snapshot = self.docs + max(1, min(self.max_interval, self.docs // 16))
 
     def idf(self, feature: str) -> float:
-        """Smoothed inverse document frequency; an unseen feature counts as seen once."""
-        return math.log((self.docs + 1) / (self.df.get(feature, 0) + 1)) + 1.0
+        """Smoothed inverse document frequency (as of the latest snapshot)."""
+        value = self._idf.get(feature)
+        if value is None:
+            value = self._log_docs - math.log(self._snapshot.get(feature, 0) + 1) + 1.0
+            self._idf[feature] = value
+        return value
 
 
 class StoryIndex:
@@ -60,7 +82,7 @@ class StoryIndex:
 
     def candidates(self, weights: Mapping[str, float], limit: int) -> list[str]:
         """Stories sharing the most weight of ``weights``' features, best first, at most ``limit``."""
-        votes: Counter[str] = Counter()
+        votes: defaultdict[str, float] = defaultdict(float)
         for feature, weight in weights.items():
             posting = self._postings.get(feature)
             if posting is None or len(posting) > self.common_postings:

@@ -35,7 +35,7 @@ def story_weight(
     )
     velocity = recent / velocity_hours
     decay = 0.5 ** (age_hours / (half_life.total_seconds() / 3600))
-    return math.log2(1 + story.independent_outlets) * (1 + velocity) * decay
+    return float(math.log2(1 + story.independent_outlets) * (1 + velocity) * decay)
 
 
 def rank_stories(

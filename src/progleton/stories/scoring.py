@@ -44,11 +44,19 @@ def score_grouping(predicted: Sequence[Hashable], gold: Sequence[Hashable]) -> G
     precision = together / pred_pairs if pred_pairs else 1.0
     recall = together / gold_pairs if gold_pairs else 1.0
     n = len(predicted)
-    b_precision = sum(both[(p, g)] / pred_sizes[p] for p, g in zip(predicted, gold, strict=True)) / n
+    b_precision = (
+        sum(both[(p, g)] / pred_sizes[p] for p, g in zip(predicted, gold, strict=True)) / n
+    )
     b_recall = sum(both[(p, g)] / gold_sizes[g] for p, g in zip(predicted, gold, strict=True)) / n
     expected = pred_pairs * gold_pairs / _pairs(n) if n > 1 else 0.0
     maximum = (pred_pairs + gold_pairs) / 2
     ari = (together - expected) / (maximum - expected) if maximum != expected else 1.0
     return GroupingScores(
-        precision, recall, _f1(precision, recall), b_precision, b_recall, _f1(b_precision, b_recall), ari
+        precision,
+        recall,
+        _f1(precision, recall),
+        b_precision,
+        b_recall,
+        _f1(b_precision, b_recall),
+        ari,
     )

@@ -8,6 +8,7 @@ arrived when little was known is judged with what is known now.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -39,7 +40,8 @@ def raw_vector(counts: Mapping[str, float], weights: FeatureWeights) -> dict[str
     """Kind-weighted sublinear term frequencies, scaled to unit length."""
     vec = {f: weights.of(f) * (1.0 + math.log(c)) for f, c in counts.items() if c > 0}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-    return {f: v / norm for f, v in vec.items()}
+    # interned keys: every doc, centroid and count table shares one copy of each feature name
+    return {sys.intern(f): v / norm for f, v in vec.items()}
 
 
 def weigh(vec: Mapping[str, float], idf: IdfFn) -> dict[str, float]:
@@ -49,7 +51,9 @@ def weigh(vec: Mapping[str, float], idf: IdfFn) -> dict[str, float]:
     return {f: v / norm for f, v in out.items()}
 
 
-def cosine_to(weighted_doc: Mapping[str, float], raw_other: Mapping[str, float], idf: IdfFn) -> float:
+def cosine_to(
+    weighted_doc: Mapping[str, float], raw_other: Mapping[str, float], idf: IdfFn
+) -> float:
     """Cosine between a weighted unit doc vector and another raw vector weighted now."""
     other = weigh(raw_other, idf)
     if len(other) < len(weighted_doc):
@@ -58,42 +62,126 @@ def cosine_to(weighted_doc: Mapping[str, float], raw_other: Mapping[str, float],
 
 
 def shared_top(
-    weighted_doc: Mapping[str, float], weighted_other: Mapping[str, float], kind: str, limit: int = 6
+    weighted_doc: Mapping[str, float],
+    weighted_other: Mapping[str, float],
+    kind: str,
+    limit: int = 6,
 ) -> tuple[str, ...]:
     """The features of one kind that contribute most to the match, without their prefix."""
     shared = [
-        (weighted_doc[f] * w, f) for f, w in weighted_other.items() if f[0] == kind and f in weighted_doc
+        (weighted_doc[f] * w, f)
+        for f, w in weighted_other.items()
+        if f[0] == kind and f in weighted_doc
     ]
     shared.sort(key=lambda x: (-x[0], x[1]))
     return tuple(dict.fromkeys(f[2:] for _, f in shared[:limit]))
 
 
-def time_penalty(gap_hours: float | None, *, grace_hours: float, per_day: float) -> float:
-    """How much higher the score must be for a doc ``gap_hours`` away from a story's latest news."""
-    if gap_hours is None or gap_hours <= grace_hours:
-        return 0.0
-    return per_day * (gap_hours - grace_hours) / 24.0
+KINDS = ("w", "t", "n", "d")
+
+
+def kind_norms(raw: Mapping[str, float], idf: IdfFn) -> dict[str, float]:
+    """Squared length of a raw vector, weighted now, over each kind of feature."""
+    sq = dict.fromkeys(KINDS, 0.0)
+    for f, v in raw.items():
+        w = v * idf(f)
+        sq[f[0]] += w * w
+    return sq
 
 
 def channel_cosines(
-    weighted_doc: Mapping[str, float], raw_other: Mapping[str, float], idf: IdfFn
+    weighted_doc: Mapping[str, float],
+    raw_other: Mapping[str, float],
+    idf: IdfFn,
+    other_sq: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
-    """Cosine over all features and over each kind alone ("w", "t", "n", "d")."""
-    dots: dict[str, float] = {"w": 0.0, "t": 0.0, "n": 0.0, "d": 0.0}
-    doc_sq: dict[str, float] = dict.fromkeys(dots, 0.0)
-    other_sq: dict[str, float] = dict.fromkeys(dots, 0.0)
+    """Cosine over all features and over each kind alone ("w", "t", "n", "d").
+
+    ``other_sq`` is :func:`kind_norms` of ``raw_other`` when the caller has it cached; the work
+    is then proportional to the doc's features, not the other vector's.
+    """
+    if other_sq is None:
+        other_sq = kind_norms(raw_other, idf)
+    dots = dict.fromkeys(KINDS, 0.0)
+    doc_sq = dict.fromkeys(KINDS, 0.0)
     for f, v in weighted_doc.items():
         doc_sq[f[0]] += v * v
-    for f, v in raw_other.items():
-        w = v * idf(f)
-        other_sq[f[0]] += w * w
-        d = weighted_doc.get(f)
-        if d is not None:
-            dots[f[0]] += d * w
+        o = raw_other.get(f)
+        if o is not None:
+            dots[f[0]] += v * o * idf(f)
     out = {
         k: dots[k] / math.sqrt(doc_sq[k] * other_sq[k]) if doc_sq[k] and other_sq[k] else 0.0
-        for k in dots
+        for k in KINDS
     }
-    total_other = math.sqrt(sum(other_sq.values())) or 1.0
-    out["all"] = sum(dots.values()) / total_other
+    out["all"] = sum(dots.values()) / (math.sqrt(sum(other_sq.values())) or 1.0)
     return out
+
+
+def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Dot product of two sparse vectors (the cosine, for unit vectors)."""
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(v * b.get(f, 0.0) for f, v in a.items())
+
+
+@dataclass(frozen=True)
+class MatchEvidence:
+    """What is known about a doc joining one story; the join model weighs it."""
+
+    channels: Mapping[str, float]  # cosines from :func:`channel_cosines`
+    nearest: float  # cosine to the most similar recent member
+    story_size: int
+    year_conflict: bool  # both mention years, and none in common
+    gap_hours: float | None  # time from the story's span of news (None: undated)
+
+
+@dataclass(frozen=True)
+class JoinModel:
+    """A logistic model of "this doc reports this story's event", over :class:`MatchEvidence`.
+
+    The weights were fitted once on the ECB+ train split (``benchmarks/stories_ecbplus.py
+    --fit``: logistic regression, C=1, on each doc of three shuffled train orders against the
+    candidate stories the index proposes, true story = positive) and rounded. Names, numbers,
+    the title and the nearest member carry most of the weight; plain word overlap adds little
+    once the whole-text cosine is in. ECB+ has no dates, so time is not fitted: a doc more than
+    ``grace_hours`` from a story's news loses ``per_day`` logits per further day, so articles days
+    apart join only on strong evidence.
+    """
+
+    bias: float = -4.44
+    text: float = 5.13
+    words: float = -0.23
+    title: float = 2.55
+    names: float = 4.92
+    numbers: float = 5.07
+    nearest: float = 6.06
+    log_size: float = -0.80
+    year_conflict: float = -1.93
+    threshold: float = (
+        0.30  # join the best story when its probability reaches this (train plateau 0.25-0.35)
+    )
+    grace_hours: float = 24.0
+    per_day: float = 1.5
+
+    def logit(self, e: MatchEvidence) -> float:
+        """Log-odds that the doc belongs to the story."""
+        c = e.channels
+        z = (
+            self.bias
+            + self.text * c["all"]
+            + self.words * c["w"]
+            + self.title * c["t"]
+            + self.names * c["n"]
+            + self.numbers * c["d"]
+            + self.nearest * e.nearest
+            + self.log_size * math.log(max(e.story_size, 1))
+            + (self.year_conflict if e.year_conflict else 0.0)
+        )
+        if e.gap_hours is not None and e.gap_hours > self.grace_hours:
+            z -= self.per_day * (e.gap_hours - self.grace_hours) / 24.0
+        return z
+
+    def probability(self, e: MatchEvidence) -> float:
+        """The logit as a probability in [0, 1] (what the story page shows as the score)."""
+        z = self.logit(e)
+        return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0

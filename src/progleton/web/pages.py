@@ -24,6 +24,7 @@ router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 PAGE_SIZE = 30
 SEARCH_PAGE_SIZE = 20
+LOOK_SECONDS = 30  # a reload within this time is the same look at a story (and writes nothing)
 
 
 def progleton_of(request: Request) -> Progleton:
@@ -69,9 +70,11 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     if user is not None:
         look = p.store.story_states(user.id, [story_id]).get(story_id, {})
         states = p.store.article_states(user.id, [a.id for a in detail.articles])
-        p.store.set_story_state(user.id, story_id, last_seen_at=datetime.now(UTC))
     last_look = look.get("last_seen_at")
     new_ids = {a.id for a in detail.articles if last_look and a.created_at and a.created_at > last_look}
+    now = datetime.now(UTC)
+    if user is not None and (new_ids or last_look is None or (now - last_look).total_seconds() > LOOK_SECONDS):
+        p.store.set_story_state(user.id, story_id, last_seen_at=now)
     return render(request, "story.html", detail=detail, story=detail.story,
                   coverage=coverage(detail), reasons=reasons, merge_candidates=others,
                   last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states)

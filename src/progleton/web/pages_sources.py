@@ -20,6 +20,7 @@ NOTICES = {
     "exists": "You already follow that source.",
     "removed": "The source was removed.",
     "imported": "The OPML file was imported.",
+    "grouped": "The source's groups were saved.",
 }
 
 
@@ -68,6 +69,16 @@ async def add_source(request: Request, url: Annotated[str, Form(max_length=2000)
 def remove_source(request: Request, source_id: int) -> RedirectResponse:
     progleton_of(request).remove_source(source_id)
     return RedirectResponse("/sources?notice=removed", status_code=303)
+
+
+@router.post("/sources/{source_id}/groups", dependencies=[Depends(require_csrf)])
+def set_groups(request: Request, source_id: int,
+               groups: Annotated[str, Form(max_length=500)] = "") -> RedirectResponse:
+    """Put a source in user-defined groups (by country, ownership, ...); they filter the front page."""
+    store = progleton_of(request).store
+    store.get_source(source_id)  # 404 for an unknown source
+    store.set_source_groups(source_id, split_groups(groups))
+    return RedirectResponse("/sources?notice=grouped", status_code=303)
 
 
 @router.post("/sources/import", dependencies=[Depends(require_csrf)], response_model=None)

@@ -1,0 +1,78 @@
+"""Body cleanup and generic single-page rules: what readers don't count as the article."""
+
+from __future__ import annotations
+
+from lxml import etree
+from lxml.html import document_fromstring
+
+from progleton.extract import extract
+from progleton.extract.appeals import strip_generic_boilerplate
+from progleton.extract.cleanup import clean_body
+
+PROSE = (
+    "The council met on Tuesday evening to discuss the new budget for the harbour, which "
+    "has been delayed for two years by disputes over the cost of dredging the channel."
+)
+
+
+def body(xml: str) -> etree._Element:
+    return etree.fromstring(f"<body>{xml}</body>")
+
+
+def texts(element: etree._Element) -> list[str]:
+    return [" ".join("".join(child.itertext()).split()) for child in element]
+
+
+def test_headline_standfirst_and_sign_offs_go() -> None:
+    tree = body(
+        "<head>Harbour budget approved</head><p>Council backs the dredging plan</p>"
+        f"<p>{PROSE}</p><p>{PROSE} Again.</p>"
+        "<p>Follow us on Twitter for more local news.</p><p>Tags</p>"
+        "<item><ref target='https://x.example/a'>Ferry fares rise again next spring</ref></item>"
+    )
+    clean_body(tree, ["Harbour budget approved"], ["Council backs the dredging plan"])
+    assert texts(tree) == [PROSE, f"{PROSE} Again."]
+
+
+def test_sentences_mentioning_twitter_or_email_stay() -> None:
+    last = "The mayor said in an email on Monday that she had no comment and posted on Twitter."
+    tree = body(f"<p>{PROSE}</p><p>{last}</p>")
+    clean_body(tree, [])
+    assert texts(tree) == [PROSE, last]
+
+
+def test_teaser_and_link_lines_go_anywhere() -> None:
+    tree = body(
+        f"<p>{PROSE}</p><p>Read more: <ref target='https://x.example/b'>Ferry fares rise</ref></p>"
+        f"<p><ref target='https://x.example/c'>Another story entirely about something</ref></p><p>{PROSE}</p>"
+    )
+    clean_body(tree, [])
+    assert texts(tree) == [PROSE, PROSE]
+
+
+def test_signup_box_with_email_field_goes() -> None:
+    tree = document_fromstring(
+        f"<html><body><article><p>{PROSE}</p><div class='box'><h3>Join the Friday Letter</h3>"
+        "<p>Local news in your inbox.</p><form><input type='email' name='mail'></form></div>"
+        "</article></body></html>"
+    )
+    strip_generic_boilerplate(tree)
+    assert "Friday Letter" not in tree.text_content()
+    assert PROSE in tree.text_content()
+
+
+def test_appeal_block_goes_but_an_article_about_donations_stays() -> None:
+    appeal = (
+        "<div><h3>Support the Courier</h3><p>Dear readers, independent journalism costs money. "
+        "Please support us for the price of a coffee.</p><p><a href='#'>Support us</a> "
+        "<a href='#'>No thanks</a></p></div>"
+    )
+    donations = (
+        "Charities said donations fell this winter. One director said people who donate "
+        "regularly were hit by rising prices, and asked readers to support us if they can. "
+    ) * 8
+    page = f"<html><body><article><p>{donations}</p><p>{PROSE}</p>{appeal}</article></body></html>"
+    article = extract(page, url="https://courier.example/a")
+    assert "Support the Courier" not in article.text
+    assert "No thanks" not in article.text
+    assert donations.split(".")[0] in article.text

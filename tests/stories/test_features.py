@@ -1,0 +1,62 @@
+"""Features: names, numbers and dates, shingles."""
+
+from __future__ import annotations
+
+import pytest
+
+from progleton.stories.features import (
+    article_features,
+    content_words,
+    names,
+    numbers_and_dates,
+    shingles,
+    stem,
+)
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("earthquakes", "earthquake"),
+        ("injuries", "injury"),
+        ("reid's", "reid"),
+        ("news", "new"),
+        ("crisis", "crisis"),
+    ],
+)
+def test_stem_folds_plurals_and_possessives(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+def test_names_are_capitalised_phrases_not_sentence_starts() -> None:
+    text = (
+        "After the quake, Interior Minister Ali Yerlikaya visited Izmir. The city mourned. "
+        'Reid starred in "American Pie". Friends of Reid spoke.'
+    )
+    found = names(text)
+    assert "interior minister ali yerlikaya" in found
+    assert "yerlikaya" in found  # the last word too, as later mentions use it
+    assert "izmir" in found
+    assert "american pie" in found
+    assert names("Reid starred in it.") == []  # a lone sentence-initial word is not enough
+    assert found.count("reid") == 2  # ... unless the text capitalises it elsewhere too
+    assert "after" not in found and "the" not in found
+
+
+def test_numbers_and_dates_are_normalised() -> None:
+    found = numbers_and_dates("On June 8, 2013 a magnitude 6.4 quake killed 1,200 people; 03 May.")
+    assert {"june 8", "2013", "6.4", "1200", "may 3", "3"} <= set(found)
+
+
+def test_article_features_keep_kinds_apart() -> None:
+    f = article_features("Quake hits Izmir", "A magnitude 6.4 earthquake hit Izmir in Turkey.")
+    assert f.counts["t:quake"] == 2.0  # title words count twice
+    assert "w:earthquake" in f.counts and "n:izmir" in f.counts and "d:6.4" in f.counts
+    assert "w:the" not in f.counts
+    assert f.words == len(content_words("A magnitude 6.4 earthquake hit Izmir in Turkey."))
+
+
+def test_shingles() -> None:
+    assert shingles("One two three four") == ["one two three", "two three four"]
+    assert shingles("one two") == ["one two"]
+    assert shingles("") == []

@@ -1,0 +1,168 @@
+"""The synthetic stream: exact grouping, wire copies, corrections, restart."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from progleton.exceptions import NotFound
+from progleton.settings import Settings
+from progleton.stories import Doc, StoryGrouper
+
+from .stream_news import EXPECTED, T0, WIRE_COPIES, WIRE_ORIGINAL, stream_docs
+
+
+def _grouping(grouper: StoryGrouper, doc_ids: list[str]) -> set[frozenset[str]]:
+    groups: defaultdict[str, set[str]] = defaultdict(set)
+    for doc_id in doc_ids:
+        groups[grouper.story_of(doc_id)].add(doc_id)
+    return {frozenset(g) for g in groups.values()}
+
+
+def _expected(doc_ids: list[str]) -> set[frozenset[str]]:
+    groups: defaultdict[str, set[str]] = defaultdict(set)
+    for doc_id in doc_ids:
+        groups[EXPECTED[doc_id]].add(doc_id)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_stream_groups_exactly_by_event() -> None:
+    grouper = StoryGrouper(Settings())
+    docs = stream_docs()
+    for doc in docs:
+        grouper.add(doc)
+    ids = [d.id for d in docs]
+    assert _grouping(grouper, ids) == _expected(ids)
+
+
+def test_wire_copies_point_at_the_earliest_original() -> None:
+    grouper = StoryGrouper(Settings())
+    assignments = {d.id: grouper.add(d) for d in stream_docs()}
+    copies = {doc_id for doc_id, a in assignments.items() if a.wire_copy_of}
+    assert copies == WIRE_COPIES
+    assert {assignments[c].wire_copy_of for c in copies} == {WIRE_ORIGINAL}
+    assert assignments["tr-4"].reasons.note == "wire copy of tr-1"
+    story = next(s for s in grouper.stories() if "tr-1" in s.doc_ids)
+    assert story.wire_copies == 3
+    # the AP text counts once: ap + guardian, al-jazeera, dw (copies by abc, yahoo, cbs do not count)
+    assert story.independent_outlets == 4
+    assert set(story.outlets) >= {"ap", "abc-news", "yahoo", "cbs"}
+
+
+def test_reasons_explain_each_membership() -> None:
+    grouper = StoryGrouper(Settings())
+    assignments = {d.id: grouper.add(d) for d in stream_docs()}
+    first = assignments["tr-1"]
+    assert first.new_story and first.story_id == "story-tr-1" and first.reasons.note == "new story"
+    joined = assignments["tr-5"].reasons
+    assert joined.note.startswith("joined by")
+    assert joined.score >= 0.3
+    assert "yerlikaya" in joined.shared_names
+    assert joined.nearest in {"tr-1", "tr-2", "tr-3", "tr-4"}
+    assert joined.shared_terms
+    other = assignments["rehab-b1"]
+    assert other.new_story and other.reasons.note.startswith("new story")
+
+
+def test_corrections_are_respected_by_later_adds() -> None:
+    grouper = StoryGrouper(Settings())
+    docs = stream_docs()
+    for doc in docs[:12]:  # up to rehab-a2
+        grouper.add(doc)
+    # the user says the court story and the Japan quake are one story (odd, but theirs to say)
+    survivor = grouper.merge("story-court-1", "story-jp-1")
+    assert survivor == "story-court-1"
+    # and that jp-3 does not belong there: split it out
+    split = grouper.move("jp-3")
+    assert split == "story-jp-3~1"
+    for doc in docs[12:]:
+        grouper.add(doc)
+    assert grouper.story_of("court-2") == survivor  # joins the merged story
+    assert grouper.story_of("jp-1") == survivor
+    assert grouper.story_of("jp-3") == split  # not pulled back
+    assert grouper.story_of("tr-6") == grouper.story_of("tr-1")
+    # a merged-away id still resolves for moves
+    assert grouper.move("tr-6", "story-jp-1") == survivor
+    with pytest.raises(NotFound):
+        grouper.merge("story-nope", survivor)
+    with pytest.raises(NotFound):
+        grouper.move("no-such-doc")
+
+
+def test_restart_replay_gives_the_same_later_groups() -> None:
+    docs = stream_docs()
+    live = StoryGrouper(Settings())
+    stored = []  # what the lead keeps in SQLite: assignments, then corrections
+    for doc in docs[:9]:
+        a = live.add(doc)
+        stored.append((doc, a.story_id, a.wire_copy_of))
+    corrections = [("move", "rehab-a1", None), ("merge", "story-court-1", "story-rehab-b1")]
+    live.move("rehab-a1")
+    live.merge("story-court-1", "story-rehab-b1")
+
+    restarted = StoryGrouper(Settings())
+    for doc, story_id, wire_copy_of in stored:
+        restarted.load(doc, story_id=story_id, wire_copy_of=wire_copy_of)
+    for kind, a, b in corrections:
+        if kind == "move":
+            restarted.move(a, b)
+        else:
+            restarted.merge(a, b)
+    for doc in docs[9:]:
+        assert restarted.add(doc) == live.add(doc)
+    assert [s.doc_ids for s in restarted.stories()] == [s.doc_ids for s in live.stories()]
+
+
+def test_load_then_add_matches_add_all() -> None:
+    docs = stream_docs()
+    reference = StoryGrouper(Settings())
+    assignments = [reference.add(d) for d in docs]
+    half = len(docs) // 2
+    replayed = StoryGrouper(Settings())
+    for doc, a in zip(docs[:half], assignments[:half], strict=True):
+        replayed.load(doc, story_id=a.story_id, wire_copy_of=a.wire_copy_of)
+    assert [replayed.add(d) for d in docs[half:]] == assignments[half:]
+
+
+def test_close_quiet_frees_old_stories_and_a_new_report_starts_fresh() -> None:
+    grouper = StoryGrouper(Settings().replace(story_window_days=3))
+    for doc in stream_docs():
+        grouper.add(doc)
+    assert grouper.close_quiet(T0.replace(day=4)) == []
+    closed = grouper.close_quiet(T0.replace(day=9))
+    assert set(closed) == {
+        s for s in {f"story-{x}" for x in ("tr-1", "jp-1", "rehab-a1", "court-1", "rehab-b1")}
+    }
+    assert grouper.stories() == [] and len(grouper) == 0
+    late = Doc("tr-late", "", "ap", "Turkey earthquake", stream_docs()[0].text, T0.replace(day=10))
+    assert grouper.add(late).new_story
+
+
+def test_adding_a_doc_twice_returns_its_assignment() -> None:
+    grouper = StoryGrouper(Settings())
+    doc = stream_docs()[0]
+    first = grouper.add(doc)
+    assert grouper.add(doc).story_id == first.story_id
+    assert len(grouper) == 1
+
+
+def test_replay_of_docs_that_joined_a_split_story() -> None:
+    """Docs stored as members of a split-out story load before the split is replayed."""
+    docs = stream_docs()
+    live = StoryGrouper(Settings())
+    stored, corrections = [], []
+    for doc in docs[:-1]:
+        a = live.add(doc)
+        stored.append((doc, a.story_id, a.wire_copy_of))
+        if doc.id == "rehab-a1":
+            corrections.append(("rehab-a1", live.move("rehab-a1")))
+    assert live.story_of("rehab-a2") == "story-rehab-a1~1"  # joined the split story
+
+    restarted = StoryGrouper(Settings())
+    for doc, story_id, wire_copy_of in stored:
+        restarted.load(doc, story_id=story_id, wire_copy_of=wire_copy_of)
+    for doc_id, _ in corrections:
+        restarted.move(doc_id)
+    assert restarted.stories() == live.stories()
+    assert restarted.add(docs[-1]) == live.add(docs[-1])
