@@ -241,20 +241,23 @@ def merge(ctx: Context, into: str, other: str) -> None:
 
 
 @main.command(name="site-profile")
-@click.argument("host")
+@click.argument("site")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @pass_ctx
-def site_profile(ctx: Context, host: str, as_json: bool) -> None:
-    """What boilerplate Progleton has learned to strip from HOST's pages, and why."""
+def site_profile(ctx: Context, site: str, as_json: bool) -> None:
+    """What boilerplate Progleton has learned to strip from SITE's pages, and why."""
     with ctx.open() as app:
-        rows = app.site_profile(host)
+        profiles = app.site_profile(site)
     if as_json:
-        _print_json(rows)
+        _print_json(profiles)
         return
-    if not rows:
-        console.print(f"Nothing learned for {host} yet: blocks are stripped once seen on several pages.")
-    for row in rows:
-        console.print(row if isinstance(row, str) else json.dumps(row, default=_json_default, ensure_ascii=False))
+    for key, entries in profiles.items():
+        console.print(f"[bold]{key}[/]: {len(entries)} boilerplate block(s) stripped")
+        for entry in entries:
+            data = dataclasses.asdict(entry) if dataclasses.is_dataclass(entry) else dict(entry)
+            sample = " ".join(str(data.get("sample", "")).split())[:90]
+            console.print(f"  • “{sample}” — seen on {data.get('pages_seen', '?')} pages "
+                          f"({float(data.get('share', 0)):.0%} of the site's pages), at {data.get('dom_path', '?')}")
 
 
 @main.command()
@@ -275,8 +278,9 @@ def _serve(app: Progleton, *, background_updates: bool) -> None:
 
     host, port = app.settings.host, int(app.settings.port)
     console.print(f"Progleton is running at [bold]http://{host}:{port}[/] (Ctrl+C to stop).")
-    uvicorn.run(create_app(app, background_updates=background_updates), host=host, port=port,
-                log_level="warning")
+    web = create_app(app, background_updates=background_updates,
+                     secure_cookies=bool(app.settings.secure_cookies))
+    uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
 @main.command()
@@ -323,7 +327,7 @@ def config(ctx: Context, as_json: bool) -> None:
     table = Table("setting", "value", "from", "help")
     for s in REGISTRY:
         value = getattr(settings, s.name)
-        if s.name == "secret_key" and value:
+        if s.name in ("secret_key", "admin_password") and value:
             value = "********"
         table.add_row(s.name, str(value), settings.origin[s.name], s.help)
     console.print(table)

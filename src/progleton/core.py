@@ -15,7 +15,7 @@ from .feeds.opml import OutlineSource, parse_opml, write_opml
 from .fetch import Fetcher
 from .pipeline import Progress, Updater
 from .settings import Settings, load_settings
-from .store import default_db_url, open_store
+from .store import SearchFilters, default_db_url, open_store
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
 from .types import Article, SearchHit, Source, Story, StoryDetail, UpdateResult
@@ -172,8 +172,10 @@ class Progleton:
     def article(self, article_id: int) -> Article:
         return self.store.get_article(article_id)
 
-    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
-        return self.store.search(query, limit=limit, offset=offset)
+    def search(self, query: str, *, limit: int = 20, offset: int = 0,
+               filters: SearchFilters | None = None) -> list[SearchHit]:
+        """Full-text search: "phrases", OR, -exclusion; ``filters`` narrow by source, time, language."""
+        return self.store.search(query, limit=limit, offset=offset, filters=filters)
 
     # ---- corrections ---------------------------------------------------------------------------
 
@@ -198,13 +200,17 @@ class Progleton:
                                                                   "score": 1.0}, article.wire_copy_of)
         return survivor
 
-    def site_profile(self, host: str) -> list[Any]:
+    def site_profile(self, site: str) -> dict[str, list[Any]]:
+        """What boilerplate is learned for a site (a host, or ``host/outlet`` where outlets
+        share a host), and why: {profile key: explained entries}."""
         from .extract import SiteProfile
 
-        data = self.store.get_site_profile(host.lower())
-        if data is None:
-            raise NotFound(f"no profile for {host}: it is learned as pages of that site are extracted")
-        return list(SiteProfile.from_json(data).explain())
+        site = site.lower().removeprefix("https://").removeprefix("http://").strip("/")
+        keys = [k for k in self.store.site_profile_keys() if k == site or k.startswith(site + "/")]
+        if not keys:
+            raise NotFound(f"no profile for {site}: it is learned as pages of that site are extracted")
+        return {key: list(SiteProfile.from_json(self.store.get_site_profile(key) or "{}").explain())
+                for key in keys}
 
     def secret_key(self) -> str:
         """The key that signs sessions and feed tokens: the setting, else one generated and kept."""

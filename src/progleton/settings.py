@@ -48,6 +48,8 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("host", str, "127.0.0.1", "Address the web app listens on."),
     Setting("port", int, 8000, "Port the web app listens on."),
     Setting("update_every_minutes", int, 5, "How often `serve` checks for due sources."),
+    Setting("admin_password", str, "", "Password of the admin account; when set, the web app asks to sign in."),
+    Setting("secure_cookies", bool, False, "Mark cookies Secure (set when served over HTTPS behind a proxy)."),
     Setting("secret_key", str, "", "Key for signing sessions and feed tokens; generated and stored on first run when empty."),
 )
 

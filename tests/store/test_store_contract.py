@@ -146,3 +146,20 @@ def test_reopening_keeps_everything(tmp_path: Path) -> None:
     with second.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     second.close()
+
+
+def test_search_filters_by_source_time_and_language(store: SQLStore) -> None:
+    from progleton.store import SearchFilters
+
+    a, _ = store.add_source("https://a.example/feed", title="Kestrel Post")
+    b, _ = store.add_source("https://b.example/feed", title="Valley Ledger")
+    store.add_article(_article(a.id, 1, language="en"), {"story_id": "s1", "reasons": {}})
+    store.add_article(_article(b.id, 2, language="de", canonical_url="https://b.example/2",
+                               published=datetime(2026, 10, 1, tzinfo=UTC)), {"story_id": "s1", "reasons": {}})
+    ids = lambda f: {h.article.source_id for h in store.search("kestrel", filters=f)}  # noqa: E731
+    assert ids(None) == {a.id, b.id}
+    assert ids(SearchFilters(source_ids=[b.id])) == {b.id}
+    assert ids(SearchFilters(language="en")) == {a.id}
+    assert ids(SearchFilters(after=datetime(2026, 11, 1, tzinfo=UTC))) == {a.id}
+    assert ids(SearchFilters(before=datetime(2026, 11, 1, tzinfo=UTC))) == {b.id}
+    assert ids(SearchFilters(source_ids=[])) == set()

@@ -1,8 +1,8 @@
 """Quality floor on ECB+ dev: the grouping must not get worse unnoticed.
 
 Measured with ``.venv/bin/python benchmarks/stories_ecbplus.py --split dev`` on 2026-11-26:
-pairwise F1 0.853 ± 0.042 over the five orders (train 0.850 ± 0.028; parameters fitted and the
-threshold chosen on train only). The floor keeps a margin of 0.04 under the reached figure, about
+pairwise F1 0.859 ± 0.040 over the five orders (train 0.840 ± 0.023; the join model fitted and its
+threshold chosen on train only). The floor keeps a margin of 0.05 under the reached figure, about
 one standard deviation over orders. Never lower it silently: say why in CHANGES.md.
 """
 
@@ -15,8 +15,8 @@ import pytest
 from progleton.stories import Doc, StoryGrouper
 from progleton.stories.scoring import score_grouping
 
-REACHED_DEV_PAIRWISE_F1 = 0.853
-DEV_PAIRWISE_F1_FLOOR = 0.81  # reached - 0.04, rounded down
+REACHED_DEV_PAIRWISE_F1 = 0.859
+DEV_PAIRWISE_F1_FLOOR = 0.81  # reached - 0.05, rounded down
 
 
 def _pairwise_f1(articles: list[dict], seed: int) -> float:

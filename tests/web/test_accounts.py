@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from progleton import make_progleton
 from progleton.core import Progleton
 from progleton.web import create_app
 from progleton.web.accounts import (
@@ -148,7 +150,7 @@ def test_admin_password_is_kept_across_restarts(progleton: Progleton) -> None:
     assert progleton.store.get_user(name="admin") != first
 
 
-def test_admin_password_from_the_environment(progleton: Progleton, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_admin_password_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROGLETON_ADMIN_PASSWORD", "from env")
-    with TestClient(create_app(progleton)) as client:
+    with make_progleton(f"sqlite:///{tmp_path / 'env.db'}") as fresh, TestClient(create_app(fresh)) as client:
         assert client.get("/", follow_redirects=False).status_code == 303

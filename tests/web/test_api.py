@@ -107,3 +107,18 @@ def test_search(client: TestClient, seeded: Seeded) -> None:
     assert client.get("/api/v1/search", params={"q": "ferry", "limit": 1}).json().__len__() == 1
     assert client.get("/api/v1/search").status_code == 422
     assert client.get("/api/v1/search", params={"q": '"unbalanced AND ( OR'}).status_code == 200
+
+
+def test_article_state(client: TestClient, seeded: Seeded) -> None:
+    article = seeded.articles["storm1"]
+    answer = client.put(f"/api/v1/articles/{article}/state", json={"starred": True})
+    assert answer.json() == {"article_id": article, "read": False, "starred": True}
+    assert client.put(f"/api/v1/articles/{article}/state", json={"read": True}).json()["starred"] is True
+    assert [a["id"] for a in client.get("/api/v1/starred").json()] == [article]
+    assert client.put("/api/v1/articles/999/state", json={"read": True}).status_code == 404
+
+
+def test_openapi_documents_the_bearer_token(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert "put" in schema["paths"]["/api/v1/articles/{article_id}/state"]

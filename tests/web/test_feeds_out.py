@@ -87,3 +87,11 @@ def test_feed_errors(client: TestClient, seeded: Seeded) -> None:
     assert client.get("/feeds/top.xml").status_code == 404
     assert client.get("/feeds/story.atom?id=story-nope").status_code == 404
     assert client.get("/feeds/story.atom").status_code == 400
+
+
+def test_feeds_answer_conditional_requests(client: TestClient, seeded: Seeded) -> None:
+    first = client.get("/feeds/top.atom")
+    etag = first.headers["etag"]
+    again = client.get("/feeds/top.atom", headers={"if-none-match": etag})
+    assert again.status_code == 304 and again.content == b""
+    assert client.get("/feeds/top.atom", headers={"if-none-match": '"other"'}).status_code == 200

@@ -78,3 +78,26 @@ def test_search_page_with_filters(client: TestClient, seeded: Seeded) -> None:
 def test_api_search_with_filters(client: TestClient, seeded: Seeded) -> None:
     hits = client.get("/api/v1/search", params={"q": "ferry source:harbour"}).json()
     assert [h["article"]["title"] for h in hits] == ["Storm closes Verel ferry"]
+
+
+def test_saved_searches_are_feeds(client: TestClient, seeded: Seeded) -> None:
+    import feedparser
+
+    from .conftest import csrf_token
+
+    page = client.get("/search?q=ferry").text
+    assert 'action="/searches"' in page
+    saved = client.post("/searches", data={"csrf_token": csrf_token(client), "q": "ferry source:North",
+                                           "name": "Ferries up north"}, follow_redirects=False)
+    assert saved.status_code == 303 and "notice=saved" in saved.headers["location"]
+    listing = client.get("/search").text
+    assert '<a href="/search?q=ferry%20source%3ANorth">Ferries up north</a>' in listing
+    feed_path = listing.split('feed: <a href="')[1].split('"')[0]
+    parsed = feedparser.parse(client.get(feed_path).content)
+    assert parsed.feed.title == "Progleton: Ferries up north"
+    assert [e.link for e in parsed.entries] == ["https://example.org/news/gale"]
+    assert client.get("/feeds/saved/999.atom").status_code == 404
+    search_id = feed_path.split("/")[-1].split(".")[0]
+    client.post(f"/searches/{search_id}/delete", data={"csrf_token": csrf_token(client)})
+    assert "Ferries up north" not in client.get("/search").text
+    assert client.post(f"/searches/{search_id}/delete", data={"csrf_token": csrf_token(client)}).status_code == 404

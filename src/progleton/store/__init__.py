@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 
 from ..exceptions import StorageError
-from .base import Store
+from .base import SearchFilters, Store
 from .sql import SQLStore
 
 
@@ -52,10 +52,11 @@ def open_store(url: str) -> SQLStore:
     return SQLStore(engine, search_fn=search_fn)
 
 
-def _sqlite_search(conn: sa.Connection, query: str, limit: int, offset: int) -> list[tuple[int, str]]:
+def _sqlite_search(conn: sa.Connection, query: str, limit: int, offset: int,
+                   filters: SearchFilters | None) -> list[tuple[int, str]]:
     from .sqlite import search_ids
 
-    return search_ids(conn, query, limit=limit, offset=offset)
+    return search_ids(conn, query, limit=limit, offset=offset, filters=filters)
 
 
-__all__ = ["SQLStore", "Store", "default_db_url", "migrate", "open_store"]
+__all__ = ["SQLStore", "SearchFilters", "Store", "default_db_url", "migrate", "open_store"]

@@ -11,10 +11,21 @@ Errors: ``NotFound`` for a missing record, ``StorageError`` for the rest.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from ..types import Article, SearchHit, Source, Story, StoryDetail
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Narrow a full-text search: by source, time of publication, language."""
+
+    source_ids: Sequence[int] | None = None
+    after: datetime | None = None  # inclusive
+    before: datetime | None = None  # exclusive
+    language: str | None = None  # "en" matches "en" and "en-GB"
 
 
 class Store(Protocol):
@@ -48,7 +59,8 @@ class Store(Protocol):
     def refresh_stories(self, story_ids: Iterable[str]) -> None: ...
 
     # search, profiles, corrections, meta
-    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]: ...
+    def search(self, query: str, *, limit: int = 20, offset: int = 0,
+               filters: SearchFilters | None = None) -> list[SearchHit]: ...
     def get_site_profile(self, host: str) -> str | None: ...
     def put_site_profile(self, host: str, data: str) -> None: ...
     def add_correction(self, kind: str, *, article_id: int | None = None, story_id: str | None = None,

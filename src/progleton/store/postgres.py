@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from .base import SearchFilters
+
 _DOCUMENT = "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(text, ''))"
 
 
@@ -27,14 +29,39 @@ def drop_search_index(bind: sa.Connection) -> None:
     bind.exec_driver_sql("DROP INDEX IF EXISTS ix_articles_fts")
 
 
-def search_ids_fn(conn: sa.Connection, query: str, limit: int, offset: int) -> list[tuple[int, str]]:
+RANK_WINDOW = 2_000  # as in the SQLite store: rank the newest matches
+
+
+def search_ids_fn(conn: sa.Connection, query: str, limit: int, offset: int,
+                  filters: SearchFilters | None = None) -> list[tuple[int, str]]:
     """Article ids and highlighted snippets for ``query``, best first."""
     if not query.strip():
         return []
-    rows = conn.exec_driver_sql(
-        f"SELECT id, ts_headline('simple', text, q, 'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12') "
-        f"FROM articles, websearch_to_tsquery('simple', %(q)s) AS q WHERE {_DOCUMENT} @@ q "
-        f"ORDER BY ts_rank({_DOCUMENT}, q) DESC, id LIMIT %(limit)s OFFSET %(offset)s",
-        {"q": query, "limit": limit, "offset": offset},
-    ).all()
+    where, params = [], {}
+    if filters is not None:
+        if filters.source_ids is not None:
+            where.append("source_id = ANY(:source_ids)")
+            params["source_ids"] = [int(i) for i in filters.source_ids]
+        if filters.language:
+            where.append("(language = :lang OR language LIKE :lang_prefix)")
+            params.update(lang=filters.language, lang_prefix=filters.language + "-%")
+        if filters.after is not None:
+            where.append("coalesce(published, created_at) >= :after")
+            params["after"] = filters.after
+        if filters.before is not None:
+            where.append("coalesce(published, created_at) < :before")
+            params["before"] = filters.before
+    extra = "".join(f" AND {w}" for w in where)
+    sql = (
+        "WITH q AS (SELECT websearch_to_tsquery('simple', :q) AS q), "
+        f"candidates AS (SELECT id FROM articles, q WHERE {_DOCUMENT} @@ q.q {extra} "
+        "ORDER BY id DESC LIMIT :window) "
+        "SELECT a.id, ts_headline('simple', a.text, q.q, "
+        "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12') "
+        f"FROM articles a, q WHERE a.id IN (SELECT id FROM candidates) "
+        f"ORDER BY ts_rank(to_tsvector('simple', coalesce(a.title, '') || ' ' || coalesce(a.text, '')), q.q) DESC, a.id "
+        "LIMIT :limit OFFSET :offset"
+    )
+    rows = conn.execute(sa.text(sql), {"q": query, "window": RANK_WINDOW, "limit": limit,
+                                       "offset": offset, **params}).all()
     return [(int(r[0]), str(r[1] or "")) for r in rows]

@@ -6,7 +6,7 @@ import html
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,19 +14,11 @@ import sqlalchemy as sa
 from ..exceptions import NotFound
 from ..types import Article, SearchHit, Source, Story, StoryDetail
 from . import schema as t
+from .base import SearchFilters
+from .sql_util import now_utc, utc
+from .user_state import UserStateMixin
 
-SearchFn = Callable[[sa.Connection, str, int, int], list[tuple[int, str]]]
-
-
-def utc(value: datetime | None) -> datetime | None:
-    """Stored datetimes come back naive on SQLite; they are always UTC."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
+SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[tuple[int, str]]]
 
 
 def story_score(outlet_count: int, article_count: int, last_seen: datetime | None,
@@ -44,7 +36,7 @@ def story_score(outlet_count: int, article_count: int, last_seen: datetime | Non
 _SOURCE_COLUMNS = [c.name for c in t.sources.columns]
 
 
-class SQLStore:
+class SQLStore(UserStateMixin):
     """Storage on an SQLAlchemy engine. See ``progleton.store.base.Store``."""
 
     def __init__(self, engine: sa.Engine, *, search_fn: SearchFn) -> None:
@@ -507,9 +499,11 @@ class SQLStore:
 
     # ---- search ------------------------------------------------------------------------------
 
-    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+    def search(self, query: str, *, limit: int = 20, offset: int = 0,
+               filters: SearchFilters | None = None) -> list[SearchHit]:
+        """Full-text search ("phrases", OR, -exclusion), best first, with highlighted snippets."""
         with self._read() as conn:
-            found = self._search_fn(conn, query, limit, offset)
+            found = self._search_fn(conn, query, limit, offset, filters)
         articles = self.articles_by_ids([i for i, _ in found])
         hits = []
         for article_id, snippet in found:
@@ -523,6 +517,10 @@ class SQLStore:
     def get_site_profile(self, host: str) -> str | None:
         with self._read() as conn:
             return conn.execute(sa.select(t.site_profiles.c.data).where(t.site_profiles.c.host == host)).scalar()
+
+    def site_profile_keys(self) -> list[str]:
+        with self._read() as conn:
+            return list(conn.execute(sa.select(t.site_profiles.c.host).order_by(t.site_profiles.c.host)).scalars())
 
     def put_site_profile(self, host: str, data: str) -> None:
         with self._write() as conn:
@@ -551,7 +549,6 @@ class SQLStore:
             if not conn.execute(t.meta.update().where(t.meta.c.key == key).values(value=value)).rowcount:
                 conn.execute(t.meta.insert().values(key=key, value=value))
 
-    # ---- web: read queries (added by the web stage) -------------------------------------------
 
     def story_titles(self, story_ids: Sequence[str]) -> dict[str, str]:
         """Titles of the given stories (unknown ids are left out)."""
@@ -560,108 +557,3 @@ class SQLStore:
         query = sa.select(t.stories.c.id, t.stories.c.title).where(t.stories.c.id.in_(list(story_ids)))
         with self._read() as conn:
             return {story_id: title for story_id, title in conn.execute(query)}
-
-    # ---- web: user state (users, read/starred, story last-seen and follow) ---------------------
-
-    def add_user(self, name: str, password_hash: str, *, is_admin: bool = False) -> int:
-        """Create a user, or set the password of the one with that name; returns its id."""
-        with self._write() as conn:
-            found = conn.execute(sa.select(t.users.c.id).where(t.users.c.name == name)).scalar()
-            if found is not None:
-                conn.execute(t.users.update().where(t.users.c.id == found).values(
-                    password_hash=password_hash, is_admin=is_admin))
-                return int(found)
-            return int(conn.execute(t.users.insert().values(
-                name=name, password_hash=password_hash, is_admin=is_admin, created_at=now_utc())
-            ).inserted_primary_key[0])
-
-    def get_user(self, *, user_id: int | None = None, name: str | None = None) -> dict[str, Any] | None:
-        query = sa.select(t.users).where(t.users.c.id == user_id if user_id is not None else t.users.c.name == name)
-        with self._read() as conn:
-            row = conn.execute(query).first()
-        return None if row is None else dict(row._mapping)
-
-    def count_users(self, *, with_password: bool = True) -> int:
-        """Users, counting only those who can sign in (a password hash other than "!") by default."""
-        query = sa.select(sa.func.count()).select_from(t.users)
-        if with_password:
-            query = query.where(t.users.c.password_hash != "!")
-        with self._read() as conn:
-            return int(conn.execute(query).scalar() or 0)
-
-    def article_states(self, user_id: int, article_ids: Sequence[int]) -> dict[int, tuple[bool, bool]]:
-        """(read, starred) for those of the articles that have a state."""
-        if not article_ids:
-            return {}
-        s = t.article_state.c
-        query = sa.select(s.article_id, s.read, s.starred).where(
-            s.user_id == user_id, s.article_id.in_(list(article_ids)))
-        with self._read() as conn:
-            return {r.article_id: (bool(r.read), bool(r.starred)) for r in conn.execute(query)}
-
-    def set_article_state(self, user_id: int, article_ids: Sequence[int], *, read: bool | None = None,
-                          starred: bool | None = None) -> None:
-        changes = {k: v for k, v in (("read", read), ("starred", starred)) if v is not None}
-        s = t.article_state.c
-        with self._write() as conn:
-            for article_id in article_ids:
-                where = sa.and_(s.user_id == user_id, s.article_id == article_id)
-                if not conn.execute(t.article_state.update().where(where).values(**changes)).rowcount:
-                    conn.execute(t.article_state.insert().values(user_id=user_id, article_id=article_id,
-                                                                 **{"read": False, "starred": False, **changes}))
-
-    def starred_articles(self, user_id: int, *, limit: int, offset: int = 0) -> list[Article]:
-        s = t.article_state.c
-        query = self._articles_query().join(t.article_state, s.article_id == t.articles.c.id).where(
-            s.user_id == user_id, s.starred).order_by(
-            sa.func.coalesce(t.articles.c.published, t.articles.c.created_at).desc()).limit(limit).offset(offset)
-        with self._read() as conn:
-            return [self._article(r._mapping) for r in conn.execute(query)]
-
-    def story_states(self, user_id: int, story_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """Per story: ``last_seen_at`` (UTC) and ``followed``, for stories that have a state."""
-        if not story_ids:
-            return {}
-        s = t.story_state.c
-        query = sa.select(s.story_id, s.last_seen_at, s.followed).where(
-            s.user_id == user_id, s.story_id.in_(list(story_ids)))
-        with self._read() as conn:
-            return {r.story_id: {"last_seen_at": utc(r.last_seen_at), "followed": bool(r.followed)}
-                    for r in conn.execute(query)}
-
-    def set_story_state(self, user_id: int, story_id: str, *, last_seen_at: datetime | None = None,
-                        followed: bool | None = None) -> None:
-        changes: dict[str, Any] = {k: v for k, v in (("last_seen_at", last_seen_at), ("followed", followed))
-                                   if v is not None}
-        s = t.story_state.c
-        with self._write() as conn:
-            where = sa.and_(s.user_id == user_id, s.story_id == story_id)
-            if not conn.execute(t.story_state.update().where(where).values(**changes)).rowcount:
-                conn.execute(t.story_state.insert().values(user_id=user_id, story_id=story_id,
-                                                           **{"followed": False, **changes}))
-
-    def followed_story_ids(self, user_id: int) -> list[str]:
-        s = t.story_state.c
-        query = sa.select(s.story_id).where(s.user_id == user_id, s.followed).order_by(s.story_id)
-        with self._read() as conn:
-            return list(conn.execute(query).scalars())
-
-    def stories_by_ids(self, story_ids: Sequence[str]) -> list[Story]:
-        """The given stories (with outlets), most recently active first."""
-        if not story_ids:
-            return []
-        query = sa.select(t.stories).where(t.stories.c.id.in_(list(story_ids))).order_by(
-            t.stories.c.last_seen.desc())
-        with self._read() as conn:
-            rows = conn.execute(query).all()
-            outlets = self._outlets(conn, [r.id for r in rows])
-        return [self._story(r._mapping, outlets.get(r.id, ())) for r in rows]
-
-    def new_article_counts(self, story_since: dict[str, datetime]) -> dict[str, int]:
-        """Per story, articles stored after the given moment (what arrived since a user looked)."""
-        out: dict[str, int] = {}
-        with self._read() as conn:
-            for story_id, since in story_since.items():
-                out[story_id] = int(conn.execute(sa.select(sa.func.count()).select_from(t.articles).where(
-                    t.articles.c.story_id == story_id, t.articles.c.created_at > since)).scalar() or 0)
-        return out

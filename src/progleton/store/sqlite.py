@@ -6,11 +6,13 @@ All SQLite-only SQL lives here, so a PostgreSQL module can stand beside it.
 from __future__ import annotations
 
 import re
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from .base import SearchFilters
 from .schema import articles
 
 _FTS_SETUP = (
@@ -99,18 +101,49 @@ def fts_query(query: str) -> str:
     return expression
 
 
-def search_ids(conn: sa.Connection, query: str, *, limit: int, offset: int) -> list[tuple[int, str]]:
+# Matches ranked per query: the newest this many (by rowid, which grows with ingest) are
+# ranked with bm25; older matches rank only when fewer new ones match. Bounds the work of
+# a common word on a large archive (bm25 scores every candidate).
+RANK_WINDOW = 2_000
+
+
+def search_ids(conn: sa.Connection, query: str, *, limit: int, offset: int,
+               filters: SearchFilters | None = None) -> list[tuple[int, str]]:
     """Article ids and highlighted snippets for ``query``, best first."""
     match = fts_query(query)
     if not match:
         return []
-    rows = conn.exec_driver_sql(
-        "SELECT rowid, snippet(articles_fts, 1, char(2), char(3), '…', 24) "
-        "FROM articles_fts WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 4.0, 1.0) "
-        "LIMIT ? OFFSET ?",
-        (match, limit, offset),
-    ).all()
+    where, params = _filter_sql(filters)
+    sql = (
+        "WITH candidates AS (SELECT f.rowid AS id FROM articles_fts f JOIN articles a ON a.id = f.rowid "
+        f"WHERE articles_fts MATCH :match {where} ORDER BY f.rowid DESC LIMIT :window) "
+        "SELECT rowid, snippet(articles_fts, 1, char(2), char(3), '…', 24) FROM articles_fts "
+        "WHERE articles_fts MATCH :match AND rowid IN (SELECT id FROM candidates) "
+        "ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :limit OFFSET :offset"
+    )
+    rows = conn.execute(sa.text(sql), {"match": match, "window": RANK_WINDOW, "limit": limit,
+                                       "offset": offset, **params}).all()
     return [(int(r[0]), str(r[1] or "")) for r in rows]
+
+
+def _filter_sql(filters: SearchFilters | None) -> tuple[str, dict[str, Any]]:
+    if filters is None:
+        return "", {}
+    clauses, params = [], {}
+    if filters.source_ids is not None:
+        ids = [int(i) for i in filters.source_ids] or [-1]
+        clauses.append(f"a.source_id IN ({', '.join(str(i) for i in ids)})")
+    if filters.language:
+        clauses.append("(a.language = :lang OR a.language LIKE :lang_prefix)")
+        params.update(lang=filters.language, lang_prefix=filters.language + "-%")
+    when = "coalesce(a.published, a.created_at)"
+    if filters.after is not None:
+        clauses.append(f"{when} >= :after")
+        params["after"] = filters.after.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    if filters.before is not None:
+        clauses.append(f"{when} < :before")
+        params["before"] = filters.before.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ")
+    return "".join(f" AND {c}" for c in clauses), params
 
 
 __all__ = ["articles", "create_engine", "create_search_index", "drop_search_index", "fts_query", "search_ids"]

@@ -26,11 +26,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from datasketch import LeanMinHash
 
 from ..exceptions import NotFound
+from ..settings import Settings
 from .features import article_features
 from .index import StoryIndex, Vocabulary
 from .model import Assignment, Doc, Reasons
@@ -117,10 +117,12 @@ class _OpenStory:
 class StoryGrouper:
     """Assigns docs to stories one at a time; see the module docstring for the method."""
 
-    def __init__(self, settings: Any = None, *, params: GroupingParams | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, params: GroupingParams | None = None
+    ) -> None:
         self.params = params or GroupingParams()
-        window = getattr(settings, "story_window_days", 3) if settings is not None else 3
-        self.window = timedelta(days=float(window))
+        settings = settings or Settings()
+        self.window = timedelta(days=float(settings.story_window_days))
         self.vocabulary = Vocabulary()
         self._index = StoryIndex()
         self._wire = WireIndex(

@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import heapq
 import math
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+
+import numpy as np
 
 
 class Vocabulary:
     """Document frequencies of features, for inverse document frequency weights.
+
+    Counts live in a fixed table indexed by a stable hash of the feature (CRC-32), so memory
+    stays the same however many names a year of news brings; a rare feature sharing a slot with
+    a common one is rare enough (a few thousand common features in two million slots) not to matter.
 
     Weights come from a snapshot of the counts, taken again each time the count of docs has
     grown by a sixteenth (and at least every ``max_interval`` docs). Between snapshots the weights
@@ -22,32 +29,41 @@ class Vocabulary:
     docs were counted, so a replay that counts the same docs weighs the same way.
     """
 
-    def __init__(self, *, max_interval: int = 4000) -> None:
+    def __init__(self, *, slots_log2: int = 21, max_interval: int = 4000) -> None:
         self.docs = 0
-        self.df: Counter[str] = Counter()
         self.max_interval = max_interval
         self.epoch = 0
+        self._mask = (1 << slots_log2) - 1
+        self._counts = np.zeros(1 << slots_log2, dtype=np.int32)
+        self._snapshot = self._counts.copy()
         self._next_snapshot = 1
-        self._snapshot: dict[str, int] = {}
         self._log_docs = 0.0
         self._idf: dict[str, float] = {}
+
+    def _slot(self, feature: str) -> int:
+        return zlib.crc32(feature.encode("utf-8")) & self._mask
 
     def add(self, features: Iterable[str]) -> None:
         """Count one doc's distinct features."""
         self.docs += 1
-        self.df.update(features)
+        np.add.at(self._counts, np.fromiter((self._slot(f) for f in features), dtype=np.int64), 1)
         if self.docs >= self._next_snapshot:
-            self._snapshot = dict(self.df)
+            np.copyto(self._snapshot, self._counts)
             self._log_docs = math.log(self.docs + 1)
             self._idf = {}
             self.epoch += 1
             self._next_snapshot = self.docs + max(1, min(self.max_interval, self.docs // 16))
 
+    def df(self, feature: str) -> int:
+        """How many docs counted so far carry ``feature``."""
+        return int(self._counts[self._slot(feature)])
+
     def idf(self, feature: str) -> float:
         """Smoothed inverse document frequency (as of the latest snapshot)."""
         value = self._idf.get(feature)
         if value is None:
-            value = self._log_docs - math.log(self._snapshot.get(feature, 0) + 1) + 1.0
+            df = int(self._snapshot[self._slot(feature)])
+            value = self._log_docs - math.log(df + 1) + 1.0
             self._idf[feature] = value
         return value
 

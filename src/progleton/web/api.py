@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
 from ..exceptions import FeedParseError, FetchError, NotFound
 from ..types import Article, SearchHit, Source, Story, StoryDetail
+from .accounts import User, require_user
 from .search import run_search
 
 if TYPE_CHECKING:
@@ -146,7 +148,20 @@ def hit_out(h: SearchHit) -> SearchHitOut:
     return SearchHitOut(article=article_out(h.article), highlight=h.highlight)
 
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+bearer = HTTPBearer(auto_error=False, description="With sign-in on: the API token shown on /account. "
+                    "Not needed in open mode.")
+router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(bearer)])
+
+
+class ArticleStateIn(BaseModel):
+    read: bool | None = None
+    starred: bool | None = None
+
+
+class ArticleStateOut(BaseModel):
+    article_id: int
+    read: bool
+    starred: bool
 
 
 def _p(request: Request) -> Progleton:
@@ -216,3 +231,22 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=50
     """Full-text search: words, "phrases", OR, -exclusion, and the filters ``source:NAME``,
     ``after:YYYY-MM-DD``, ``before:YYYY-MM-DD``, ``lang:xx``; best match first."""
     return [hit_out(h) for h in run_search(_p(request), q, limit=limit, offset=offset)]
+
+
+@router.put("/articles/{article_id}/state", response_model=ArticleStateOut, responses=ERRORS)
+def set_article_state(request: Request, article_id: int, body: ArticleStateIn,
+                      user: Annotated[User, Depends(require_user)]) -> ArticleStateOut:
+    """Mark an article read or unread, starred or not (fields left out stay as they are)."""
+    store = _p(request).store
+    _p(request).article(article_id)
+    store.set_article_state(user.id, [article_id], read=body.read, starred=body.starred)
+    read, starred = store.article_states(user.id, [article_id]).get(article_id, (False, False))
+    return ArticleStateOut(article_id=article_id, read=read, starred=starred)
+
+
+@router.get("/starred", response_model=list[ArticleOut])
+def starred(request: Request, user: Annotated[User, Depends(require_user)],
+            limit: Annotated[int, Query(ge=1, le=200)] = 30,
+            offset: Annotated[int, Query(ge=0, le=100_000)] = 0) -> list[ArticleOut]:
+    """The user's starred articles, newest first."""
+    return [article_out(a) for a in _p(request).store.starred_articles(user.id, limit=limit, offset=offset)]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -179,12 +178,12 @@ def create_app(progleton: Progleton, *, background_updates: bool = False, secure
 
     With ``background_updates`` the app updates due sources every
     ``settings.update_every_minutes`` while it runs. ``admin_password`` (default: the
-    ``PROGLETON_ADMIN_PASSWORD`` environment variable) turns sign-in on; ``secure_cookies``
+    ``admin_password`` setting, e.g. ``PROGLETON_ADMIN_PASSWORD``) turns sign-in on; ``secure_cookies``
     marks cookies Secure (serve over HTTPS).
     """
     from . import api, feeds_out, images, pages, pages_account, pages_sources, pages_state
 
-    admin_password = admin_password if admin_password is not None else os.environ.get("PROGLETON_ADMIN_PASSWORD")
+    admin_password = admin_password if admin_password is not None else progleton.settings.admin_password
     if admin_password:
         set_admin_password(progleton, admin_password)
 

@@ -6,6 +6,7 @@ the three formats always say the same thing.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 from dataclasses import dataclass
@@ -15,10 +16,11 @@ from typing import TYPE_CHECKING, Annotated
 from urllib.parse import quote, urlencode
 from xml.etree import ElementTree as ET
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from ..types import Article, Story
+from .accounts import User, require_user
 from .app import story_path
 from .search import run_search
 
@@ -167,8 +169,13 @@ def _base(request: Request) -> str:
 
 
 def _answer(feed: OutFeed, fmt: str, request: Request) -> Response:
-    self_url = str(request.url)
-    return Response(WRITERS[fmt](feed, self_url), media_type=MEDIA_TYPES[fmt])
+    """The feed, or 304 when the reader already has this version (ETag)."""
+    body = WRITERS[fmt](feed, str(request.url))
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    headers = {"etag": etag, "cache-control": "private, max-age=300"}
+    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
 def _p(request: Request) -> Progleton:
@@ -210,6 +217,22 @@ def search_feed(request: Request, fmt: str, q: Annotated[str, Query(min_length=1
     hits = run_search(_p(request), q, limit=FEED_SIZE)
     feed = OutFeed(title=f"Progleton search: {q}", home_url=f"{base}/search?q={quote(q)}",
                    feed_url=str(request.url), description=f"Articles matching {q}",
+                   items=tuple(article_item(h.article, base) for h in hits))
+    return _answer(feed, fmt, request)
+
+
+@router.get("/feeds/saved/{search_id}.{fmt}")
+def saved_search_feed(request: Request, search_id: int, fmt: str,
+                      user: Annotated[User, Depends(require_user)]) -> Response:
+    """One saved search as a feed (the feed token of its owner opens it)."""
+    _check(fmt)
+    saved = next((s for s in _p(request).store.saved_searches(user.id) if s["id"] == search_id), None)
+    if saved is None:
+        raise HTTPException(status_code=404, detail=f"no saved search with id {search_id}")
+    base = _base(request)
+    hits = run_search(_p(request), saved["query"], limit=FEED_SIZE)
+    feed = OutFeed(title=f"Progleton: {saved['name']}", home_url=f"{base}/search?q={quote(saved['query'])}",
+                   feed_url=str(request.url), description=f"Articles matching {saved['query']}",
                    items=tuple(article_item(h.article, base) for h in hits))
     return _answer(feed, fmt, request)
 

@@ -109,7 +109,9 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "",
     shown = hits[:SEARCH_PAGE_SIZE]
     groups = group_hits(shown)
     titles = p.store.story_titles([k for k, _ in groups if k])
-    return render(request, "search.html", q=q, parsed=parsed, terms=parsed.terms(), groups=groups,
+    user = current_user(request)
+    saved = p.store.saved_searches(user.id) if user is not None else []
+    return render(request, "search.html", q=q, saved=saved, parsed=parsed, terms=parsed.terms(), groups=groups,
                   titles=titles, count=len(shown), paging=Paging(page, len(hits) > SEARCH_PAGE_SIZE))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -72,3 +73,17 @@ def following_page(request: Request, user: UserDep) -> HTMLResponse:
     seen = {k: v["last_seen_at"] for k, v in states.items() if v["last_seen_at"]}
     return render(request, "following.html", stories=stories, new_counts=store.new_article_counts(seen),
                   states=states)
+
+
+@router.post("/searches", dependencies=[Depends(require_csrf)])
+def save_search(request: Request, user: UserDep, q: Annotated[str, Form(min_length=1, max_length=500)],
+                name: Annotated[str, Form(max_length=200)] = "") -> RedirectResponse:
+    """Keep a search under a name; it is listed on the search page and is also a feed."""
+    progleton_of(request).store.add_saved_search(user.id, name.strip() or q.strip(), q.strip())
+    return RedirectResponse("/search?" + urlencode({"q": q, "notice": "saved"}), status_code=303)
+
+
+@router.post("/searches/{search_id}/delete", dependencies=[Depends(require_csrf)])
+def delete_search(request: Request, user: UserDep, search_id: int) -> RedirectResponse:
+    progleton_of(request).store.delete_saved_search(user.id, search_id)
+    return RedirectResponse("/search", status_code=303)

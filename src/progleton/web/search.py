@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
+from ..store.base import SearchFilters
 from ..types import SearchHit
 
 if TYPE_CHECKING:
@@ -104,8 +105,23 @@ def run_search(progleton: Progleton, query: str, *, limit: int, offset: int = 0)
         return []
     if not parsed.filtered:
         return progleton.search(parsed.text, limit=limit, offset=offset)
-    hits = progleton.search(parsed.text, limit=SCAN_LIMIT)
-    return [h for h in hits if matches(h, parsed)][offset:offset + limit]
+    return progleton.search(parsed.text, limit=limit, offset=offset, filters=store_filters(progleton, parsed))
+
+
+def store_filters(progleton: Progleton, query: SearchQuery) -> SearchFilters:
+    """The query's filters as the store takes them: ``source:`` names any source whose
+    title or URL contains it, or its id."""
+    source_ids = None
+    if query.source is not None:
+        wanted = query.source.lower()
+        source_ids = [s.id for s in progleton.sources()
+                      if wanted in (s.title or "").lower() or wanted in s.url.lower() or wanted == str(s.id)]
+    return SearchFilters(
+        source_ids=source_ids,
+        after=_start(query.after) if query.after else None,
+        before=_start(query.before) + timedelta(days=1) if query.before else None,
+        language=query.lang,
+    )
 
 
 def mark_terms(text: str, terms: list[str]) -> Markup:
