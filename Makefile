@@ -38,7 +38,7 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/mypy src/progleton
 
-bench: bench-feeds bench-extract bench-stories bench-fetch
+bench: bench-feeds bench-extract bench-stories bench-fetch bench-web
 
 bench-feeds: $(VENV)/.dev-installed
 	$(PY) benchmarks/feeds_parse.py
@@ -55,6 +55,12 @@ bench-extract: $(VENV)/.dev-installed
 bench-stories: $(VENV)/.dev-installed
 	$(PY) benchmarks/stories_ecbplus.py
 	$(PY) benchmarks/stories_stream.py
+
+bench-web: $(VENV)/.dev-installed
+	$(PY) benchmarks/web_pages.py
+
+screenshots: $(VENV)/.dev-installed
+	$(PY) scripts/screenshots.py docs/screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build dist src/*.egg-info
