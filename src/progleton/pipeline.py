@@ -63,6 +63,9 @@ def entries_per_day(feed: ParsedFeed, now: datetime) -> float | None:
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|li|h[1-6]|blockquote|pre|tr|td|th|br|hr|ul|ol|table|section|article|figure|figcaption)\b[^>]*>", re.I)
 
 
+_TEXT_ONLY = nh3.Cleaner(tags=set(), clean_content_tags={"script", "style"})
+
+
 def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment, block elements as paragraphs.
 
@@ -72,7 +75,7 @@ def html_to_text(fragment: str) -> str:
     if not fragment or not fragment.strip():
         return ""
     marked = _BLOCK_TAG.sub("\n\n", fragment)
-    text = html.unescape(nh3.clean(marked, tags=set(), clean_content_tags={"script", "style"}))
+    text = html.unescape(_TEXT_ONLY.clean(marked))
     paragraphs = (" ".join(block.split()) for block in text.split("\n\n"))
     return "\n\n".join(p for p in paragraphs if p)
 

@@ -8,6 +8,7 @@ event-handler attributes never survive.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from urllib.parse import urljoin, urlsplit
 
 import nh3
@@ -86,6 +87,28 @@ def absolute_http_url(value: str, base_url: str | None) -> str | None:
     return resolved
 
 
+_BASE_URL: ContextVar[str | None] = ContextVar("sanitize_base_url", default=None)
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if (tag, attribute) in _URL_ATTRIBUTES:
+        return absolute_http_url(value, _BASE_URL.get())
+    return value
+
+
+# One Cleaner, built once: building ammonia's rules costs more than cleaning a fragment.
+# The base URL for relative links reaches the attribute filter through a context variable.
+_CLEANER = nh3.Cleaner(
+    tags=set(SAFE_TAGS),
+    clean_content_tags=set(DROPPED_WITH_CONTENT),
+    attributes=SAFE_ATTRIBUTES,
+    attribute_filter=_keep_attribute,
+    url_schemes={"http", "https"},
+    link_rel=LINK_REL,
+    strip_comments=True,
+)
+
+
 def sanitize_html(html: str, *, base_url: str | None = None) -> str:
     """Return ``html`` with only safe tags and attributes, links and images absolute.
 
@@ -94,20 +117,8 @@ def sanitize_html(html: str, *, base_url: str | None = None) -> str:
     """
     if not html or not html.strip():
         return ""
-
-    def keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-        if (tag, attribute) in _URL_ATTRIBUTES:
-            return absolute_http_url(value, base_url)
-        return value
-
-    cleaned = nh3.clean(
-        html,
-        tags=set(SAFE_TAGS),
-        clean_content_tags=set(DROPPED_WITH_CONTENT),
-        attributes=SAFE_ATTRIBUTES,
-        attribute_filter=keep_attribute,
-        url_schemes={"http", "https"},
-        link_rel=LINK_REL,
-        strip_comments=True,
-    )
-    return cleaned.strip()
+    token = _BASE_URL.set(base_url)
+    try:
+        return _CLEANER.clean(html).strip()
+    finally:
+        _BASE_URL.reset(token)
