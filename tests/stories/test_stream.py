@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 import pytest
 
@@ -166,3 +167,33 @@ def test_replay_of_docs_that_joined_a_split_story() -> None:
         restarted.move(doc_id)
     assert restarted.stories() == live.stories()
     assert restarted.add(docs[-1]) == live.add(docs[-1])
+
+
+@pytest.mark.parametrize("hours_later", [1.0, 48.0, 70.0, 80.0])
+def test_days_apart_join_only_on_strong_evidence(hours_later: float) -> None:
+    """The same report scores lower the further it is from the story's news; past the window it is new."""
+    docs = {d.id: d for d in stream_docs()}
+    first = docs["rehab-a1"]
+    later = docs["rehab-a2"]
+    scores = []
+    for gap in (hours_later, 1.0):
+        grouper = StoryGrouper(Settings())
+        grouper.add(first)
+        assert first.published is not None
+        moved = Doc(
+            later.id,
+            later.url,
+            later.source,
+            later.title,
+            later.text,
+            first.published + timedelta(hours=gap),
+        )
+        scores.append(grouper.add(moved))
+    far, near = scores
+    assert near.story_id == "story-rehab-a1"
+    if hours_later > 72:
+        assert far.new_story  # outside the 3-day window: not a candidate at all
+    else:
+        assert far.reasons.score <= near.reasons.score
+        if hours_later > 24:
+            assert far.reasons.score < near.reasons.score

@@ -25,7 +25,7 @@ import heapq
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from datasketch import LeanMinHash
 
@@ -44,6 +44,16 @@ from .similarity import (
     raw_vector,
     shared_top,
     weigh,
+)
+from .state import (
+    GrouperState,
+    MemberState,
+    decode,
+    doc_key,
+    encode,
+    from_micros,
+    micros,
+    params_crc,
 )
 from .wire import WireIndex
 
@@ -136,11 +146,14 @@ class StoryGrouper:
         self._splits: Counter[str] = Counter()
         self._seq = 0
         self._clock: datetime | None = None
+        self._closed_before: datetime | None = None  # the latest cut-off of close_quiet
+        self._restoring: dict[int, MemberState] | None = None  # saved members, until replayed
 
     # -- assigning -------------------------------------------------------------------------
 
     def add(self, doc: Doc) -> Assignment:
         """Assign a new doc to a story (an existing one or a new one) and remember it."""
+        self._finish_restore()
         if doc.id in self._members:
             return self._assignment(self._members[doc.id], new_story=False)
         member = self._prepare(doc)
@@ -163,30 +176,43 @@ class StoryGrouper:
         """Index a doc as already assigned (start-up replay of stored assignments, in order)."""
         if doc.id in self._members:
             return
-        member = self._prepare(doc)
+        saved = None
+        if self._restoring is not None:
+            saved = self._restoring.get(doc_key(doc.id))
+            if saved is None and self._closed_before_state(doc):
+                return  # counted in the saved state, and its story had closed there
+        member = self._prepare(doc, saved)
         member.wire_copy_of = wire_copy_of
         member.reasons = Reasons(note="loaded")
         self._attach(member, self._resolve(story_id))
 
-    def _prepare(self, doc: Doc) -> _Member:
+    def _prepare(self, doc: Doc, saved: MemberState | None = None) -> _Member:
+        """Features of a new doc (counted in the vocabulary), or of a restored one (not again)."""
         p = self.params
         features = article_features(doc.title, doc.text, title_weight=p.title_repeat)
-        self.vocabulary.add(features.counts)
         raw = raw_vector(features.counts, p.weights)
-        self._seq += 1
-        if doc.published is not None and (self._clock is None or doc.published > self._clock):
-            self._clock = doc.published
+        if saved is None:
+            self.vocabulary.add(features.counts)
+            self._seq += 1
+            if doc.published is not None and (self._clock is None or doc.published > self._clock):
+                self._clock = doc.published
+            seq, active, index_keys = self._seq, doc.published or self._clock, self._index_keys(raw)
+        else:
+            words = sorted(f for f in raw if f[0] in "wt")
+            chosen = {words[i] for i in saved.word_positions if i < len(words)}
+            index_keys = tuple(sorted({f for f in raw if f[0] in "nd"} | chosen))
+            seq, active = saved.seq, from_micros(saved.active)
         signature, _ = self._wire.signature(doc.title, doc.text)
         return _Member(
             doc=replace(doc, text=""),  # the text is not needed again; the store keeps it
-            seq=self._seq,
+            seq=seq,
             raw=raw,
-            index_keys=self._index_keys(raw),
+            index_keys=index_keys,
             signature=signature,
             story_id="",
             wire_copy_of=None,
             reasons=Reasons(),
-            active=doc.published or self._clock,
+            active=active,
             years=frozenset(f for f in raw if _YEAR.match(f)),
         )
 
@@ -344,6 +370,7 @@ class StoryGrouper:
         Returns the story id it is now in. Split ids are deterministic (``story-<doc>~<n>``), so
         replaying corrections after :meth:`load` gives the same ids.
         """
+        self._finish_restore()
         member = self._members.get(doc_id)
         if member is None:
             raise NotFound(f"no open doc {doc_id!r}")
@@ -376,6 +403,7 @@ class StoryGrouper:
 
     def merge(self, story_a: str, story_b: str) -> str:
         """Merge story ``story_b`` into ``story_a``; returns the surviving id (``story_a``'s)."""
+        self._finish_restore()
         a, b = self._resolve(story_a), self._resolve(story_b)
         for sid in (a, b):
             if sid not in self._stories:
@@ -399,7 +427,10 @@ class StoryGrouper:
         Returns the closed story ids. Closing never changes a later decision: a story that quiet
         could no longer be joined anyway.
         """
+        self._finish_restore()
         cutoff = now - self.window
+        if self._closed_before is None or cutoff > self._closed_before:
+            self._closed_before = cutoff
         closed = [
             s.story_id
             for s in self._stories.values()
@@ -413,6 +444,87 @@ class StoryGrouper:
                 self._wire.remove(doc_id)
         self._aliases = {k: v for k, v in self._aliases.items() if v in self._stories}
         return closed
+
+    # -- saving and restoring ------------------------------------------------------------
+
+    def state(self) -> bytes:
+        """What a replay of the open window cannot rebuild, as compact bytes (see ``state``).
+
+        Save it after each batch of assignments, together with them; on start-up pass it to
+        :meth:`restore_state` on a fresh grouper, then :meth:`load` the stored docs and replay the
+        corrections as before: later decisions are then the same as if there had been no restart.
+        """
+        self._finish_restore()
+        counts, snapshot, next_snapshot, log_docs = self.vocabulary.tables()
+        members = {doc_key(m.doc.id): self._member_state(m) for m in self._members.values()}
+        return encode(
+            GrouperState(
+                params_crc=params_crc(self.params),
+                slots_log2=self.vocabulary.slots_log2,
+                docs=self.vocabulary.docs,
+                epoch=self.vocabulary.epoch,
+                next_snapshot=next_snapshot,
+                seq=self._seq,
+                log_docs=log_docs,
+                clock=micros(self._clock),
+                closed_before=micros(self._closed_before),
+                counts=counts,
+                snapshot=snapshot,
+                members=members,
+            )
+        )
+
+    def restore_state(self, data: bytes) -> None:
+        """Take over a state from :meth:`state`; call on a fresh grouper, before :meth:`load`.
+
+        While the stored docs are then loaded, those open in the saved state get their saved
+        arrival order and index keys and are not counted again; docs whose story had closed
+        there are skipped; docs stored after the state was saved are loaded as usual. Raises
+        ``ValueError`` on bytes that are not a state of this version and these parameters (the
+        caller then replays without it), or when the grouper has already seen docs.
+        """
+        if self._members or self.vocabulary.docs:
+            raise ValueError("restore_state needs a fresh grouper")
+        saved = decode(data)
+        if saved.params_crc != params_crc(self.params):
+            raise ValueError("story state was saved with other grouping parameters")
+        if saved.slots_log2 != self.vocabulary.slots_log2:
+            raise ValueError("story state has another vocabulary size")
+        self.vocabulary.restore(
+            saved.counts,
+            saved.snapshot,
+            docs=saved.docs,
+            epoch=saved.epoch,
+            next_snapshot=saved.next_snapshot,
+            log_docs=saved.log_docs,
+        )
+        self._seq = saved.seq
+        self._clock = from_micros(saved.clock)
+        self._closed_before = from_micros(saved.closed_before)
+        self._restoring = dict(saved.members)
+
+    def _member_state(self, member: _Member) -> MemberState:
+        words = sorted(f for f in member.raw if f[0] in "wt")
+        position = {f: i for i, f in enumerate(words)}
+        chosen = tuple(position[f] for f in member.index_keys if f in position)
+        return MemberState(member.seq, micros(member.active), chosen)
+
+    def _closed_before_state(self, doc: Doc) -> bool:
+        """Whether a doc missing from the saved state had been counted there (its story closed)."""
+        if doc.published is None or self._closed_before is None:
+            return False
+        when = doc.published if doc.published.tzinfo else doc.published.replace(tzinfo=UTC)
+        return when < self._closed_before
+
+    def _finish_restore(self) -> None:
+        """After the replay: members in arrival order, as a grouper that never restarted has them."""
+        if self._restoring is None:
+            return
+        self._restoring = None
+        for story in self._stories.values():
+            seqs = [self._members[m].seq for m in story.members]
+            if seqs != sorted(seqs):
+                self._rebuild(story)
 
     # -- reading ---------------------------------------------------------------------------
 

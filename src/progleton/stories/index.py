@@ -54,6 +54,34 @@ class Vocabulary:
             self.epoch += 1
             self._next_snapshot = self.docs + max(1, min(self.max_interval, self.docs // 16))
 
+    @property
+    def slots_log2(self) -> int:
+        """The table has ``2 ** slots_log2`` slots."""
+        return self._mask.bit_length()
+
+    def tables(self) -> tuple[np.ndarray, np.ndarray, int, float]:
+        """The counts, the snapshot, the count of docs at the next snapshot and its log-count."""
+        return self._counts, self._snapshot, self._next_snapshot, self._log_docs
+
+    def restore(
+        self,
+        counts: np.ndarray,
+        snapshot: np.ndarray,
+        *,
+        docs: int,
+        epoch: int,
+        next_snapshot: int,
+        log_docs: float,
+    ) -> None:
+        """Take over saved tables (see :mod:`progleton.stories.state`); sizes must match."""
+        if counts.shape != self._counts.shape or snapshot.shape != self._counts.shape:
+            raise ValueError("saved document-frequency table has another size")
+        np.copyto(self._counts, counts)
+        np.copyto(self._snapshot, snapshot)
+        self.docs, self.epoch, self._next_snapshot = docs, epoch, next_snapshot
+        self._log_docs = log_docs
+        self._idf = {}
+
     def df(self, feature: str) -> int:
         """How many docs counted so far carry ``feature``."""
         return int(self._counts[self._slot(feature)])
