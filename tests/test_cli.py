@@ -1,0 +1,71 @@
+"""The command line as a user runs it: a real process against a real local server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from progleton.cli import main
+from progleton.demo import EXPECTATIONS, opml_url
+
+
+def run(db_url: str, *args: str, allow_local: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROGLETON_")}
+    env["PROGLETON_DB"] = db_url
+    if allow_local:
+        env["PROGLETON_ALLOWED_HOSTS"] = "127.0.0.1"
+    return subprocess.run([sys.executable, "-m", "progleton", *args], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_add_a_site_finds_its_feed_by_autodiscovery(demo_server: object, db_url: str) -> None:
+    outlet = EXPECTATIONS.event(EXPECTATIONS.events[0].name).paths[0].split("/")[1]
+    done = run(db_url, "add", f"{demo_server.base_url}/{outlet}/")  # type: ignore[attr-defined]
+    assert done.returncode == 0, done.stderr
+    assert "Added" in done.stdout
+    sources = json.loads(run(db_url, "sources", "--json").stdout)
+    assert len(sources) == 1 and sources[0]["url"] != f"{demo_server.base_url}/{outlet}/"  # type: ignore[attr-defined]
+    again = run(db_url, "add", sources[0]["url"])
+    assert "Already following" in again.stdout
+
+
+def test_import_opml_then_export_round_trips(demo_server: object, db_url: str, tmp_path: Path) -> None:
+    import urllib.request
+
+    opml = tmp_path / "demo.opml"
+    opml.write_bytes(urllib.request.urlopen(opml_url(demo_server.base_url)).read())  # type: ignore[attr-defined]  # noqa: S310
+    done = run(db_url, "import", str(opml))
+    assert done.returncode == 0, done.stderr
+    exported = run(db_url, "export").stdout
+    assert exported.count("xmlUrl=") == len(EXPECTATIONS.outlets)
+
+
+def test_unsafe_address_is_a_friendly_error(db_url: str) -> None:
+    done = run(db_url, "add", "http://127.0.0.1:9/feed.xml", allow_local=False)
+    assert done.returncode == 1
+    assert "Error:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_config_shows_where_each_value_came_from(tmp_path: Path) -> None:
+    config = tmp_path / "p.toml"
+    config.write_text("concurrency = 9\n")
+    result = CliRunner().invoke(main, ["--config", str(config), "config", "--json"],
+                                env={"PROGLETON_PORT": "9100"})
+    assert result.exit_code == 0, result.output
+    values = json.loads(result.output)
+    assert values["concurrency"] == 9 and values["port"] == 9100
+    table = CliRunner().invoke(main, ["--config", str(config), "config"], env={"PROGLETON_PORT": "9100"})
+    assert "9100" in table.output and "env" in table.output  # (the table wraps at 80 columns)
+
+
+@pytest.mark.parametrize("command", ["stories", "sources", "search hello"])
+def test_listings_on_an_empty_database_say_what_to_do(db_url: str, command: str) -> None:
+    result = CliRunner().invoke(main, ["--db", db_url, *command.split()])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip()
