@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fetch_server import serve_feeds_in_subprocess  # noqa: E402
+from fetch_server import serve_feeds_in_subprocess
 
-from progleton import make_progleton  # noqa: E402
-from progleton.core import Progleton  # noqa: E402
+from progleton import make_progleton
+from progleton.core import Progleton
 
 
 def peak_rss_mib() -> float:

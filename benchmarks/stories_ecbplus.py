@@ -121,12 +121,16 @@ def fit_join_model(articles: list[dict]) -> None:
                         e.nearest,
                         math.log(e.story_size),
                         float(e.year_conflict),
+                        *(e.missing or {}).values(),
                     ]
                 )
                 labels.append(story_id == "gold-" + a["gold"])
             grouper._attach(member, "gold-" + a["gold"])
     model = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(rows), np.array(labels))
-    names = ("text", "words", "title", "names", "numbers", "nearest", "log_size", "year_conflict")
+    names = ("text", "words", "title", "names", "numbers", "nearest", "log_size", "year_conflict",
+             "doc_names_missing", "story_names_missing", "doc_numbers_missing",
+             "story_numbers_missing", "doc_top_name_missing",
+             "story_top_name_missing")  # fmt: skip
     print(f"join model fitted on {len(rows)} candidate pairs ({sum(labels)} positive):")
     print(
         f"  bias={model.intercept_[0]:.2f} "

@@ -39,7 +39,7 @@ def test_import_opml_then_export_round_trips(demo_server: object, db_url: str, t
     import urllib.request
 
     opml = tmp_path / "demo.opml"
-    opml.write_bytes(urllib.request.urlopen(opml_url(demo_server.base_url)).read())  # type: ignore[attr-defined]  # noqa: S310
+    opml.write_bytes(urllib.request.urlopen(opml_url(demo_server.base_url)).read())  # type: ignore[attr-defined]
     done = run(db_url, "import", str(opml))
     assert done.returncode == 0, done.stderr
     exported = run(db_url, "export").stdout

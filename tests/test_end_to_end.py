@@ -126,7 +126,7 @@ def test_no_boilerplate_anywhere_and_bodies_kept(ingested: Any) -> None:
 
 
 def test_restart_gives_same_groups_and_new_pages_join(ingested: Any) -> None:
-    server, db_url, _, _ = ingested
+    _server, db_url, _, _ = ingested
     with _open(db_url) as app:
         before = {s.id: s.article_count for s in app.stories(limit=500)}
         result = app.update(due_only=False)
@@ -139,7 +139,7 @@ def test_web_pages_and_api_show_the_stories(ingested: Any) -> None:
 
     from progleton.web import create_app
 
-    server, db_url, _, _ = ingested
+    _server, db_url, _, _ = ingested
     with _open(db_url) as app, TestClient(create_app(app)) as client:
         stories = client.get("/api/v1/stories").json()
         items = stories["stories"] if isinstance(stories, dict) else stories

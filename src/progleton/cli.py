@@ -20,6 +20,7 @@ from rich.table import Table
 from .core import Progleton, make_progleton
 from .exceptions import ProgletonError
 from .settings import REGISTRY, load_settings
+from .timefmt import time_ago, time_until
 from .types import UpdateResult
 
 console = Console()
@@ -41,17 +42,10 @@ def _print_json(data: Any) -> None:
 
 
 def _ago(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    seconds = (datetime.now(UTC) - value).total_seconds()
-    future = seconds < 0
-    seconds = abs(seconds)
-    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
-        if seconds >= size:
-            n = int(seconds // size)
-            words = f"{n} {unit}{'s' if n != 1 else ''}"
-            return f"in {words}" if future else f"{words} ago"
-    return "now"
+    now = datetime.now(UTC)
+    if value is not None and value > now:
+        return time_until(value, now)
+    return time_ago(value, now) if value is not None else "—"
 
 
 class Context:
@@ -254,7 +248,7 @@ def site_profile(ctx: Context, site: str, as_json: bool) -> None:
     for key, entries in profiles.items():
         console.print(f"[bold]{key}[/]: {len(entries)} boilerplate block(s) stripped")
         for entry in entries:
-            data = dataclasses.asdict(entry) if dataclasses.is_dataclass(entry) else dict(entry)
+            data = _json_default(entry) if dataclasses.is_dataclass(entry) else dict(entry)
             sample = " ".join(str(data.get("sample", "")).split())[:90]
             console.print(f"  • “{sample}” — seen on {data.get('pages_seen', '?')} pages "
                           f"({float(data.get('share', 0)):.0%} of the site's pages), at {data.get('dom_path', '?')}")

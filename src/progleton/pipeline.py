@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +24,7 @@ from . import feeds
 from .exceptions import FeedParseError, FetchError, SourceGone
 from .extract import ExtractedArticle, SiteProfile, extract, sanitize_html
 from .feeds.model import ParsedEntry, ParsedFeed
-from .fetch import Fetcher, next_fetch
+from .fetch import Fetcher, next_fetch, publishing_rate
 from .fetch.model import FetchResult
 from .settings import Settings
 from .store.sql import SQLStore
@@ -52,12 +52,7 @@ def entry_guid(entry: ParsedEntry) -> str:
 
 def entries_per_day(feed: ParsedFeed, now: datetime) -> float | None:
     """The source's publishing rate, from the dates its feed shows (last 30 days)."""
-    dates = sorted(d for e in feed.entries if (d := e.published or e.updated) and d <= now)
-    dates = [d for d in dates if now - d <= timedelta(days=30)]
-    if len(dates) < 2:
-        return None
-    span_days = max((now - dates[0]).total_seconds() / 86_400, 1 / 24)
-    return len(dates) / span_days
+    return publishing_rate((d for e in feed.entries if (d := e.published or e.updated)), now=now)
 
 
 _BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|li|h[1-6]|blockquote|pre|tr|td|th|br|hr|ul|ol|table|section|article|figure|figcaption)\b[^>]*>", re.I)

@@ -187,7 +187,7 @@ def test_entries_per_day_from_feed_dates() -> None:
     feed = ParsedFeed(entries=tuple(ParsedEntry(id=str(i), published=now - timedelta(hours=12 * i))
                                     for i in range(1, 5)))
     assert entries_per_day(feed, now) == pytest.approx(2.0)
-    assert entries_per_day(ParsedFeed(entries=(ParsedEntry(id="1", published=now),)), now) is None
+    assert entries_per_day(ParsedFeed(entries=(ParsedEntry(id="1"),)), now) is None
 
 
 def test_html_to_text_keeps_paragraphs() -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from progleton.web.timefmt import duration_words, time_ago, time_until
+from progleton.timefmt import duration_words, time_ago, time_until
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 

@@ -6,6 +6,8 @@ over a GIN expression index created by the migrations.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from .base import SearchFilters
@@ -37,7 +39,8 @@ def search_ids_fn(conn: sa.Connection, query: str, limit: int, offset: int,
     """Article ids and highlighted snippets for ``query``, best first."""
     if not query.strip():
         return []
-    where, params = [], {}
+    where: list[str] = []
+    params: dict[str, Any] = {}
     if filters is not None:
         if filters.source_ids is not None:
             where.append("source_id = ANY(:source_ids)")

@@ -15,7 +15,7 @@ from ..exceptions import NotFound
 from ..types import Article, SearchHit, Source, Story, StoryDetail
 from . import schema as t
 from .base import SearchFilters
-from .sql_util import now_utc, utc
+from .sql_util import new_id, now_utc, utc
 from .user_state import UserStateMixin
 
 SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[tuple[int, str]]]
@@ -90,9 +90,8 @@ class SQLStore(UserStateMixin):
         if existing is not None:
             return existing, False
         with self._write() as conn:
-            source_id = conn.execute(
-                t.sources.insert().values(url=url, title=title, site_url=site_url, added_at=now_utc())
-            ).inserted_primary_key[0]
+            source_id = new_id(conn.execute(
+                t.sources.insert().values(url=url, title=title, site_url=site_url, added_at=now_utc())))
             names = sorted({g.strip() for g in groups if g.strip()})
             if names:
                 conn.execute(t.source_groups.insert(), [{"source_id": source_id, "name": n} for n in names])
@@ -207,12 +206,12 @@ class SQLStore(UserStateMixin):
         """
         with self._write() as conn:
             self._ensure_story(conn, story["story_id"], article["title"])
-            article_id = conn.execute(
+            article_id = new_id(conn.execute(
                 t.articles.insert().values(
                     **article, story_id=story["story_id"], wire_copy_of=story.get("wire_copy_of"),
                     reasons=story.get("reasons", {}), created_at=now_utc(),
                 )
-            ).inserted_primary_key[0]
+            ))
             self._refresh(conn, [story["story_id"]])
         return int(article_id)
 
@@ -481,14 +480,14 @@ class SQLStore(UserStateMixin):
             if not rows:
                 conn.execute(t.stories.delete().where(t.stories.c.id == story_id))
                 continue
-            times = [utc(r.when) for r in rows if r.when is not None]
+            times = [w for r in rows if (w := utc(r.when)) is not None]
             first, last = (min(times), max(times)) if times else (None, None)
             independent = [r for r in rows if r.wire_copy_of is None]
             outlets = {r.source_id for r in rows}
             independent_outlets = {r.source_id for r in independent} or {rows[0].source_id}
             # The lead is the fullest independent report; its headline heads the story.
             lead = max(independent or rows, key=lambda r: (r.word_count, -r.id))
-            recent = sum(1 for w in times if last and (last - w).total_seconds() < 6 * 3600)
+            recent = sum(1 for w in times if last is not None and (last - w).total_seconds() < 6 * 3600)
             conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(
                 title=lead.title, first_seen=first, last_seen=last, article_count=len(rows),
                 outlet_count=len(outlets), independent_count=len(independent_outlets),

@@ -129,7 +129,8 @@ def search_ids(conn: sa.Connection, query: str, *, limit: int, offset: int,
 def _filter_sql(filters: SearchFilters | None) -> tuple[str, dict[str, Any]]:
     if filters is None:
         return "", {}
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
     if filters.source_ids is not None:
         ids = [int(i) for i in filters.source_ids] or [-1]
         clauses.append(f"a.source_id IN ({', '.join(str(i) for i in ids)})")

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from ..exceptions import NotFound
 from ..types import Article, Story
 from . import schema as t
-from .sql_util import now_utc, utc
+from .sql_util import new_id, now_utc, utc
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -40,9 +40,9 @@ class UserStateMixin:
                 conn.execute(t.users.update().where(t.users.c.id == found).values(
                     password_hash=password_hash, is_admin=is_admin))
                 return int(found)
-            return int(conn.execute(t.users.insert().values(
+            return new_id(conn.execute(t.users.insert().values(
                 name=name, password_hash=password_hash, is_admin=is_admin, created_at=now_utc())
-            ).inserted_primary_key[0])
+            ))
 
     def get_user(self, *, user_id: int | None = None, name: str | None = None) -> dict[str, Any] | None:
         query = sa.select(t.users).where(t.users.c.id == user_id if user_id is not None else t.users.c.name == name)
@@ -137,8 +137,8 @@ class UserStateMixin:
 
     def add_saved_search(self, user_id: int, name: str, query: str) -> int:
         with self._write() as conn:
-            return int(conn.execute(t.saved_searches.insert().values(
-                user_id=user_id, name=name, query=query, created_at=now_utc())).inserted_primary_key[0])
+            return new_id(conn.execute(t.saved_searches.insert().values(
+                user_id=user_id, name=name, query=query, created_at=now_utc())))
 
     def saved_searches(self, user_id: int) -> list[dict[str, Any]]:
         query = sa.select(t.saved_searches).where(t.saved_searches.c.user_id == user_id).order_by(

@@ -41,6 +41,7 @@ from .similarity import (
     channel_cosines,
     dot,
     kind_norms,
+    missing_shares,
     raw_vector,
     shared_top,
     weigh,
@@ -105,6 +106,7 @@ class _Member:
     reasons: Reasons
     active: datetime | None  # published, or the latest time seen when it arrived undated
     years: frozenset[str]  # years the text mentions ("d:2013")
+    specific: frozenset[str]  # its names and numbers
     weighted: tuple[int, dict[str, float]] = (-1, {})  # (vocabulary epoch, unit TF-IDF vector)
 
 
@@ -116,6 +118,7 @@ class _OpenStory:
     first_active: datetime | None = None
     last_active: datetime | None = None
     year_counts: Counter[str] = field(default_factory=Counter)
+    carriers: Counter[str] = field(default_factory=Counter)  # names/numbers -> members carrying
     version: int = 0  # bumped on every change, for the cached norms
     norms: tuple[int, int, dict[str, float]] = (-1, -1, {})  # (epoch, version, kind_norms)
 
@@ -214,6 +217,7 @@ class StoryGrouper:
             reasons=Reasons(),
             active=active,
             years=frozenset(f for f in raw if _YEAR.match(f)),
+            specific=frozenset(f for f in raw if f[0] in "nd"),
         )
 
     def _is_short(self, doc: Doc) -> bool:
@@ -274,7 +278,14 @@ class StoryGrouper:
             out.append(
                 (
                     story.story_id,
-                    MatchEvidence(channels, nearest, len(story.members), conflict, gap),
+                    MatchEvidence(
+                        channels,
+                        nearest,
+                        len(story.members),
+                        conflict,
+                        gap,
+                        missing_shares(doc_vec, story.carriers, len(story.members), idf),
+                    ),
                 )
             )
         return out
@@ -339,6 +350,7 @@ class StoryGrouper:
             story.centroid[f] = story.centroid.get(f, 0.0) + v
         _widen(story, member.active)
         story.year_counts.update(member.years)
+        story.carriers.update(member.specific)
         story.version += 1
         self._index.add(story_id, member.index_keys)
         self._wire.add(member.doc.id, member.seq, member.signature)
@@ -350,12 +362,14 @@ class StoryGrouper:
         story.centroid = {}
         story.first_active = story.last_active = None
         story.year_counts = Counter()
+        story.carriers = Counter()
         story.version += 1
         for m in members:
             for f, v in m.raw.items():
                 story.centroid[f] = story.centroid.get(f, 0.0) + v
             _widen(story, m.active)
             story.year_counts.update(m.years)
+            story.carriers.update(m.specific)
 
     def _resolve(self, story_id: str) -> str:
         while story_id in self._aliases:

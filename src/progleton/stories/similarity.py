@@ -107,6 +107,56 @@ def channel_cosines(
     return out
 
 
+def missing_shares(
+    weighted_doc: Mapping[str, float],
+    story_carriers: Mapping[str, int],
+    story_size: int,
+    idf: IdfFn,
+) -> dict[str, float]:
+    """How much of the specific evidence on each side the other side lacks (0 none, 1 all).
+
+    For names ("n") and numbers ("d"): the share of the doc's weight on features the story never
+    mentions, and the share of the story's weight (each feature weighted by its inverse document
+    frequency and by the fraction of members carrying it) on features the doc does not mention.
+    Two events of the same kind share topic words but differ here: another player, another score,
+    another age at death.
+    """
+    out = {}
+    for kind in "nd":
+        doc_total = doc_miss = 0.0
+        for f, v in weighted_doc.items():
+            if f[0] == kind:
+                doc_total += v * v
+                if f not in story_carriers:
+                    doc_miss += v * v
+        story_total = story_miss = 0.0
+        for f, carriers in story_carriers.items():
+            if f[0] == kind:
+                w = carriers / story_size * idf(f)
+                story_total += w * w
+                if f not in weighted_doc:
+                    story_miss += w * w
+        # no names (or numbers) on one side is no evidence either way: half missing
+        out["doc_" + kind] = doc_miss / doc_total if doc_total else 0.5
+        out["story_" + kind] = story_miss / story_total if story_total else 0.5
+    out["doc_top"] = _top_missing(
+        {f: v for f, v in weighted_doc.items() if f[0] == "n"}, story_carriers
+    )
+    out["story_top"] = _top_missing(
+        {f: c / story_size * idf(f) for f, c in story_carriers.items() if f[0] == "n"},
+        weighted_doc,
+    )
+    return out
+
+
+def _top_missing(weights: Mapping[str, float], other: Mapping[str, object]) -> float:
+    """1 when the most weighty name on one side is absent from the other, 0 if present, 0.5 if none."""
+    if not weights:
+        return 0.5
+    top = min(weights, key=lambda f: (-weights[f], f))
+    return 0.0 if top in other else 1.0
+
+
 def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Dot product of two sparse vectors (the cosine, for unit vectors)."""
     if len(b) < len(a):
@@ -123,6 +173,7 @@ class MatchEvidence:
     story_size: int
     year_conflict: bool  # both mention years, and none in common
     gap_hours: float | None  # time from the story's span of news (None: undated)
+    missing: Mapping[str, float] | None = None  # from :func:`missing_shares`
 
 
 @dataclass(frozen=True)
@@ -152,6 +203,12 @@ class JoinModel:
     threshold: float = (
         0.30  # join the best story when its probability reaches this (train plateau 0.25-0.35)
     )
+    doc_names_missing: float = 0.0
+    doc_numbers_missing: float = 0.0
+    story_names_missing: float = 0.0
+    story_numbers_missing: float = 0.0
+    doc_top_name_missing: float = 0.0
+    story_top_name_missing: float = 0.0
     grace_hours: float = 24.0
     per_day: float = 1.5
 
@@ -169,6 +226,16 @@ class JoinModel:
             + self.log_size * math.log(max(e.story_size, 1))
             + (self.year_conflict if e.year_conflict else 0.0)
         )
+        if e.missing is not None:
+            m = e.missing
+            z += (
+                self.doc_names_missing * m["doc_n"]
+                + self.doc_numbers_missing * m["doc_d"]
+                + self.story_names_missing * m["story_n"]
+                + self.story_numbers_missing * m["story_d"]
+                + self.doc_top_name_missing * m["doc_top"]
+                + self.story_top_name_missing * m["story_top"]
+            )
         if e.gap_hours is not None and e.gap_hours > self.grace_hours:
             z -= self.per_day * (e.gap_hours - self.grace_hours) / 24.0
         return z

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..exceptions import NotFound
+from ..timefmt import duration_words, time_ago, time_until
 from .accounts import (
     LoginLimiter,
     SignInRequired,
@@ -35,7 +36,6 @@ from .accounts import (
 from .images import ImageCache, image_path
 from .search import mark_terms
 from .security import SecurityMiddleware
-from .timefmt import duration_words, time_ago, time_until
 
 if TYPE_CHECKING:
     from ..core import Progleton
