@@ -122,6 +122,8 @@ def fit_join_model(articles: list[dict]) -> None:
                         math.log(e.story_size),
                         float(e.year_conflict),
                         *(e.missing or {}).values(),
+                        e.cohesion or 0.0,
+                        float(e.cohesion is None),
                     ]
                 )
                 labels.append(story_id == "gold-" + a["gold"])
@@ -130,7 +132,7 @@ def fit_join_model(articles: list[dict]) -> None:
     names = ("text", "words", "title", "names", "numbers", "nearest", "log_size", "year_conflict",
              "doc_names_missing", "story_names_missing", "doc_numbers_missing",
              "story_numbers_missing", "doc_top_name_missing",
-             "story_top_name_missing")  # fmt: skip
+             "story_top_name_missing", "cohesion", "single_member")  # fmt: skip
     print(f"join model fitted on {len(rows)} candidate pairs ({sum(labels)} positive):")
     print(
         f"  bias={model.intercept_[0]:.2f} "

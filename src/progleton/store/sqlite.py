@@ -114,15 +114,24 @@ def search_ids(conn: sa.Connection, query: str, *, limit: int, offset: int,
     if not match:
         return []
     where, params = _filter_sql(filters)
-    sql = (
-        "WITH candidates AS (SELECT f.rowid AS id FROM articles_fts f JOIN articles a ON a.id = f.rowid "
-        f"WHERE articles_fts MATCH :match {where} ORDER BY f.rowid DESC LIMIT :window) "
+    join = " CROSS JOIN articles a ON a.id = f.rowid" if where else ""  # CROSS: FTS first
+    params.update(match=match, limit=limit, offset=offset)
+    # The rank window: the rowid of the RANK_WINDOW-th newest match. FTS5 walks rowids
+    # newest first cheaply and honours a rowid range, so only the window is scored.
+    floor = conn.execute(sa.text(
+        f"SELECT f.rowid FROM articles_fts f{join} WHERE articles_fts MATCH :match{where} "
+        "ORDER BY f.rowid DESC LIMIT 1 OFFSET :window"), {**params, "window": RANK_WINDOW - 1}).scalar()
+    ranked = conn.execute(sa.text(
+        f"SELECT f.rowid FROM articles_fts f{join} WHERE articles_fts MATCH :match AND f.rowid >= :floor{where} "
+        "ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :limit OFFSET :offset"), {**params, "floor": floor or 0}).scalars().all()
+    if not ranked:
+        return []
+    # Snippets only for the page shown: SQLite would compute them for every match otherwise.
+    ids = ", ".join(str(int(i)) for i in ranked)
+    snippets = dict(conn.execute(sa.text(
         "SELECT rowid, snippet(articles_fts, 1, char(2), char(3), '…', 24) FROM articles_fts "
-        "WHERE articles_fts MATCH :match AND rowid IN (SELECT id FROM candidates) "
-        "ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :limit OFFSET :offset"
-    )
-    rows = conn.execute(sa.text(sql), {"match": match, "window": RANK_WINDOW, "limit": limit,
-                                       "offset": offset, **params}).all()
+        f"WHERE articles_fts MATCH :match AND rowid IN ({ids})"), {"match": match}).all())
+    rows = [(i, snippets.get(i, "")) for i in ranked]
     return [(int(r[0]), str(r[1] or "")) for r in rows]
 
 

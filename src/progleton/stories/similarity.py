@@ -174,6 +174,7 @@ class MatchEvidence:
     year_conflict: bool  # both mention years, and none in common
     gap_hours: float | None  # time from the story's span of news (None: undated)
     missing: Mapping[str, float] | None = None  # from :func:`missing_shares`
+    cohesion: float | None = None  # mean cosine between the story's recent members (None: one)
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,8 @@ class JoinModel:
     doc_numbers_missing: float = 0.0
     story_names_missing: float = 0.0
     story_numbers_missing: float = 0.0
+    cohesion: float = 0.0
+    single_member: float = 0.0
     doc_top_name_missing: float = 0.0
     story_top_name_missing: float = 0.0
     grace_hours: float = 24.0
@@ -226,6 +229,10 @@ class JoinModel:
             + self.log_size * math.log(max(e.story_size, 1))
             + (self.year_conflict if e.year_conflict else 0.0)
         )
+        if e.cohesion is None:
+            z += self.single_member
+        else:
+            z += self.cohesion * e.cohesion
         if e.missing is not None:
             m = e.missing
             z += (
