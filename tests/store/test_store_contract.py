@@ -163,3 +163,20 @@ def test_search_filters_by_source_time_and_language(store: SQLStore) -> None:
     assert ids(SearchFilters(after=datetime(2026, 11, 1, tzinfo=UTC))) == {a.id}
     assert ids(SearchFilters(before=datetime(2026, 11, 1, tzinfo=UTC))) == {b.id}
     assert ids(SearchFilters(source_ids=[])) == set()
+
+
+def test_sqlite_search_ranks_the_newest_window_of_matches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from progleton.store import sqlite
+
+    monkeypatch.setattr(sqlite, "RANK_WINDOW", 3)
+    store = open_store(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        source, _ = store.add_source("https://a.example/feed")
+        for n in range(10):
+            store.add_article(_article(source.id, n, canonical_url=f"https://a.example/{n}",
+                                       text="kestrel " * (10 - n)), {"story_id": "s1", "reasons": {}})
+        hits = store.search("kestrel", limit=10)
+        assert [h.article.id for h in hits] == [8, 9, 10]  # the newest three, best (most kestrel) first
+        assert all("<mark>" in h.highlight for h in hits)
+    finally:
+        store.close()
