@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import os
 import secrets
 from collections.abc import Iterable
@@ -19,6 +21,8 @@ from .store import SearchFilters, default_db_url, open_store
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
 from .types import Article, SearchHit, Source, Story, StoryDetail, UpdateResult
+
+GROUPER_STATE_KEY = "stories.grouper_state"
 
 
 class Progleton:
@@ -58,6 +62,12 @@ class Progleton:
     def _rebuild_grouper(self) -> StoryGrouper:
         """Replay stored memberships (not re-decide them), then the user's corrections."""
         grouper = StoryGrouper(self.settings)
+        saved = self.store.get_meta(GROUPER_STATE_KEY)
+        if saved:
+            try:  # term statistics of every doc ever seen, so later decisions match an unbroken run
+                grouper.restore_state(base64.b64decode(saved))
+            except (ValueError, binascii.Error):
+                pass  # an older format: the replay below rebuilds what it can
         since = datetime.now(UTC) - timedelta(days=int(self.settings.story_window_days) * 2)
         for row in self.store.assignments(since=since):
             if row["story_id"] is None:
@@ -152,11 +162,18 @@ class Progleton:
             updater = Updater(self.store, self.settings, self.grouper, self._extract_executor())
             result = await updater.update(sources, progress=progress, group=group)
             self.grouper.close_quiet(datetime.now(UTC))
+            self._save_grouper_state()
             return result
 
     def assign_stories(self) -> int:
         """Group every article not yet in a story; returns how many were assigned."""
-        return Updater(self.store, self.settings, self.grouper, None).assign_stories()
+        assigned = Updater(self.store, self.settings, self.grouper, None).assign_stories()
+        self._save_grouper_state()
+        return assigned
+
+    def _save_grouper_state(self) -> None:
+        if self._grouper is not None:
+            self.store.set_meta(GROUPER_STATE_KEY, base64.b64encode(self._grouper.state()).decode("ascii"))
 
     def update(self, **kwargs: Any) -> UpdateResult:
         return asyncio.run(self.update_async(**kwargs))

@@ -200,3 +200,35 @@ def test_profile_key_separates_outlets_sharing_a_host() -> None:
     assert profile_key("http://127.0.0.1:8/ledger/news/1", "http://127.0.0.1:8/ledger/") == "127.0.0.1/ledger"
     assert profile_key("https://news.example/world/1", "https://news.example/") == "news.example"
     assert profile_key("https://cdn.example/x", "https://news.example/ledger/") == "cdn.example"
+
+
+@pytest.mark.slow
+def test_restart_then_update_groups_like_an_unbroken_run(tmp_path: Any) -> None:
+    """Stored memberships, the grouper's saved term statistics and the corrections rebuild
+    a grouper that decides later articles exactly as one that never stopped."""
+    import shutil
+
+    from progleton.demo import DemoServer, feed_urls
+
+    def memberships(app: Any) -> set[frozenset[str]]:
+        return {frozenset(a.canonical_url for a in app.story(s.id).articles) for s in app.stories(limit=500)}
+
+    with DemoServer() as server:
+        unbroken = make_progleton(f"sqlite:///{tmp_path / 'a.db'}", allowed_hosts="127.0.0.1", extract_workers=1)
+        for url in feed_urls(server.base_url):
+            unbroken.store.add_source(url)
+        unbroken.update(due_only=False)
+        story = unbroken.stories(limit=1)[0]
+        unbroken.move_article(unbroken.story(story.id).articles[-1].id)  # a correction to replay
+        unbroken.store.engine.dispose()
+        shutil.copy(tmp_path / "a.db", tmp_path / "b.db")
+        server.publish_next_edition()
+        unbroken.update(due_only=False)
+        restarted = make_progleton(f"sqlite:///{tmp_path / 'b.db'}", allowed_hosts="127.0.0.1", extract_workers=1)
+        restarted.update(due_only=False)
+        try:
+            assert memberships(restarted) == memberships(unbroken)
+            assert restarted.store.get_meta("stories.grouper_state")
+        finally:
+            unbroken.close()
+            restarted.close()
