@@ -41,6 +41,7 @@ class Progleton:
     # ---- life cycle ---------------------------------------------------------------------------
 
     def close(self) -> None:
+        """Stop the extraction workers and close the database."""
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
@@ -119,12 +120,15 @@ class Progleton:
         return self.store.add_source(feed_url, title=title, groups=groups)
 
     def add_source(self, url: str, **kwargs: Any) -> tuple[Source, bool]:
+        """``add_source_async`` for synchronous callers."""
         return asyncio.run(self.add_source_async(url, **kwargs))
 
     def sources(self) -> list[Source]:
+        """Every source with its fetch health, by name."""
         return self.store.list_sources()
 
     def remove_source(self, source_id: int) -> None:
+        """Stop following a source (its stored articles stay, without their source)."""
         self.store.remove_source(source_id)
 
     def import_opml(self, data: bytes) -> list[tuple[Source, bool]]:
@@ -137,6 +141,7 @@ class Progleton:
         return added
 
     def export_opml(self) -> str:
+        """The followed sources as an OPML document (groups as categories)."""
         return write_opml(
             (OutlineSource(url=s.url, title=s.title, site_url=s.site_url, categories=s.groups)
              for s in self.sources()),
@@ -176,17 +181,21 @@ class Progleton:
             self.store.set_meta(GROUPER_STATE_KEY, base64.b64encode(self._grouper.state()).decode("ascii"))
 
     def update(self, **kwargs: Any) -> UpdateResult:
+        """``update_async`` for synchronous callers (not from inside a running event loop)."""
         return asyncio.run(self.update_async(**kwargs))
 
     # ---- reading -------------------------------------------------------------------------------
 
     def stories(self, *, limit: int = 30, offset: int = 0, **filters: Any) -> list[Story]:
+        """Top stories, best first; filters: ``since``, ``group``, ``language``."""
         return self.store.top_stories(limit=limit, offset=offset, **filters)
 
     def story(self, story_id: str) -> StoryDetail:
+        """One story with all its articles in publication order; ``NotFound`` if unknown."""
         return self.store.get_story(story_id)
 
     def article(self, article_id: int) -> Article:
+        """One article; ``NotFound`` if unknown."""
         return self.store.get_article(article_id)
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0,
