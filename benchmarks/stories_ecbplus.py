@@ -109,7 +109,8 @@ def fit_join_model(articles: list[dict]) -> None:
             member = grouper._prepare(doc)  # the grouper's own steps, with the gold decision
             vec = weigh(member.raw, grouper.vocabulary.idf)
             top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
-            for story_id, e in grouper._evidence(member, vec, dict(top)):
+            # the decision: join the most similar candidate or not (the others rarely win)
+            for story_id, e in grouper._evidence(member, vec, dict(top))[:1]:
                 c = e.channels
                 rows.append(
                     [
@@ -122,8 +123,7 @@ def fit_join_model(articles: list[dict]) -> None:
                         math.log(e.story_size),
                         float(e.year_conflict),
                         *(e.missing or {}).values(),
-                        e.cohesion or 0.0,
-                        float(e.cohesion is None),
+
                     ]
                 )
                 labels.append(story_id == "gold-" + a["gold"])
@@ -131,8 +131,7 @@ def fit_join_model(articles: list[dict]) -> None:
     model = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(rows), np.array(labels))
     names = ("text", "words", "title", "names", "numbers", "nearest", "log_size", "year_conflict",
              "doc_names_missing", "story_names_missing", "doc_numbers_missing",
-             "story_numbers_missing", "doc_top_name_missing",
-             "story_top_name_missing", "cohesion", "single_member")  # fmt: skip
+             "story_numbers_missing")  # fmt: skip
     print(f"join model fitted on {len(rows)} candidate pairs ({sum(labels)} positive):")
     print(
         f"  bias={model.intercept_[0]:.2f} "

@@ -121,7 +121,6 @@ class _OpenStory:
     carriers: Counter[str] = field(default_factory=Counter)  # names/numbers -> members carrying
     version: int = 0  # bumped on every change, for the cached norms
     norms: tuple[int, int, dict[str, float]] = (-1, -1, {})  # (epoch, version, kind_norms)
-    cohesion: tuple[int, int, float] = (-1, -1, 0.0)  # (epoch, version, mean member cosine)
 
     @property
     def years(self) -> frozenset[str]:
@@ -286,27 +285,10 @@ class StoryGrouper:
                         conflict,
                         gap,
                         missing_shares(doc_vec, story.carriers, len(story.members), idf),
-                        self._cohesion(story),
                     ),
                 )
             )
         return out
-
-    def _cohesion(self, story: _OpenStory) -> float | None:
-        """Mean cosine between pairs of the story's recent members, from the length of their sum."""
-        recent = story.members[-self.params.nearest_members :]
-        if len(recent) < 2:
-            return None
-        key = (self.vocabulary.epoch, story.version)
-        if story.cohesion[:2] != key:
-            total: dict[str, float] = {}
-            for m in recent:
-                for f, v in self._weighted(self._members[m]).items():
-                    total[f] = total.get(f, 0.0) + v
-            n = len(recent)
-            value = (sum(v * v for v in total.values()) - n) / (n * (n - 1))
-            story.cohesion = (*key, value)
-        return story.cohesion[2]
 
     def _norms(self, story: _OpenStory) -> dict[str, float]:
         epoch = self.vocabulary.epoch

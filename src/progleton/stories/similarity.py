@@ -139,22 +139,7 @@ def missing_shares(
         # no names (or numbers) on one side is no evidence either way: half missing
         out["doc_" + kind] = doc_miss / doc_total if doc_total else 0.5
         out["story_" + kind] = story_miss / story_total if story_total else 0.5
-    out["doc_top"] = _top_missing(
-        {f: v for f, v in weighted_doc.items() if f[0] == "n"}, story_carriers
-    )
-    out["story_top"] = _top_missing(
-        {f: c / story_size * idf(f) for f, c in story_carriers.items() if f[0] == "n"},
-        weighted_doc,
-    )
     return out
-
-
-def _top_missing(weights: Mapping[str, float], other: Mapping[str, object]) -> float:
-    """1 when the most weighty name on one side is absent from the other, 0 if present, 0.5 if none."""
-    if not weights:
-        return 0.5
-    top = min(weights, key=lambda f: (-weights[f], f))
-    return 0.0 if top in other else 1.0
 
 
 def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -174,7 +159,6 @@ class MatchEvidence:
     year_conflict: bool  # both mention years, and none in common
     gap_hours: float | None  # time from the story's span of news (None: undated)
     missing: Mapping[str, float] | None = None  # from :func:`missing_shares`
-    cohesion: float | None = None  # mean cosine between the story's recent members (None: one)
 
 
 @dataclass(frozen=True)
@@ -208,10 +192,6 @@ class JoinModel:
     doc_numbers_missing: float = 0.0
     story_names_missing: float = 0.0
     story_numbers_missing: float = 0.0
-    cohesion: float = 0.0
-    single_member: float = 0.0
-    doc_top_name_missing: float = 0.0
-    story_top_name_missing: float = 0.0
     grace_hours: float = 24.0
     per_day: float = 1.5
 
@@ -229,10 +209,6 @@ class JoinModel:
             + self.log_size * math.log(max(e.story_size, 1))
             + (self.year_conflict if e.year_conflict else 0.0)
         )
-        if e.cohesion is None:
-            z += self.single_member
-        else:
-            z += self.cohesion * e.cohesion
         if e.missing is not None:
             m = e.missing
             z += (
@@ -240,8 +216,6 @@ class JoinModel:
                 + self.doc_numbers_missing * m["doc_d"]
                 + self.story_names_missing * m["story_n"]
                 + self.story_numbers_missing * m["story_d"]
-                + self.doc_top_name_missing * m["doc_top"]
-                + self.story_top_name_missing * m["story_top"]
             )
         if e.gap_hours is not None and e.gap_hours > self.grace_hours:
             z -= self.per_day * (e.gap_hours - self.grace_hours) / 24.0
