@@ -128,7 +128,7 @@ def search_ids(conn: sa.Connection, query: str, *, limit: int, offset: int,
         return []
     # Snippets only for the page shown: SQLite would compute them for every match otherwise.
     ids = ", ".join(str(int(i)) for i in ranked)
-    snippets = dict(conn.execute(sa.text(
+    snippets: dict[int, str] = dict(conn.execute(sa.text(
         "SELECT rowid, snippet(articles_fts, 1, char(2), char(3), '…', 24) FROM articles_fts "
         f"WHERE articles_fts MATCH :match AND rowid IN ({ids})"), {"match": match}).all())
     rows = [(i, snippets.get(i, "")) for i in ranked]
