@@ -89,8 +89,10 @@ FIT_SEEDS = (10, 11, 12)  # orders used for fitting, apart from the scoring seed
 def fit_join_model(articles: list[dict]) -> None:
     """Fit the join model's weights on teacher-forced orders of ``articles`` and print them.
 
-    Each doc is weighed against the candidate stories the index proposes while the docs before
-    it sit in their gold stories; the candidate that is its gold story is the positive.
+    Each doc is weighed against the most similar candidate story the index proposes (the join
+    decision the grouper takes) while the docs before it sit in their gold stories; the candidate
+    that is its gold story is the positive. Features: the channel cosines, the nearest member,
+    the story size, the year conflict and the four shares of missing names and numbers.
     """
     import math
 
@@ -123,7 +125,6 @@ def fit_join_model(articles: list[dict]) -> None:
                         math.log(e.story_size),
                         float(e.year_conflict),
                         *(e.missing or {}).values(),
-
                     ]
                 )
                 labels.append(story_id == "gold-" + a["gold"])

@@ -61,7 +61,7 @@ def _restart(
     """What start-up does: restore, then load the stored docs of the last two windows in order."""
     restarted = StoryGrouper(SETTINGS)
     restarted.restore_state(state)
-    since = now - 2 * restarted.window
+    since = min(now - 2 * restarted.window, StoryGrouper.replay_since(state) or now)
     replay = [row for row in stored if row[0].published and row[0].published >= since]
     replay.sort(key=lambda row: (row[0].published, row[0].id))  # the store's order
     for doc, story_id, wire_copy_of in replay:
@@ -126,3 +126,36 @@ def test_bad_or_old_state_raises_value_error() -> None:
     other = StoryGrouper(SETTINGS, params=live.params.__class__(max_candidates=3))
     with pytest.raises(ValueError, match="parameters"):
         other.restore_state(state)
+
+
+def test_replay_since_reaches_back_to_the_oldest_open_member() -> None:
+    docs = _generated_stream(5)
+    live, _ = _run_live(docs, 120)
+    since = StoryGrouper.replay_since(live.state())
+    open_ids = {doc_id for story in live.stories() for doc_id in story.doc_ids}
+    oldest = min(d.published or T0 for d in docs if d.id in open_ids)
+    assert since == oldest
+    assert StoryGrouper.replay_since(StoryGrouper(SETTINGS).state()) is None
+
+
+def test_restore_with_corrections_replayed() -> None:
+    docs = _generated_stream(6)
+    live, stored = _run_live(docs, 140)
+    open_stories = [s.story_id for s in live.stories() if len(s.doc_ids) > 1]
+    moved_doc = live.stories()[-1].doc_ids[-1]
+    corrections = [("move", moved_doc, None), ("merge", open_stories[0], open_stories[1])]
+    state = live.state()
+    live.move(moved_doc)
+    live.merge(open_stories[0], open_stories[1])
+    assert live.state() == state  # corrections need no new save: they are replayed from storage
+    restarted = _restart(state, stored, stored[-1][0].published or T0)
+    for kind, a, b in corrections:
+        if kind == "move":
+            restarted.move(a, b)
+        else:
+            assert b is not None
+            restarted.merge(a, b)
+    assert restarted.stories() == live.stories()
+    for doc in docs[140:]:
+        assert restarted.add(doc) == live.add(doc)
+    assert restarted.state() == live.state()

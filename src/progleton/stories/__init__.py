@@ -1,8 +1,9 @@
 """Stories stage: group articles about one event, tell wire copies apart, rank for the front page."""
 
-from .grouper import GroupingParams, Story, StoryGrouper
+from .grouper import GroupingParams, StoryGrouper
 from .model import Assignment, Doc, Reasons
 from .rank import rank_stories
+from .story import Story
 
 __all__ = [
     "Assignment",

@@ -8,14 +8,19 @@ One pass, no look-ahead, no re-clustering. For each new doc:
    that share the doc's distinctive features (never a scan of every story).
 3. evidence: for each candidate, TF-IDF cosines between the doc and the story centroid (with the
    vocabulary as it is now) over the whole text and over the title, names and numbers alone; the
-   cosine to the nearest recent member; whether both mention years with none in common; the time
-   from the story's span of news (a story quiet for longer than the window is not a candidate).
+   cosine to the nearest recent member; whether both mention years with none in common; how much
+   of the doc's names and numbers the story lacks, and of the story's the doc lacks (conflicting
+   specific evidence: another player, another toll); the time from the story's span of news (a
+   story quiet for longer than the window is not a candidate).
 4. a logistic join model (:class:`~progleton.stories.similarity.JoinModel`, fitted on ECB+
    train) turns the evidence into a probability; the doc joins the most probable story if that
    reaches the model's threshold, else it starts a new story.
 
-State is a pure function of the docs added (in order) and the corrections made, so ``load()``
-replaying stored assignments rebuilds the same state, and later adds decide the same way.
+State is a pure function of the docs added (in order) and the corrections made. A replay of the
+stored assignments of the open window with ``load()`` rebuilds the stories; what depends on every
+doc ever seen (document frequencies, arrival order, each member's index keys) comes from
+``state()`` bytes saved with the assignments and handed to ``restore_state()`` before the replay,
+so later adds decide exactly as a grouper that never restarted.
 Not thread-safe: one writer per grouper (the pipeline serialises assignment).
 """
 
@@ -38,6 +43,7 @@ from .similarity import (
     FeatureWeights,
     JoinModel,
     MatchEvidence,
+    carrier_norms,
     channel_cosines,
     dot,
     kind_norms,
@@ -47,6 +53,7 @@ from .similarity import (
     weigh,
 )
 from .state import (
+    NO_TIME,
     GrouperState,
     MemberState,
     decode,
@@ -56,6 +63,7 @@ from .state import (
     micros,
     params_crc,
 )
+from .story import OpenStory, Story, gap_hours, widen
 from .wire import WireIndex
 
 STORY_PREFIX = "story-"
@@ -79,21 +87,6 @@ class GroupingParams:
     wire_short_words: int = 40
 
 
-@dataclass(frozen=True)
-class Story:
-    """A group of articles about one event, as the grouper sees it now."""
-
-    story_id: str
-    doc_ids: tuple[str, ...]  # in arrival order
-    title: str  # the title of the earliest independent report
-    first_published: datetime | None
-    last_published: datetime | None
-    outlets: tuple[str, ...]  # distinct sources, in arrival order
-    independent_outlets: int  # distinct sources of independent reports (a wire text counts once)
-    wire_copies: int  # members that copy an earlier member's text
-    published: tuple[datetime | None, ...] = ()  # per member, for velocity
-
-
 @dataclass
 class _Member:
     doc: Doc
@@ -108,23 +101,6 @@ class _Member:
     years: frozenset[str]  # years the text mentions ("d:2013")
     specific: frozenset[str]  # its names and numbers
     weighted: tuple[int, dict[str, float]] = (-1, {})  # (vocabulary epoch, unit TF-IDF vector)
-
-
-@dataclass
-class _OpenStory:
-    story_id: str
-    members: list[str] = field(default_factory=list)  # doc ids in arrival order
-    centroid: dict[str, float] = field(default_factory=dict)
-    first_active: datetime | None = None
-    last_active: datetime | None = None
-    year_counts: Counter[str] = field(default_factory=Counter)
-    carriers: Counter[str] = field(default_factory=Counter)  # names/numbers -> members carrying
-    version: int = 0  # bumped on every change, for the cached norms
-    norms: tuple[int, int, dict[str, float]] = (-1, -1, {})  # (epoch, version, kind_norms)
-
-    @property
-    def years(self) -> frozenset[str]:
-        return frozenset(self.year_counts)
 
 
 class StoryGrouper:
@@ -144,7 +120,7 @@ class StoryGrouper:
             short_words=self.params.wire_short_words,
         )
         self._members: dict[str, _Member] = {}
-        self._stories: dict[str, _OpenStory] = {}
+        self._stories: dict[str, OpenStory] = {}
         self._aliases: dict[str, str] = {}  # merged-away story id -> surviving id
         self._splits: Counter[str] = Counter()
         self._seq = 0
@@ -262,7 +238,7 @@ class StoryGrouper:
         scored = []
         for story_id in self._index.candidates(query, self.params.max_candidates):
             story = self._stories[story_id]
-            gap = _gap_hours(member.active, story)
+            gap = gap_hours(member.active, story)
             if gap is not None and gap > window_hours:
                 continue
             channels = channel_cosines(doc_vec, story.centroid, idf, self._norms(story))
@@ -284,13 +260,26 @@ class StoryGrouper:
                         len(story.members),
                         conflict,
                         gap,
-                        missing_shares(doc_vec, story.carriers, len(story.members), idf),
+                        missing_shares(
+                            doc_vec,
+                            story.carriers,
+                            len(story.members),
+                            idf,
+                            self._carrier_sq(story),
+                        ),
                     ),
                 )
             )
         return out
 
-    def _norms(self, story: _OpenStory) -> dict[str, float]:
+    def _carrier_sq(self, story: OpenStory) -> dict[str, float]:
+        epoch = self.vocabulary.epoch
+        if story.carrier_sq[:2] != (epoch, story.version):
+            sq = carrier_norms(story.carriers, len(story.members), self.vocabulary.idf)
+            story.carrier_sq = (epoch, story.version, sq)
+        return story.carrier_sq[2]
+
+    def _norms(self, story: OpenStory) -> dict[str, float]:
         epoch = self.vocabulary.epoch
         if story.norms[:2] != (epoch, story.version):
             story.norms = (epoch, story.version, kind_norms(story.centroid, self.vocabulary.idf))
@@ -302,7 +291,7 @@ class StoryGrouper:
             member.weighted = (epoch, weigh(member.raw, self.vocabulary.idf))
         return member.weighted[1]
 
-    def _join_reasons(self, doc_vec: dict[str, float], score: float, story: _OpenStory) -> Reasons:
+    def _join_reasons(self, doc_vec: dict[str, float], score: float, story: OpenStory) -> Reasons:
         idf = self.vocabulary.idf
         shared = {f: story.centroid[f] * idf(f) for f in doc_vec if f in story.centroid}
         nearest = max(
@@ -339,7 +328,7 @@ class StoryGrouper:
     def _attach(self, member: _Member, story_id: str) -> None:
         story = self._stories.get(story_id)
         if story is None:
-            story = self._stories[story_id] = _OpenStory(story_id)
+            story = self._stories[story_id] = OpenStory(story_id)
         member.story_id = story_id
         self._members[member.doc.id] = member
         story.members.append(member.doc.id)
@@ -348,14 +337,14 @@ class StoryGrouper:
             self._members[story.members[-self.params.nearest_members - 1]].weighted = (-1, {})
         for f, v in member.raw.items():
             story.centroid[f] = story.centroid.get(f, 0.0) + v
-        _widen(story, member.active)
+        widen(story, member.active)
         story.year_counts.update(member.years)
         story.carriers.update(member.specific)
         story.version += 1
         self._index.add(story_id, member.index_keys)
         self._wire.add(member.doc.id, member.seq, member.signature)
 
-    def _rebuild(self, story: _OpenStory) -> None:
+    def _rebuild(self, story: OpenStory) -> None:
         """Recompute a story's centroid and activity from its members, in arrival order."""
         members = sorted((self._members[m] for m in story.members), key=lambda m: m.seq)
         story.members = [m.doc.id for m in members]
@@ -367,7 +356,7 @@ class StoryGrouper:
         for m in members:
             for f, v in m.raw.items():
                 story.centroid[f] = story.centroid.get(f, 0.0) + v
-            _widen(story, m.active)
+            widen(story, m.active)
             story.year_counts.update(m.years)
             story.carriers.update(m.specific)
 
@@ -399,7 +388,7 @@ class StoryGrouper:
         if target == old.story_id:
             return target
         self._detach(member, old)
-        story = self._stories.setdefault(target, _OpenStory(target))
+        story = self._stories.setdefault(target, OpenStory(target))
         member.story_id = target
         story.members.append(doc_id)
         self._rebuild(story)
@@ -407,7 +396,7 @@ class StoryGrouper:
         member.reasons = Reasons(note="moved by user" if to_story else "split out by user")
         return target
 
-    def _detach(self, member: _Member, story: _OpenStory) -> None:
+    def _detach(self, member: _Member, story: OpenStory) -> None:
         story.members.remove(member.doc.id)
         self._index.remove(story.story_id, member.index_keys)
         if story.members:
@@ -517,6 +506,17 @@ class StoryGrouper:
         self._closed_before = from_micros(saved.closed_before)
         self._restoring = dict(saved.members)
 
+    @staticmethod
+    def replay_since(data: bytes) -> datetime | None:
+        """The earliest activity time of a doc open in a saved state (None: none or undated).
+
+        Replaying the stored docs from this time on (rather than a fixed two windows back) also
+        brings back the old members of long-running stories. Raises ``ValueError`` like
+        :meth:`restore_state`.
+        """
+        times = [m.active for m in decode(data).members.values() if m.active != NO_TIME]
+        return from_micros(min(times)) if times else None
+
     def _member_state(self, member: _Member) -> MemberState:
         words = sorted(f for f in member.raw if f[0] in "wt")
         position = {f: i for i, f in enumerate(words)}
@@ -560,10 +560,10 @@ class StoryGrouper:
         """The open stories, oldest first."""
         return [self._story(s) for s in sorted(self._stories.values(), key=self._first_seq)]
 
-    def _first_seq(self, story: _OpenStory) -> int:
+    def _first_seq(self, story: OpenStory) -> int:
         return min(self._members[m].seq for m in story.members)
 
-    def _story(self, story: _OpenStory) -> Story:
+    def _story(self, story: OpenStory) -> Story:
         members = sorted((self._members[m] for m in story.members), key=lambda m: m.seq)
         times = [m.doc.published for m in members]
         known = [t for t in times if t is not None]
@@ -582,21 +582,3 @@ class StoryGrouper:
 
     def __len__(self) -> int:
         return len(self._members)
-
-
-def _widen(story: _OpenStory, when: datetime | None) -> None:
-    if when is None:
-        return
-    if story.first_active is None or when < story.first_active:
-        story.first_active = when
-    if story.last_active is None or when > story.last_active:
-        story.last_active = when
-
-
-def _gap_hours(when: datetime | None, story: _OpenStory) -> float | None:
-    """Hours between ``when`` and the span of the story's news (0 inside it; None if unknown)."""
-    if when is None or story.first_active is None or story.last_active is None:
-        return None
-    if when < story.first_active:
-        return (story.first_active - when).total_seconds() / 3600
-    return max((when - story.last_active).total_seconds() / 3600, 0.0)

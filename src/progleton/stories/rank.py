@@ -15,7 +15,7 @@ import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from .grouper import Story
+from .story import Story
 
 
 def story_weight(
