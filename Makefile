@@ -56,6 +56,9 @@ bench-stories: $(VENV)/.dev-installed
 	$(PY) benchmarks/stories_ecbplus.py
 	$(PY) benchmarks/stories_stream.py
 
+bench-stories-cv: $(VENV)/.dev-installed
+	$(PY) benchmarks/stories_ecbplus.py --cv
+
 bench-web: $(VENV)/.dev-installed
 	$(PY) benchmarks/web_pages.py
 

@@ -4,10 +4,11 @@ Protocol (/work/shared/bench/stories/README.md): feed the articles one at a time
 ``StoryGrouper`` in a shuffled order (seeds 0 to 4), no look-ahead, no gold labels; score the final
 grouping. Parameters are chosen on train; dev is only reported.
 
-    .venv/bin/python benchmarks/stories_ecbplus.py [--split train|dev|both] [--wire] [--fit]
+    .venv/bin/python benchmarks/stories_ecbplus.py [--split train|dev|both] [--wire] [--fit] [--cv]
 
 ``--fit`` refits the join model's weights on train (how the defaults in
-``progleton.stories.similarity.JoinModel`` were obtained) and prints them.
+``progleton.stories.similarity.JoinModel`` were obtained) and prints them; ``--cv`` repeats the
+fit and the choice of threshold on four fifths of the train topics and scores the held-out fifth.
 """
 
 from __future__ import annotations
@@ -86,8 +87,8 @@ def wire_report(articles: list[dict]) -> None:
 FIT_SEEDS = (10, 11, 12)  # orders used for fitting, apart from the scoring seeds
 
 
-def fit_join_model(articles: list[dict]) -> None:
-    """Fit the join model's weights on teacher-forced orders of ``articles`` and print them.
+def fit_weights(articles: list[dict]) -> dict[str, float]:
+    """Fit the join model's weights on teacher-forced orders of ``articles``.
 
     Each doc is weighed against the most similar candidate story the index proposes (the join
     decision the grouper takes) while the docs before it sit in their gold stories; the candidate
@@ -133,10 +134,39 @@ def fit_join_model(articles: list[dict]) -> None:
     names = ("text", "words", "title", "names", "numbers", "nearest", "log_size", "year_conflict",
              "doc_names_missing", "story_names_missing", "doc_numbers_missing",
              "story_numbers_missing")  # fmt: skip
+    weights = {n: round(float(w), 2) for n, w in zip(names, model.coef_[0], strict=True)}
+    weights["bias"] = round(float(model.intercept_[0]), 2)
     print(f"join model fitted on {len(rows)} candidate pairs ({sum(labels)} positive):")
+    print("  " + " ".join(f"{n}={w:.2f}" for n, w in weights.items()))
+    return weights
+
+
+CV_THRESHOLDS = (0.55, 0.65, 0.75)
+
+
+def cross_validate(articles: list[dict], folds: int = 5) -> None:
+    """Held-out-topic estimate of the whole procedure: fit and pick a threshold on four fifths of
+    the topics, score the other fifth (five orders), for each fifth."""
+    from progleton.stories.similarity import JoinModel
+
+    topics = sorted({a["topic"] for a in articles})
+    random.Random(0).shuffle(topics)
+    scores = []
+    for k in range(folds):
+        held = set(topics[k::folds])
+        fit_on = [a for a in articles if a["topic"] not in held]
+        held_out = [a for a in articles if a["topic"] in held]
+        weights = fit_weights(fit_on)
+
+        def f1(split: list[dict], threshold: float, w: dict[str, float] = weights) -> float:
+            params = GroupingParams(model=JoinModel(**w, threshold=threshold))
+            return evaluate(split, params)["pairwise_f1"][0]
+
+        best = max(CV_THRESHOLDS, key=lambda t: f1(fit_on, t))
+        scores.append(f1(held_out, best))
+        print(f"  fold {k}: topics {sorted(held)} threshold {best}: pairwise F1 {scores[-1]:.3f}")
     print(
-        f"  bias={model.intercept_[0]:.2f} "
-        + " ".join(f"{n}={w:.2f}" for n, w in zip(names, model.coef_[0], strict=True))
+        f"held-out-topic pairwise F1 {statistics.mean(scores):.3f} ± {statistics.stdev(scores):.3f}"
     )
 
 
@@ -147,12 +177,18 @@ def main() -> int:
         "--wire", action="store_true", help="also report shingle Jaccard between articles"
     )
     parser.add_argument("--fit", action="store_true", help="refit the join model on train")
+    parser.add_argument(
+        "--cv", action="store_true", help="cross-validate fitting and threshold by train topic"
+    )
     args = parser.parse_args()
     if not CORPUS.exists():
         print(f"ECB+ corpus not found at {CORPUS}", file=sys.stderr)
         return 2
     if args.fit:
-        fit_join_model(load_split("train"))
+        fit_weights(load_split("train"))
+        return 0
+    if args.cv:
+        cross_validate(load_split("train"))
         return 0
     splits = ("train", "dev") if args.split == "both" else (args.split,)
     for split in splits:

@@ -63,13 +63,17 @@ class Progleton:
     def _rebuild_grouper(self) -> StoryGrouper:
         """Replay stored memberships (not re-decide them), then the user's corrections."""
         grouper = StoryGrouper(self.settings)
+        since = datetime.now(UTC) - timedelta(days=int(self.settings.story_window_days) * 2)
         saved = self.store.get_meta(GROUPER_STATE_KEY)
         if saved:
             try:  # term statistics of every doc ever seen, so later decisions match an unbroken run
-                grouper.restore_state(base64.b64decode(saved))
+                state = base64.b64decode(saved)
+                grouper.restore_state(state)
+                oldest_open = StoryGrouper.replay_since(state)
+                if oldest_open is not None:
+                    since = min(since, oldest_open)  # long-running stories keep all their members
             except (ValueError, binascii.Error):
-                pass  # an older format: the replay below rebuilds what it can
-        since = datetime.now(UTC) - timedelta(days=int(self.settings.story_window_days) * 2)
+                grouper = StoryGrouper(self.settings)  # an older format: the replay rebuilds what it can
         for row in self.store.assignments(since=since):
             if row["story_id"] is None:
                 continue  # not yet assigned: the next update assigns it

@@ -113,8 +113,9 @@ def carrier_norms(
     """Squared weight of a story's names ("n") and numbers ("d"), for :func:`missing_shares`."""
     sq = {"n": 0.0, "d": 0.0}
     for f, carriers in story_carriers.items():
-        w = carriers / story_size * idf(f)
-        sq[f[0]] += w * w
+        if f[0] in sq:
+            w = carriers / story_size * idf(f)
+            sq[f[0]] += w * w
     return sq
 
 

@@ -1,0 +1,45 @@
+"""Conflicting specific evidence: the shares of names and numbers one side lacks."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from progleton.stories.similarity import carrier_norms, missing_shares
+
+FEATURES = st.sampled_from(["n:felt", "n:larue", "n:nixon", "d:95", "d:75", "w:died", "t:aide"])
+
+
+def _idf(feature: str) -> float:
+    return 1.0 + len(feature) / 4
+
+
+@given(
+    st.dictionaries(FEATURES, st.floats(0.01, 1.0), max_size=7),
+    st.dictionaries(FEATURES, st.integers(1, 4), max_size=7),
+)
+def test_shares_are_fractions_and_the_cache_changes_nothing(
+    doc: dict[str, float], carriers: dict[str, int]
+) -> None:
+    size = max(carriers.values(), default=1)
+    plain = missing_shares(doc, carriers, size, _idf)
+    cached = missing_shares(doc, carriers, size, _idf, carrier_norms(carriers, size, _idf))
+    assert plain.keys() == {"doc_n", "story_n", "doc_d", "story_d"}
+    for key, value in plain.items():
+        assert 0.0 <= value <= 1.0
+        assert abs(value - cached[key]) < 1e-12
+
+
+def test_another_person_and_another_age_are_missing_on_both_sides() -> None:
+    doc = {"n:felt": 0.8, "n:nixon": 0.3, "d:95": 0.5}
+    story = {"n:larue": 2, "n:nixon": 2, "d:75": 2}
+    shares = missing_shares(doc, story, 2, _idf)
+    assert shares["doc_d"] == shares["story_d"] == 1.0
+    assert 0.5 < shares["doc_n"] < 1.0 and 0.3 < shares["story_n"] < 1.0
+    same = missing_shares({"n:larue": 0.8, "n:nixon": 0.3, "d:75": 0.5}, story, 2, _idf)
+    assert same["doc_n"] == same["story_n"] == same["doc_d"] == same["story_d"] == 0.0
+
+
+def test_no_names_on_one_side_is_no_evidence() -> None:
+    shares = missing_shares({"w:died": 1.0}, {"n:larue": 1}, 1, _idf)
+    assert shares["doc_n"] == 0.5 and shares["doc_d"] == 0.5 and shares["story_d"] == 0.5
