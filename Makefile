@@ -51,6 +51,7 @@ bench-fetch: $(VENV)/.dev-installed
 bench-extract: $(VENV)/.dev-installed
 	$(PY) benchmarks/extract_scrapinghub.py
 	$(PY) benchmarks/extract_appeal.py
+	$(PY) benchmarks/extract_memory.py
 
 bench-stories: $(VENV)/.dev-installed
 	$(PY) benchmarks/stories_ecbplus.py
