@@ -21,23 +21,16 @@ from lxml.html import document_fromstring
 
 from progleton.extract import SiteProfile, extract
 from progleton.extract.blocks import strip_invisible
-from progleton.extract.synthetic import SyntheticPage, site_pages
+from progleton.extract.synthetic import (
+    APPEAL_BOILERPLATE,
+    APPEAL_LEARNING_PAGES,
+    SyntheticPage,
+    site_pages,
+)
 
 APPEAL = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "extraction" / "appeal"
-BOILERPLATE = (
-    "Dear readers",
-    "unprecedented challenges",
-    "we need your help",
-    "Remind me later",
-    "Not ready to support",
-    "Continue",
-    "Sign up for our free weekly newsletter",
-    "By subscribing",
-    "Read more",
-    "Support The Moscow Times",
-    "Monthly",
-)
-LEARNING_PAGES = 5
+BOILERPLATE = APPEAL_BOILERPLATE
+LEARNING_PAGES = APPEAL_LEARNING_PAGES
 PAGES = 20
 
 

@@ -44,7 +44,7 @@ def generate(db_url: str, articles: int, stories: int, seed: int = 7) -> dict[st
 
     from progleton.core import make_progleton
     from progleton.store import schema as t
-    from progleton.store.sql import story_score
+    from progleton.stories import story_score
 
     rng = random.Random(seed)
     p = make_progleton(db_url)
@@ -83,7 +83,7 @@ def generate(db_url: str, articles: int, stories: int, seed: int = 7) -> dict[st
                                "first_seen": last - timedelta(hours=10), "last_seen": last,
                                "article_count": per_story, "outlet_count": outlets,
                                "independent_count": outlets, "lead_article_id": members[0],
-                               "score": story_score(outlets, per_story, last, 1)})
+                               "score": story_score(outlets, last, 1)})
         with p.store.engine.begin() as conn:
             conn.execute(t.stories.insert(), story_rows)
             conn.execute(t.articles.insert(), article_rows)

@@ -12,7 +12,13 @@ from lxml.html import document_fromstring
 
 from progleton.extract import SiteProfile, extract
 from progleton.extract.blocks import strip_invisible
-from progleton.extract.synthetic import SyntheticPage, article_body, site_pages
+from progleton.extract.synthetic import (
+    APPEAL_BOILERPLATE,
+    APPEAL_LEARNING_PAGES,
+    SyntheticPage,
+    article_body,
+    site_pages,
+)
 
 CASES = [
     "A_named_classes_sibling",
@@ -20,21 +26,8 @@ CASES = [
     "C_neutral_classes_inside_body",
     "D_inline_read_more_in_body",
 ]
-# What the appeal pages repeat on every page: none of it may reach the article text.
-BOILERPLATE = (
-    "Dear readers",
-    "unprecedented challenges",
-    "we need your help",
-    "Remind me later",
-    "Not ready to support",
-    "Continue",
-    "Sign up for our free weekly newsletter",
-    "By subscribing",
-    "Read more",
-    "Support The Moscow Times",
-    "Monthly",
-)
-LEARNING_PAGES = 5
+BOILERPLATE = APPEAL_BOILERPLATE
+LEARNING_PAGES = APPEAL_LEARNING_PAGES
 
 
 def appeal_site(shared: Path, case: str) -> list[SyntheticPage]:

@@ -120,9 +120,10 @@ def test_search_input_is_never_a_syntax_error(store: SQLStore) -> None:
 def test_entries_unique_per_source_and_guid(store: SQLStore) -> None:
     source, _ = store.add_source("https://a.example/feed")
     entry = {"guid": "g1", "link": "https://news.example/1", "title": "t", "authors": []}
-    store.add_entry(source.id, entry, None)
-    store.add_entry(source.id, entry, None)
+    store.save_feeds([(source.id, {"last_status": "ok"}, [(entry, None), (entry, None)])])
+    store.save_feeds([(source.id, {}, [(entry, None)])])
     assert store.known_guids(source.id, ["g1", "g2"]) == {"g1"}
+    assert store.get_source(source.id).last_status == "ok"
 
 
 def test_profiles_corrections_meta(store: SQLStore) -> None:

@@ -1,42 +1,42 @@
-"""Front-page ranking: independent outlets, recency, velocity."""
+"""Front-page ranking: independent outlets, recency, velocity (the score the store indexes)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from progleton.stories import Story, rank_stories
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from progleton.stories import story_score
+from progleton.stories.rank import recent_reports
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
-def _story(story_id: str, outlets: int, hours_ago: list[float]) -> Story:
-    times = tuple(NOW - timedelta(hours=h) for h in hours_ago)
-    return Story(
-        story_id=story_id,
-        doc_ids=tuple(f"{story_id}-{i}" for i in range(len(times))),
-        title=story_id,
-        first_published=min(times),
-        last_published=max(times),
-        outlets=tuple(f"o{i}" for i in range(outlets)),
-        independent_outlets=outlets,
-        wire_copies=0,
-        published=times,
-    )
+def _score(outlets: int, hours_ago: list[float]) -> float:
+    times = [NOW - timedelta(hours=h) for h in hours_ago]
+    latest = max(times)
+    return story_score(outlets, latest, recent_reports(times, latest))
 
 
 def test_more_independent_outlets_rank_higher() -> None:
-    few, many = _story("few", 1, [1, 2]), _story("many", 5, [1, 2])
-    assert [s.story_id for s in rank_stories([few, many], NOW)] == ["many", "few"]
+    assert _score(5, [1, 2]) > _score(1, [1, 2])
 
 
 def test_fresh_beats_stale_and_velocity_counts() -> None:
-    stale = _story("stale", 4, [30, 31, 32, 33])
-    fresh = _story("fresh", 4, [1, 10, 20, 30])
-    burst = _story("burst", 4, [1, 1.5, 2, 2.5])
-    order = [s.story_id for s in rank_stories([stale, fresh, burst], NOW)]
-    assert order == ["burst", "fresh", "stale"]
+    stale = _score(4, [30, 31, 32, 33])
+    fresh = _score(4, [1, 10, 20, 30])
+    burst = _score(4, [1, 1.5, 2, 2.5])
+    assert burst > fresh > stale
 
 
-def test_ranking_is_pure_and_stable() -> None:
-    a, b = _story("a", 2, [3]), _story("b", 2, [3])
-    assert rank_stories([b, a], NOW) == rank_stories([a, b], NOW) == [a, b]
+def test_doubling_outlets_is_worth_a_day() -> None:
+    assert _score(3, [24]) == pytest.approx(_score(1, [0]))  # 2 * (log2(4) - log2(2)) = two half-days
+
+
+@given(st.integers(0, 500), st.integers(0, 500), st.floats(0, 10_000))
+def test_score_grows_with_outlets_and_time(a: int, b: int, hours: float) -> None:
+    later = NOW + timedelta(hours=hours)
+    assert story_score(max(a, b), NOW) >= story_score(min(a, b), NOW)
+    assert story_score(a, later) >= story_score(a, NOW)

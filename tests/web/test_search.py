@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import html
-from datetime import UTC, date, datetime
+from datetime import date
 
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from progleton.types import Article, SearchHit
-from progleton.web.search import SearchQuery, mark_terms, matches, parse_query
+from progleton.web.search import SearchQuery, mark_terms, parse_query
 
 from .conftest import Seeded
 
@@ -30,23 +29,6 @@ def test_parse_query_never_fails(query: str) -> None:
     parsed = parse_query(query)
     assert isinstance(parsed.text, str)
     parsed.terms()
-
-
-def _hit(outlet: str = "Harbour Daily", lang: str | None = "en", day: int = 10) -> SearchHit:
-    article = Article(id=1, url="u", canonical_url="u", title="t", source_title=outlet, source_id=7,
-                      language=lang, published=datetime(2026, 1, day, 12, tzinfo=UTC))
-    return SearchHit(article=article, highlight="")
-
-
-def test_filters() -> None:
-    assert matches(_hit(), parse_query("x source:harbour"))
-    assert matches(_hit(), parse_query("x source:7"))
-    assert not matches(_hit(), parse_query("x source:Ledger"))
-    assert matches(_hit(lang="en-GB"), parse_query("x lang:en"))
-    assert not matches(_hit(lang=None), parse_query("x lang:en"))
-    assert matches(_hit(day=10), parse_query("x after:2026-01-10 before:2026-01-10"))
-    assert not matches(_hit(day=9), parse_query("x after:2026-01-10"))
-    assert not matches(_hit(day=11), parse_query("x before:2026-01-10"))
 
 
 def test_mark_terms() -> None:
@@ -101,3 +83,22 @@ def test_saved_searches_are_feeds(client: TestClient, seeded: Seeded) -> None:
     client.post(f"/searches/{search_id}/delete", data={"csrf_token": csrf_token(client)})
     assert "Ferries up north" not in client.get("/search").text
     assert client.post(f"/searches/{search_id}/delete", data={"csrf_token": csrf_token(client)}).status_code == 404
+
+
+def test_filters_become_store_filters(tmp_path: object) -> None:
+    """``before:`` includes its whole day; ``source:`` names sources by title, URL or id."""
+    from datetime import UTC, datetime, timedelta
+
+    from progleton import make_progleton
+    from progleton.web.search import store_filters
+
+    with make_progleton(f"sqlite:///{tmp_path}/f.db") as p:
+        harbour, _ = p.store.add_source("https://harbour.example/feed", title="Harbour Daily")
+        p.store.add_source("https://ledger.example/feed", title="Valley Ledger")
+        filters = store_filters(p, parse_query("x source:harbour after:2026-01-10 before:2026-01-10 lang:EN"))
+        assert filters.source_ids == [harbour.id]
+        assert filters.after == datetime(2026, 1, 10, tzinfo=UTC)
+        assert filters.before == datetime(2026, 1, 10, tzinfo=UTC) + timedelta(days=1)
+        assert filters.language == "en"
+        assert store_filters(p, parse_query(f"x source:{harbour.id}")).source_ids == [harbour.id]
+        assert store_filters(p, parse_query("x source:nowhere")).source_ids == []

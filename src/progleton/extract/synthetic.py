@@ -15,6 +15,24 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement, document_fromstring
 
+# The appeal benchmark's protocol (../shared/bench/extraction/appeal/): what those pages repeat
+# on every page, none of which may reach article text, and how many pages the profile sees
+# before the pages that are scored.
+APPEAL_BOILERPLATE = (
+    "Dear readers",
+    "unprecedented challenges",
+    "we need your help",
+    "Remind me later",
+    "Not ready to support",
+    "Continue",
+    "Sign up for our free weekly newsletter",
+    "By subscribing",
+    "Read more",
+    "Support The Moscow Times",
+    "Monthly",
+)
+APPEAL_LEARNING_PAGES = 5
+
 SUBJECTS = (
     "The regional council",
     "A group of farmers",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..exceptions import NotFound
+from ..stories.rank import recent_reports, story_score
 from ..types import Article, SearchHit, Source, Story, StoryDetail
 from . import schema as t
 from .base import SearchFilters
@@ -19,18 +19,6 @@ from .sql_util import new_id, now_utc, utc
 from .user_state import UserStateMixin
 
 SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[tuple[int, str]]]
-
-
-def story_score(outlet_count: int, article_count: int, last_seen: datetime | None,
-                recent_articles: int = 0) -> float:
-    """Front-page rank: recency in half-days, plus independent outlets and velocity.
-
-    Doubling the independent outlets is worth a day of recency; a story that gained
-    several articles in the last six hours climbs further. Time-independent once
-    computed, so an index on it orders the front page.
-    """
-    recency = (last_seen.timestamp() / 43_200) if last_seen else 0.0
-    return recency + 2.0 * math.log2(1 + outlet_count) + 0.5 * math.log2(1 + recent_articles)
 
 
 _SOURCE_COLUMNS = [c.name for c in t.sources.columns]
@@ -176,29 +164,6 @@ class SQLStore(UserStateMixin):
                 sa.select(t.articles.c.id).where(t.articles.c.canonical_url == canonical_url)
             ).scalar()
 
-    def article_id_by_text_hash(self, text_hash: str, host: str) -> int | None:
-        """An article with the same text on the same host (an exact duplicate under another URL)."""
-        with self._read() as conn:
-            rows = conn.execute(
-                sa.select(t.articles.c.id, t.articles.c.canonical_url).where(t.articles.c.text_hash == text_hash)
-            ).all()
-        for article_id, url in rows:
-            if url.split("/")[2:3] == [host]:
-                return int(article_id)
-        return None
-
-    def add_entry(self, source_id: int, entry: dict[str, Any], article_id: int | None) -> None:
-        """Insert an entry; a (source, guid) already stored is left as it is."""
-        values = {**entry, "source_id": source_id, "article_id": article_id, "first_seen": now_utc()}
-        with self._write() as conn:
-            exists = conn.execute(
-                sa.select(t.entries.c.id).where(
-                    t.entries.c.source_id == source_id, t.entries.c.guid == values["guid"]
-                )
-            ).first()
-            if exists is None:
-                conn.execute(t.entries.insert().values(**values))
-
     def add_article(self, article: dict[str, Any], story: dict[str, Any]) -> int:
         """Insert an article and its story membership in one transaction; returns the article id.
 
@@ -214,12 +179,6 @@ class SQLStore(UserStateMixin):
             ))
             self._refresh(conn, [story["story_id"]])
         return int(article_id)
-
-    def add_feed_items(self, source_id: int,
-                       items: Sequence[tuple[dict[str, Any], dict[str, Any] | int | None]]) -> list[int | None]:
-        """Store one feed's new entries in one transaction; see ``save_feeds``."""
-        with self._write() as conn:
-            return self._add_feed_items(conn, source_id, items, now_utc())
 
     def save_feeds(self, feeds: Sequence[tuple[int, dict[str, Any], Sequence[tuple[dict[str, Any], Any]]]]) -> None:
         """Store several feeds' new entries and their sources' new state in one transaction.
@@ -358,15 +317,6 @@ class SQLStore(UserStateMixin):
             rows = conn.execute(self._articles_query().where(t.articles.c.id.in_(list(ids)))).all()
         return {r.id: self._article(r._mapping) for r in rows}
 
-    def recent_articles(self, *, limit: int, source_id: int | None = None) -> list[Article]:
-        query = self._articles_query().order_by(
-            sa.func.coalesce(t.articles.c.published, t.articles.c.created_at).desc()
-        ).limit(limit)
-        if source_id is not None:
-            query = query.where(t.articles.c.source_id == source_id)
-        with self._read() as conn:
-            return [self._article(r._mapping) for r in conn.execute(query)]
-
     # ---- stories ---------------------------------------------------------------------------
 
     def _story(self, m: Any, outlets: tuple[str, ...], snippet: str = "", image: str | None = None) -> Story:
@@ -464,10 +414,6 @@ class SQLStore(UserStateMixin):
                 story_id=story_id, reasons=reasons, wire_copy_of=wire_copy_of))
             self._refresh(conn, [s for s in (old.story_id, story_id) if s])
 
-    def refresh_stories(self, story_ids: Iterable[str]) -> None:
-        with self._write() as conn:
-            self._refresh(conn, list(story_ids))
-
     def _refresh(self, conn: sa.Connection, story_ids: Sequence[str]) -> None:
         """Recompute a story's counts, title, lead article and score from its members."""
         for story_id in set(story_ids):
@@ -487,11 +433,11 @@ class SQLStore(UserStateMixin):
             independent_outlets = {r.source_id for r in independent} or {rows[0].source_id}
             # The lead is the fullest independent report; its headline heads the story.
             lead = max(independent or rows, key=lambda r: (r.word_count, -r.id))
-            recent = sum(1 for w in times if last is not None and (last - w).total_seconds() < 6 * 3600)
+            recent = recent_reports(times, last)
             conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(
                 title=lead.title, first_seen=first, last_seen=last, article_count=len(rows),
                 outlet_count=len(outlets), independent_count=len(independent_outlets),
-                lead_article_id=lead.id, score=story_score(len(independent_outlets), len(rows), last, recent),
+                lead_article_id=lead.id, score=story_score(len(independent_outlets), last, recent),
             ))
 
     # ---- search ------------------------------------------------------------------------------

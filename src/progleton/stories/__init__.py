@@ -2,7 +2,7 @@
 
 from .grouper import GroupingParams, StoryGrouper
 from .model import Assignment, Doc, Reasons
-from .rank import rank_stories
+from .rank import story_score
 from .story import Story
 
 __all__ = [
@@ -12,5 +12,5 @@ __all__ = [
     "Reasons",
     "Story",
     "StoryGrouper",
-    "rank_stories",
+    "story_score",
 ]

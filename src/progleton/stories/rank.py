@@ -1,55 +1,33 @@
 """Front-page order: many independent outlets, fresh, and still gathering reports.
 
-A pure function of the stories and the time. A story's weight is
+One pure score per story, fixed once computed (no ``now`` in it), so the store can keep it
+in an indexed column and the front page is an index scan:
 
-    log2(1 + independent outlets) * (1 + velocity) * 0.5 ** (age / half_life)
+    recency in half-days + 2 * log2(1 + independent outlets) + 0.5 * log2(1 + recent reports)
 
-where independent outlets count a wire text once however many outlets carry it, velocity is the
-number of reports in the last ``velocity_hours`` per hour, and age is the time since the latest
-report. Undated stories rank as if their latest report were ``half_life`` old.
+Independent outlets count a wire text once however many outlets carry it; recent reports are
+those within six hours of the story's latest. Doubling the independent outlets is worth a
+day of recency, so a story told by many outlets stays above a fresh single report for a while
+and then gives way.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from .story import Story
-
-
-def story_weight(
-    story: Story,
-    now: datetime,
-    *,
-    half_life: timedelta = timedelta(hours=12),
-    velocity_hours: float = 6.0,
-) -> float:
-    """How high ``story`` belongs on the front page at ``now`` (higher is better)."""
-    age = (now - story.last_published) if story.last_published else half_life
-    age_hours = max(age.total_seconds() / 3600, 0.0)
-    recent = sum(
-        1
-        for t in story.published
-        if t is not None and 0 <= (now - t).total_seconds() / 3600 <= velocity_hours
-    )
-    velocity = recent / velocity_hours
-    decay = 0.5 ** (age_hours / (half_life.total_seconds() / 3600))
-    return float(math.log2(1 + story.independent_outlets) * (1 + velocity) * decay)
+HALF_DAY_SECONDS = 43_200
+VELOCITY_HOURS = 6.0
 
 
-def rank_stories(
-    stories: Iterable[Story],
-    now: datetime,
-    *,
-    half_life: timedelta = timedelta(hours=12),
-    velocity_hours: float = 6.0,
-) -> list[Story]:
-    """Stories best first; ties go to the more recent, then to the story id (stable)."""
+def story_score(independent_outlets: int, last_seen: datetime | None, recent_reports: int = 0) -> float:
+    """How high a story belongs on the front page (higher is better; comparable across time)."""
+    recency = last_seen.timestamp() / HALF_DAY_SECONDS if last_seen else 0.0
+    return recency + 2.0 * math.log2(1 + independent_outlets) + 0.5 * math.log2(1 + recent_reports)
 
-    def key(story: Story) -> tuple[float, float, str]:
-        weight = story_weight(story, now, half_life=half_life, velocity_hours=velocity_hours)
-        latest = story.last_published.timestamp() if story.last_published else 0.0
-        return (-weight, -latest, story.story_id)
 
-    return sorted(stories, key=key)
+def recent_reports(published: list[datetime], latest: datetime | None) -> int:
+    """Reports within ``VELOCITY_HOURS`` of the latest one: how fast the story is moving."""
+    if latest is None:
+        return 0
+    return sum(1 for t in published if (latest - t).total_seconds() < VELOCITY_HOURS * 3600)

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
 _TOKEN = re.compile(r'(-?\w+:)?("[^"]*"?|\S+)')
 FILTER_NAMES = ("source", "after", "before", "lang")
-SCAN_LIMIT = 1000  # hits read from the index when filters narrow them down
 
 
 @dataclass(frozen=True)
@@ -79,23 +78,6 @@ def parse_query(query: str) -> SearchQuery:
 
 def _start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def matches(hit: SearchHit, query: SearchQuery) -> bool:
-    """Whether a full-text hit passes the query's filters (pure)."""
-    article = hit.article
-    if query.source is not None:
-        wanted = query.source.lower()
-        if wanted not in article.outlet.lower() and wanted != str(article.source_id):
-            return False
-    if query.lang is not None and (article.language or "").lower().split("-")[0] != query.lang:
-        return False
-    when = article.published or article.created_at
-    if query.after is not None and (when is None or when < _start(query.after)):
-        return False
-    if query.before is not None and (when is None or when >= _start(query.before) + timedelta(days=1)):
-        return False
-    return True
 
 
 def run_search(progleton: Progleton, query: str, *, limit: int, offset: int = 0) -> list[SearchHit]:
