@@ -1,8 +1,11 @@
 from __future__ import annotations
 
-from hypothesis import given
+import re
+
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from progleton import urls as urls_module
 from progleton.urls import canonical_url, host_of
 
 
@@ -34,3 +37,22 @@ def test_canonical_url_is_idempotent(url: str) -> None:
     once = canonical_url(url)
     assert canonical_url(once) == once
     assert "utm_" not in once and "#" not in once
+
+
+@settings(max_examples=2000)
+@given(
+    scheme=st.sampled_from(["http", "https"]),
+    host=st.from_regex(r"[a-z0-9-]{1,5}(\.[a-z0-9-]{1,5}){0,2}", fullmatch=True),
+    rest=st.text("abcXYZ019-._~/:@!$&'()*+,;=%?#", max_size=20),
+)
+def test_the_fast_path_for_canonical_links_agrees_with_the_full_rules(scheme: str, host: str, rest: str) -> None:
+    url = f"{scheme}://{host}{rest}"
+    fast = urls_module._ALREADY_CANONICAL
+    if not fast.fullmatch(url):
+        return  # the full rules decide anyway
+    try:
+        urls_module._ALREADY_CANONICAL = re.compile(r"(?!)")  # never matches: the full rules only
+        by_the_full_rules = urls_module.canonical_url.__wrapped__(url)
+    finally:
+        urls_module._ALREADY_CANONICAL = fast
+    assert urls_module.canonical_url.__wrapped__(url) == by_the_full_rules

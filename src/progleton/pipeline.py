@@ -8,7 +8,6 @@ never raised; one source's failure never stops the others.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import hashlib
 import html
 import logging
@@ -121,15 +120,10 @@ class EntryText:
 
 def read_feed(body: bytes, url: str, headers: Mapping[str, str],
               fallback_base: str) -> tuple[ParsedFeed, list[EntryText]]:
-    """Parse a feed and prepare its entries' text: the CPU-bound half of a feed's update.
-
-    Runs in a worker process when there is one; returns plain picklable data (the
-    format-specific ``extra`` detail is dropped).
-    """
+    """Parse a feed and prepare its entries' text: the CPU-bound half of a feed's update."""
     feed = feeds.parse(body, url=url, headers=headers)
-    entries = tuple(dataclasses.replace(e, extra={}) for e in feed.entries)
     texts = []
-    for entry in entries:
+    for entry in feed.entries:
         base = entry.link or fallback_base
         summary = sanitize_html(entry.summary or "", base_url=base)
         content = (sanitize_html(entry.content, base_url=base)
@@ -139,7 +133,7 @@ def read_feed(body: bytes, url: str, headers: Mapping[str, str],
             summary_html=summary, content_html=content,
             summary_text=html_to_text(summary), content_text=html_to_text(content),
         ))
-    return dataclasses.replace(feed, entries=entries, extra={}), texts
+    return feed, texts
 
 
 # ---- the updater ---------------------------------------------------------------------------------
@@ -304,36 +298,31 @@ class Updater:
         by_guid: dict[str, tuple[ParsedEntry, EntryText]] = {}
         for entry, text in zip(feed.entries, texts, strict=True):
             by_guid.setdefault(entry_guid(entry), (entry, text))
-        known = self.store.known_guids(source.id, list(by_guid))
+        # A source never fetched has no entries stored (its entries and its fetch time are
+        # written in one transaction); the writer checks every entry again anyway.
+        known = self.store.known_guids(source.id, list(by_guid)) if source.last_fetched_at else set()
         new = [(g, e, t) for g, (e, t) in by_guid.items() if g not in known]
         if not new:
             return []
-        stored = self.store.article_ids_by_canonical_url([t.canonical_link for _, _, t in new if t.canonical_link])
-        pages = await asyncio.gather(*(self._fetch_page(fetcher, e, t, stored) for _, e, t in new))
+        if self.settings.fetch_articles:
+            # Stored articles are not fetched again. Without page fetching the writer alone
+            # resolves URLs already stored (it checks every record in its transaction).
+            stored = self.store.article_ids_by_canonical_url([t.canonical_link for _, _, t in new if t.canonical_link])
+            pages = await asyncio.gather(*(self._fetch_page(fetcher, e, t, stored) for _, e, t in new))
+        else:
+            stored = {}
+            pages = [self._no_page(e.link) or (None, "article fetching is off", e.link or "") for _, e, _ in new]
         prepared = await self._extract_pages(pages, source.site_url or feed.link)
         records: list[dict[str, Any] | int | None] = []
         batch_urls: set[str] = set()
         for (_, entry, text), page in zip(new, prepared, strict=True):
             records.append(self._article_for(source, entry, page, text, stored, batch_urls))
-        self._drop_same_text_same_site(records)
         return [
             ({"guid": guid, "link": entry.link, "title": entry.title, "summary": text.summary_html,
               "content": text.content_html, "authors": list(entry.authors), "published": entry.published,
               "updated": entry.updated}, record)
             for (guid, entry, text), record in zip(new, records, strict=True)
         ]
-
-    def _drop_same_text_same_site(self, records: list[dict[str, Any] | int | None]) -> None:
-        """An exact duplicate is the same text on the same site under another URL: point
-        such an entry at the stored article instead of storing the text twice."""
-        fresh = [(i, r) for i, r in enumerate(records) if isinstance(r, dict) and r["text"]]
-        stored = self.store.article_ids_by_text_hash([r["text_hash"] for _, r in fresh])
-        for i, record in fresh:
-            host = host_of(record["canonical_url"])
-            for article_id, url in stored.get(record["text_hash"], ()):
-                if host_of(url) == host:
-                    records[i] = article_id
-                    break
 
     def _article_for(self, source: Source, entry: ParsedEntry, page: Prepared, text: EntryText,
                      stored: dict[str, int], batch_urls: set[str]) -> dict[str, Any] | int | None:
@@ -360,16 +349,21 @@ class Updater:
         batch_urls.add(canonical)
         return self._article_record(source, entry, article, why_not, link, canonical, text)
 
-    async def _fetch_page(self, fetcher: Fetcher, entry: ParsedEntry, text: EntryText,
-                          stored: dict[str, int]) -> tuple[FetchResult | None, str | None, str]:
-        """The entry's article page, or why there is none: (page, why not, URL)."""
-        link = entry.link
+    @staticmethod
+    def _no_page(link: str | None) -> tuple[FetchResult | None, str | None, str] | None:
+        """Why a link is no page to fetch, or None when it is one."""
         if not link:
             return None, "entry has no link", ""
         if not link.startswith(("http://", "https://")):
             return None, f"not an http(s) link: {link[:80]}", link
-        if not self.settings.fetch_articles:
-            return None, "article fetching is off", link
+        return None
+
+    async def _fetch_page(self, fetcher: Fetcher, entry: ParsedEntry, text: EntryText,
+                          stored: dict[str, int]) -> tuple[FetchResult | None, str | None, str]:
+        """The entry's article page, or why there is none: (page, why not, URL)."""
+        link = entry.link
+        if (no_page := self._no_page(link)) is not None or not link:
+            return no_page or (None, "entry has no link", "")
         if text.canonical_link in stored:
             return None, "already stored", link
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -20,12 +21,19 @@ def _is_tracking(name: str) -> bool:
     return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PREFIXES)
 
 
+# A URL already in canonical form: lower-case http(s) scheme and host, no port, a path
+# of characters that need no escaping, no query, no fragment (most feed links).
+_ALREADY_CANONICAL = re.compile(r"https?://[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:/[A-Za-z0-9/:@!$&'()*+,;=._~-]*)?")
+
+
 @lru_cache(maxsize=16_384)
 def canonical_url(url: str) -> str:
     """The identity of a page: scheme and host lower-cased, default port, fragment and
     tracking parameters dropped, remaining query parameters sorted, percent-escapes
     normalised. ``https`` and ``http`` stay distinct (they can differ), ``www.`` stays.
     """
+    if _ALREADY_CANONICAL.fullmatch(url):
+        return url if url.count("/") > 2 else url + "/"
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")

@@ -13,15 +13,18 @@ import sqlalchemy as sa
 from ..exceptions import NotFound
 from ..stories.rank import recent_reports, story_score
 from ..types import Article, SearchHit, Source, Story, StoryDetail
+from ..urls import host_of
 from . import schema as t
 from .base import SearchFilters
-from .sql_util import new_id, now_utc, utc
+from .sql_util import BulkInsert, lookup, new_id, now_utc, utc
 from .user_state import UserStateMixin
 
 SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[tuple[int, str]]]
 
 
 _SOURCE_COLUMNS = [c.name for c in t.sources.columns]
+_ARTICLE_INSERT_COLUMNS = [c.name for c in t.articles.columns if c.name not in ("id", "story_id", "wire_copy_of")]
+_ENTRY_INSERT_COLUMNS = [c.name for c in t.entries.columns if c.name != "id"]
 
 
 class SQLStore(UserStateMixin):
@@ -30,6 +33,8 @@ class SQLStore(UserStateMixin):
     def __init__(self, engine: sa.Engine, *, search_fn: SearchFn) -> None:
         self.engine = engine
         self._search_fn = search_fn
+        self._insert_articles = BulkInsert(t.articles, _ARTICLE_INSERT_COLUMNS, engine.dialect)
+        self._insert_entries = BulkInsert(t.entries, _ENTRY_INSERT_COLUMNS, engine.dialect)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -148,15 +153,10 @@ class SQLStore(UserStateMixin):
     def known_guids(self, source_id: int, guids: Sequence[str]) -> set[str]:
         if not guids:
             return set()
-        found: set[str] = set()
         with self._read() as conn:
-            for start in range(0, len(guids), 500):
-                chunk = list(guids[start:start + 500])
-                query = sa.select(t.entries.c.guid).where(
-                    t.entries.c.source_id == source_id, t.entries.c.guid.in_(chunk)
-                )
-                found.update(conn.execute(query).scalars())
-        return found
+            return {guid for (guid,) in lookup(
+                conn, "SELECT guid FROM entries WHERE source_id = ? AND guid IN ({keys})", guids,
+                fixed=(source_id,))}
 
     def article_id_by_canonical_url(self, canonical_url: str) -> int | None:
         with self._read() as conn:
@@ -183,55 +183,85 @@ class SQLStore(UserStateMixin):
     def save_feeds(self, feeds: Sequence[tuple[int, dict[str, Any], Sequence[tuple[dict[str, Any], Any]]]]) -> None:
         """Store several feeds' new entries and their sources' new state in one transaction.
 
-        Each feed is (source_id, source fields, items). A source's validators (ETag,
-        Last-Modified) are written with its entries, never before them, so a crash can
-        never leave entries that the next conditional GET will not bring back.
+        Each feed is (source_id, source fields, items); each item is (entry, article), where
+        ``article`` is a record to insert (its story is assigned later, by
+        ``assign_articles``), the id of an article already stored, or None. Entries already
+        stored for their source are skipped. A record whose canonical URL is stored by now,
+        or whose text is stored under another URL of the same host (an exact duplicate),
+        points its entry at the stored article instead.
+
+        A source's validators (ETag, Last-Modified) are written with its entries, never
+        before them, so a crash can never leave entries that the next conditional GET will
+        not bring back.
         """
         now = now_utc()
         with self._write() as conn:
-            for source_id, fields, items in feeds:
-                if items:
-                    self._add_feed_items(conn, source_id, items, now)
+            entry_rows: list[dict[str, Any]] = []
+            fresh_items = []
+            for source_id, _, items in feeds:
+                if not items:
+                    continue
+                known = {guid for (guid,) in lookup(
+                    conn, "SELECT guid FROM entries WHERE source_id = ? AND guid IN ({keys})",
+                    [e["guid"] for e, _ in items], fixed=(source_id,))}
+                for entry, article in items:
+                    if entry["guid"] not in known:
+                        known.add(entry["guid"])
+                        fresh_items.append((source_id, entry, article))
+            ids = self._store_articles(conn, [a for _, _, a in fresh_items if isinstance(a, dict)], now)
+            for source_id, entry, article in fresh_items:
+                article_id = ids[article["canonical_url"]] if isinstance(article, dict) else article
+                entry_rows.append({**entry, "source_id": source_id, "article_id": article_id, "first_seen": now})
+            self._insert_entries.execute(conn, entry_rows)
+            by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for source_id, fields, _ in feeds:
                 if fields:
-                    conn.execute(t.sources.update().where(t.sources.c.id == source_id).values(**fields))
+                    by_keys.setdefault(tuple(sorted(fields)), []).append({**fields, "_source_id": source_id})
+            for keys, rows in by_keys.items():
+                statement = t.sources.update().where(t.sources.c.id == sa.bindparam("_source_id")).values(
+                    {key: sa.bindparam(key) for key in keys})
+                conn.execute(statement, rows)
 
-    def _add_feed_items(self, conn: sa.Connection, source_id: int,
-                        items: Sequence[tuple[dict[str, Any], dict[str, Any] | int | None]],
-                        now: datetime) -> list[int | None]:
-        """Each item is (entry, article): ``article`` is a record to insert (its story is
-        assigned later, by ``assign_articles``), the id of an article already stored, or
-        None. Entries already stored for this source are skipped, and so are records whose
-        canonical URL is stored by now. Returns the article id of each item."""
-        known = set(conn.execute(sa.select(t.entries.c.guid).where(
-            t.entries.c.source_id == source_id,
-            t.entries.c.guid.in_([e["guid"] for e, _ in items]))).scalars())
-        records = [a for _, a in items if isinstance(a, dict)]
+    def _store_articles(self, conn: sa.Connection, records: Sequence[dict[str, Any]],
+                        now: datetime) -> dict[str, int]:
+        """Insert the records not stored yet; returns {canonical URL: article id} for all."""
         by_url = self._ids_by_canonical_url(conn, [r["canonical_url"] for r in records])
         fresh = list({r["canonical_url"]: r for r in records if r["canonical_url"] not in by_url}.values())
-        if fresh:
-            # executemany, then one lookup: RETURNING with ordered rows makes SQLAlchemy
-            # insert row by row on SQLite, several times slower.
-            conn.execute(t.articles.insert(), [{**r, "reasons": {}, "created_at": now} for r in fresh])
-            by_url.update(self._ids_by_canonical_url(conn, [r["canonical_url"] for r in fresh]))
-        ids = [by_url[a["canonical_url"]] if isinstance(a, dict) else a for _, a in items]
-        entry_rows = []
-        for (entry, _), article_id in zip(items, ids, strict=True):
-            if entry["guid"] not in known:
-                known.add(entry["guid"])
-                entry_rows.append({**entry, "source_id": source_id, "article_id": article_id,
-                                   "first_seen": now})
-        if entry_rows:
-            conn.execute(t.entries.insert(), entry_rows)
-        return ids
+        # The same text on the same host under another URL is stored once.
+        stored = self._ids_by_text_hash(conn, [r["text_hash"] for r in fresh if r["text"]])
+        seen: dict[tuple[str, str], str] = {}
+        same_text: dict[str, str | int] = {}
+        unique = []
+        for record in fresh:
+            if record["text"]:
+                key = (record["text_hash"], host_of(record["canonical_url"]))
+                existing = next((i for i, url in stored.get(key[0], ()) if host_of(url) == key[1]), None)
+                if existing is not None:
+                    same_text[record["canonical_url"]] = existing
+                    continue
+                if key in seen:
+                    same_text[record["canonical_url"]] = seen[key]
+                    continue
+                seen[key] = record["canonical_url"]
+            unique.append(record)
+        if unique:
+            # executemany, then one lookup: cheaper than RETURNING row by row.
+            self._insert_articles.execute(conn, [{**r, "reasons": {}, "created_at": now} for r in unique])
+            by_url.update(self._ids_by_canonical_url(conn, [r["canonical_url"] for r in unique]))
+        for url, target in same_text.items():
+            by_url[url] = target if isinstance(target, int) else by_url[target]
+        return by_url
 
     @staticmethod
     def _ids_by_canonical_url(conn: sa.Connection, urls: Sequence[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        unique = list(dict.fromkeys(urls))
-        for start in range(0, len(unique), 500):
-            query = sa.select(t.articles.c.canonical_url, t.articles.c.id).where(
-                t.articles.c.canonical_url.in_(unique[start:start + 500]))
-            found.update({url: article_id for url, article_id in conn.execute(query)})
+        return dict(lookup(conn, "SELECT canonical_url, id FROM articles WHERE canonical_url IN ({keys})", urls))
+
+    @staticmethod
+    def _ids_by_text_hash(conn: sa.Connection, hashes: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
+        found: dict[str, list[tuple[int, str]]] = {}
+        for text_hash, article_id, url in lookup(
+                conn, "SELECT text_hash, id, canonical_url FROM articles WHERE text_hash IN ({keys})", hashes):
+            found.setdefault(text_hash, []).append((article_id, url))
         return found
 
     def article_ids_by_canonical_url(self, urls: Sequence[str]) -> dict[str, int]:
@@ -241,15 +271,8 @@ class SQLStore(UserStateMixin):
 
     def article_ids_by_text_hash(self, hashes: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
         """Stored articles with these text hashes: {hash: [(id, canonical URL)]}."""
-        found: dict[str, list[tuple[int, str]]] = {}
-        unique = list(dict.fromkeys(hashes))
         with self._read() as conn:
-            for start in range(0, len(unique), 500):
-                query = sa.select(t.articles.c.text_hash, t.articles.c.id, t.articles.c.canonical_url).where(
-                    t.articles.c.text_hash.in_(unique[start:start + 500]))
-                for text_hash, article_id, url in conn.execute(query):
-                    found.setdefault(text_hash, []).append((article_id, url))
-        return found
+            return self._ids_by_text_hash(conn, hashes)
 
     def unassigned_articles(self) -> list[dict[str, Any]]:
         """Articles not yet in a story, in publication order: the grouper's queue."""
