@@ -126,6 +126,54 @@ def test_entries_unique_per_source_and_guid(store: SQLStore) -> None:
     assert store.get_source(source.id).last_status == "ok"
 
 
+def _record(source_id: int, url: str, text: str) -> dict[str, object]:
+    return {
+        "url": url, "canonical_url": url, "title": "Bridge closes", "text": text, "html": f"<p>{text}</p>",
+        "summary": text, "authors": ["Ana Ruiz"], "published": datetime(2026, 11, 25, 8, tzinfo=UTC),
+        "updated": None, "language": "en", "image": None, "site_name": None, "word_count": 3,
+        "warnings": [], "text_hash": f"hash of {text}", "source_id": source_id, "extracted": True,
+    }
+
+
+def _entry(guid: str) -> dict[str, object]:
+    return {"guid": guid, "link": None, "title": "t", "summary": "", "content": "", "authors": [],
+            "published": None, "updated": None}
+
+
+def test_save_feeds_stores_each_page_and_each_same_site_text_once(store: SQLStore) -> None:
+    a, _ = store.add_source("https://a.example/feed")
+    b, _ = store.add_source("https://b.example/feed")
+    same = "Engineers closed the bridge."
+    store.save_feeds([
+        (a.id, {"last_status": "ok", "etag": '"v1"'}, [
+            (_entry("1"), _record(a.id, "https://a.example/1", same)),
+            (_entry("2"), _record(a.id, "https://a.example/1", same)),  # the same page twice
+            (_entry("3"), _record(a.id, "https://a.example/1-amp", same)),  # same site, same text
+        ]),
+        (b.id, {"last_status": "ok"}, [
+            (_entry("1"), _record(b.id, "https://b.example/x", same)),  # another site: its own article
+        ]),
+    ])
+    first = store.article_id_by_canonical_url("https://a.example/1")
+    other = store.article_id_by_canonical_url("https://b.example/x")
+    assert first is not None and other is not None and first != other
+    assert store.article_id_by_canonical_url("https://a.example/1-amp") is None
+    # A later batch: a stored URL and a stored text of the same site point at the stored article.
+    store.save_feeds([(a.id, {"etag": '"v2"'}, [
+        (_entry("4"), _record(a.id, "https://a.example/1", "changed text")),
+        (_entry("5"), _record(a.id, "https://a.example/print/1", same)),
+    ])])
+    assert store.article_id_by_canonical_url("https://a.example/print/1") is None
+    assert store.known_guids(a.id, ["1", "2", "3", "4", "5"]) == {"1", "2", "3", "4", "5"}
+    with store.engine.connect() as conn:
+        pointed = dict(conn.execute(sa.text("SELECT guid, article_id FROM entries WHERE source_id = :s"),
+                                    {"s": a.id}).all())
+    assert pointed == {"1": first, "2": first, "3": first, "4": first, "5": first}
+    assert store.get_source(a.id).etag == '"v2"'
+    assert store.get_article(first).authors == ("Ana Ruiz",)
+    assert store.get_article(first).published == datetime(2026, 11, 25, 8, tzinfo=UTC)
+
+
 def test_profiles_corrections_meta(store: SQLStore) -> None:
     store.put_site_profile("a.example", '{"v": 1}')
     store.put_site_profile("a.example", '{"v": 2}')
