@@ -154,6 +154,8 @@ class Updater:
         self._pending: list[tuple[int, dict[str, Any], list[Any]]] = []
         self._pending_rows = 0
         self._flush_lock = asyncio.Lock()
+        self._sources: dict[int, Source] = {}
+        self._unstored: dict[int, SourceUpdate] = {}  # sources whose entries the store refused
 
     # Rows written per transaction: a commit (with its FTS5 index flush) costs more than a
     # feed's worth of inserts, so feeds are written in batches of about this many rows.
@@ -162,6 +164,8 @@ class Updater:
     async def update(self, sources: Sequence[Source], *, progress: Progress | None = None,
                      group: bool = True) -> UpdateResult:
         results: list[SourceUpdate] = []
+        self._sources = {s.id: s for s in sources}
+        self._unstored = {}
         async with Fetcher(self.settings) as fetcher:
             async def one(source: Source) -> None:
                 result = await self._update_source(fetcher, source)
@@ -174,6 +178,7 @@ class Updater:
         if group:
             self.assign_stories()
         order = {s.id: i for i, s in enumerate(sources)}
+        results = [self._unstored.get(r.source_id, r) for r in results]
         return UpdateResult(tuple(sorted(results, key=lambda r: order[r.source_id])))
 
     def assign_stories(self) -> int:
@@ -236,8 +241,29 @@ class Updater:
         """Write the pending feeds in one transaction, off the event loop."""
         async with self._flush_lock:
             batch, self._pending, self._pending_rows = self._pending, [], 0
-            if batch:
+            if not batch:
+                return
+            try:
                 await asyncio.to_thread(self.store.save_feeds, batch)
+            except Exception:
+                log.exception("a batch of %d feeds could not be written; writing them one by one", len(batch))
+                await asyncio.to_thread(self._save_each, batch)
+
+    def _save_each(self, batch: Sequence[tuple[int, dict[str, Any], list[Any]]]) -> None:
+        """Write feeds one at a time, so that data the store refuses costs only its own
+        feed: that source is recorded as failed, with its validators left unchanged (the
+        next fetch brings the entries back), and the others are stored."""
+        for source_id, fields, items in batch:
+            try:
+                self.store.save_feeds([(source_id, fields, items)])
+            except Exception as exc:
+                log.exception("a feed's entries could not be stored", extra={"source_id": source_id})
+                source = self._sources[source_id]
+                reason = getattr(exc, "orig", None) or exc  # the driver's words, not the whole statement
+                error, result = self._error_fields(
+                    source, reason, datetime.now(UTC), prefix="internal error: its entries could not be stored: ")
+                self.store.save_feeds([(source_id, error, [])])
+                self._unstored[source_id] = result
 
     def _success_fields(self, source: Source, fetched: FetchResult, feed: ParsedFeed | None,
                         now: datetime, *, status: str) -> dict[str, Any]:

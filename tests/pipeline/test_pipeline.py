@@ -56,6 +56,10 @@ class Farm:
             "/private.xml": web.Response(status=302, headers={"Location": "http://169.254.169.254/latest/"}),
             "/gone.xml": web.Response(status=410),
             "/robots.txt": web.Response(text="User-agent: *\nAllow: /\n"),
+            "/refused.xml": web.Response(
+                text=rss("http://127.0.0.1", [("refused", "An entry the store refuses")]).replace(
+                    "<channel>", "<channel><ttl>5</ttl>"),
+                content_type="application/rss+xml", headers={"ETag": '"v1"'}),
         }
 
         async def fixed(request: web.Request) -> web.Response:
@@ -143,6 +147,26 @@ def test_hostile_sources_fail_alone_and_nothing_stored_is_lost(farm: Farm, db_ur
         assert {a.title for s in app.stories() for a in app.story(s.id).articles} == stored
         good = next(s for s in app.sources() if s.url.endswith("/good.xml"))
         assert good.error_count == 1 and good.backoff_minutes > 0 and good.last_error
+    finally:
+        app.close()
+
+
+def test_entries_the_store_refuses_fail_only_their_own_source(farm: Farm, db_url: str) -> None:
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        good, _ = app.store.add_source(farm.base + "/good.xml")
+        refused, _ = app.store.add_source(farm.base + "/refused.xml")
+        with app.store.engine.begin() as conn:  # a store that cannot take one entry (a real failure)
+            conn.exec_driver_sql("CREATE TRIGGER refuse BEFORE INSERT ON entries WHEN new.guid LIKE '%refused' "
+                                 "BEGIN SELECT RAISE(ABORT, 'this entry cannot be stored'); END")
+        by_id = {s.source_id: s for s in app.update(due_only=False).sources}
+        assert by_id[good.id].status == "ok" and by_id[good.id].new_articles == 2
+        assert by_id[refused.id].status == "error"
+        assert "could not be stored" in (by_id[refused.id].error or "")
+        after = app.store.get_source(refused.id)
+        assert after.etag is None and after.error_count == 1
+        assert after.last_error == "internal error: its entries could not be stored: this entry cannot be stored"
+        assert len([a for s in app.stories() for a in app.story(s.id).articles]) == 2
     finally:
         app.close()
 
