@@ -144,9 +144,10 @@ def parse_for_case(
             version="",
             encoding="",
         )
+    result = compat.to_feedparser(parsed, delegate=delegate)
     if routes is not None:
-        routes[route_of(parsed)] += 1
-    return compat.to_feedparser(parsed, delegate=delegate)
+        routes[route_of(parsed)] += 1  # after to_feedparser(): it may complete ``extra``
+    return result
 
 
 def is_wellformed(rel: Path) -> bool:

@@ -38,7 +38,7 @@ def outcome(data: bytes, **kwargs: object) -> ParsedFeed | FeedParseError:
 
 
 def all_text(feed: ParsedFeed) -> str:
-    parts = [feed.title or "", str(feed.extra.get("raw", ""))]
+    parts = [feed.title or "", str(feed.to_feedparser())]
     for entry in feed.entries:
         parts += [entry.title or "", entry.summary or "", entry.content or ""]
     return " ".join(parts)

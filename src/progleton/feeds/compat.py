@@ -14,7 +14,7 @@ from feedparser.util import FeedParserDict
 
 from progleton.feeds.dates import parse_date, to_struct_time
 from progleton.feeds.handlers import PRIVATE_KEYS
-from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
+from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed, new_unchecked
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -39,22 +39,27 @@ def build_parsed_feed(
     bozo_reason: str | None,
     skip_hours: list[str] | None = None,
     extra: dict[str, Any] | None = None,
+    entries: tuple[ParsedEntry, ...] | None = None,
 ) -> ParsedFeed:
-    """A ParsedFeed from a feedparser-shaped result (ours or feedparser's own)."""
+    """A ParsedFeed from a feedparser-shaped result (ours or feedparser's own).
+
+    With ``entries`` given, ``raw["entries"]`` is not read and ``raw`` is not kept: it is
+    then not the whole feedparser result.
+    """
     feed = raw["feed"]
     return ParsedFeed(
         title=_get(feed, "title"),
         link=_get(feed, "link"),
         language=_get(feed, "language"),
         updated=_date(_get(feed, "updated_parsed")) or _date(_get(feed, "published_parsed")),
-        entries=tuple(_entry(e) for e in raw["entries"]),
+        entries=tuple(_entry(e) for e in raw["entries"]) if entries is None else entries,
         version=raw.get("version") or "",
         encoding=raw.get("encoding"),
         bozo=bozo,
         bozo_reason=bozo_reason,
         ttl_minutes=_ttl(_get(feed, "ttl")),
         skip_hours=_hours(skip_hours if skip_hours is not None else [_get(feed, "hour") or ""]),
-        extra={"raw": raw, **(extra or {})},
+        extra={"raw": raw, **(extra or {})} if entries is None else dict(extra or {}),
     )
 
 
@@ -97,6 +102,13 @@ def _hours(values: list[str]) -> frozenset[int]:
     return frozenset(hours)
 
 
+def entry_from_raw(raw: dict[str, Any]) -> ParsedEntry:
+    """A ParsedEntry from the walker's full entry dict (its bookkeeping keys dropped)."""
+    for key in PRIVATE_KEYS:
+        raw.pop(key, None)
+    return _entry(raw)
+
+
 def _entry(raw: dict[str, Any]) -> ParsedEntry:
     get = _dict_get  # plain dict.get: fast, and no FeedParserDict aliases or warnings
     people = get(raw, "authors")
@@ -118,7 +130,7 @@ def _entry(raw: dict[str, Any]) -> ParsedEntry:
         authors=authors,
         summary=get(raw, "summary"),
         content=_content(raw) if "content" in raw else None,
-        enclosures=tuple(_enclosures(raw)) if links else (),
+        enclosures=tuple(enclosures(links)) if links else (),
         categories=tuple(t["term"] for t in tags if t.get("term")) if tags else (),
         extra=raw,
     )
@@ -132,15 +144,21 @@ def _content(raw: dict[str, Any]) -> str | None:
     return str(content[0].get("value", "")) if content else None
 
 
-def _enclosures(raw: dict[str, Any]) -> list[Enclosure]:
+def enclosures(links: list[dict[str, Any]]) -> list[Enclosure]:
+    """The enclosures among an entry's ``links``."""
     found = []
-    for link in _get(raw, "links") or []:
+    for link in links:
         if link.get("rel") == "enclosure" and link.get("href"):
+            size = link.get("length")
             try:
-                length = int(link.get("length")) if link.get("length") else None
+                length = int(size) if size else None
             except ValueError:
                 length = None
-            found.append(Enclosure(url=link["href"], type=link.get("type") or None, length=length))
+            found.append(
+                new_unchecked(
+                    Enclosure, url=link["href"], type=link.get("type") or None, length=length
+                )
+            )
     return found
 
 
@@ -152,6 +170,8 @@ def to_feedparser(parsed: ParsedFeed, *, delegate: bool = True) -> FeedParserDic
     False (then the fast path's own view is returned; used to measure it).
     """
     extra = parsed.extra
+    if "raw" not in extra and extra.get("deferred") is not None:
+        extra["deferred"].complete(extra)  # parse() read the entries directly
     if extra.get("feedparser_result") is not None:
         return extra["feedparser_result"]
     if delegate and not extra.get("compat_complete", True) and extra.get("source") is not None:

@@ -8,6 +8,7 @@ feedparser's registry of date handlers (W3DTF, asctime, Korean, Greek...).
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,20 @@ def parse_date(value: str | None) -> datetime | None:
     """Return ``value`` as a UTC-aware datetime, or None when it is not a date."""
     if not value:
         return None
+    if len(value) <= _MAX_DATE_CHARS:
+        return _parse_cached(value)
+    return _parse(value)
+
+
+# A feed often repeats a date (updated, lastBuildDate, a batch published at once) and a
+# refresh sees the dates of the last one again; datetimes are immutable, so share them.
+# Only short values are kept, so the cache stays under a megabyte whatever the feeds hold.
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(value: str) -> datetime | None:
+    return _parse(value)
+
+
+def _parse(value: str) -> datetime | None:
     value = value.strip()
     if not value or len(value) > _MAX_DATE_CHARS:
         return None

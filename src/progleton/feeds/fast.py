@@ -17,7 +17,9 @@ from typing import Any
 from feedparser.mixin import _FeedParserMixin
 from lxml import etree
 
+from progleton.feeds import cdata, compat
 from progleton.feeds import textconstructs as tc
+from progleton.feeds.model import ParsedEntry
 
 XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 ATOM10_NS = "http://www.w3.org/2005/atom"
@@ -89,6 +91,16 @@ class FeedWalker:
         self.truncated: list[str] = []
         self.skip_hours: list[str] = []
         self._keys: dict[str, str] = {}
+        # With ``direct`` set, entries are read into ParsedEntry objects (entries.py) and
+        # ``entries`` stays empty; an entry the direct reader declines is walked in full
+        # and kept as its feedparser dict, for build_entries() to convert.
+        self.direct = False
+        self.entry_kinds: dict[str, tuple[int, str, str]] = {}  # tag -> entries._kind()
+        # marker -> text of a CDATA section lifted out of the document (cdata.py); texts
+        # are read through text() and construct(), which put them back
+        self.lifted: dict[str, str] = {}
+        self.restored: set[str] = set()
+        self.direct_entries: list[ParsedEntry | dict[str, Any]] = []
 
     # -- navigation -------------------------------------------------------------------------
 
@@ -159,12 +171,16 @@ class FeedWalker:
     ) -> None:
         # The hot loop: one iteration per element of every entry, so kept flat.
         keys, handlers = self._keys, _HANDLERS
+        direct_entries = self.direct and not in_entry
         for child in parent:
             tag = child.tag
             if not isinstance(tag, str):
                 continue
             cbase, clang = self._scope(child, base, lang) if child.attrib else (base, lang)
             key = keys.get(tag) or self.key(child)
+            if direct_entries and key in _ENTRY_TAGS:
+                self._entry(child, cbase, clang)  # what _dispatch does, one call sooner
+                continue
             handler = handlers.get(key)
             if handler is not None:
                 handler(self, ctx, child, key, cbase, clang, in_entry)
@@ -196,14 +212,26 @@ class FeedWalker:
             self._generic(ctx, el, key, base, lang, in_entry)
 
     def _entry(self, el: etree._Element, base: str, lang: str | None) -> None:
+        if self.direct:
+            found = read_entry(self, el, base)
+            if found is not None:
+                self.direct_entries.append(found)
+                return
         entry: dict[str, Any] = {}
-        self.entries.append(entry)
+        (self.direct_entries if self.direct else self.entries).append(entry)
         about = el.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
         if about:
             entry["id"] = about
         if el.get("lastmod") is not None or el.get("href") is not None:
             self.compat_complete = False
         self._fill(entry, el, base, lang, in_entry=True)
+
+    def build_entries(self) -> tuple[ParsedEntry, ...]:
+        """The entries read with ``direct`` set, as ParsedEntry objects."""
+        return tuple(
+            e if isinstance(e, ParsedEntry) else compat.entry_from_raw(e)
+            for e in self.direct_entries
+        )
 
     def _sub_context(
         self, ctx: dict[str, Any], key: str, el: etree._Element, base: str, lang: str | None
@@ -216,6 +244,8 @@ class FeedWalker:
     def text(self, el: etree._Element, field: str) -> str:
         """The element's stripped text, capped at MAX_FIELD_CHARS."""
         value = tc.element_text(el) if len(el) else (el.text or "")
+        if self.lifted and cdata.holds_marker(value):
+            value = cdata.restore(value, self.lifted, self.restored)
         if len(value) > tc.MAX_FIELD_CHARS:
             value = value[: tc.MAX_FIELD_CHARS]
             self.truncated.append(field)
@@ -256,7 +286,20 @@ class FeedWalker:
         default_type: str,
     ) -> dict[str, Any]:
         """A title/summary/content-like element: its value and feedparser's ``*_detail``."""
-        declared = el.get("type")
+        ctype, value = self.construct(el, key, base, default_type)
+        return {
+            "type": ctype,
+            "language": lang.replace("_", "-") if lang and "_" in lang else lang,
+            "base": base,
+            "value": value,
+        }
+
+    def construct(
+        self, el: etree._Element, key: str, base: str, default_type: str
+    ) -> tuple[str, str]:
+        """A text construct's content type and value, as its ``*_detail`` holds them."""
+        attrib = el.attrib
+        declared = attrib.get("type") if attrib else None
         ctype = default_type if declared is None else tc.map_content_type(declared)
         if len(el) and any(isinstance(c.tag, str) for c in el):
             if ctype != "application/xhtml+xml":
@@ -265,22 +308,23 @@ class FeedWalker:
                 ctype = "application/xhtml+xml"
             value = tc.xhtml_inner(el) if self.version == "atom10" else tc.serialize_children(el)
         else:
-            value = self.text(el, key)
-            if el.attrib and (
-                el.get("mode") == "base64" or (declared is not None and _is_base64_type(ctype))
+            value = (el.text or "") if len(el) == 0 else tc.element_text(el)  # self.text(), inline
+            if self.lifted and cdata.holds_marker(value):
+                value = cdata.restore(value, self.lifted, self.restored)
+            if len(value) > tc.MAX_FIELD_CHARS:
+                value = value[: tc.MAX_FIELD_CHARS]
+                self.truncated.append(key)
+            value = value.strip()
+            if attrib and (
+                attrib.get("mode") == "base64" or (declared is not None and _is_base64_type(ctype))
             ):
                 value = _decode_base64(value)
-        if not self.atom and ctype == "text/plain" and tc.looks_like_html(value):
-            ctype = "text/html"
+        if ctype == "text/plain":
+            if not self.atom and tc.looks_like_html(value):
+                ctype = "text/html"
         if ctype in tc.HTML_TYPES and key in _RELATIVE_URI_CONTENT:
             value = tc.resolve_html_urls(value, base, ctype, key)
-        value = tc.clean_text(value, self.encoding)
-        return {
-            "type": ctype,
-            "language": lang.replace("_", "-") if lang and "_" in lang else lang,
-            "base": base,
-            "value": value,
-        }
+        return ctype, value if value.isascii() else tc.clean_text(value, self.encoding)
 
 
 def _own_text(el: etree._Element) -> str:
@@ -302,4 +346,5 @@ def _decode_base64(value: str) -> str:
 
 # Handlers live in a sibling module to keep this one readable.
 from progleton.feeds import extensions as _extensions  # noqa: E402, F401  (registers handlers)
+from progleton.feeds.entries import read_entry  # noqa: E402
 from progleton.feeds.handlers import HANDLERS as _HANDLERS  # noqa: E402

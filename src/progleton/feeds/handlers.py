@@ -219,14 +219,18 @@ def _author(field: str) -> Handler:
         ctx.setdefault(plural, []).append(person)
         if len(el):
             detail = ctx.setdefault(detail_key, {})
+            keys = w._keys
             for child in el:
-                if not isinstance(child.tag, str):
+                tag = child.tag
+                if not isinstance(tag, str):
                     continue
-                part = _PERSON_PARTS.get(w.key(child))
+                part = _PERSON_PARTS.get(keys.get(tag) or w.key(child))
                 if part is None:
                     w.compat_complete = False
                     continue
-                value = tc.clean_text(w.text(child, part), w.encoding)
+                value = w.text(child, part)
+                if not value.isascii():
+                    value = tc.clean_text(value, w.encoding)
                 if part == "href" and value:
                     value = tc.join_url(w._scope(child, base, lang)[0], value)
                 detail[part] = person[part] = value
@@ -243,9 +247,7 @@ _PERSON_PARTS = {"name": "name", "email": "email", "uri": "href", "url": "href",
 def _own_text(el: etree._Element) -> str:
     if len(el) == 0:
         return (el.text or "").strip()
-    parts = [el.text or ""]
-    parts.extend(c.tail or "" for c in el)
-    return "".join(parts).strip()
+    return "".join([el.text or "", *[c.tail or "" for c in el]]).strip()
 
 
 def _sync_person(ctx: Context, field: str) -> None:

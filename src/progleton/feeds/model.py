@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,8 @@ class ParsedEntry:
     content: str | None = None  # HTML, not yet sanitized
     enclosures: tuple[Enclosure, ...] = ()
     categories: tuple[str, ...] = ()
-    # Format-specific detail kept for to_feedparser(); not part of the stable surface.
+    # Format-specific detail: the feedparser-shaped entry where one was built (empty where the
+    # entry was read directly; to_feedparser() does not need it). Not part of the stable surface.
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -56,3 +59,16 @@ class ParsedFeed:
         from progleton.feeds.compat import to_feedparser
 
         return to_feedparser(self)
+
+
+def new_unchecked(cls: type[_T], **fields: Any) -> _T:
+    """``cls(**fields)`` for the types above, given every field, about three times faster.
+
+    A frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``; the
+    parser builds one ParsedEntry per item, so it fills the new instance's ``__dict__``
+    instead (the types have no ``__slots__`` and no ``__post_init__``; a test checks that
+    the result equals the dataclass's own).
+    """
+    instance: _T = object.__new__(cls)
+    instance.__dict__.update(fields)
+    return instance

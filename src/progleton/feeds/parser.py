@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from feedparser.urls import make_safe_absolute_uri
 from lxml import etree
 
 from progleton.exceptions import FeedParseError
-from progleton.feeds import compat, textconstructs
+from progleton.feeds import cdata, compat, textconstructs
 from progleton.feeds.fallback import parse_with_feedparser, salvaged_anything
 from progleton.feeds.fast import FeedWalker, NotUnderstood, feed_version, namespaces_in_use
 from progleton.feeds.jsonfeed import looks_like_json, parse_json_feed
@@ -38,7 +39,7 @@ _SAFE = {
     "remove_pis": True,
     "collect_ids": False,
 }
-_PARSERS = threading.local()  # lxml parsers are not to be shared between threads
+_PARSERS = threading.local()  # lxml parsers and XPath evaluators: one per thread
 
 
 def _strict_parser() -> etree.XMLParser:
@@ -46,6 +47,14 @@ def _strict_parser() -> etree.XMLParser:
     if parser is None:
         parser = _PARSERS.strict = etree.XMLParser(**_SAFE)
     return parser
+
+
+def _has_xml_base(root: etree._Element) -> bool:
+    # In C over the tree; unlike a search of the bytes, not fooled by text that mentions it.
+    finder = getattr(_PARSERS, "xml_base", None)
+    if finder is None:
+        finder = _PARSERS.xml_base = etree.XPath("boolean(//@xml:base)")
+    return bool(finder(root))
 
 
 def _recover_parser() -> etree.XMLParser:
@@ -98,11 +107,43 @@ def parse(
         raise FeedParseError(NOT_A_FEED_HTML)
     if not _ELEMENT.search(doc.data):
         raise FeedParseError("not a feed: the document is empty (no XML element)")
+    lifted = cdata.lift(doc.data) if len(doc.data) <= textconstructs.MAX_FIELD_CHARS else None
+    if lifted is not None:
+        parsed = _from_lifted(lifted, data, doc, url=url, base=base)
+        if parsed is not None:
+            return parsed
     try:
         root = etree.fromstring(doc.data, _strict_parser())
     except etree.XMLSyntaxError as exc:
         return _salvage(data, doc, exc, url=url, base=base)
     return _from_tree(root, data, doc, url=url, base=base)
+
+
+def _from_lifted(
+    lifted: tuple[bytes, dict[str, str]],
+    original: bytes,
+    doc: PreparedDocument,
+    *,
+    url: str | None,
+    base: str,
+) -> ParsedFeed | None:
+    """The feed read from the document with its CDATA sections lifted out (cdata.py).
+
+    None when that reading is not certain to equal the plain one: the lifted document does
+    not parse, is not read directly, or left a marker unread. The caller then starts over.
+    """
+    source, texts = lifted
+    try:
+        root = etree.fromstring(source, _strict_parser())
+        version = feed_version(root, doc.version_hint)
+    except (etree.XMLSyntaxError, NotUnderstood):
+        return None
+    if not _can_read_directly(root, doc):
+        return None
+    walker = _walk(root, doc, version, base, direct=True, lifted=texts)
+    if len(walker.restored) != len(texts):
+        return None
+    return _direct_feed(walker, original, doc, url=url, base=base, version=version)
 
 
 def _from_tree(
@@ -122,8 +163,78 @@ def _from_tree(
         if bozo_reason is not None:
             raise FeedParseError(f"not a feed: {bozo_reason}") from None
         return _fallback(original, doc, url=url, reason=None, not_understood=str(exc))
+    if bozo_reason is None and _can_read_directly(root, doc):
+        walker = _walk(root, doc, version, base, direct=True)
+        return _direct_feed(walker, original, doc, url=url, base=base, version=version)
+    walker = _walk(root, doc, version, base, direct=False)
+    bozo, reason, exception = _bozo(doc, walker, bozo_reason)
+    extra: dict[str, Any] = {"headers": doc.headers, "href": url, "bozo_exception": exception}
+    extra.update(_feedparser_view(root, walker, doc, version))
+    extra["compat_complete"] = walker.compat_complete and bozo_reason is None
+    if not extra["compat_complete"]:
+        extra.update(_delegation_source(original, doc, url))
+    return compat.build_parsed_feed(
+        extra.pop("raw"), bozo=bozo, bozo_reason=reason, skip_hours=walker.skip_hours, extra=extra
+    )
+
+
+def _direct_feed(
+    walker: FeedWalker,
+    original: bytes,
+    doc: PreparedDocument,
+    *,
+    url: str | None,
+    base: str,
+    version: str,
+) -> ParsedFeed:
+    # The feedparser-shaped entries are left for to_feedparser(), which walks again.
+    bozo, reason, exception = _bozo(doc, walker, None)
+    extra: dict[str, Any] = {
+        "headers": doc.headers,
+        "href": url,
+        "bozo_exception": exception,
+        "deferred": DeferredDetail(original, doc, url, base, version),
+    }
+    raw = {"feed": walker.feed, "entries": [], "version": version, "encoding": doc.encoding}
+    compat.strip_private(raw)
+    return compat.build_parsed_feed(
+        raw,
+        bozo=bozo,
+        bozo_reason=reason,
+        skip_hours=walker.skip_hours,
+        extra=extra,
+        entries=walker.build_entries(),
+    )
+
+
+def _can_read_directly(root: etree._Element, doc: PreparedDocument) -> bool:
+    """Whether entries.read_entry() may read the entries of this well-formed document.
+
+    It gives every element the base of its entry, and reads texts without the truncation
+    check: so not where an ``xml:base`` occurs, nor where a field could be over the limit.
+    """
+    return len(doc.data) <= textconstructs.MAX_FIELD_CHARS and not _has_xml_base(root)
+
+
+def _walk(
+    root: etree._Element,
+    doc: PreparedDocument,
+    version: str,
+    base: str,
+    *,
+    direct: bool,
+    lifted: dict[str, str] | None = None,
+) -> FeedWalker:
     walker = FeedWalker(version, "utf-8", base, doc.headers.get("content-language"))
+    walker.direct = direct
+    walker.lifted = lifted or {}
     walker.walk(root)
+    return walker
+
+
+def _feedparser_view(
+    root: etree._Element, walker: FeedWalker, doc: PreparedDocument, version: str
+) -> dict[str, Any]:
     raw: dict[str, Any] = {
         "feed": walker.feed,
         "entries": walker.entries,
@@ -132,18 +243,30 @@ def _from_tree(
         "namespaces": namespaces_in_use(root),
     }
     compat.strip_private(raw)
-    bozo, reason, exception = _bozo(doc, walker, bozo_reason)
-    extra: dict[str, Any] = {
-        "headers": doc.headers,
-        "href": url,
-        "bozo_exception": exception,
-        "compat_complete": walker.compat_complete and bozo_reason is None,
-    }
-    if not extra["compat_complete"]:
-        extra.update(_delegation_source(original, doc, url))
-    return compat.build_parsed_feed(
-        raw, bozo=bozo, bozo_reason=reason, skip_hours=walker.skip_hours, extra=extra
-    )
+    return {"raw": raw}
+
+
+@dataclass(frozen=True)
+class DeferredDetail:
+    """What ``to_feedparser()`` needs to walk a directly read document in full, later.
+
+    Plain data (no lxml tree is kept alive): the document is parsed again when asked.
+    """
+
+    original: bytes
+    doc: PreparedDocument
+    url: str | None
+    base: str
+    version: str
+
+    def complete(self, extra: dict[str, Any]) -> None:
+        """Add ``raw`` and ``compat_complete`` (and the delegation source) to ``extra``."""
+        root = etree.fromstring(self.doc.data, _strict_parser())
+        walker = _walk(root, self.doc, self.version, self.base, direct=False)
+        extra.update(_feedparser_view(root, walker, self.doc, self.version))
+        extra["compat_complete"] = walker.compat_complete
+        if not walker.compat_complete:
+            extra.update(_delegation_source(self.original, self.doc, self.url))
 
 
 def _bozo(

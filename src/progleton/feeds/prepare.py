@@ -62,9 +62,13 @@ def strip_bom(data: bytes) -> bytes:
     return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
 
 
+_NOT_BLANK = re.compile(rb"[^ \t\r\n\x00\xef\xbb\xbf\xfe\xff]")
+
+
 def check_not_empty(data: bytes) -> None:
     """Raise FeedParseError for an empty or blank body."""
-    if not data or not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xfe\xff"):
+    # a search stops at the first byte that is not blank; bytes.strip() copies the document
+    if not _NOT_BLANK.search(data):
         raise FeedParseError("not a feed: the document is empty")
 
 

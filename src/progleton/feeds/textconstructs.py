@@ -45,12 +45,20 @@ _URI_ATTRS = (
 )
 # An URL attribute whose value does not start with a scheme or "//": maybe relative. Anchored
 # on "=" (a literal the regex engine scans for quickly), the name checked by look-behinds.
+# The names are matched case-insensitively by character classes rather than re.IGNORECASE
+# (which makes the scan about 20% slower); the classes hold what IGNORECASE would also match.
+_CASE_FOLDS = {"i": "iI\u0130\u0131", "k": "kK\u212a", "s": "sS\u017f"}
+
+
+def _any_case(name: str) -> str:
+    return "".join(f"[{_CASE_FOLDS.get(c, c + c.upper())}]" for c in name)
+
+
 _RELATIVE_URL_ATTR = re.compile(
     # the cheap value test first (most values are absolute URLs), the name look-behinds after
     r"""=(?=\s*+["']?+(?![a-zA-Z][a-zA-Z0-9+.-]*:|//))(?:"""
-    + "|".join(f"(?<={name}=)" for name in _URI_ATTRS)
-    + ")",
-    re.IGNORECASE,
+    + "|".join(f"(?<={_any_case(name)}=)" for name in _URI_ATTRS)
+    + ")"
 )
 # References as feedparser's sgmllib-based processor sees them ("& " stays a literal "&").
 _SGML_REFERENCE = re.compile(
@@ -147,7 +155,9 @@ def resolve_html_urls(markup: str, base: str, content_type: str, field: str = ""
     Bodies with tags are left as sent (the sanitizer re-serializes them later).
     """
     if "<" not in markup and ">" not in markup:
-        return _SGML_REFERENCE.sub(_normalize_reference, markup) if "&" in markup else markup
+        if "&" not in markup or _only_xml_entities(markup):
+            return markup  # what the substitution would give back
+        return _SGML_REFERENCE.sub(_normalize_reference, markup)
     normalize = field in NORMALIZED_FIELDS
     if not normalize and (not base or "=" not in markup or not _has_relative_url(markup)):
         return markup
@@ -155,6 +165,14 @@ def resolve_html_urls(markup: str, base: str, content_type: str, field: str = ""
         return str(resolve_relative_uris(markup, base, "utf-8", content_type))
     except Exception:  # sgmllib-based resolver: keep the markup as it was
         return markup
+
+
+def _only_xml_entities(text: str) -> bool:
+    # Each "&" starts one of these at most, so the counts add up only when all "&" do.
+    count = text.count
+    return count("&") == (
+        count("&amp;") + count("&lt;") + count("&gt;") + count("&quot;") + count("&apos;")
+    )
 
 
 def _has_relative_url(markup: str) -> bool:
