@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import resource
 import time
 from collections.abc import Iterator
@@ -226,3 +227,34 @@ def test_json_feed_with_huge_title_is_truncated_with_flag() -> None:
 def test_deeply_nested_json_is_a_clear_error() -> None:
     result = outcome(b'{"items": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
     assert isinstance(result, (FeedParseError, ParsedFeed))
+
+
+_RSS_WITH = '<rss version="2.0"><channel><title>a{0}b</title><item><title>x{0}y</title>' \
+            '<link>http://a.example/1</link><description>d{0}e</description></item></channel></rss>'
+
+
+@pytest.mark.parametrize("data", [
+    _RSS_WITH.format("&#0;").encode(),
+    _RSS_WITH.format("&#xD800;").encode(),
+    _RSS_WITH.format("&#56320;").encode(),
+    _RSS_WITH.format("\x00").encode(),
+    json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "a\ud800b", "items": [
+        {"id": "1", "url": "http://a.example/1", "title": "x\udc00y", "content_text": "d\x00e",
+         "tags": ["t\x00"]}]}).encode(),
+], ids=["nul-reference", "surrogate-hex-reference", "surrogate-decimal-reference", "raw-nul", "json-escapes"])
+def test_no_nul_or_lone_surrogate_reaches_the_results(data: bytes) -> None:
+    """No database stores NUL (PostgreSQL) or lone surrogates (neither): they never leave parse()."""
+    feed = parse(data)
+    strings = [feed.title or "", *(s for e in feed.entries for s in (e.title or "", e.summary or "", e.content or "",
+                                                                     *e.categories))]
+    assert feed.entries and all("\x00" not in s for s in strings)
+    for s in strings:
+        s.encode("utf-8")  # raises on a lone surrogate
+    assert "a" in (feed.title or "") and "x" in (feed.entries[0].title or "")
+
+
+def test_a_json_surrogate_pair_is_one_character_and_kept() -> None:
+    data = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "T \U0001F600",
+                       "items": [{"id": "1", "url": "http://a.example/1", "title": "x\u0000 \U0001F600"}]}).encode()
+    feed = parse(data)
+    assert feed.title == "T \U0001F600" and feed.entries[0].title == "x \U0001F600"

@@ -8,7 +8,9 @@ from typing import Any
 
 import feedparser
 
+from progleton.exceptions import FeedParseError
 from progleton.feeds.prepare import PreparedDocument
+from progleton.feeds.repair import clean_strings, replace_bad_references
 
 
 def parse_with_feedparser(original: bytes, doc: PreparedDocument, url: str | None) -> Any:
@@ -28,12 +30,16 @@ def parse_with_feedparser(original: bytes, doc: PreparedDocument, url: str | Non
         headers["content-type"] = "application/xml; charset=utf-8"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = feedparser.parse(
-            io.BytesIO(data),
-            response_headers=headers,
-            sanitize_html=False,
-            resolve_relative_uris=True,
-        )
+        try:
+            result = feedparser.parse(
+                io.BytesIO(replace_bad_references(data)),
+                response_headers=headers,
+                sanitize_html=False,
+                resolve_relative_uris=True,
+            )
+        except (ValueError, LookupError, RecursionError) as exc:  # UnicodeError is a ValueError
+            raise FeedParseError(f"not a feed: the lenient parser failed too ({exc})") from None
+    clean_strings(result)  # NUL characters survive its loose parsing
     result["headers"] = (
         dict(doc.headers) if (added_location or doc.entities_neutralized) else result["headers"]
     )

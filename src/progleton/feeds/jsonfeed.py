@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from progleton.exceptions import FeedParseError
 from progleton.feeds import textconstructs as tc
 from progleton.feeds.dates import parse_date
+from progleton.feeds.repair import clean_strings
+
+# JSON escapes for NUL or a UTF-16 surrogate: the only ways a JSON string can hold text no
+# database stores (raw control characters are invalid JSON).
+_NUL_OR_SURROGATE_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 _VERSIONS = {
     "https://jsonfeed.org/version/1": "json1",
@@ -26,6 +32,8 @@ def parse_json_feed(data: bytes, *, base: str = "") -> dict[str, Any]:
         document = json.loads(data.decode("utf-8-sig", "replace"))
     except (ValueError, RecursionError) as exc:
         raise FeedParseError(f"not a feed: invalid JSON ({exc})") from None
+    if _NUL_OR_SURROGATE_ESCAPE.search(data):
+        clean_strings(document)
     if not isinstance(document, dict) or not isinstance(document.get("items", []), list):
         raise FeedParseError("not a feed: a JSON document without JSON Feed items")
     version = _VERSIONS.get(str(document.get("version", "")).rstrip("/"), "")

@@ -50,3 +50,44 @@ def _entity(found: re.Match[bytes]) -> bytes:
     if codepoint is None:
         return b"&amp;" + reference
     return b"&#%d;" % codepoint
+
+
+# Numeric references to NUL or to a UTF-16 surrogate: no character a document may hold
+# (feedparser's loose parser turns the first into NUL and fails on the second).
+_BAD_REFERENCE = re.compile(
+    rb"&#(?:0*(?:0|5529[6-9]|55[3-9]\d\d|56\d\d\d|57[0-2]\d\d|573[0-3]\d|5734[0-3])"
+    rb"|[xX]0*(?:0|[dD][89a-fA-F][0-9a-fA-F]{2}));"
+)
+
+
+def replace_bad_references(data: bytes) -> bytes:
+    """The document with references to NUL or surrogates replaced by U+FFFD."""
+    return _BAD_REFERENCE.sub(b"&#xFFFD;", data) if b"&#" in data else data
+
+
+def clean_text(value: str) -> str:
+    """``value`` without NUL characters or lone surrogates (which no database stores)."""
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = value.encode("utf-8", "replace").decode("utf-8")
+    return value
+
+
+def clean_strings(value: object, depth: int = 0) -> object:
+    """Every string in a tree of dicts and lists passed through ``clean_text`` (dicts and
+    lists are changed in place); trees deeper than 200 levels are cut there."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if depth > 200:
+        return None
+    if isinstance(value, dict):
+        for key, item in list(value.items()):
+            value[key] = clean_strings(item, depth + 1)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            value[i] = clean_strings(item, depth + 1)
+    return value
