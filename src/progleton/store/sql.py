@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -34,7 +35,8 @@ class SQLStore(UserStateMixin):
         self.engine = engine
         self._search_fn = search_fn
         self._insert_articles = BulkInsert(t.articles, _ARTICLE_INSERT_COLUMNS, engine.dialect)
-        self._insert_entries = BulkInsert(t.entries, _ENTRY_INSERT_COLUMNS, engine.dialect)
+        self._insert_entries = BulkInsert(t.entries, _ENTRY_INSERT_COLUMNS, engine.dialect,
+                                          skip_duplicates_of=("source_id", "guid"))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -186,9 +188,10 @@ class SQLStore(UserStateMixin):
         Each feed is (source_id, source fields, items); each item is (entry, article), where
         ``article`` is a record to insert (its story is assigned later, by
         ``assign_articles``), the id of an article already stored, or None. Entries already
-        stored for their source are skipped. A record whose canonical URL is stored by now,
-        or whose text is stored under another URL of the same host (an exact duplicate),
-        points its entry at the stored article instead.
+        stored for their source are skipped (the unique constraint decides: the caller sends
+        only entries it did not know, so this guards against a concurrent update). A record
+        whose canonical URL is stored by now, or whose text is stored under another URL of
+        the same host (an exact duplicate), points its entry at the stored article instead.
 
         A source's validators (ETag, Last-Modified) are written with its entries, never
         before them, so a crash can never leave entries that the next conditional GET will
@@ -196,23 +199,14 @@ class SQLStore(UserStateMixin):
         """
         now = now_utc()
         with self._write() as conn:
-            entry_rows: list[dict[str, Any]] = []
-            fresh_items = []
-            for source_id, _, items in feeds:
-                if not items:
-                    continue
-                known = {guid for (guid,) in lookup(
-                    conn, "SELECT guid FROM entries WHERE source_id = ? AND guid IN ({keys})",
-                    [e["guid"] for e, _ in items], fixed=(source_id,))}
-                for entry, article in items:
-                    if entry["guid"] not in known:
-                        known.add(entry["guid"])
-                        fresh_items.append((source_id, entry, article))
-            ids = self._store_articles(conn, [a for _, _, a in fresh_items if isinstance(a, dict)], now)
-            for source_id, entry, article in fresh_items:
-                article_id = ids[article["canonical_url"]] if isinstance(article, dict) else article
-                entry_rows.append({**entry, "source_id": source_id, "article_id": article_id, "first_seen": now})
-            self._insert_entries.execute(conn, entry_rows)
+            ids = self._store_articles(
+                conn, [a for _, _, items in feeds for _, a in items if isinstance(a, dict)], now)
+            entry_rows = [
+                {**entry, "source_id": source_id,
+                 "article_id": ids[article["canonical_url"]] if isinstance(article, dict) else article}
+                for source_id, _, items in feeds for entry, article in items
+            ]
+            self._insert_entries.execute(conn, entry_rows, {"first_seen": now})
             by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             for source_id, fields, _ in feeds:
                 if fields:
@@ -229,11 +223,12 @@ class SQLStore(UserStateMixin):
         fresh = list({r["canonical_url"]: r for r in records if r["canonical_url"] not in by_url}.values())
         # The same text on the same host under another URL is stored once.
         stored = self._ids_by_text_hash(conn, [r["text_hash"] for r in fresh if r["text"]])
+        in_batch = Counter(r["text_hash"] for r in fresh if r["text"])
         seen: dict[tuple[str, str], str] = {}
         same_text: dict[str, str | int] = {}
         unique = []
         for record in fresh:
-            if record["text"]:
+            if record["text"] and (record["text_hash"] in stored or in_batch[record["text_hash"]] > 1):
                 key = (record["text_hash"], host_of(record["canonical_url"]))
                 existing = next((i for i, url in stored.get(key[0], ()) if host_of(url) == key[1]), None)
                 if existing is not None:
@@ -246,7 +241,7 @@ class SQLStore(UserStateMixin):
             unique.append(record)
         if unique:
             # executemany, then one lookup: cheaper than RETURNING row by row.
-            self._insert_articles.execute(conn, [{**r, "reasons": {}, "created_at": now} for r in unique])
+            self._insert_articles.execute(conn, unique, {"reasons": {}, "created_at": now})
             by_url.update(self._ids_by_canonical_url(conn, [r["canonical_url"] for r in unique]))
         for url, target in same_text.items():
             by_url[url] = target if isinstance(target, int) else by_url[target]
