@@ -140,7 +140,7 @@ def _entry(guid: str) -> dict[str, object]:
             "published": None, "updated": None}
 
 
-def test_save_feeds_stores_each_page_and_each_same_site_text_once(store: SQLStore) -> None:
+def test_save_feeds_stores_each_page_and_each_text_of_a_source_once(store: SQLStore) -> None:
     a, _ = store.add_source("https://a.example/feed")
     b, _ = store.add_source("https://b.example/feed")
     same = "Engineers closed the bridge."
@@ -148,17 +148,17 @@ def test_save_feeds_stores_each_page_and_each_same_site_text_once(store: SQLStor
         (a.id, {"last_status": "ok", "etag": '"v1"'}, [
             (_entry("1"), _record(a.id, "https://a.example/1", same)),
             (_entry("2"), _record(a.id, "https://a.example/1", same)),  # the same page twice
-            (_entry("3"), _record(a.id, "https://a.example/1-amp", same)),  # same site, same text
+            (_entry("3"), _record(a.id, "https://a.example/1-amp", same)),  # same source, same text
         ]),
         (b.id, {"last_status": "ok"}, [
-            (_entry("1"), _record(b.id, "https://b.example/x", same)),  # another site: its own article
+            (_entry("1"), _record(b.id, "https://b.example/x", same)),  # another source: its own article (a wire copy)
         ]),
     ])
     first = store.article_id_by_canonical_url("https://a.example/1")
     other = store.article_id_by_canonical_url("https://b.example/x")
     assert first is not None and other is not None and first != other
     assert store.article_id_by_canonical_url("https://a.example/1-amp") is None
-    # A later batch: a stored URL and a stored text of the same site point at the stored article.
+    # A later batch: a stored URL and a stored text of the same source point at the stored article.
     store.save_feeds([(a.id, {"etag": '"v2"'}, [
         (_entry("4"), _record(a.id, "https://a.example/1", "changed text")),
         (_entry("5"), _record(a.id, "https://a.example/print/1", same)),

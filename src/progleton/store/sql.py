@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -14,7 +13,6 @@ import sqlalchemy as sa
 from ..exceptions import NotFound
 from ..stories.rank import recent_reports, story_score
 from ..types import Article, SearchHit, Source, Story, StoryDetail
-from ..urls import host_of
 from . import schema as t
 from .base import SearchFilters
 from .sql_util import BulkInsert, lookup, new_id, now_utc, utc
@@ -190,8 +188,8 @@ class SQLStore(UserStateMixin):
         ``assign_articles``), the id of an article already stored, or None. Entries already
         stored for their source are skipped (the unique constraint decides: the caller sends
         only entries it did not know, so this guards against a concurrent update). A record
-        whose canonical URL is stored by now, or whose text is stored under another URL of
-        the same host (an exact duplicate), points its entry at the stored article instead.
+        whose canonical URL is stored by now, or whose text its own source already gave
+        under another URL (an exact duplicate), points its entry at the stored article.
 
         A source's validators (ETag, Last-Modified) are written with its entries, never
         before them, so a crash can never leave entries that the next conditional GET will
@@ -221,16 +219,15 @@ class SQLStore(UserStateMixin):
         """Insert the records not stored yet; returns {canonical URL: article id} for all."""
         by_url = self._ids_by_canonical_url(conn, [r["canonical_url"] for r in records])
         fresh = list({r["canonical_url"]: r for r in records if r["canonical_url"] not in by_url}.values())
-        # The same text on the same host under another URL is stored once.
+        # The same text from the same source under another URL is stored once.
         stored = self._ids_by_text_hash(conn, [r["text_hash"] for r in fresh if r["text"]])
-        in_batch = Counter(r["text_hash"] for r in fresh if r["text"])
-        seen: dict[tuple[str, str], str] = {}
+        seen: dict[tuple[str, Any], str] = {}
         same_text: dict[str, str | int] = {}
         unique = []
         for record in fresh:
-            if record["text"] and (record["text_hash"] in stored or in_batch[record["text_hash"]] > 1):
-                key = (record["text_hash"], host_of(record["canonical_url"]))
-                existing = next((i for i, url in stored.get(key[0], ()) if host_of(url) == key[1]), None)
+            if record["text"]:
+                key = (record["text_hash"], record["source_id"])
+                existing = next((i for i, source_id in stored.get(key[0], ()) if source_id == key[1]), None)
                 if existing is not None:
                     same_text[record["canonical_url"]] = existing
                     continue
@@ -252,22 +249,17 @@ class SQLStore(UserStateMixin):
         return dict(lookup(conn, "SELECT canonical_url, id FROM articles WHERE canonical_url IN ({keys})", urls))
 
     @staticmethod
-    def _ids_by_text_hash(conn: sa.Connection, hashes: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
-        found: dict[str, list[tuple[int, str]]] = {}
-        for text_hash, article_id, url in lookup(
-                conn, "SELECT text_hash, id, canonical_url FROM articles WHERE text_hash IN ({keys})", hashes):
-            found.setdefault(text_hash, []).append((article_id, url))
+    def _ids_by_text_hash(conn: sa.Connection, hashes: Sequence[str]) -> dict[str, list[tuple[int, int | None]]]:
+        found: dict[str, list[tuple[int, int | None]]] = {}
+        for text_hash, article_id, source_id in lookup(
+                conn, "SELECT text_hash, id, source_id FROM articles WHERE text_hash IN ({keys})", hashes):
+            found.setdefault(text_hash, []).append((article_id, source_id))
         return found
 
     def article_ids_by_canonical_url(self, urls: Sequence[str]) -> dict[str, int]:
         """Stored articles among these canonical URLs: {url: id}."""
         with self._read() as conn:
             return self._ids_by_canonical_url(conn, urls)
-
-    def article_ids_by_text_hash(self, hashes: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
-        """Stored articles with these text hashes: {hash: [(id, canonical URL)]}."""
-        with self._read() as conn:
-            return self._ids_by_text_hash(conn, hashes)
 
     def unassigned_articles(self) -> list[dict[str, Any]]:
         """Articles not yet in a story, in publication order: the grouper's queue."""
