@@ -74,14 +74,16 @@ articles = sa.Table(
     sa.Column("site_name", sa.Text),
     sa.Column("word_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("warnings", sa.JSON, nullable=False, default=list),
-    sa.Column("text_hash", sa.Text, index=True),
-    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="SET NULL"), index=True),
+    sa.Column("text_hash", sa.Text),
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="SET NULL")),
     sa.Column("story_id", sa.Text, sa.ForeignKey("stories.id", ondelete="SET NULL"), index=True),
     sa.Column("wire_copy_of", sa.Integer),
     sa.Column("reasons", sa.JSON, nullable=False, default=dict),
     sa.Column("extracted", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("created_at", UTC_DATETIME, nullable=False),
     sa.Index("ix_articles_published", "published"),
+    # Exact duplicates are looked up by source and text; source_id queries use its prefix.
+    sa.Index("ix_articles_source_text_hash", "source_id", "text_hash"),
 )
 
 entries = sa.Table(

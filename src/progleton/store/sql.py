@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,7 +16,7 @@ from ..stories.rank import recent_reports, story_score
 from ..types import Article, SearchHit, Source, Story, StoryDetail
 from . import schema as t
 from .base import SearchFilters
-from .sql_util import BulkInsert, lookup, new_id, now_utc, utc
+from .sql_util import BulkInsert, lookup, new_id, now_utc, placeholder, utc
 from .user_state import UserStateMixin
 
 SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[tuple[int, str]]]
@@ -220,14 +221,14 @@ class SQLStore(UserStateMixin):
         by_url = self._ids_by_canonical_url(conn, [r["canonical_url"] for r in records])
         fresh = list({r["canonical_url"]: r for r in records if r["canonical_url"] not in by_url}.values())
         # The same text from the same source under another URL is stored once.
-        stored = self._ids_by_text_hash(conn, [r["text_hash"] for r in fresh if r["text"]])
+        stored = self._ids_by_text_hash(conn, [(r["source_id"], r["text_hash"]) for r in fresh if r["text"]])
         seen: dict[tuple[str, Any], str] = {}
         same_text: dict[str, str | int] = {}
         unique = []
         for record in fresh:
             if record["text"]:
-                key = (record["text_hash"], record["source_id"])
-                existing = next((i for i, source_id in stored.get(key[0], ()) if source_id == key[1]), None)
+                key = (record["source_id"], record["text_hash"])
+                existing = stored.get(key)
                 if existing is not None:
                     same_text[record["canonical_url"]] = existing
                     continue
@@ -249,11 +250,21 @@ class SQLStore(UserStateMixin):
         return dict(lookup(conn, "SELECT canonical_url, id FROM articles WHERE canonical_url IN ({keys})", urls))
 
     @staticmethod
-    def _ids_by_text_hash(conn: sa.Connection, hashes: Sequence[str]) -> dict[str, list[tuple[int, int | None]]]:
-        found: dict[str, list[tuple[int, int | None]]] = {}
-        for text_hash, article_id, source_id in lookup(
-                conn, "SELECT text_hash, id, source_id FROM articles WHERE text_hash IN ({keys})", hashes):
-            found.setdefault(text_hash, []).append((article_id, source_id))
+    def _ids_by_text_hash(conn: sa.Connection, keys: Sequence[tuple[Any, str]]) -> dict[tuple[Any, str], int]:
+        """Stored articles by (source id, text hash): {key: the earliest article's id}."""
+        found: dict[tuple[Any, str], int] = {}
+        mark = placeholder(conn.dialect)
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), 500):
+            part = unique[start:start + 500]
+            values = ", ".join([f"({mark}, {mark})"] * len(part))
+            # A join with the VALUES list: SQLite uses the index for it, not for a row-value IN.
+            rows = conn.exec_driver_sql(
+                f"SELECT a.source_id, a.text_hash, a.id FROM (VALUES {values}) AS v "
+                "JOIN articles AS a ON a.source_id = v.column1 AND a.text_hash = v.column2 ORDER BY a.id",
+                tuple(itertools.chain.from_iterable(part)))
+            for source_id, text_hash, article_id in rows:
+                found.setdefault((source_id, text_hash), article_id)
         return found
 
     def article_ids_by_canonical_url(self, urls: Sequence[str]) -> dict[str, int]:
