@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import statistics
 import sys
 import time
 from itertools import combinations, pairwise
 from pathlib import Path
+from typing import Any
 
 from progleton.stories import Doc, GroupingParams, StoryGrouper
 from progleton.stories.scoring import GroupingScores, score_grouping
@@ -84,7 +86,33 @@ def wire_report(articles: list[dict]) -> None:
         print(f"  shingle Jaccard, {label} ({len(values)} pairs): {buckets}")
 
 
-FIT_SEEDS = (10, 11, 12)  # orders used for fitting, apart from the scoring seeds
+# Orders used for fitting, apart from the scoring seeds. Ten rather than three: a fit sees each
+# topic's one or two hard "same kind, other event" decisions ten times, and the weights it gives
+# vary less with the orders drawn (held-out-topic F1 0.853 with three, 0.859 with ten).
+FIT_SEEDS = tuple(range(10, 20))
+
+
+def _decision_row(grouper: StoryGrouper, member: Any) -> tuple[str, list[float]] | None:
+    """The evidence for joining the most similar candidate story (the decision the grouper
+    takes; the others rarely win) as the join model's features; None without a candidate."""
+    from progleton.stories.similarity import weigh
+
+    vec = weigh(member.raw, grouper.vocabulary.idf)
+    top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
+    for story_id, e in grouper._evidence(member, vec, dict(top))[:1]:
+        c = e.channels
+        return story_id, [
+            c["all"],
+            c["w"],
+            c["t"],
+            c["n"],
+            c["d"],
+            e.nearest,
+            math.log(e.story_size),
+            float(e.year_conflict),
+            *(e.missing or {}).values(),
+        ]
+    return None
 
 
 def fit_weights(articles: list[dict]) -> dict[str, float]:
@@ -95,12 +123,8 @@ def fit_weights(articles: list[dict]) -> dict[str, float]:
     that is its gold story is the positive. Features: the channel cosines, the nearest member,
     the story size, the year conflict and the four shares of missing names and numbers.
     """
-    import math
-
     import numpy as np
     from sklearn.linear_model import LogisticRegression
-
-    from progleton.stories.similarity import weigh
 
     rows, labels = [], []
     for seed in FIT_SEEDS:
@@ -110,25 +134,10 @@ def fit_weights(articles: list[dict]) -> dict[str, float]:
         for a in order:
             doc = Doc(a["id"], "", a["id"], a["title"] or "", a["text"] or "", None)
             member = grouper._prepare(doc)  # the grouper's own steps, with the gold decision
-            vec = weigh(member.raw, grouper.vocabulary.idf)
-            top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
-            # the decision: join the most similar candidate or not (the others rarely win)
-            for story_id, e in grouper._evidence(member, vec, dict(top))[:1]:
-                c = e.channels
-                rows.append(
-                    [
-                        c["all"],
-                        c["w"],
-                        c["t"],
-                        c["n"],
-                        c["d"],
-                        e.nearest,
-                        math.log(e.story_size),
-                        float(e.year_conflict),
-                        *(e.missing or {}).values(),
-                    ]
-                )
-                labels.append(story_id == "gold-" + a["gold"])
+            found = _decision_row(grouper, member)
+            if found is not None:
+                rows.append(found[1])
+                labels.append(found[0] == "gold-" + a["gold"])
             grouper._attach(member, "gold-" + a["gold"])
     model = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(rows), np.array(labels))
     names = ("text", "words", "title", "names", "numbers", "nearest", "log_size", "year_conflict",
@@ -141,7 +150,9 @@ def fit_weights(articles: list[dict]) -> dict[str, float]:
     return weights
 
 
-CV_THRESHOLDS = (0.55, 0.65, 0.75)
+# The thresholds tried on the fitting topics; steps of 0.05 (rather than 0.1) over the range
+# where train F1 is flat, so one unlucky order moves the choice less.
+CV_THRESHOLDS = (0.6, 0.65, 0.7, 0.75)
 
 
 def cross_validate(articles: list[dict], folds: int = 5) -> None:
