@@ -229,3 +229,23 @@ def test_sqlite_search_ranks_the_newest_window_of_matches(tmp_path: Path, monkey
         assert all("<mark>" in h.highlight for h in hits)
     finally:
         store.close()
+
+
+def test_save_feeds_stores_large_batches_whole(store: SQLStore) -> None:
+    """Many rows go in statements of a few fixed sizes; none may be lost or doubled."""
+    source, _ = store.add_source("https://a.example/feed")
+    items = [(_entry(f"g{n}"), _record(source.id, f"https://a.example/{n}", f"text number {n}")) for n in range(700)]
+    store.save_feeds([(source.id, {"last_status": "ok"}, items)])
+    store.save_feeds([(source.id, {}, items[:10])])  # already stored: nothing doubles
+    with store.engine.connect() as conn:
+        counts = conn.execute(sa.text("SELECT (SELECT count(*) FROM entries), (SELECT count(*) FROM articles)")).one()
+    assert tuple(counts) == (700, 700)
+    assert store.article_id_by_canonical_url("https://a.example/699") is not None
+
+
+def test_statement_sizes_cover_every_row_in_few_shapes() -> None:
+    from progleton.store.sql_util import _statement_sizes
+
+    for rows in range(0, 1200, 7):
+        sizes = _statement_sizes(rows, 256)
+        assert sum(sizes) == rows and set(sizes) <= {256, 128, 64, 32, 16, 8, 4, 2, 1}

@@ -42,6 +42,11 @@ class BulkInsert:
     (the full-text trigger's) made 40,000 articles cost 2.5 s against 1.2 s.
     """
 
+    # Rows per statement on SQLite. The driver caches prepared statements by their text, so
+    # statements only come in a few sizes (this, then powers of two for the rest): with one
+    # size per batch, the cached statements held 200 MiB after 40,000 articles.
+    MAX_ROWS = 256
+
     def __init__(self, table: sa.Table, columns: Sequence[str], dialect: sa.Dialect, *,
                  skip_duplicates_of: Sequence[str] = ()) -> None:
         """``skip_duplicates_of``: the columns of a unique constraint; a row that would
@@ -96,11 +101,25 @@ class BulkInsert:
             return
         getlimit = getattr(conn.connection.driver_connection, "getlimit", None)  # Python 3.11+
         limit = getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit else 999
-        per = max(1, limit // len(self.columns))
-        for start in range(0, len(rows), per):
-            part = rows[start:start + per]
-            conn.exec_driver_sql(self._into + ", ".join([self._row] * len(part)) + self._suffix,
+        start = 0
+        for size in _statement_sizes(len(rows), min(self.MAX_ROWS, max(1, limit // len(self.columns)))):
+            part = rows[start:start + size]
+            start += size
+            conn.exec_driver_sql(self._into + ", ".join([self._row] * size) + self._suffix,
                                  tuple(itertools.chain.from_iterable(part)))
+
+
+def _statement_sizes(rows: int, largest: int) -> list[int]:
+    """Split ``rows`` into statements of ``largest`` rows, then powers of two."""
+    sizes = [largest] * (rows // largest)
+    rest = rows % largest
+    bit = 1 << rest.bit_length()
+    while rest:
+        bit >>= 1
+        if rest >= bit:
+            sizes.append(bit)
+            rest -= bit
+    return sizes
 
 
 def _memo_empty(process: Any) -> Any:
