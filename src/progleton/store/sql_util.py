@@ -36,15 +36,15 @@ class BulkInsert:
 
     Measured on the update benchmark: SQLAlchemy's per-execution work (cache key, parameter
     processing for every row, expanding IN lists) was a third of the writer's time. On
-    SQLite a statement inserts as many rows as its parameter limit allows (about 1,600 of
-    20 columns): executemany releases and re-takes the GIL for every row (beside a busy
-    event loop each row waited for a switch interval), and its per-statement work
-    (the full-text trigger's) made 40,000 articles cost 2.5 s against 1.2 s.
+    SQLite one statement inserts many rows (multi-row VALUES): executemany releases and
+    re-takes the GIL for every row (beside a busy event loop each row waited for a switch
+    interval), and its per-statement work (the full-text trigger's) made 40,000 articles
+    cost 2.5 s against 1.2 s.
     """
 
     # Rows per statement on SQLite. The driver caches prepared statements by their text, so
     # statements only come in a few sizes (this, then powers of two for the rest): with one
-    # size per batch, the cached statements held 200 MiB after 40,000 articles.
+    # size per batch, the cached statements held 170 MiB after 40,000 articles.
     MAX_ROWS = 256
 
     def __init__(self, table: sa.Table, columns: Sequence[str], dialect: sa.Dialect, *,
@@ -138,8 +138,8 @@ def _memo_empty(process: Any) -> Any:
 
 
 def _memo_datetimes(process: Any) -> Any:
-    """A datetime bind processor that converts each value once per batch of rows
-    (``first_seen`` and ``created_at`` are one value for a whole batch)."""
+    """A datetime bind processor that converts a repeated value once (``first_seen`` and
+    ``created_at`` are one value for a whole batch); it remembers at most 4,096 values."""
     cache: dict[tuple[Any, Any], Any] = {}
 
     def convert(value: Any) -> Any:
