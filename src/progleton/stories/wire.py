@@ -84,12 +84,19 @@ class WireIndex:
         if sig is None:
             return None
         needed = self.short_threshold if short else self.threshold
-        best: tuple[int, str, float] | None = None
-        for key in self._lsh.query(sig):
-            jaccard = float(np.mean(self._signatures[key].hashvalues == sig.hashvalues))
-            if jaccard >= needed and (best is None or self._seq[key] < best[0]):
-                best = (self._seq[key], key, jaccard)
-        return None if best is None else WireMatch(best[1], round(best[2], 3))
+        keys = sorted(self._lsh.query(sig), key=self._seq.__getitem__)  # earliest first
+        if not keys:
+            return None
+        # All candidates at once: when many texts are alike (a template, one wire story
+        # everywhere) the LSH proposes much of the index, and one comparison per candidate
+        # in Python cost 4 µs each.
+        signatures = np.stack([self._signatures[key].hashvalues for key in keys])
+        jaccards = np.count_nonzero(signatures == sig.hashvalues, axis=1) / NUM_PERM
+        passing = np.flatnonzero(jaccards >= needed)
+        if not len(passing):
+            return None
+        first = int(passing[0])
+        return WireMatch(keys[first], round(float(jaccards[first]), 3))
 
     def add(self, doc_id: str, seq: int, sig: LeanMinHash | None) -> None:
         """Index a doc's signature (docs without text are not indexed)."""
