@@ -424,8 +424,9 @@ class Updater:
                           stored: dict[str, int]) -> tuple[FetchResult | None, str | None, str]:
         """The entry's article page, or why there is none: (page, why not, URL)."""
         link = entry.link
-        if (no_page := self._no_page(link)) is not None or not link:
-            return no_page or (None, "entry has no link", "")
+        if (no_page := self._no_page(link)) is not None:
+            return no_page
+        assert link is not None  # _no_page answers for a missing link
         if text.canonical_link in stored:
             return None, "already stored", link
         try:

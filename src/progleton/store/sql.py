@@ -220,25 +220,22 @@ class SQLStore(UserStateMixin):
         """Insert the records not stored yet; returns {canonical URL: article id} for all."""
         by_url = self._ids_by_canonical_url(conn, [r["canonical_url"] for r in records])
         fresh = list({r["canonical_url"]: r for r in records if r["canonical_url"] not in by_url}.values())
-        # The same text from the same source under another URL is stored once.
-        stored = self._ids_by_text_hash(conn, [(r["source_id"], r["text_hash"]) for r in fresh if r["text"]])
-        seen: dict[tuple[str, Any], str] = {}
-        same_text: dict[str, str | int] = {}
+        # The same text from the same source under another URL is stored once: the first
+        # of each (source, text) is a stored article's id or this batch's first record's URL.
+        first: dict[tuple[Any, str], int | str] = dict(
+            self._ids_by_text_hash(conn, [(r["source_id"], r["text_hash"]) for r in fresh if r["text"]]))
+        same_text: dict[str, int | str] = {}
         unique = []
         for record in fresh:
             if record["text"]:
                 key = (record["source_id"], record["text_hash"])
-                existing = stored.get(key)
-                if existing is not None:
-                    same_text[record["canonical_url"]] = existing
+                if key in first:
+                    same_text[record["canonical_url"]] = first[key]
                     continue
-                if key in seen:
-                    same_text[record["canonical_url"]] = seen[key]
-                    continue
-                seen[key] = record["canonical_url"]
+                first[key] = record["canonical_url"]
             unique.append(record)
         if unique:
-            # executemany, then one lookup: cheaper than RETURNING row by row.
+            # Insert, then one lookup for the new ids (portable; no RETURNING row by row).
             self._insert_articles.execute(conn, unique, {"reasons": {}, "created_at": now})
             by_url.update(self._ids_by_canonical_url(conn, [r["canonical_url"] for r in unique]))
         for url, target in same_text.items():
