@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,41 +13,18 @@ from progleton.exceptions import NotFound
 from progleton.store import open_store
 from progleton.store.sql import SQLStore
 
-PG_ADMIN = os.environ.get("PROGLETON_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-
-
-def _postgres_url() -> Iterator[str]:
-    try:
-        admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            name = f"progleton_test_{uuid.uuid4().hex[:10]}"
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    except Exception as exc:  # no server, no driver
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL on 127.0.0.1:5432 is needed under CI: {exc}")
-        pytest.skip(f"PostgreSQL not available: {exc}")
-    try:
-        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
-
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SQLStore]:
     if request.param == "sqlite":
-        url_iter: Iterator[str] = iter([f"sqlite:///{tmp_path / 'store.db'}"])
+        url = f"sqlite:///{tmp_path / 'store.db'}"
     else:
-        url_iter = _postgres_url()
-    url = next(url_iter)
+        url = request.getfixturevalue("postgres_url")  # only when this parameter runs
     s = open_store(url)
     try:
         yield s
     finally:
         s.close()
-        for _ in url_iter:  # run the generator's clean-up
-            pass
 
 
 def _article(source_id: int, n: int, **extra: object) -> dict[str, object]:
