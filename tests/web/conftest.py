@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
@@ -132,26 +133,33 @@ HOME = b"""<!doctype html><html><head><title>Local Gazette</title>
 <body><p>Welcome</p></body></html>"""
 
 
-class _Site(BaseHTTPRequestHandler):
-    pages: ClassVar[dict[str, tuple[bytes, str]]] = {"/": (HOME, "text/html"), "/feed.xml": (FEED, "application/rss+xml")}
+@contextmanager
+def serve_files(files: dict[str, tuple[bytes, str]]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 answering ``{path: (body, content type)}``, 404
+    otherwise; yields its base URL."""
 
-    def do_GET(self) -> None:
-        body, kind = self.pages.get(self.path, (b"not found", "text/plain"))
-        self.send_response(200 if self.path in self.pages else 404)
-        self.send_header("content-type", kind)
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    class Files(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body, kind = files.get(self.path, (b"not found", "text/plain"))
+            self.send_response(200 if self.path in files else 404)
+            self.send_header("content-type", kind)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
-    def log_message(self, *args: object) -> None:
-        pass
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Files)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture
 def local_site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_files({"/": (HOME, "text/html"), "/feed.xml": (FEED, "application/rss+xml")}) as base:
+        yield base

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,34 +14,18 @@ from progleton.web import create_app
 from progleton.web.app import clean_html
 from progleton.web.images import ImageCache, image_path, image_signature, sniff_image
 
+from .conftest import serve_files
+
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
-class _Images(BaseHTTPRequestHandler):
-    files: ClassVar[dict[str, tuple[bytes, str]]] = {
-        "/a.png": (PNG, "image/png"), "/evil.svg": (SVG, "image/svg+xml"), "/fake.jpg": (b"<html>", "image/jpeg")}
-
-    def do_GET(self) -> None:
-        body, kind = self.files.get(self.path, (b"", "text/plain"))
-        self.send_response(200 if body else 404)
-        self.send_header("content-type", kind)
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def image_site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Images)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve_files({"/a.png": (PNG, "image/png"), "/evil.svg": (SVG, "image/svg+xml"),
+                      "/fake.jpg": (b"<html>", "image/jpeg")}) as base:
+        yield base
 
 
 def test_image_paths_are_signed_and_local() -> None:
