@@ -205,20 +205,23 @@ class Updater:
         their feeds happened to answer.
         """
         pending = self.store.unassigned_articles()
-        memberships = []
+        memberships: dict[int, dict[str, Any]] = {}
         for row in pending:
             assignment = self.grouper.add(Doc(
                 id=str(row["id"]), url=row["url"], source=str(row["source_id"]), title=row["title"],
                 text=row["text"] or row["summary"], published=row["published"] or row["created_at"],
             ))
-            memberships.append({
-                "article_id": row["id"], "story_id": assignment.story_id, "title": row["title"],
-                "wire_copy_of": int(assignment.wire_copy_of) if assignment.wire_copy_of else None,
-                "reasons": reasons_dict(assignment),
-            })
-        for start in range(0, len(memberships), 2_000):
-            self.store.assign_articles(memberships[start:start + 2_000])
-        return len(memberships)
+            # a split moves earlier members too; the latest word on each article is stored
+            for a in (assignment, *assignment.regrouped):
+                memberships[int(a.doc_id)] = {
+                    "article_id": int(a.doc_id), "story_id": a.story_id, "title": row["title"],
+                    "wire_copy_of": int(a.wire_copy_of) if a.wire_copy_of else None,
+                    "reasons": reasons_dict(a),
+                }
+        rows = list(memberships.values())
+        for start in range(0, len(rows), 2_000):
+            self.store.assign_articles(rows[start:start + 2_000])
+        return len(pending)
 
     async def _update_source(self, fetcher: Fetcher, source: Source) -> SourceUpdate:
         now = datetime.now(UTC)

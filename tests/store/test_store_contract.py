@@ -84,6 +84,21 @@ def test_articles_stories_and_search(store: SQLStore) -> None:
     assert store.get_story("s2").articles[0].id == second
 
 
+def test_assign_articles_refreshes_the_stories_that_lose_members(store: SQLStore) -> None:
+    """A split moves earlier members to a new story: both stories' counts follow."""
+    source, _ = store.add_source("https://a.example/feed", title="Kestrel Post")
+    ids = [store.add_article(_article(source.id, n), {"story_id": "s1", "reasons": {}}) for n in range(1, 5)]
+    assert store.get_story("s1").story.article_count == 4
+    store.assign_articles([
+        {"article_id": i, "story_id": "s1~s9", "title": "t", "reasons": {"note": "split out of s1"}}
+        for i in ids[2:]
+    ])
+    assert store.get_story("s1").story.article_count == 2
+    moved = store.get_story("s1~s9")
+    assert [a.id for a in moved.articles] == ids[2:] and moved.story.article_count == 2
+    assert moved.articles[0].reasons["note"] == "split out of s1"
+
+
 def test_search_input_is_never_a_syntax_error(store: SQLStore) -> None:
     source, _ = store.add_source("https://a.example/feed")
     store.add_article(_article(source.id, 1), {"story_id": "s1", "reasons": {}})

@@ -286,6 +286,10 @@ class SQLStore(UserStateMixin):
         if not assignments:
             return
         with self._write() as conn:
+            # stories that lose members (a split moved them) are refreshed too
+            previous = {story for (story,) in lookup(
+                conn, "SELECT story_id FROM articles WHERE story_id IS NOT NULL AND id IN ({keys})",
+                [a["article_id"] for a in assignments])}
             existing = set(conn.execute(sa.select(t.stories.c.id).where(
                 t.stories.c.id.in_({a["story_id"] for a in assignments}))).scalars())
             new_stories = {a["story_id"]: a.get("title", "") for a in assignments if a["story_id"] not in existing}
@@ -299,7 +303,7 @@ class SQLStore(UserStateMixin):
                   "new_wire_copy_of": a.get("wire_copy_of"), "new_reasons": a.get("reasons", {})}
                  for a in assignments],
             )
-            self._refresh(conn, [a["story_id"] for a in assignments])
+            self._refresh(conn, [*(a["story_id"] for a in assignments), *previous])
 
     def _ensure_story(self, conn: sa.Connection, story_id: str, title: str) -> None:
         if conn.execute(sa.select(t.stories.c.id).where(t.stories.c.id == story_id)).first() is None:

@@ -32,7 +32,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from datasketch import LeanMinHash
+from scipy.sparse import csr_matrix
 
 from ..exceptions import NotFound
 from ..settings import Settings
@@ -85,6 +87,9 @@ class GroupingParams:
     wire_threshold: float = 0.5  # Jaccard of word 3-shingles for a wire copy
     wire_short_threshold: float = 0.9  # the same, for texts under ``wire_short_words`` words
     wire_short_words: int = 40
+    split_below: float = 0.2  # a story whose two groups of reports average less cosine splits
+    split_min_part: int = 3  # ... when each group has at least this many members
+    split_max_members: int = 30  # stories larger than this are settled: no more checks
 
 
 @dataclass
@@ -127,6 +132,8 @@ class StoryGrouper:
         self._clock: datetime | None = None
         self._closed_before: datetime | None = None  # the latest cut-off of close_quiet
         self._restoring: dict[int, MemberState] | None = None  # saved members, until replayed
+        self._pinned: set[str] = set()  # stories a user corrected: never split automatically
+        self._split_sizes = split_sizes(self.params.split_min_part, self.params.split_max_members)
 
     # -- assigning -------------------------------------------------------------------------
 
@@ -149,7 +156,11 @@ class StoryGrouper:
             story_id, member.reasons = self._choose_story(member)
         new_story = story_id not in self._stories
         self._attach(member, story_id)
-        return self._assignment(member, new_story=new_story)
+        regrouped = self._check_split(self._stories[story_id])
+        if regrouped and member.story_id != story_id:
+            new_story = True  # the doc itself went with the split-off group
+            regrouped = tuple(a for a in regrouped if a.doc_id != doc.id)
+        return replace(self._assignment(member, new_story=new_story), regrouped=regrouped)
 
     def load(self, doc: Doc, *, story_id: str, wire_copy_of: str | None = None) -> None:
         """Index a doc as already assigned (start-up replay of stored assignments, in order)."""
@@ -323,6 +334,71 @@ class StoryGrouper:
             reasons=member.reasons,
         )
 
+    # -- repair ----------------------------------------------------------------------------
+
+    def _check_split(self, story: OpenStory) -> tuple[Assignment, ...]:
+        """Split a story whose members have grown into two separate groups of reports.
+
+        One pass cannot undo an early wrong join: two events of the same kind can meet in one
+        story when their first reports are alike, and later reports of each then follow. When a
+        story reaches one of a few sizes (6, 7, 10, 13, ... growing by about a third, up to
+        ``split_max_members``), its members are divided in two by average linkage on their TF-IDF
+        cosines; if the two groups average less than ``split_below`` to each other (and each has
+        ``split_min_part`` members), the group without the story's first member moves to a new
+        story. Reports of one event average well above that: the same threshold is where merging
+        whole predicted stories stops helping (see docs/benchmarks.md). Stories a user corrected
+        are left alone. Returns the moved members' new assignments.
+        """
+        p = self.params
+        if (
+            p.split_below <= 0
+            or len(story.members) not in self._split_sizes
+            or story.story_id in self._pinned
+        ):
+            return ()
+        members = [self._members[m] for m in story.members]
+        sim = self._similarities(members)
+        labels, between = two_groups(sim)
+        if between >= p.split_below:
+            return ()
+        group = {m.doc.id: int(label) for m, label in zip(members, labels, strict=True)}
+        for m in members:  # a wire copy stays with the text it copies
+            if m.wire_copy_of in group:
+                group[m.doc.id] = group[m.wire_copy_of]
+        moving = [m for m in members if group[m.doc.id] != group[members[0].doc.id]]
+        if not p.split_min_part <= len(moving) <= len(members) - p.split_min_part:
+            return ()
+        new_id = f"{STORY_PREFIX}{moving[0].doc.id}~s{self._seq}"
+        note = (
+            f"split out of {story.story_id}: its two groups of reports averaged "
+            f"{between:.2f} similarity (< {p.split_below:.2f})"
+        )
+        target = self._stories[new_id] = OpenStory(new_id)
+        for m in moving:
+            story.members.remove(m.doc.id)
+            self._index.remove(story.story_id, m.index_keys)
+            self._index.add(new_id, m.index_keys)
+            m.story_id = new_id
+            m.reasons = Reasons(score=round(between, 4), note=note)
+            target.members.append(m.doc.id)
+        self._rebuild(story)
+        self._rebuild(target)
+        return tuple(self._assignment(m, new_story=False) for m in moving)
+
+    def _similarities(self, members: list[_Member]) -> np.ndarray:
+        """Cosines between members' TF-IDF vectors (with the vocabulary as it is now)."""
+        epoch, idf = self.vocabulary.epoch, self.vocabulary.idf
+        columns: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for i, m in enumerate(members):
+            vec = m.weighted[1] if m.weighted[0] == epoch else weigh(m.raw, idf)
+            for f, v in vec.items():
+                rows.append(i)
+                cols.append(columns.setdefault(f, len(columns)))
+                vals.append(v)
+        x = csr_matrix((vals, (rows, cols)), shape=(len(members), len(columns)))
+        return np.asarray((x @ x.T).todense())
+
     # -- state -----------------------------------------------------------------------------
 
     def _attach(self, member: _Member, story_id: str) -> None:
@@ -387,6 +463,7 @@ class StoryGrouper:
         old = self._stories[member.story_id]
         if target == old.story_id:
             return target
+        self._pinned.update((old.story_id, target))
         self._detach(member, old)
         story = self._stories.setdefault(target, OpenStory(target))
         member.story_id = target
@@ -414,6 +491,7 @@ class StoryGrouper:
         if a == b:
             return a
         survivor, gone = self._stories[a], self._stories.pop(b)
+        self._pinned.add(a)
         for doc_id in gone.members:
             member = self._members[doc_id]
             self._index.remove(b, member.index_keys)
@@ -446,6 +524,7 @@ class StoryGrouper:
                 self._index.remove(story_id, member.index_keys)
                 self._wire.remove(doc_id)
         self._aliases = {k: v for k, v in self._aliases.items() if v in self._stories}
+        self._pinned &= self._stories.keys()
         return closed
 
     # -- saving and restoring ------------------------------------------------------------
@@ -582,3 +661,42 @@ class StoryGrouper:
 
     def __len__(self) -> int:
         return len(self._members)
+
+
+def split_sizes(first: int, last: int) -> frozenset[int]:
+    """The story sizes at which a split is checked: twice the smallest part, then about a third
+    more each time (6, 7, 10, 13, 17, 22, 28, 37, 48, 60 for parts of 3 and up to 60)."""
+    sizes, size = set(), float(2 * first)
+    while size <= last:
+        sizes.add(int(size))
+        size *= 1.3
+    return frozenset(sizes)
+
+
+def two_groups(sim: np.ndarray) -> tuple[np.ndarray, float]:
+    """Divide items in two by average linkage on a similarity matrix.
+
+    Returns each item's group (0 or 1) and the mean similarity between the two groups. Clusters
+    are merged, most similar (by mean similarity) first, until two remain; ties go to the
+    earliest items, so the result depends only on the matrix.
+    """
+    n = len(sim)
+    if n < 2:
+        return np.zeros(n, dtype=int), 1.0
+    total = np.array(sim, dtype=float)  # summed similarity between current clusters
+    size = np.ones(n)
+    alive = np.ones(n, dtype=bool)
+    owner = np.arange(n)
+    for _ in range(n - 2):
+        mean = total / np.outer(size, size)
+        mean[~alive, :] = -np.inf
+        mean[:, ~alive] = -np.inf
+        np.fill_diagonal(mean, -np.inf)
+        i, j = sorted(np.unravel_index(int(np.argmax(mean)), mean.shape))
+        total[i, :] += total[j, :]
+        total[:, i] += total[:, j]
+        size[i] += size[j]
+        alive[j] = False
+        owner[owner == j] = i
+    a, b = np.flatnonzero(alive)
+    return (owner == b).astype(int), float(total[a, b] / (size[a] * size[b]))
