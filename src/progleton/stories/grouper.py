@@ -15,6 +15,9 @@ One pass, no look-ahead, no re-clustering. For each new doc:
 4. a logistic join model (:class:`~progleton.stories.similarity.JoinModel`, fitted on ECB+
    train) turns the evidence into a probability; the doc joins the most probable story if that
    reaches the model's threshold, else it starts a new story.
+5. repair: when the story it joined reaches one of a few sizes, its members are divided in two
+   by average linkage; two groups that are barely alike (two events of one kind that met early)
+   become two stories, and the moved members come back in ``Assignment.regrouped``.
 
 State is a pure function of the docs added (in order) and the corrections made. A replay of the
 stored assignments of the open window with ``load()`` rebuilds the stories; what depends on every
