@@ -31,6 +31,7 @@ from progleton.feeds.handlers import (
     _link,
     _sync_person,
     add_tag,
+    enclosure_link,
 )
 from progleton.feeds.model import ParsedEntry, new_unchecked
 
@@ -204,14 +205,7 @@ def read_entry(w: FeedWalker, el: etree._Element, base: str) -> ParsedEntry | No
             else:
                 _sync_person(shared, "author")
         elif kind == _ENCLOSURE:
-            # handlers._enclosure
-            attrs = tc.attributes(child)
-            href = attrs.get("url", attrs.get("uri", attrs.get("href")))
-            if href:
-                attrs.pop("url", None)
-                attrs.pop("uri", None)
-                attrs["href"] = href
-            attrs["rel"] = "enclosure"
+            attrs = enclosure_link(child)
             links = shared.get("links")
             if links is None:
                 shared["links"] = [attrs]

@@ -378,6 +378,11 @@ def _enclosure(
     lang: str | None,
     in_entry: bool,
 ) -> None:
+    ctx.setdefault("links", []).append(enclosure_link(el))
+
+
+def enclosure_link(el: etree._Element) -> dict[str, Any]:
+    """An <enclosure> as a feedparser link: its url (or uri) as href, rel "enclosure"."""
     attrs = tc.attributes(el)
     href = attrs.get("url", attrs.get("uri", attrs.get("href")))
     if href:
@@ -385,7 +390,7 @@ def _enclosure(
         attrs.pop("uri", None)
         attrs["href"] = href
     attrs["rel"] = "enclosure"
-    ctx.setdefault("links", []).append(attrs)
+    return attrs
 
 
 def _generator(
