@@ -668,7 +668,7 @@ class StoryGrouper:
 
 def split_sizes(first: int, last: int) -> frozenset[int]:
     """The story sizes at which a split is checked: twice the smallest part, then about a third
-    more each time (6, 7, 10, 13, 17, 22, 28, 37, 48, 60 for parts of 3 and up to 60)."""
+    more each time (6, 7, 10, 13, 17, 22, 28 for parts of 3 and up to 30 members)."""
     sizes, size = set(), float(2 * first)
     while size <= last:
         sizes.add(int(size))
