@@ -15,9 +15,12 @@ One pass, no look-ahead, no re-clustering. For each new doc:
 4. a logistic join model (:class:`~progleton.stories.similarity.JoinModel`, fitted on ECB+
    train) turns the evidence into a probability; the doc joins the most probable story if that
    reaches the model's threshold, else it starts a new story.
-5. repair: when the story it joined reaches one of a few sizes, its members are divided in two
-   by average linkage; two groups that are barely alike (two events of one kind that met early)
-   become two stories, and the moved members come back in ``Assignment.regrouped``.
+5. repair by splitting: when the story it joined reaches one of a few sizes, its members are
+   divided in two by average linkage, on their TF-IDF cosines and then on a pairwise join model;
+   two groups that are barely alike (two events of one kind that met early) become two stories.
+6. repair by regrouping: small stories near the doc are offered again to the story it joined,
+   now that it has grown; a report that came too early to be recognised joins it late.
+   Members moved by 5 and 6 come back in ``Assignment.regrouped``.
 
 State is a pure function of the docs added (in order) and the corrections made. A replay of the
 stored assignments of the open window with ``load()`` rebuilds the stories; what depends on every
@@ -37,7 +40,6 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from datasketch import LeanMinHash
-from scipy.sparse import csr_matrix
 
 from ..exceptions import NotFound
 from ..settings import Settings
@@ -53,6 +55,7 @@ from .similarity import (
     dot,
     kind_norms,
     missing_shares,
+    pair_probabilities,
     raw_vector,
     shared_top,
     weigh,
@@ -75,11 +78,23 @@ STORY_PREFIX = "story-"
 _YEAR = re.compile(r"^d:(?:19|20)\d\d$")
 
 
+# The pair model weighs the same evidence as the join model for a doc against a story of one
+# other doc. Fitted once by logistic regression (C=1) on every ordered pair of ECB+ train docs of
+# one topic (the hard pairs: same kind of event, half of them the same event), with
+# ``benchmarks/stories_ecbplus.py --fit``; its 0.5 is then the natural split point.
+PAIR_MODEL = JoinModel(
+    bias=2.65, text=6.48, words=-1.99, title=1.11, names=0.94, numbers=1.37, nearest=6.48,
+    log_size=0.0, year_conflict=-1.28, doc_names_missing=-0.82, story_names_missing=-1.18,
+    doc_numbers_missing=-2.2, story_numbers_missing=-2.3, threshold=0.5,
+)
+
+
 @dataclass(frozen=True)
 class GroupingParams:
     """The method's few parameters, chosen on the ECB+ train split (see benchmarks/stories_ecbplus.py)."""
 
     model: JoinModel = field(default_factory=JoinModel)
+    pair_model: JoinModel = field(default_factory=lambda: PAIR_MODEL)
     weights: FeatureWeights = field(default_factory=FeatureWeights)
     title_repeat: float = 2.0  # title words counted as if written this many times
     index_features: int = 12  # rarest words of each member put in the inverted index
@@ -93,6 +108,9 @@ class GroupingParams:
     split_below: float = 0.2  # a story whose two groups of reports average less cosine splits
     split_min_part: int = 3  # ... when each group has at least this many members
     split_max_members: int = 30  # stories larger than this are settled: no more checks
+    split_model_below: float = 0.5  # ... or whose two groups average less pair probability
+    reoffer_max: int = 3  # small stories of up to this many members are offered again ...
+    reoffer_threshold: float = 0.7  # ... to a grown story, and join it at this probability
 
 
 @dataclass
@@ -160,6 +178,8 @@ class StoryGrouper:
         new_story = story_id not in self._stories
         self._attach(member, story_id)
         regrouped = self._check_split(self._stories[story_id])
+        if not regrouped and member.wire_copy_of is None:
+            regrouped = self._reoffer(member)
         if regrouped and member.story_id != story_id:
             new_story = True  # the doc itself went with the split-off group
             regrouped = tuple(a for a in regrouped if a.doc_id != doc.id)
@@ -224,7 +244,7 @@ class StoryGrouper:
         return tuple(sorted(set(names) | set(words)))
 
     def _choose_story(self, member: _Member) -> tuple[str, Reasons]:
-        doc_vec = weigh(member.raw, self.vocabulary.idf)
+        doc_vec = self._weighted(member)
         query = dict(
             heapq.nsmallest(
                 self.params.query_features, doc_vec.items(), key=lambda kv: (-kv[1], kv[0])
@@ -258,33 +278,10 @@ class StoryGrouper:
             channels = channel_cosines(doc_vec, story.centroid, idf, self._norms(story))
             scored.append((channels, gap, story))
         scored.sort(key=lambda x: (-x[0]["all"], x[2].story_id))
-        out = []
-        for channels, gap, story in scored[: self.params.nearest_stories]:
-            recent = story.members[-self.params.nearest_members :]
-            nearest = max(dot(doc_vec, self._weighted(self._members[m])) for m in recent)
-            conflict = (
-                bool(member.years) and bool(story.years) and story.years.isdisjoint(member.years)
-            )
-            out.append(
-                (
-                    story.story_id,
-                    MatchEvidence(
-                        channels,
-                        nearest,
-                        len(story.members),
-                        conflict,
-                        gap,
-                        missing_shares(
-                            doc_vec,
-                            story.carriers,
-                            len(story.members),
-                            idf,
-                            self._carrier_sq(story),
-                        ),
-                    ),
-                )
-            )
-        return out
+        return [
+            (story.story_id, self._match(member, doc_vec, story, channels, gap))
+            for channels, gap, story in scored[: self.params.nearest_stories]
+        ]
 
     def _carrier_sq(self, story: OpenStory) -> dict[str, float]:
         epoch = self.vocabulary.epoch
@@ -345,12 +342,19 @@ class StoryGrouper:
         One pass cannot undo an early wrong join: two events of the same kind can meet in one
         story when their first reports are alike, and later reports of each then follow. When a
         story reaches one of a few sizes (6, 7, 10, 13, ... growing by about a third, up to
-        ``split_max_members``), its members are divided in two by average linkage on their TF-IDF
-        cosines; if the two groups average less than ``split_below`` to each other (and each has
-        ``split_min_part`` members), the group without the story's first member moves to a new
-        story. Reports of one event average well above that: the same threshold is where merging
-        whole predicted stories stops helping (see docs/benchmarks.md). Stories a user corrected
-        are left alone. Returns the moved members' new assignments.
+        ``split_max_members``), its members are divided in two by average linkage:
+
+        - on their TF-IDF cosines: if the two groups average less than ``split_below`` to each
+          other, they split. Reports of one event average well above that: the same threshold
+          is where merging whole predicted stories stops helping (see docs/benchmarks.md);
+        - else on the pair model's probabilities (``pair_model``: would one member join a story
+          made of the other alone?): if the groups average below ``split_model_below``, they
+          split. Two arrests of two players of one team share most of their words, but not
+          their names, numbers and dates, which the model weighs.
+
+        A split needs ``split_min_part`` members on each side; the group without the story's
+        first member moves to a new story. Stories a user corrected are left alone. Returns the
+        moved members' new assignments.
         """
         p = self.params
         if (
@@ -360,10 +364,16 @@ class StoryGrouper:
         ):
             return ()
         members = [self._members[m] for m in story.members]
-        sim = self._similarities(members)
-        labels, between = two_groups(sim)
+        cosine, probability = self._pair_matrices(members)
+        labels, between = two_groups(cosine)
+        measure, below = "similarity", p.split_below
         if between >= p.split_below:
-            return ()
+            if p.split_model_below <= 0:
+                return ()
+            labels, between = two_groups(probability)
+            measure, below = "probability of being one event", p.split_model_below
+            if between >= below:
+                return ()
         group = {m.doc.id: int(label) for m, label in zip(members, labels, strict=True)}
         for m in members:  # a wire copy stays with the text it copies
             if m.wire_copy_of in group:
@@ -374,7 +384,7 @@ class StoryGrouper:
         new_id = f"{STORY_PREFIX}{moving[0].doc.id}~s{self._seq}"
         note = (
             f"split out of {story.story_id}: its two groups of reports averaged "
-            f"{between:.2f} similarity (< {p.split_below:.2f})"
+            f"{between:.2f} {measure} (< {below:.2f})"
         )
         target = self._stories[new_id] = OpenStory(new_id)
         for m in moving:
@@ -388,19 +398,99 @@ class StoryGrouper:
         self._rebuild(target)
         return tuple(self._assignment(m, new_story=False) for m in moving)
 
-    def _similarities(self, members: list[_Member]) -> np.ndarray:
-        """Cosines between members' TF-IDF vectors (with the vocabulary as it is now)."""
+    def _reoffer(self, member: _Member) -> tuple[Assignment, ...]:
+        """Offer the small stories near a doc's story to that story again, now that it has grown.
+
+        A report that came early, when the story it belongs to was one or two docs, may have
+        scored too low and started a story of its own; one pass never asks again. After each
+        join, every open story of up to ``reoffer_max`` members that the index proposes for the
+        new doc is weighed against the grown story with the join model, member by member; if
+        every member would now join it (``reoffer_threshold``), the small story is folded in.
+        Stories a user corrected are left alone. Returns the moved members' new assignments.
+        """
+        p = self.params
+        story = self._stories[member.story_id]
+        if p.reoffer_max <= 0 or len(story.members) < 2 or story.story_id in self._pinned:
+            return ()
+        query = dict(
+            heapq.nsmallest(
+                p.query_features, self._weighted(member).items(), key=lambda kv: (-kv[1], kv[0])
+            )
+        )
+        moved: list[_Member] = []
+        for story_id in self._index.candidates(query, p.max_candidates):
+            small = self._stories.get(story_id)
+            if (
+                small is None
+                or small is story
+                or len(small.members) > p.reoffer_max
+                or story_id in self._pinned
+            ):
+                continue
+            members = [self._members[m] for m in small.members]
+            scores = []
+            for m in members:
+                evidence = self._story_evidence(m, self._weighted(m), story)
+                scores.append(0.0 if evidence is None else p.model.probability(evidence))
+                if scores[-1] < p.reoffer_threshold:
+                    break
+            else:
+                note = (
+                    f"regrouped from {story_id}: scored {min(scores):.2f} against "
+                    f"{story.story_id} once it had {len(story.members)} reports"
+                )
+                for m in members:
+                    self._index.remove(story_id, m.index_keys)
+                    self._index.add(story.story_id, m.index_keys)
+                    m.story_id = story.story_id
+                    m.reasons = Reasons(score=round(min(scores), 4), note=note)
+                    story.members.append(m.doc.id)
+                del self._stories[story_id]
+                moved.extend(members)
+        if moved:
+            self._rebuild(story)
+        return tuple(self._assignment(m, new_story=False) for m in moved)
+
+    def _story_evidence(
+        self, member: _Member, doc_vec: dict[str, float], story: OpenStory, *, window: bool = True
+    ) -> MatchEvidence | None:
+        """Evidence for a doc joining one story; None when the story is outside the window."""
+        gap = gap_hours(member.active, story)
+        if window and gap is not None and gap > self.window.total_seconds() / 3600:
+            return None
+        channels = channel_cosines(doc_vec, story.centroid, self.vocabulary.idf, self._norms(story))
+        return self._match(member, doc_vec, story, channels, gap)
+
+    def _match(
+        self,
+        member: _Member,
+        doc_vec: dict[str, float],
+        story: OpenStory,
+        channels: dict[str, float],
+        gap: float | None,
+    ) -> MatchEvidence:
+        idf = self.vocabulary.idf
+        recent = [m for m in story.members[-self.params.nearest_members :] if m != member.doc.id]
+        nearest = max((dot(doc_vec, self._weighted(self._members[m])) for m in recent), default=0.0)
+        conflict = bool(member.years) and bool(story.years) and story.years.isdisjoint(member.years)
+        size = len(story.members)
+        missing = dict(missing_shares(doc_vec, story.carriers, size, idf, self._carrier_sq(story)))
+        return MatchEvidence(channels, nearest, size, conflict, gap, missing)
+
+    def _pair_matrices(self, members: list[_Member]) -> tuple[np.ndarray, np.ndarray]:
+        """Cosines between members' TF-IDF vectors (with the vocabulary as it is now), and for
+        each two members the pair model's probability that one would join a story made of the
+        other alone, the mean of both ways (:func:`~.similarity.pair_probabilities`)."""
         epoch, idf = self.vocabulary.epoch, self.vocabulary.idf
-        columns: dict[str, int] = {}
-        rows, cols, vals = [], [], []
-        for i, m in enumerate(members):
-            vec = m.weighted[1] if m.weighted[0] == epoch else weigh(m.raw, idf)
-            for f, v in vec.items():
-                rows.append(i)
-                cols.append(columns.setdefault(f, len(columns)))
-                vals.append(v)
-        x = csr_matrix((vals, (rows, cols)), shape=(len(members), len(columns)))
-        return np.asarray((x @ x.T).todense())
+        cosine, p = pair_probabilities(
+            # not cached: only the recent members keep their weighted vectors (see _attach)
+            [m.weighted[1] if m.weighted[0] == epoch else weigh(m.raw, idf) for m in members],
+            [m.years for m in members],
+            [None if m.active is None else m.active.timestamp() / 3600 for m in members],
+            idf,
+            self.params.pair_model,
+        )
+        return cosine, (p + p.T) / 2
 
     # -- state -----------------------------------------------------------------------------
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix
 
 IdfFn = Callable[[str], float]
 
@@ -249,3 +252,69 @@ class JoinModel:
         """The logit as a probability in [0, 1] (what the story page shows as the score)."""
         z = self.logit(e)
         return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
+
+
+def pair_probabilities(
+    vectors: Sequence[Mapping[str, float]],
+    years: Sequence[frozenset[str]],
+    hours: Sequence[float | None],
+    idf: IdfFn,
+    model: JoinModel,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each two docs, their cosine and the probability ``model`` gives one joining a story
+    made of the other alone, as two matrices (the evidence of :func:`channel_cosines` and :func:`missing_shares`,
+    computed for all pairs at once with sparse products).
+
+    ``vectors`` are unit TF-IDF vectors (:func:`weigh`), ``years`` the years each mentions,
+    ``hours`` each one's time (hours on any fixed scale; None: undated). Row ``i``, column ``j``
+    of the probabilities: doc ``i`` against doc ``j``; the diagonal is 1.
+    """
+    n = len(vectors)
+    columns: dict[str, dict[str, int]] = {k: {} for k in KINDS}
+    entries: dict[str, tuple[list[int], list[int], list[float]]] = {k: ([], [], []) for k in KINDS}
+    for i, vec in enumerate(vectors):
+        for f, v in vec.items():
+            rows, cols, vals = entries[f[0]]
+            rows.append(i)
+            cols.append(columns[f[0]].setdefault(f, len(columns[f[0]])))
+            vals.append(v)
+    x = {
+        k: csr_matrix((entries[k][2], entries[k][:2]), shape=(n, len(columns[k]))) for k in KINDS
+    }
+    dots = {k: (x[k] @ x[k].T).toarray() for k in KINDS}
+    sq = {k: np.diag(dots[k]).copy() for k in KINDS}
+    z = np.full((n, n), model.bias)
+    for kind, weight in zip(KINDS, (model.words, model.title, model.names, model.numbers), strict=True):
+        norms = np.sqrt(np.outer(sq[kind], sq[kind]))
+        z += weight * np.divide(dots[kind], norms, out=np.zeros((n, n)), where=norms > 0)
+    cosine = sum(dots.values())
+    z += (model.text + model.nearest) * cosine
+    for kind, doc_weight, story_weight in (
+        ("n", model.doc_names_missing, model.story_names_missing),
+        ("d", model.doc_numbers_missing, model.story_numbers_missing),
+    ):
+        xk = x[kind]
+        bk = xk.copy()
+        bk.data = np.ones_like(bk.data)
+        shared_doc = (xk.multiply(xk) @ bk.T).toarray()  # doc i's weight on features j has
+        own = sq[kind][:, None]
+        doc_miss = np.divide(own - shared_doc, own, out=np.full((n, n), 0.5), where=own > 0)
+        idf_sq = np.array([idf(f) ** 2 for f in columns[kind]])
+        ik = csr_matrix(bk.multiply(idf_sq[None, :]))
+        shared_story = (bk @ ik.T).toarray()  # j's idf weight on features i has
+        total = np.asarray(ik.sum(axis=1)).ravel()[None, :]
+        story_miss = np.divide(
+            total - shared_story, total, out=np.full((n, n), 0.5), where=total > 0
+        )
+        z += doc_weight * np.clip(doc_miss, 0.0, 1.0) + story_weight * np.clip(story_miss, 0.0, 1.0)
+    conflict = np.array(
+        [[bool(a) and bool(b) and a.isdisjoint(b) for b in years] for a in years], dtype=float
+    )
+    z += model.year_conflict * conflict
+    times = np.array([np.nan if h is None else h for h in hours], dtype=float)
+    gap = np.abs(times[:, None] - times[None, :])
+    late = np.nan_to_num(gap - model.grace_hours, nan=0.0)
+    z -= model.per_day * np.maximum(late, 0.0) / 24.0
+    p = 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
+    np.fill_diagonal(p, 1.0)
+    return cosine, p
