@@ -221,11 +221,12 @@ def cross_validate(articles: list[dict], folds: int = 5) -> None:
         fit_on = [a for a in articles if a["topic"] not in held]
         held_out = [a for a in articles if a["topic"] in held]
         weights = fit_weights(fit_on)
-        pair_model = JoinModel(**fit_pair_weights(fit_on), threshold=0.5)
+        pair = JoinModel(**fit_pair_weights(fit_on), threshold=0.5)
 
-        def f1(split: list[dict], threshold: float, w: dict[str, float] = weights) -> float:
-            model = JoinModel(**w, threshold=threshold)
-            params = GroupingParams(model=model, pair_model=pair_model)
+        def f1(
+            split: list[dict], threshold: float, w: dict[str, float] = weights, pair: JoinModel = pair
+        ) -> float:
+            params = GroupingParams(model=JoinModel(**w, threshold=threshold), pair_model=pair)
             return evaluate(split, params)["pairwise_f1"][0]
 
         best = max(CV_THRESHOLDS, key=lambda t: f1(fit_on, t))
