@@ -99,7 +99,8 @@ def _decision_row(grouper: StoryGrouper, member: Any) -> tuple[str, list[float]]
 
     vec = weigh(member.raw, grouper.vocabulary.idf)
     top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
-    for story_id, e in grouper._evidence(member, vec, dict(top))[:1]:
+    candidates = grouper._index.candidates(dict(top), grouper.params.max_candidates)
+    for story_id, e in grouper._evidence(member, vec, candidates)[:1]:
         c = e.channels
         return story_id, [
             c["all"],

@@ -165,6 +165,7 @@ class StoryGrouper:
             return self._assignment(self._members[doc.id], new_story=False)
         member = self._prepare(doc)
         original = self._wire.find_original(member.signature, self._is_short(doc))
+        candidates: list[str] = []
         if original is not None and original.doc_id in self._members:
             root = self._members[original.doc_id]
             root_id = root.wire_copy_of or root.doc.id
@@ -174,12 +175,13 @@ class StoryGrouper:
                 score=original.jaccard, nearest=original.doc_id, note=f"wire copy of {root_id}"
             )
         else:
-            story_id, member.reasons = self._choose_story(member)
+            candidates = self._index.candidates(self._query(member), self.params.max_candidates)
+            story_id, member.reasons = self._choose_story(member, candidates)
         new_story = story_id not in self._stories
         self._attach(member, story_id)
         regrouped = self._check_split(self._stories[story_id])
         if not regrouped and member.wire_copy_of is None:
-            regrouped = self._reoffer(member)
+            regrouped = self._reoffer(member, candidates)
         if regrouped and member.story_id != story_id:
             new_story = True  # the doc itself went with the split-off group
             regrouped = tuple(a for a in regrouped if a.doc_id != doc.id)
@@ -243,15 +245,20 @@ class StoryGrouper:
         )
         return tuple(sorted(set(names) | set(words)))
 
-    def _choose_story(self, member: _Member) -> tuple[str, Reasons]:
-        doc_vec = self._weighted(member)
-        query = dict(
+    def _query(self, member: _Member) -> dict[str, float]:
+        """The doc's strongest features, to look up candidate stories in the index."""
+        return dict(
             heapq.nsmallest(
-                self.params.query_features, doc_vec.items(), key=lambda kv: (-kv[1], kv[0])
+                self.params.query_features,
+                self._weighted(member).items(),
+                key=lambda kv: (-kv[1], kv[0]),
             )
         )
+
+    def _choose_story(self, member: _Member, candidates: list[str]) -> tuple[str, Reasons]:
+        doc_vec = self._weighted(member)
         best: tuple[float, str] | None = None
-        for story_id, evidence in self._evidence(member, doc_vec, query):
+        for story_id, evidence in self._evidence(member, doc_vec, candidates):
             score = self.params.model.probability(evidence)
             if best is None or score > best[0]:
                 best = (score, story_id)
@@ -264,13 +271,13 @@ class StoryGrouper:
         return new_id, Reasons(score=round(best[0], 4), note=note)
 
     def _evidence(
-        self, member: _Member, doc_vec: dict[str, float], query: dict[str, float]
+        self, member: _Member, doc_vec: dict[str, float], candidates: list[str]
     ) -> list[tuple[str, MatchEvidence]]:
-        """Evidence for the open stories the index proposes, within the window of time."""
+        """Evidence for the candidate stories (the index's proposals) within the window of time."""
         idf = self.vocabulary.idf
         window_hours = self.window.total_seconds() / 3600
         scored = []
-        for story_id in self._index.candidates(query, self.params.max_candidates):
+        for story_id in candidates:
             story = self._stories[story_id]
             gap = gap_hours(member.active, story)
             if gap is not None and gap > window_hours:
@@ -398,13 +405,13 @@ class StoryGrouper:
         self._rebuild(target)
         return tuple(self._assignment(m, new_story=False) for m in moving)
 
-    def _reoffer(self, member: _Member) -> tuple[Assignment, ...]:
+    def _reoffer(self, member: _Member, candidates: list[str]) -> tuple[Assignment, ...]:
         """Offer the small stories near a doc's story to that story again, now that it has grown.
 
         A report that came early, when the story it belongs to was one or two docs, may have
         scored too low and started a story of its own; one pass never asks again. After each
-        join, every open story of up to ``reoffer_max`` members that the index proposes for the
-        new doc is weighed against the grown story with the join model, member by member; if
+        join, every open story of up to ``reoffer_max`` members that the index proposed for the
+        new doc (``candidates``) is weighed against the grown story with the join model, member by member; if
         every member would now join it (``reoffer_threshold``), the small story is folded in.
         Stories a user corrected are left alone. Returns the moved members' new assignments.
         """
@@ -412,13 +419,8 @@ class StoryGrouper:
         story = self._stories[member.story_id]
         if p.reoffer_max <= 0 or len(story.members) < 2 or story.story_id in self._pinned:
             return ()
-        query = dict(
-            heapq.nsmallest(
-                p.query_features, self._weighted(member).items(), key=lambda kv: (-kv[1], kv[0])
-            )
-        )
         moved: list[_Member] = []
-        for story_id in self._index.candidates(query, p.max_candidates):
+        for story_id in candidates:
             small = self._stories.get(story_id)
             if (
                 small is None

@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 IdfFn = Callable[[str], float]
 
@@ -270,39 +269,38 @@ def pair_probabilities(
     of the probabilities: doc ``i`` against doc ``j``; the diagonal is 1.
     """
     n = len(vectors)
-    columns: dict[str, dict[str, int]] = {k: {} for k in KINDS}
-    entries: dict[str, tuple[list[int], list[int], list[float]]] = {k: ([], [], []) for k in KINDS}
+    columns: dict[str, int] = {}
+    rows, cols, vals = [], [], []
     for i, vec in enumerate(vectors):
         for f, v in vec.items():
-            rows, cols, vals = entries[f[0]]
             rows.append(i)
-            cols.append(columns[f[0]].setdefault(f, len(columns[f[0]])))
+            cols.append(columns.setdefault(f, len(columns)))
             vals.append(v)
-    x = {
-        k: csr_matrix((entries[k][2], entries[k][:2]), shape=(n, len(columns[k]))) for k in KINDS
-    }
-    dots = {k: (x[k] @ x[k].T).toarray() for k in KINDS}
+    x = np.zeros((n, len(columns)))  # dense: a story checked for a split has at most a few dozen
+    x[rows, cols] = vals
+    kinds = np.array([f[0] for f in columns], dtype="<U1")
+    part = {k: x[:, kinds == k] for k in KINDS}
+    dots = {k: part[k] @ part[k].T for k in KINDS}
     sq = {k: np.diag(dots[k]).copy() for k in KINDS}
     z = np.full((n, n), model.bias)
     for kind, weight in zip(KINDS, (model.words, model.title, model.names, model.numbers), strict=True):
         norms = np.sqrt(np.outer(sq[kind], sq[kind]))
         z += weight * np.divide(dots[kind], norms, out=np.zeros((n, n)), where=norms > 0)
-    cosine = sum(dots.values())
+    cosine = np.sum([dots[k] for k in KINDS], axis=0)
     z += (model.text + model.nearest) * cosine
     for kind, doc_weight, story_weight in (
         ("n", model.doc_names_missing, model.story_names_missing),
         ("d", model.doc_numbers_missing, model.story_numbers_missing),
     ):
-        xk = x[kind]
-        bk = xk.copy()
-        bk.data = np.ones_like(bk.data)
-        shared_doc = (xk.multiply(xk) @ bk.T).toarray()  # doc i's weight on features j has
+        xk = part[kind]
+        has = (xk != 0).astype(float)
+        shared_doc = (xk * xk) @ has.T  # doc i's weight on features j has
         own = sq[kind][:, None]
         doc_miss = np.divide(own - shared_doc, own, out=np.full((n, n), 0.5), where=own > 0)
-        idf_sq = np.array([idf(f) ** 2 for f in columns[kind]])
-        ik = csr_matrix(bk.multiply(idf_sq[None, :]))
-        shared_story = (bk @ ik.T).toarray()  # j's idf weight on features i has
-        total = np.asarray(ik.sum(axis=1)).ravel()[None, :]
+        idf_sq = np.array([idf(f) ** 2 for f, k in zip(columns, kinds, strict=True) if k == kind])
+        story_idf = has * idf_sq[None, :]
+        shared_story = has @ story_idf.T  # j's idf weight on features i has
+        total = story_idf.sum(axis=1)[None, :]
         story_miss = np.divide(
             total - shared_story, total, out=np.full((n, n), 0.5), where=total > 0
         )
