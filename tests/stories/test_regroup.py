@@ -112,3 +112,17 @@ def test_pair_probabilities_match_the_join_model_on_a_story_of_one() -> None:
             assert matrix[i, j] == pytest.approx(model.probability(evidence), abs=1e-9)
             assert cosine[i, j] == pytest.approx(dot(vectors[i], vectors[j]), abs=1e-9)
     assert np.all(np.diag(matrix) == 1.0)
+
+
+def test_a_replayed_split_out_is_still_not_offered_again() -> None:
+    """After a restart the stored membership already holds the split-out article; replaying the
+    correction must still mark its story as the user's, as in a grouper that never stopped."""
+    docs = _docs()
+    grouper = StoryGrouper(Settings())
+    grouper.load(docs["tr-1"], story_id="story-tr")
+    grouper.load(docs["tr-2"], story_id="story-tr-2~1")  # stored after the user split it out
+    grouper.load(docs["jp-1"], story_id="story-jp")
+    assert grouper.move("tr-2", None) == "story-tr-2~1"  # the replayed correction
+    assignment = grouper.add(docs["tr-3"])
+    assert grouper.story_of("tr-2") == "story-tr-2~1"
+    assert all(a.doc_id != "tr-2" for a in assignment.regrouped)

@@ -153,7 +153,7 @@ class StoryGrouper:
         self._clock: datetime | None = None
         self._closed_before: datetime | None = None  # the latest cut-off of close_quiet
         self._restoring: dict[int, MemberState] | None = None  # saved members, until replayed
-        self._pinned: set[str] = set()  # stories a user corrected: never split automatically
+        self._pinned: set[str] = set()  # stories a user moved articles into or merged: no automatic split or regrouping
         self._split_sizes = split_sizes(self.params.split_min_part, self.params.split_max_members)
 
     # -- assigning -------------------------------------------------------------------------
@@ -360,8 +360,8 @@ class StoryGrouper:
           their names, numbers and dates, which the model weighs.
 
         A split needs ``split_min_part`` members on each side; the group without the story's
-        first member moves to a new story. Stories a user corrected are left alone. Returns the
-        moved members' new assignments.
+        first member moves to a new story. Stories a user moved articles into, or merged, are
+        left alone. Returns the moved members' new assignments.
         """
         p = self.params
         if (
@@ -411,9 +411,10 @@ class StoryGrouper:
         A report that came early, when the story it belongs to was one or two docs, may have
         scored too low and started a story of its own; one pass never asks again. After each
         join, every open story of up to ``reoffer_max`` members that the index proposed for the
-        new doc (``candidates``) is weighed against the grown story with the join model, member by member; if
-        every member would now join it (``reoffer_threshold``), the small story is folded in.
-        Stories a user corrected are left alone. Returns the moved members' new assignments.
+        new doc (``candidates``) is weighed against the grown story with the join model, member
+        by member; if every member would now join it (``reoffer_threshold``), the small story is
+        folded in. Stories a user moved articles into, or merged, are left alone (:meth:`move`).
+        Returns the moved members' new assignments.
         """
         p = self.params
         story = self._stories[member.story_id]
@@ -556,9 +557,13 @@ class StoryGrouper:
             if target not in self._stories:
                 raise NotFound(f"no open story {to_story!r}")
         old = self._stories[member.story_id]
+        # The story a user put an article in is theirs: never split or regrouped automatically
+        # (pinned before the early return: a replay finds the article there already). The story
+        # it left is not: one article out says nothing of the rest, and a replay cannot tell
+        # which story that was.
+        self._pinned.add(target)
         if target == old.story_id:
             return target
-        self._pinned.update((old.story_id, target))
         self._detach(member, old)
         story = self._stories.setdefault(target, OpenStory(target))
         member.story_id = target
@@ -580,13 +585,14 @@ class StoryGrouper:
         """Merge story ``story_b`` into ``story_a``; returns the surviving id (``story_a``'s)."""
         self._finish_restore()
         a, b = self._resolve(story_a), self._resolve(story_b)
+        if a in self._stories:
+            self._pinned.add(a)  # also on replay, where b's members were stored in a already
         for sid in (a, b):
             if sid not in self._stories:
                 raise NotFound(f"no open story {sid!r}")
         if a == b:
             return a
         survivor, gone = self._stories[a], self._stories.pop(b)
-        self._pinned.add(a)
         for doc_id in gone.members:
             member = self._members[doc_id]
             self._index.remove(b, member.index_keys)
