@@ -106,9 +106,9 @@ class GroupingParams:
     wire_short_threshold: float = 0.9  # the same, for texts under ``wire_short_words`` words
     wire_short_words: int = 40
     split_below: float = 0.2  # a story whose two groups of reports average less cosine splits
+    split_model_below: float = 0.5  # ... or less probability of one event (by ``pair_model``)
     split_min_part: int = 3  # ... when each group has at least this many members
     split_max_members: int = 30  # stories larger than this are settled: no more checks
-    split_model_below: float = 0.5  # ... or whose two groups average less pair probability
     reoffer_max: int = 3  # small stories of up to this many members are offered again ...
     reoffer_threshold: float = 0.7  # ... to a grown story, and join it at this probability
 
@@ -153,7 +153,7 @@ class StoryGrouper:
         self._clock: datetime | None = None
         self._closed_before: datetime | None = None  # the latest cut-off of close_quiet
         self._restoring: dict[int, MemberState] | None = None  # saved members, until replayed
-        self._pinned: set[str] = set()  # stories a user moved articles into or merged: no automatic split or regrouping
+        self._pinned: set[str] = set()  # stories a user moved articles into or merged: kept as is
         self._split_sizes = split_sizes(self.params.split_min_part, self.params.split_max_members)
 
     # -- assigning -------------------------------------------------------------------------
@@ -455,11 +455,11 @@ class StoryGrouper:
         return tuple(self._assignment(m, new_story=False) for m in moved)
 
     def _story_evidence(
-        self, member: _Member, doc_vec: dict[str, float], story: OpenStory, *, window: bool = True
+        self, member: _Member, doc_vec: dict[str, float], story: OpenStory
     ) -> MatchEvidence | None:
         """Evidence for a doc joining one story; None when the story is outside the window."""
         gap = gap_hours(member.active, story)
-        if window and gap is not None and gap > self.window.total_seconds() / 3600:
+        if gap is not None and gap > self.window.total_seconds() / 3600:
             return None
         channels = channel_cosines(doc_vec, story.centroid, self.vocabulary.idf, self._norms(story))
         return self._match(member, doc_vec, story, channels, gap)
@@ -472,12 +472,13 @@ class StoryGrouper:
         channels: dict[str, float],
         gap: float | None,
     ) -> MatchEvidence:
+        """The join model's evidence, from the channel cosines and the gap already computed."""
         idf = self.vocabulary.idf
-        recent = [m for m in story.members[-self.params.nearest_members :] if m != member.doc.id]
-        nearest = max((dot(doc_vec, self._weighted(self._members[m])) for m in recent), default=0.0)
+        recent = story.members[-self.params.nearest_members :]
+        nearest = max(dot(doc_vec, self._weighted(self._members[m])) for m in recent)
         conflict = bool(member.years) and bool(story.years) and story.years.isdisjoint(member.years)
         size = len(story.members)
-        missing = dict(missing_shares(doc_vec, story.carriers, size, idf, self._carrier_sq(story)))
+        missing = missing_shares(doc_vec, story.carriers, size, idf, self._carrier_sq(story))
         return MatchEvidence(channels, nearest, size, conflict, gap, missing)
 
     def _pair_matrices(self, members: list[_Member]) -> tuple[np.ndarray, np.ndarray]:

@@ -261,8 +261,9 @@ def pair_probabilities(
     model: JoinModel,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each two docs, their cosine and the probability ``model`` gives one joining a story
-    made of the other alone, as two matrices (the evidence of :func:`channel_cosines` and :func:`missing_shares`,
-    computed for all pairs at once with sparse products).
+    made of the other alone, as two matrices: the evidence of :func:`channel_cosines` and
+    :func:`missing_shares` (the story's size is 1, its nearest member the other doc), computed
+    for all pairs at once with matrix products.
 
     ``vectors`` are unit TF-IDF vectors (:func:`weigh`), ``years`` the years each mentions,
     ``hours`` each one's time (hours on any fixed scale; None: undated). Row ``i``, column ``j``
@@ -283,7 +284,8 @@ def pair_probabilities(
     dots = {k: part[k] @ part[k].T for k in KINDS}
     sq = {k: np.diag(dots[k]).copy() for k in KINDS}
     z = np.full((n, n), model.bias)
-    for kind, weight in zip(KINDS, (model.words, model.title, model.names, model.numbers), strict=True):
+    kind_weights = (model.words, model.title, model.names, model.numbers)
+    for kind, weight in zip(KINDS, kind_weights, strict=True):
         norms = np.sqrt(np.outer(sq[kind], sq[kind]))
         z += weight * np.divide(dots[kind], norms, out=np.zeros((n, n)), where=norms > 0)
     cosine = np.sum([dots[k] for k in KINDS], axis=0)
@@ -304,7 +306,8 @@ def pair_probabilities(
         story_miss = np.divide(
             total - shared_story, total, out=np.full((n, n), 0.5), where=total > 0
         )
-        z += doc_weight * np.clip(doc_miss, 0.0, 1.0) + story_weight * np.clip(story_miss, 0.0, 1.0)
+        z += doc_weight * np.clip(doc_miss, 0.0, 1.0)
+        z += story_weight * np.clip(story_miss, 0.0, 1.0)
     conflict = np.array(
         [[bool(a) and bool(b) and a.isdisjoint(b) for b in years] for a in years], dtype=float
     )
