@@ -11,7 +11,7 @@ import heapq
 import math
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 
@@ -38,7 +38,9 @@ class Vocabulary:
         self._snapshot = self._counts.copy()
         self._next_snapshot = 1
         self._log_docs = 0.0
-        self._idf: dict[str, float] = {}
+        self._idf = _IdfTable(self)
+        # The hot path of grouping: a bound dict lookup (C speed) that computes on a miss.
+        self.idf: Callable[[str], float] = self._idf.__getitem__
 
     def _slot(self, feature: str) -> int:
         return zlib.crc32(feature.encode("utf-8")) & self._mask
@@ -50,7 +52,7 @@ class Vocabulary:
         if self.docs >= self._next_snapshot:
             np.copyto(self._snapshot, self._counts)
             self._log_docs = math.log(self.docs + 1)
-            self._idf = {}
+            self._idf.clear()
             self.epoch += 1
             self._next_snapshot = self.docs + max(1, min(self.max_interval, self.docs // 16))
 
@@ -80,19 +82,27 @@ class Vocabulary:
         np.copyto(self._snapshot, snapshot)
         self.docs, self.epoch, self._next_snapshot = docs, epoch, next_snapshot
         self._log_docs = log_docs
-        self._idf = {}
+        self._idf.clear()
 
     def df(self, feature: str) -> int:
         """How many docs counted so far carry ``feature``."""
         return int(self._counts[self._slot(feature)])
 
-    def idf(self, feature: str) -> float:
-        """Smoothed inverse document frequency (as of the latest snapshot)."""
-        value = self._idf.get(feature)
-        if value is None:
-            df = int(self._snapshot[self._slot(feature)])
-            value = self._log_docs - math.log(df + 1) + 1.0
-            self._idf[feature] = value
+    def compute_idf(self, feature: str) -> float:
+        """Smoothed inverse document frequency (as of the latest snapshot); ``idf`` caches it."""
+        df = int(self._snapshot[self._slot(feature)])
+        return self._log_docs - math.log(df + 1) + 1.0
+
+
+class _IdfTable(dict[str, float]):
+    """Inverse document frequencies computed on first use, until the next snapshot."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        super().__init__()
+        self._vocabulary = vocabulary
+
+    def __missing__(self, feature: str) -> float:
+        value = self[feature] = self._vocabulary.compute_idf(feature)
         return value
 
 
