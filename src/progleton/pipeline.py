@@ -211,7 +211,7 @@ class Updater:
                 id=str(row["id"]), url=row["url"], source=str(row["source_id"]), title=row["title"],
                 text=row["text"] or row["summary"], published=row["published"] or row["created_at"],
             ))
-            # a split moves earlier members too; the latest word on each article is stored
+            # a split or a regrouping moves earlier members too; the latest word on each is stored
             for a in (assignment, *assignment.regrouped):
                 memberships[int(a.doc_id)] = {
                     "article_id": int(a.doc_id), "story_id": a.story_id, "title": row["title"],

@@ -394,13 +394,8 @@ class StoryGrouper:
             f"{between:.2f} {measure} (< {below:.2f})"
         )
         target = self._stories[new_id] = OpenStory(new_id)
-        for m in moving:
-            story.members.remove(m.doc.id)
-            self._index.remove(story.story_id, m.index_keys)
-            self._index.add(new_id, m.index_keys)
-            m.story_id = new_id
-            m.reasons = Reasons(score=round(between, 4), note=note)
-            target.members.append(m.doc.id)
+        story.members = [d for d in story.members if group[d] == group[members[0].doc.id]]
+        self._relocate(moving, story.story_id, target, Reasons(score=round(between, 4), note=note))
         self._rebuild(story)
         self._rebuild(target)
         return tuple(self._assignment(m, new_story=False) for m in moving)
@@ -442,12 +437,8 @@ class StoryGrouper:
                     f"regrouped from {story_id}: scored {min(scores):.2f} against "
                     f"{story.story_id} once it had {len(story.members)} reports"
                 )
-                for m in members:
-                    self._index.remove(story_id, m.index_keys)
-                    self._index.add(story.story_id, m.index_keys)
-                    m.story_id = story.story_id
-                    m.reasons = Reasons(score=round(min(scores), 4), note=note)
-                    story.members.append(m.doc.id)
+                reasons = Reasons(score=round(min(scores), 4), note=note)
+                self._relocate(members, story_id, story, reasons)
                 del self._stories[story_id]
                 moved.extend(members)
         if moved:
@@ -533,6 +524,19 @@ class StoryGrouper:
             story.year_counts.update(m.years)
             story.carriers.update(m.specific)
 
+    def _relocate(
+        self, members: list[_Member], from_id: str, target: OpenStory, reasons: Reasons | None = None
+    ) -> None:
+        """Move members (already out of story ``from_id``'s list) into ``target``: the index,
+        each member's story and (when given) its reasons follow; the caller rebuilds."""
+        for m in members:
+            self._index.remove(from_id, m.index_keys)
+            self._index.add(target.story_id, m.index_keys)
+            m.story_id = target.story_id
+            if reasons is not None:
+                m.reasons = reasons
+            target.members.append(m.doc.id)
+
     def _resolve(self, story_id: str) -> str:
         while story_id in self._aliases:
             story_id = self._aliases[story_id]
@@ -594,12 +598,7 @@ class StoryGrouper:
         if a == b:
             return a
         survivor, gone = self._stories[a], self._stories.pop(b)
-        for doc_id in gone.members:
-            member = self._members[doc_id]
-            self._index.remove(b, member.index_keys)
-            self._index.add(a, member.index_keys)
-            member.story_id = a
-        survivor.members.extend(gone.members)
+        self._relocate([self._members[d] for d in gone.members], b, survivor)
         self._rebuild(survivor)
         self._aliases[b] = a
         return a

@@ -36,6 +36,6 @@ class Assignment:
     wire_copy_of: str | None = None  # id of the earliest original whose text this copies
     new_story: bool = False
     reasons: Reasons = field(default_factory=Reasons)
-    # earlier docs this add moved: a story that had grown into two separate groups of reports
-    # was split, and these now belong to the split-off story (store them too)
+    # earlier docs this add moved (store them too): a story that had grown into two separate
+    # groups of reports was split, or a small story was folded into the one this doc joined
     regrouped: tuple[Assignment, ...] = ()
