@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 STOP_WORDS = frozenset(
     """a about above after again against ago all also although am an and any are aren around as at
@@ -84,14 +85,16 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)
+def _content_stem(word: str) -> str:
+    stemmed = stem(word.lower())
+    return stemmed if len(stemmed) > 1 and stemmed not in STOP_WORDS else ""
+
+
 def content_words(text: str) -> list[str]:
     """The stems of the words that carry content (no stop words, no one-letter words)."""
-    out = []
-    for match in _WORD.finditer(text):
-        word = stem(match.group().lower())
-        if len(word) > 1 and word not in STOP_WORDS:
-            out.append(word)
-    return out
+    # each distinct word is folded once (news repeats its words; the cache is bounded)
+    return [w for w in map(_content_stem, _WORD.findall(text)) if w]
 
 
 def names(text: str) -> list[str]:
@@ -102,19 +105,34 @@ def names(text: str) -> list[str]:
     found: list[str] = []
     run: list[str] = []
     sentence_start = True
-    for token in [*tokens, "."]:
-        if token in _RUN_BREAK or token in _SENTENCE_BREAK or not token[0].isalpha():
-            found.extend(_close_run(run, capitalised_inside, lower_words))
-            run = []
+    tokens.append(".")
+    for token, kind in zip(tokens, map(_token_kind, tokens), strict=True):
+        if kind == _BREAK:
+            if run:
+                found.extend(_close_run(run, capitalised_inside, lower_words))
+                run = []
             sentence_start = token in _SENTENCE_BREAK or (sentence_start and token in _RUN_BREAK)
             continue
-        if token[0].isupper() and token.lower() not in _NAME_STOP:
+        if kind == _CAPITALISED:
             run.append(token if run or not sentence_start else "^" + token)
-        else:
+        elif run:
             found.extend(_close_run(run, capitalised_inside, lower_words))
             run = []
         sentence_start = False
     return found
+
+
+_BREAK, _CAPITALISED, _OTHER = 0, 1, 2
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_kind(token: str) -> int:
+    """Whether a token ends a run of capitalised words, may be part of one, or is another word."""
+    if token in _RUN_BREAK or token in _SENTENCE_BREAK or not token[0].isalpha():
+        return _BREAK
+    if token[0].isupper() and token.lower() not in _NAME_STOP:
+        return _CAPITALISED
+    return _OTHER
 
 
 def _capitalised_mid_sentence(tokens: list[str]) -> frozenset[str]:
@@ -146,6 +164,7 @@ def _close_run(
     return [phrase, words[-1]] if len(words) > 1 else [phrase]
 
 
+@lru_cache(maxsize=1 << 16)
 def _name_word(word: str) -> str:
     word = word.lower().replace("’", "'")
     if "'" in word and not word.endswith("'s"):
@@ -191,7 +210,7 @@ def shingles(text: str, size: int = 3) -> list[str]:
     words = _SHINGLE_WORD.findall(text.lower())
     if len(words) < size:
         return [" ".join(words)] if words else []
-    return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
+    return list(map(" ".join, zip(*(words[i:] for i in range(size)), strict=False)))
 
 
 _MONTH_NUMBER = {m: i + 1 for i, m in enumerate(MONTHS)} | {

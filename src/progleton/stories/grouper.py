@@ -37,6 +37,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 
 import numpy as np
 from datasketch import LeanMinHash
@@ -47,18 +48,20 @@ from .features import article_features
 from .index import StoryIndex, Vocabulary
 from .model import Assignment, Doc, Reasons
 from .similarity import (
+    DocTerms,
     FeatureWeights,
     JoinModel,
     MatchEvidence,
     carrier_norms,
     channel_cosines,
     dot,
-    kind_norms,
+    kind_codes,
     missing_shares,
     pair_probabilities,
     raw_vector,
     shared_top,
     weigh,
+    weighted_norms,
 )
 from .state import (
     NO_TIME,
@@ -276,13 +279,14 @@ class StoryGrouper:
         """Evidence for the candidate stories (the index's proposals) within the window of time."""
         idf = self.vocabulary.idf
         window_hours = self.window.total_seconds() / 3600
+        terms = DocTerms.of(doc_vec, idf)
         scored = []
         for story_id in candidates:
             story = self._stories[story_id]
             gap = gap_hours(member.active, story)
             if gap is not None and gap > window_hours:
                 continue
-            channels = channel_cosines(doc_vec, story.centroid, idf, self._norms(story))
+            channels = channel_cosines(terms, story.centroid, idf, self._norms(story))
             scored.append((channels, gap, story))
         scored.sort(key=lambda x: (-x[0]["all"], x[2].story_id))
         return [
@@ -300,8 +304,30 @@ class StoryGrouper:
     def _norms(self, story: OpenStory) -> dict[str, float]:
         epoch = self.vocabulary.epoch
         if story.norms[:2] != (epoch, story.version):
-            story.norms = (epoch, story.version, kind_norms(story.centroid, self.vocabulary.idf))
+            story.norms = (epoch, story.version, self._centroid_norms(story))
         return story.norms[2]
+
+    def _centroid_norms(self, story: OpenStory) -> dict[str, float]:
+        """:func:`kind_norms` of the story's centroid, the same sums, with the slots, kinds and
+        inverse document frequencies of its features kept from the last time: features are only
+        appended to a centroid until it is rebuilt, and the weights change only at a snapshot."""
+        centroid, vocabulary = story.centroid, self.vocabulary
+        n = len(centroid)
+        layout, slots, codes = story.terms
+        epoch, idfs = story.idfs
+        if layout != story.layout:
+            slots, codes, idfs = slots[:0], codes[:0], idfs[:0]
+        if len(slots) < n:
+            new = list(islice(centroid, len(slots), None))
+            slots = np.concatenate([slots, vocabulary.slots(new)])
+            codes = np.concatenate([codes, kind_codes(new)])
+            story.terms = (story.layout, slots, codes)
+        if epoch != vocabulary.epoch or len(idfs) > n:
+            idfs = idfs[:0]
+        if len(idfs) < n:
+            idfs = np.concatenate([idfs, vocabulary.idfs(slots[len(idfs) :])])
+            story.idfs = (vocabulary.epoch, idfs)
+        return weighted_norms(np.fromiter(centroid.values(), float, n), idfs, codes)
 
     def _weighted(self, member: _Member) -> dict[str, float]:
         epoch = self.vocabulary.epoch
@@ -513,6 +539,7 @@ class StoryGrouper:
         members = sorted((self._members[m] for m in story.members), key=lambda m: m.seq)
         story.members = [m.doc.id for m in members]
         story.centroid = {}
+        story.layout += 1
         story.first_active = story.last_active = None
         story.year_counts = Counter()
         story.carriers = Counter()

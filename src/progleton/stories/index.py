@@ -11,7 +11,7 @@ import heapq
 import math
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -48,7 +48,7 @@ class Vocabulary:
     def add(self, features: Iterable[str]) -> None:
         """Count one doc's distinct features."""
         self.docs += 1
-        np.add.at(self._counts, np.fromiter((self._slot(f) for f in features), dtype=np.int64), 1)
+        np.add.at(self._counts, self.slots(list(features)), 1)
         if self.docs >= self._next_snapshot:
             np.copyto(self._snapshot, self._counts)
             self._log_docs = math.log(self.docs + 1)
@@ -87,6 +87,16 @@ class Vocabulary:
     def df(self, feature: str) -> int:
         """How many docs counted so far carry ``feature``."""
         return int(self._counts[self._slot(feature)])
+
+    def slots(self, features: Sequence[str]) -> np.ndarray:
+        """The table slot of each feature (fixed for good: keep it to weigh the feature again)."""
+        crcs = np.fromiter(map(zlib.crc32, map(str.encode, features)), np.int64, len(features))
+        return crcs & self._mask
+
+    def idfs(self, slots: np.ndarray) -> np.ndarray:
+        """:meth:`compute_idf` of the features in ``slots``, as an array (the same values)."""
+        logs = np.fromiter(map(math.log, (self._snapshot[slots] + 1).tolist()), float, len(slots))
+        return self._log_docs - logs + 1.0
 
     def compute_idf(self, feature: str) -> float:
         """Smoothed inverse document frequency (as of the latest snapshot); ``idf`` caches it."""

@@ -11,10 +11,13 @@ import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import add, itemgetter, mul, truediv
 
 import numpy as np
 
 IdfFn = Callable[[str], float]
+_first = itemgetter(0)
 
 
 @dataclass(frozen=True)
@@ -40,17 +43,27 @@ class FeatureWeights:
 
 def raw_vector(counts: Mapping[str, float], weights: FeatureWeights) -> dict[str, float]:
     """Kind-weighted sublinear term frequencies, scaled to unit length."""
-    vec = {f: weights.of(f) * (1.0 + math.log(c)) for f, c in counts.items() if c > 0}
-    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    if min(counts.values(), default=1.0) <= 0:
+        counts = {f: c for f, c in counts.items() if c > 0}
+    kind_weight = {"n": weights.name, "d": weights.number, "t": weights.title}
+    # weights.of(f) * (1 + log c) for each feature, at C speed
+    vec = list(
+        map(
+            mul,
+            map(kind_weight.get, map(_first, counts), repeat(weights.word)),
+            map(add, repeat(1.0), map(math.log, counts.values())),
+        )
+    )
+    norm = math.sqrt(sum(map(mul, vec, vec))) or 1.0
     # interned keys: every doc, centroid and count table shares one copy of each feature name
-    return {sys.intern(f): v / norm for f, v in vec.items()}
+    return dict(zip(map(sys.intern, counts), map(truediv, vec, repeat(norm)), strict=False))
 
 
 def weigh(vec: Mapping[str, float], idf: IdfFn) -> dict[str, float]:
     """Apply inverse document frequencies and scale to unit length."""
-    out = {f: v * idf(f) for f, v in vec.items()}
-    norm = math.sqrt(sum(v * v for v in out.values())) or 1.0
-    return {f: v / norm for f, v in out.items()}
+    out = list(map(mul, vec.values(), map(idf, vec)))
+    norm = math.sqrt(sum(map(mul, out, out))) or 1.0
+    return dict(zip(vec, map(truediv, out, repeat(norm)), strict=False))
 
 
 def shared_top(
@@ -70,42 +83,80 @@ def shared_top(
 
 
 KINDS = ("w", "t", "n", "d")
+_KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+
+
+def kind_codes(features: Sequence[str] | Mapping[str, float]) -> np.ndarray:
+    """Each feature's kind as an index into :data:`KINDS`."""
+    return np.fromiter(
+        map(_KIND_CODE.__getitem__, map(_first, features)), dtype=np.intp, count=len(features)
+    )
+
+
+def _by_kind(codes: np.ndarray, values: np.ndarray) -> list[float]:
+    # bincount adds in index order, as a loop over the features would
+    return np.bincount(codes, weights=values, minlength=len(KINDS)).tolist()  # type: ignore[no-any-return]
 
 
 def kind_norms(raw: Mapping[str, float], idf: IdfFn) -> dict[str, float]:
     """Squared length of a raw vector, weighted now, over each kind of feature."""
-    sq = dict.fromkeys(KINDS, 0.0)
-    for f, v in raw.items():
-        w = v * idf(f)
-        sq[f[0]] += w * w
-    return sq
+    n = len(raw)
+    idfs = np.fromiter(map(idf, raw), dtype=float, count=n)
+    return weighted_norms(np.fromiter(raw.values(), dtype=float, count=n), idfs, kind_codes(raw))
+
+
+def weighted_norms(values: np.ndarray, idfs: np.ndarray, codes: np.ndarray) -> dict[str, float]:
+    """:func:`kind_norms` of a vector given as arrays: its values, their inverse document
+    frequencies and kinds (:func:`kind_codes`)."""
+    w = values * idfs
+    return dict(zip(KINDS, _by_kind(codes, w * w), strict=True))
+
+
+@dataclass(frozen=True)
+class DocTerms:
+    """A weighted doc vector as arrays, for comparing it with many stories
+    (:func:`channel_cosines`): its features, their values, kinds and inverse document frequencies,
+    and its squared length over each kind."""
+
+    features: tuple[str, ...]
+    values: np.ndarray
+    codes: np.ndarray
+    idfs: np.ndarray
+    sq: tuple[float, ...]
+
+    @classmethod
+    def of(cls, weighted_doc: Mapping[str, float], idf: IdfFn) -> DocTerms:
+        """The arrays of a unit TF-IDF vector (:func:`weigh`), with ``idf`` as it is now."""
+        n = len(weighted_doc)
+        features = tuple(weighted_doc)
+        values = np.fromiter(weighted_doc.values(), dtype=float, count=n)
+        codes = kind_codes(features)
+        idfs = np.fromiter(map(idf, features), dtype=float, count=n)
+        return cls(features, values, codes, idfs, tuple(_by_kind(codes, values * values)))
 
 
 def channel_cosines(
-    weighted_doc: Mapping[str, float],
+    weighted_doc: Mapping[str, float] | DocTerms,
     raw_other: Mapping[str, float],
     idf: IdfFn,
     other_sq: Mapping[str, float] | None = None,
 ) -> dict[str, float]:
     """Cosine over all features and over each kind alone ("w", "t", "n", "d").
 
-    ``other_sq`` is :func:`kind_norms` of ``raw_other`` when the caller has it cached; the work
-    is then proportional to the doc's features, not the other vector's.
+    ``other_sq`` is :func:`kind_norms` of ``raw_other`` when the caller has it cached, and the
+    doc may come as :class:`DocTerms` when it is compared with many; the work is then a lookup of
+    the doc's features in the other vector.
     """
+    doc = weighted_doc if isinstance(weighted_doc, DocTerms) else DocTerms.of(weighted_doc, idf)
     if other_sq is None:
         other_sq = kind_norms(raw_other, idf)
-    dots = dict.fromkeys(KINDS, 0.0)
-    doc_sq = dict.fromkeys(KINDS, 0.0)
-    for f, v in weighted_doc.items():
-        doc_sq[f[0]] += v * v
-        o = raw_other.get(f)
-        if o is not None:
-            dots[f[0]] += v * o * idf(f)
-    out = {
-        k: dots[k] / math.sqrt(doc_sq[k] * other_sq[k]) if doc_sq[k] and other_sq[k] else 0.0
-        for k in KINDS
-    }
-    out["all"] = sum(dots.values()) / (math.sqrt(sum(other_sq.values())) or 1.0)
+    n = len(doc.features)
+    other = np.fromiter(map(raw_other.get, doc.features, repeat(0.0)), dtype=float, count=n)
+    dots = _by_kind(doc.codes, doc.values * other * doc.idfs)
+    out = {}
+    for k, d, doc_sq in zip(KINDS, dots, doc.sq, strict=True):
+        out[k] = d / math.sqrt(doc_sq * other_sq[k]) if doc_sq and other_sq[k] else 0.0
+    out["all"] = sum(dots) / (math.sqrt(sum(other_sq.values())) or 1.0)
     return out
 
 
@@ -168,7 +219,7 @@ def dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Dot product of two sparse vectors (the cosine, for unit vectors)."""
     if len(b) < len(a):
         a, b = b, a
-    return sum(v * b.get(f, 0.0) for f, v in a.items())
+    return float(sum(map(mul, a.values(), map(b.get, a, repeat(0.0)))))
 
 
 @dataclass(frozen=True)

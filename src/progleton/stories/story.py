@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Story:
@@ -34,6 +36,11 @@ class OpenStory:
     year_counts: Counter[str] = field(default_factory=Counter)
     carriers: Counter[str] = field(default_factory=Counter)  # names/numbers -> members carrying
     version: int = 0  # bumped on every change, for the cached norms
+    layout: int = 0  # bumped when the centroid is rebuilt (its features' order may change)
+    # The centroid's features in order, as (layout, table slots, kinds) and (epoch, idfs): between
+    # rebuilds features are only appended, so only new ones are looked up (see _centroid_norms)
+    terms: tuple[int, np.ndarray, np.ndarray] = (-1, np.empty(0, np.int64), np.empty(0, np.intp))
+    idfs: tuple[int, np.ndarray] = (-1, np.empty(0))
     norms: tuple[int, int, dict[str, float]] = (-1, -1, {})  # (epoch, version, kind_norms)
     carrier_sq: tuple[int, int, dict[str, float]] = (-1, -1, {})  # (epoch, version, carrier_norms)
 

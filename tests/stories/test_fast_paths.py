@@ -1,0 +1,154 @@
+"""The grouping's fast paths give exactly what the plain formulas give.
+
+Speed work moved the hot loops to C (``map`` over dicts, numpy arrays, cached slots and inverse
+document frequencies, plain-dict LSH bands). Each is checked here against a slow reference
+written the obvious way: equal to the last bit, so a grouper's decisions cannot drift.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import struct
+
+from datasketch import MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from progleton.settings import Settings
+from progleton.stories import StoryGrouper
+from progleton.stories.features import STOP_WORDS, article_features, content_words, shingles, stem
+from progleton.stories.grouper import GroupingParams
+from progleton.stories.index import Vocabulary
+from progleton.stories.similarity import (
+    KINDS,
+    DocTerms,
+    FeatureWeights,
+    channel_cosines,
+    dot,
+    kind_norms,
+    raw_vector,
+    weigh,
+)
+from progleton.stories.wire import WireIndex, _hash32, _hashes32
+
+from .stream_news import stream_docs
+
+_features = st.dictionaries(
+    st.tuples(st.sampled_from(KINDS), st.text("abcdefgh", min_size=1, max_size=4)).map(
+        lambda kv: f"{kv[0]}:{kv[1]}"
+    ),
+    st.floats(0.5, 9.0),
+    min_size=1,
+    max_size=40,
+)
+
+
+def _idf(feature: str) -> float:
+    return 1.0 + (sum(map(ord, feature)) % 7) / 3
+
+
+def _reference_raw(counts: dict[str, float], weights: FeatureWeights) -> dict[str, float]:
+    vec = {f: weights.of(f) * (1.0 + math.log(c)) for f, c in counts.items() if c > 0}
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {f: v / norm for f, v in vec.items()}
+
+
+def _reference_norms(raw: dict[str, float]) -> dict[str, float]:
+    sq = dict.fromkeys(KINDS, 0.0)
+    for f, v in raw.items():
+        w = v * _idf(f)
+        sq[f[0]] += w * w
+    return sq
+
+
+def _reference_cosines(doc: dict[str, float], other: dict[str, float]) -> dict[str, float]:
+    other_sq = _reference_norms(other)
+    dots, doc_sq = dict.fromkeys(KINDS, 0.0), dict.fromkeys(KINDS, 0.0)
+    for f, v in doc.items():
+        doc_sq[f[0]] += v * v
+        if f in other:
+            dots[f[0]] += v * other[f] * _idf(f)
+    out = {
+        k: dots[k] / math.sqrt(doc_sq[k] * other_sq[k]) if doc_sq[k] and other_sq[k] else 0.0
+        for k in KINDS
+    }
+    out["all"] = sum(dots.values()) / (math.sqrt(sum(other_sq.values())) or 1.0)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(_features, _features)
+def test_vectors_norms_and_cosines_equal_the_plain_formulas(a: dict, b: dict) -> None:
+    weights = FeatureWeights()
+    raw_a, raw_b = raw_vector(a, weights), raw_vector(b, weights)
+    assert raw_a == _reference_raw(a, weights)
+    weighted = weigh(raw_a, _idf)
+    plain = {f: v * _idf(f) for f, v in raw_a.items()}
+    norm = math.sqrt(sum(v * v for v in plain.values()))
+    assert weighted == {f: v / norm for f, v in plain.items()}
+    assert kind_norms(raw_b, _idf) == _reference_norms(raw_b)
+    expected = _reference_cosines(weighted, raw_b)
+    assert channel_cosines(weighted, raw_b, _idf) == expected
+    assert channel_cosines(DocTerms.of(weighted, _idf), raw_b, _idf) == expected
+    x, y = (raw_b, weighted) if len(raw_b) < len(weighted) else (weighted, raw_b)
+    assert dot(weighted, raw_b) == sum(v * y.get(f, 0.0) for f, v in x.items())
+
+
+def test_vocabulary_weighs_arrays_as_it_weighs_one_feature() -> None:
+    vocabulary = Vocabulary(slots_log2=12)
+    docs = [article_features(d.title, d.text).counts for d in stream_docs()]
+    for counts in docs:
+        vocabulary.add(counts)
+    features = sorted({f for counts in docs for f in counts})
+    idfs = vocabulary.idfs(vocabulary.slots(features)).tolist()
+    assert idfs == [vocabulary.compute_idf(f) for f in features]
+    assert [vocabulary.df(f) for f in features[:50]] == [
+        int(vocabulary.tables()[0][s]) for s in vocabulary.slots(features[:50])
+    ]
+
+
+def test_story_norms_kept_between_docs_equal_norms_computed_afresh() -> None:
+    # splits and regroupings rebuild centroids, snapshots change the weights: the kept slots and
+    # weights must follow both
+    grouper = StoryGrouper(Settings(), params=GroupingParams(split_min_part=2))
+    for doc in stream_docs():
+        grouper.add(doc)
+        for story in grouper._stories.values():
+            assert grouper._norms(story) == kind_norms(story.centroid, grouper.vocabulary.idf)
+
+
+def test_word_features_equal_the_plain_loop() -> None:
+    for doc in stream_docs():
+        text = doc.title + ".\n" + doc.text
+        plain = [stem(w.lower()) for w in re.findall(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]", text)]
+        assert content_words(text) == [w for w in plain if len(w) > 1 and w not in STOP_WORDS]
+        words = re.findall(r"\w+", text.lower())
+        assert shingles(text) == [" ".join(words[i : i + 3]) for i in range(len(words) - 2)]
+
+
+def test_shingle_hashes_and_bands_equal_datasketch() -> None:
+    grams = shingles(" ".join(d.text for d in stream_docs()))
+    assert _hashes32(grams) == [_hash32(g.encode("utf-8")) for g in grams]
+    assert _hashes32(grams[:3]) == [
+        struct.unpack("<I", hashlib.blake2b(g.encode(), digest_size=4).digest())[0]
+        for g in grams[:3]
+    ]
+    # the plain-dict bands find what datasketch's MinHashLSH finds
+    wire = WireIndex()
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    docs = stream_docs()
+    for seq, doc in enumerate(docs):
+        sig, _ = wire.signature(doc.title, doc.text)
+        assert sig is not None
+        assert wire._candidates(sig) == set(lsh.query(sig))
+        wire.add(doc.id, seq, sig)
+        lsh.insert(doc.id, sig)
+    for doc in docs[::2]:
+        wire.remove(doc.id)
+        lsh.remove(doc.id)
+    for doc in docs:
+        sig, _ = wire.signature(doc.title, doc.text)
+        assert sig is not None and wire._candidates(sig) == set(lsh.query(sig))
+    assert len(wire) == len(docs) - len(docs[::2])
