@@ -18,7 +18,15 @@ from hypothesis import strategies as st
 
 from progleton.settings import Settings
 from progleton.stories import StoryGrouper
-from progleton.stories.features import STOP_WORDS, article_features, content_words, shingles, stem
+from progleton.stories.features import (
+    STOP_WORDS,
+    article_features,
+    content_words,
+    names,
+    numbers_and_dates,
+    shingles,
+    stem,
+)
 from progleton.stories.grouper import GroupingParams
 from progleton.stories.index import Vocabulary
 from progleton.stories.similarity import (
@@ -152,3 +160,34 @@ def test_shingle_hashes_and_bands_equal_datasketch() -> None:
         sig, _ = wire.signature(doc.title, doc.text)
         assert sig is not None and wire._candidates(sig) == set(lsh.query(sig))
     assert len(wire) == len(docs) - len(docs[::2])
+
+
+def _features_plainly(title: str, text: str, title_weight: float = 2.0) -> dict[str, float]:
+    counts: dict[str, float] = {}
+    for key, weight in (
+        *(("w:" + w, 1.0) for w in content_words(text)),
+        *(("t:" + w, title_weight) for w in content_words(title)),
+        *(("n:" + n, 1.0) for n in names(title + ".\n" + text)),
+        *(("d:" + d, 1.0) for d in numbers_and_dates(title + ".\n" + text)),
+    ):
+        counts[key] = counts.get(key, 0.0) + weight
+    return counts
+
+
+_prose = st.lists(
+    st.sampled_from([*"Aa Bb Zz.,;:!?'’-\n\"()0123456789 ", "May ", "March 3", "The ", "1,200"]),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_prose, _prose)
+def test_article_features_in_one_scan_equal_the_separate_scans(title: str, text: str) -> None:
+    features = article_features(title, text)
+    assert features.counts == _features_plainly(title, text)
+    assert list(features.counts) == list(_features_plainly(title, text))
+
+
+def test_article_features_of_real_articles_equal_the_separate_scans() -> None:
+    for doc in stream_docs():
+        assert article_features(doc.title, doc.text).counts == _features_plainly(doc.title, doc.text)

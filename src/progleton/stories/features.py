@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -57,7 +58,10 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*|[
 _SENTENCE_BREAK = frozenset(".!?;:")
 _RUN_BREAK = frozenset('"“”()')
 _DATE = re.compile(
-    r"\b(" + "|".join(MONTHS) + r")\.?\s+(\d{1,2})\b|\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\b",
+    # the lookahead lets the engine skip most positions before trying the alternatives
+    r"\b(?=[a-z0-9])(?:(" + "|".join(MONTHS) + r")\.?\s+(\d{1,2})\b|(\d{1,2})\s+("
+    + "|".join(MONTHS)
+    + r")\b)",
     re.IGNORECASE,
 )
 _SHINGLE_WORD = re.compile(r"\w+")
@@ -85,8 +89,10 @@ def stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _content_stem(word: str) -> str:
+    if not word[0].isalpha():
+        return ""  # a number or a mark (from :data:`_TOKEN`)
     stemmed = stem(word.lower())
     return stemmed if len(stemmed) > 1 and stemmed not in STOP_WORDS else ""
 
@@ -99,13 +105,16 @@ def content_words(text: str) -> list[str]:
 
 def names(text: str) -> list[str]:
     """Capitalised phrases (people, places, organisations), lower-cased, in order of mention."""
-    tokens = _TOKEN.findall(text)
+    return _names(_TOKEN.findall(text))
+
+
+def _names(tokens: list[str]) -> list[str]:
     capitalised_inside = _capitalised_mid_sentence(tokens)
     lower_words = frozenset(t for t in tokens if t[0].islower())
     found: list[str] = []
     run: list[str] = []
     sentence_start = True
-    tokens.append(".")
+    tokens = [*tokens, "."]
     for token, kind in zip(tokens, map(_token_kind, tokens), strict=True):
         if kind == _BREAK:
             if run:
@@ -125,7 +134,7 @@ def names(text: str) -> list[str]:
 _BREAK, _CAPITALISED, _OTHER = 0, 1, 2
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _token_kind(token: str) -> int:
     """Whether a token ends a run of capitalised words, may be part of one, or is another word."""
     if token in _RUN_BREAK or token in _SENTENCE_BREAK or not token[0].isalpha():
@@ -164,7 +173,7 @@ def _close_run(
     return [phrase, words[-1]] if len(words) > 1 else [phrase]
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _name_word(word: str) -> str:
     word = word.lower().replace("’", "'")
     if "'" in word and not word.endswith("'s"):
@@ -175,13 +184,17 @@ def _name_word(word: str) -> str:
 
 def numbers_and_dates(text: str) -> list[str]:
     """Numbers (years, magnitudes, tolls) and "month day" dates, normalised."""
+    return _numbers_and_dates(text, _NUMBER.findall(text))
+
+
+def _numbers_and_dates(text: str, numbers: Iterable[str]) -> list[str]:
     found = []
     for match in _DATE.finditer(text):
         month = (match.group(1) or match.group(4)).lower()
         day = int(match.group(2) or match.group(3))
         found.append(f"{month} {day}")
-    for match in _NUMBER.finditer(text):
-        value = match.group().replace(",", "")
+    for value in numbers:
+        value = value.replace(",", "")
         if "." not in value:
             value = str(int(value))
         found.append(value)
@@ -190,16 +203,22 @@ def numbers_and_dates(text: str) -> list[str]:
 
 def article_features(title: str, text: str, *, title_weight: float = 2.0) -> ArticleFeatures:
     """Count an article's words, title words, names and numbers as feature keys."""
+    # One scan of each part: _TOKEN's words and numbers are exactly what _WORD and _NUMBER
+    # find (no token spans the break between title and text).
+    title_tokens, text_tokens = _TOKEN.findall(title), _TOKEN.findall(text)
     counts: defaultdict[str, float] = defaultdict(float)
-    words = content_words(text)
+    words = [w for w in map(_content_stem, text_tokens) if w]
     for w in words:
         counts["w:" + w] += 1
-    for w in content_words(title):
-        counts["t:" + w] += title_weight
-    found = names(title + ".\n" + text)
+    for w in map(_content_stem, title_tokens):
+        if w:
+            counts["t:" + w] += title_weight
+    tokens = [*title_tokens, ".", *text_tokens]
+    found = _names(tokens)
     for n in found:
         counts["n:" + n] += 1
-    for d in numbers_and_dates(title + ".\n" + text):
+    numbers = [t for t in tokens if t[0].isdigit()]
+    for d in _numbers_and_dates(title + ".\n" + text, numbers):
         counts["d:" + d] += 1
     distinct = tuple(dict.fromkeys(n for n in found))
     return ArticleFeatures(counts=dict(counts), names=distinct, words=len(words))

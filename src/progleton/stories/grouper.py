@@ -38,6 +38,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from itertools import islice
+from operator import neg
 
 import numpy as np
 from datasketch import LeanMinHash
@@ -60,7 +61,7 @@ from .similarity import (
     pair_probabilities,
     raw_vector,
     shared_top,
-    weigh,
+    weigh_arrays,
     weighted_norms,
 )
 from .state import (
@@ -130,6 +131,7 @@ class _Member:
     years: frozenset[str]  # years the text mentions ("d:2013")
     specific: frozenset[str]  # its names and numbers
     weighted: tuple[int, dict[str, float]] = (-1, {})  # (vocabulary epoch, unit TF-IDF vector)
+    slots: np.ndarray | None = None  # its features' slots in the vocabulary, once weighed
 
 
 class StoryGrouper:
@@ -239,34 +241,32 @@ class StoryGrouper:
         return len(doc.text.split()) < self.params.wire_short_words
 
     def _index_keys(self, raw: dict[str, float]) -> tuple[str, ...]:
-        idf = self.vocabulary.idf
         names = [f for f in raw if f[0] in "nd"]
-        words = heapq.nsmallest(
-            self.params.index_features,
-            (f for f in raw if f[0] in "wt"),
-            key=lambda f: (-idf(f), f),
-        )
+        words = [f for f in raw if f[0] in "wt"]
+        # the rarest words, ties by name: (-idf, word) tuples compare at C speed
+        idfs = map(self.vocabulary.idf, words)
+        rarest = heapq.nsmallest(self.params.index_features, zip(map(neg, idfs), words, strict=True))
+        words = [f for _, f in rarest]
         return tuple(sorted(set(names) | set(words)))
 
     def _query(self, member: _Member) -> dict[str, float]:
         """The doc's strongest features, to look up candidate stories in the index."""
-        return dict(
-            heapq.nsmallest(
-                self.params.query_features,
-                self._weighted(member).items(),
-                key=lambda kv: (-kv[1], kv[0]),
-            )
-        )
+        weighted = self._weighted(member)
+        pairs = zip(map(neg, weighted.values()), weighted, strict=True)
+        # (-weight, feature): strongest first, ties by name
+        strongest = heapq.nsmallest(self.params.query_features, pairs)
+        return {f: -w for w, f in strongest}
 
     def _choose_story(self, member: _Member, candidates: list[str]) -> tuple[str, Reasons]:
         doc_vec = self._weighted(member)
-        best: tuple[float, str] | None = None
+        best: tuple[float, str, str | None] | None = None
         for story_id, evidence in self._evidence(member, doc_vec, candidates):
             score = self.params.model.probability(evidence)
             if best is None or score > best[0]:
-                best = (score, story_id)
+                best = (score, story_id, evidence.nearest_id)
         if best is not None and best[0] >= self.params.model.threshold:
-            return best[1], self._join_reasons(doc_vec, best[0], self._stories[best[1]])
+            story = self._stories[best[1]]
+            return best[1], self._join_reasons(doc_vec, best[0], story, best[2])
         new_id = STORY_PREFIX + member.doc.id
         if best is None:
             return new_id, Reasons(note="new story")
@@ -332,16 +332,21 @@ class StoryGrouper:
     def _weighted(self, member: _Member) -> dict[str, float]:
         epoch = self.vocabulary.epoch
         if member.weighted[0] != epoch:
-            member.weighted = (epoch, weigh(member.raw, self.vocabulary.idf))
+            member.weighted = (epoch, self._weigh(member))
         return member.weighted[1]
 
-    def _join_reasons(self, doc_vec: dict[str, float], score: float, story: OpenStory) -> Reasons:
+    def _weigh(self, member: _Member) -> dict[str, float]:
+        """:func:`~.similarity.weigh` of the member's raw vector, the same values, with its
+        features' slots kept: after a snapshot its weights are read as one array."""
+        if member.slots is None:
+            member.slots = self.vocabulary.slots(list(member.raw))
+        return weigh_arrays(member.raw, self.vocabulary.idfs(member.slots))
+
+    def _join_reasons(
+        self, doc_vec: dict[str, float], score: float, story: OpenStory, nearest: str | None
+    ) -> Reasons:
         idf = self.vocabulary.idf
         shared = {f: story.centroid[f] * idf(f) for f in doc_vec if f in story.centroid}
-        nearest = max(
-            story.members[-self.params.nearest_members :],
-            key=lambda m: (dot(doc_vec, self._weighted(self._members[m])), -self._members[m].seq),
-        )
         by_kind = dict.fromkeys("ntwd", 0.0)
         for f, v in shared.items():
             by_kind[f[0]] += v * doc_vec[f]
@@ -492,11 +497,15 @@ class StoryGrouper:
         """The join model's evidence, from the channel cosines and the gap already computed."""
         idf = self.vocabulary.idf
         recent = story.members[-self.params.nearest_members :]
-        nearest = max(dot(doc_vec, self._weighted(self._members[m])) for m in recent)
+        nearest, nearest_id = -1.0, recent[0]
+        for doc_id in recent:  # members are in arrival order: a tie goes to the earliest
+            cosine = dot(doc_vec, self._weighted(self._members[doc_id]))
+            if cosine > nearest:
+                nearest, nearest_id = cosine, doc_id
         conflict = bool(member.years) and bool(story.years) and story.years.isdisjoint(member.years)
         size = len(story.members)
         missing = missing_shares(doc_vec, story.carriers, size, idf, self._carrier_sq(story))
-        return MatchEvidence(channels, nearest, size, conflict, gap, missing)
+        return MatchEvidence(channels, nearest, size, conflict, gap, missing, nearest_id)
 
     def _pair_matrices(self, members: list[_Member]) -> tuple[np.ndarray, np.ndarray]:
         """Cosines between members' TF-IDF vectors (with the vocabulary as it is now), and for
@@ -505,7 +514,7 @@ class StoryGrouper:
         epoch, idf = self.vocabulary.epoch, self.vocabulary.idf
         cosine, p = pair_probabilities(
             # not cached: only the recent members keep their weighted vectors (see _attach)
-            [m.weighted[1] if m.weighted[0] == epoch else weigh(m.raw, idf) for m in members],
+            [m.weighted[1] if m.weighted[0] == epoch else self._weigh(m) for m in members],
             [m.years for m in members],
             [None if m.active is None else m.active.timestamp() / 3600 for m in members],
             idf,

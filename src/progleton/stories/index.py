@@ -91,7 +91,7 @@ class Vocabulary:
     def slots(self, features: Sequence[str]) -> np.ndarray:
         """The table slot of each feature (fixed for good: keep it to weigh the feature again)."""
         crcs = np.fromiter(map(zlib.crc32, map(str.encode, features)), np.int64, len(features))
-        return crcs & self._mask
+        return (crcs & self._mask).astype(np.int32)  # a table has at most 2**31 slots
 
     def idfs(self, slots: np.ndarray) -> np.ndarray:
         """:meth:`compute_idf` of the features in ``slots``, as an array (the same values)."""

@@ -66,6 +66,14 @@ def weigh(vec: Mapping[str, float], idf: IdfFn) -> dict[str, float]:
     return dict(zip(vec, map(truediv, out, repeat(norm)), strict=False))
 
 
+def weigh_arrays(vec: Mapping[str, float], idfs: np.ndarray) -> dict[str, float]:
+    """:func:`weigh`, the same values, with the inverse document frequencies of ``vec``'s
+    features (in order) given as an array."""
+    out = (np.fromiter(vec.values(), dtype=float, count=len(vec)) * idfs).tolist()
+    norm = math.sqrt(sum(map(mul, out, out))) or 1.0
+    return dict(zip(vec, map(truediv, out, repeat(norm)), strict=False))
+
+
 def shared_top(
     weighted_doc: Mapping[str, float],
     weighted_other: Mapping[str, float],
@@ -89,7 +97,7 @@ _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 def kind_codes(features: Sequence[str] | Mapping[str, float]) -> np.ndarray:
     """Each feature's kind as an index into :data:`KINDS`."""
     return np.fromiter(
-        map(_KIND_CODE.__getitem__, map(_first, features)), dtype=np.intp, count=len(features)
+        map(_KIND_CODE.__getitem__, map(_first, features)), dtype=np.int8, count=len(features)
     )
 
 
@@ -232,6 +240,7 @@ class MatchEvidence:
     year_conflict: bool  # both mention years, and none in common
     gap_hours: float | None  # time from the story's span of news (None: undated)
     missing: Mapping[str, float] | None = None  # from :func:`missing_shares`
+    nearest_id: str | None = None  # which member is nearest (the earliest of equals)
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ class OpenStory:
     layout: int = 0  # bumped when the centroid is rebuilt (its features' order may change)
     # The centroid's features in order, as (layout, table slots, kinds) and (epoch, idfs): between
     # rebuilds features are only appended, so only new ones are looked up (see _centroid_norms)
-    terms: tuple[int, np.ndarray, np.ndarray] = (-1, np.empty(0, np.int64), np.empty(0, np.intp))
+    terms: tuple[int, np.ndarray, np.ndarray] = (-1, np.empty(0, np.int32), np.empty(0, np.int8))
     idfs: tuple[int, np.ndarray] = (-1, np.empty(0))
     norms: tuple[int, int, dict[str, float]] = (-1, -1, {})  # (epoch, version, kind_norms)
     carrier_sq: tuple[int, int, dict[str, float]] = (-1, -1, {})  # (epoch, version, carrier_norms)
