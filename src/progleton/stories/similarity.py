@@ -11,7 +11,7 @@ import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from operator import add, itemgetter, mul, truediv
 
 import numpy as np
@@ -330,16 +330,14 @@ def pair_probabilities(
     of the probabilities: doc ``i`` against doc ``j``; the diagonal is 1.
     """
     n = len(vectors)
-    columns: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    for i, vec in enumerate(vectors):
-        for f, v in vec.items():
-            rows.append(i)
-            cols.append(columns.setdefault(f, len(columns)))
-            vals.append(v)
+    features = list(chain.from_iterable(vectors))
+    columns = {f: i for i, f in enumerate(dict.fromkeys(features))}  # in order of first use
     x = np.zeros((n, len(columns)))  # dense: a story checked for a split has at most a few dozen
-    x[rows, cols] = vals
+    rows = np.repeat(np.arange(n), [len(v) for v in vectors])
+    cols = np.fromiter(map(columns.__getitem__, features), dtype=np.intp, count=len(features))
+    x[rows, cols] = np.fromiter(chain.from_iterable(v.values() for v in vectors), float, len(cols))
     kinds = np.array([f[0] for f in columns], dtype="<U1")
+    idfs = np.fromiter(map(idf, columns), dtype=float, count=len(columns))
     part = {k: x[:, kinds == k] for k in KINDS}
     dots = {k: part[k] @ part[k].T for k in KINDS}
     sq = {k: np.diag(dots[k]).copy() for k in KINDS}
@@ -359,7 +357,7 @@ def pair_probabilities(
         shared_doc = (xk * xk) @ has.T  # doc i's weight on features j has
         own = sq[kind][:, None]
         doc_miss = np.divide(own - shared_doc, own, out=np.full((n, n), 0.5), where=own > 0)
-        idf_sq = np.array([idf(f) ** 2 for f, k in zip(columns, kinds, strict=True) if k == kind])
+        idf_sq = idfs[kinds == kind] ** 2
         story_idf = has * idf_sq[None, :]
         shared_story = has @ story_idf.T  # j's idf weight on features i has
         total = story_idf.sum(axis=1)[None, :]
@@ -368,9 +366,12 @@ def pair_probabilities(
         )
         z += doc_weight * np.clip(doc_miss, 0.0, 1.0)
         z += story_weight * np.clip(story_miss, 0.0, 1.0)
-    conflict = np.array(
-        [[bool(a) and bool(b) and a.isdisjoint(b) for b in years] for a in years], dtype=float
-    )
+    year_columns = {y: i for i, y in enumerate(sorted(set().union(*years)))}
+    mentions = np.zeros((n, len(year_columns)))
+    for i, mentioned in enumerate(years):
+        mentions[i, [year_columns[y] for y in mentioned]] = 1.0
+    has = mentions.any(axis=1)
+    conflict = (np.outer(has, has) & ((mentions @ mentions.T) == 0)).astype(float)
     z += model.year_conflict * conflict
     times = np.array([np.nan if h is None else h for h in hours], dtype=float)
     gap = np.abs(times[:, None] - times[None, :])
