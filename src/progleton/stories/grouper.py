@@ -37,7 +37,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from itertools import islice
+from itertools import compress, islice
 from operator import neg
 
 import numpy as np
@@ -130,8 +130,8 @@ class _Member:
     active: datetime | None  # published, or the latest time seen when it arrived undated
     years: frozenset[str]  # years the text mentions ("d:2013")
     specific: frozenset[str]  # its names and numbers
+    slots: np.ndarray  # its features' slots in the vocabulary's table, in order
     weighted: tuple[int, dict[str, float]] = (-1, {})  # (vocabulary epoch, unit TF-IDF vector)
-    slots: np.ndarray | None = None  # its features' slots in the vocabulary, once weighed
 
 
 class StoryGrouper:
@@ -211,12 +211,17 @@ class StoryGrouper:
         p = self.params
         features = article_features(doc.title, doc.text, title_weight=p.title_repeat)
         raw = raw_vector(features.counts, p.weights)
+        slots = self.vocabulary.slots(list(raw))
         if saved is None:
-            self.vocabulary.add(features.counts)
+            if len(raw) == len(features.counts):  # the same features, in the same order
+                self.vocabulary.add_slots(slots)
+            else:
+                self.vocabulary.add(features.counts)
             self._seq += 1
             if doc.published is not None and (self._clock is None or doc.published > self._clock):
                 self._clock = doc.published
-            seq, active, index_keys = self._seq, doc.published or self._clock, self._index_keys(raw)
+            seq, active = self._seq, doc.published or self._clock
+            index_keys = self._index_keys(raw, slots)
         else:
             words = sorted(f for f in raw if f[0] in "wt")
             chosen = {words[i] for i in saved.word_positions if i < len(words)}
@@ -235,19 +240,20 @@ class StoryGrouper:
             active=active,
             years=frozenset(f for f in raw if _YEAR.match(f)),
             specific=frozenset(f for f in raw if f[0] in "nd"),
+            slots=slots,
         )
 
     def _is_short(self, doc: Doc) -> bool:
         return len(doc.text.split()) < self.params.wire_short_words
 
-    def _index_keys(self, raw: dict[str, float]) -> tuple[str, ...]:
+    def _index_keys(self, raw: dict[str, float], slots: np.ndarray) -> tuple[str, ...]:
         names = [f for f in raw if f[0] in "nd"]
-        words = [f for f in raw if f[0] in "wt"]
+        is_word = kind_codes(raw) <= 1  # "w" and "t"
+        words = list(compress(raw, is_word.tolist()))
+        idfs = self.vocabulary.idfs(slots[is_word]).tolist()
         # the rarest words, ties by name: (-idf, word) tuples compare at C speed
-        idfs = map(self.vocabulary.idf, words)
         rarest = heapq.nsmallest(self.params.index_features, zip(map(neg, idfs), words, strict=True))
-        words = [f for _, f in rarest]
-        return tuple(sorted(set(names) | set(words)))
+        return tuple(sorted(set(names) | {f for _, f in rarest}))
 
     def _query(self, member: _Member) -> dict[str, float]:
         """The doc's strongest features, to look up candidate stories in the index."""
@@ -279,7 +285,7 @@ class StoryGrouper:
         """Evidence for the candidate stories (the index's proposals) within the window of time."""
         idf = self.vocabulary.idf
         window_hours = self.window.total_seconds() / 3600
-        terms = DocTerms.of(doc_vec, idf)
+        terms = DocTerms.of(doc_vec, idf, self.vocabulary.idfs(member.slots))
         scored = []
         for story_id in candidates:
             story = self._stories[story_id]
@@ -336,10 +342,8 @@ class StoryGrouper:
         return member.weighted[1]
 
     def _weigh(self, member: _Member) -> dict[str, float]:
-        """:func:`~.similarity.weigh` of the member's raw vector, the same values, with its
-        features' slots kept: after a snapshot its weights are read as one array."""
-        if member.slots is None:
-            member.slots = self.vocabulary.slots(list(member.raw))
+        """:func:`~.similarity.weigh` of the member's raw vector, the same values, read from its
+        features' slots as one array."""
         return weigh_arrays(member.raw, self.vocabulary.idfs(member.slots))
 
     def _join_reasons(

@@ -47,8 +47,12 @@ class Vocabulary:
 
     def add(self, features: Iterable[str]) -> None:
         """Count one doc's distinct features."""
+        self.add_slots(self.slots(list(features)))
+
+    def add_slots(self, slots: np.ndarray) -> None:
+        """:meth:`add` for a doc whose distinct features' slots (:meth:`slots`) are known."""
         self.docs += 1
-        np.add.at(self._counts, self.slots(list(features)), 1)
+        np.add.at(self._counts, slots, 1)
         if self.docs >= self._next_snapshot:
             np.copyto(self._snapshot, self._counts)
             self._log_docs = math.log(self.docs + 1)

@@ -133,13 +133,17 @@ class DocTerms:
     sq: tuple[float, ...]
 
     @classmethod
-    def of(cls, weighted_doc: Mapping[str, float], idf: IdfFn) -> DocTerms:
-        """The arrays of a unit TF-IDF vector (:func:`weigh`), with ``idf`` as it is now."""
+    def of(
+        cls, weighted_doc: Mapping[str, float], idf: IdfFn, idfs: np.ndarray | None = None
+    ) -> DocTerms:
+        """The arrays of a unit TF-IDF vector (:func:`weigh`), with ``idf`` as it is now
+        (``idfs``: its features' inverse document frequencies in order, when known)."""
         n = len(weighted_doc)
         features = tuple(weighted_doc)
         values = np.fromiter(weighted_doc.values(), dtype=float, count=n)
         codes = kind_codes(features)
-        idfs = np.fromiter(map(idf, features), dtype=float, count=n)
+        if idfs is None:
+            idfs = np.fromiter(map(idf, features), dtype=float, count=n)
         return cls(features, values, codes, idfs, tuple(_by_kind(codes, values * values)))
 
 
