@@ -27,12 +27,14 @@ from progleton.stories.features import (
     shingles,
     stem,
 )
-from progleton.stories.grouper import GroupingParams
+from progleton.stories.grouper import PAIR_MODEL, GroupingParams
 from progleton.stories.index import Vocabulary
 from progleton.stories.similarity import (
     KINDS,
     DocTerms,
     FeatureWeights,
+    JoinModel,
+    MatchEvidence,
     channel_cosines,
     dot,
     kind_norms,
@@ -191,3 +193,23 @@ def test_article_features_in_one_scan_equal_the_separate_scans(title: str, text:
 def test_article_features_of_real_articles_equal_the_separate_scans() -> None:
     for doc in stream_docs():
         assert article_features(doc.title, doc.text).counts == _features_plainly(doc.title, doc.text)
+
+
+_unit = st.floats(0.0, 1.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries({k: _unit for k in (*KINDS, "all")}),
+    _unit,
+    st.integers(1, 60),
+    st.booleans(),
+    st.one_of(st.none(), st.floats(0.0, 200.0)),
+    st.fixed_dictionaries({k: _unit for k in ("doc_n", "doc_d", "story_n", "story_d")}),
+)
+def test_the_best_case_bounds_the_join_probability(
+    channels: dict, nearest: float, size: int, conflict: bool, gap: float | None, missing: dict
+) -> None:
+    evidence = MatchEvidence(channels, nearest, size, conflict, gap, missing)
+    for model in (JoinModel(), PAIR_MODEL):
+        assert model.best_case(channels, size, gap) >= model.probability(evidence)

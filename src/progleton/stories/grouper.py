@@ -37,8 +37,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from itertools import compress, islice
-from operator import neg
+from itertools import compress, islice, repeat
+from operator import add, neg
 
 import numpy as np
 from datasketch import LeanMinHash
@@ -228,6 +228,7 @@ class StoryGrouper:
             index_keys = tuple(sorted({f for f in raw if f[0] in "nd"} | chosen))
             seq, active = saved.seq, from_micros(saved.active)
         signature, _ = self._wire.signature(doc.title, doc.text)
+        specific = frozenset(f for f in raw if f[0] in "nd")
         return _Member(
             doc=replace(doc, text=""),  # the text is not needed again; the store keeps it
             seq=seq,
@@ -238,8 +239,8 @@ class StoryGrouper:
             wire_copy_of=None,
             reasons=Reasons(),
             active=active,
-            years=frozenset(f for f in raw if _YEAR.match(f)),
-            specific=frozenset(f for f in raw if f[0] in "nd"),
+            years=frozenset(filter(_YEAR.match, specific)),
+            specific=specific,
             slots=slots,
         )
 
@@ -463,8 +464,7 @@ class StoryGrouper:
             members = [self._members[m] for m in small.members]
             scores = []
             for m in members:
-                evidence = self._story_evidence(m, self._weighted(m), story)
-                scores.append(0.0 if evidence is None else p.model.probability(evidence))
+                scores.append(self._reoffer_score(m, story))
                 if scores[-1] < p.reoffer_threshold:
                     break
             else:
@@ -480,15 +480,20 @@ class StoryGrouper:
             self._rebuild(story)
         return tuple(self._assignment(m, new_story=False) for m in moved)
 
-    def _story_evidence(
-        self, member: _Member, doc_vec: dict[str, float], story: OpenStory
-    ) -> MatchEvidence | None:
-        """Evidence for a doc joining one story; None when the story is outside the window."""
+    def _reoffer_score(self, member: _Member, story: OpenStory) -> float:
+        """The join model's probability that a member of a small story joins ``story``; 0 when
+        the story is outside the window, or when even the most favourable nearest member,
+        names and numbers could not lift the cosines to the regrouping threshold (the full
+        evidence is then not worked out: most small stories near a doc are other events)."""
         gap = gap_hours(member.active, story)
         if gap is not None and gap > self.window.total_seconds() / 3600:
-            return None
+            return 0.0
+        doc_vec = self._weighted(member)
         channels = channel_cosines(doc_vec, story.centroid, self.vocabulary.idf, self._norms(story))
-        return self._match(member, doc_vec, story, channels, gap)
+        model = self.params.model
+        if model.best_case(channels, len(story.members), gap) < self.params.reoffer_threshold:
+            return 0.0
+        return model.probability(self._match(member, doc_vec, story, channels, gap))
 
     def _match(
         self,
@@ -538,8 +543,8 @@ class StoryGrouper:
         if len(story.members) > self.params.nearest_members:
             # only the recent members are compared one by one: drop the older one's cached vector
             self._members[story.members[-self.params.nearest_members - 1]].weighted = (-1, {})
-        for f, v in member.raw.items():
-            story.centroid[f] = story.centroid.get(f, 0.0) + v
+        centroid, raw = story.centroid, member.raw
+        centroid.update(zip(raw, map(add, map(centroid.get, raw, repeat(0.0)), raw.values()), strict=True))
         widen(story, member.active)
         story.year_counts.update(member.years)
         story.carriers.update(member.specific)

@@ -311,6 +311,31 @@ class JoinModel:
             z -= self.per_day * (e.gap_hours - self.grace_hours) / 24.0
         return z
 
+    def best_case(
+        self, channels: Mapping[str, float], story_size: int, gap_hours: float | None
+    ) -> float:
+        """An upper bound of :meth:`probability` given the channel cosines, the story's size and
+        the gap alone: the rest of the evidence (nearest member, year conflict, missing names
+        and numbers) at whichever end of its range raises the logit."""
+        missing = {
+            key: 0.0 if weight <= 0 else 1.0
+            for key, weight in (
+                ("doc_n", self.doc_names_missing),
+                ("doc_d", self.doc_numbers_missing),
+                ("story_n", self.story_names_missing),
+                ("story_d", self.story_numbers_missing),
+            )
+        }
+        best = MatchEvidence(
+            channels,
+            nearest=1.0 + 1e-9 if self.nearest > 0 else 0.0,  # a cosine, with rounding room
+            story_size=story_size,
+            year_conflict=self.year_conflict > 0,
+            gap_hours=gap_hours,
+            missing=missing,
+        )
+        return self.probability(best) + 1e-9
+
     def probability(self, e: MatchEvidence) -> float:
         """The logit as a probability in [0, 1] (what the story page shows as the score)."""
         z = self.logit(e)
