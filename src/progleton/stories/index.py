@@ -38,6 +38,8 @@ class Vocabulary:
         self._snapshot = self._counts.copy()
         self._next_snapshot = 1
         self._log_docs = 0.0
+        self._logs = np.zeros(1)  # math.log(df + 1) for df = 0, 1, ...: grown as counts grow
+        self._idf_by_df = self._logs + 1.0  # compute_idf of a feature by its count, this snapshot
         self._idf = _IdfTable(self)
         # The hot path of grouping: a bound dict lookup (C speed) that computes on a miss.
         self.idf: Callable[[str], float] = self._idf.__getitem__
@@ -56,6 +58,7 @@ class Vocabulary:
         if self.docs >= self._next_snapshot:
             np.copyto(self._snapshot, self._counts)
             self._log_docs = math.log(self.docs + 1)
+            self._weigh_counts()
             self._idf.clear()
             self.epoch += 1
             self._next_snapshot = self.docs + max(1, min(self.max_interval, self.docs // 16))
@@ -86,6 +89,7 @@ class Vocabulary:
         np.copyto(self._snapshot, snapshot)
         self.docs, self.epoch, self._next_snapshot = docs, epoch, next_snapshot
         self._log_docs = log_docs
+        self._weigh_counts()
         self._idf.clear()
 
     def df(self, feature: str) -> int:
@@ -99,8 +103,15 @@ class Vocabulary:
 
     def idfs(self, slots: np.ndarray) -> np.ndarray:
         """:meth:`compute_idf` of the features in ``slots``, as an array (the same values)."""
-        logs = np.fromiter(map(math.log, (self._snapshot[slots] + 1).tolist()), float, len(slots))
-        return self._log_docs - logs + 1.0
+        return self._idf_by_df[self._snapshot[slots]]  # type: ignore[no-any-return]
+
+    def _weigh_counts(self) -> None:
+        """After a snapshot: the weight of every count in it, the very values of compute_idf."""
+        top = int(self._snapshot.max())
+        if top >= len(self._logs):
+            more = np.fromiter(map(math.log, range(len(self._logs) + 1, top + 2)), float)
+            self._logs = np.concatenate([self._logs, more])
+        self._idf_by_df = self._log_docs - self._logs[: top + 1] + 1.0
 
     def compute_idf(self, feature: str) -> float:
         """Smoothed inverse document frequency (as of the latest snapshot); ``idf`` caches it."""
