@@ -112,7 +112,7 @@ class GroupingParams:
     split_max_members: int = 30  # stories larger than this are settled: no more checks
     split_set_aside: int = 1  # members a cut may leave aside when they alone form one side
     reoffer_max: int = 3  # small stories of up to this many members are offered again ...
-    reoffer_threshold: float = 0.7  # ... to a grown story, and join it at this probability
+    reoffer_threshold: float = 0.6  # ... to a grown story, and join it at this probability
 
 
 @dataclass
