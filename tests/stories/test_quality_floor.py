@@ -8,6 +8,12 @@ thresholds chosen on train only; topic-held-out cross-validation on train 0.859 
 as without it). Dev has 16 events, so one whole-event merge in one order moves the mean by about
 0.02. The floor is the reached mean less about one standard deviation (0.844), held at 0.84.
 Never lower it silently: say why in CHANGES.md.
+
+Later, after the repairs (regrouping, the pair-model split; 0.884 ± 0.012) and then the split by
+the pair model alone, looking past one outlier (train 0.910 ± 0.013, held out by topic
+0.916 ± 0.046): dev 0.887 ± 0.010; then small stories regrouped at 0.6 rather than 0.7 (train
+0.917 ± 0.013, held out by topic 0.925 ± 0.042): dev 0.894 ± 0.017. The floor is the reached
+mean less about one standard deviation.
 """
 
 from __future__ import annotations
@@ -19,8 +25,8 @@ import pytest
 from progleton.stories import Doc, StoryGrouper
 from progleton.stories.scoring import score_grouping
 
-REACHED_DEV_PAIRWISE_F1 = 0.884  # ± 0.012 over the five orders
-DEV_PAIRWISE_F1_FLOOR = 0.87  # reached - one std is 0.872
+REACHED_DEV_PAIRWISE_F1 = 0.894  # ± 0.017 over the five orders
+DEV_PAIRWISE_F1_FLOOR = 0.875  # reached - one std is 0.877
 
 
 def _pairwise_f1(articles: list[dict], seed: int) -> float:

@@ -7,7 +7,7 @@ import pytest
 
 from progleton.settings import Settings
 from progleton.stories import StoryGrouper
-from progleton.stories.grouper import GroupingParams, split_sizes, two_groups
+from progleton.stories.grouper import GroupingParams, core_two_groups, split_sizes, two_groups
 
 from .stream_news import stream_docs
 
@@ -29,6 +29,24 @@ def test_two_groups_finds_the_blocks_and_their_mean_similarity() -> None:
 def test_two_groups_of_fewer_than_two_items() -> None:
     labels, between = two_groups(np.ones((1, 1)))
     assert labels.tolist() == [0] and between == 1.0
+
+
+def test_core_two_groups_looks_past_an_outlier() -> None:
+    """Plain average linkage cuts off the one item unlike all others; with one item set aside
+    the two blocks are found, and the outlier joins the block it is closer to."""
+    sim = np.full((8, 8), 0.3)
+    sim[np.ix_([0, 1, 2, 3], [0, 1, 2, 3])] = 0.9
+    sim[np.ix_([4, 5, 6], [4, 5, 6])] = 0.9
+    sim[7, :] = sim[:, 7] = 0.0
+    sim[7, 4] = sim[4, 7] = 0.2
+    np.fill_diagonal(sim, 1.0)
+    labels, _ = two_groups(sim)
+    assert labels.sum() == 1 and labels[7] == 1
+    labels, between = core_two_groups(sim, 3, 1)
+    assert labels[:4].tolist() == [labels[0]] * 4
+    assert labels[4:].tolist() == [1 - labels[0]] * 4
+    assert between == pytest.approx(0.3)
+    assert core_two_groups(sim, 3, 0)[0].tolist() == two_groups(sim)[0].tolist()
 
 
 def test_split_sizes_grow_by_about_a_third() -> None:
@@ -80,7 +98,9 @@ def test_a_story_the_user_corrected_is_never_split() -> None:
 
 def test_splitting_can_be_turned_off() -> None:
     docs = _docs()
-    grouper = StoryGrouper(Settings(), params=GroupingParams(split_below=0.0))
+    grouper = StoryGrouper(
+        Settings(), params=GroupingParams(split_below=0.0, split_model_below=0.0)
+    )
     for doc_id in ("jp-1", "tr-1", "jp-2", "tr-2", "jp-3"):
         grouper.load(docs[doc_id], story_id="story-mixed")
     assert grouper.add(docs["tr-3"]).regrouped == ()

@@ -16,8 +16,9 @@ One pass, no look-ahead, no re-clustering. For each new doc:
    train) turns the evidence into a probability; the doc joins the most probable story if that
    reaches the model's threshold, else it starts a new story.
 5. repair by splitting: when the story it joined reaches one of a few sizes, its members are
-   divided in two by average linkage, on their TF-IDF cosines and then on a pairwise join model;
-   two groups that are barely alike (two events of one kind that met early) become two stories.
+   divided in two by average linkage on a pairwise join model's probabilities (looking past one
+   outlier); two groups unlikely to be one event (two of one kind that met early) become two
+   stories.
 6. repair by regrouping: small stories near the doc are offered again to the story it joined,
    now that it has grown; a report that came too early to be recognised joins it late.
    Members moved by 5 and 6 come back in ``Assignment.regrouped``.
@@ -109,12 +110,13 @@ class GroupingParams:
     wire_threshold: float = 0.5  # Jaccard of word 3-shingles for a wire copy
     wire_short_threshold: float = 0.9  # the same, for texts under ``wire_short_words`` words
     wire_short_words: int = 40
-    split_below: float = 0.2  # a story whose two groups of reports average less cosine splits
+    split_below: float = 0.0  # a story whose two groups average less cosine splits (0: not used)
     split_model_below: float = 0.5  # ... or less probability of one event (by ``pair_model``)
     split_min_part: int = 3  # ... when each group has at least this many members
     split_max_members: int = 30  # stories larger than this are settled: no more checks
+    split_set_aside: int = 1  # members a cut may leave aside when they alone form one side
     reoffer_max: int = 3  # small stories of up to this many members are offered again ...
-    reoffer_threshold: float = 0.7  # ... to a grown story, and join it at this probability
+    reoffer_threshold: float = 0.6  # ... to a grown story, and join it at this probability
 
 
 @dataclass
@@ -385,15 +387,19 @@ class StoryGrouper:
         One pass cannot undo an early wrong join: two events of the same kind can meet in one
         story when their first reports are alike, and later reports of each then follow. When a
         story reaches one of a few sizes (6, 7, 10, 13, ... growing by about a third, up to
-        ``split_max_members``), its members are divided in two by average linkage:
+        ``split_max_members``), its members are divided in two by average linkage on the pair
+        model's probabilities (``pair_model``: would one member join a story made of the other
+        alone? the mean of both ways); if the two groups average below ``split_model_below``,
+        they split. Two arrests of two players of one team share most of their words, but not
+        their names, numbers and dates, which the model weighs. A cut that leaves one or two
+        outliers on one side (fewer than ``split_min_part``) is made again without them, up to
+        ``split_set_aside`` members in all (:func:`core_two_groups`); they then go with the
+        group they are closer to.
 
-        - on their TF-IDF cosines: if the two groups average less than ``split_below`` to each
-          other, they split. Reports of one event average well above that: the same threshold
-          is where merging whole predicted stories stops helping (see docs/benchmarks.md);
-        - else on the pair model's probabilities (``pair_model``: would one member join a story
-          made of the other alone?): if the groups average below ``split_model_below``, they
-          split. Two arrests of two players of one team share most of their words, but not
-          their names, numbers and dates, which the model weighs.
+        With ``split_below`` above 0, the members are first divided on their TF-IDF cosines,
+        and groups averaging less than that split. Off by default: on ECB+ train two thirds of
+        the splits it made divided one event whose reports share few words (see
+        docs/benchmarks.md).
 
         A split needs ``split_min_part`` members on each side; the group without the story's
         first member moves to a new story. Stories a user moved articles into, or merged, are
@@ -401,19 +407,21 @@ class StoryGrouper:
         """
         p = self.params
         if (
-            p.split_below <= 0
+            (p.split_below <= 0 and p.split_model_below <= 0)
             or len(story.members) not in self._split_sizes
             or story.story_id in self._pinned
         ):
             return ()
         members = [self._members[m] for m in story.members]
         cosine, probability = self._pair_matrices(members)
-        labels, between = two_groups(cosine)
-        measure, below = "similarity", p.split_below
-        if between >= p.split_below:
+        between, below = 1.0, 0.0
+        if p.split_below > 0:
+            labels, between = core_two_groups(cosine, p.split_min_part, p.split_set_aside)
+            measure, below = "similarity", p.split_below
+        if between >= below:
             if p.split_model_below <= 0:
                 return ()
-            labels, between = two_groups(probability)
+            labels, between = core_two_groups(probability, p.split_min_part, p.split_set_aside)
             measure, below = "probability of being one event", p.split_model_below
             if between >= below:
                 return ()
@@ -846,3 +854,30 @@ def two_groups(sim: np.ndarray) -> tuple[np.ndarray, float]:
         owner[owner == j] = i
     a, b = np.flatnonzero(alive)
     return (owner == b).astype(int), float(total[a, b] / (size[a] * size[b]))
+
+
+def core_two_groups(sim: np.ndarray, min_part: int, set_aside: int) -> tuple[np.ndarray, float]:
+    """:func:`two_groups`, looking past outliers: while the cut leaves fewer than ``min_part``
+    items on one side, those items are set aside (up to ``set_aside`` in all) and the rest is
+    cut again. The mean similarity is the one between the two groups of the rest; each item set
+    aside then joins the group it is more similar to on average."""
+    n = len(sim)
+    core = np.arange(n)
+    labels, between = two_groups(sim)
+    while set_aside > 0 and len(core) > 2 * min_part:
+        small = min(int(labels.sum()), len(labels) - int(labels.sum()))
+        if small >= min_part or small > set_aside:
+            break
+        set_aside -= small
+        keep = labels != (1 if labels.sum() == small else 0)
+        core = core[keep]
+        labels, between = two_groups(sim[np.ix_(core, core)])
+    if len(core) == n:
+        return labels, between
+    full = np.full(n, -1)
+    full[core] = labels
+    for i in np.flatnonzero(full < 0):
+        to0 = sim[i, core[labels == 0]].mean() if (labels == 0).any() else -np.inf
+        to1 = sim[i, core[labels == 1]].mean() if (labels == 1).any() else -np.inf
+        full[i] = int(to1 > to0)
+    return full, between
