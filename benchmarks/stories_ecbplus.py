@@ -163,7 +163,7 @@ def fit_pair_weights(articles: list[dict]) -> dict[str, float]:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    from progleton.stories.similarity import MatchEvidence, channel_cosines, missing_shares
+    from progleton.stories.similarity import MatchEvidence, channel_cosines, dot, missing_shares
 
     grouper = StoryGrouper()
     for a in articles:
@@ -182,7 +182,7 @@ def fit_pair_weights(articles: list[dict]) -> dict[str, float]:
                     continue
                 e = MatchEvidence(
                     channel_cosines(vectors[i], b.raw, idf),
-                    sum(v * vectors[j].get(f, 0.0) for f, v in vectors[i].items()),
+                    dot(vectors[i], vectors[j]),
                     1,
                     bool(a.years) and bool(b.years) and a.years.isdisjoint(b.years),
                     None,

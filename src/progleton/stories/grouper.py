@@ -213,24 +213,21 @@ class StoryGrouper:
         p = self.params
         features = article_features(doc.title, doc.text, title_weight=p.title_repeat)
         raw = raw_vector(features.counts, p.weights)
-        slots = self.vocabulary.slots(list(raw))
+        slots = self.vocabulary.slots(list(raw))  # raw holds the doc's distinct features
+        specific = frozenset(f for f in raw if f[0] in "nd")
         if saved is None:
-            if len(raw) == len(features.counts):  # the same features, in the same order
-                self.vocabulary.add_slots(slots)
-            else:
-                self.vocabulary.add(features.counts)
+            self.vocabulary.add_slots(slots)
             self._seq += 1
             if doc.published is not None and (self._clock is None or doc.published > self._clock):
                 self._clock = doc.published
             seq, active = self._seq, doc.published or self._clock
-            index_keys = self._index_keys(raw, slots)
+            index_keys = self._index_keys(raw, slots, specific)
         else:
             words = sorted(f for f in raw if f[0] in "wt")
             chosen = {words[i] for i in saved.word_positions if i < len(words)}
-            index_keys = tuple(sorted({f for f in raw if f[0] in "nd"} | chosen))
+            index_keys = tuple(sorted(specific | chosen))
             seq, active = saved.seq, from_micros(saved.active)
         signature, _ = self._wire.signature(doc.title, doc.text)
-        specific = frozenset(f for f in raw if f[0] in "nd")
         return _Member(
             doc=replace(doc, text=""),  # the text is not needed again; the store keeps it
             seq=seq,
@@ -249,14 +246,16 @@ class StoryGrouper:
     def _is_short(self, doc: Doc) -> bool:
         return len(doc.text.split()) < self.params.wire_short_words
 
-    def _index_keys(self, raw: dict[str, float], slots: np.ndarray) -> tuple[str, ...]:
-        names = [f for f in raw if f[0] in "nd"]
+    def _index_keys(
+        self, raw: dict[str, float], slots: np.ndarray, specific: frozenset[str]
+    ) -> tuple[str, ...]:
+        """The doc's names and numbers, and its rarest words."""
         is_word = kind_codes(raw) <= 1  # "w" and "t"
         words = list(compress(raw, is_word.tolist()))
         idfs = self.vocabulary.idfs(slots[is_word]).tolist()
         # the rarest words, ties by name: (-idf, word) tuples compare at C speed
         rarest = heapq.nsmallest(self.params.index_features, zip(map(neg, idfs), words, strict=True))
-        return tuple(sorted(set(names) | {f for _, f in rarest}))
+        return tuple(sorted(specific | {f for _, f in rarest}))
 
     def _query(self, member: _Member) -> dict[str, float]:
         """The doc's strongest features, to look up candidate stories in the index."""
@@ -551,11 +550,7 @@ class StoryGrouper:
         if len(story.members) > self.params.nearest_members:
             # only the recent members are compared one by one: drop the older one's cached vector
             self._members[story.members[-self.params.nearest_members - 1]].weighted = (-1, {})
-        centroid, raw = story.centroid, member.raw
-        centroid.update(zip(raw, map(add, map(centroid.get, raw, repeat(0.0)), raw.values()), strict=True))
-        widen(story, member.active)
-        story.year_counts.update(member.years)
-        story.carriers.update(member.specific)
+        _accumulate(story, member)
         story.version += 1
         self._index.add(story_id, member.index_keys)
         self._wire.add(member.doc.id, member.seq, member.signature)
@@ -571,11 +566,7 @@ class StoryGrouper:
         story.carriers = Counter()
         story.version += 1
         for m in members:
-            for f, v in m.raw.items():
-                story.centroid[f] = story.centroid.get(f, 0.0) + v
-            widen(story, m.active)
-            story.year_counts.update(m.years)
-            story.carriers.update(m.specific)
+            _accumulate(story, m)
 
     def _relocate(
         self, members: list[_Member], from_id: str, target: OpenStory, reasons: Reasons | None = None
@@ -815,6 +806,15 @@ class StoryGrouper:
 
     def __len__(self) -> int:
         return len(self._members)
+
+
+def _accumulate(story: OpenStory, member: _Member) -> None:
+    """Add a member's features, time, years, names and numbers to its story's sums."""
+    centroid, raw = story.centroid, member.raw
+    centroid.update(zip(raw, map(add, map(centroid.get, raw, repeat(0.0)), raw.values()), strict=True))
+    widen(story, member.active)
+    story.year_counts.update(member.years)
+    story.carriers.update(member.specific)
 
 
 def split_sizes(first: int, last: int) -> frozenset[int]:

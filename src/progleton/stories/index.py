@@ -102,11 +102,11 @@ class Vocabulary:
         return (crcs & self._mask).astype(np.int32)  # a table has at most 2**31 slots
 
     def idfs(self, slots: np.ndarray) -> np.ndarray:
-        """:meth:`compute_idf` of the features in ``slots``, as an array (the same values)."""
+        """:meth:`compute_idf` of the features in ``slots``, as an array."""
         return self._idf_by_df[self._snapshot[slots]]  # type: ignore[no-any-return]
 
     def _weigh_counts(self) -> None:
-        """After a snapshot: the weight of every count in it, the very values of compute_idf."""
+        """After a snapshot: the smoothed inverse document frequency of every count in it."""
         top = int(self._snapshot.max())
         if top >= len(self._logs):
             more = np.fromiter(map(math.log, range(len(self._logs) + 1, top + 2)), float)
@@ -115,8 +115,7 @@ class Vocabulary:
 
     def compute_idf(self, feature: str) -> float:
         """Smoothed inverse document frequency (as of the latest snapshot); ``idf`` caches it."""
-        df = int(self._snapshot[self._slot(feature)])
-        return self._log_docs - math.log(df + 1) + 1.0
+        return float(self._idf_by_df[self._snapshot[self._slot(feature)]])
 
 
 class _IdfTable(dict[str, float]):

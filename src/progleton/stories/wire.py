@@ -30,15 +30,11 @@ from .features import shingles
 NUM_PERM = 128
 
 
-def _hash32(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=4).digest(), "little")
-
-
 _blake2b_32 = partial(hashlib.blake2b, digest_size=4)
 
 
 def _hashes32(grams: list[str]) -> list[int]:
-    """:func:`_hash32` of each shingle's UTF-8 bytes, in one pass at C speed."""
+    """Each shingle's 32-bit hash (blake2b of its UTF-8 bytes, little-endian), at C speed."""
     digests = map(methodcaller("digest"), map(_blake2b_32, map(str.encode, grams)))
     little: Literal["little"] = "little"
     return list(map(int.from_bytes, digests, repeat(little)))
@@ -77,7 +73,7 @@ class WireIndex:
         self._band_ranges = list(bands)
         self._tables: list[dict[bytes, set[str]]] = [{} for _ in bands]
         # one set of permutations for all signatures (drawing them per doc costs time and memory)
-        template = MinHash(num_perm=NUM_PERM, hashfunc=_hash32)
+        template = MinHash(num_perm=NUM_PERM, hashfunc=int)
         self._permutations, self._scheme = template.permutations, template.scheme
         self._signatures: dict[str, LeanMinHash] = {}
         self._seq: dict[str, int] = {}
