@@ -92,6 +92,9 @@ def test_everything_needs_sign_in_once_there_is_a_password(locked: TestClient) -
     assert api.status_code == 401 and api.headers["www-authenticate"] == "Bearer"
     assert "Sign-in required" in api.json()["detail"]
     assert locked.get("/feeds/top.atom").status_code == 401
+    # corrections change every user's stories: never without a sign-in
+    assert locked.put("/api/v1/articles/1/story", json={"story_id": None}).status_code == 401
+    assert locked.post("/api/v1/stories/story-storm/merge", json={"other": "story-x"}).status_code == 401
     token = csrf_token(locked, "/login")
     assert locked.post("/sources/1/remove", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert locked.get("/static/style.css").status_code == 200

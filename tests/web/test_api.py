@@ -122,3 +122,39 @@ def test_openapi_documents_the_bearer_token(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert "put" in schema["paths"]["/api/v1/articles/{article_id}/state"]
+
+
+def test_move_and_merge_through_the_api(client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
+    storm, moved = seeded.stories["storm"], seeded.articles["storm3"]
+    split = client.put(f"/api/v1/articles/{moved}/story", json={"story_id": None})
+    assert split.status_code == 200
+    new_story = split.json()["story_id"]
+    assert new_story not in (None, storm)
+    assert split.json()["reasons"]["note"] == "moved by a user"
+    assert len(client.get(f"/api/v1/stories/{quote(storm)}").json()["articles"]) == 2
+
+    merged = client.post(f"/api/v1/stories/{quote(storm)}/merge", json={"other": new_story})
+    assert merged.status_code == 200
+    assert merged.json()["story"]["id"] == storm
+    assert moved in [a["id"] for a in merged.json()["articles"]]
+    assert progleton.article(moved).story_id == storm
+    assert client.get(f"/api/v1/stories/{quote(new_story)}").status_code == 404
+
+    # moved back out, then into a named story
+    client.put(f"/api/v1/articles/{moved}/story", json={"story_id": None})
+    into = client.put(f"/api/v1/articles/{moved}/story", json={"story_id": storm})
+    assert into.status_code == 200 and into.json()["story_id"] == storm
+
+
+def test_corrections_through_the_api_reject_bad_ids(client: TestClient, seeded: Seeded) -> None:
+    storm = seeded.stories["storm"]
+    assert client.put("/api/v1/articles/99999/story", json={"story_id": None}).status_code == 404
+    missing = client.put(f"/api/v1/articles/{seeded.articles['storm1']}/story", json={"story_id": "story-nope"})
+    assert missing.status_code == 404 and "story-nope" in missing.json()["detail"]
+    assert client.post(f"/api/v1/stories/{quote(storm)}/merge", json={"other": "story-nope"}).status_code == 404
+    assert client.post(f"/api/v1/stories/{quote(storm)}/merge", json={"other": storm}).status_code == 400
+    assert client.post(f"/api/v1/stories/{quote(storm)}/merge", json={}).status_code == 422
+    assert len(client.get(f"/api/v1/stories/{quote(storm)}").json()["articles"]) == 3
+    schema = client.get("/openapi.json").json()["paths"]
+    assert "put" in schema["/api/v1/articles/{article_id}/story"]
+    assert "post" in schema["/api/v1/stories/{story_id}/merge"]

@@ -158,6 +158,16 @@ class ArticleStateIn(BaseModel):
     starred: bool | None = None
 
 
+class ArticleStoryIn(BaseModel):
+    story_id: str | None = Field(
+        description="The story to move the article into; null: split it out into a story of its own",
+        max_length=500)
+
+
+class StoryMergeIn(BaseModel):
+    other: str = Field(min_length=1, max_length=500, description="The story merged into this one")
+
+
 class ArticleStateOut(BaseModel):
     article_id: int
     read: bool
@@ -242,6 +252,29 @@ def set_article_state(request: Request, article_id: int, body: ArticleStateIn,
     store.set_article_state(user.id, [article_id], read=body.read, starred=body.starred)
     read, starred = store.article_states(user.id, [article_id]).get(article_id, (False, False))
     return ArticleStateOut(article_id=article_id, read=read, starred=starred)
+
+
+@router.put("/articles/{article_id}/story", response_model=ArticleOut, responses=ERRORS)
+def move_article(request: Request, article_id: int, body: ArticleStoryIn,
+                 user: Annotated[User, Depends(require_user)]) -> ArticleOut:
+    """Correct the grouping: move an article into another story, or (``story_id`` null) split
+    it out into a story of its own. Remembered: later assignments respect it, and the story
+    it is put in is never split or regrouped automatically."""
+    p = _p(request)
+    p.move_article(article_id, body.story_id)
+    return article_out(p.article(article_id))
+
+
+@router.post("/stories/{story_id:path}/merge", response_model=StoryDetailOut,
+             responses=ERRORS | {400: {"model": ErrorOut, "description": "A story merged into itself"}})
+def merge_stories(request: Request, story_id: str, body: StoryMergeIn,
+                  user: Annotated[User, Depends(require_user)]) -> StoryDetailOut:
+    """Correct the grouping: merge story ``other`` into this one (remembered, as for a move);
+    returns the merged story."""
+    if body.other == story_id:
+        raise HTTPException(status_code=400, detail="a story cannot be merged into itself")
+    p = _p(request)
+    return story_detail_out(p.story(p.merge_stories(story_id, body.other)))
 
 
 @router.get("/starred", response_model=list[ArticleOut])
