@@ -1,0 +1,230 @@
+"""Candidate cues for telling two events of one kind apart, measured on ECB+ (none is shipped).
+
+    .venv/bin/python benchmarks/stories_cues.py pairs        # pair-level study (about 1 minute)
+    .venv/bin/python benchmarks/stories_cues.py background   # end to end, background sentences
+
+``pairs``: every ordered pair of docs of one topic, weighed as the pair model weighs it
+(``stories_ecbplus.fit_pair_weights``), with each candidate cue added; a logistic model is
+fitted on train and scored on dev pairs (AUC), and the mean probability between the two events
+of each topic is printed for the topics where it is highest (above 0.45: the whole-topic merges).
+Also gradient-boosted trees instead of the logistic model, held out by topic.
+
+``background``: sentences recalling an earlier time ("last month", "two years ago",
+"previously") left out of the features, counted half, or with only their names and numbers
+left out; both models refitted on train; train and dev pairwise F1 at the join thresholds of
+the cross-validation. See docs/benchmarks.md (Stories, 2026-12-06) for the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import math
+import re
+import sys
+from collections.abc import Callable
+
+import numpy as np
+from stories_ecbplus import (  # type: ignore[import-not-found]
+    CORPUS,
+    CV_THRESHOLDS,
+    evaluate,
+    fit_pair_weights,
+    fit_weights,
+    load_split,
+)
+
+from progleton.stories import Doc, GroupingParams, StoryGrouper
+from progleton.stories import features as feature_module
+from progleton.stories import grouper as grouper_module
+from progleton.stories.similarity import (
+    JoinModel,
+    MatchEvidence,
+    channel_cosines,
+    dot,
+    missing_shares,
+)
+
+Cue = Callable[[dict, dict], list[float]]
+
+
+def name_profiles(articles: list[dict], idf: Callable[[str], float]) -> dict[str, dict]:
+    """Per doc: its name counts times idf (single words), its name focus (squared counts times
+    idf, unit length) and the same over the names of its title and first 30 words."""
+    out = {}
+    for a in articles:
+        title, text = a["title"] or "", a["text"] or ""
+        counts = feature_module.article_features(title, text).counts
+        lead = feature_module.article_features(title, " ".join(text.split()[:30])).counts
+        single = {k: v * idf(k) for k, v in counts.items() if k[0] == "n" and " " not in k}
+        focus = {k: v * v * idf(k) for k, v in counts.items() if k[0] == "n"}
+        lead_names = {k: idf(k) for k in lead if k[0] == "n"}
+        out[a["id"]] = {"single": single, "focus": _unit(focus), "lead": _unit(lead_names)}
+    return out
+
+
+def _unit(vec: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {k: v / norm for k, v in vec.items()}
+
+
+def _share_missing(a: dict[str, float], b: dict[str, float]) -> float:
+    total = sum(a.values())
+    return sum(v for k, v in a.items() if k not in b) / total if total else 0.5
+
+
+def _top_missing(a: dict[str, float], b: dict[str, float]) -> float:
+    if not a:
+        return 0.0
+    return float(max(a, key=lambda k: (a[k], k)) not in b)
+
+
+CUES: dict[str, Cue] = {
+    "salience": lambda i, j: [_share_missing(i["single"], j["single"]),
+                              _share_missing(j["single"], i["single"])],
+    "top name": lambda i, j: [_top_missing(i["single"], j["single"]),
+                              _top_missing(j["single"], i["single"])],
+    "focus": lambda i, j: [dot(i["focus"], j["focus"])],
+    "lead names": lambda i, j: [dot(i["lead"], j["lead"])],
+}  # fmt: skip
+
+
+def pair_rows(articles: list[dict]) -> list[tuple[object, bool, list[float], dict[str, list[float]]]]:
+    """(topic, same event, the pair model's features, each cue's values) for every ordered pair
+    of docs of one topic; the vocabulary is the whole split's, as in ``fit_pair_weights``."""
+    grouper = StoryGrouper()
+    for a in articles:
+        grouper.add(Doc(a["id"], "", a["id"], a["title"] or "", a["text"] or "", None))
+    idf = grouper.vocabulary.idf
+    profiles = name_profiles(articles, idf)
+    by_topic: dict[object, list[dict]] = {}
+    for a in articles:
+        by_topic.setdefault(a["topic"], []).append(a)
+    rows = []
+    for topic, docs in by_topic.items():
+        members = [grouper._members[a["id"]] for a in docs]
+        vectors = [grouper._weighted(m) for m in members]
+        for i, a in enumerate(members):
+            for j, b in enumerate(members):
+                if i == j:
+                    continue
+                e = MatchEvidence(
+                    channel_cosines(vectors[i], b.raw, idf), dot(vectors[i], vectors[j]), 1,
+                    bool(a.years) and bool(b.years) and a.years.isdisjoint(b.years), None,
+                    missing_shares(vectors[i], dict.fromkeys(b.specific, 1), 1, idf),
+                )  # fmt: skip
+                c = e.channels
+                base = [c["all"], c["w"], c["t"], c["n"], c["d"], e.nearest,
+                        float(e.year_conflict), *(e.missing or {}).values()]  # fmt: skip
+                pi, pj = profiles[docs[i]["id"]], profiles[docs[j]["id"]]
+                cues = {name: cue(pi, pj) for name, cue in CUES.items()}
+                rows.append((topic, docs[i]["gold"] == docs[j]["gold"], base, cues))
+    return rows
+
+
+def study_pairs() -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import GroupKFold
+
+    train, dev = pair_rows(load_split("train")), pair_rows(load_split("dev"))
+
+    def matrix(rows: list, cues: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        x = np.array([r[2] + [v for name in cues for v in r[3][name]] for r in rows])
+        return x, np.array([r[1] for r in rows]), np.array([r[0] for r in rows])
+
+    def between(rows: list, p: np.ndarray) -> dict[object, float]:
+        found: dict[object, list[float]] = {}
+        for r, q in zip(rows, p, strict=True):
+            if not r[1]:
+                found.setdefault(r[0], []).append(float(q))
+        return {t: round(float(np.mean(v)), 2) for t, v in found.items() if np.mean(v) > 0.45}
+
+    variants: list[tuple[str, ...]] = [(), *((name,) for name in CUES), ("salience", "top name", "focus")]
+    for cues in variants:
+        x, y, _ = matrix(train, cues)
+        xd, yd, _ = matrix(dev, cues)
+        model = LogisticRegression(C=1.0, max_iter=3000).fit(x, y)
+        p, pd = model.predict_proba(x)[:, 1], model.predict_proba(xd)[:, 1]
+        print(f"{' + '.join(cues) or 'none (as shipped)'}: AUC train {roc_auc_score(y, p):.3f} "
+              f"dev {roc_auc_score(yd, pd):.3f}; between events > 0.45: train {between(train, p)} "
+              f"dev {between(dev, pd)}")  # fmt: skip
+    x, y, topics = matrix(train, ())
+    for name, make in (
+        ("logistic", lambda: LogisticRegression(C=1.0, max_iter=3000)),
+        ("boosted trees", lambda: HistGradientBoostingClassifier(max_iter=150, max_depth=3, learning_rate=0.05)),
+    ):  # fmt: skip
+        held = np.zeros(len(y))
+        for fit_on, score_on in GroupKFold(5).split(x, y, topics):
+            held[score_on] = make().fit(x[fit_on], y[fit_on]).predict_proba(x[score_on])[:, 1]
+        print(f"{name}, held out by topic: AUC {roc_auc_score(y, held):.3f}; "
+              f"between events > 0.45: {between(train, held)}")  # fmt: skip
+
+
+BACKGROUND = re.compile(
+    r"\b(last (?:month|year|week|season|summer|spring|fall|winter)"
+    r"|earlier this (?:month|year|season|week)|(?:days|months|years|weeks) ago"
+    r"|a (?:year|month|week) ago|previous(?:ly)?)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def background_features(mode: str) -> Callable[..., feature_module.ArticleFeatures]:
+    """``article_features`` with the sentences that recall an earlier time left out ("drop"),
+    counted half ("half"), or with only their names and numbers left out ("specific")."""
+    plain = feature_module.article_features
+
+    def features(title: str, text: str, *, title_weight: float = 2.0) -> feature_module.ArticleFeatures:
+        full = plain(title, text, title_weight=title_weight)
+        if not BACKGROUND.search(text):
+            return full
+        kept = " ".join(s for s in _SENTENCE_END.split(text) if not BACKGROUND.search(s))
+        rest = plain(title, kept, title_weight=title_weight)
+        if mode == "specific":
+            counts = {k: v for k, v in full.counts.items() if k[0] in "wt"}
+            counts |= {k: v for k, v in rest.counts.items() if k[0] in "nd"}
+        elif mode == "half":
+            halves = {k: (full.counts[k] + rest.counts.get(k, 0.0)) / 2 for k in full.counts}
+            counts = {k: v for k, v in halves.items() if v > 0}
+        else:
+            counts = rest.counts
+        return feature_module.ArticleFeatures(counts=counts, names=rest.names, words=full.words)
+
+    return features
+
+
+def study_background() -> None:
+    train, dev = load_split("train"), load_split("dev")
+    for mode in ("drop", "half", "specific"):
+        grouper_module.article_features = background_features(mode)  # type: ignore[assignment]
+        with contextlib.redirect_stdout(io.StringIO()):
+            weights, pair = fit_weights(train), fit_pair_weights(train)
+        for threshold in CV_THRESHOLDS:
+            params = GroupingParams(
+                model=JoinModel(**weights, threshold=threshold),
+                pair_model=JoinModel(**pair, threshold=0.5),
+            )
+            t, d = evaluate(train, params)["pairwise_f1"], evaluate(dev, params)["pairwise_f1"]
+            print(f"background sentences {mode}, join threshold {threshold}: "
+                  f"train {t[0]:.3f} ± {t[1]:.3f}, dev {d[0]:.3f} ± {d[1]:.3f}", flush=True)  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("study", choices=("pairs", "background"))
+    args = parser.parse_args()
+    if not CORPUS.exists():
+        print(f"ECB+ corpus not found at {CORPUS}", file=sys.stderr)
+        return 2
+    if args.study == "pairs":
+        study_pairs()
+    else:
+        study_background()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
