@@ -33,18 +33,13 @@ from stories_ecbplus import (  # type: ignore[import-not-found]
     fit_pair_weights,
     fit_weights,
     load_split,
+    topic_pairs,
 )
 
 from progleton.stories import Doc, GroupingParams, StoryGrouper
 from progleton.stories import features as feature_module
 from progleton.stories import grouper as grouper_module
-from progleton.stories.similarity import (
-    JoinModel,
-    MatchEvidence,
-    channel_cosines,
-    dot,
-    missing_shares,
-)
+from progleton.stories.similarity import JoinModel, dot
 
 Cue = Callable[[dict, dict], list[float]]
 
@@ -96,30 +91,12 @@ def pair_rows(articles: list[dict]) -> list[tuple[object, bool, list[float], dic
     grouper = StoryGrouper()
     for a in articles:
         grouper.add(Doc(a["id"], "", a["id"], a["title"] or "", a["text"] or "", None))
-    idf = grouper.vocabulary.idf
-    profiles = name_profiles(articles, idf)
-    by_topic: dict[object, list[dict]] = {}
-    for a in articles:
-        by_topic.setdefault(a["topic"], []).append(a)
+    profiles = name_profiles(articles, grouper.vocabulary.idf)
     rows = []
-    for topic, docs in by_topic.items():
-        members = [grouper._members[a["id"]] for a in docs]
-        vectors = [grouper._weighted(m) for m in members]
-        for i, a in enumerate(members):
-            for j, b in enumerate(members):
-                if i == j:
-                    continue
-                e = MatchEvidence(
-                    channel_cosines(vectors[i], b.raw, idf), dot(vectors[i], vectors[j]), 1,
-                    bool(a.years) and bool(b.years) and a.years.isdisjoint(b.years), None,
-                    missing_shares(vectors[i], dict.fromkeys(b.specific, 1), 1, idf),
-                )  # fmt: skip
-                c = e.channels
-                base = [c["all"], c["w"], c["t"], c["n"], c["d"], e.nearest,
-                        float(e.year_conflict), *(e.missing or {}).values()]  # fmt: skip
-                pi, pj = profiles[docs[i]["id"]], profiles[docs[j]["id"]]
-                cues = {name: cue(pi, pj) for name, cue in CUES.items()}
-                rows.append((topic, docs[i]["gold"] == docs[j]["gold"], base, cues))
+    for topic, a, b, base in topic_pairs(articles):
+        pa, pb = profiles[a["id"]], profiles[b["id"]]
+        cues = {name: cue(pa, pb) for name, cue in CUES.items()}
+        rows.append((topic, a["gold"] == b["gold"], base, cues))
     return rows
 
 

@@ -20,6 +20,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from itertools import combinations, pairwise
 from pathlib import Path
 from typing import Any
@@ -151,18 +152,11 @@ def fit_weights(articles: list[dict]) -> dict[str, float]:
     return weights
 
 
-def fit_pair_weights(articles: list[dict]) -> dict[str, float]:
-    """Fit the pair model (``progleton.stories.grouper.PAIR_MODEL``) on ``articles``.
-
-    Every ordered pair of docs of one topic (ECB+ topics hold two events of one kind: the hard
-    pairs) is weighed as the grouper's split check weighs it, doc ``i`` against a story made of
-    doc ``j`` alone (:func:`~progleton.stories.similarity.pair_probabilities`'s evidence), with
-    the vocabulary of the whole split; same event = positive. The story size is always one, so
-    its weight is 0.
-    """
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
+def topic_pairs(articles: list[dict]) -> Iterator[tuple[object, dict, dict, list[float]]]:
+    """Every ordered pair of docs of one topic, as (topic, doc, other doc, evidence): doc ``i``
+    weighed against a story made of doc ``j`` alone, as the grouper's split check weighs it
+    (:func:`~progleton.stories.similarity.pair_probabilities`), with the vocabulary of the whole
+    split. The evidence is the pair model's features, in ``fit_pair_weights``'s order."""
     from progleton.stories.similarity import MatchEvidence, channel_cosines, dot, missing_shares
 
     grouper = StoryGrouper()
@@ -172,8 +166,7 @@ def fit_pair_weights(articles: list[dict]) -> dict[str, float]:
     by_topic: dict[object, list[dict]] = {}
     for a in articles:
         by_topic.setdefault(a["topic"], []).append(a)
-    rows, labels = [], []
-    for topic_articles in by_topic.values():
+    for topic, topic_articles in by_topic.items():
         members = [grouper._members[a["id"]] for a in topic_articles]
         vectors = [grouper._weighted(m) for m in members]
         for i, a in enumerate(members):
@@ -189,9 +182,27 @@ def fit_pair_weights(articles: list[dict]) -> dict[str, float]:
                     missing_shares(vectors[i], dict.fromkeys(b.specific, 1), 1, idf),
                 )
                 c = e.channels
-                rows.append([c["all"], c["w"], c["t"], c["n"], c["d"], e.nearest,
-                             float(e.year_conflict), *(e.missing or {}).values()])  # fmt: skip
-                labels.append(topic_articles[i]["gold"] == topic_articles[j]["gold"])
+                row = [c["all"], c["w"], c["t"], c["n"], c["d"], e.nearest,
+                       float(e.year_conflict), *(e.missing or {}).values()]  # fmt: skip
+                yield topic, topic_articles[i], topic_articles[j], row
+
+
+def fit_pair_weights(articles: list[dict]) -> dict[str, float]:
+    """Fit the pair model (``progleton.stories.grouper.PAIR_MODEL``) on ``articles``.
+
+    Every ordered pair of docs of one topic (ECB+ topics hold two events of one kind: the hard
+    pairs) is weighed as the grouper's split check weighs it, doc ``i`` against a story made of
+    doc ``j`` alone (:func:`~progleton.stories.similarity.pair_probabilities`'s evidence), with
+    the vocabulary of the whole split; same event = positive. The story size is always one, so
+    its weight is 0.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = [], []
+    for _, a, b, row in topic_pairs(articles):
+        rows.append(row)
+        labels.append(a["gold"] == b["gold"])
     model = LogisticRegression(C=1.0, max_iter=3000).fit(np.array(rows), np.array(labels))
     names = ("text", "words", "title", "names", "numbers", "nearest", "year_conflict",
              "doc_names_missing", "story_names_missing", "doc_numbers_missing",
