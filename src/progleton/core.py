@@ -220,9 +220,12 @@ class Progleton:
         return story_id
 
     def merge_stories(self, into: str, other: str) -> str:
-        """Merge story ``other`` into ``into`` (remembered); returns the surviving id."""
+        """Merge story ``other`` into ``into`` (remembered); returns the surviving id. A story
+        merged into itself is left as it was: nothing is recorded or pinned."""
         target = self.store.get_story(into)
         absorbed = self.store.get_story(other)
+        if absorbed.story.id == target.story.id:
+            return target.story.id
         survivor = self.grouper.merge(target.story.id, absorbed.story.id)
         self.store.add_correction("merge", story_id=other, into_story_id=into)
         for article in absorbed.articles:

@@ -158,3 +158,10 @@ def test_corrections_through_the_api_reject_bad_ids(client: TestClient, seeded: 
     schema = client.get("/openapi.json").json()["paths"]
     assert "put" in schema["/api/v1/articles/{article_id}/story"]
     assert "post" in schema["/api/v1/stories/{story_id}/merge"]
+
+
+def test_a_story_merged_into_itself_is_left_alone(seeded: Seeded, progleton: Progleton) -> None:
+    storm = seeded.stories["storm"]
+    assert progleton.merge_stories(storm, storm) == storm  # as the CLI calls it
+    assert progleton.store.corrections() == []
+    assert len(progleton.story(storm).articles) == 3
