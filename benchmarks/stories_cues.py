@@ -32,11 +32,12 @@ from stories_ecbplus import (  # type: ignore[import-not-found]
     evaluate,
     fit_pair_weights,
     fit_weights,
+    grouped,
     load_split,
     topic_pairs,
 )
 
-from progleton.stories import Doc, GroupingParams, StoryGrouper
+from progleton.stories import GroupingParams
 from progleton.stories import features as feature_module
 from progleton.stories import grouper as grouper_module
 from progleton.stories.similarity import JoinModel, dot
@@ -88,12 +89,10 @@ CUES: dict[str, Cue] = {
 def pair_rows(articles: list[dict]) -> list[tuple[object, bool, list[float], dict[str, list[float]]]]:
     """(topic, same event, the pair model's features, each cue's values) for every ordered pair
     of docs of one topic; the vocabulary is the whole split's, as in ``fit_pair_weights``."""
-    grouper = StoryGrouper()
-    for a in articles:
-        grouper.add(Doc(a["id"], "", a["id"], a["title"] or "", a["text"] or "", None))
+    grouper = grouped(articles)
     profiles = name_profiles(articles, grouper.vocabulary.idf)
     rows = []
-    for topic, a, b, base in topic_pairs(articles):
+    for topic, a, b, base in topic_pairs(articles, grouper):
         pa, pb = profiles[a["id"]], profiles[b["id"]]
         cues = {name: cue(pa, pb) for name, cue in CUES.items()}
         rows.append((topic, a["gold"] == b["gold"], base, cues))
@@ -175,6 +174,7 @@ def background_features(mode: str) -> Callable[..., feature_module.ArticleFeatur
 
 def study_background() -> None:
     train, dev = load_split("train"), load_split("dev")
+    plain = grouper_module.article_features
     for mode in ("drop", "half", "specific"):
         grouper_module.article_features = background_features(mode)  # type: ignore[assignment]
         with contextlib.redirect_stdout(io.StringIO()):
@@ -187,6 +187,7 @@ def study_background() -> None:
             t, d = evaluate(train, params)["pairwise_f1"], evaluate(dev, params)["pairwise_f1"]
             print(f"background sentences {mode}, join threshold {threshold}: "
                   f"train {t[0]:.3f} ± {t[1]:.3f}, dev {d[0]:.3f} ± {d[1]:.3f}", flush=True)  # fmt: skip
+    grouper_module.article_features = plain  # the grouper's own features again
 
 
 def main() -> int:

@@ -152,16 +152,25 @@ def fit_weights(articles: list[dict]) -> dict[str, float]:
     return weights
 
 
-def topic_pairs(articles: list[dict]) -> Iterator[tuple[object, dict, dict, list[float]]]:
-    """Every ordered pair of docs of one topic, as (topic, doc, other doc, evidence): doc ``i``
-    weighed against a story made of doc ``j`` alone, as the grouper's split check weighs it
-    (:func:`~progleton.stories.similarity.pair_probabilities`), with the vocabulary of the whole
-    split. The evidence is the pair model's features, in ``fit_pair_weights``'s order."""
-    from progleton.stories.similarity import MatchEvidence, channel_cosines, dot, missing_shares
-
+def grouped(articles: list[dict]) -> StoryGrouper:
+    """A grouper fed every article, in file order: the whole split's vocabulary."""
     grouper = StoryGrouper()
     for a in articles:
         grouper.add(Doc(a["id"], "", a["id"], a["title"] or "", a["text"] or "", None))
+    return grouper
+
+
+def topic_pairs(
+    articles: list[dict], grouper: StoryGrouper | None = None
+) -> Iterator[tuple[object, dict, dict, list[float]]]:
+    """Every ordered pair of docs of one topic, as (topic, doc, other doc, evidence): doc ``i``
+    weighed against a story made of doc ``j`` alone, as the grouper's split check weighs it
+    (:func:`~progleton.stories.similarity.pair_probabilities`), with the vocabulary of the whole
+    split (``grouper``: :func:`grouped` of ``articles``, when the caller has it). The evidence
+    is the pair model's features, in ``fit_pair_weights``'s order."""
+    from progleton.stories.similarity import MatchEvidence, channel_cosines, dot, missing_shares
+
+    grouper = grouper or grouped(articles)
     idf = grouper.vocabulary.idf
     by_topic: dict[object, list[dict]] = {}
     for a in articles:
