@@ -19,7 +19,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
 
 STOP_WORDS = frozenset(
@@ -231,36 +230,3 @@ def shingles(text: str, size: int = 3) -> list[str]:
         return [" ".join(words)] if words else []
     return list(map(" ".join, zip(*(words[i:] for i in range(size)), strict=False)))
 
-
-_MONTH_NUMBER = {m: i + 1 for i, m in enumerate(MONTHS)} | {
-    m[:3]: i + 1 for i, m in enumerate(MONTHS)
-}
-_MONTH_RE = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_FULL_DATE = re.compile(
-    rf"\b{_MONTH_RE}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+((?:19|20)\d\d)\b"
-    rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_RE}\s*,?\s+((?:19|20)\d\d)\b"
-    r"|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b",
-    re.IGNORECASE,
-)
-DATELINE_CHARS = 300
-
-
-def dateline(title: str, text: str) -> datetime | None:
-    """The first full date (day, month and year) at the head of an article, if any.
-
-    Articles without a feed date often open with one ("Published July 28, 2004", "18 September
-    2013 Last updated at 13:59 GMT"); it stands in for the publication date. Dates further in
-    are more often about the past, so only the head is read.
-    """
-    head = (title + "\n" + text)[:DATELINE_CHARS]
-    for match in _FULL_DATE.finditer(head):
-        g = match.groups()
-        try:
-            if g[0]:
-                return datetime(int(g[2]), _MONTH_NUMBER[g[0].lower()[:3]], int(g[1]), tzinfo=UTC)
-            if g[4]:
-                return datetime(int(g[5]), _MONTH_NUMBER[g[4].lower()[:3]], int(g[3]), tzinfo=UTC)
-            return datetime(int(g[6]), int(g[7]), int(g[8]), tzinfo=UTC)
-        except ValueError:
-            continue
-    return None
