@@ -1,13 +1,17 @@
 """Candidate cues for telling two events of one kind apart, measured on ECB+ (none is shipped).
 
-    .venv/bin/python benchmarks/stories_cues.py pairs        # pair-level study (about 1 minute)
+    .venv/bin/python benchmarks/stories_cues.py pairs        # pair-level study (about 10 s)
+    .venv/bin/python benchmarks/stories_cues.py pairs --embeddings FILE.npz  # and MiniLM cues
     .venv/bin/python benchmarks/stories_cues.py background   # end to end, background sentences
 
 ``pairs``: every ordered pair of docs of one topic, weighed as the pair model weighs it
 (``stories_ecbplus.fit_pair_weights``), with each candidate cue added; a logistic model is
 fitted on train and scored on dev pairs (AUC), and the mean probability between the two events
 of each topic is printed for the topics where it is highest (above 0.45: the whole-topic merges).
-Also gradient-boosted trees instead of the logistic model, held out by topic.
+Also gradient-boosted trees instead of the logistic model, held out by topic. With
+``--embeddings`` (written by ``benchmarks/embed_ecbplus.py``, which needs the MiniLM package the
+project does not install), also the cosine of the two docs' sentence embeddings, of title and
+text and of the title alone.
 
 ``background``: sentences recalling an earlier time ("last month", "two years ago",
 "previously") left out of the features, counted half, or with only their names and numbers
@@ -86,11 +90,25 @@ CUES: dict[str, Cue] = {
 }  # fmt: skip
 
 
+def add_embeddings(path: str) -> None:
+    """Add the cues of sentence embeddings (``benchmarks/embed_ecbplus.py``) to :data:`CUES`."""
+    saved = np.load(path)
+    found = {str(i): (f, t) for i, f, t in zip(saved["ids"], saved["full"], saved["title"], strict=True)}
+    EMBEDDINGS.update(found)
+    CUES["embedding"] = lambda i, j: [float(i["embedding"][0] @ j["embedding"][0])]
+    CUES["title embedding"] = lambda i, j: [float(i["embedding"][1] @ j["embedding"][1])]
+
+
+EMBEDDINGS: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+
 def pair_rows(articles: list[dict]) -> list[tuple[object, bool, list[float], dict[str, list[float]]]]:
     """(topic, same event, the pair model's features, each cue's values) for every ordered pair
     of docs of one topic; the vocabulary is the whole split's, as in ``fit_pair_weights``."""
     grouper = grouped(articles)
     profiles = name_profiles(articles, grouper.vocabulary.idf)
+    for a in articles if EMBEDDINGS else ():
+        profiles[a["id"]]["embedding"] = EMBEDDINGS[str(a["id"])]
     rows = []
     for topic, a, b, base in topic_pairs(articles, grouper):
         pa, pb = profiles[a["id"]], profiles[b["id"]]
@@ -119,6 +137,8 @@ def study_pairs() -> None:
         return {t: round(float(np.mean(v)), 2) for t, v in found.items() if np.mean(v) > 0.45}
 
     variants: list[tuple[str, ...]] = [(), *((name,) for name in CUES), ("salience", "top name", "focus")]
+    if EMBEDDINGS:
+        variants.append(("embedding", "title embedding"))
     for cues in variants:
         x, y, _ = matrix(train, cues)
         xd, yd, _ = matrix(dev, cues)
@@ -193,11 +213,14 @@ def study_background() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("study", choices=("pairs", "background"))
+    parser.add_argument("--embeddings", help="sentence embeddings from embed_ecbplus.py (pairs)")
     args = parser.parse_args()
     if not CORPUS.exists():
         print(f"ECB+ corpus not found at {CORPUS}", file=sys.stderr)
         return 2
     if args.study == "pairs":
+        if args.embeddings:
+            add_embeddings(args.embeddings)
         study_pairs()
     else:
         study_background()
