@@ -216,7 +216,8 @@ class Progleton:
             self.store.get_story(to_story)  # NotFound for a bad id
         story_id = self.grouper.move(str(article.id), to_story=to_story)
         self.store.add_correction("move", article_id=article_id, story_id=to_story)
-        self.store.set_story_membership(article_id, story_id, {"note": "moved by a user", "score": 1.0})
+        note = "moved by a user" if to_story is not None else "split out by a user"
+        self.store.set_story_membership(article_id, story_id, {"note": note, "score": 1.0})
         return story_id
 
     def merge_stories(self, into: str, other: str) -> str:

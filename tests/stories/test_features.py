@@ -7,6 +7,7 @@ import pytest
 from progleton.stories.features import (
     article_features,
     content_words,
+    name_forms,
     names,
     numbers_and_dates,
     shingles,
@@ -60,3 +61,13 @@ def test_shingles() -> None:
     assert shingles("One two three four") == ["one two three", "two three four"]
     assert shingles("one two") == ["one two"]
     assert shingles("") == []
+
+
+def test_name_forms_find_how_the_text_writes_each_name() -> None:
+    title, text = "Tara Reid's rehab", "Crews on Ferry Lane. The Agencies met. The falls at Kestrel Falls rose."
+    keys = names(title + ". " + text)
+    assert name_forms(keys, title, text) == {
+        "tara reid": "Tara Reid", "reid": "Reid", "ferry lane": "Ferry Lane", "lane": "Lane",
+        "agency": "Agencies", "kestrel fall": "Kestrel Falls", "fall": "Falls",
+    }  # fmt: skip
+    assert name_forms(["nobody here"], title, text) == {}

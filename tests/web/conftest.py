@@ -74,7 +74,7 @@ def seed(p: Progleton) -> Seeded:
             article_record(s[name], "cp-sea-wall", "Port Verel approves sea wall", host=f"{s[name]}.example",
                            text=WIRE_TEXT, hours_ago=5, authors=["Continental Press", "Staff"]),
             {"story_id": wire_story, "wire_copy_of": articles["wire"],
-             "reasons": {"score": 0.99, "note": "wire copy", "nearest": "https://cpress.example/news/sea-wall"}})
+             "reasons": {"score": 0.99, "note": f"wire copy of {articles['wire']}", "nearest": str(articles["wire"])}})
     storm = "story-storm"
     articles["storm1"] = add(article_record(s["Harbour Daily"], "storm", "Storm closes Verel ferry", hours_ago=30),
                              {"story_id": storm, "reasons": {"note": "new story"}})
@@ -82,7 +82,7 @@ def seed(p: Progleton) -> Seeded:
         article_record(s["The Verel Times"], "ferry-storm", "Ferries halted as storm hits coast", hours_ago=28),
         {"story_id": storm, "reasons": {"score": 0.71, "shared_names": ["Verel", "Ines Tarrow"],
                                         "shared_terms": ["ferry", "gale"],
-                                        "nearest": "https://example.org/news/storm"}})
+                                        "nearest": str(articles["storm1"]), "note": "joined by names+text"}})
     articles["storm3"] = add(
         article_record(s["North Coast Radio"], "gale", "Gale warning: ferry crossings cancelled", hours_ago=27),
         {"story_id": storm, "reasons": {"score": 0.65, "shared_terms": ["ferry"]}})

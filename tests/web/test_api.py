@@ -130,7 +130,7 @@ def test_move_and_merge_through_the_api(client: TestClient, seeded: Seeded, prog
     assert split.status_code == 200
     new_story = split.json()["story_id"]
     assert new_story not in (None, storm)
-    assert split.json()["reasons"]["note"] == "moved by a user"
+    assert split.json()["reasons"]["note"] == "split out by a user"
     assert len(client.get(f"/api/v1/stories/{quote(storm)}").json()["articles"]) == 2
 
     merged = client.post(f"/api/v1/stories/{quote(storm)}/merge", json={"other": new_story})
@@ -144,6 +144,7 @@ def test_move_and_merge_through_the_api(client: TestClient, seeded: Seeded, prog
     client.put(f"/api/v1/articles/{moved}/story", json={"story_id": None})
     into = client.put(f"/api/v1/articles/{moved}/story", json={"story_id": storm})
     assert into.status_code == 200 and into.json()["story_id"] == storm
+    assert into.json()["reasons"]["note"] == "moved by a user"
 
 
 def test_corrections_through_the_api_reject_bad_ids(client: TestClient, seeded: Seeded) -> None:

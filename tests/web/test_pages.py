@@ -71,7 +71,8 @@ def test_story_page_groups_wire_copies_and_explains(client: TestClient, seeded: 
     assert ("<strong>Continental Press text</strong>, carried by 4 outlets: "
             "Continental Press, Harbour Daily, Morning Ledger, Evening Star") in html
     assert html.count('class="report copy"') == 3
-    assert "Carries the same text as Continental Press." in html
+    assert "Carries the same text as Continental Press (about 99% of the wording alike)." in html
+    assert "wire copy of" not in html.lower()
     storm = client.get(story_url(seeded.stories["storm"])).text
     for outlet in ("Harbour Daily", "The Verel Times", "North Coast Radio"):
         assert f'<span class="outlet">{outlet}</span>' in storm
@@ -79,6 +80,7 @@ def test_story_page_groups_wire_copies_and_explains(client: TestClient, seeded: 
     assert "Names the same people, places or organisations: Verel, Ines Tarrow." in storm
     assert "Shares the distinctive words: ferry, gale." in storm
     assert "Closest to Harbour Daily: Storm closes Verel ferry." in storm
+    assert "Joined on shared names and wording." in storm and "Scored 0.71 as a report of the same event" in storm
     assert 'action="/story-actions/split"' in storm and 'action="/story-actions/merge"' in storm
     assert 'href="/feeds/story.atom?id=story-storm"' in storm
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
@@ -50,15 +51,40 @@ def test_coverage_shows_every_article_once(links: list[int]) -> None:
 
 
 def test_why_together_in_words() -> None:
-    story = (art(1, "Courier"), art(2, "Post", copy_of=1))
-    nearest = art(3, shared_names=["Verel"], shared_terms=["ferry", "gale"], nearest="https://x.example/1",
-                  score=0.71234, note="joined")
-    assert why_together(nearest, story) == [
+    story = (art(1, "Courier"), art(2, "Post", copy_of=1, score=0.953, note="wire copy of 1"))
+    joined = art(3, shared_names=["verel"], shared_terms=["ferry", "gale"], nearest="1", score=0.71234,
+                 note="joined by names+text")
+    assert why_together(joined, story) == [
         "Names the same people, places or organisations: Verel.", "Shares the distinctive words: ferry, gale.",
-        "Closest to Courier: T1.", "Similarity 0.71.", "Joined."]
-    assert why_together(story[1], story) == ["Carries the same text as Courier."]
+        "Closest to Courier: T1.", "Joined on shared names and wording.",
+        "Scored 0.71 as a report of the same event (1 is certain)."]
+    assert why_together(story[1], story) == ["Carries the same text as Courier (about 95% of the wording alike)."]
     assert why_together(art(4, note="new story"), story) == []
+    assert why_together(art(4, note="new story (closest story-31 scored 0.06 < 0.70)", score=0.06), story) == [
+        "Started this story: the closest open story scored 0.06 as the same event, under the 0.70 needed to "
+        "join it."]
     assert why_together(art(5, nearest="https://gone.example/"), story) == ["Closest to an earlier report."]
+    # older stored reasons name the nearest report by URL
+    assert why_together(art(6, nearest="https://x.example/1"), story) == ["Closest to Courier: T1."]
+    assert why_together(art(7, note="moved by a user", score=1.0), story) == ["Moved by a user."]
+    assert why_together(art(7, note="merged by a user into story-9", score=1.0), story) == [
+        "Merged into this story by a user."]
+    assert why_together(art(8, note="something new"), story) == ["Something new."]
+    # a word already shown in a name is not repeated; a near-certain score is not rounded up to certain
+    assert why_together(art(9, shared_names=["verel"], shared_terms=["verel", "ferry"], score=0.99962,
+                            note="joined by text"), story) == [
+        "Names the same people, places or organisations: Verel.", "Shares the distinctive words: ferry.",
+        "Joined on wording.", "Scored 0.99 as a report of the same event (1 is certain)."]
+
+
+def test_names_are_shown_as_the_article_writes_them() -> None:
+    article = replace(art(1, shared_names=["kestrel fall", "fall", "ferry lane", "lane", "agency", "vell"]),
+                      title="Kestrel Falls evacuates", text="Crews on Ferry Lane. Two agencies and the Agencies "
+                      "board met by the Vell.")
+    assert why_together(article, [article]) == [
+        "Names the same people, places or organisations: Kestrel Falls, Ferry Lane, Agencies, Vell."]
+    # a name the text does not write (an older stored key) is still shown, capitalised
+    assert why_together(replace(article, text="", title=""), [article])[0].endswith("Agency, Vell.")
 
 
 def test_hits_group_by_story_in_order_of_best_hit() -> None:

@@ -230,3 +230,29 @@ def shingles(text: str, size: int = 3) -> list[str]:
         return [" ".join(words)] if words else []
     return list(map(" ".join, zip(*(words[i:] for i in range(size)), strict=False)))
 
+
+
+def name_forms(keys: Iterable[str], title: str, text: str) -> dict[str, str]:
+    """How the article writes each name key (as :func:`names` gives them: lower-cased, plural
+    and possessive endings folded): "kestrel fall" -> "Kestrel Falls". For showing names to
+    readers; a key the text does not write capitalised is left out."""
+    both = title + "\n" + text
+    found = {}
+    for key in keys:
+        match = _name_pattern(key).search(both)
+        if match:
+            found[key] = match.group(1)
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _name_pattern(key: str) -> re.Pattern[str]:
+    words = []
+    for word in key.split():
+        # the first letter as written capitalised, the rest in any case ("McDonald", "NASA")
+        head, rest = re.escape(word[0].upper()), re.escape(word[1:])
+        if len(word) > 3 and word.endswith("y"):
+            rest = re.escape(word[1:-1]) + "(?:y|ies)"  # stem() folds "ies" to "y"
+        words.append(f"{head}(?i:{rest})(?i:s)?")
+    # the phrase, whole words only, without a possessive ending
+    return re.compile(r"\b(" + r"\s+".join(words) + r")(?:['’]s)?\b")

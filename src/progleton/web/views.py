@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ..stories.features import name_forms
 from ..types import Article, SearchHit, StoryDetail
 
 TIME_FILTERS: dict[str, tuple[str, timedelta]] = {
@@ -53,37 +56,83 @@ def coverage(detail: StoryDetail) -> list[Coverage]:
     ]
 
 
-def _title_of(url: str, articles: Sequence[Article]) -> str | None:
+def _article_for(nearest: str, articles: Sequence[Article]) -> Article | None:
+    """The member a reason names: by article id (what the grouper records), or by URL (older
+    stored reasons)."""
     for a in articles:
-        if url in (a.canonical_url, a.url):
-            return f"{a.outlet}: {a.title}"
+        if nearest in (str(a.id), a.canonical_url, a.url):
+            return a
     return None
+
+
+def shown_names(article: Article, keys: Sequence[str]) -> list[str]:
+    """Shared name keys as the article writes them ("kestrel fall" -> "Kestrel Falls"), without
+    the short forms of longer names also shown ("falls" beside "Kestrel Falls")."""
+    keys = list(dict.fromkeys(keys))
+    last_words = {k.rsplit(" ", 1)[-1] for k in keys if " " in k}
+    keys = [k for k in keys if " " in k or k not in last_words]
+    forms = name_forms(keys, article.title, article.text or article.summary)
+    return list(dict.fromkeys(forms.get(k) or k.title() for k in keys))
+
+
+_JOINED_ON = {"names": "shared names", "text": "wording", "title": "headline words", "numbers": "numbers"}
+_NEW_STORY = re.compile(r"new story \(closest \S+ scored ([\d.]+) < ([\d.]+)\)")
+_SPLIT = re.compile(r"split out of \S+: its two groups of reports averaged ([\d.]+) .*\(< ([\d.]+)\)")
+_REGROUPED = re.compile(r"regrouped from \S+: scored ([\d.]+) against \S+ once it had (\d+) reports")
+
+
+def _note_lines(note: str, score: object) -> list[str]:
+    """The grouper's note (which names stories by id) and score, in a reader's words."""
+    if note.startswith("joined by "):
+        kinds = [_JOINED_ON.get(k, k) for k in note.removeprefix("joined by ").split("+")]
+        lines = ["Joined on " + " and ".join(kinds) + "."]
+        if isinstance(score, int | float) and score > 0:
+            shown = math.floor(score * 100) / 100  # 0.9996 is not "1.00", certain
+            lines.append(f"Scored {shown:.2f} as a report of the same event (1 is certain).")
+        return lines
+    if m := _NEW_STORY.fullmatch(note):
+        return [f"Started this story: the closest open story scored {m[1]} as the same event, "
+                f"under the {m[2]} needed to join it."]
+    if m := _SPLIT.match(note):
+        return [f"Split off with the reports like it: the two groups in its earlier story scored "
+                f"{m[1]} as one event (under {m[2]})."]
+    if m := _REGROUPED.match(note):
+        return [f"Had started a story of its own; moved here when this story had {m[2]} reports "
+                f"and it scored {m[1]} against them."]
+    if note.startswith("merged by a user"):
+        return ["Merged into this story by a user."]
+    if note.startswith(("wire copy", "loaded", "new story")) or not note:
+        return []
+    return [note[:1].upper() + note[1:] + ("" if note.endswith(".") else ".")]
 
 
 def why_together(article: Article, story_articles: Sequence[Article]) -> list[str]:
     """Sentences saying why an article is in its story, from its stored reasons."""
     reasons = article.reasons or {}
     lines: list[str] = []
+    score = reasons.get("score")
     if article.wire_copy_of is not None:
         original = next((a for a in story_articles if a.id == article.wire_copy_of), None)
-        lines.append(f"Carries the same text as {original.outlet}." if original
-                     else "Carries the text of another outlet's report.")
-    names = [str(n) for n in reasons.get("shared_names") or ()]
+        line = (f"Carries the same text as {original.outlet}" if original
+                else "Carries the text of another outlet's report")
+        if isinstance(score, int | float) and 0 < score <= 1:
+            line += f" (about {score:.0%} of the wording alike)"
+        lines.append(line + ".")
+    keys = [str(n) for n in reasons.get("shared_names") or ()]
+    names = shown_names(article, keys)
     if names:
         lines.append("Names the same people, places or organisations: " + ", ".join(names[:8]) + ".")
-    terms = [str(n) for n in reasons.get("shared_terms") or ()]
+    # words already shown as (part of) a name say nothing more
+    name_words = {w for k in keys for w in k.lower().split()}
+    terms = [str(n) for n in reasons.get("shared_terms") or () if str(n) not in name_words]
     if terms:
         lines.append("Shares the distinctive words: " + ", ".join(terms[:10]) + ".")
     nearest = reasons.get("nearest")
-    if nearest:
-        label = _title_of(str(nearest), story_articles)
-        lines.append(f"Closest to {label}." if label else "Closest to an earlier report.")
-    score = reasons.get("score")
-    if isinstance(score, int | float) and score > 0:
-        lines.append(f"Similarity {score:.2f}.")
-    note = str(reasons.get("note") or "")
-    if note and note not in ("loaded", "new story"):
-        lines.append(note[:1].upper() + note[1:] + ("" if note.endswith(".") else "."))
+    if nearest and article.wire_copy_of is None:
+        closest = _article_for(str(nearest), story_articles)
+        lines.append(f"Closest to {closest.outlet}: {closest.title}." if closest and closest.id != article.id
+                     else "Closest to an earlier report.")
+    lines += _note_lines(str(reasons.get("note") or ""), score)
     return lines
 
 

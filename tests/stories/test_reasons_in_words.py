@@ -1,0 +1,88 @@
+"""The story page's "why this is here", from what the grouper really records.
+
+The grouper's notes name stories and docs by id; the page must say the same in a reader's words,
+name the nearest report, and write names as the articles do. These tests feed real groupings
+through the page's wording, so a change of a note's format cannot go unnoticed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from progleton.pipeline import reasons_dict
+from progleton.settings import Settings
+from progleton.stories import Assignment, Doc, StoryGrouper
+from progleton.types import Article
+from progleton.web.views import why_together
+
+from .stream_news import stream_docs
+
+
+def _numbered(docs: list[Doc]) -> dict[str, Doc]:
+    """The docs under numeric ids, as the pipeline hands them in (article ids)."""
+    return {d.id: replace(d, id=str(i)) for i, d in enumerate(docs, start=1)}
+
+
+def _articles(grouper: StoryGrouper, docs: dict[str, Doc]) -> dict[str, list[Article]]:
+    """Feed the docs; each story's members as the store would give them to the page."""
+    copies = {doc.id: grouper.add(doc).wire_copy_of for doc in docs.values()}
+    stories: dict[str, list[Article]] = {}
+    for name, doc in docs.items():
+        story_id, copy_of = grouper.story_of(doc.id), copies[doc.id]
+        stored = reasons_dict(Assignment(doc.id, story_id, copy_of, reasons=grouper.reasons(doc.id)))
+        article = Article(
+            id=int(doc.id), url=f"https://{doc.source}.example/{name}", canonical_url="",
+            title=doc.title, text=doc.text, source_title=doc.source, story_id=story_id,
+            wire_copy_of=int(copy_of) if copy_of else None, reasons=stored,
+        )  # fmt: skip
+        stories.setdefault(story_id, []).append(article)
+    return stories
+
+
+def test_reasons_of_a_real_stream_name_reports_not_ids() -> None:
+    docs = _numbered(stream_docs())
+    grouper = StoryGrouper(Settings())
+    stories = _articles(grouper, docs)
+    lines_seen = []
+    for members in stories.values():
+        for article in members:
+            lines = why_together(article, members)
+            lines_seen += lines
+            text = " ".join(lines)
+            assert "story-" not in text and "wire copy of" not in text.lower(), lines
+            assert "Similarity" not in text
+    joined = [line for line in lines_seen if line.startswith("Joined on ")]
+    assert joined
+    # the nearest member is named by outlet and title (the grouper records its id)
+    assert any(line.startswith("Closest to ") and line != "Closest to an earlier report." for line in lines_seen)
+    assert "Closest to an earlier report." not in lines_seen
+    assert any(line.startswith("Started this story: the closest open story scored") for line in lines_seen)
+    assert any(line.startswith("Carries the same text as ap (about ") for line in lines_seen)
+    names = [line for line in lines_seen if line.startswith("Names the same")]
+    shown = [n.strip(" .") for line in names for n in line.split(": ", 1)[1].split(",")]
+    assert shown and all(n[0].isupper() for n in shown), shown
+    assert any("Yerlikaya" in n for n in shown) and "Aegean Sea" in shown
+
+
+def test_a_split_and_a_regrouping_in_words() -> None:
+    named = {d.id: d for d in stream_docs()}
+    docs = _numbered(list(named.values()))
+    grouper = StoryGrouper(Settings())
+    for name in ("jp-1", "tr-1", "jp-2", "tr-2", "jp-3"):
+        grouper.load(docs[name], story_id="story-mixed")
+    grouper.add(docs["tr-3"])
+    split = grouper.reasons(docs["tr-1"].id)
+    article = Article(id=1, url="u", canonical_url="u", title="t", reasons={"note": split.note,
+                                                                           "score": split.score})
+    assert why_together(article, [article])[0].startswith(
+        "Split off with the reports like it: the two groups in its earlier story scored ")
+
+    grouper = StoryGrouper(Settings())
+    grouper.load(docs["tr-1"], story_id="story-tr")
+    grouper.load(docs["tr-2"], story_id="story-lonely")
+    grouper.load(docs["jp-1"], story_id="story-jp")
+    moved = grouper.add(docs["tr-3"]).regrouped[0]
+    article = Article(id=2, url="u", canonical_url="u", title="t", reasons={"note": moved.reasons.note})
+    assert why_together(article, [article]) == [
+        "Had started a story of its own; moved here when this story had 2 reports and it scored "
+        f"{moved.reasons.score:.2f} against them."]
