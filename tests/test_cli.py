@@ -69,3 +69,61 @@ def test_listings_on_an_empty_database_say_what_to_do(db_url: str, command: str)
     result = CliRunner().invoke(main, ["--db", db_url, *command.split()])
     assert result.exit_code == 0, result.output
     assert result.output.strip()
+
+
+def test_story_shows_ids_and_reasons_then_move_and_merge_use_them(db_url: str) -> None:
+    from progleton.core import make_progleton
+    from web.conftest import seed
+
+    app = make_progleton(db_url)
+    seeded = seed(app)
+    app.close()
+    cli = CliRunner()
+    storm, moved = seeded.stories["storm"], seeded.articles["storm3"]
+    shown = cli.invoke(main, ["--db", db_url, "story", storm])
+    assert shown.exit_code == 0, shown.output
+    for article in ("storm1", "storm2", "storm3"):
+        assert f"{seeded.articles[article]:>6}  " in shown.output
+    flat = " ".join(shown.output.split())  # (rich wraps at 80 columns)
+    assert "Closest to Harbour Daily: Storm closes Verel ferry." in flat
+    assert "progleton move ARTICLE_ID" in flat
+    wire = " ".join(cli.invoke(main, ["--db", db_url, "story", seeded.stories["wire"]]).output.split())
+    assert "Continental Press text, carried by 4 outlets" in wire and wire.count("copy in ") == 3
+
+    split = cli.invoke(main, ["--db", db_url, "move", str(moved)])
+    assert split.exit_code == 0, split.output
+    new_story = split.output.split("is now in story ")[1].strip().rstrip(".")
+    assert new_story != storm
+    listed = json.loads(cli.invoke(main, ["--db", db_url, "story", storm, "--json"]).output)
+    assert moved not in [a["id"] for a in listed["articles"]]
+    assert all("text" not in a and isinstance(a["why"], list) for a in listed["articles"])
+    merged = cli.invoke(main, ["--db", db_url, "merge", storm, new_story])
+    assert merged.exit_code == 0 and storm in merged.output
+    listed = json.loads(cli.invoke(main, ["--db", db_url, "story", storm, "--json"]).output)
+    assert moved in [a["id"] for a in listed["articles"]]
+
+
+def test_an_unknown_story_says_where_the_ids_are(db_url: str) -> None:
+    result = run(db_url, "story", "story-nope")
+    assert result.returncode == 1
+    assert "story-nope" in result.stderr and "progleton stories" in result.stderr
+
+
+def test_titles_that_look_like_terminal_markup_are_printed_as_written(db_url: str) -> None:
+    """Feed and article titles are hostile input: "[/]" used to crash every listing, and
+    "[link=…]" would have made a terminal link."""
+    from progleton.core import make_progleton
+
+    app = make_progleton(db_url)
+    evil = "Budget [/] talks [link=https://evil.example]click[/link]"
+    source, _ = app.store.add_source("https://x.example/feed", title="Feed [/] [red]x")
+    app.store.add_article({"url": "https://x.example/1", "canonical_url": "https://x.example/1", "title": evil,
+                           "text": "Budget talks", "source_id": source.id}, {"story_id": "story-[/]"})
+    app.close()
+    for command in (["stories"], ["search", "Budget"], ["sources"], ["story", "story-[/]"]):
+        result = CliRunner().invoke(main, ["--db", db_url, *command])
+        assert result.exit_code == 0, (command, result.output, result.exception)
+        flat = " ".join(result.output.split())
+        assert ("[/]" in flat) and ("Budget" in flat or "Feed" in flat), (command, flat)
+    assert "[link=https://evil.example]click[/link]" in " ".join(
+        CliRunner().invoke(main, ["--db", db_url, "stories"]).output.split())

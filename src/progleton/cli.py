@@ -14,11 +14,12 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .core import Progleton, make_progleton
-from .exceptions import ProgletonError
+from .exceptions import NotFound, ProgletonError
 from .settings import REGISTRY, load_settings
 from .timefmt import time_ago, time_until
 from .types import UpdateResult
@@ -95,7 +96,7 @@ def add(ctx: Context, url: str, groups: tuple[str, ...], no_discover: bool) -> N
     with ctx.open() as app:
         source, created = app.add_source(url, groups=groups, discover=not no_discover)
     verb = "Added" if created else "Already following"
-    console.print(f"{verb} [bold]{source.name}[/] ({source.url}). Run `progleton update` to fetch it.")
+    console.print(f"{verb} [bold]{escape(source.name)}[/] ({escape(source.url)}). Run `progleton update` to fetch it.")
 
 
 @main.command(name="import")
@@ -132,8 +133,8 @@ def sources(ctx: Context, as_json: bool) -> None:
         status = "retired" if s.retired else (s.last_status or "new")
         if s.backoff_minutes:
             status += f" (backoff {s.backoff_minutes:.0f} min)"
-        table.add_row(str(s.id), f"{s.name}\n[dim]{s.url}[/]", _ago(s.last_fetched_at), status,
-                      _ago(s.next_fetch_at), str(s.article_count), s.last_error or "")
+        table.add_row(str(s.id), f"{escape(s.name)}\n[dim]{escape(s.url)}[/]", _ago(s.last_fetched_at), status,
+                      _ago(s.next_fetch_at), str(s.article_count), escape(s.last_error or ""))
     console.print(table)
 
 
@@ -144,7 +145,7 @@ def _run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
         task = bar.add_task("", total=None)
 
         def progress(result: Any) -> None:
-            bar.update(task, advance=1, description=result.url[-50:])
+            bar.update(task, advance=1, description=escape(result.url[-50:]))
 
         due = app.store.due_sources(datetime.now(UTC)) if due_only else app.sources()
         bar.update(task, total=len([s for s in due if not s.retired]))
@@ -163,7 +164,7 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
         _print_json([dataclasses.asdict(s) for s in result.sources])
         return
     for failed in result.errors:
-        console.print(f"[red]✗[/] {failed.url}: {failed.error}")
+        console.print(f"[red]✗[/] {escape(failed.url)}: {escape(failed.error or '')}")
     console.print(
         f"{len(result.sources)} sources updated: {result.new_articles} new articles from "
         f"{result.new_entries} new entries, {len(result.errors)} failed."
@@ -187,7 +188,7 @@ def search(ctx: Context, query: str, limit: int, as_json: bool) -> None:
         console.print("No articles match. Try fewer words, or `progleton update` to fetch more.")
     for hit in hits:
         a = hit.article
-        console.print(f"[bold]{a.title}[/] — {a.outlet}, {_ago(a.published)}\n  [dim]{a.url}[/]")
+        console.print(f"[bold]{escape(a.title)}[/] — {escape(a.outlet)}, {_ago(a.published)}\n  [dim]{escape(a.url)}[/]")
 
 
 @main.command()
@@ -204,12 +205,52 @@ def stories(ctx: Context, limit: int, as_json: bool) -> None:
     if not rows:
         console.print("No stories yet: `progleton add URL` then `progleton update` (or `progleton demo`).")
     for i, s in enumerate(rows, 1):
-        outlets = ", ".join(s.outlets[:5]) + ("…" if len(s.outlets) > 5 else "")
+        outlets = escape(", ".join(s.outlets[:5]) + ("…" if len(s.outlets) > 5 else ""))
         independent = (f" ({s.independent_count} independent)"
                        if s.independent_count != s.outlet_count else "")
-        console.print(f"{i:>2}. [bold]{s.title}[/]\n    {_ago(s.last_seen)} · "
+        console.print(f"{i:>2}. [bold]{escape(s.title)}[/]\n    {_ago(s.last_seen)} · "
                       f"{s.outlet_count} outlet{'s' if s.outlet_count != 1 else ''}{independent}: "
-                      f"{outlets} · [dim]{s.id}[/]")
+                      f"{outlets} · [dim]{escape(s.id)}[/]")
+
+
+@main.command()
+@click.argument("story_id")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@pass_ctx
+def story(ctx: Context, story_id: str, as_json: bool) -> None:
+    """One story: every report with its article id, wire copies under their original, and why each
+    article is there (the ids `progleton move` and `progleton merge` take)."""
+    from .web.views import coverage, why_together
+
+    with ctx.open() as app:
+        try:
+            detail = app.story(story_id)
+        except NotFound as exc:
+            raise NotFound(f"{exc}: `progleton stories` lists the ids") from None
+    if as_json:
+        _print_json({
+            "story": dataclasses.asdict(detail.story),
+            "articles": [{**{k: v for k, v in dataclasses.asdict(a).items() if k not in ("text", "html")},
+                          "why": why_together(a, detail.articles)} for a in detail.articles],
+        })  # fmt: skip
+        return
+    s = detail.story
+    independent = f" ({s.independent_count} independent)" if s.independent_count != s.outlet_count else ""
+    console.print(f"[bold]{escape(s.title)}[/]\n{s.article_count} article{'s' if s.article_count != 1 else ''} · "
+                  f"{s.outlet_count} outlet{'s' if s.outlet_count != 1 else ''}{independent} · "
+                  f"latest {_ago(s.last_seen)} · [dim]{escape(s.id)}[/]")
+    for group in coverage(detail):
+        a = group.report
+        label = f" · {escape(group.wire_name)} text, carried by {len(group.carried_by)} outlets" if group.is_wire else ""
+        console.print(f"\n[bold]{a.id:>6}[/]  {escape(a.title)}\n        {escape(a.outlet)}, {_ago(a.published)}{label}"
+                      f"\n        [dim]{escape(a.url)}[/]")
+        for line in why_together(a, detail.articles):
+            console.print(f"        · {escape(line)}", highlight=False)
+        for copy in group.copies:
+            console.print(f"  [bold]{copy.id:>6}[/]  copy in {escape(copy.outlet)}, {_ago(copy.published)}: "
+                          f"{escape(copy.title)}")
+    console.print("\n[dim]Not the same story? `progleton move ARTICLE_ID` splits an article out, "
+                  "`--to STORY_ID` moves it; `progleton merge STORY_ID OTHER_ID` merges two stories.[/]")
 
 
 @main.command()
@@ -220,7 +261,7 @@ def move(ctx: Context, article_id: int, to_story: str | None) -> None:
     """Move an article out of its story (or into another); remembered for later updates."""
     with ctx.open() as app:
         story_id = app.move_article(article_id, to_story=to_story)
-    console.print(f"Article {article_id} is now in story {story_id}.")
+    console.print(f"Article {article_id} is now in story {escape(story_id)}.")
 
 
 @main.command()
@@ -231,7 +272,7 @@ def merge(ctx: Context, into: str, other: str) -> None:
     """Merge story OTHER into story INTO; remembered for later updates."""
     with ctx.open() as app:
         survivor = app.merge_stories(into, other)
-    console.print(f"Merged into story {survivor}.")
+    console.print(f"Merged into story {escape(survivor)}.")
 
 
 @main.command(name="site-profile")
@@ -246,11 +287,11 @@ def site_profile(ctx: Context, site: str, as_json: bool) -> None:
         _print_json(profiles)
         return
     for key, entries in profiles.items():
-        console.print(f"[bold]{key}[/]: {len(entries)} boilerplate block(s) stripped")
+        console.print(f"[bold]{escape(key)}[/]: {len(entries)} boilerplate block(s) stripped")
         for entry in entries:
             data = _json_default(entry) if dataclasses.is_dataclass(entry) else dict(entry)
             sample = " ".join(str(data.get("sample", "")).split())[:90]
-            console.print(f"  • “{sample}” — seen on {data.get('pages_seen', '?')} pages "
+            console.print(f"  • “{escape(sample)}” — seen on {data.get('pages_seen', '?')} pages "
                           f"({float(data.get('share', 0)):.0%} of the site's pages), at {data.get('dom_path', '?')}")
 
 
@@ -332,5 +373,5 @@ def run() -> None:
     try:
         main(standalone_mode=True)
     except ProgletonError as exc:
-        err_console.print(f"[red]Error:[/] {exc}")
+        err_console.print(f"[red]Error:[/] {escape(str(exc))}")
         sys.exit(1)
