@@ -135,6 +135,9 @@ def test_move_and_merge_through_the_api(client: TestClient, seeded: Seeded, prog
 
     merged = client.post(f"/api/v1/stories/{quote(storm)}/merge", json={"other": new_story})
     assert merged.status_code == 200
+    why = {a["id"]: a["why"] for a in merged.json()["articles"]}
+    assert why[moved] == ["Merged into this story by a user."]
+    assert "Closest to Harbour Daily: Storm closes Verel ferry." in why[seeded.articles["storm2"]]
     assert merged.json()["story"]["id"] == storm
     assert moved in [a["id"] for a in merged.json()["articles"]]
     assert progleton.article(moved).story_id == storm

@@ -94,7 +94,9 @@ class ArticleOut(BaseModel):
     source_id: int | None
     story_id: str | None
     wire_copy_of: int | None = Field(description="The article whose text this one carries")
-    reasons: dict[str, Any] = Field(description="Why the article is in its story")
+    reasons: dict[str, Any] = Field(description="Why the article is in its story, as the grouper recorded it")
+    why: list[str] | None = Field(None, description="The same reasons in words, as the story page shows them "
+                                  "(in story responses)")
     extracted: bool = Field(description="False when only the feed's own content could be kept")
     warnings: list[str]
 
@@ -130,8 +132,8 @@ def story_out(s: Story) -> StoryOut:
     )
 
 
-def article_out(a: Article) -> ArticleOut:
-    return ArticleOut(
+def article_out(a: Article, why: list[str] | None = None) -> ArticleOut:
+    return ArticleOut(why=why,
         id=a.id, url=a.url, canonical_url=a.canonical_url, title=a.title, outlet=a.outlet,
         authors=list(a.authors), published=a.published, updated=a.updated, language=a.language,
         image=a.image, summary=a.summary, text=a.text, html=a.html, word_count=a.word_count,
@@ -141,7 +143,10 @@ def article_out(a: Article) -> ArticleOut:
 
 
 def story_detail_out(d: StoryDetail) -> StoryDetailOut:
-    return StoryDetailOut(story=story_out(d.story), articles=[article_out(a) for a in d.articles])
+    from .views import why_together
+
+    return StoryDetailOut(story=story_out(d.story),
+                          articles=[article_out(a, why_together(a, d.articles)) for a in d.articles])
 
 
 def hit_out(h: SearchHit) -> SearchHitOut:
