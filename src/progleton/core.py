@@ -6,7 +6,9 @@ import asyncio
 import base64
 import binascii
 import os
+import re
 import secrets
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -20,9 +22,13 @@ from .settings import Settings, load_settings
 from .store import SearchFilters, default_db_url, open_store
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
+from .stories.features import STOP_WORDS
 from .types import Article, SearchHit, Source, Story, StoryDetail, UpdateResult
 
 GROUPER_STATE_KEY = "stories.grouper_state"
+# Related stories: the story's most frequent headline words searched for, and matches read.
+RELATED_QUERY_WORDS = 10
+RELATED_HITS = 60
 
 
 class Progleton:
@@ -198,6 +204,25 @@ class Progleton:
         """One story with all its articles in publication order; ``NotFound`` if unknown."""
         return self.store.get_story(story_id)
 
+    def related_stories(self, story_id: str, *, limit: int = 10) -> list[Story]:
+        """Other stories that may report the same event, closest first: a full-text search for
+        any of this story's headline words finds candidates; those whose own headline shares
+        none of the words (a match in the body only) are left out, and the rest are ordered by
+        how many they share. For a reader deciding what to merge; ``NotFound`` if unknown."""
+        detail = self.story(story_id)
+        words = Counter(w for a in detail.articles for w in _headline_words(a.title))
+        if not words:
+            return []
+        query = " OR ".join(f'"{w}"' for w, _ in words.most_common(RELATED_QUERY_WORDS))
+        order = dict.fromkeys(h.article.story_id for h in self.search(query, limit=RELATED_HITS)
+                              if h.article.story_id and h.article.story_id != story_id)
+        if not order:
+            return []
+        found = {s.id: s for s in self.store.top_stories(limit=len(order), ids=list(order))}
+        shared = {i: len(words.keys() & _headline_words(found[i].title)) for i in order if i in found}
+        ranked = sorted((i for i, n in shared.items() if n), key=lambda i: -shared[i])  # stable: search order
+        return [found[i] for i in ranked[:limit]]
+
     def article(self, article_id: int) -> Article:
         """One article; ``NotFound`` if unknown."""
         return self.store.get_article(article_id)
@@ -255,6 +280,11 @@ class Progleton:
             key = secrets.token_urlsafe(32)
             self.store.set_meta("secret_key", key)
         return key
+
+
+def _headline_words(title: str) -> set[str]:
+    """The words of a headline that can tell one story from another (no stop words, no numbers)."""
+    return {w for w in re.findall(r"\w{3,}", title.lower()) if w not in STOP_WORDS and not w.isdigit()}
 
 
 def make_progleton(db_url: str | None = None, *, settings: Settings | None = None,

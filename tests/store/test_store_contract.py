@@ -84,6 +84,19 @@ def test_articles_stories_and_search(store: SQLStore) -> None:
     assert store.get_story("s2").articles[0].id == second
 
 
+def test_stories_by_id_and_any_of_several_words(store: SQLStore) -> None:
+    """What related stories are made of: a search for any of a story's headline words, then
+    those stories by id."""
+    source, _ = store.add_source("https://a.example/feed", title="Kestrel Post")
+    store.add_article(_article(source.id, 1), {"story_id": "s1"})
+    store.add_article(_article(source.id, 2, title="Ferry strike", text="Crews walk out."), {"story_id": "s2"})
+    store.add_article(_article(source.id, 3, title="Budget", text="The council met."), {"story_id": "s3"})
+    hits = store.search('"ferry" OR "council" OR "nothingmatches"', limit=10)
+    assert {h.article.story_id for h in hits} == {"s2", "s3"}
+    assert sorted(s.id for s in store.top_stories(limit=10, ids=["s3", "s1", "unknown"])) == ["s1", "s3"]
+    assert store.top_stories(limit=10, ids=[]) == []
+
+
 def test_assign_articles_refreshes_the_stories_that_lose_members(store: SQLStore) -> None:
     """A split moves earlier members to a new story: both stories' counts follow."""
     source, _ = store.add_source("https://a.example/feed", title="Kestrel Post")

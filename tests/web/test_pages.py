@@ -186,6 +186,34 @@ def test_split_and_merge(client: TestClient, seeded: Seeded, progleton: Progleto
     assert len(progleton.story(seeded.stories["storm"]).articles) == 3
 
 
+def test_related_stories_page_finds_a_story_to_merge(client: TestClient, seeded: Seeded,
+                                                     progleton: Progleton) -> None:
+    storm, wire = seeded.stories["storm"], seeded.stories["wire"]
+    page = client.get(story_url(storm)).text
+    assert '<a href="/merge?story=story-storm">' in page
+    related = client.get("/merge", params={"story": storm})
+    assert related.status_code == 200
+    # the sea-wall story shares "Verel" with the storm headlines; the storm story itself is not offered
+    assert "Port Verel approves sea wall" in related.text
+    assert f'name="other_story_id" value="{wire}"' in related.text
+    assert f'name="other_story_id" value="{storm}"' not in related.text
+    assert "<script>alert" not in related.text  # a hostile title stays text
+    token = csrf_token(client, "/merge?story=story-storm")
+    merged = client.post("/story-actions/merge", data={"csrf_token": token, "story_id": storm,
+                                                       "other_story_id": wire}, follow_redirects=False)
+    assert merged.status_code == 303 and len(progleton.story(storm).articles) == 7
+    assert client.get("/merge", params={"story": "story-nope"}).status_code == 404
+    assert client.get("/merge").status_code == 400
+    odd = "story-https://example.org/a/b?c=1&d=é~2"
+    progleton.store.add_article({"url": "https://odd.example/1", "canonical_url": "https://odd.example/1",
+                                 "title": "Verel odd id", "source_id": seeded.sources["Evening Star"]},
+                                {"story_id": odd})
+    assert "Verel odd id" in client.get("/merge", params={"story": storm}).text
+    odd_page = client.get(story_url(odd)).text
+    link = re.search(r'<a href="(/merge\?story=[^"]+)">', odd_page)
+    assert link and client.get(link.group(1).replace("&amp;", "&")).status_code == 200
+
+
 def test_forms_need_the_csrf_token(client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
     client.get("/")
     data = {"article_id": seeded.articles["storm3"], "story_id": seeded.stories["storm"]}

@@ -364,9 +364,13 @@ class SQLStore(UserStateMixin):
         return {k: tuple(sorted(v)) for k, v in out.items()}
 
     def top_stories(self, *, limit: int, offset: int = 0, since: datetime | None = None,
-                    group: str | None = None, language: str | None = None) -> list[Story]:
-        """Stories best first; filters: last seen after ``since``, a source group, a language."""
+                    group: str | None = None, language: str | None = None,
+                    ids: Sequence[str] | None = None) -> list[Story]:
+        """Stories best first; filters: last seen after ``since``, a source group, a language,
+        the given story ids."""
         query = sa.select(t.stories).where(t.stories.c.article_count > 0)
+        if ids is not None:
+            query = query.where(t.stories.c.id.in_(list(ids)))
         if since is not None:
             query = query.where(t.stories.c.last_seen >= since)
         if group is not None or language is not None:

@@ -80,6 +80,14 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
                   last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states)
 
 
+@router.get("/merge")
+def merge_page(request: Request, story: Annotated[str, Query(max_length=2000)]) -> HTMLResponse:
+    """Stories that may report the same event as ``story``, each with a merge button."""
+    p = progleton_of(request)
+    detail = p.story(story)
+    return render(request, "merge.html", story=detail.story, related=p.related_stories(story))
+
+
 @router.get("/articles/{article_id}")
 def article_page(request: Request, article_id: int) -> HTMLResponse:
     p = progleton_of(request)
