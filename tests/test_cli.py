@@ -87,6 +87,7 @@ def test_story_shows_ids_and_reasons_then_move_and_merge_use_them(db_url: str) -
     flat = " ".join(shown.output.split())  # (rich wraps at 80 columns)
     assert "Closest to Harbour Daily: Storm closes Verel ferry." in flat
     assert "progleton move ARTICLE_ID" in flat
+    assert "Stories whose headlines share its words" in flat and "Port Verel approves sea wall" in flat
     wire = " ".join(cli.invoke(main, ["--db", db_url, "story", seeded.stories["wire"]]).output.split())
     assert "Continental Press text, carried by 4 outlets" in wire and wire.count("copy in ") == 3
 
@@ -97,6 +98,8 @@ def test_story_shows_ids_and_reasons_then_move_and_merge_use_them(db_url: str) -
     listed = json.loads(cli.invoke(main, ["--db", db_url, "story", storm, "--json"]).output)
     assert moved not in [a["id"] for a in listed["articles"]]
     assert all("text" not in a and isinstance(a["why"], list) for a in listed["articles"])
+    # the split-off article shares "ferry" with the story's headlines, the sea wall "Verel"
+    assert {r["id"] for r in listed["related"]} == {new_story, seeded.stories["wire"]}
     merged = cli.invoke(main, ["--db", db_url, "merge", storm, new_story])
     assert merged.exit_code == 0 and storm in merged.output
     listed = json.loads(cli.invoke(main, ["--db", db_url, "story", storm, "--json"]).output)

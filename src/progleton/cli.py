@@ -227,11 +227,13 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
             detail = app.story(story_id)
         except NotFound as exc:
             raise NotFound(f"{exc}: `progleton stories` lists the ids") from None
+        related = app.related_stories(story_id, limit=5)
     if as_json:
         _print_json({
             "story": dataclasses.asdict(detail.story),
             "articles": [{**{k: v for k, v in dataclasses.asdict(a).items() if k not in ("text", "html")},
                           "why": why_together(a, detail.articles)} for a in detail.articles],
+            "related": [dataclasses.asdict(r) for r in related],
         })  # fmt: skip
         return
     s = detail.story
@@ -249,6 +251,11 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
         for copy in group.copies:
             console.print(f"  [bold]{copy.id:>6}[/]  copy in {escape(copy.outlet)}, {_ago(copy.published)}: "
                           f"{escape(copy.title)}")
+    if related:
+        console.print("\nStories whose headlines share its words (the same event? `progleton merge`):")
+        for r in related:
+            console.print(f"  {escape(r.title)} · {r.article_count} article{'s' if r.article_count != 1 else ''} · "
+                          f"{_ago(r.last_seen)} · [dim]{escape(r.id)}[/]")
     console.print("\n[dim]Not the same story? `progleton move ARTICLE_ID` splits an article out, "
                   "`--to STORY_ID` moves it; `progleton merge STORY_ID OTHER_ID` merges two stories.[/]")
 
