@@ -197,3 +197,30 @@ def test_days_apart_join_only_on_strong_evidence(hours_later: float) -> None:
         assert far.reasons.score <= near.reasons.score
         if hours_later > 24:
             assert far.reasons.score < near.reasons.score
+
+
+def test_a_text_of_megabytes_is_read_to_its_head() -> None:
+    """A feed entry may carry megabytes (a hostile or broken feed): the grouper reads the head
+    only, so the doc is judged as its first 60,000 characters would be, and a wire copy of
+    the head is still found."""
+    from dataclasses import replace
+
+    from progleton.stories import GroupingParams
+
+    docs = stream_docs()
+    tail = " ".join(f"filler{i}" for i in range(400_000))  # about 4.6 MB of distinct words
+    limit = GroupingParams().max_text_chars
+    whole, head = StoryGrouper(Settings()), StoryGrouper(Settings())
+    for doc in docs[:-1]:
+        whole.add(doc)
+        head.add(doc)
+    last = docs[-1]
+    padded = replace(last, text=last.text + " " + tail, title=last.title + " x" * 5_000)
+    cut = padded.text[:limit]
+    cut = cut[: cut.rfind(" ")]
+    a = whole.add(padded)
+    b = head.add(replace(last, text=cut, title=padded.title[:1_000]))
+    assert (a.story_id, a.new_story, a.reasons) == (b.story_id, b.new_story, b.reasons)
+    assert whole.state() == head.state()  # the same vocabulary: the tail was never counted
+    copy = whole.add(replace(padded, id="copy-of-head", text=cut))
+    assert copy.wire_copy_of == last.id
