@@ -220,7 +220,7 @@ def stories(ctx: Context, limit: int, as_json: bool) -> None:
 def story(ctx: Context, story_id: str, as_json: bool) -> None:
     """One story: every report with its article id, wire copies under their original, and why each
     article is there (the ids `progleton move` and `progleton merge` take)."""
-    from .web.views import coverage, why_together
+    from .web.views import coverage, reasons_in_words
 
     with ctx.open() as app:
         try:
@@ -228,11 +228,12 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
         except NotFound as exc:
             raise NotFound(f"{exc}: `progleton stories` lists the ids") from None
         related = app.related_stories(story_id, limit=5)
+    why = reasons_in_words(detail.articles)
     if as_json:
         _print_json({
             "story": dataclasses.asdict(detail.story),
             "articles": [{**{k: v for k, v in dataclasses.asdict(a).items() if k not in ("text", "html")},
-                          "why": why_together(a, detail.articles)} for a in detail.articles],
+                          "why": why[a.id]} for a in detail.articles],
             "related": [dataclasses.asdict(r) for r in related],
         })  # fmt: skip
         return
@@ -246,7 +247,7 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
         label = f" · {escape(group.wire_name)} text, carried by {len(group.carried_by)} outlets" if group.is_wire else ""
         console.print(f"\n[bold]{a.id:>6}[/]  {escape(a.title)}\n        {escape(a.outlet)}, {_ago(a.published)}{label}"
                       f"\n        [dim]{escape(a.url)}[/]")
-        for line in why_together(a, detail.articles):
+        for line in why[a.id]:
             console.print(f"        · {escape(line)}", highlight=False)
         for copy in group.copies:
             console.print(f"  [bold]{copy.id:>6}[/]  copy in {escape(copy.outlet)}, {_ago(copy.published)}: "

@@ -245,7 +245,7 @@ def name_forms(keys: Iterable[str], title: str, text: str) -> dict[str, str]:
     return found
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _name_pattern(key: str) -> re.Pattern[str]:
     words = []
     for word in key.split():

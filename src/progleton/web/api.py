@@ -143,10 +143,10 @@ def article_out(a: Article, why: list[str] | None = None) -> ArticleOut:
 
 
 def story_detail_out(d: StoryDetail) -> StoryDetailOut:
-    from .views import why_together
+    from .views import reasons_in_words
 
-    return StoryDetailOut(story=story_out(d.story),
-                          articles=[article_out(a, why_together(a, d.articles)) for a in d.articles])
+    why = reasons_in_words(d.articles)
+    return StoryDetailOut(story=story_out(d.story), articles=[article_out(a, why[a.id]) for a in d.articles])
 
 
 def hit_out(h: SearchHit) -> SearchHitOut:

@@ -14,7 +14,7 @@ from .accounts import current_user
 from .app import render, story_path
 from .search import parse_query, run_search
 from .security import require_csrf
-from .views import TIME_FILTERS, Paging, coverage, group_hits, since_for, why_together
+from .views import TIME_FILTERS, Paging, coverage, group_hits, reasons_in_words, since_for
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -63,7 +63,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     p = progleton_of(request)
     detail = p.story(story_id)
     others = [s for s in p.stories(limit=40) if s.id != story_id]
-    reasons = {a.id: why_together(a, detail.articles) for a in detail.articles}
+    reasons = reasons_in_words(detail.articles)
     user = current_user(request)
     look: dict[str, Any] = {}
     states: dict[int, tuple[bool, bool]] = {}

@@ -56,13 +56,14 @@ def coverage(detail: StoryDetail) -> list[Coverage]:
     ]
 
 
-def _article_for(nearest: str, articles: Sequence[Article]) -> Article | None:
-    """The member a reason names: by article id (what the grouper records), or by URL (older
-    stored reasons)."""
-    for a in articles:
-        if nearest in (str(a.id), a.canonical_url, a.url):
-            return a
-    return None
+def _by_reference(articles: Sequence[Article]) -> dict[str, Article]:
+    """The members by what a reason may name them: article id (what the grouper records), or
+    URL (older stored reasons); the earliest member wins a shared URL."""
+    found: dict[str, Article] = {}
+    for a in reversed(articles):
+        found.update({a.url: a, a.canonical_url: a, str(a.id): a})
+    found.pop("", None)
+    return found
 
 
 def shown_names(article: Article, keys: Sequence[str]) -> list[str]:
@@ -106,7 +107,14 @@ def _note_lines(note: str, score: object) -> list[str]:
     return [note[:1].upper() + note[1:] + ("" if note.endswith(".") else ".")]
 
 
-def why_together(article: Article, story_articles: Sequence[Article]) -> list[str]:
+def reasons_in_words(story_articles: Sequence[Article]) -> dict[int, list[str]]:
+    """:func:`why_together` for every member of a story (its members looked up once)."""
+    members = _by_reference(story_articles)
+    return {a.id: why_together(a, story_articles, members=members) for a in story_articles}
+
+
+def why_together(article: Article, story_articles: Sequence[Article], *,
+                 members: dict[str, Article] | None = None) -> list[str]:
     """Sentences saying why an article is in its story, from its stored reasons."""
     reasons = article.reasons or {}
     lines: list[str] = []
@@ -129,7 +137,7 @@ def why_together(article: Article, story_articles: Sequence[Article]) -> list[st
         lines.append("Shares the distinctive words: " + ", ".join(terms[:10]) + ".")
     nearest = reasons.get("nearest")
     if nearest and article.wire_copy_of is None:
-        closest = _article_for(str(nearest), story_articles)
+        closest = (members if members is not None else _by_reference(story_articles)).get(str(nearest))
         lines.append(f"Closest to {closest.outlet}: {closest.title}." if closest and closest.id != article.id
                      else "Closest to an earlier report.")
     lines += _note_lines(str(reasons.get("note") or ""), score)
