@@ -59,6 +59,9 @@ def test_why_together_in_words() -> None:
         "Closest to Courier: T1.", "Joined on shared names and wording.",
         "Scored 0.71 as a report of the same event (1 is certain)."]
     assert why_together(story[1], story) == ["Carries the same text as Courier (about 95% of the wording alike)."]
+    # a copy a user moved keeps its original, but the score is no longer a text likeness
+    moved_copy = art(2, "Post", copy_of=1, score=1.0, note="moved by a user")
+    assert why_together(moved_copy, story) == ["Carries the same text as Courier.", "Moved by a user."]
     assert why_together(art(4, note="new story"), story) == []
     assert why_together(art(4, note="new story (closest story-31 scored 0.06 < 0.70)", score=0.06), story) == [
         "Started this story: the closest open story scored 0.06 as the same event, under the 0.70 needed to "

@@ -123,8 +123,8 @@ def why_together(article: Article, story_articles: Sequence[Article], *,
         original = next((a for a in story_articles if a.id == article.wire_copy_of), None)
         line = (f"Carries the same text as {original.outlet}" if original
                 else "Carries the text of another outlet's report")
-        if isinstance(score, int | float) and 0 < score <= 1:
-            line += f" (about {score:.0%} of the wording alike)"
+        if str(reasons.get("note") or "").startswith("wire copy") and isinstance(score, int | float) and score > 0:
+            line += f" (about {min(score, 1.0):.0%} of the wording alike)"  # the estimated Jaccard
         lines.append(line + ".")
     keys = [str(n) for n in reasons.get("shared_names") or ()]
     names = shown_names(article, keys)
