@@ -133,6 +133,10 @@ def test_move_and_merge_through_the_api(client: TestClient, seeded: Seeded, prog
     assert split.json()["reasons"]["note"] == "split out by a user"
     assert len(client.get(f"/api/v1/stories/{quote(storm)}").json()["articles"]) == 2
 
+    related = client.get(f"/api/v1/stories/{quote(storm)}/related")
+    assert related.status_code == 200
+    assert {s["id"] for s in related.json()} == {new_story, seeded.stories["wire"]}  # "ferry", "Verel"
+    assert client.get("/api/v1/stories/story-nope/related").status_code == 404
     merged = client.post(f"/api/v1/stories/{quote(storm)}/merge", json={"other": new_story})
     assert merged.status_code == 200
     why = {a["id"]: a["why"] for a in merged.json()["articles"]}
@@ -162,6 +166,7 @@ def test_corrections_through_the_api_reject_bad_ids(client: TestClient, seeded: 
     schema = client.get("/openapi.json").json()["paths"]
     assert "put" in schema["/api/v1/articles/{article_id}/story"]
     assert "post" in schema["/api/v1/stories/{story_id}/merge"]
+    assert "get" in schema["/api/v1/stories/{story_id}/related"]
 
 
 def test_a_story_merged_into_itself_is_left_alone(seeded: Seeded, progleton: Progleton) -> None:

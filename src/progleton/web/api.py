@@ -228,6 +228,14 @@ def list_stories(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 
     return [story_out(s) for s in stories]
 
 
+@router.get("/stories/{story_id:path}/related", response_model=list[StoryOut], responses=ERRORS)
+def related_stories(request: Request, story_id: str,
+                    limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[StoryOut]:
+    """Stories that may report the same event, for a merge: those whose headlines share the most
+    of this story's headline words (as the story page's "same event?" page lists them)."""
+    return [story_out(s) for s in _p(request).related_stories(story_id, limit=limit)]
+
+
 @router.get("/stories/{story_id:path}", response_model=StoryDetailOut, responses=ERRORS)
 def get_story(request: Request, story_id: str) -> StoryDetailOut:
     """One story with every article, in publication order."""
