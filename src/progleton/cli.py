@@ -246,7 +246,7 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
         a = group.report
         label = f" · {escape(group.wire_name)} text, carried by {len(group.carried_by)} outlets" if group.is_wire else ""
         console.print(f"\n[bold]{a.id:>6}[/]  {escape(a.title)}\n        {escape(a.outlet)}, {_ago(a.published)}{label}"
-                      f"\n        [dim]{escape(a.url)}[/]")
+                      f"\n        [dim]{escape(a.canonical_url or a.url)}[/]")
         for line in why[a.id]:
             console.print(f"        · {escape(line)}", highlight=False)
         for copy in group.copies:

@@ -73,6 +73,8 @@ def test_why_together_in_words() -> None:
     assert why_together(art(7, note="merged by a user into story-9", score=1.0), story) == [
         "Merged into this story by a user."]
     assert why_together(art(8, note="something new"), story) == ["Something new."]
+    assert why_together(art(8, note="joined by names+title+text"), story) == [
+        "Joined on shared names, headline words and wording."]
     # a word already shown in a name is not repeated; a near-certain score is not rounded up to certain
     assert why_together(art(9, shared_names=["verel"], shared_terms=["verel", "ferry"], score=0.99962,
                             note="joined by text"), story) == [

@@ -86,7 +86,9 @@ def _note_lines(note: str, score: object) -> list[str]:
     """The grouper's note (which names stories by id) and score, in a reader's words."""
     if note.startswith("joined by "):
         kinds = [_JOINED_ON.get(k, k) for k in note.removeprefix("joined by ").split("+")]
-        lines = ["Joined on " + " and ".join(kinds) + "."]
+        kinds = list(dict.fromkeys(kinds))
+        listed = ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else kinds[0]
+        lines = [f"Joined on {listed}."]
         if isinstance(score, int | float) and score > 0:
             shown = math.floor(score * 100) / 100  # 0.9996 is not "1.00", certain
             lines.append(f"Scored {shown:.2f} as a report of the same event (1 is certain).")
