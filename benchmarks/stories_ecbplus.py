@@ -5,10 +5,12 @@ Protocol (/work/shared/bench/stories/README.md): feed the articles one at a time
 grouping. Parameters are chosen on train; dev is only reported.
 
     .venv/bin/python benchmarks/stories_ecbplus.py [--split train|dev|both] [--wire] [--fit] [--cv]
+        [--first-words N]
 
 ``--fit`` refits the join model's weights on train (how the defaults in
 ``progleton.stories.similarity.JoinModel`` were obtained) and prints them; ``--cv`` repeats the
 fit and the choice of threshold on four fifths of the train topics and scores the held-out fifth.
+``--first-words N`` cuts every text to its first N words, as feeds that carry only a summary do.
 """
 
 from __future__ import annotations
@@ -268,6 +270,12 @@ def main() -> int:
     parser.add_argument(
         "--cv", action="store_true", help="cross-validate fitting and threshold by train topic"
     )
+    parser.add_argument(
+        "--first-words",
+        type=int,
+        default=0,
+        help="cut every text to its first N words, as a feed summary (0: whole texts)",
+    )
     args = parser.parse_args()
     if not CORPUS.exists():
         print(f"ECB+ corpus not found at {CORPUS}", file=sys.stderr)
@@ -282,6 +290,9 @@ def main() -> int:
     splits = ("train", "dev") if args.split == "both" else (args.split,)
     for split in splits:
         articles = load_split(split)
+        if args.first_words:
+            cut = args.first_words
+            articles = [a | {"text": " ".join((a["text"] or "").split()[:cut])} for a in articles]
         started = time.perf_counter()
         scores = evaluate(articles)
         took = time.perf_counter() - started
