@@ -215,11 +215,13 @@ def background_features(mode: str) -> Callable[..., feature_module.ArticleFeatur
     return features
 
 
-def study_background() -> None:
+def refit_and_score(label: str, features: Callable[..., feature_module.ArticleFeatures]) -> None:
+    """With ``features`` as the grouper's, refit both models on train and print train and dev
+    pairwise F1 at each join threshold of the cross-validation."""
     train, dev = load_split("train"), load_split("dev")
     plain = grouper_module.article_features
-    for mode in ("drop", "half", "specific"):
-        grouper_module.article_features = background_features(mode)  # type: ignore[assignment]
+    grouper_module.article_features = features  # type: ignore[assignment]
+    try:
         with contextlib.redirect_stdout(io.StringIO()):
             weights, pair = fit_weights(train), fit_pair_weights(train)
         for threshold in CV_THRESHOLDS:
@@ -228,9 +230,15 @@ def study_background() -> None:
                 pair_model=JoinModel(**pair, threshold=0.5),
             )
             t, d = evaluate(train, params)["pairwise_f1"], evaluate(dev, params)["pairwise_f1"]
-            print(f"background sentences {mode}, join threshold {threshold}: "
+            print(f"{label}, join threshold {threshold}: "
                   f"train {t[0]:.3f} ± {t[1]:.3f}, dev {d[0]:.3f} ± {d[1]:.3f}", flush=True)  # fmt: skip
-    grouper_module.article_features = plain  # the grouper's own features again
+    finally:
+        grouper_module.article_features = plain  # the grouper's own features again
+
+
+def study_background() -> None:
+    for mode in ("drop", "half", "specific"):
+        refit_and_score(f"background sentences {mode}", background_features(mode))
 
 
 def persons_features(boost: float) -> Callable[..., feature_module.ArticleFeatures]:
@@ -251,24 +259,15 @@ def persons_features(boost: float) -> Callable[..., feature_module.ArticleFeatur
 def study_persons(boosts: tuple[float, ...] = (1.25, 1.5, 1.75, 2.0), cv_boost: float = 1.5) -> None:
     from stories_ecbplus import cross_validate  # type: ignore[import-not-found]
 
-    train, dev = load_split("train"), load_split("dev")
-    plain = grouper_module.article_features
     for boost in boosts:
-        grouper_module.article_features = persons_features(boost)  # type: ignore[assignment]
-        with contextlib.redirect_stdout(io.StringIO()):
-            weights, pair = fit_weights(train), fit_pair_weights(train)
-        for threshold in CV_THRESHOLDS:
-            params = GroupingParams(
-                model=JoinModel(**weights, threshold=threshold),
-                pair_model=JoinModel(**pair, threshold=0.5),
-            )
-            t, d = evaluate(train, params)["pairwise_f1"], evaluate(dev, params)["pairwise_f1"]
-            print(f"person names x{boost}, join threshold {threshold}: "
-                  f"train {t[0]:.3f} ± {t[1]:.3f}, dev {d[0]:.3f} ± {d[1]:.3f}", flush=True)  # fmt: skip
+        refit_and_score(f"person names x{boost}", persons_features(boost))
+    plain = grouper_module.article_features
     grouper_module.article_features = persons_features(cv_boost)  # type: ignore[assignment]
-    print(f"person names x{cv_boost}, held out by topic:")
-    cross_validate(train)
-    grouper_module.article_features = plain  # the grouper's own features again
+    try:
+        print(f"person names x{cv_boost}, held out by topic:")
+        cross_validate(load_split("train"))
+    finally:
+        grouper_module.article_features = plain
 
 
 def main() -> int:
