@@ -84,10 +84,12 @@ def test_open_mode_needs_no_sign_in(client: TestClient, seeded: Seeded) -> None:
 
 
 def test_everything_needs_sign_in_once_there_is_a_password(locked: TestClient) -> None:
-    for url in ("/", "/stories/story-storm", "/articles/1", "/search?q=ferry", "/sources", "/starred"):
+    for url in ("/", "/stories/story-storm", "/articles/1", "/search?q=ferry", "/sources", "/starred",
+                "/merge?story=story-storm"):
         answer = locked.get(url, follow_redirects=False)
         assert answer.status_code == 303, url
         assert answer.headers["location"].startswith("/login?next=")
+    assert locked.get("/api/v1/stories/story-storm/related").status_code == 401
     api = locked.get("/api/v1/stories")
     assert api.status_code == 401 and api.headers["www-authenticate"] == "Bearer"
     assert "Sign-in required" in api.json()["detail"]
