@@ -227,7 +227,7 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
             detail = app.story(story_id)
         except NotFound as exc:
             raise NotFound(f"{exc}: `progleton stories` lists the ids") from None
-        related = app.related_stories(story_id, limit=5)
+        related = app.related_stories(story_id, limit=5, detail=detail)
     why = reasons_in_words(detail.articles)
     if as_json:
         _print_json({

@@ -204,24 +204,25 @@ class Progleton:
         """One story with all its articles in publication order; ``NotFound`` if unknown."""
         return self.store.get_story(story_id)
 
-    def related_stories(self, story_id: str, *, limit: int = 10) -> list[Story]:
+    def related_stories(self, story_id: str, *, limit: int = 10,
+                        detail: StoryDetail | None = None) -> list[Story]:
         """Other stories that may report the same event, closest first: a full-text search for
         any of this story's headline words finds candidates; those whose own headline shares
         none of the words (a match in the body only) are left out, and the rest are ordered by
-        how many they share. For a reader deciding what to merge; ``NotFound`` if unknown."""
-        detail = self.story(story_id)
+        how many they share. For a reader deciding what to merge; ``NotFound`` if unknown.
+        ``detail``: the story, when the caller has already read it."""
+        detail = detail or self.story(story_id)
         words = Counter(w for a in detail.articles for w in _headline_words(a.title))
         if not words:
             return []
         query = " OR ".join(f'"{w}"' for w, _ in words.most_common(RELATED_QUERY_WORDS))
         order = dict.fromkeys(h.article.story_id for h in self.search(query, limit=RELATED_HITS)
                               if h.article.story_id and h.article.story_id != story_id)
-        if not order:
-            return []
-        found = {s.id: s for s in self.store.top_stories(limit=len(order), ids=list(order))}
-        shared = {i: len(words.keys() & _headline_words(found[i].title)) for i in order if i in found}
-        ranked = sorted((i for i, n in shared.items() if n), key=lambda i: -shared[i])  # stable: search order
-        return [found[i] for i in ranked[:limit]]
+        titles = self.store.story_titles(list(order))
+        shared = {i: len(words.keys() & _headline_words(titles[i])) for i in order if i in titles}
+        ranked = sorted((i for i, n in shared.items() if n), key=lambda i: -shared[i])[:limit]  # stable
+        found = {s.id: s for s in self.store.top_stories(limit=len(ranked), ids=ranked)} if ranked else {}
+        return [found[i] for i in ranked if i in found]
 
     def article(self, article_id: int) -> Article:
         """One article; ``NotFound`` if unknown."""

@@ -85,7 +85,7 @@ def merge_page(request: Request, story: Annotated[str, Query(max_length=2000)]) 
     """Stories that may report the same event as ``story``, each with a merge button."""
     p = progleton_of(request)
     detail = p.story(story)
-    return render(request, "merge.html", story=detail.story, related=p.related_stories(story))
+    return render(request, "merge.html", story=detail.story, related=p.related_stories(story, detail=detail))
 
 
 @router.get("/articles/{article_id}")

@@ -121,8 +121,9 @@ def why_together(article: Article, story_articles: Sequence[Article], *,
     reasons = article.reasons or {}
     lines: list[str] = []
     score = reasons.get("score")
+    members = members if members is not None else _by_reference(story_articles)
     if article.wire_copy_of is not None:
-        original = next((a for a in story_articles if a.id == article.wire_copy_of), None)
+        original = members.get(str(article.wire_copy_of))
         line = (f"Carries the same text as {original.outlet}" if original
                 else "Carries the text of another outlet's report")
         if str(reasons.get("note") or "").startswith("wire copy") and isinstance(score, int | float) and score > 0:
@@ -139,7 +140,7 @@ def why_together(article: Article, story_articles: Sequence[Article], *,
         lines.append("Shares the distinctive words: " + ", ".join(terms[:10]) + ".")
     nearest = reasons.get("nearest")
     if nearest and article.wire_copy_of is None:
-        closest = (members if members is not None else _by_reference(story_articles)).get(str(nearest))
+        closest = members.get(str(nearest))
         lines.append(f"Closest to {closest.outlet}: {closest.title}." if closest and closest.id != article.id
                      else "Closest to an earlier report.")
     lines += _note_lines(str(reasons.get("note") or ""), score)
