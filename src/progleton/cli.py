@@ -220,7 +220,7 @@ def stories(ctx: Context, limit: int, as_json: bool) -> None:
 def story(ctx: Context, story_id: str, as_json: bool) -> None:
     """One story: every report with its article id, wire copies under their original, and why each
     article is there (the ids `progleton move` and `progleton merge` take)."""
-    from .web.views import coverage, reasons_in_words
+    from .explain import coverage, reasons_in_words
 
     with ctx.open() as app:
         try:

@@ -242,8 +242,9 @@ class Progleton:
             self.store.get_story(to_story)  # NotFound for a bad id
         story_id = self.grouper.move(str(article.id), to_story=to_story)
         self.store.add_correction("move", article_id=article_id, story_id=to_story)
+        action = "moved" if to_story is not None else "split_out"
         note = "moved by a user" if to_story is not None else "split out by a user"
-        self.store.set_story_membership(article_id, story_id, {"note": note, "score": 1.0})
+        self.store.set_story_membership(article_id, story_id, {"note": note, "action": action, "score": 1.0})
         return story_id
 
     def merge_stories(self, into: str, other: str) -> str:
@@ -257,7 +258,7 @@ class Progleton:
         self.store.add_correction("merge", story_id=other, into_story_id=into)
         for article in absorbed.articles:
             self.store.set_story_membership(article.id, survivor, {"note": f"merged by a user into {into}",
-                                                                  "score": 1.0}, article.wire_copy_of)
+                                                                  "action": "merged", "score": 1.0}, article.wire_copy_of)
         return survivor
 
     def site_profile(self, site: str) -> dict[str, list[Any]]:

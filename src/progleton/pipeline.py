@@ -494,9 +494,15 @@ class Updater:
 
 
 def reasons_dict(assignment: Any) -> dict[str, Any]:
+    """An assignment's reasons as stored with the membership (JSON); structured fields the
+    grouper did not record are left out."""
     reasons = assignment.reasons
-    return {
+    stored: dict[str, Any] = {
         "score": round(float(reasons.score), 4), "shared_terms": list(reasons.shared_terms),
         "shared_names": list(reasons.shared_names), "nearest": reasons.nearest, "note": reasons.note,
         "new_story": assignment.new_story, "wire_copy_of": assignment.wire_copy_of,
     }
+    recorded = {"action": reasons.action, "evidence": list(reasons.evidence), "bar": reasons.bar,
+                "story_size": reasons.story_size, "other_story": reasons.other_story}
+    stored.update((k, v) for k, v in recorded.items() if v is not None and v != [])
+    return stored

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from progleton.explain import why_together
 from progleton.pipeline import reasons_dict
 from progleton.settings import Settings
-from progleton.stories import Assignment, Doc, StoryGrouper
+from progleton.stories import Assignment, Doc, Reasons, StoryGrouper
 from progleton.types import Article
-from progleton.web.views import why_together
 
 from .stream_news import stream_docs
 
@@ -72,17 +72,44 @@ def test_a_split_and_a_regrouping_in_words() -> None:
         grouper.load(docs[name], story_id="story-mixed")
     grouper.add(docs["tr-3"])
     split = grouper.reasons(docs["tr-1"].id)
-    article = Article(id=1, url="u", canonical_url="u", title="t", reasons={"note": split.note,
-                                                                           "score": split.score})
-    assert why_together(article, [article])[0].startswith(
-        "Split off with the reports like it: the two groups in its earlier story scored ")
+    assert split.action == "split_off" and split.other_story == "story-mixed"
+    line = _why(split)[-1]
+    assert line.startswith("Split off with the reports like it: the two groups in its earlier story scored ")
+    # stored before actions were recorded: the note alone says the same
+    assert _why(split, note_only=True)[-1] == line
 
     grouper = StoryGrouper(Settings())
     grouper.load(docs["tr-1"], story_id="story-tr")
     grouper.load(docs["tr-2"], story_id="story-lonely")
     grouper.load(docs["jp-1"], story_id="story-jp")
     moved = grouper.add(docs["tr-3"]).regrouped[0]
-    article = Article(id=2, url="u", canonical_url="u", title="t", reasons={"note": moved.reasons.note})
-    assert why_together(article, [article]) == [
+    assert moved.reasons.action == "regrouped" and moved.reasons.story_size == 2
+    assert _why(moved.reasons)[-1] == _why(moved.reasons, note_only=True)[-1] == (
         "Had started a story of its own; moved here when this story had 2 reports and it scored "
-        f"{moved.reasons.score:.2f} against them."]
+        f"{moved.reasons.score:.2f} against them.")
+
+
+def test_every_note_and_its_recorded_action_say_the_same() -> None:
+    """Reasons stored before actions were recorded are worded from the note; the same reasons
+    with their action must read the same (apart from the bar, which the note of a join lacks)."""
+    docs = _numbered(stream_docs())
+    grouper = StoryGrouper(Settings())
+    actions = set()
+    for doc in docs.values():
+        reasons = grouper.add(doc).reasons
+        actions.add(reasons.action)
+        recorded, noted = _why(reasons), _why(reasons, note_only=True)
+        if reasons.action == "joined":
+            recorded = [line.replace(f", {reasons.bar:.2f} needed to join", "") for line in recorded]
+        if reasons.action == "started" and reasons.other_story is None:
+            noted.append(recorded[-1])  # a bare "new story" note said nothing
+        assert recorded == noted, reasons
+    assert actions == {"joined", "started", "wire_copy"}
+
+
+def _why(reasons: Reasons, *, note_only: bool = False) -> list[str]:
+    stored = reasons_dict(Assignment("1", "s", reasons=reasons))
+    if note_only:
+        stored = {k: v for k, v in stored.items() if k not in ("action", "evidence", "bar", "story_size", "other_story")}
+    article = Article(id=1, url="u", canonical_url="u", title="t", reasons=stored)
+    return why_together(article, [article])

@@ -184,7 +184,10 @@ class StoryGrouper:
             member.wire_copy_of = root_id
             story_id = root.story_id
             member.reasons = Reasons(
-                score=original.jaccard, nearest=original.doc_id, note=f"wire copy of {root_id}"
+                score=original.jaccard,
+                nearest=original.doc_id,
+                note=f"wire copy of {root_id}",
+                action="wire_copy",
             )
         else:
             candidates = self._index.candidates(self._query(member), self.params.max_candidates)
@@ -210,7 +213,7 @@ class StoryGrouper:
                 return  # counted in the saved state, and its story had closed there
         member = self._prepare(self._head(doc), saved)
         member.wire_copy_of = wire_copy_of
-        member.reasons = Reasons(note="loaded")
+        member.reasons = Reasons(note="loaded", action="loaded")
         self._attach(member, self._resolve(story_id))
 
     def _head(self, doc: Doc) -> Doc:
@@ -293,10 +296,13 @@ class StoryGrouper:
             story = self._stories[best[1]]
             return best[1], self._join_reasons(doc_vec, best[0], story, best[2])
         new_id = STORY_PREFIX + member.doc.id
+        bar = self.params.model.threshold
         if best is None:
-            return new_id, Reasons(note="new story")
-        note = f"new story (closest {best[1]} scored {best[0]:.2f} < {self.params.model.threshold:.2f})"
-        return new_id, Reasons(score=round(best[0], 4), note=note)
+            return new_id, Reasons(note="new story", action="started", bar=bar)
+        note = f"new story (closest {best[1]} scored {best[0]:.2f} < {bar:.2f})"
+        return new_id, Reasons(
+            score=round(best[0], 4), note=note, action="started", bar=bar, other_story=best[1]
+        )
 
     def _evidence(
         self, member: _Member, doc_vec: dict[str, float], candidates: list[str]
@@ -384,6 +390,9 @@ class StoryGrouper:
             shared_names=shared_top(doc_vec, shared, "n", 6),
             nearest=nearest,
             note="joined by " + "+".join(kinds or ["text"]),
+            action="joined",
+            evidence=tuple(kinds or ["text"]),
+            bar=self.params.model.threshold,
         )
 
     def _assignment(self, member: _Member, *, new_story: bool) -> Assignment:
@@ -455,7 +464,15 @@ class StoryGrouper:
         )
         target = self._stories[new_id] = OpenStory(new_id)
         story.members = [d for d in story.members if group[d] == group[members[0].doc.id]]
-        self._relocate(moving, story.story_id, target, Reasons(score=round(between, 4), note=note))
+        reasons = Reasons(
+            score=round(between, 4),
+            note=note,
+            action="split_off",
+            evidence=("text",) if measure == "similarity" else (),
+            bar=below,
+            other_story=story.story_id,
+        )
+        self._relocate(moving, story.story_id, target, reasons)
         self._rebuild(story)
         self._rebuild(target)
         return tuple(self._assignment(m, new_story=False) for m in moving)
@@ -496,7 +513,14 @@ class StoryGrouper:
                     f"regrouped from {story_id}: scored {min(scores):.2f} against "
                     f"{story.story_id} once it had {len(story.members)} reports"
                 )
-                reasons = Reasons(score=round(min(scores), 4), note=note)
+                reasons = Reasons(
+                    score=round(min(scores), 4),
+                    note=note,
+                    action="regrouped",
+                    bar=p.reoffer_threshold,
+                    story_size=len(story.members),
+                    other_story=story_id,
+                )
                 self._relocate(members, story_id, story, reasons)
                 del self._stories[story_id]
                 moved.extend(members)
@@ -636,7 +660,11 @@ class StoryGrouper:
         story.members.append(doc_id)
         self._rebuild(story)
         self._index.add(target, member.index_keys)
-        member.reasons = Reasons(note="moved by user" if to_story else "split out by user")
+        member.reasons = (
+            Reasons(note="moved by user", action="moved")
+            if to_story
+            else Reasons(note="split out by user", action="split_out")
+        )
         return target
 
     def _detach(self, member: _Member, story: OpenStory) -> None:

@@ -10,6 +10,7 @@ from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
 from ..exceptions import FeedParseError, FetchError, NotFound
+from ..explain import reasons_in_words
 from ..types import Article, SearchHit, Source, Story, StoryDetail
 from .accounts import User, require_user
 from .search import run_search
@@ -94,7 +95,10 @@ class ArticleOut(BaseModel):
     source_id: int | None
     story_id: str | None
     wire_copy_of: int | None = Field(description="The article whose text this one carries")
-    reasons: dict[str, Any] = Field(description="Why the article is in its story, as the grouper recorded it")
+    reasons: dict[str, Any] = Field(description=(
+        "Why the article is in its story, as the grouper recorded it: action (joined, started, wire_copy, "
+        "split_off, regrouped, moved, split_out, merged), score and the bar it was held to, shared_names, "
+        "shared_terms, nearest (an article id), note (the same in one line); older records have the note only"))
     why: list[str] | None = Field(None, description="The same reasons in words, as the story page shows them "
                                   "(in story responses)")
     extracted: bool = Field(description="False when only the feed's own content could be kept")
@@ -143,8 +147,6 @@ def article_out(a: Article, why: list[str] | None = None) -> ArticleOut:
 
 
 def story_detail_out(d: StoryDetail) -> StoryDetailOut:
-    from .views import reasons_in_words
-
     why = reasons_in_words(d.articles)
     return StoryDetailOut(story=story_out(d.story), articles=[article_out(a, why[a.id]) for a in d.articles])
 

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..exceptions import NotFound
+from ..explain import coverage, reasons_in_words
 from ..types import Article
 from .accounts import current_user
 from .app import render, story_path
 from .search import parse_query, run_search
 from .security import require_csrf
-from .views import TIME_FILTERS, Paging, coverage, group_hits, reasons_in_words, since_for
+from .views import TIME_FILTERS, Paging, group_hits, since_for
 
 if TYPE_CHECKING:
     from ..core import Progleton

@@ -1,0 +1,212 @@
+"""A story in a reader's words: who carried which text, and why each article is in the story.
+
+Pure functions over store records, shared by the story page, the JSON API and ``progleton story``.
+The grouper records what it did as structured fields (:class:`progleton.stories.Reasons`:
+``action``, ``score``, ``bar``, ``evidence``, ``story_size``); they are worded here. Reasons
+stored before those fields existed carry only the grouper's one-line note, which names stories by
+id; those notes are read back with patterns (:func:`_note_lines`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .stories.features import name_forms
+from .types import Article, StoryDetail
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One report in a story, with the wire copies that carry its text."""
+
+    report: Article
+    copies: tuple[Article, ...] = ()
+
+    @property
+    def is_wire(self) -> bool:
+        return bool(self.copies)
+
+    @property
+    def carried_by(self) -> tuple[str, ...]:
+        """Every outlet that ran this text, the original's first."""
+        return tuple(dict.fromkeys([self.report.outlet, *(c.outlet for c in self.copies)]))
+
+    @property
+    def wire_name(self) -> str:
+        """Whose text this is: the byline every carrier shares (a wire agency), else the first outlet."""
+        shared = set(self.report.authors)
+        for copy in self.copies:
+            shared &= set(copy.authors)
+        return next((a for a in self.report.authors if a in shared), self.report.outlet)
+
+
+def coverage(detail: StoryDetail) -> list[Coverage]:
+    """The story's reports in publication order, each wire copy grouped under its original.
+
+    A copy whose original is not in this story (it was split out) is shown as a report.
+    """
+    ids = {a.id for a in detail.articles}
+    return [
+        Coverage(report=a, copies=detail.copies_of(a.id))
+        for a in detail.articles
+        if a.wire_copy_of is None or a.wire_copy_of not in ids
+    ]
+
+
+def _by_reference(articles: Sequence[Article]) -> dict[str, Article]:
+    """The members by what a reason may name them: article id (what the grouper records), or
+    URL (older stored reasons); the earliest member wins a shared URL."""
+    found: dict[str, Article] = {}
+    for a in reversed(articles):
+        found.update({a.url: a, a.canonical_url: a, str(a.id): a})
+    found.pop("", None)
+    return found
+
+
+def shown_names(article: Article, keys: Sequence[str]) -> list[str]:
+    """Shared name keys as the article writes them ("kestrel fall" -> "Kestrel Falls"), without
+    the short forms of longer names also shown ("falls" beside "Kestrel Falls")."""
+    keys = list(dict.fromkeys(keys))
+    last_words = {k.rsplit(" ", 1)[-1] for k in keys if " " in k}
+    keys = [k for k in keys if " " in k or k not in last_words]
+    forms = name_forms(keys, article.title, article.text or article.summary)
+    return list(dict.fromkeys(forms.get(k) or k.title() for k in keys))
+
+
+def _floor2(x: float) -> str:
+    """Two decimals, rounded down: 0.9996 is not "1.00" (certain), and 0.699 under a bar of
+    0.70 is not "0.70"."""
+    return f"{math.floor(x * 100) / 100:.2f}"
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+_JOINED_ON = {"names": "shared names", "text": "wording", "title": "headline words", "numbers": "numbers"}
+
+
+def _listed(items: Sequence[str]) -> str:
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+
+
+def _joined_lines(evidence: Sequence[str], score: float | None, bar: float | None) -> list[str]:
+    kinds = list(dict.fromkeys(_JOINED_ON.get(k, k) for k in evidence)) or ["wording"]
+    lines = [f"Joined on {_listed(kinds)}."]
+    if score is not None and score > 0:
+        needed = f", {bar:.2f} needed to join" if bar is not None else ""
+        lines.append(f"Scored {_floor2(score)} as a report of the same event (1 is certain{needed}).")
+    return lines
+
+
+def _started_line(score: float | None, bar: float | None) -> str:
+    if score is None or bar is None:
+        return "Started this story: no open story shared enough of its names and words to weigh."
+    return (f"Started this story: the closest open story scored {_floor2(score)} as the same event, "
+            f"under the {bar:.2f} needed to join it.")
+
+
+def _split_line(score: float | None, bar: float | None, on_wording: bool) -> str:
+    if score is None or bar is None:
+        return "Split off with the reports like it, when its earlier story divided in two."
+    measure = "alike in wording" if on_wording else "as one event"
+    return (f"Split off with the reports like it: the two groups in its earlier story scored "
+            f"{_floor2(score)} {measure} (under {bar:.2f}).")
+
+
+def _regrouped_line(score: float | None, size: object) -> str:
+    scored = f" and it scored {_floor2(score)} against them" if score is not None else ""
+    return f"Had started a story of its own; moved here when this story had {size} reports{scored}."
+
+
+_BY_A_USER = {
+    "moved": "Moved into this story by a user.",
+    "split_out": "Split out into a story of its own by a user.",
+    "merged": "Merged into this story by a user.",
+}
+
+
+def _action_lines(reasons: Mapping[str, Any]) -> list[str] | None:
+    """The recorded action in words; None when the reasons predate recorded actions."""
+    action = reasons.get("action")
+    if not isinstance(action, str):
+        return None
+    score, bar = _number(reasons.get("score")), _number(reasons.get("bar"))
+    if action == "joined":
+        return _joined_lines([str(k) for k in reasons.get("evidence") or ()], score, bar)
+    if action == "started":
+        return [_started_line(score if reasons.get("other_story") else None, bar)]
+    if action == "split_off":
+        return [_split_line(score, bar, "text" in (reasons.get("evidence") or ()))]
+    if action == "regrouped":
+        return [_regrouped_line(score, reasons.get("story_size") or "a few")]
+    if action in _BY_A_USER:
+        return [_BY_A_USER[action]]
+    return []  # "wire_copy" (said with the original), "loaded", or one this version does not know
+
+
+_NEW_STORY = re.compile(r"new story \(closest \S+ scored ([\d.]+) < ([\d.]+)\)")
+_SPLIT = re.compile(r"split out of \S+: its two groups of reports averaged ([\d.]+) .*\(< ([\d.]+)\)")
+_REGROUPED = re.compile(r"regrouped from \S+: scored ([\d.]+) against \S+ once it had (\d+) reports")
+
+
+def _note_lines(note: str, score: float | None) -> list[str]:
+    """A note stored before actions were recorded (it names stories by id), in a reader's words."""
+    if note.startswith("joined by "):
+        return _joined_lines(note.removeprefix("joined by ").split("+"), score, None)
+    if m := _NEW_STORY.fullmatch(note):
+        return [_started_line(float(m[1]), float(m[2]))]
+    if m := _SPLIT.match(note):
+        return [_split_line(float(m[1]), float(m[2]), " similarity " in note)]
+    if m := _REGROUPED.match(note):
+        return [_regrouped_line(float(m[1]), m[2])]
+    if note.startswith("merged by a user"):
+        return [_BY_A_USER["merged"]]
+    if note.startswith(("wire copy", "loaded", "new story")) or not note:
+        return []
+    return [note[:1].upper() + note[1:] + ("" if note.endswith(".") else ".")]
+
+
+def reasons_in_words(story_articles: Sequence[Article]) -> dict[int, list[str]]:
+    """:func:`why_together` for every member of a story (its members looked up once)."""
+    members = _by_reference(story_articles)
+    return {a.id: why_together(a, story_articles, members=members) for a in story_articles}
+
+
+def why_together(article: Article, story_articles: Sequence[Article], *,
+                 members: dict[str, Article] | None = None) -> list[str]:
+    """Sentences saying why an article is in its story, from its stored reasons."""
+    reasons = article.reasons or {}
+    lines: list[str] = []
+    score = _number(reasons.get("score"))
+    members = members if members is not None else _by_reference(story_articles)
+    note = str(reasons.get("note") or "")
+    if article.wire_copy_of is not None:
+        original = members.get(str(article.wire_copy_of))
+        line = (f"Carries the same text as {original.outlet}" if original
+                else "Carries the text of another outlet's report")
+        copied = reasons.get("action") == "wire_copy" or note.startswith("wire copy")
+        if copied and score is not None and score > 0:
+            line += f" (about {min(score, 1.0):.0%} of the wording alike)"  # the estimated Jaccard
+        lines.append(line + ".")
+    keys = [str(n) for n in reasons.get("shared_names") or ()]
+    names = shown_names(article, keys)
+    if names:
+        lines.append("Names the same people, places or organisations: " + ", ".join(names[:8]) + ".")
+    # words already shown as (part of) a name say nothing more
+    name_words = {w for k in keys for w in k.lower().split()}
+    terms = [str(n) for n in reasons.get("shared_terms") or () if str(n) not in name_words]
+    if terms:
+        lines.append("Shares the distinctive words: " + ", ".join(terms[:10]) + ".")
+    nearest = reasons.get("nearest")
+    if nearest and article.wire_copy_of is None:
+        closest = members.get(str(nearest))
+        lines.append(f"Closest to {closest.outlet}: {closest.title}." if closest and closest.id != article.id
+                     else "Closest to an earlier report.")
+    action_lines = _action_lines(reasons)
+    lines += action_lines if action_lines is not None else _note_lines(note, score)
+    return lines
