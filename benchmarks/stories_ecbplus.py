@@ -199,7 +199,7 @@ def topic_pairs(
 
 
 def fit_pair_weights(articles: list[dict]) -> dict[str, float]:
-    """Fit the pair model (``progleton.stories.grouper.PAIR_MODEL``) on ``articles``.
+    """Fit the pair model (``progleton.stories.params.PAIR_MODEL``) on ``articles``.
 
     Every ordered pair of docs of one topic (ECB+ topics hold two events of one kind: the hard
     pairs) is weighed as the grouper's split check weighs it, doc ``i`` against a story made of

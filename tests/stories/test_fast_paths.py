@@ -27,8 +27,8 @@ from progleton.stories.features import (
     shingles,
     stem,
 )
-from progleton.stories.grouper import PAIR_MODEL, GroupingParams
 from progleton.stories.index import Vocabulary
+from progleton.stories.params import PAIR_MODEL, GroupingParams
 from progleton.stories.similarity import (
     KINDS,
     DocTerms,

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from progleton.settings import Settings
-from progleton.stories import Doc, StoryGrouper
-from progleton.stories.grouper import GroupingParams
+from progleton.stories import Doc, GroupingParams, StoryGrouper
 from progleton.stories.similarity import (
     JoinModel,
     MatchEvidence,

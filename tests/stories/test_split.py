@@ -7,7 +7,8 @@ import pytest
 
 from progleton.settings import Settings
 from progleton.stories import StoryGrouper
-from progleton.stories.grouper import GroupingParams, core_two_groups, split_sizes, two_groups
+from progleton.stories.cut import core_two_groups, split_sizes, two_groups
+from progleton.stories.params import GroupingParams
 
 from .stream_news import stream_docs
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import compress, islice, repeat
 from operator import add, neg
@@ -46,13 +46,13 @@ from datasketch import LeanMinHash
 
 from ..exceptions import NotFound
 from ..settings import Settings
+from .cut import core_two_groups, split_sizes
 from .features import article_features
 from .index import StoryIndex, Vocabulary
 from .model import Assignment, Doc, Reasons
+from .params import GroupingParams
 from .similarity import (
     DocTerms,
-    FeatureWeights,
-    JoinModel,
     MatchEvidence,
     carrier_norms,
     channel_cosines,
@@ -81,46 +81,6 @@ from .wire import WireIndex
 
 STORY_PREFIX = "story-"
 _YEAR = re.compile(r"^d:(?:19|20)\d\d$")
-
-
-# The pair model weighs the same evidence as the join model for a doc against a story of one
-# other doc. Fitted once by logistic regression (C=1) on every ordered pair of ECB+ train docs of
-# one topic (the hard pairs: same kind of event, half of them the same event), with
-# ``benchmarks/stories_ecbplus.py --fit``; its 0.5 is then the natural split point.
-PAIR_MODEL = JoinModel(
-    bias=2.65, text=6.48, words=-1.99, title=1.11, names=0.94, numbers=1.37, nearest=6.48,
-    log_size=0.0, year_conflict=-1.28, doc_names_missing=-0.82, story_names_missing=-1.18,
-    doc_numbers_missing=-2.2, story_numbers_missing=-2.3, threshold=0.5,
-)
-
-
-@dataclass(frozen=True)
-class GroupingParams:
-    """The method's few parameters, chosen on the ECB+ train split (see benchmarks/stories_ecbplus.py)."""
-
-    model: JoinModel = field(default_factory=JoinModel)
-    pair_model: JoinModel = field(default_factory=lambda: PAIR_MODEL)
-    weights: FeatureWeights = field(default_factory=FeatureWeights)
-    title_repeat: float = 2.0  # title words counted as if written this many times
-    # Only the head of a longer text is read (about 10,000 words; ECB+'s longest article has
-    # 2,688): a feed can carry megabytes of text in one entry, which cost seconds and a gigabyte
-    # of shingles, and what identifies a news event is at the head.
-    max_text_chars: int = 60_000
-    index_features: int = 12  # rarest words of each member put in the inverted index
-    query_features: int = 30  # strongest features of a new doc used to look up candidates
-    max_candidates: int = 10  # stories proposed by the index per doc
-    nearest_stories: int = 2  # of those, the most similar by centroid are weighed in full
-    nearest_members: int = 10  # recent members compared one by one for the nearest-member cue
-    wire_threshold: float = 0.5  # Jaccard of word 3-shingles for a wire copy
-    wire_short_threshold: float = 0.9  # the same, for texts under ``wire_short_words`` words
-    wire_short_words: int = 40
-    split_below: float = 0.0  # a story whose two groups average less cosine splits (0: not used)
-    split_model_below: float = 0.5  # ... or less probability of one event (by ``pair_model``)
-    split_min_part: int = 3  # ... when each group has at least this many members
-    split_max_members: int = 30  # stories larger than this are settled: no more checks
-    split_set_aside: int = 1  # members a cut may leave aside when they alone form one side
-    reoffer_max: int = 3  # small stories of up to this many members are offered again ...
-    reoffer_threshold: float = 0.6  # ... to a grown story, and join it at this probability
 
 
 @dataclass
@@ -860,69 +820,3 @@ def _accumulate(story: OpenStory, member: _Member) -> None:
     widen(story, member.active)
     story.year_counts.update(member.years)
     story.carriers.update(member.specific)
-
-
-def split_sizes(first: int, last: int) -> frozenset[int]:
-    """The story sizes at which a split is checked: twice the smallest part, then about a third
-    more each time (6, 7, 10, 13, 17, 22, 28 for parts of 3 and up to 30 members)."""
-    sizes, size = set(), float(2 * first)
-    while size <= last:
-        sizes.add(int(size))
-        size *= 1.3
-    return frozenset(sizes)
-
-
-def two_groups(sim: np.ndarray) -> tuple[np.ndarray, float]:
-    """Divide items in two by average linkage on a similarity matrix.
-
-    Returns each item's group (0 or 1) and the mean similarity between the two groups. Clusters
-    are merged, most similar (by mean similarity) first, until two remain; ties go to the
-    earliest items, so the result depends only on the matrix.
-    """
-    n = len(sim)
-    if n < 2:
-        return np.zeros(n, dtype=int), 1.0
-    total = np.array(sim, dtype=float)  # summed similarity between current clusters
-    size = np.ones(n)
-    alive = np.ones(n, dtype=bool)
-    owner = np.arange(n)
-    for _ in range(n - 2):
-        mean = total / np.outer(size, size)
-        mean[~alive, :] = -np.inf
-        mean[:, ~alive] = -np.inf
-        np.fill_diagonal(mean, -np.inf)
-        i, j = sorted(np.unravel_index(int(np.argmax(mean)), mean.shape))
-        total[i, :] += total[j, :]
-        total[:, i] += total[:, j]
-        size[i] += size[j]
-        alive[j] = False
-        owner[owner == j] = i
-    a, b = np.flatnonzero(alive)
-    return (owner == b).astype(int), float(total[a, b] / (size[a] * size[b]))
-
-
-def core_two_groups(sim: np.ndarray, min_part: int, set_aside: int) -> tuple[np.ndarray, float]:
-    """:func:`two_groups`, looking past outliers: while the cut leaves fewer than ``min_part``
-    items on one side, those items are set aside (up to ``set_aside`` in all) and the rest is
-    cut again. The mean similarity is the one between the two groups of the rest; each item set
-    aside then joins the group it is more similar to on average."""
-    n = len(sim)
-    core = np.arange(n)
-    labels, between = two_groups(sim)
-    while set_aside > 0 and len(core) > 2 * min_part:
-        small = min(int(labels.sum()), len(labels) - int(labels.sum()))
-        if small >= min_part or small > set_aside:
-            break
-        set_aside -= small
-        keep = labels != (1 if labels.sum() == small else 0)
-        core = core[keep]
-        labels, between = two_groups(sim[np.ix_(core, core)])
-    if len(core) == n:
-        return labels, between
-    full = np.full(n, -1)
-    full[core] = labels
-    for i in np.flatnonzero(full < 0):
-        to0 = sim[i, core[labels == 0]].mean() if (labels == 0).any() else -np.inf
-        to1 = sim[i, core[labels == 1]].mean() if (labels == 1).any() else -np.inf
-        full[i] = int(to1 > to0)
-    return full, between

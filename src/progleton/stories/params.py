@@ -1,0 +1,46 @@
+"""The story grouper's few parameters, and the pair model its split check weighs pairs with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .similarity import FeatureWeights, JoinModel
+
+# The pair model weighs the same evidence as the join model for a doc against a story of one
+# other doc. Fitted once by logistic regression (C=1) on every ordered pair of ECB+ train docs of
+# one topic (the hard pairs: same kind of event, half of them the same event), with
+# ``benchmarks/stories_ecbplus.py --fit``; its 0.5 is then the natural split point.
+PAIR_MODEL = JoinModel(
+    bias=2.65, text=6.48, words=-1.99, title=1.11, names=0.94, numbers=1.37, nearest=6.48,
+    log_size=0.0, year_conflict=-1.28, doc_names_missing=-0.82, story_names_missing=-1.18,
+    doc_numbers_missing=-2.2, story_numbers_missing=-2.3, threshold=0.5,
+)
+
+
+@dataclass(frozen=True)
+class GroupingParams:
+    """The method's few parameters, chosen on the ECB+ train split (see benchmarks/stories_ecbplus.py)."""
+
+    model: JoinModel = field(default_factory=JoinModel)
+    pair_model: JoinModel = field(default_factory=lambda: PAIR_MODEL)
+    weights: FeatureWeights = field(default_factory=FeatureWeights)
+    title_repeat: float = 2.0  # title words counted as if written this many times
+    # Only the head of a longer text is read (about 10,000 words; ECB+'s longest article has
+    # 2,688): a feed can carry megabytes of text in one entry, which cost seconds and a gigabyte
+    # of shingles, and what identifies a news event is at the head.
+    max_text_chars: int = 60_000
+    index_features: int = 12  # rarest words of each member put in the inverted index
+    query_features: int = 30  # strongest features of a new doc used to look up candidates
+    max_candidates: int = 10  # stories proposed by the index per doc
+    nearest_stories: int = 2  # of those, the most similar by centroid are weighed in full
+    nearest_members: int = 10  # recent members compared one by one for the nearest-member cue
+    wire_threshold: float = 0.5  # Jaccard of word 3-shingles for a wire copy
+    wire_short_threshold: float = 0.9  # the same, for texts under ``wire_short_words`` words
+    wire_short_words: int = 40
+    split_below: float = 0.0  # a story whose two groups average less cosine splits (0: not used)
+    split_model_below: float = 0.5  # ... or less probability of one event (by ``pair_model``)
+    split_min_part: int = 3  # ... when each group has at least this many members
+    split_max_members: int = 30  # stories larger than this are settled: no more checks
+    split_set_aside: int = 1  # members a cut may leave aside when they alone form one side
+    reoffer_max: int = 3  # small stories of up to this many members are offered again ...
+    reoffer_threshold: float = 0.6  # ... to a grown story, and join it at this probability
