@@ -8,6 +8,7 @@ import binascii
 import os
 import re
 import secrets
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -34,7 +35,10 @@ RELATED_HITS = 60
 class Progleton:
     """Sources in, clean stories out. Create it with ``make_progleton()``.
 
-    Thread safety: reads may come from any thread; ``update`` runs one at a time.
+    Thread safety: reads may come from any thread; ``update`` runs one at a time. Grouping and
+    the corrections of stories (``move_article``, ``merge_stories``) hold one lock, each for the
+    whole of its work on the grouper and the store, so a correction made while an update groups
+    its new articles waits for it and neither overwrites the other.
     """
 
     def __init__(self, store: SQLStore, settings: Settings) -> None:
@@ -43,6 +47,7 @@ class Progleton:
         self._grouper: StoryGrouper | None = None
         self._executor: Executor | None = None
         self._update_lock = asyncio.Lock()
+        self._grouping = threading.RLock()  # the grouper and the memberships it decides
 
     # ---- life cycle ---------------------------------------------------------------------------
 
@@ -61,10 +66,17 @@ class Progleton:
 
     @property
     def grouper(self) -> StoryGrouper:
-        """The story grouper, rebuilt from storage on first use (same groups after a restart)."""
-        if self._grouper is None:
-            self._grouper = self._rebuild_grouper()
-        return self._grouper
+        """The story grouper, rebuilt from storage on first use (same groups after a restart).
+        Not thread-safe: hold ``grouping`` while using it."""
+        with self._grouping:
+            if self._grouper is None:
+                self._grouper = self._rebuild_grouper()
+            return self._grouper
+
+    @property
+    def grouping(self) -> threading.RLock:
+        """The lock held while the grouper and the store's memberships change together."""
+        return self._grouping
 
     def _rebuild_grouper(self) -> StoryGrouper:
         """Replay stored memberships (not re-decide them), then the user's corrections."""
@@ -175,16 +187,24 @@ class Progleton:
             else:
                 sources = [s for s in self.store.list_sources() if not s.retired]
             updater = Updater(self.store, self.settings, self.grouper, self._extract_executor())
-            result = await updater.update(sources, progress=progress, group=group)
-            self.grouper.close_quiet(datetime.now(UTC))
-            self._save_grouper_state()
+            result = await updater.update(sources, progress=progress, group=False)
+            # off the event loop: grouping thousands of articles takes seconds, and the pages
+            # and the API keep answering meanwhile
+            await asyncio.to_thread(self._group, updater if group else None)
             return result
 
     def assign_stories(self) -> int:
         """Group every article not yet in a story; returns how many were assigned."""
-        assigned = Updater(self.store, self.settings, self.grouper, None).assign_stories()
-        self._save_grouper_state()
-        return assigned
+        return self._group(Updater(self.store, self.settings, self.grouper, None))
+
+    def _group(self, updater: Updater | None) -> int:
+        """Assign the articles not yet in a story (with ``updater``), close quiet stories and
+        save the grouper's state, all under the grouping lock."""
+        with self._grouping:
+            assigned = updater.assign_stories() if updater is not None else 0
+            self.grouper.close_quiet(datetime.now(UTC))
+            self._save_grouper_state()
+            return assigned
 
     def _save_grouper_state(self) -> None:
         if self._grouper is not None:
@@ -237,29 +257,31 @@ class Progleton:
 
     def move_article(self, article_id: int, to_story: str | None = None) -> str:
         """Move an article to another story, or split it out into its own (remembered)."""
-        article = self.store.get_article(article_id)
-        if to_story is not None:
-            self.store.get_story(to_story)  # NotFound for a bad id
-        story_id = self.grouper.move(str(article.id), to_story=to_story)
-        self.store.add_correction("move", article_id=article_id, story_id=to_story)
-        action = "moved" if to_story is not None else "split_out"
-        note = "moved by a user" if to_story is not None else "split out by a user"
-        self.store.set_story_membership(article_id, story_id, {"note": note, "action": action, "score": 1.0})
-        return story_id
+        with self._grouping:
+            article = self.store.get_article(article_id)
+            if to_story is not None:
+                self.store.get_story(to_story)  # NotFound for a bad id
+            story_id = self.grouper.move(str(article.id), to_story=to_story)
+            self.store.add_correction("move", article_id=article_id, story_id=to_story)
+            action = "moved" if to_story is not None else "split_out"
+            note = "moved by a user" if to_story is not None else "split out by a user"
+            self.store.set_story_membership(article_id, story_id, {"note": note, "action": action, "score": 1.0})
+            return story_id
 
     def merge_stories(self, into: str, other: str) -> str:
         """Merge story ``other`` into ``into`` (remembered); returns the surviving id. A story
         merged into itself is left as it was: nothing is recorded or pinned."""
-        target = self.store.get_story(into)
-        absorbed = self.store.get_story(other)
-        if absorbed.story.id == target.story.id:
-            return target.story.id
-        survivor = self.grouper.merge(target.story.id, absorbed.story.id)
-        self.store.add_correction("merge", story_id=other, into_story_id=into)
-        for article in absorbed.articles:
-            self.store.set_story_membership(article.id, survivor, {"note": f"merged by a user into {into}",
-                                                                  "action": "merged", "score": 1.0}, article.wire_copy_of)
-        return survivor
+        with self._grouping:
+            target = self.store.get_story(into)
+            absorbed = self.store.get_story(other)
+            if absorbed.story.id == target.story.id:
+                return target.story.id
+            survivor = self.grouper.merge(target.story.id, absorbed.story.id)
+            self.store.add_correction("merge", story_id=other, into_story_id=into)
+            reasons = {"note": f"merged by a user into {into}", "action": "merged", "score": 1.0}
+            for article in absorbed.articles:
+                self.store.set_story_membership(article.id, survivor, reasons, article.wire_copy_of)
+            return survivor
 
     def site_profile(self, site: str) -> dict[str, list[Any]]:
         """What boilerplate is learned for a site (a host, or ``host/outlet`` where outlets
