@@ -100,6 +100,12 @@ def test_story_shows_ids_and_reasons_then_move_and_merge_use_them(db_url: str) -
     assert all("text" not in a and isinstance(a["why"], list) for a in listed["articles"])
     # the split-off article shares "ferry" with the story's headlines, the sea wall "Verel"
     assert {r["id"] for r in listed["related"]} == {new_story, seeded.stories["wire"]}
+    assert all(r["same_event"] is None for r in listed["related"])  # not weighed unless asked
+    weighed = cli.invoke(main, ["--db", db_url, "story", storm, "--weigh"])
+    assert weighed.exit_code == 0, weighed.output
+    flat = " ".join(weighed.output.split())
+    assert "The same event? (`progleton merge`)" in flat
+    assert "Gale warning: ferry crossings cancelled · 1 article · yesterday · scored 0.9" in flat
     merged = cli.invoke(main, ["--db", db_url, "merge", storm, new_story])
     assert merged.exit_code == 0 and storm in merged.output
     listed = json.loads(cli.invoke(main, ["--db", db_url, "story", storm, "--json"]).output)

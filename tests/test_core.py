@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from progleton import Progleton, make_progleton
+from progleton import Progleton, core, make_progleton
 
 NOW = datetime.now(UTC)
 
@@ -106,4 +106,37 @@ def test_the_event_loop_keeps_running_while_an_update_groups(tmp_path: Path) -> 
 
     assert asyncio.run(run()) > 0
     assert not p.store.unassigned_articles()
+    p.close()
+
+
+def test_related_stories_are_weighed_unless_an_update_holds_the_grouper(tmp_path: Path, monkeypatch: Any) -> None:
+    p = make_progleton(f"sqlite:///{tmp_path / 'p.db'}", extract_workers=1)
+    source, _ = p.store.add_source("https://a.example/feed")
+    _save(p, source.id, _docs(200), 0)
+    p.assign_stories()
+    story = p.stories(limit=1)[0]
+    split = p.move_article(p.story(story.id).articles[-1].id)
+    weighed = p.related_stories(story.id)
+    assert weighed[0].story.id == split and weighed[0].same_event is not None and weighed[0].same_event > 0.5
+    assert weighed[0].shared_words  # the split-out report's headline shares the story's words
+
+    monkeypatch.setattr(core, "RELATED_WAIT_S", 0.01)
+    held, done = threading.Event(), threading.Event()
+
+    def update_grouping() -> None:
+        with p.grouping:
+            held.set()
+            done.wait()
+
+    thread = threading.Thread(target=update_grouping)
+    thread.start()
+    held.wait()
+    try:
+        unweighed = p.related_stories(story.id)
+    finally:
+        done.set()
+        thread.join()
+    # the headline candidates, unweighed, rather than a page that waits for the whole grouping
+    assert split in [r.story.id for r in unweighed]
+    assert all(r.same_event is None for r in unweighed)
     p.close()

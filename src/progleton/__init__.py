@@ -25,7 +25,16 @@ from .exceptions import (
     UnsafeURLError,
 )
 from .settings import Settings, load_settings
-from .types import Article, SearchHit, Source, SourceUpdate, Story, StoryDetail, UpdateResult
+from .types import (
+    Article,
+    RelatedStory,
+    SearchHit,
+    Source,
+    SourceUpdate,
+    Story,
+    StoryDetail,
+    UpdateResult,
+)
 
 __version__ = "0.1.0"
 
@@ -53,6 +62,7 @@ __all__ = [
     "NotFound",
     "Progleton",
     "ProgletonError",
+    "RelatedStory",
     "ResponseTooLarge",
     "RobotsDisallowed",
     "SearchHit",

@@ -216,10 +216,14 @@ def stories(ctx: Context, limit: int, as_json: bool) -> None:
 @main.command()
 @click.argument("story_id")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@click.option("--weigh", is_flag=True,
+              help="Score each related story as the same event with the grouper, and list its near misses "
+                   "(rebuilds the grouper from the database: seconds on a large one).")
 @pass_ctx
-def story(ctx: Context, story_id: str, as_json: bool) -> None:
-    """One story: every report with its article id, wire copies under their original, and why each
-    article is there (the ids `progleton move` and `progleton merge` take)."""
+def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
+    """One story: every report with its article id, wire copies under their original, why each
+    article is there (the ids `progleton move` and `progleton merge` take), and the stories that
+    may report the same event."""
     from .explain import coverage, reasons_in_words
 
     with ctx.open() as app:
@@ -227,14 +231,15 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
             detail = app.story(story_id)
         except NotFound as exc:
             raise NotFound(f"{exc}: `progleton stories` lists the ids") from None
-        related = app.related_stories(story_id, limit=5, detail=detail)
+        related = app.related_stories(story_id, limit=5, detail=detail, weigh=weigh)
     why = reasons_in_words(detail.articles)
     if as_json:
         _print_json({
             "story": dataclasses.asdict(detail.story),
             "articles": [{**{k: v for k, v in dataclasses.asdict(a).items() if k not in ("text", "html")},
                           "why": why[a.id]} for a in detail.articles],
-            "related": [dataclasses.asdict(r) for r in related],
+            "related": [{**dataclasses.asdict(r.story), "same_event": r.same_event,
+                         "shared_words": list(r.shared_words)} for r in related],
         })  # fmt: skip
         return
     s = detail.story
@@ -253,10 +258,14 @@ def story(ctx: Context, story_id: str, as_json: bool) -> None:
             console.print(f"  [bold]{copy.id:>6}[/]  copy in {escape(copy.outlet)}, {_ago(copy.published)}: "
                           f"{escape(copy.title)}")
     if related:
-        console.print("\nStories whose headlines share its words (the same event? `progleton merge`):")
+        console.print("\nThe same event? (`progleton merge`)" if weigh else
+                      "\nStories whose headlines share its words (the same event? `progleton merge`; "
+                      "`--weigh` scores them):")
         for r in related:
-            console.print(f"  {escape(r.title)} · {r.article_count} article{'s' if r.article_count != 1 else ''} · "
-                          f"{_ago(r.last_seen)} · [dim]{escape(r.id)}[/]")
+            o = r.story
+            scored = f" · scored {r.same_event:.2f} as the same event" if r.same_event is not None else ""
+            console.print(f"  {escape(o.title)} · {o.article_count} article{'s' if o.article_count != 1 else ''} · "
+                          f"{_ago(o.last_seen)}{scored} · [dim]{escape(o.id)}[/]")
     console.print("\n[dim]Not the same story? `progleton move ARTICLE_ID` splits an article out, "
                   "`--to STORY_ID` moves it; `progleton merge STORY_ID OTHER_ID` merges two stories.[/]")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import contextlib
 import os
 import re
 import secrets
@@ -24,12 +25,16 @@ from .store import SearchFilters, default_db_url, open_store
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
 from .stories.features import STOP_WORDS
-from .types import Article, SearchHit, Source, Story, StoryDetail, UpdateResult
+from .types import Article, RelatedStory, SearchHit, Source, Story, StoryDetail, UpdateResult
 
 GROUPER_STATE_KEY = "stories.grouper_state"
-# Related stories: the story's most frequent headline words searched for, and matches read.
+# Related stories: the story's most frequent headline words searched for, and matches read;
+# the least probability of one event that lists a story sharing no headline word; how long a
+# reader waits for an update that holds the grouper before the candidates go unweighed.
 RELATED_QUERY_WORDS = 10
 RELATED_HITS = 60
+RELATED_FLOOR = 0.05
+RELATED_WAIT_S = 1.0
 
 
 class Progleton:
@@ -224,25 +229,54 @@ class Progleton:
         """One story with all its articles in publication order; ``NotFound`` if unknown."""
         return self.store.get_story(story_id)
 
-    def related_stories(self, story_id: str, *, limit: int = 10,
-                        detail: StoryDetail | None = None) -> list[Story]:
-        """Other stories that may report the same event, closest first: a full-text search for
-        any of this story's headline words finds candidates; those whose own headline shares
-        none of the words (a match in the body only) are left out, and the rest are ordered by
-        how many they share. For a reader deciding what to merge; ``NotFound`` if unknown.
-        ``detail``: the story, when the caller has already read it."""
+    def related_stories(self, story_id: str, *, limit: int = 10, detail: StoryDetail | None = None,
+                        weigh: bool = True) -> list[RelatedStory]:
+        """Other stories that may report the same event, most likely first. For a reader
+        deciding what to merge; ``NotFound`` if the story is unknown.
+
+        Candidates come from two places: the grouper's index (the stories it would have
+        weighed for this one, near misses included) and a full-text search for the story's
+        headline words (stories whose own headline shares none of them are left out). With
+        ``weigh``, each open candidate gets the grouper's probability that both are one event
+        (``RelatedStory.same_event``) and they are ranked by it, then by shared headline
+        words; index candidates under ``RELATED_FLOOR`` that share no headline word are left
+        out. Weighing builds the grouper from storage if this process has not yet (seconds on a
+        large database), and is skipped if an update holds it for more than
+        ``RELATED_WAIT_S``. ``detail``: the story, when the caller has already read it."""
         detail = detail or self.story(story_id)
         words = Counter(w for a in detail.articles for w in _headline_words(a.title))
-        if not words:
-            return []
-        query = " OR ".join(f'"{w}"' for w, _ in words.most_common(RELATED_QUERY_WORDS))
-        order = dict.fromkeys(h.article.story_id for h in self.search(query, limit=RELATED_HITS)
-                              if h.article.story_id and h.article.story_id != story_id)
-        titles = self.store.story_titles(list(order))
-        shared = {i: len(words.keys() & _headline_words(titles[i])) for i in order if i in titles}
-        ranked = sorted((i for i, n in shared.items() if n), key=lambda i: -shared[i])[:limit]  # stable
-        found = {s.id: s for s in self.store.top_stories(limit=len(ranked), ids=ranked)} if ranked else {}
-        return [found[i] for i in ranked if i in found]
+        found: dict[str, None] = {}
+        if words:
+            query = " OR ".join(f'"{w}"' for w, _ in words.most_common(RELATED_QUERY_WORDS))
+            found = dict.fromkeys(h.article.story_id for h in self.search(query, limit=RELATED_HITS)
+                                  if h.article.story_id and h.article.story_id != story_id)
+        scores = self._weigh_related(story_id, list(found), limit) if weigh else {}
+        candidates = list(dict.fromkeys([*scores, *found]))
+        titles = self.store.story_titles(candidates)
+        shared = {i: tuple(sorted(words.keys() & _headline_words(t))) for i, t in titles.items()}
+        kept = [i for i in candidates if i in titles and (shared[i] or scores.get(i, 0.0) >= RELATED_FLOOR)]
+        kept.sort(key=lambda i: (-scores.get(i, -1.0), -len(shared[i])))  # stable: search order
+        kept = kept[:limit]
+        stories = {s.id: s for s in self.store.top_stories(limit=len(kept), ids=kept)} if kept else {}
+        return [RelatedStory(stories[i], scores.get(i), shared[i]) for i in kept if i in stories]
+
+    def _weigh_related(self, story_id: str, others: list[str], limit: int) -> dict[str, float]:
+        """The grouper's nearby stories and its probability for each of ``others`` (open ones)."""
+        if not self._grouping.acquire(timeout=RELATED_WAIT_S):
+            return {}  # an update is grouping: the headline candidates alone, unweighed
+        try:
+            grouper = self.grouper
+            try:
+                scores = grouper.nearby(story_id, limit)
+            except NotFound:
+                return {}  # closed (quiet for the window): nothing open to weigh it against
+            for other in others:
+                if other not in scores:
+                    with contextlib.suppress(NotFound):
+                        scores[other] = grouper.same_event(story_id, other)
+            return scores
+        finally:
+            self._grouping.release()
 
     def article(self, article_id: int) -> Article:
         """One article; ``NotFound`` if unknown."""

@@ -94,6 +94,15 @@ class Story:
 
 
 @dataclass(frozen=True)
+class RelatedStory:
+    """Another story that may report the same event (for a reader deciding what to merge)."""
+
+    story: Story
+    same_event: float | None = None  # the grouper's probability that both are one event (None: not weighed)
+    shared_words: tuple[str, ...] = ()  # headline words the two stories share
+
+
+@dataclass(frozen=True)
 class StoryDetail:
     story: Story
     articles: tuple[Article, ...]  # in publication order

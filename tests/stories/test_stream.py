@@ -224,3 +224,28 @@ def test_a_text_of_megabytes_is_read_to_its_head() -> None:
     assert whole.state() == head.state()  # the same vocabulary: the tail was never counted
     copy = whole.add(replace(padded, id="copy-of-head", text=cut))
     assert copy.wire_copy_of == last.id
+
+
+def test_nearby_stories_put_a_split_out_report_first() -> None:
+    """What a reader deciding what to merge is offered: after a user splits a report out of the
+    Turkish quake story, that report is the quake story's most likely same event, well above the
+    Japanese quake (same kind, another event)."""
+    grouper = StoryGrouper(Settings())
+    for doc in stream_docs():
+        grouper.add(doc)
+    quake_tr, quake_jp = grouper.story_of("tr-1"), grouper.story_of("jp-1")
+    split = grouper.move("tr-5")
+    near = grouper.nearby(quake_tr, limit=5)
+    assert next(iter(near)) == split and near[split] > 0.7
+    assert list(near.values()) == sorted(near.values(), reverse=True)
+    assert near.get(quake_jp, 0.0) < 0.3 and quake_tr not in near
+    assert grouper.same_event(quake_tr, split) == near[split] == grouper.same_event(split, quake_tr)
+    assert grouper.same_event(quake_tr, quake_tr) == 1.0
+    # a merged-away id resolves to the story it went into; a closed or unknown one is NotFound
+    grouper.merge(quake_tr, split)
+    assert grouper.same_event(split, quake_tr) == 1.0
+    with pytest.raises(NotFound):
+        grouper.nearby("story-nope")
+    grouper.close_quiet(T0 + timedelta(days=30))
+    with pytest.raises(NotFound):
+        grouper.same_event(quake_tr, quake_jp)

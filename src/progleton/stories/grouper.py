@@ -62,6 +62,7 @@ from .similarity import (
     pair_probabilities,
     raw_vector,
     shared_top,
+    weigh,
     weigh_arrays,
     weighted_norms,
 )
@@ -784,6 +785,46 @@ class StoryGrouper:
         if member is None:
             raise NotFound(f"no open doc {doc_id!r}")
         return member.reasons
+
+    def nearby(self, story_id: str, limit: int = 10) -> dict[str, float]:
+        """Open stories that may report the same event as ``story_id``, most likely first, each
+        with :meth:`same_event`'s probability: the stories the index proposes for the story's
+        strongest features, as it does for a new doc. For a reader deciding what to merge; the
+        grouper's near misses are here (a report that scored just under the join threshold).
+        ``NotFound`` when the story is not open."""
+        story = self._open(story_id)
+        weighted = weigh(story.centroid, self.vocabulary.idf)
+        strongest = heapq.nsmallest(
+            self.params.query_features, zip(map(neg, weighted.values()), weighted, strict=True)
+        )
+        proposed = self._index.candidates({f: -w for w, f in strongest}, limit + 1)
+        scores = {s: self.same_event(story.story_id, s) for s in proposed if s != story.story_id}
+        return dict(sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit])
+
+    def same_event(self, story_id: str, other_id: str) -> float:
+        """The join model's probability that two open stories report one event: the mean, over
+        the recent members of the smaller story, of each one's probability of joining the other
+        story as it stands. ``NotFound`` when either is not open."""
+        a, b = self._open(story_id), self._open(other_id)
+        if a is b:
+            return 1.0
+        small, large = sorted((a, b), key=lambda s: (len(s.members), s.story_id))
+        recent = [self._members[m] for m in small.members[-self.params.nearest_members :]]
+        idf, model = self.vocabulary.idf, self.params.model
+        total = 0.0
+        for member in recent:
+            doc_vec = member.weighted[1] if member.weighted[0] == self.vocabulary.epoch else None
+            doc_vec = doc_vec or self._weigh(member)  # not cached: only recent members keep theirs
+            gap = gap_hours(member.active, large)
+            channels = channel_cosines(doc_vec, large.centroid, idf, self._norms(large))
+            total += model.probability(self._match(member, doc_vec, large, channels, gap))
+        return total / len(recent)
+
+    def _open(self, story_id: str) -> OpenStory:
+        story = self._stories.get(self._resolve(story_id))
+        if story is None:
+            raise NotFound(f"no open story {story_id!r}")
+        return story
 
     def stories(self) -> list[Story]:
         """The open stories, oldest first."""

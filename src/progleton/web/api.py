@@ -75,6 +75,16 @@ class StoryOut(BaseModel):
     url: str = Field(description="The story's page in the web reader")
 
 
+class RelatedStoryOut(BaseModel):
+    """A story that may report the same event as another."""
+
+    story: StoryOut
+    same_event: float | None = Field(description=(
+        "The grouper's probability that both stories report one event (1 is certain); null when the "
+        "story has closed or an update was busy grouping"))
+    shared_words: list[str] = Field(description="Headline words the two stories share")
+
+
 class ArticleOut(BaseModel):
     """One article, cleaned; ``html`` is sanitized."""
 
@@ -230,12 +240,14 @@ def list_stories(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 
     return [story_out(s) for s in stories]
 
 
-@router.get("/stories/{story_id:path}/related", response_model=list[StoryOut], responses=ERRORS)
+@router.get("/stories/{story_id:path}/related", response_model=list[RelatedStoryOut], responses=ERRORS)
 def related_stories(request: Request, story_id: str,
-                    limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[StoryOut]:
-    """Stories that may report the same event, for a merge: those whose headlines share the most
-    of this story's headline words (as the story page's "same event?" page lists them)."""
-    return [story_out(s) for s in _p(request).related_stories(story_id, limit=limit)]
+                    limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[RelatedStoryOut]:
+    """Stories that may report the same event, for a merge, most likely first (as the story
+    page's "same event?" page lists them): the grouper's near misses and the stories whose
+    headlines share this story's words, each scored by the grouper while both are open."""
+    return [RelatedStoryOut(story=story_out(r.story), same_event=r.same_event, shared_words=list(r.shared_words))
+            for r in _p(request).related_stories(story_id, limit=limit)]
 
 
 @router.get("/stories/{story_id:path}", response_model=StoryDetailOut, responses=ERRORS)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..exceptions import NotFound
 from ..explain import coverage, reasons_in_words
+from ..stories import GroupingParams
 from ..types import Article
 from .accounts import current_user
 from .app import render, story_path
@@ -86,7 +87,8 @@ def merge_page(request: Request, story: Annotated[str, Query(max_length=2000)]) 
     """Stories that may report the same event as ``story``, each with a merge button."""
     p = progleton_of(request)
     detail = p.story(story)
-    return render(request, "merge.html", story=detail.story, related=p.related_stories(story, detail=detail))
+    return render(request, "merge.html", story=detail.story, related=p.related_stories(story, detail=detail),
+                  join_bar=GroupingParams().model.threshold)
 
 
 @router.get("/articles/{article_id}")
