@@ -5,12 +5,13 @@ Protocol (/work/shared/bench/stories/README.md): feed the articles one at a time
 grouping. Parameters are chosen on train; dev is only reported.
 
     .venv/bin/python benchmarks/stories_ecbplus.py [--split train|dev|both] [--wire] [--fit] [--cv]
-        [--first-words N]
+        [--first-words N] [--related]
 
 ``--fit`` refits the join model's weights on train (how the defaults in
 ``progleton.stories.similarity.JoinModel`` were obtained) and prints them; ``--cv`` repeats the
 fit and the choice of threshold on four fifths of the train topics and scores the held-out fifth.
 ``--first-words N`` cuts every text to its first N words, as feeds that carry only a summary do.
+``--related`` reports how the grouper's related-story proposals split by gold event.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import random
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from itertools import combinations, pairwise
 from pathlib import Path
@@ -260,6 +262,37 @@ def cross_validate(articles: list[dict], folds: int = 5) -> None:
     )
 
 
+def related_report(articles: list[dict]) -> None:
+    """How the grouper's related-story proposals (``StoryGrouper.nearby``) split by gold event:
+    for every final story of five orders, the probability of each proposed story, same event or
+    not, and how many of each a floor keeps (``progleton.core.RELATED_FLOOR``)."""
+    gold = {a["id"]: a["gold"] for a in articles}
+    same, other = [], []
+    for seed in SEEDS:
+        order = articles[:]
+        random.Random(seed).shuffle(order)
+        grouper = StoryGrouper()
+        for a in order:
+            grouper.add(Doc(a["id"], "", a["id"], a["title"] or "", a["text"] or "", None))
+        event = {
+            s.story_id: Counter(gold[d] for d in s.doc_ids).most_common(1)[0][0]
+            for s in grouper.stories()
+        }
+        for story_id in event:
+            for other_id, p in grouper.nearby(story_id, 10).items():
+                (same if event[other_id] == event[story_id] else other).append(p)
+    from sklearn.metrics import roc_auc_score
+
+    auc = roc_auc_score([1] * len(same) + [0] * len(other), same + other)
+    print(f"  related: {len(same)} proposals of the same event, {len(other)} of another, ROC AUC {auc:.3f}")
+    for floor in (0.05, 0.1, 0.2, 0.3, 0.5):
+        kept_same, kept_other = sum(p >= floor for p in same), sum(p >= floor for p in other)
+        print(
+            f"    floor {floor:.2f}: keeps {kept_same} ({kept_same / max(len(same), 1):.0%}) "
+            f"and {kept_other} ({kept_other / max(len(other), 1):.0%})"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("train", "dev", "both"), default="both")
@@ -269,6 +302,11 @@ def main() -> int:
     parser.add_argument("--fit", action="store_true", help="refit the join model on train")
     parser.add_argument(
         "--cv", action="store_true", help="cross-validate fitting and threshold by train topic"
+    )
+    parser.add_argument(
+        "--related",
+        action="store_true",
+        help="also report the grouper's related-story proposals by gold event",
     )
     parser.add_argument(
         "--first-words",
@@ -304,6 +342,8 @@ def main() -> int:
             print(f"  {name:<19} {mean:.3f} ± {std:.3f}")
         if args.wire:
             wire_report(articles)
+        if args.related:
+            related_report(articles)
     return 0
 
 

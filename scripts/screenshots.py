@@ -41,7 +41,8 @@ def shoot(base: str, out: Path, p: Any) -> None:
     detail = p.story(story.id)
     article = max(detail.articles, key=lambda a: a.word_count)
     pages = {"front": "/", "story": f"/stories/{story.id}", "article": f"/articles/{article.id}",
-             "sources": "/sources", "search": "/search?q=" + story.title.split()[0]}
+             "sources": "/sources", "search": "/search?q=" + story.title.split()[0],
+             "merge": "/merge?story=" + _q(max(stories, key=lambda s: len(p.related_stories(s.id))).id)}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for scheme, suffix, viewport in (("light", "", {"width": 1280, "height": 900}),

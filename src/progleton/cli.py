@@ -224,7 +224,7 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
     """One story: every report with its article id, wire copies under their original, why each
     article is there (the ids `progleton move` and `progleton merge` take), and the stories that
     may report the same event."""
-    from .explain import coverage, reasons_in_words
+    from .explain import coverage, probability_text, reasons_in_words
 
     with ctx.open() as app:
         try:
@@ -263,7 +263,8 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
                       "`--weigh` scores them):")
         for r in related:
             o = r.story
-            scored = f" · scored {r.same_event:.2f} as the same event" if r.same_event is not None else ""
+            scored = (f" · scored {probability_text(r.same_event)} as the same event"
+                      if r.same_event is not None else "")
             console.print(f"  {escape(o.title)} · {o.article_count} article{'s' if o.article_count != 1 else ''} · "
                           f"{_ago(o.last_seen)}{scored} · [dim]{escape(o.id)}[/]")
     console.print("\n[dim]Not the same story? `progleton move ARTICLE_ID` splits an article out, "

@@ -77,10 +77,13 @@ def shown_names(article: Article, keys: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(forms.get(k) or k.title() for k in keys))
 
 
-def _floor2(x: float) -> str:
-    """Two decimals, rounded down: 0.9996 is not "1.00" (certain), and 0.699 under a bar of
-    0.70 is not "0.70"."""
+def probability_text(x: float) -> str:
+    """A probability with two decimals, rounded down: 0.9996 is not "1.00" (certain), and
+    0.699 under a bar of 0.70 is not "0.70"."""
     return f"{math.floor(x * 100) / 100:.2f}"
+
+
+_floor2 = probability_text
 
 
 def _number(value: object) -> float | None:

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..exceptions import NotFound
+from ..explain import probability_text
 from ..timefmt import duration_words, time_ago, time_until
 from .accounts import (
     LoginLimiter,
@@ -83,6 +84,7 @@ def make_templates(secret: str) -> Environment:
     env.filters["img"] = lambda url: image_path(secret, url)
     env.filters["mark_terms"] = mark_terms
     env.filters["iso"] = lambda dt: dt.isoformat() if dt else ""
+    env.filters["probability"] = probability_text
     env.filters["longdate"] = lambda dt: dt.strftime("%-d %B %Y, %H:%M UTC") if dt else ""
     return env
 

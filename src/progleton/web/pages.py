@@ -88,7 +88,7 @@ def merge_page(request: Request, story: Annotated[str, Query(max_length=2000)]) 
     p = progleton_of(request)
     detail = p.story(story)
     return render(request, "merge.html", story=detail.story, related=p.related_stories(story, detail=detail),
-                  join_bar=GroupingParams().model.threshold)
+                  split_bar=GroupingParams().split_model_below)
 
 
 @router.get("/articles/{article_id}")
