@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from progleton import Progleton, core, make_progleton
+from progleton.pipeline import Updater
 
 NOW = datetime.now(UTC)
 
@@ -45,7 +46,7 @@ def _save(p: Progleton, source_id: int, docs: list[tuple[str, str]], first: int)
 
 def _memberships_agree(p: Progleton) -> list[int]:
     """Articles whose stored story is not the grouper's."""
-    with p.grouping:
+    with p.grouping():
         return [row["id"] for row in p.store.assignments(since=NOW - timedelta(days=30))
                 if row["story_id"] != p.grouper.story_of(str(row["id"]))]
 
@@ -86,20 +87,27 @@ def test_corrections_made_while_new_articles_are_grouped_are_not_lost(tmp_path: 
     p.close()
 
 
-def test_the_event_loop_keeps_running_while_an_update_groups(tmp_path: Path) -> None:
+def test_the_event_loop_keeps_running_while_an_update_groups(tmp_path: Path, monkeypatch: Any) -> None:
     p = make_progleton(f"sqlite:///{tmp_path / 'p.db'}", extract_workers=1)
     source, _ = p.store.add_source("https://a.example/feed")
     _save(p, source.id, _docs(800), 0)
-    p.grouper  # noqa: B018 -- built before the update, so only the grouping itself holds the lock
+    grouping = threading.Event()
+    assign = Updater.assign_stories
+
+    def watched(updater: Updater) -> int:
+        grouping.set()
+        try:
+            return assign(updater)
+        finally:
+            grouping.clear()
+
+    monkeypatch.setattr(Updater, "assign_stories", watched)
 
     async def run() -> int:
         ticks_while_grouping = 0
         update = asyncio.create_task(p.update_async(source_ids=[]))
         while not update.done():
-            if p.grouping.acquire(blocking=False):
-                p.grouping.release()
-            else:  # another thread is grouping, and this loop still runs
-                ticks_while_grouping += 1
+            ticks_while_grouping += grouping.is_set()  # another thread groups; this loop runs
             await asyncio.sleep(0.002)
         await update
         return ticks_while_grouping
@@ -124,7 +132,7 @@ def test_related_stories_are_weighed_unless_an_update_holds_the_grouper(tmp_path
     held, done = threading.Event(), threading.Event()
 
     def update_grouping() -> None:
-        with p.grouping:
+        with p.grouping(changes=True):
             held.set()
             done.wait()
 
@@ -140,3 +148,54 @@ def test_related_stories_are_weighed_unless_an_update_holds_the_grouper(tmp_path
     assert split in [r.story.id for r in unweighed]
     assert all(r.same_event is None for r in unweighed)
     p.close()
+
+
+def test_a_reader_corrects_what_another_process_grouped(tmp_path: Path) -> None:
+    """`progleton serve` beside a cron `progleton update`: two processes, one database. Each
+    rebuilds its grouper when the other has changed the grouping, so a correction of an
+    article the other grouped works (it was NotFound: "no open doc"), and both end as a fresh
+    start would see the stories."""
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    web = make_progleton(url, extract_workers=1)
+    source, _ = web.store.add_source("https://a.example/feed")
+    docs = _docs(300)
+    _save(web, source.id, docs[:150], 0)
+    web.assign_stories()
+    cron = make_progleton(url, extract_workers=1)
+    _save(cron, source.id, docs[150:], 150)
+    assert cron.assign_stories() == 150
+    latest = max((a for s in web.stories(limit=60) for a in web.story(s.id).articles), key=lambda a: a.id)
+    assert latest.id > 150  # grouped by the other process
+    split = web.move_article(latest.id)
+    top = web.stories(limit=2)
+    web.merge_stories(top[0].id, top[1].id)
+    assert _memberships_agree(web) == []
+    _save(cron, source.id, _docs(40, seed=8), 300)
+    cron.assign_stories()  # sees the web's corrections: the split-out article stays out
+    assert cron.article(latest.id).story_id == split
+    assert _memberships_agree(cron) == [] and _memberships_agree(web) == []
+    fresh = make_progleton(url, extract_workers=1)
+    stories = []
+    for p in (fresh, web):
+        with p.grouping():  # one at a time: a hold stands for a process's hold
+            stories.append({s.story_id: s.doc_ids for s in p.grouper.stories()})
+    assert stories[0] == stories[1]
+    for p in (web, cron, fresh):
+        p.close()
+
+
+def test_two_processes_grouping_at_once_assign_each_article_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    first, second = make_progleton(url, extract_workers=1), make_progleton(url, extract_workers=1)
+    source, _ = first.store.add_source("https://a.example/feed")
+    _save(first, source.id, _docs(600), 0)
+    counts: list[int] = []
+    threads = [threading.Thread(target=lambda p=p: counts.append(p.assign_stories())) for p in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(counts) == [0, 600]  # the second waited, then found nothing left to group
+    assert _memberships_agree(first) == [] and _memberships_agree(second) == []
+    first.close()
+    second.close()

@@ -11,8 +11,9 @@ import re
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -28,6 +29,7 @@ from .stories.features import STOP_WORDS
 from .types import Article, RelatedStory, SearchHit, Source, Story, StoryDetail, UpdateResult
 
 GROUPER_STATE_KEY = "stories.grouper_state"
+GROUPER_GENERATION_KEY = "stories.grouper_generation"  # changes whenever the grouping does
 # Related stories: the story's most frequent headline words searched for, and matches read;
 # the least probability of one event that lists a weighed story (on ECB+ train, 0.1 keeps 67
 # of the 69 same-event stories the grouper proposes over five orders and 11% of the 2,197 of
@@ -42,10 +44,14 @@ RELATED_WAIT_S = 1.0
 class Progleton:
     """Sources in, clean stories out. Create it with ``make_progleton()``.
 
-    Thread safety: reads may come from any thread; ``update`` runs one at a time. Grouping and
-    the corrections of stories (``move_article``, ``merge_stories``) hold one lock, each for the
-    whole of its work on the grouper and the store, so a correction made while an update groups
-    its new articles waits for it and neither overwrites the other.
+    Thread and process safety: reads may come from any thread; ``update`` runs one at a time.
+    Grouping and the corrections of stories (``move_article``, ``merge_stories``) hold the
+    grouping (:meth:`grouping`: a lock between threads and one between processes using the
+    database), each for the whole of its work on the grouper and the store, so a correction
+    made while an update groups its new articles waits for it and neither overwrites the other.
+    Whoever changes the grouping leaves a new generation in the store; a process that finds
+    another's rebuilds its grouper from storage before using it (a web reader beside a cron
+    ``progleton update`` corrects what the cron grouped).
     """
 
     def __init__(self, store: SQLStore, settings: Settings) -> None:
@@ -55,6 +61,9 @@ class Progleton:
         self._executor: Executor | None = None
         self._update_lock = asyncio.Lock()
         self._grouping = threading.RLock()  # the grouper and the memberships it decides
+        self._grouping_depth = 0  # holds of grouping() in progress (re-entered by one thread)
+        self._generation: str | None = None  # the stored grouping generation the grouper reflects
+        self._generation_new = False  # this hold has already left a new generation
 
     # ---- life cycle ---------------------------------------------------------------------------
 
@@ -73,17 +82,58 @@ class Progleton:
 
     @property
     def grouper(self) -> StoryGrouper:
-        """The story grouper, rebuilt from storage on first use (same groups after a restart).
-        Not thread-safe: hold ``grouping`` while using it."""
+        """The story grouper, rebuilt from storage on first use (same groups after a restart),
+        and again when another process has changed the grouping since. Use it inside
+        :meth:`grouping`."""
         with self._grouping:
             if self._grouper is None:
+                if not self._grouping_depth:  # outside a hold: note what it is built from
+                    self._generation = self.store.get_meta(GROUPER_GENERATION_KEY)
                 self._grouper = self._rebuild_grouper()
             return self._grouper
 
-    @property
-    def grouping(self) -> threading.RLock:
-        """The lock held while the grouper and the store's memberships change together."""
-        return self._grouping
+    @contextmanager
+    def grouping(self, *, changes: bool = False, wait: bool = True) -> Iterator[bool]:
+        """Hold the grouping: this process's threads and every other process using the
+        database wait (with ``changes``, what is done inside changes the grouper or the
+        memberships). Yields whether it is held: always with ``wait``; without, False when
+        another thread keeps it past ``RELATED_WAIT_S`` or another process holds it. Inside,
+        :attr:`grouper` reflects the stored grouping. Re-entrant in one thread."""
+        if not self._grouping.acquire(timeout=-1 if wait else RELATED_WAIT_S):
+            yield False
+            return
+        try:
+            if self._grouping_depth:
+                self._grouping_depth += 1
+                try:
+                    self._changing(changes)
+                    yield True
+                finally:
+                    self._grouping_depth -= 1
+                return
+            with self.store.grouping_lock(wait=wait) as held:
+                if not held:
+                    yield False
+                    return
+                self._grouping_depth, self._generation_new = 1, False
+                try:
+                    stored = self.store.get_meta(GROUPER_GENERATION_KEY)
+                    if stored != self._generation:  # another process grouped or corrected since
+                        self._grouper, self._generation = None, stored
+                    self._changing(changes)
+                    yield True
+                finally:
+                    self._grouping_depth = 0
+        finally:
+            self._grouping.release()
+
+    def _changing(self, changes: bool) -> None:
+        """Leave a new generation in the store (once a hold) before the grouping changes:
+        another process then rebuilds, also if this one dies half-way."""
+        if changes and not self._generation_new:
+            self._generation = secrets.token_hex(8)
+            self.store.set_meta(GROUPER_GENERATION_KEY, self._generation)
+            self._generation_new = True
 
     def _rebuild_grouper(self) -> StoryGrouper:
         """Replay stored memberships (not re-decide them), then the user's corrections."""
@@ -193,22 +243,23 @@ class Progleton:
                 sources = self.store.due_sources(datetime.now(UTC))
             else:
                 sources = [s for s in self.store.list_sources() if not s.retired]
-            updater = Updater(self.store, self.settings, self.grouper, self._extract_executor())
+            updater = Updater(self.store, self.settings, None, self._extract_executor())
             result = await updater.update(sources, progress=progress, group=False)
             # off the event loop: grouping thousands of articles takes seconds, and the pages
             # and the API keep answering meanwhile
-            await asyncio.to_thread(self._group, updater if group else None)
+            await asyncio.to_thread(self._group, assign=group)
             return result
 
     def assign_stories(self) -> int:
         """Group every article not yet in a story; returns how many were assigned."""
-        return self._group(Updater(self.store, self.settings, self.grouper, None))
+        return self._group(assign=True)
 
-    def _group(self, updater: Updater | None) -> int:
-        """Assign the articles not yet in a story (with ``updater``), close quiet stories and
-        save the grouper's state, all under the grouping lock."""
-        with self._grouping:
-            assigned = updater.assign_stories() if updater is not None else 0
+    def _group(self, *, assign: bool) -> int:
+        """Assign the articles not yet in a story (with ``assign``), close quiet stories and
+        save the grouper's state, all in one hold of the grouping."""
+        with self.grouping(changes=True):
+            grouper = self.grouper  # as stored now: another process may have grouped since
+            assigned = Updater(self.store, self.settings, grouper, None).assign_stories() if assign else 0
             self.grouper.close_quiet(datetime.now(UTC))
             self._save_grouper_state()
             return assigned
@@ -264,9 +315,9 @@ class Progleton:
 
     def _weigh_related(self, story_id: str, others: list[str], limit: int) -> dict[str, float]:
         """The grouper's nearby stories and its probability for each of ``others`` (open ones)."""
-        if not self._grouping.acquire(timeout=RELATED_WAIT_S):
-            return {}  # an update is grouping: the headline candidates alone, unweighed
-        try:
+        with self.grouping(wait=False) as held:
+            if not held:
+                return {}  # an update is grouping: the headline candidates alone, unweighed
             grouper = self.grouper
             try:
                 scores = grouper.nearby(story_id, limit)
@@ -277,8 +328,6 @@ class Progleton:
                     with contextlib.suppress(NotFound):
                         scores[other] = grouper.same_event(story_id, other)
             return scores
-        finally:
-            self._grouping.release()
 
     def article(self, article_id: int) -> Article:
         """One article; ``NotFound`` if unknown."""
@@ -293,7 +342,7 @@ class Progleton:
 
     def move_article(self, article_id: int, to_story: str | None = None) -> str:
         """Move an article to another story, or split it out into its own (remembered)."""
-        with self._grouping:
+        with self.grouping(changes=True):
             article = self.store.get_article(article_id)
             if to_story is not None:
                 self.store.get_story(to_story)  # NotFound for a bad id
@@ -307,7 +356,7 @@ class Progleton:
     def merge_stories(self, into: str, other: str) -> str:
         """Merge story ``other`` into ``into`` (remembered); returns the surviving id. A story
         merged into itself is left as it was: nothing is recorded or pinned."""
-        with self._grouping:
+        with self.grouping(changes=True):
             target = self.store.get_story(into)
             absorbed = self.store.get_story(other)
             if absorbed.story.id == target.story.id:

@@ -140,12 +140,13 @@ def read_feed(body: bytes, url: str, headers: Mapping[str, str],
 # ---- the updater ---------------------------------------------------------------------------------
 
 class Updater:
-    """Updates sources into a store, assigning new articles to stories with ``grouper``.
+    """Updates sources into a store, assigning new articles to stories with ``grouper`` (None:
+    an updater that only fetches; ``update(group=False)``).
 
     Not thread-safe; one Updater runs at a time per store (the single writer).
     """
 
-    def __init__(self, store: SQLStore, settings: Settings, grouper: StoryGrouper,
+    def __init__(self, store: SQLStore, settings: Settings, grouper: StoryGrouper | None,
                  executor: Executor | None) -> None:
         self.store = store
         self.settings = settings
@@ -204,6 +205,8 @@ class Updater:
         grouper sees the articles of all sources in publication order, not in the order
         their feeds happened to answer.
         """
+        if self.grouper is None:
+            raise ValueError("this updater has no grouper: it only fetches (update(group=False))")
         pending = self.store.unassigned_articles()
         memberships: dict[int, dict[str, Any]] = {}
         for row in pending:

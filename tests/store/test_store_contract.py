@@ -252,3 +252,21 @@ def test_statement_sizes_cover_every_row_in_few_shapes() -> None:
     for rows in range(0, 1200, 7):
         sizes = _statement_sizes(rows, 256)
         assert sum(sizes) == rows and set(sizes) <= {256, 128, 64, 32, 16, 8, 4, 2, 1}
+
+
+def test_grouping_lock_is_held_by_one_store_at_a_time(store: SQLStore) -> None:
+    """Two stores on one database stand for two processes (the web reader, a cron update)."""
+    other = open_store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        with store.grouping_lock() as held:
+            assert held
+            with other.grouping_lock(wait=False) as other_held:
+                assert not other_held
+        with other.grouping_lock(wait=False) as other_held:
+            assert other_held
+            with store.grouping_lock(wait=False) as held:
+                assert not held
+        with store.grouping_lock(wait=False) as held:
+            assert held  # released on leaving, also after a refusal
+    finally:
+        other.close()

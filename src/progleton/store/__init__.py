@@ -37,19 +37,19 @@ def open_store(url: str) -> SQLStore:
         from . import sqlite
 
         engine = sqlite.create_engine(url)
-        search_fn = _sqlite_search
+        search_fn, lock_fn = _sqlite_search, sqlite.grouping_lock
     elif url.startswith(("postgresql", "postgres")):
         from . import postgres
 
         engine = postgres.create_engine(url)
-        search_fn = postgres.search_ids_fn
+        search_fn, lock_fn = postgres.search_ids_fn, postgres.grouping_lock
     else:
         raise StorageError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://…")
     try:
         migrate(engine)
     except sa.exc.OperationalError as exc:
         raise StorageError(f"cannot open the database at {url}: {exc.orig}") from exc
-    return SQLStore(engine, search_fn=search_fn)
+    return SQLStore(engine, search_fn=search_fn, lock_fn=lock_fn)
 
 
 def _sqlite_search(conn: sa.Connection, query: str, limit: int, offset: int,

@@ -11,6 +11,7 @@ Errors: ``NotFound`` for a missing record, ``StorageError`` for the rest.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -73,3 +74,9 @@ class Store(Protocol):
     def corrections(self) -> list[dict[str, Any]]: ...
     def get_meta(self, key: str) -> str | None: ...
     def set_meta(self, key: str, value: str) -> None: ...
+    def grouping_lock(self, *, wait: bool = True) -> AbstractContextManager[bool]:
+        """Held by one process at a time, across every process using this database, while
+        the story grouping and the memberships it decides change together. Yields whether it
+        is held: always with ``wait``; without, False at once when another process holds it.
+        Not re-entrant; not a lock between threads of one process (the caller's)."""
+        ...

@@ -6,6 +6,8 @@ over a GIN expression index created by the migrations.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +23,31 @@ def create_engine(url: str) -> sa.Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+# The session-level advisory lock of the story grouping (any fixed 64-bit key; this one spells
+# "progleton grouping" in its hash).
+GROUPING_LOCK_KEY = 0x70726F67_67727570
+
+
+@contextmanager
+def grouping_lock(engine: sa.Engine, *, wait: bool = True) -> Iterator[bool]:
+    """A session-level advisory lock held on a connection of its own: every process and
+    machine using the database sees it, and the server releases it when the session ends."""
+    with engine.connect() as conn:
+        if wait:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": GROUPING_LOCK_KEY})
+            held = True
+        else:
+            held = bool(conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"),
+                                     {"key": GROUPING_LOCK_KEY}).scalar())
+        conn.commit()  # the lock outlives the transaction; the session does not idle in one
+        try:
+            yield held
+        finally:
+            if held:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": GROUPING_LOCK_KEY})
+                conn.commit()
 
 
 def create_search_index(bind: sa.Connection) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from .sql_util import BulkInsert, lookup, new_id, now_utc, placeholder, utc
 from .user_state import UserStateMixin
 
 SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[tuple[int, str]]]
+LockFn = Callable[..., AbstractContextManager[bool]]  # (engine, *, wait) -> the grouping lock
 
 
 _SOURCE_COLUMNS = [c.name for c in t.sources.columns]
@@ -30,9 +31,10 @@ _ENTRY_INSERT_COLUMNS = [c.name for c in t.entries.columns if c.name != "id"]
 class SQLStore(UserStateMixin):
     """Storage on an SQLAlchemy engine. See ``progleton.store.base.Store``."""
 
-    def __init__(self, engine: sa.Engine, *, search_fn: SearchFn) -> None:
+    def __init__(self, engine: sa.Engine, *, search_fn: SearchFn, lock_fn: LockFn) -> None:
         self.engine = engine
         self._search_fn = search_fn
+        self._lock_fn = lock_fn
         self._insert_articles = BulkInsert(t.articles, _ARTICLE_INSERT_COLUMNS, engine.dialect)
         self._insert_entries = BulkInsert(t.entries, _ENTRY_INSERT_COLUMNS, engine.dialect,
                                           skip_duplicates_of=("source_id", "guid"))
@@ -517,6 +519,9 @@ class SQLStore(UserStateMixin):
         with self._write() as conn:
             if not conn.execute(t.meta.update().where(t.meta.c.key == key).values(value=value)).rowcount:
                 conn.execute(t.meta.insert().values(key=key, value=value))
+
+    def grouping_lock(self, *, wait: bool = True) -> AbstractContextManager[bool]:
+        return self._lock_fn(self.engine, wait=wait)
 
 
     def story_titles(self, story_ids: Sequence[str]) -> dict[str, str]:

@@ -6,11 +6,18 @@ All SQLite-only SQL lives here, so a PostgreSQL module can stand beside it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+
+try:
+    import fcntl
+except ImportError:  # not on POSIX: one process per database file is assumed
+    fcntl = None  # type: ignore[assignment]
 
 from .base import SearchFilters
 from .schema import articles
@@ -51,6 +58,28 @@ def create_engine(url: str) -> sa.Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
     return engine
+
+
+@contextmanager
+def grouping_lock(engine: sa.Engine, *, wait: bool = True) -> Iterator[bool]:
+    """An advisory lock on a file beside the database (``<db>-grouping.lock``, like SQLite's
+    own ``-wal`` and ``-shm``), held with ``flock``: every process on this machine that opens
+    the database sees it, and the system releases it when a process dies. An in-memory
+    database has one process: always held."""
+    path = engine.url.database
+    if not path or path == ":memory:" or fcntl is None:
+        yield True
+        return
+    with open(f"{path}-grouping.lock", "a+b") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
 
 
 def create_search_index(bind: sa.Connection) -> None:
