@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from progleton import Progleton, core, make_progleton
 from progleton.pipeline import Updater
 
@@ -150,12 +152,20 @@ def test_related_stories_are_weighed_unless_an_update_holds_the_grouper(tmp_path
     p.close()
 
 
-def test_a_reader_corrects_what_another_process_grouped(tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def shared_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """One database that two Progleton objects open, as two processes would."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'p.db'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def test_a_reader_corrects_what_another_process_grouped(shared_db: str) -> None:
     """`progleton serve` beside a cron `progleton update`: two processes, one database. Each
     rebuilds its grouper when the other has changed the grouping, so a correction of an
     article the other grouped works (it was NotFound: "no open doc"), and both end as a fresh
     start would see the stories."""
-    url = f"sqlite:///{tmp_path / 'p.db'}"
+    url = shared_db
     web = make_progleton(url, extract_workers=1)
     source, _ = web.store.add_source("https://a.example/feed")
     docs = _docs(300)
@@ -184,8 +194,8 @@ def test_a_reader_corrects_what_another_process_grouped(tmp_path: Path) -> None:
         p.close()
 
 
-def test_two_processes_grouping_at_once_assign_each_article_once(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'p.db'}"
+def test_two_processes_grouping_at_once_assign_each_article_once(shared_db: str) -> None:
+    url = shared_db
     first, second = make_progleton(url, extract_workers=1), make_progleton(url, extract_workers=1)
     source, _ = first.store.add_source("https://a.example/feed")
     _save(first, source.id, _docs(600), 0)
