@@ -43,10 +43,10 @@ def load_split(split: str, corpus: Path = CORPUS) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def run_order(
+def grouped_in_order(
     articles: list[dict], seed: int, params: GroupingParams | None = None
-) -> GroupingScores:
-    """Feed one shuffled order through a fresh grouper and score the final grouping."""
+) -> StoryGrouper:
+    """A fresh grouper fed the articles in one shuffled order."""
     order = articles[:]
     random.Random(seed).shuffle(order)
     grouper = StoryGrouper(params=params)
@@ -54,6 +54,14 @@ def run_order(
         grouper.add(
             Doc(a["id"], a.get("url") or "", a["id"], a["title"] or "", a["text"] or "", None)
         )
+    return grouper
+
+
+def run_order(
+    articles: list[dict], seed: int, params: GroupingParams | None = None
+) -> GroupingScores:
+    """Feed one shuffled order through a fresh grouper and score the final grouping."""
+    grouper = grouped_in_order(articles, seed, params)
     return score_grouping(
         [grouper.story_of(a["id"]) for a in articles], [a["gold"] for a in articles]
     )
@@ -269,11 +277,7 @@ def related_report(articles: list[dict]) -> None:
     gold = {a["id"]: a["gold"] for a in articles}
     same, other = [], []
     for seed in SEEDS:
-        order = articles[:]
-        random.Random(seed).shuffle(order)
-        grouper = StoryGrouper()
-        for a in order:
-            grouper.add(Doc(a["id"], "", a["id"], a["title"] or "", a["text"] or "", None))
+        grouper = grouped_in_order(articles, seed)
         event = {
             s.story_id: Counter(gold[d] for d in s.doc_ids).most_common(1)[0][0]
             for s in grouper.stories()

@@ -46,6 +46,14 @@ def _save(p: Progleton, source_id: int, docs: list[tuple[str, str]], first: int)
     p.store.save_feeds([(source_id, {}, items)])
 
 
+def _with_articles(url: str, docs: list[tuple[str, str]]) -> tuple[Progleton, int]:
+    """A Progleton on ``url`` with one source and ``docs`` stored, not yet in stories."""
+    p = make_progleton(url, extract_workers=1)
+    source, _ = p.store.add_source("https://a.example/feed")
+    _save(p, source.id, docs, 0)
+    return p, source.id
+
+
 def _memberships_agree(p: Progleton) -> list[int]:
     """Articles whose stored story is not the grouper's."""
     with p.grouping():
@@ -54,12 +62,10 @@ def _memberships_agree(p: Progleton) -> list[int]:
 
 
 def test_corrections_made_while_new_articles_are_grouped_are_not_lost(tmp_path: Path) -> None:
-    p = make_progleton(f"sqlite:///{tmp_path / 'p.db'}", extract_workers=1)
-    source, _ = p.store.add_source("https://a.example/feed")
     docs = _docs(1_400)
-    _save(p, source.id, docs[:300], 0)
+    p, source_id = _with_articles(f"sqlite:///{tmp_path / 'p.db'}", docs[:300])
     p.assign_stories()
-    _save(p, source.id, docs[300:], 300)
+    _save(p, source_id, docs[300:], 300)
     grouped, errors = threading.Event(), []
 
     def group() -> None:
@@ -90,9 +96,7 @@ def test_corrections_made_while_new_articles_are_grouped_are_not_lost(tmp_path: 
 
 
 def test_the_event_loop_keeps_running_while_an_update_groups(tmp_path: Path, monkeypatch: Any) -> None:
-    p = make_progleton(f"sqlite:///{tmp_path / 'p.db'}", extract_workers=1)
-    source, _ = p.store.add_source("https://a.example/feed")
-    _save(p, source.id, _docs(800), 0)
+    p, _ = _with_articles(f"sqlite:///{tmp_path / 'p.db'}", _docs(800))
     grouping = threading.Event()
     assign = Updater.assign_stories
 
@@ -120,9 +124,7 @@ def test_the_event_loop_keeps_running_while_an_update_groups(tmp_path: Path, mon
 
 
 def test_related_stories_are_weighed_unless_an_update_holds_the_grouper(tmp_path: Path, monkeypatch: Any) -> None:
-    p = make_progleton(f"sqlite:///{tmp_path / 'p.db'}", extract_workers=1)
-    source, _ = p.store.add_source("https://a.example/feed")
-    _save(p, source.id, _docs(200), 0)
+    p, _ = _with_articles(f"sqlite:///{tmp_path / 'p.db'}", _docs(200))
     p.assign_stories()
     story = p.stories(limit=1)[0]
     split = p.move_article(p.story(story.id).articles[-1].id)
@@ -166,13 +168,11 @@ def test_a_reader_corrects_what_another_process_grouped(shared_db: str) -> None:
     article the other grouped works (it was NotFound: "no open doc"), and both end as a fresh
     start would see the stories."""
     url = shared_db
-    web = make_progleton(url, extract_workers=1)
-    source, _ = web.store.add_source("https://a.example/feed")
     docs = _docs(300)
-    _save(web, source.id, docs[:150], 0)
+    web, source_id = _with_articles(url, docs[:150])
     web.assign_stories()
     cron = make_progleton(url, extract_workers=1)
-    _save(cron, source.id, docs[150:], 150)
+    _save(cron, source_id, docs[150:], 150)
     assert cron.assign_stories() == 150
     latest = max((a for s in web.stories(limit=60) for a in web.story(s.id).articles), key=lambda a: a.id)
     assert latest.id > 150  # grouped by the other process
@@ -180,7 +180,7 @@ def test_a_reader_corrects_what_another_process_grouped(shared_db: str) -> None:
     top = web.stories(limit=2)
     web.merge_stories(top[0].id, top[1].id)
     assert _memberships_agree(web) == []
-    _save(cron, source.id, _docs(40, seed=8), 300)
+    _save(cron, source_id, _docs(40, seed=8), 300)
     cron.assign_stories()  # sees the web's corrections: the split-out article stays out
     assert cron.article(latest.id).story_id == split
     assert _memberships_agree(cron) == [] and _memberships_agree(web) == []
@@ -196,9 +196,8 @@ def test_a_reader_corrects_what_another_process_grouped(shared_db: str) -> None:
 
 def test_two_processes_grouping_at_once_assign_each_article_once(shared_db: str) -> None:
     url = shared_db
-    first, second = make_progleton(url, extract_workers=1), make_progleton(url, extract_workers=1)
-    source, _ = first.store.add_source("https://a.example/feed")
-    _save(first, source.id, _docs(600), 0)
+    first, _ = _with_articles(url, _docs(600))
+    second = make_progleton(url, extract_workers=1)
     counts: list[int] = []
     threads = [threading.Thread(target=lambda p=p: counts.append(p.assign_stories())) for p in (first, second)]
     for thread in threads:
