@@ -293,9 +293,10 @@ class Progleton:
         ``weigh``, each open candidate gets the grouper's probability that both are one event
         (``RelatedStory.same_event``), those under ``RELATED_FLOOR`` are left out, and they
         are ranked by it, then by shared headline words; candidates that could not be weighed
-        (closed stories) are kept when they share headline words. Weighing builds the grouper from storage if this process has not yet (seconds on a
-        large database), and is skipped if an update holds it for more than
-        ``RELATED_WAIT_S``. ``detail``: the story, when the caller has already read it."""
+        (closed stories) are kept when they share headline words. Weighing builds the grouper
+        from storage if this process has not yet (seconds on a large database), and is
+        skipped if an update holds it for more than ``RELATED_WAIT_S``. ``detail``: the
+        story, when the caller has already read it."""
         detail = detail or self.story(story_id)
         words = Counter(w for a in detail.articles for w in _headline_words(a.title))
         found: dict[str, None] = {}

@@ -523,7 +523,6 @@ class SQLStore(UserStateMixin):
     def grouping_lock(self, *, wait: bool = True) -> AbstractContextManager[bool]:
         return self._lock_fn(self.engine, wait=wait)
 
-
     def story_titles(self, story_ids: Sequence[str]) -> dict[str, str]:
         """Titles of the given stories (unknown ids are left out)."""
         if not story_ids:
