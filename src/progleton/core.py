@@ -260,7 +260,7 @@ class Progleton:
         with self.grouping(changes=True):
             grouper = self.grouper  # as stored now: another process may have grouped since
             assigned = Updater(self.store, self.settings, grouper, None).assign_stories() if assign else 0
-            self.grouper.close_quiet(datetime.now(UTC))
+            grouper.close_quiet(datetime.now(UTC))
             self._save_grouper_state()
             return assigned
 

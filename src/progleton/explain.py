@@ -83,9 +83,6 @@ def probability_text(x: float) -> str:
     return f"{math.floor(x * 100) / 100:.2f}"
 
 
-_floor2 = probability_text
-
-
 def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
@@ -102,14 +99,14 @@ def _joined_lines(evidence: Sequence[str], score: float | None, bar: float | Non
     lines = [f"Joined on {_listed(kinds)}."]
     if score is not None and score > 0:
         needed = f", {bar:.2f} needed to join" if bar is not None else ""
-        lines.append(f"Scored {_floor2(score)} as a report of the same event (1 is certain{needed}).")
+        lines.append(f"Scored {probability_text(score)} as a report of the same event (1 is certain{needed}).")
     return lines
 
 
 def _started_line(score: float | None, bar: float | None) -> str:
     if score is None or bar is None:
         return "Started this story: no open story shared enough of its names and words to weigh."
-    return (f"Started this story: the closest open story scored {_floor2(score)} as the same event, "
+    return (f"Started this story: the closest open story scored {probability_text(score)} as the same event, "
             f"under the {bar:.2f} needed to join it.")
 
 
@@ -118,11 +115,11 @@ def _split_line(score: float | None, bar: float | None, on_wording: bool) -> str
         return "Split off with the reports like it, when its earlier story divided in two."
     measure = "alike in wording" if on_wording else "as one event"
     return (f"Split off with the reports like it: the two groups in its earlier story scored "
-            f"{_floor2(score)} {measure} (under {bar:.2f}).")
+            f"{probability_text(score)} {measure} (under {bar:.2f}).")
 
 
 def _regrouped_line(score: float | None, size: object) -> str:
-    scored = f" and it scored {_floor2(score)} against them" if score is not None else ""
+    scored = f" and it scored {probability_text(score)} against them" if score is not None else ""
     return f"Had started a story of its own; moved here when this story had {size} reports{scored}."
 
 
