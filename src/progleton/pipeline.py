@@ -25,6 +25,7 @@ import nh3
 from . import feeds
 from .exceptions import FeedParseError, FetchError, SourceGone
 from .extract import ExtractedArticle, SiteProfile, extract, sanitize_html
+from .extract.blocks import word_count
 from .feeds.model import ParsedEntry, ParsedFeed
 from .fetch import Fetcher, next_fetch, publishing_rate
 from .fetch.model import FetchResult
@@ -491,7 +492,7 @@ class Updater:
             "language": article.language if article else None,
             "image": article.image if article else None,
             "site_name": article.site_name if article else None,
-            "word_count": len(text.split()), "warnings": warnings, "text_hash": text_hash(text),
+            "word_count": word_count(text), "warnings": warnings, "text_hash": text_hash(text),
             "source_id": source.id, "extracted": usable,
         }
 

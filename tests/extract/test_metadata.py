@@ -90,3 +90,22 @@ def test_lead_figure_with_caption_leads_the_html() -> None:
     )
     assert "morning ferry leaves port" not in article.text
     assert article.image == "https://isles.example/img/ferry.jpg"
+
+
+def test_chinese_and_japanese_count_a_word_a_character() -> None:
+    """Written without spaces, a paragraph is not "three words": each character counts."""
+    from progleton.extract.blocks import word_count
+
+    assert word_count("四川泸定县发生6.8级地震，震源深度16千米。") == 19  # 6.8 is two runs of digits, as in any language
+    assert word_count("東京都で震度5強の地震があった") == 15
+    assert word_count("Президент России, 2026 год") == 4
+    paragraphs = (
+        "<p>中国地震台网正式测定，9月5日12时52分在四川甘孜州泸定县发生6.8级地震，震源深度16千米。"
+        "震中附近的磨西镇房屋受损严重，当地已启动地震应急响应，救援队伍正赶往灾区。</p>"
+        "<p>据四川省应急管理厅介绍，地震造成磨西镇多处房屋倒塌，通往灾区的道路部分中断，"
+        "救援人员正在搜救被困群众。</p>"
+    )
+    page = f'<html lang="zh"><head><title>四川泸定发生6.8级地震</title></head><body><article><h1>四川泸定发生6.8级地震</h1>{paragraphs}</article></body></html>'
+    article = extract(page, url="https://xinhua.example/a/1")
+    assert article.warnings == () and "磨西镇" in article.text
+    assert article.language == "zh" and article.word_count > 100

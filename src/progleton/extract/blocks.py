@@ -59,7 +59,11 @@ BLOCK_TAGS = LEAF_TAGS | CONTAINER_TAGS
 SKIPPED_TAGS = ("script", "style", "noscript", "template", "svg")
 MAX_BLOCK_CHARS = 4000  # larger blocks are page bodies, never repeated boilerplate
 _DIGITS = re.compile(r"\d+")
-_WORDS = re.compile(r"\w+")
+# A word: a run of letters and digits, or one character of a script written without spaces
+# (Chinese, Japanese), which is about a word there (word processors count them so). Every
+# word threshold of extraction counts with it: a paragraph of Chinese is not "three words".
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WORDS = re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
 
 
 def normalized_text(text: str) -> str:
@@ -102,8 +106,8 @@ def dom_path(element: HtmlElement) -> str:
 
 
 def word_count(text: str) -> int:
-    """Unicode ``\\w+`` runs in ``text``."""
-    return len(_WORDS.findall(text))
+    """Words in ``text`` (:data:`WORDS`)."""
+    return len(WORDS.findall(text))
 
 
 def iter_blocks(root: HtmlElement) -> Iterator[tuple[HtmlElement, str]]:

@@ -17,7 +17,6 @@ about the same and ran ~1.6x slower). Repairs, pure lxml work on the parsed page
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -25,10 +24,9 @@ from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from progleton.extract.blocks import dom_path
+from progleton.extract.blocks import WORDS, dom_path
 from progleton.extract.cleanup import clean_body, description_forms, headline_forms
 
-_WORDS = re.compile(r"\w+")
 PROSE_TAGS = ("p",)
 MIN_RESTORE_WORDS = 8
 MAX_LINK_SHARE = 0.3
@@ -62,8 +60,8 @@ def trafilatura_body(
 
 
 def tokens(text: str) -> str:
-    """Lower-case ``\\w+`` tokens joined by spaces: the form texts are compared in."""
-    return " ".join(_WORDS.findall(text.lower()))
+    """Lower-case words (:data:`~progleton.extract.blocks.WORDS`) joined by spaces: the form texts are compared in."""
+    return " ".join(WORDS.findall(text.lower()))
 
 
 @dataclass
@@ -92,7 +90,7 @@ def page_paragraphs(tree: HtmlElement) -> list[Paragraph]:
 
 
 def _link_share(element: HtmlElement, words: int) -> float:
-    linked = sum(len(_WORDS.findall(a.text_content())) for a in element.iter("a"))
+    linked = sum(len(WORDS.findall(a.text_content())) for a in element.iter("a"))
     return linked / words if words else 1.0
 
 
@@ -161,13 +159,13 @@ def page_prose_words(paragraphs: list[Paragraph]) -> int:
 
 
 def _words(body: etree._Element | None) -> int:
-    return 0 if body is None else len(_WORDS.findall(" ".join(body.itertext())))
+    return 0 if body is None else len(WORDS.findall(" ".join(body.itertext())))
 
 
 def short_line_share(body: etree._Element | None) -> float:
     """Share of the body's words in lines of a few words: high for menus and tag clouds."""
     lines = (
-        [len(_WORDS.findall(line)) for line in "\n".join(body.itertext()).splitlines()]
+        [len(WORDS.findall(line)) for line in "\n".join(body.itertext()).splitlines()]
         if body is not None
         else []
     )
@@ -180,7 +178,7 @@ def link_share(body: etree._Element | None) -> float:
     words = _words(body)
     if body is None or not words:
         return 0.0
-    linked = sum(len(_WORDS.findall(" ".join(ref.itertext()))) for ref in body.iter("ref"))
+    linked = sum(len(WORDS.findall(" ".join(ref.itertext()))) for ref in body.iter("ref"))
     return linked / words
 
 

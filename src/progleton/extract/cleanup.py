@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from lxml import etree
 
 from progleton.extract import phrases
+from progleton.extract.blocks import WORDS
 
-_WORDS = re.compile(r"\w+")
 BLOCK_TAGS = ("p", "head", "item", "quote", "list", "table")
 MAX_LINK_LINE_WORDS = 25
 LINK_LINE_SHARE = 0.8
@@ -35,7 +35,7 @@ def _text(element: etree._Element) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    return _WORDS.findall(text.lower())
+    return WORDS.findall(text.lower())
 
 
 def _drop(element: etree._Element) -> None:
@@ -99,7 +99,7 @@ def is_furniture(element: etree._Element) -> bool:
 
 
 _FURNITURE = frozenset(
-    " ".join(_WORDS.findall(line)) for line in phrases.FURNITURE_LINES + phrases.CONTROL_LINES
+    " ".join(WORDS.findall(line)) for line in phrases.FURNITURE_LINES + phrases.CONTROL_LINES
 )
 
 

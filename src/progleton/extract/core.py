@@ -19,7 +19,7 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.utils import load_html
 
 from progleton.extract.appeals import strip_generic_boilerplate
-from progleton.extract.blocks import strip_invisible
+from progleton.extract.blocks import strip_invisible, word_count
 from progleton.extract.boilerplate import SiteProfile
 from progleton.extract.candidates import choose_body
 from progleton.extract.metadata import (
@@ -30,7 +30,6 @@ from progleton.extract.metadata import (
     fallback_image,
     fallback_title,
     read_page_metadata,
-    word_count,
 )
 from progleton.extract.model import ExtractedArticle
 from progleton.extract.pagekind import PageSignals, page_warnings

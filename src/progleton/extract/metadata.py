@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from progleton.extract.blocks import word_count
 from progleton.extract.sanitize import absolute_http_url
 
 ARTICLE_TYPES = frozenset(
@@ -320,7 +321,7 @@ def _as_bool(value: object) -> bool | None:
 
 def detect_language(text: str, html_lang: str | None) -> str | None:
     """ISO 639-1 language of ``text`` (py3langid), falling back to the page's lang attribute."""
-    if len(text.split()) < 15:
+    if word_count(text) < 15:
         return html_lang
     try:
         import py3langid
@@ -330,7 +331,3 @@ def detect_language(text: str, html_lang: str | None) -> str | None:
         return html_lang
     return str(language)
 
-
-def word_count(text: str) -> int:
-    """Words in ``text`` (Unicode ``\\w+`` runs)."""
-    return len(re.findall(r"\w+", text))
