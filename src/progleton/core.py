@@ -25,7 +25,7 @@ from .settings import Settings, load_settings
 from .store import SearchFilters, default_db_url, open_store
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
-from .stories.features import STOP_WORDS
+from .stories.features import language, text_language
 from .types import Article, RelatedStory, SearchHit, Source, Story, StoryDetail, UpdateResult
 
 GROUPER_STATE_KEY = "stories.grouper_state"
@@ -394,7 +394,8 @@ class Progleton:
 
 def _headline_words(title: str) -> set[str]:
     """The words of a headline that can tell one story from another (no stop words, no numbers)."""
-    return {w for w in re.findall(r"\w{3,}", title.lower()) if w not in STOP_WORDS and not w.isdigit()}
+    stops = language(text_language(title)).stop_words
+    return {w for w in re.findall(r"\w{3,}", title.lower()) if w not in stops and not w.isdigit()}
 
 
 def make_progleton(db_url: str | None = None, *, settings: Settings | None = None,

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .stories.features import name_forms
+from .stories.features import name_forms, word_forms
 from .types import Article, StoryDetail
 
 
@@ -199,9 +199,11 @@ def why_together(article: Article, story_articles: Sequence[Article], *,
         lines.append("Names the same people, places or organisations: " + ", ".join(names[:8]) + ".")
     # words already shown as (part of) a name say nothing more
     name_words = {w for k in keys for w in k.lower().split()}
-    terms = [str(n) for n in reasons.get("shared_terms") or () if str(n) not in name_words]
+    terms = [str(n) for n in reasons.get("shared_terms") or () if str(n) not in name_words][:10]
     if terms:
-        lines.append("Shares the distinctive words: " + ", ".join(terms[:10]) + ".")
+        written = word_forms(terms, article.title, article.text or article.summary or "")
+        shown = dict.fromkeys(written.get(t, t).lower() for t in terms)
+        lines.append("Shares the distinctive words: " + ", ".join(shown) + ".")
     nearest = reasons.get("nearest")
     if nearest and article.wire_copy_of is None:
         closest = members.get(str(nearest))

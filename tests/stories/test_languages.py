@@ -1,0 +1,121 @@
+"""News in other languages: read in its own words, stop words and stems, and grouped by event."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from progleton.settings import Settings
+from progleton.stories import StoryGrouper
+from progleton.stories.features import (
+    _ASCII_TOKEN,
+    _TOKEN,
+    article_features,
+    content_words,
+    name_forms,
+    names,
+    shingles,
+    text_language,
+    tokens,
+    word_forms,
+)
+
+from .stream_languages import EXPECTED, language_docs
+
+SAMPLES = {
+ 'russian': 'Президент России Владимир Путин в понедельник встретился в Москве с председателем КНР Си Цзиньпином. Переговоры продлились 3 часа. Путина и Си ждали журналисты, но они не ответили на вопросы.',
+ 'ukrainian': 'Президент України Володимир Зеленський у понеділок зустрівся з прем\'єр-міністром Польщі. Переговори тривали три години, і сторони погодилися продовжити співпрацю.',
+ 'bulgarian': 'Президентът на България Румен Радев се срещна в понеделник с премиера. Разговорите продължиха три часа, като двамата обсъдиха бюджета и които са най-важните въпроси.',
+ 'german': 'Bundeskanzler Olaf Scholz hat am Montag den französischen Präsidenten Emmanuel Macron in Berlin getroffen. Die Gespräche dauerten drei Stunden.',
+ 'french': 'Le président de la République a rencontré lundi à l\'Élysée le chancelier allemand. Les discussions ont duré trois heures et ont porté sur l\'Ukraine.',
+ 'spanish': 'El presidente del Gobierno visitó ayer Madrid para reunirse con los alcaldes de la región. La reunión duró dos horas.',
+ 'portuguese': 'O presidente do Brasil visitou ontem São Paulo para se reunir com os prefeitos da região. A reunião durou duas horas e não houve acordo.',
+ 'italian': 'Il presidente del Consiglio ha incontrato ieri a Roma i sindacati. La riunione è durata tre ore e non è stato raggiunto un accordo.',
+ 'polish': 'Prezydent Polski spotkał się w poniedziałek z premierem. Rozmowy trwały trzy godziny i dotyczyły budżetu oraz sytuacji na Ukrainie.',
+ 'dutch': 'De minister-president heeft maandag in Den Haag de Duitse bondskanselier ontvangen. Het gesprek duurde drie uur en ging over de oorlog in Oekraïne.',
+ 'swedish': 'Statsministern träffade på måndagen Tysklands förbundskansler i Stockholm. Samtalen pågick i tre timmar och handlade om kriget i Ukraina.',
+ 'turkish': 'Cumhurbaşkanı pazartesi günü Ankara\'da Almanya Başbakanı ile görüştü. Görüşme üç saat sürdü ve Ukrayna\'daki savaş ele alındı.',
+ 'greek': 'Ο πρωθυπουργός συναντήθηκε τη Δευτέρα στην Αθήνα με τον Γερμανό καγκελάριο. Οι συνομιλίες διήρκεσαν τρεις ώρες και αφορούσαν τον πόλεμο στην Ουκρανία.',
+ 'english': 'The café owner said the naïve plan, which had been a résumé of failures, would be dropped by the council on Monday after the mayor objected.',
+ 'japanese': '東京都で震度5強の地震があり、気象庁は津波の心配はないと発表した。',
+ 'arabic': 'التقى الرئيس المصري يوم الاثنين في القاهرة مع رئيس الوزراء الفرنسي، واستمرت المحادثات ثلاث ساعات.',
+}
+
+
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_text_language_names_the_language_of_a_few_sentences(language: str) -> None:
+    assert text_language(SAMPLES[language]) == language
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Robert Wood Johnson Foundation Trustee, Regina Benjamin, M. D., M. B. A., Nominated",
+        "Lindsay Lohan in rehab at Betty Ford",
+        "Die Hard star says the sequel is on",
+        "",
+        # made-up words that happen to be Turkish and French stop words: 2 in 40 is not a language
+        "Kalomi Nerusa tovida pezuhari mine kalo daha ruta gorlin esur anim olka tora viko bumi "
+        "harisa nelo kedu rimo taza pelo zuka mira sobe lina gore kasi doma ruvi neko talu pida "
+        "zemo kuri hano sela bovi tesa lumo raki",
+    ],
+)
+def test_text_without_a_language_reads_as_english(title: str) -> None:
+    assert text_language(title) == "english"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_ascii_fast_path_finds_the_same_tokens(text: str) -> None:
+    assert _ASCII_TOKEN.findall(text) == _TOKEN.findall(text)
+
+
+def test_words_of_any_alphabet_are_whole_words() -> None:
+    assert tokens("Gérard Depardieu in Vendôme") == ["Gérard", "Depardieu", "in", "Vendôme"]
+    assert content_words("Die Gespräche über die Ukraine dauerten drei Stunden.") == [
+        "gesprach", "ukrain", "dauert", "drei", "stund",
+    ]
+
+
+def test_russian_is_stemmed_and_stop_words_dropped() -> None:
+    words = content_words("Путин прилетел в Москву, и в Москве его встретили. Из Москвы он уехал.")
+    assert "в" not in words and "и" not in words and "из" not in words
+    assert words.count("москв") == 3  # Москву, Москве, Москвы: one stem
+    # names are folded the same way, so "Путина" later in a text is still Putin
+    found = names("Об этом рассказал Владимир Путин. Позже слова Путина повторил Песков.")
+    assert "владимир путин" in found and found.count("путин") == 2
+
+
+def test_chinese_reads_as_character_pairs() -> None:
+    features = article_features("四川发生地震", "四川泸定县发生6.8级地震。")
+    assert {"t:四川", "t:地震", "w:泸定", "w:地震"} <= features.counts.keys()
+    assert "d:6.8" in features.counts
+    # near-duplicate detection compares characters, not whole sentences
+    assert shingles("四川发生地震") == ["四 川 发", "川 发 生", "发 生 地", "生 地 震"]
+
+
+def test_stream_in_three_languages_groups_exactly_by_event() -> None:
+    """Each event by several outlets in their own words, beside an event of the same kind."""
+    grouper = StoryGrouper(Settings())
+    docs = language_docs()
+    for doc in docs:
+        grouper.add(doc)
+    got: defaultdict[str, set[str]] = defaultdict(set)
+    expected: defaultdict[str, set[str]] = defaultdict(set)
+    for doc in docs:
+        got[grouper.story_of(doc.id)].add(doc.id)
+        expected[EXPECTED[doc.id]].add(doc.id)
+    assert {frozenset(g) for g in got.values()} == {frozenset(g) for g in expected.values()}
+
+
+def test_shared_words_and_names_are_shown_as_the_article_writes_them() -> None:
+    """Stems are keys, not words: a reader sees "Иркутске", not "иркутск"."""
+    title = "В Иркутске после толчков эвакуировали школу"
+    text = "Жители Иркутска пишут о трещинах в стенах. Эпицентр был у поселка Листвянка."
+    assert name_forms(["иркутск", "листвянк"], title, text) == {
+        "иркутск": "Иркутске", "листвянк": "Листвянка",
+    }
+    assert word_forms(["школ", "трещин", "москв"], title, text) == {"школ": "школу", "трещин": "трещинах"}
+    assert word_forms(["injury"], "Two injuries", "") == {"injury": "injuries"}

@@ -1,0 +1,117 @@
+"""News not in English, end to end: Russian, German and Chinese outlets served on 127.0.0.1,
+updated into SQLite, then read back: grouped by event, searchable, explained in their words."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+
+import pytest
+from aiohttp import web
+
+from progleton import make_progleton
+from progleton.explain import why_together
+
+from .stream_languages import EXPECTED, language_docs
+
+PAGE = """<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head><body>
+<nav>{nav}</nav><article><h1>{title}</h1>{paragraphs}</article><footer>© {outlet}</footer></body></html>"""
+NAV = {"ru": "Главная · Политика · Общество", "de": "Startseite · Politik · Panorama", "zh": "首页 · 国内 · 国际"}
+
+
+def _lang(doc_id: str) -> str:
+    return doc_id.split("-", 1)[0]
+
+
+class Outlets:
+    """One RSS feed per outlet of the language stream, and an article page per report."""
+
+    def __init__(self) -> None:
+        self.docs = language_docs()
+        self.loop = asyncio.new_event_loop()
+        threading.Thread(target=self.loop.run_forever, daemon=True).start()
+        self.port = asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    async def _start(self) -> int:
+        app = web.Application()
+        app.router.add_get("/{outlet}/rss.xml", self.feed)
+        app.router.add_get("/{outlet}/a/{doc_id}", self.page)
+        app.router.add_get("/robots.txt", self.robots)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        return int(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted({d.source for d in self.docs})
+
+    async def robots(self, request: web.Request) -> web.Response:
+        return web.Response(text="User-agent: *\nAllow: /\n")
+
+    async def feed(self, request: web.Request) -> web.Response:
+        outlet = request.match_info["outlet"]
+        items = "".join(
+            f"<item><title>{html.escape(d.title)}</title><link>{self.base}/{outlet}/a/{d.id}</link>"
+            f"<guid>{d.id}</guid><pubDate>{d.published:%a, %d %b %Y %H:%M:%S} GMT</pubDate>"  # type: ignore[union-attr]
+            f"<description>{html.escape(d.text[:80])}</description></item>"
+            for d in self.docs if d.source == outlet
+        )
+        xml = (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{outlet}</title>'
+               f"<link>{self.base}/{outlet}/</link>{items}</channel></rss>")
+        return web.Response(body=xml.encode(), content_type="application/rss+xml", charset="utf-8")
+
+    async def page(self, request: web.Request) -> web.Response:
+        doc = next(d for d in self.docs if d.id == request.match_info["doc_id"])
+        lang = _lang(doc.id)
+        sentences = [s for s in doc.text.replace("。", "。\n").replace(". ", ".\n").split("\n") if s]
+        paragraphs = "".join(f"<p>{html.escape(s)}</p>" for s in sentences)
+        text = PAGE.format(lang=lang, title=html.escape(doc.title), nav=NAV[lang], paragraphs=paragraphs,
+                           outlet=doc.source)
+        return web.Response(body=text.encode(), content_type="text/html", charset="utf-8")
+
+    def close(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+@pytest.fixture
+def outlets() -> Iterator[Outlets]:
+    served = Outlets()
+    try:
+        yield served
+    finally:
+        served.close()
+
+
+def test_news_in_three_languages_is_grouped_searched_and_explained(outlets: Outlets, db_url: str) -> None:
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        for outlet in outlets.outlets:
+            app.store.add_source(f"{outlets.base}/{outlet}/rss.xml")
+        app.update(due_only=False)
+        articles = {a.url.rsplit("/", 1)[-1]: a for s in app.stories(limit=50) for a in app.story(s.id).articles}
+        assert articles.keys() == EXPECTED.keys()
+        # each event is one story, and events of one kind (two quakes, two derailments) two
+        stories: defaultdict[str, set[str]] = defaultdict(set)
+        for doc_id, article in articles.items():
+            assert article.extracted and article.language == _lang(doc_id)
+            assert article.story_id is not None
+            stories[article.story_id].add(EXPECTED[doc_id])
+        assert all(len(events) == 1 for events in stories.values())
+        assert len(stories) == len(set(EXPECTED.values()))
+        # search finds words of any alphabet
+        found = {h.article.url.rsplit("/", 1)[-1] for h in app.search("Листвянка")}
+        assert found and all(EXPECTED[d] == "irkutsk" for d in found)
+        # and the story page says why, in the articles' own words
+        story = app.story(articles["ru-irk-2"].story_id or "")
+        article = next(a for a in story.articles if a.id == articles["ru-irk-2"].id)
+        lines = " ".join(why_together(article, story.articles))
+        assert "Иркутск" in lines and "иркутск " not in lines
+    finally:
+        app.close()
