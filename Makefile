@@ -56,6 +56,7 @@ bench-extract: $(VENV)/.dev-installed
 bench-stories: $(VENV)/.dev-installed
 	$(PY) benchmarks/stories_ecbplus.py
 	$(PY) benchmarks/stories_stream.py
+	$(PY) benchmarks/languages.py
 
 bench-stories-cv: $(VENV)/.dev-installed
 	$(PY) benchmarks/stories_ecbplus.py --cv

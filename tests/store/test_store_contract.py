@@ -217,6 +217,30 @@ def test_search_filters_by_source_time_and_language(store: SQLStore) -> None:
     assert ids(SearchFilters(source_ids=[])) == set()
 
 
+def test_chinese_and_japanese_words_are_found_inside_unspaced_text(store: SQLStore) -> None:
+    """The indexes see a clause without spaces as one token; such queries match substrings."""
+    from progleton.store import SearchFilters
+
+    a, _ = store.add_source("https://a.example/feed")
+    texts = {
+        1: ("四川泸定发生6.8级地震", "中国地震台网正式测定，四川甘孜州泸定县发生6.8级地震，磨西镇房屋受损。", "zh"),
+        2: ("云南昆明暴雨引发城市内涝", "受强降雨影响，云南昆明多条道路出现积水，地震局提醒注意。", "zh"),
+        3: ("東京都で震度5強の地震", "東京都で震度5強の地震があり、気象庁は津波の心配はないと発表した。", "ja"),
+    }
+    for n, (title, text, lang) in texts.items():
+        store.add_article(_article(a.id, n, title=title, text=text, language=lang), {"story_id": f"s{n}", "reasons": {}})
+    found = lambda q, f=None: [h.article.title for h in store.search(q, filters=f)]  # noqa: E731
+    assert found("磨西镇") == [texts[1][0]]
+    # headline matches first, then newest; every term must match; -terms exclude
+    assert found("地震") == [texts[3][0], texts[1][0], texts[2][0]]
+    assert found("地震 四川") == [texts[1][0]]
+    assert found("地震 -四川") == [texts[3][0], texts[2][0]]
+    assert found("地震", SearchFilters(language="ja")) == [texts[3][0]]
+    assert found("地%") == [] and found('"地震') != []  # LIKE wildcards are literal; quotes need not close
+    hit = store.search("磨西镇")[0]
+    assert "<mark>磨西镇</mark>" in hit.highlight
+
+
 def test_sqlite_search_ranks_the_newest_window_of_matches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from progleton.store import sqlite
 

@@ -106,8 +106,9 @@ def test_news_in_three_languages_is_grouped_searched_and_explained(outlets: Outl
         assert all(len(events) == 1 for events in stories.values())
         assert len(stories) == len(set(EXPECTED.values()))
         # search finds words of any alphabet
-        found = {h.article.url.rsplit("/", 1)[-1] for h in app.search("Листвянка")}
-        assert found and all(EXPECTED[d] == "irkutsk" for d in found)
+        for query, event in (("Листвянка", "irkutsk"), ("Gersthofen", "augsburg"), ("磨西镇", "sichuan")):
+            found = {h.article.url.rsplit("/", 1)[-1] for h in app.search(query)}
+            assert found and all(EXPECTED[d] == event for d in found), query
         # and the story page says why, in the articles' own words
         story = app.story(articles["ru-irk-2"].story_id or "")
         article = next(a for a in story.articles if a.id == articles["ru-irk-2"].id)

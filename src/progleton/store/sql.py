@@ -17,6 +17,7 @@ from ..types import Article, SearchHit, Source, Story, StoryDetail
 from . import schema as t
 from .base import SearchFilters
 from .sql_util import BulkInsert, lookup, new_id, now_utc, placeholder, utc
+from .unspaced import substring_search_ids, wants_substring_search
 from .user_state import UserStateMixin
 
 SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[tuple[int, str]]]
@@ -474,7 +475,8 @@ class SQLStore(UserStateMixin):
                filters: SearchFilters | None = None) -> list[SearchHit]:
         """Full-text search ("phrases", OR, -exclusion), best first, with highlighted snippets."""
         with self._read() as conn:
-            found = self._search_fn(conn, query, limit, offset, filters)
+            search = substring_search_ids if wants_substring_search(query) else self._search_fn
+            found = search(conn, query, limit, offset, filters)
         articles = self.articles_by_ids([i for i, _ in found])
         hits = []
         for article_id, snippet in found:
