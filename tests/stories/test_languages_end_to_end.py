@@ -6,14 +6,17 @@ from __future__ import annotations
 import asyncio
 import html
 import threading
+import warnings
 from collections import defaultdict
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 from aiohttp import web
 
 from progleton import make_progleton
 from progleton.explain import why_together
+from progleton.web import create_app
 
 from .stream_languages import EXPECTED, language_docs
 
@@ -114,5 +117,15 @@ def test_news_in_three_languages_is_grouped_searched_and_explained(outlets: Outl
         article = next(a for a in story.articles if a.id == articles["ru-irk-2"].id)
         lines = " ".join(why_together(article, story.articles))
         assert "Иркутск" in lines and "иркутск " not in lines
+        # the story page marks each report's language, and search pages find Chinese
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # starlette asks for httpx2 over httpx
+            from fastapi.testclient import TestClient
+        with TestClient(create_app(app, admin_password=""), base_url="http://127.0.0.1:8000") as client:
+            page = client.get("/stories/" + quote(story.story.id, safe="")).text
+            assert f'href="/articles/{article.id}" lang="ru">{html.escape(article.title)}</a>' in page
+            assert "Иркутске" in page
+            found = client.get("/search", params={"q": "磨西镇"}).text
+            assert "<mark>磨西镇</mark>" in found
     finally:
         app.close()
