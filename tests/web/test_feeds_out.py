@@ -68,11 +68,14 @@ def test_follow_one_story(client: TestClient, seeded: Seeded, fmt: str) -> None:
         items = json.loads(answer.content)["items"]
         urls = [i["url"] for i in items]
         titles = [i["title"] for i in items]
+        assert {i["language"] for i in items} == {"en"}  # each article's language, as extracted
     else:
         parsed = parse(answer.content)
         assert parsed.feed.title == "Port Verel approves sea wall · Progleton"
         urls = [e.link for e in parsed.entries]
         titles = [e.title for e in parsed.entries]
+        if fmt == "atom":
+            assert answer.content.count(b'<entry xml:lang="en">') == 4
     assert len(urls) == 4 and "https://cpress.example/news/sea-wall" in urls
     assert "Port Verel approves sea wall (Continental Press)" in titles
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 router = APIRouter(include_in_schema=False)
 ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MEDIA_TYPES = {"atom": "application/atom+xml; charset=utf-8", "rss": "application/rss+xml; charset=utf-8",
                "json": "application/feed+json; charset=utf-8"}
 FEED_SIZE = 50
@@ -45,6 +46,7 @@ class OutItem:
     published: datetime | None
     updated: datetime | None
     authors: tuple[str, ...] = ()
+    language: str | None = None  # ISO 639-1, as extraction found it (Atom xml:lang, JSON Feed language)
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def to_atom(feed: OutFeed, self_url: str) -> bytes:
     sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
     sub(root, "generator", "Progleton")
     for item in feed.items:
-        entry = sub(root, "entry")
+        entry = sub(root, "entry", **({XML_LANG: item.language} if item.language else {}))
         sub(entry, "id", item.id)
         sub(entry, "title", item.title)
         sub(entry, "link", rel="alternate", type="text/html", href=item.url)
@@ -131,6 +133,8 @@ def to_json_feed(feed: OutFeed, self_url: str) -> bytes:
             entry["date_modified"] = _iso(item.updated)
         if item.authors:
             entry["authors"] = [{"name": a} for a in item.authors]
+        if item.language:
+            entry["language"] = item.language
         items.append(entry)
     document = {"version": "https://jsonfeed.org/version/1.1", "title": feed.title,
                 "home_page_url": feed.home_url, "feed_url": self_url, "description": feed.description,
@@ -161,7 +165,7 @@ def article_item(article: Article, base: str) -> OutItem:
                f'<a href="{html.escape(reader_url)}">Read in Progleton</a></p>')
     return OutItem(id=article.canonical_url, url=article.url, title=f"{article.title} ({article.outlet})",
                    content_html=content, summary=article.snippet, published=article.published or article.created_at,
-                   updated=article.updated, authors=article.authors)
+                   updated=article.updated, authors=article.authors, language=article.language)
 
 
 def _base(request: Request) -> str:
