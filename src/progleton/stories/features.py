@@ -454,21 +454,24 @@ def word_forms(keys: Iterable[str], title: str, text: str) -> dict[str, str]:
 
 def _written_forms(keys: list[str], text: str, *, capitalised: bool) -> dict[str, str]:
     """The first words (or runs of capitalised words, for names) of ``text`` whose key is one
-    of ``keys``, by the text's own language."""
+    of ``keys``, by the text's own language. One pass over the tokens, each folded once."""
     found_tokens = tokens(text)
     lang = language(text_language(text, found_tokens))
     fold = lang.name_word if capitalised else lang.content_stem
-    wanted = {key: len(key.split()) if capitalised else 1 for key in keys}
+    wanted = set(keys)
+    longest = max((len(k.split()) for k in wanted), default=1) if capitalised else 1
     found: dict[str, str] = {}
-    for i in range(len(found_tokens)):
-        for key, size in wanted.items():
-            if key in found:
-                continue
-            run = found_tokens[i : i + size]
-            if capitalised and not all(t[0].isupper() for t in run):
-                continue
-            if len(run) == size and " ".join(map(fold, run)) == key:
-                found[key] = " ".join(run)
+    folded = [fold(t) if t[0].isalpha() and (t[0].isupper() or not capitalised) else "" for t in found_tokens]
+    for i, key in enumerate(folded):
+        if not key:
+            continue
+        for size in range(1, longest + 1):
+            run = folded[i : i + size]
+            if len(run) < size or not run[-1]:
+                break
+            phrase = key if size == 1 else " ".join(run)
+            if phrase in wanted and phrase not in found:
+                found[phrase] = " ".join(found_tokens[i : i + size])
         if len(found) == len(wanted):
             break
     return found
