@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from lxml import etree
 from lxml.html import document_fromstring
 
@@ -76,3 +77,48 @@ def test_appeal_block_goes_but_an_article_about_donations_stays() -> None:
     assert "Support the Courier" not in article.text
     assert "No thanks" not in article.text
     assert donations.split(".")[0] in article.text
+
+
+# The same kind of page in other languages: prose, then the publisher's appeal.
+APPEALS_ABROAD = {
+    "de": (
+        "Der Stadtrat hat am Dienstagabend über den neuen Haushalt für den Hafen beraten, der sich "
+        "wegen eines Streits über die Kosten der Ausbaggerung um zwei Jahre verzögert hat. " * 4,
+        "<div><h3>Liebe Leserinnen und Leser</h3><p>Unabhängiger Journalismus kostet Geld. Bitte "
+        "unterstützen Sie uns mit einem Beitrag.</p><p><a href='#'>Jetzt unterstützen</a> "
+        "<a href='#'>Später erinnern</a></p></div>",
+        "Unabhängiger Journalismus",
+    ),
+    "fr": (
+        "Le conseil municipal s'est réuni mardi soir pour discuter du nouveau budget du port, "
+        "retardé de deux ans par des désaccords sur le coût du dragage du chenal. " * 4,
+        "<div><h3>Chers lecteurs</h3><p>Le journalisme indépendant a un coût. Soutenez-nous en "
+        "faisant un don.</p><p><a href='#'>Faire un don</a> <a href='#'>Me le rappeler plus "
+        "tard</a></p></div>",
+        "Chers lecteurs",
+    ),
+    "es": (
+        "El ayuntamiento se reunió el martes por la noche para debatir el nuevo presupuesto del "
+        "puerto, retrasado dos años por disputas sobre el coste del dragado del canal. " * 4,
+        "<div><h3>Queridos lectores</h3><p>El periodismo independiente cuesta dinero. Apóyanos "
+        "con una aportación.</p><p><a href='#'>Hazte socio</a> <a href='#'>Recordármelo más "
+        "tarde</a></p></div>",
+        "Queridos lectores",
+    ),
+    "ru": (
+        "Городской совет во вторник вечером обсудил новый бюджет порта, который задержался на "
+        "два года из-за споров о стоимости углубления канала. " * 4,
+        "<div><h3>Дорогие читатели!</h3><p>Независимая журналистика стоит денег. Поддержите нас "
+        "пожертвованием.</p><p><a href='#'>Поддержать</a> <a href='#'>Напомнить позже</a></p></div>",
+        "Дорогие читатели",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(APPEALS_ABROAD))
+def test_appeals_in_other_languages_go(language: str) -> None:
+    prose, appeal, marker = APPEALS_ABROAD[language]
+    page = f"<html lang='{language}'><body><article><p>{prose}</p>{appeal}</article></body></html>"
+    article = extract(page, url=f"https://courier.example/{language}")
+    assert marker not in article.text
+    assert prose.split(".")[0] in article.text

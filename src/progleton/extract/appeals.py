@@ -13,6 +13,8 @@ carry a phrase; only their ancestors are examined in Python.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -29,44 +31,49 @@ MAX_ANCESTORS = 8
 MAX_SIGNUP_WORDS = 60  # a sign-up box around an e-mail field is short  # how far up from a phrase a container is looked for
 MAX_RUN_GAP = 2  # prose paragraphs without appeal phrases tolerated inside a run
 MAX_RUN_SHORT_WORDS = 12
-APPEAL_STARTERS = ("a message from", "dear reader", "dear friend", "dear visitor")
+APPEAL_STARTERS = (
+    "a message from", "dear reader", "dear friend", "dear visitor",
+    "liebe leser", "chers lecteurs", "chères lectrices", "queridos lectores", "cari lettori",
+    "caros leitores", "beste lezers", "дорогие читатели", "уважаемые читатели",
+)
 _APPEAL_CONTAINERS = frozenset(CONTAINER_TAGS - {"article", "main", "table", "ul", "ol", "dl"})
 
 
-def _literal(text: str) -> str:
-    return f'"{text}"' if "'" in text else f"'{text}'"
-
-
-_LOWER = "translate({}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 _TEXT_NODES = etree.XPath("//text()")
-_PHRASE = re.compile(
-    "|".join(
-        re.escape(p).replace(r"\ ", r"\s+")
-        for p in phrases.APPEAL_PHRASES + phrases.NEWSLETTER_PHRASES
-    ),
-    re.IGNORECASE,
-)
-_STARTER_TEXT = etree.XPath(
-    "//text()[{}]".format(
-        " or ".join(
-            f"starts-with({_LOWER.format('normalize-space(.)')}, {_literal(p)})"
-            for p in APPEAL_STARTERS
-        )
-    )
-)
 
 
-def _hits(text: str) -> tuple[int, int]:
-    norm = normalize(text)
-    return (
-        count_phrases(norm, phrases.APPEAL_PHRASES),
-        count_phrases(norm, phrases.NEWSLETTER_PHRASES),
-    )
+@dataclass(frozen=True)
+class _Phrases:
+    """The phrases looked for on one page: all languages', or English only on a page declared
+    English (every phrase is searched in the whole page's text, so half the list is half the
+    cost)."""
+
+    appeal: tuple[str, ...]
+    newsletter: tuple[str, ...]
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        alternatives = (re.escape(p).replace(r"\ ", r"\s+") for p in self.appeal + self.newsletter)
+        return re.compile("|".join(alternatives), re.IGNORECASE)
+
+    def hits(self, text: str) -> tuple[int, int]:
+        norm = normalize(text)
+        return count_phrases(norm, self.appeal), count_phrases(norm, self.newsletter)
+
+    def is_appeal(self, text: str) -> bool:
+        appeal, newsletter = self.hits(text)
+        return appeal >= MIN_APPEAL_HITS or newsletter >= MIN_NEWSLETTER_HITS
 
 
-def _is_appeal(text: str) -> bool:
-    appeal, newsletter = _hits(text)
-    return appeal >= MIN_APPEAL_HITS or newsletter >= MIN_NEWSLETTER_HITS
+_ALL = _Phrases(phrases.APPEAL_PHRASES, phrases.NEWSLETTER_PHRASES)
+_ENGLISH = _Phrases(phrases.APPEAL_PHRASES_EN, phrases.NEWSLETTER_PHRASES_EN)
+
+
+def _starter_texts(root: HtmlElement) -> list[etree._ElementUnicodeResult]:
+    """Text nodes that start like an appeal ("Dear readers", "Дорогие читатели"): the head of
+    each, whitespace collapsed and lower-cased (XPath 1.0 lower-cases only ASCII, and testing
+    every node for every starter there cost more than the rest of the appeal rules)."""
+    return [t for t in _TEXT_NODES(root) if " ".join(t[:64].split()).lower().startswith(APPEAL_STARTERS)]
 
 
 def _owner(text_node: etree._ElementUnicodeResult) -> HtmlElement | None:
@@ -76,7 +83,9 @@ def _owner(text_node: etree._ElementUnicodeResult) -> HtmlElement | None:
     return element
 
 
-def appeal_containers(hit_elements: list[HtmlElement], page_words: int) -> list[HtmlElement]:
+def appeal_containers(
+    hit_elements: list[HtmlElement], page_words: int, found: _Phrases = _ALL
+) -> list[HtmlElement]:
     """The tightest containers above phrase hits that hold an appeal and little else."""
     hits: dict[HtmlElement, tuple[int, int]] = {}
     qualifying: list[HtmlElement] = []
@@ -92,10 +101,10 @@ def appeal_containers(hit_elements: list[HtmlElement], page_words: int) -> list[
                 continue
             text = element.text_content()
             words = word_count(text)
-            hits[element] = _hits(text)
+            hits[element] = found.hits(text)
             if words > MAX_APPEAL_WORDS or words > MAX_APPEAL_SHARE * page_words:
                 break
-            if _is_appeal(text):
+            if found.is_appeal(text):
                 qualifying.append(element)
     tightest = [
         e for e in qualifying if not any(hits.get(child) == hits[e] for child in e.iterchildren())
@@ -116,20 +125,20 @@ def _starter_block(text_node: etree._ElementUnicodeResult) -> HtmlElement | None
     return None
 
 
-def appeal_runs(root: HtmlElement, page_words: int) -> list[HtmlElement]:
+def appeal_runs(root: HtmlElement, page_words: int, found: _Phrases = _ALL) -> list[HtmlElement]:
     """Runs of sibling blocks that start like an appeal ("A Message from …", "Dear readers")."""
     doomed: list[HtmlElement] = []
-    for text_node in _STARTER_TEXT(root):
+    for text_node in _starter_texts(root):
         starter = _starter_block(text_node)
         parent = None if starter is None else starter.getparent()
         if starter is None or parent is None or starter in doomed:
             continue
         children = [c for c in parent if isinstance(c.tag, str)]
-        run = _run_from(children[children.index(starter) :])
+        run = _run_from(children[children.index(starter) :], found)
         text = " ".join(c.text_content() for c in run)
         words = word_count(text)
         if (
-            _is_appeal(text)
+            found.is_appeal(text)
             and words <= MAX_APPEAL_WORDS
             and words <= MAX_APPEAL_SHARE * page_words
         ):
@@ -137,11 +146,11 @@ def appeal_runs(root: HtmlElement, page_words: int) -> list[HtmlElement]:
     return doomed
 
 
-def _run_from(children: list[HtmlElement]) -> list[HtmlElement]:
+def _run_from(children: list[HtmlElement], found: _Phrases) -> list[HtmlElement]:
     """The starter and what follows up to the last appeal-like block, plus trailing controls."""
     last_hit, gap = 0, 0
     for offset, child in enumerate(children[1:], start=1):
-        if any(_hits(child.text_content())):
+        if any(found.hits(child.text_content())):
             last_hit, gap = offset, 0
         elif word_count(child.text_content()) > MAX_RUN_SHORT_WORDS:
             gap += 1
@@ -175,20 +184,24 @@ def signup_boxes(root: HtmlElement) -> list[HtmlElement]:
     return boxes
 
 
-def strip_generic_boilerplate(root: HtmlElement) -> int:
+def strip_generic_boilerplate(root: HtmlElement, language: str | None = None) -> int:
     """Remove donation appeals, newsletter prompts and sign-up boxes from ``root`` in place.
 
-    ``root`` should have had its scripts stripped. Returns how many blocks were removed.
+    ``root`` should have had its scripts stripped. ``language``: the page's declared language
+    (``<html lang>``), if any; a page declared English is checked for English phrases only
+    (half the phrases: every page's whole text is searched for them). Returns how many blocks
+    were removed.
     Teaser and control lines are left to ``cleanup`` (on the much smaller extracted body).
     """
     doomed = signup_boxes(root)
     page_text = root.text_content()
-    appeal, newsletter = _hits(page_text)
+    found = _ENGLISH if (language or "").lower().split("-")[0] == "en" else _ALL
+    appeal, newsletter = found.hits(page_text)
     if appeal >= MIN_APPEAL_HITS or newsletter >= MIN_NEWSLETTER_HITS:
-        phrase_texts = [t for t in _TEXT_NODES(root) if _PHRASE.search(t)]
+        phrase_texts = [t for t in _TEXT_NODES(root) if found.pattern.search(t)]
         page_words = word_count(page_text)
         owners = [e for e in (_owner(t) for t in phrase_texts) if e is not None]
-        doomed += appeal_containers(owners, page_words) + appeal_runs(root, page_words)
+        doomed += appeal_containers(owners, page_words, found) + appeal_runs(root, page_words, found)
     removed = 0
     for element in doomed:
         if (

@@ -9,7 +9,7 @@ makes these lists a legitimate generic signal.
 from __future__ import annotations
 
 # Donation / membership appeals ("A Message from …", "Dear readers", "Remind me later").
-APPEAL_PHRASES: tuple[str, ...] = (
+APPEAL_PHRASES_EN: tuple[str, ...] = (
     "dear reader",
     "a message from",
     "support us",
@@ -42,9 +42,28 @@ APPEAL_PHRASES: tuple[str, ...] = (
     "support local journalism",
     "support quality journalism",
 )
+# The same appeals in the languages of Europe's largest newsrooms.
+APPEAL_PHRASES_ABROAD: tuple[str, ...] = (
+    "liebe leserinnen", "liebe leser", "unterstützen sie", "jetzt unterstützen",
+    "unabhängiger journalismus", "unabhängigen journalismus", "jetzt spenden",
+    "später erinnern", "mitglied werden", "ihre unterstützung",
+    "chers lecteurs", "chères lectrices", "soutenez-nous", "nous soutenir", "faire un don",
+    "faisant un don", "journalisme indépendant", "me le rappeler plus tard", "votre soutien",
+    "devenez membre",
+    "queridos lectores", "apóyanos", "apoya el periodismo", "periodismo independiente",
+    "haz una donación", "hazte socio", "recordármelo más tarde", "tu apoyo",
+    "cari lettori", "sostienici", "giornalismo indipendente", "fai una donazione",
+    "il tuo sostegno", "ricordamelo più tardi",
+    "caros leitores", "apoie o", "jornalismo independente", "faça uma doação", "o seu apoio",
+    "lembrar mais tarde",
+    "beste lezers", "steun ons", "onafhankelijke journalistiek", "doneer",
+    "дорогие читатели", "уважаемые читатели", "поддержите нас", "поддержать нас",
+    "независимая журналистика", "независимую журналистику", "независимой журналистики",
+    "пожертвова", "ваша поддержка", "напомнить позже",
+)
 
 # Newsletter and sign-up prompts.
-NEWSLETTER_PHRASES: tuple[str, ...] = (
+NEWSLETTER_PHRASES_EN: tuple[str, ...] = (
     "sign up for our",
     "sign up to our",
     "subscribe to our newsletter",
@@ -58,6 +77,18 @@ NEWSLETTER_PHRASES: tuple[str, ...] = (
     "privacy policy",
     "unsubscribe at any time",
 )
+NEWSLETTER_PHRASES_ABROAD: tuple[str, ...] = (
+    "unseren newsletter", "newsletter abonnieren", "ihre e-mail-adresse", "datenschutzerklärung",
+    "notre newsletter", "votre adresse e-mail", "votre adresse email", "politique de confidentialité",
+    "nuestro boletín", "suscríbete", "tu correo electrónico", "política de privacidad",
+    "la nostra newsletter", "iscriviti alla newsletter", "il tuo indirizzo email",
+    "nossa newsletter", "seu e-mail", "política de privacidade",
+    "подпишитесь на рассылку", "нашу рассылку", "ваш e-mail", "ваш email",
+    "политикой конфиденциальности",
+)
+
+APPEAL_PHRASES = APPEAL_PHRASES_EN + APPEAL_PHRASES_ABROAD
+NEWSLETTER_PHRASES = NEWSLETTER_PHRASES_EN + NEWSLETTER_PHRASES_ABROAD
 
 # Lines that introduce a link to another article, inside or after the body.
 TEASER_PREFIXES: tuple[str, ...] = (
@@ -102,6 +133,12 @@ CONTROL_LINES: tuple[str, ...] = (
     "annual",
     "print",
     "email",
+    "später erinnern",
+    "me le rappeler plus tard",
+    "recordármelo más tarde",
+    "ricordamelo più tardi",
+    "lembrar mais tarde",
+    "напомнить позже",
 )
 
 # Bot-challenge / anti-robot interstitials.
