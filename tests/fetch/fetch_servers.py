@@ -1,7 +1,8 @@
 """Real HTTP servers on 127.0.0.1 for the fetch tests, hostile ones included.
 
-Each server runs its own event loop in a background thread, so a test drives the
-Fetcher with ``asyncio.run`` and the server keeps serving while the client blocks.
+Each server runs its own event loop in a background thread (``LocalServer``, shared by the
+tests), so a test drives the Fetcher with ``asyncio.run`` and the server keeps serving while
+the client blocks.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import functools
 import gzip
 import threading
 import zlib
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import brotli
 from aiohttp import web
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+from local_server import Handler as Handler  # re-exported: the fetch tests import both from here
+from local_server import LocalServer as LocalServer
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>The Daily Test</title>
 <item><title>Council approves budget</title><link>http://example.com/a</link></item>
@@ -25,45 +26,6 @@ FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>The Daily Tes
 ETAG = 'W/"budget-7, v2"'
 LAST_MODIFIED = "Wed, 25 Nov 2026 08:00:00 GMT"
 MiB = 1024 * 1024
-
-
-class LocalServer:
-    """An aiohttp app served on 127.0.0.1:<free port> from a background thread."""
-
-    def __init__(self, app: web.Application) -> None:
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        app.middlewares.append(self._record)
-        self._loop = asyncio.new_event_loop()
-        self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.1)
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._thread.start()
-        self.port: int = self._call(self._start())
-
-    @web.middleware
-    async def _record(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        self.requests.append((request.path_qs, dict(request.headers)))
-        return await handler(request)
-
-    def _call(self, coro: Awaitable[Any]) -> Any:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=10)  # type: ignore[arg-type]
-
-    async def _start(self) -> int:
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        return int(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def paths(self) -> list[str]:
-        return [path for path, _ in self.requests]
-
-    def close(self) -> None:
-        self._call(self._runner.cleanup())
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=5)
-        self._loop.close()
 
 
 def zlib_bomb_blocks(total: int = 1024 * MiB, wbits: int = 31) -> Iterator[bytes]:

@@ -4,9 +4,7 @@ already stored is lost."""
 
 from __future__ import annotations
 
-import asyncio
 import gzip
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
+from local_server import LocalServer
 from progleton import make_progleton
 from progleton.feeds.model import ParsedEntry, ParsedFeed
 from progleton.pipeline import entries_per_day, entry_guid, html_to_text, profile_key
@@ -39,12 +38,10 @@ class Farm:
 
     def __init__(self) -> None:
         self.state: dict[str, Any] = {"good_broken": False}
-        self.loop = asyncio.new_event_loop()
-        threading.Thread(target=self.loop.run_forever, daemon=True).start()
-        self.port = asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.server = LocalServer(self._app())
+        self.base = self.server.url("")
 
-    async def _start(self) -> int:
+    def _app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/good.xml", self.good)
         app.router.add_get("/a/{slug}", self.article)
@@ -68,11 +65,7 @@ class Farm:
 
         for path in answers:
             app.router.add_get(path, fixed)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        return int(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        return app
 
     async def good(self, request: web.Request) -> web.Response:
         if self.state["good_broken"]:
@@ -101,8 +94,7 @@ class Farm:
         return response
 
     def close(self) -> None:
-        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.server.close()
 
 
 @pytest.fixture

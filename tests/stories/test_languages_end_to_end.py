@@ -3,9 +3,7 @@ updated into SQLite, then read back: grouped by event, searchable, explained in 
 
 from __future__ import annotations
 
-import asyncio
 import html
-import threading
 import warnings
 from collections import defaultdict
 from collections.abc import Iterator
@@ -14,6 +12,7 @@ from urllib.parse import quote
 import pytest
 from aiohttp import web
 
+from local_server import LocalServer
 from progleton import make_progleton
 from progleton.explain import why_together
 from progleton.web import create_app
@@ -34,21 +33,12 @@ class Outlets:
 
     def __init__(self) -> None:
         self.docs = language_docs()
-        self.loop = asyncio.new_event_loop()
-        threading.Thread(target=self.loop.run_forever, daemon=True).start()
-        self.port = asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
-        self.base = f"http://127.0.0.1:{self.port}"
-
-    async def _start(self) -> int:
         app = web.Application()
         app.router.add_get("/{outlet}/rss.xml", self.feed)
         app.router.add_get("/{outlet}/a/{doc_id}", self.page)
         app.router.add_get("/robots.txt", self.robots)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        return int(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        self.server = LocalServer(app)
+        self.base = self.server.url("")
 
     @property
     def outlets(self) -> list[str]:
@@ -78,10 +68,6 @@ class Outlets:
                            outlet=doc.source)
         return web.Response(body=text.encode(), content_type="text/html", charset="utf-8")
 
-    def close(self) -> None:
-        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-
 
 @pytest.fixture
 def outlets() -> Iterator[Outlets]:
@@ -89,7 +75,7 @@ def outlets() -> Iterator[Outlets]:
     try:
         yield served
     finally:
-        served.close()
+        served.server.close()
 
 
 def test_news_in_three_languages_is_grouped_searched_and_explained(outlets: Outlets, db_url: str) -> None:
