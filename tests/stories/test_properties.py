@@ -89,3 +89,19 @@ def test_features_are_pure_and_lower_case(title: str, text: str) -> None:
     assert a == b
     assert all(k[:2] in {"w:", "t:", "n:", "d:"} and k == k.lower() for k in a.counts)
     assert all(n == n.lower() and n.strip() for n in names(title + ". " + text))
+
+
+# Any text at all: every alphabet, marks, digits of other scripts, emoji, lone surrogates.
+ANY_TEXT = st.text(max_size=300) | st.lists(
+    st.sampled_from(["Москве", "Präsident", "地震发生", "東京の", "١٢٣", "½", "É", "ǅ", "İstanbul",
+                     "ß", "ﬁ", "—", "’s", "🙂", ".", "。", " ", "\u0301", "\ud800"]),
+    max_size=40,
+).map("".join)
+
+
+@given(ANY_TEXT, ANY_TEXT)
+def test_features_of_any_text_are_pure_and_lower_case(title: str, text: str) -> None:
+    a, b = article_features(title, text), article_features(title, text)
+    assert a == b
+    assert all(k[:2] in {"w:", "t:", "n:", "d:"} and len(k) > 2 for k in a.counts)
+    assert all(k == k.lower() for k in a.counts if k[:2] != "d:")

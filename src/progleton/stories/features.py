@@ -401,7 +401,8 @@ def article_features(title: str, text: str, *, title_weight: float = 2.0) -> Art
     found = _names(all_tokens, lang.name_word)
     for n in found:
         counts["n:" + n] += 1
-    numbers = [t for t in all_tokens if t[0].isdigit()]
+    # decimal digits only: "¹" is a digit to isdigit() but not a number to int()
+    numbers = [t for t in all_tokens if t[0].isdecimal()]
     for d in _numbers_and_dates(title + ".\n" + text, numbers):
         counts["d:" + d] += 1
     distinct = tuple(dict.fromkeys(n for n in found))
