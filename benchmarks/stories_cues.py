@@ -47,7 +47,7 @@ from stories_ecbplus import (  # type: ignore[import-not-found]
 
 from progleton.stories import GroupingParams
 from progleton.stories import features as feature_module
-from progleton.stories import grouper as grouper_module
+from progleton.stories import textparts as textparts_module  # where the grouper reads features
 from progleton.stories.similarity import JoinModel, dot
 
 Cue = Callable[[dict, dict], list[float]]
@@ -219,8 +219,8 @@ def refit_and_score(label: str, features: Callable[..., feature_module.ArticleFe
     """With ``features`` as the grouper's, refit both models on train and print train and dev
     pairwise F1 at each join threshold of the cross-validation."""
     train, dev = load_split("train"), load_split("dev")
-    plain = grouper_module.article_features
-    grouper_module.article_features = features  # type: ignore[assignment]
+    plain = textparts_module.article_features
+    textparts_module.article_features = features  # type: ignore[assignment]
     try:
         with contextlib.redirect_stdout(io.StringIO()):
             weights, pair = fit_weights(train), fit_pair_weights(train)
@@ -233,7 +233,7 @@ def refit_and_score(label: str, features: Callable[..., feature_module.ArticleFe
             print(f"{label}, join threshold {threshold}: "
                   f"train {t[0]:.3f} ± {t[1]:.3f}, dev {d[0]:.3f} ± {d[1]:.3f}", flush=True)  # fmt: skip
     finally:
-        grouper_module.article_features = plain  # the grouper's own features again
+        textparts_module.article_features = plain  # the grouper's own features again
 
 
 def study_background() -> None:
@@ -261,13 +261,13 @@ def study_persons(boosts: tuple[float, ...] = (1.25, 1.5, 1.75, 2.0), cv_boost: 
 
     for boost in boosts:
         refit_and_score(f"person names x{boost}", persons_features(boost))
-    plain = grouper_module.article_features
-    grouper_module.article_features = persons_features(cv_boost)  # type: ignore[assignment]
+    plain = textparts_module.article_features
+    textparts_module.article_features = persons_features(cv_boost)  # type: ignore[assignment]
     try:
         print(f"person names x{cv_boost}, held out by topic:")
         cross_validate(load_split("train"))
     finally:
-        grouper_module.article_features = plain
+        textparts_module.article_features = plain
 
 
 def main() -> int:

@@ -208,3 +208,29 @@ def test_two_processes_grouping_at_once_assign_each_article_once(shared_db: str)
     assert _memberships_agree(first) == [] and _memberships_agree(second) == []
     first.close()
     second.close()
+
+
+def test_a_rebuild_with_the_process_pool_groups_as_one_without(tmp_path: Path, monkeypatch: Any) -> None:
+    """A large window is read again in the extraction processes: the same grouper, so the
+    next articles are grouped alike."""
+    from progleton.stories import Doc
+
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    p, _ = _with_articles(url, _docs(400))
+    p.assign_stories()
+    p.close()
+    monkeypatch.setattr(core, "REBUILD_POOL_MIN", 100)
+    pooled = make_progleton(url, extract_workers=2)  # the rebuild reads texts in two processes
+    alone = make_progleton(url, extract_workers=1)  # no pool: read here
+    with pooled.grouping():  # one at a time: each hold also locks the database's lock file
+        assert pooled._executor is None
+        grouper = pooled.grouper
+        assert pooled._executor is not None  # the pool was started for it
+    with alone.grouping():
+        other = alone.grouper
+    assert grouper.state() == other.state() and grouper.stories() == other.stories()
+    for i, (title, text) in enumerate(_docs(60, seed=9)):
+        doc = Doc(id=f"new{i}", url="", source="s", title=title, text=text, published=NOW + timedelta(minutes=i))
+        assert grouper.add(doc) == other.add(doc)
+    pooled.close()
+    alone.close()

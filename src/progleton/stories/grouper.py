@@ -35,11 +35,14 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import compress, islice, repeat
 from operator import add, neg
+from typing import TypeVar
 
 import numpy as np
 from datasketch import LeanMinHash
@@ -47,7 +50,6 @@ from datasketch import LeanMinHash
 from ..exceptions import NotFound
 from ..settings import Settings
 from .cut import core_two_groups, split_sizes
-from .features import article_features
 from .index import StoryIndex, Vocabulary
 from .model import Assignment, Doc, Reasons
 from .params import GroupingParams
@@ -60,7 +62,6 @@ from .similarity import (
     kind_codes,
     missing_shares,
     pair_probabilities,
-    raw_vector,
     shared_top,
     weigh,
     weigh_arrays,
@@ -78,9 +79,13 @@ from .state import (
     params_crc,
 )
 from .story import OpenStory, Story, gap_hours, widen
-from .wire import WireIndex
+from .textparts import TextParts, text_parts, text_parts_batch, wire_index_for
 
 STORY_PREFIX = "story-"
+T = TypeVar("T")
+# load_many with a process pool: docs per task, and tasks computed ahead of the indexing
+LOAD_BATCH = 256
+LOAD_AHEAD = 4
 _YEAR = re.compile(r"^d:(?:19|20)\d\d$")
 
 
@@ -112,11 +117,7 @@ class StoryGrouper:
         self.window = timedelta(days=float(settings.story_window_days))
         self.vocabulary = Vocabulary()
         self._index = StoryIndex()
-        self._wire = WireIndex(
-            threshold=self.params.wire_threshold,
-            short_threshold=self.params.wire_short_threshold,
-            short_words=self.params.wire_short_words,
-        )
+        self._wire = wire_index_for(self.params)
         self._members: dict[str, _Member] = {}
         self._stories: dict[str, OpenStory] = {}
         self._aliases: dict[str, str] = {}  # merged-away story id -> surviving id
@@ -165,6 +166,38 @@ class StoryGrouper:
 
     def load(self, doc: Doc, *, story_id: str, wire_copy_of: str | None = None) -> None:
         """Index a doc as already assigned (start-up replay of stored assignments, in order)."""
+        self._load(self._head(doc), story_id, wire_copy_of, None)
+
+    def load_many(
+        self, rows: Iterable[tuple[Doc, str, str | None]], executor: Executor | None = None
+    ) -> None:
+        """:meth:`load` each (doc, story id, wire copy of) in order. With ``executor`` (a process
+        pool), the docs' text parts are computed there, a few batches ahead of the indexing here:
+        the same values, so the same stories, in about half the time on two cores."""
+        if executor is None:
+            for doc, story_id, wire_copy_of in rows:
+                self.load(doc, story_id=story_id, wire_copy_of=wire_copy_of)
+            return
+        batches = _batches(((self._head(doc), s, w) for doc, s, w in rows), LOAD_BATCH)
+        ahead: deque[tuple[list[tuple[Doc, str, str | None]], Future[list[TextParts]]]] = deque()
+
+        def submit() -> bool:
+            batch = next(batches, None)
+            if batch is None:
+                return False
+            texts = [(doc.title, doc.text) for doc, _, _ in batch]
+            ahead.append((batch, executor.submit(text_parts_batch, texts, self.params)))
+            return True
+
+        while len(ahead) < LOAD_AHEAD and submit():
+            pass
+        while ahead:
+            batch, future = ahead.popleft()
+            submit()
+            for (doc, story_id, wire_copy_of), parts in zip(batch, future.result(), strict=True):
+                self._load(doc, story_id, wire_copy_of, parts)
+
+    def _load(self, doc: Doc, story_id: str, wire_copy_of: str | None, parts: TextParts | None) -> None:
         if doc.id in self._members:
             return
         saved = None
@@ -172,7 +205,7 @@ class StoryGrouper:
             saved = self._restoring.get(doc_key(doc.id))
             if saved is None and self._closed_before_state(doc):
                 return  # counted in the saved state, and its story had closed there
-        member = self._prepare(self._head(doc), saved)
+        member = self._prepare(doc, saved, parts)
         member.wire_copy_of = wire_copy_of
         member.reasons = Reasons(note="loaded", action="loaded")
         self._attach(member, self._resolve(story_id))
@@ -189,11 +222,13 @@ class StoryGrouper:
             text = text[:space] if space > limit // 2 else text
         return replace(doc, title=doc.title[:1_000], text=text)
 
-    def _prepare(self, doc: Doc, saved: MemberState | None = None) -> _Member:
-        """Features of a new doc (counted in the vocabulary), or of a restored one (not again)."""
-        p = self.params
-        features = article_features(doc.title, doc.text, title_weight=p.title_repeat)
-        raw = raw_vector(features.counts, p.weights)
+    def _prepare(
+        self, doc: Doc, saved: MemberState | None = None, parts: TextParts | None = None
+    ) -> _Member:
+        """Features of a new doc (counted in the vocabulary), or of a restored one (not again);
+        ``parts``: its :class:`TextParts`, if computed elsewhere."""
+        parts = parts or text_parts(doc.title, doc.text, self.params, self._wire)
+        raw = parts.raw
         slots = self.vocabulary.slots(list(raw))  # raw holds the doc's distinct features
         specific = frozenset(f for f in raw if f[0] in "nd")
         if saved is None:
@@ -208,13 +243,12 @@ class StoryGrouper:
             chosen = {words[i] for i in saved.word_positions if i < len(words)}
             index_keys = tuple(sorted(specific | chosen))
             seq, active = saved.seq, from_micros(saved.active)
-        signature, _ = self._wire.signature(doc.title, doc.text)
         return _Member(
             doc=replace(doc, text=""),  # the text is not needed again; the store keeps it
             seq=seq,
             raw=raw,
             index_keys=index_keys,
-            signature=signature,
+            signature=parts.signature,
             story_id="",
             wire_copy_of=None,
             reasons=Reasons(),
@@ -861,3 +895,9 @@ def _accumulate(story: OpenStory, member: _Member) -> None:
     widen(story, member.active)
     story.year_counts.update(member.years)
     story.carriers.update(member.specific)
+
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
