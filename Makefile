@@ -57,6 +57,7 @@ bench-stories: $(VENV)/.dev-installed
 	$(PY) benchmarks/stories_ecbplus.py
 	$(PY) benchmarks/stories_stream.py
 	$(PY) benchmarks/languages.py
+	$(PY) benchmarks/stories_rebuild.py
 
 bench-stories-cv: $(VENV)/.dev-installed
 	$(PY) benchmarks/stories_ecbplus.py --cv
