@@ -159,3 +159,32 @@ def test_restore_with_corrections_replayed() -> None:
     for doc in docs[140:]:
         assert restarted.add(doc) == live.add(doc)
     assert restarted.state() == live.state()
+
+
+def _replayed(docs: list[Doc], executor: object = None) -> StoryGrouper:
+    grouper = StoryGrouper(SETTINGS)
+    rows = [(d, f"story-{d.id.split('-')[0]}", None) for d in docs]
+    grouper.load_many(rows, executor)  # type: ignore[arg-type]
+    return grouper
+
+
+def test_load_many_in_a_process_pool_replays_exactly_and_survives_the_pool_failing() -> None:
+    """Texts read in other processes give the very same grouper; a pool that is shut down or
+    loses a worker half-way leaves the rest to be read here, with the same result."""
+    import multiprocessing
+    import os
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    from progleton.stories import grouper as grouper_module
+
+    docs = _generated_stream(3, stories=30, per_story=20)  # 600 docs: three batches of 256
+    expected = _replayed(docs).state()
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=spawn) as pool:
+        assert _replayed(docs, pool).state() == expected
+        for pid in list(pool._processes):  # a worker killed: the pool is broken
+            os.kill(pid, signal.SIGKILL)
+        assert _replayed(docs, pool).state() == expected
+    assert _replayed(docs, pool).state() == expected  # shut down
+    assert grouper_module.LOAD_BATCH < len(docs)

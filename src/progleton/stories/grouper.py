@@ -37,7 +37,7 @@ import heapq
 import re
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from itertools import compress, islice, repeat
@@ -179,22 +179,35 @@ class StoryGrouper:
                 self.load(doc, story_id=story_id, wire_copy_of=wire_copy_of)
             return
         batches = _batches(((self._head(doc), s, w) for doc, s, w in rows), LOAD_BATCH)
-        ahead: deque[tuple[list[tuple[Doc, str, str | None]], Future[list[TextParts]]]] = deque()
+        ahead: deque[tuple[list[tuple[Doc, str, str | None]], Future[list[TextParts]] | None]] = deque()
+        pool = [executor]  # emptied when the pool fails: the rest is read here (the same values)
 
         def submit() -> bool:
             batch = next(batches, None)
             if batch is None:
                 return False
-            texts = [(doc.title, doc.text) for doc, _, _ in batch]
-            ahead.append((batch, executor.submit(text_parts_batch, texts, self.params)))
+            future = None
+            if pool:
+                try:
+                    texts = [(doc.title, doc.text) for doc, _, _ in batch]
+                    future = pool[0].submit(text_parts_batch, texts, self.params)
+                except (BrokenExecutor, RuntimeError):  # broken, or shut down
+                    pool.clear()
+            ahead.append((batch, future))
             return True
 
         while len(ahead) < LOAD_AHEAD and submit():
             pass
         while ahead:
             batch, future = ahead.popleft()
+            computed: list[TextParts | None] = [None] * len(batch)
+            if future is not None:
+                try:
+                    computed = list(future.result())
+                except (BrokenExecutor, OSError, RuntimeError):  # a worker died
+                    pool.clear()
             submit()
-            for (doc, story_id, wire_copy_of), parts in zip(batch, future.result(), strict=True):
+            for (doc, story_id, wire_copy_of), parts in zip(batch, computed, strict=True):
                 self._load(doc, story_id, wire_copy_of, parts)
 
     def _load(self, doc: Doc, story_id: str, wire_copy_of: str | None, parts: TextParts | None) -> None:
