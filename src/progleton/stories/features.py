@@ -88,7 +88,9 @@ def tokens(text: str) -> list[str]:
     becomes its overlapping character pairs ("地震发生" -> "地震", "震发", "发生")."""
     if text.isascii():
         return _ASCII_TOKEN.findall(text)
-    found = _TOKEN.findall(text)
+    # [^\W\d_] also admits numerals that are neither letters nor decimal digits ("½", "²"):
+    # not words ("四" is a letter that is also a numeral, and stays)
+    found = [t for t in _TOKEN.findall(text) if t[0].isalpha() or t[0].isdecimal() or not t[0].isnumeric()]
     if _UNSPACED.search(text) is None:
         return found
     out: list[str] = []
