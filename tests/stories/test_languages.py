@@ -74,6 +74,9 @@ def test_ascii_fast_path_finds_the_same_tokens(text: str) -> None:
 
 def test_words_of_any_alphabet_are_whole_words() -> None:
     assert tokens("Gérard Depardieu in Vendôme") == ["Gérard", "Depardieu", "in", "Vendôme"]
+    # vowel signs and accents written as combining marks stay inside their word
+    assert tokens("भारत में भूकंप के झटके") == ["भारत", "में", "भूकंप", "के", "झटके"]
+    assert tokens("Ge\u0301rard a\u0300 Vendo\u0302me") == ["Gérard", "à", "Vendôme"]
     # numerals that are not digits are not words; digits of any script are numbers
     assert tokens("3½ km² 四川 ١٢ Ⅻ.") == ["3", "km²", "四川", "١٢", "."]
     assert content_words("Die Gespräche über die Ukraine dauerten drei Stunden.") == [

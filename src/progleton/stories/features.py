@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -61,8 +62,14 @@ _NAME_STOP = (
     )
 )
 
-# A word: letters of any alphabet ([^\W\d_]), with apostrophes and hyphens inside.
-_LETTERS = r"[^\W\d_](?:[^\W\d_]|['’\-]+(?=[^\W\d_]))*"
+# A word: letters of any alphabet ([^\W\d_]), with apostrophes and hyphens inside, and the
+# combining marks that are part of a written word (Python's \w has none of them): Indic vowel
+# signs ("भूकंप" is one word, not four), Arabic and Hebrew vowel points, combining accents.
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+    "\u0900-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+)
+_LETTERS = rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}]|['’\-]+(?=[^\W\d_]))*"
 _WORD = re.compile(_LETTERS)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _TOKEN = re.compile(_LETTERS + r"|\d+(?:[.,]\d+)*|[.!?;:\"“”()。！？]")
@@ -88,6 +95,7 @@ def tokens(text: str) -> list[str]:
     becomes its overlapping character pairs ("地震发生" -> "地震", "震发", "发生")."""
     if text.isascii():
         return _ASCII_TOKEN.findall(text)
+    text = unicodedata.normalize("NFC", text)  # "é" written as e + a combining accent is "é"
     # [^\W\d_] also admits numerals that are neither letters nor decimal digits ("½", "²"):
     # not words ("四" is a letter that is also a numeral, and stays)
     found = [t for t in _TOKEN.findall(text) if t[0].isalpha() or t[0].isdecimal() or not t[0].isnumeric()]
