@@ -159,7 +159,7 @@ class Progleton:
         ]
         # Thousands of texts to read again: their features are computed in the extraction
         # processes (the same values; a 9,264-doc window took 6.3 s instead of 11.7 on two cores).
-        grouper.load_many(rows, self._extract_executor() if len(rows) >= REBUILD_POOL_MIN else None)
+        grouper.load_many(rows, self._process_pool() if len(rows) >= REBUILD_POOL_MIN else None)
         for correction in self.store.corrections():
             self._replay(grouper, correction)
         return grouper
@@ -173,10 +173,12 @@ class Progleton:
         except (KeyError, NotFound):
             pass  # the article or story has gone since; the correction no longer applies
 
-    def _extract_executor(self) -> Executor | None:
+    def _process_pool(self) -> Executor | None:
+        """The processes (``extract_workers``) that extract pages and re-read texts for a
+        rebuild; None with one worker (extraction then uses the event loop's threads)."""
         workers = int(self.settings.extract_workers) or (os.cpu_count() or 1)
         if workers <= 1:
-            return None  # the event loop's default thread pool
+            return None
         if self._executor is None:
             import multiprocessing
 
@@ -246,7 +248,7 @@ class Progleton:
                 sources = self.store.due_sources(datetime.now(UTC))
             else:
                 sources = [s for s in self.store.list_sources() if not s.retired]
-            updater = Updater(self.store, self.settings, None, self._extract_executor())
+            updater = Updater(self.store, self.settings, None, self._process_pool())
             result = await updater.update(sources, progress=progress, group=False)
             # off the event loop: grouping thousands of articles takes seconds, and the pages
             # and the API keep answering meanwhile

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from lxml import etree
 from lxml.html import HtmlElement
 
+from progleton.scripts import UNSPACED_CHARS
+
 LEAF_TAGS = frozenset(
     {
         "p",
@@ -62,8 +64,7 @@ _DIGITS = re.compile(r"\d+")
 # A word: a run of letters and digits, or one character of a script written without spaces
 # (Chinese, Japanese), which is about a word there (word processors count them so). Every
 # word threshold of extraction counts with it: a paragraph of Chinese is not "three words".
-_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-WORDS = re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
+WORDS = re.compile(f"[{UNSPACED_CHARS}]|[^\\W{UNSPACED_CHARS}]+")
 
 
 def normalized_text(text: str) -> str:

@@ -14,17 +14,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..scripts import UNSPACED_RUN
 from .base import SearchFilters
 from .schema import articles
 
-UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 SCAN_WINDOW = 50_000  # newest articles scanned (a scan, not an index: bounded)
 SNIPPET_CHARS = 60  # context on each side of the first match
 
 
 def wants_substring_search(query: str) -> bool:
     """True when ``query`` has characters of a language written without spaces."""
-    return UNSPACED.search(query) is not None
+    return UNSPACED_RUN.search(query) is not None
 
 
 def _terms(query: str) -> tuple[list[str], list[str]]:

@@ -32,6 +32,8 @@ from itertools import islice, pairwise
 import snowballstemmer
 import stop_words
 
+from ..scripts import KANA, UNSPACED_RUN
+
 STOP_WORDS = frozenset(
     """a about above after again against ago all also although am an and any are aren around as at
     be because been before being below between both but by can cannot could couldn did didn do does
@@ -70,14 +72,10 @@ _MARKS = (
     "\u0900-\u0dff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
 )
 _LETTERS = rf"[^\W\d_](?:[^\W\d_]|[{_MARKS}]|['’\-]+(?=[^\W\d_]))*"
-_WORD = re.compile(_LETTERS)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _TOKEN = re.compile(_LETTERS + r"|\d+(?:[.,]\d+)*|[.!?;:\"“”()。！？]")
 # The same for ASCII text, twice as fast (most news in English is ASCII or nearly).
 _ASCII_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’\-]*[A-Za-z]|[A-Za-z]|\d+(?:[.,]\d+)*|[.!?;:\"“”()]")
-# Scripts written without spaces between words: Han, Hiragana, Katakana.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_KANA = re.compile(r"[\u3040-\u30ff]")
 _SENTENCE_BREAK = frozenset(".!?;:。！？")
 _RUN_BREAK = frozenset('"“”()')
 _DATE = re.compile(
@@ -99,23 +97,23 @@ def tokens(text: str) -> list[str]:
     # [^\W\d_] also admits numerals that are neither letters nor decimal digits ("½", "²"):
     # not words ("四" is a letter that is also a numeral, and stays)
     found = [t for t in _TOKEN.findall(text) if t[0].isalpha() or t[0].isdecimal() or not t[0].isnumeric()]
-    if _UNSPACED.search(text) is None:
+    if UNSPACED_RUN.search(text) is None:
         return found
     out: list[str] = []
     for token in found:
-        if _UNSPACED.search(token) is None:
-            out.append(token)
-            continue
-        for part in re.split(f"({_UNSPACED.pattern})", token):
-            if not part:
-                continue
-            if _UNSPACED.fullmatch(part) is None:
-                out.append(part)
-            elif len(part) == 1:
-                out.append(part)
-            else:
-                out.extend(map("".join, pairwise(part)))
+        for part, unspaced in _unspaced_parts(token):
+            out.extend(map("".join, pairwise(part)) if unspaced and len(part) > 1 else (part,))
     return out
+
+
+_UNSPACED_SPLIT = re.compile(f"({UNSPACED_RUN.pattern})")  # split, keeping the runs
+
+
+def _unspaced_parts(token: str) -> list[tuple[str, bool]]:
+    """A token cut into runs of unspaced script (True) and the rest (False), in order."""
+    if UNSPACED_RUN.search(token) is None:
+        return [(token, False)]
+    return [(part, UNSPACED_RUN.fullmatch(part) is not None) for part in _UNSPACED_SPLIT.split(token) if part]
 
 
 @dataclass(frozen=True)
@@ -155,7 +153,7 @@ def language(name: str) -> Language:
         if lowered in stops:
             return ""
         stemmed = stem_word(lowered)
-        return stemmed if len(stemmed) > 1 or _UNSPACED.match(stemmed) else ""
+        return stemmed if len(stemmed) > 1 or UNSPACED_RUN.match(stemmed) else ""
 
     @lru_cache(maxsize=1 << 14)
     def name_word(word: str) -> str:
@@ -226,9 +224,9 @@ def text_language(text: str, tokens_: list[str] | None = None) -> str:
     """
     sample = text[:2000]
     if not sample.isascii():
-        unspaced = sum(map(len, _UNSPACED.findall(sample)))
+        unspaced = sum(map(len, UNSPACED_RUN.findall(sample)))
         if unspaced * 3 > len(sample):
-            return "japanese" if _KANA.search(sample) else "chinese"
+            return "japanese" if KANA.search(sample) else "chinese"
         if len(_CYRILLIC.findall(sample)) * 3 > len(sample):
             if _UKRAINIAN_LETTERS.search(sample):
                 return "ukrainian"
@@ -395,7 +393,7 @@ def _numbers_and_dates(text: str, numbers: Iterable[str]) -> list[str]:
 
 def article_features(title: str, text: str, *, title_weight: float = 2.0) -> ArticleFeatures:
     """Count an article's words, title words, names and numbers as feature keys."""
-    # One scan of each part: the tokens' words and numbers are exactly what _WORD and _NUMBER
+    # One scan of each part: the tokens' numbers are exactly what _NUMBER
     # find (no token spans the break between title and text).
     title_tokens, text_tokens = tokens(title), tokens(text)
     lang = language(text_language(text, text_tokens) if text_tokens else text_language(title))
@@ -422,20 +420,14 @@ def article_features(title: str, text: str, *, title_weight: float = 2.0) -> Art
 def shingles(text: str, size: int = 3) -> list[str]:
     """Overlapping word n-grams of the text (lower-cased), for near-duplicate detection."""
     words = _SHINGLE_WORD.findall(text.lower())
-    if not text.isascii() and _UNSPACED.search(text):
-        words = [w for word in words for w in _unspaced_words(word)]
+    if not text.isascii() and UNSPACED_RUN.search(text):
+        # a run of unspaced script is a phrase: its characters are the shingles' words
+        words = [w for word in words for part, unspaced in _unspaced_parts(word)
+                 for w in (part if unspaced else (part,))]
     if len(words) < size:
         return [" ".join(words)] if words else []
     return list(map(" ".join, zip(*(words[i:] for i in range(size)), strict=False)))
 
-
-
-def _unspaced_words(word: str) -> list[str]:
-    """A shingle word of Chinese or Japanese: each character of a run (a run is a phrase)."""
-    if _UNSPACED.search(word) is None:
-        return [word]
-    return [c for part in re.split(f"({_UNSPACED.pattern})", word) if part
-            for c in (part if _UNSPACED.fullmatch(part) else [part])]
 
 
 def name_forms(keys: Iterable[str], title: str, text: str) -> dict[str, str]:

@@ -180,19 +180,19 @@ class StoryGrouper:
             return
         batches = _batches(((self._head(doc), s, w) for doc, s, w in rows), LOAD_BATCH)
         ahead: deque[tuple[list[tuple[Doc, str, str | None]], Future[list[TextParts]] | None]] = deque()
-        pool = [executor]  # emptied when the pool fails: the rest is read here (the same values)
+        pool: Executor | None = executor  # None once it fails: the rest is read here (same values)
 
         def submit() -> bool:
+            nonlocal pool
             batch = next(batches, None)
             if batch is None:
                 return False
             future = None
-            if pool:
+            if pool is not None:
                 try:
-                    texts = [(doc.title, doc.text) for doc, _, _ in batch]
-                    future = pool[0].submit(text_parts_batch, texts, self.params)
+                    future = pool.submit(text_parts_batch, [(d.title, d.text) for d, _, _ in batch], self.params)
                 except (BrokenExecutor, RuntimeError):  # broken, or shut down
-                    pool.clear()
+                    pool = None
             ahead.append((batch, future))
             return True
 
@@ -205,7 +205,7 @@ class StoryGrouper:
                 try:
                     computed = list(future.result())
                 except (BrokenExecutor, OSError, RuntimeError):  # a worker died
-                    pool.clear()
+                    pool = None
             submit()
             for (doc, story_id, wire_copy_of), parts in zip(batch, computed, strict=True):
                 self._load(doc, story_id, wire_copy_of, parts)

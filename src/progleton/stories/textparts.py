@@ -27,12 +27,6 @@ class TextParts:
     signature: LeanMinHash | None
 
 
-@cache
-def _wire_index(threshold: float, short_threshold: float, short_words: int) -> WireIndex:
-    """A wire index for its signatures only (their permutations are fixed: any index's do)."""
-    return WireIndex(threshold=threshold, short_threshold=short_threshold, short_words=short_words)
-
-
 def wire_index_for(params: GroupingParams) -> WireIndex:
     """A fresh wire index with ``params``' thresholds (one per grouper: it holds signatures)."""
     return WireIndex(
@@ -42,10 +36,15 @@ def wire_index_for(params: GroupingParams) -> WireIndex:
     )
 
 
+# A worker process's index, kept for its signatures only (their permutations are fixed: any
+# index with the same parameters signs alike); it never holds a doc.
+_signing_index = cache(wire_index_for)
+
+
 def text_parts(title: str, text: str, params: GroupingParams, wire: WireIndex | None = None) -> TextParts:
     """The :class:`TextParts` of a doc whose text is already cut to ``params.max_text_chars``."""
     features = article_features(title, text, title_weight=params.title_repeat)
-    wire = wire or _wire_index(params.wire_threshold, params.wire_short_threshold, params.wire_short_words)
+    wire = wire or _signing_index(params)
     signature, _ = wire.signature(title, text)
     return TextParts(raw_vector(features.counts, params.weights), signature)
 

@@ -1,0 +1,16 @@
+"""Scripts written without spaces between words, which word-based text handling must treat apart.
+
+Chinese (Han) and Japanese (Han, Hiragana, Katakana) put no space between words: a clause is one
+``\\w+`` run. Grouping reads them as character pairs, extraction counts a character as a word,
+search matches them as substrings; all three use this one definition.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Hiragana and Katakana, CJK Extension A, CJK Unified Ideographs, CJK Compatibility Ideographs:
+# the body of a regular-expression character class.
+UNSPACED_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+UNSPACED_RUN = re.compile(f"[{UNSPACED_CHARS}]+")
+KANA = re.compile("[\u3040-\u30ff]")
