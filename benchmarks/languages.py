@@ -9,18 +9,20 @@ Prints agreement, what each tool calls the texts, and the time per text.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import py3langid
+from extract_scrapinghub import CORPUS as PAGES  # type: ignore[import-not-found]
+from extract_scrapinghub import load_corpus
 from stop_words import LANGUAGE_MAPPING
+from stories_ecbplus import CORPUS as ECB  # type: ignore[import-not-found]
+from stories_ecbplus import load_split
+from stories_stream import NewsStream  # type: ignore[import-not-found]
 
 from progleton.stories.features import text_language
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "bench"
 ISO = {name: code for code, name in LANGUAGE_MAPPING.items()}
 
 
@@ -32,19 +34,12 @@ def _timed(fn, texts: list[str]) -> tuple[list[str], float]:  # type: ignore[no-
 
 def main() -> int:
     argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
-    pages = SHARED / "extraction" / "scrapinghub" / "ground-truth.json"
-    ecb = SHARED / "stories" / "ecbplus"
-    if not pages.exists() or not ecb.exists():
-        print(f"corpora not found under {SHARED}: the shared corpora live in ../shared/", file=sys.stderr)
+    if not PAGES.exists() or not ECB.exists():
+        print(f"corpora not found at {PAGES} and {ECB}: the shared corpora live in ../shared/", file=sys.stderr)
         return 1
-    sys.path.insert(0, str(Path(__file__).parent))
-    from stories_stream import NewsStream
-
     sets = {
-        "extraction corpus pages": [v["articleBody"] for v in json.loads(pages.read_text()).values()
-                                    if len(v["articleBody"].split()) >= 15],
-        "ECB+ articles": [json.loads(line)["text"] for split in ("train", "dev")
-                          for line in (ecb / f"{split}.jsonl").read_text().splitlines() if line.strip()],
+        "extraction corpus pages": [truth for _, _, truth, _ in load_corpus(PAGES) if len(truth.split()) >= 15],
+        "ECB+ articles": [a["text"] for a in load_split("train") + load_split("dev")],
         "generated stream texts": [doc.text for doc, _ in NewsStream(0, 5000)],
     }
     text_language("Ein Satz, damit die Tabellen geladen sind."), py3langid.classify("warm up")  # not timed

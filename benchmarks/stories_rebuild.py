@@ -8,18 +8,16 @@ copy its own stories, a minute apart.
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+
+from stories_ecbplus import CORPUS, load_split  # type: ignore[import-not-found]
 
 from progleton.settings import Settings
 from progleton.stories import Doc, StoryGrouper
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "bench" / "stories" / "ecbplus"
 
 
 def main() -> int:
@@ -30,8 +28,7 @@ def main() -> int:
     if not CORPUS.exists():
         print(f"ECB+ corpus not found at {CORPUS}", file=sys.stderr)
         return 2
-    docs = [json.loads(line) for split in ("train", "dev")
-            for line in (CORPUS / f"{split}.jsonl").read_text().splitlines() if line.strip()]
+    docs = load_split("train") + load_split("dev")
     start = datetime(2026, 11, 1, tzinfo=UTC)
     rows: list[tuple[Doc, str, str | None]] = []
     for copy in range(args.copies):
