@@ -3,6 +3,10 @@
 Chinese (Han) and Japanese (Han, Hiragana, Katakana) put no space between words: a clause is one
 ``\\w+`` run. Grouping reads them as character pairs, extraction counts a character as a word,
 search matches them as substrings; all three use this one definition.
+
+Korean (Hangul) puts spaces between words, but writes its particles onto them ("화재로", by the
+fire; "화재가", the fire as subject): grouping strips them, and search matches Korean as substrings
+too, so "화재" finds both.
 """
 
 from __future__ import annotations
@@ -14,3 +18,5 @@ import re
 UNSPACED_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 UNSPACED_RUN = re.compile(f"[{UNSPACED_CHARS}]+")
 KANA = re.compile("[\u3040-\u30ff]")
+# Hangul Jamo, Compatibility Jamo and Syllables
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")

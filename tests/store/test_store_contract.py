@@ -217,8 +217,9 @@ def test_search_filters_by_source_time_and_language(store: SQLStore) -> None:
     assert ids(SearchFilters(source_ids=[])) == set()
 
 
-def test_chinese_and_japanese_words_are_found_inside_unspaced_text(store: SQLStore) -> None:
-    """The indexes see a clause without spaces as one token; such queries match substrings."""
+def test_chinese_japanese_and_korean_words_are_found_inside_longer_tokens(store: SQLStore) -> None:
+    """The indexes see a clause without spaces as one token, and a Korean word with its particle
+    ("화재로") as one; such queries match substrings."""
     from progleton.store import SearchFilters
 
     a, _ = store.add_source("https://a.example/feed")
@@ -226,6 +227,7 @@ def test_chinese_and_japanese_words_are_found_inside_unspaced_text(store: SQLSto
         1: ("四川泸定发生6.8级地震", "中国地震台网正式测定，四川甘孜州泸定县发生6.8级地震，磨西镇房屋受损。", "zh"),
         2: ("云南昆明暴雨引发城市内涝", "受强降雨影响，云南昆明多条道路出现积水，地震局提醒注意。", "zh"),
         3: ("東京都で震度5強の地震", "東京都で震度5強の地震があり、気象庁は津波の心配はないと発表した。", "ja"),
+        4: ("해운대 아파트 화재로 2명 병원 이송", "부산 해운대구의 한 아파트 화재로 주민 2명이 병원으로 이송됐다.", "ko"),
     }
     for n, (title, text, lang) in texts.items():
         store.add_article(_article(a.id, n, title=title, text=text, language=lang), {"story_id": f"s{n}", "reasons": {}})
@@ -239,6 +241,7 @@ def test_chinese_and_japanese_words_are_found_inside_unspaced_text(store: SQLSto
     assert found("地%") == [] and found('"地震') != []  # LIKE wildcards are literal; quotes need not close
     hit = store.search("磨西镇")[0]
     assert "<mark>磨西镇</mark>" in hit.highlight
+    assert found("화재") == found("해운대구") == [texts[4][0]]  # "화재로", "해운대구의"
 
 
 def test_sqlite_search_ranks_the_newest_window_of_matches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

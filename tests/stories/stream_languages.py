@@ -1,5 +1,6 @@
-"""A small stream of news in Russian, German and Chinese: each event reported by several outlets
-in their own words, beside another event of the same kind (two earthquakes, two derailments).
+"""A small stream of news in Russian, German, Chinese and Korean: each event reported by several
+outlets in their own words, beside another event of the same kind (two earthquakes, two
+derailments, two fires).
 
 Written for these tests; ``EXPECTED`` maps each doc to its event.
 """
@@ -129,6 +130,34 @@ _REPORTS = [
         "泸定6.8级地震：救援队伍赶赴磨西镇",
         "四川甘孜州泸定县6.8级地震发生后，多支救援队伍赶赴震中磨西镇。据四川省应急管理厅介绍，"
         "地震造成磨西镇多处房屋倒塌，通往灾区的道路部分中断，救援人员正在搜救被困群众。",
+    ),
+    (
+        "ko-bs-1", "yonhap", 20, "busan",
+        "부산 해운대 아파트에서 화재…주민 30명 대피",
+        "8일 오전 부산 해운대구의 한 아파트에서 불이 나 주민 30명이 대피했다. 소방당국은 "
+        "소방차 20대를 투입해 한 시간 만에 불을 껐다. 이 화재로 주민 2명이 연기를 마셔 병원으로 "
+        "옮겨졌다. 경찰과 소방당국은 정확한 화재 원인을 조사하고 있다.",
+    ),
+    (
+        "ko-bs-2", "kbs", 22, "busan",
+        "해운대 아파트 화재로 2명 병원 이송",
+        "부산 해운대구 아파트 화재로 연기를 마신 주민 2명이 병원으로 이송됐다. 불은 8일 오전 "
+        "아파트 10층에서 시작됐으며, 주민 30여 명이 스스로 대피했다. 소방당국은 한 시간여 만에 "
+        "불길을 잡았으며, 화재 원인을 조사 중이다.",
+    ),
+    (
+        "ko-ic-1", "yonhap", 40, "incheon",
+        "인천 남동공단 공장에서 큰불…인명 피해 없어",
+        "9일 새벽 인천 남동공단의 한 화학 공장에서 큰불이 나 공장 건물 두 동이 탔다. 소방당국은 "
+        "대응 2단계를 발령하고 소방관 150명을 투입해 다섯 시간 만에 불을 진화했다. 야간이라 "
+        "근무자가 없어 인명 피해는 없었다. 경찰은 공장 관계자를 상대로 화재 원인을 조사하고 있다.",
+    ),
+    (
+        "ko-ic-2", "kbs", 43, "incheon",
+        "인천 화학공장 화재 5시간 만에 진화",
+        "인천 남동공단 화학 공장에서 발생한 화재가 5시간 만에 꺼졌다. 소방관 150명과 장비 60대가 "
+        "투입됐고, 대응 2단계가 발령됐다. 불이 난 공장에는 근무자가 없어 다친 사람은 없었다. "
+        "소방당국은 재산 피해 규모를 집계하고 있다.",
     ),
     (
         "zh-yn-1", "xinhua", 14, "yunnan",

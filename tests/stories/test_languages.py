@@ -101,7 +101,7 @@ def test_chinese_reads_as_character_pairs() -> None:
     assert shingles("四川发生地震") == ["四 川 发", "川 发 生", "发 生 地", "生 地 震"]
 
 
-def test_stream_in_three_languages_groups_exactly_by_event() -> None:
+def test_stream_in_four_languages_groups_exactly_by_event() -> None:
     """Each event by several outlets in their own words, beside an event of the same kind."""
     grouper = StoryGrouper(Settings())
     docs = language_docs()
@@ -124,3 +124,40 @@ def test_shared_words_and_names_are_shown_as_the_article_writes_them() -> None:
     }
     assert word_forms(["школ", "трещин", "москв"], title, text) == {"школ": "школу", "трещин": "трещинах"}
     assert word_forms(["injury"], "Two injuries", "") == {"injury": "injuries"}
+
+
+def test_german_common_nouns_are_not_names() -> None:
+    """German capitalises every noun: a noun after an article or a number is no name, nor one
+    that ends as abstract nouns do; people, places and the names of organisations stay."""
+    text = (
+        "Bundeskanzler Friedrich Merz hat am Dienstag in Berlin den französischen Präsidenten "
+        "Emmanuel Macron empfangen. Merz sagte, die Gespräche seien gut gewesen. Der Kanzler und "
+        "der Präsident sprachen über die Ukraine, die USA und die Digitalisierung. Zwei Fahrgäste "
+        "eines Regionalzugs wurden verletzt. Die Deutsche Bahn leitet Fernzüge über Bremen um."
+    )
+    found = set(names(text))
+    assert {"merz", "berlin", "macron", "ukrain", "usa", "deutsch bahn", "brem"} <= found
+    assert not found & {"dienstag", "gesprach", "kanzl", "prasident", "digitalisier", "fahrgast", "der kanzl"}
+    # other languages: a capitalised stop word heading a sentence or a title is no part of a name
+    german = "Der Regionalzug ist bei Augsburg entgleist, und die Strecke nach Donauwörth ist gesperrt."
+    assert names(german) == ["augsburg", "donauworth"]
+    french = article_features(
+        "Le Sénat adopte la réforme", "Les sénateurs ont voté le texte mardi à Paris, après une longue nuit de débats."
+    )
+    assert french.names == ("sénat", "paris")
+
+
+def test_korean_particles_are_not_part_of_the_word() -> None:
+    """"지진이", "지진은", "지진으로" are all the earthquake; a two-syllable word keeps its end."""
+    assert content_words("지진이 발생했다. 지진은 강했다. 지진으로 피해가 컸다. 해운대에서는 나이") == [
+        "지진", "발생했다", "지진", "강했다", "지진", "피해", "컸다", "해운대", "나이",
+    ]
+
+
+def test_scripts_without_capitals_show_no_names() -> None:
+    """Korean, Chinese, Arabic ... have no capitals: their few Latin acronyms are not names, and
+    such docs are weighed with the join model fitted without names."""
+    korean = article_features("KBS 보도", "부산 해운대구의 한 아파트에서 불이 나 주민 30명이 SNS로 소식을 전했다.")
+    assert korean.names == () and not any(k.startswith("n:") for k in korean.counts)
+    assert "w:kbs" in korean.counts or "t:kbs" in korean.counts
+    assert article_features("", "Tara Reid entered rehab.").names == ("tara reid", "reid")

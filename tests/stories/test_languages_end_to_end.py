@@ -1,4 +1,4 @@
-"""News not in English, end to end: Russian, German and Chinese outlets served on 127.0.0.1,
+"""News not in English, end to end: Russian, German, Chinese and Korean outlets served on 127.0.0.1,
 updated into SQLite, then read back: grouped by event, searchable, explained in their words."""
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from .stream_languages import EXPECTED, language_docs
 
 PAGE = """<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title></head><body>
 <nav>{nav}</nav><article><h1>{title}</h1>{paragraphs}</article><footer>© {outlet}</footer></body></html>"""
-NAV = {"ru": "Главная · Политика · Общество", "de": "Startseite · Politik · Panorama", "zh": "首页 · 国内 · 国际"}
+NAV = {"ru": "Главная · Политика · Общество", "de": "Startseite · Politik · Panorama", "zh": "首页 · 国内 · 国际",
+       "ko": "홈 · 사회 · 전국"}
 
 
 def _lang(doc_id: str) -> str:
@@ -78,7 +79,7 @@ def outlets() -> Iterator[Outlets]:
         served.server.close()
 
 
-def test_news_in_three_languages_is_grouped_searched_and_explained(outlets: Outlets, db_url: str) -> None:
+def test_news_in_four_languages_is_grouped_searched_and_explained(outlets: Outlets, db_url: str) -> None:
     app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
     try:
         for outlet in outlets.outlets:
@@ -86,7 +87,7 @@ def test_news_in_three_languages_is_grouped_searched_and_explained(outlets: Outl
         app.update(due_only=False)
         articles = {a.url.rsplit("/", 1)[-1]: a for s in app.stories(limit=50) for a in app.story(s.id).articles}
         assert articles.keys() == EXPECTED.keys()
-        # each event is one story, and events of one kind (two quakes, two derailments) two
+        # each event is one story, and events of one kind (two quakes, two derailments, two fires) two
         stories: defaultdict[str, set[str]] = defaultdict(set)
         for doc_id, article in articles.items():
             assert article.extracted and article.language == _lang(doc_id)
@@ -95,7 +96,8 @@ def test_news_in_three_languages_is_grouped_searched_and_explained(outlets: Outl
         assert all(len(events) == 1 for events in stories.values())
         assert len(stories) == len(set(EXPECTED.values()))
         # search finds words of any alphabet
-        for query, event in (("Листвянка", "irkutsk"), ("Gersthofen", "augsburg"), ("磨西镇", "sichuan")):
+        for query, event in (("Листвянка", "irkutsk"), ("Gersthofen", "augsburg"), ("磨西镇", "sichuan"),
+                             ("남동공단", "incheon")):
             found = {h.article.url.rsplit("/", 1)[-1] for h in app.search(query)}
             assert found and all(EXPECTED[d] == event for d in found), query
         # and the story page says why, in the articles' own words

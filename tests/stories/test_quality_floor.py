@@ -15,6 +15,12 @@ the pair model alone, looking past one outlier (train 0.910 ± 0.013, held out b
 0.917 ± 0.013, held out by topic 0.925 ± 0.042): dev 0.894 ± 0.017. Words of any alphabet
 left dev as it was (train 0.916 ± 0.015, held out by topic 0.923 ± 0.041). The floor is the
 reached mean less about one standard deviation.
+
+Read without capitals (every title and text lower-cased, as Chinese, Korean, Arabic or Hindi
+show no names), dev scored 0.861 ± 0.022 with the models fitted on names, and train collapsed to
+0.395 ± 0.374 (some orders folded whole topics into one story). With the models fitted on train
+read that way, used where a doc or a story has no names: dev 0.898 ± 0.012 (train 0.892 ± 0.025);
+its floor is held the same way.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from progleton.stories.scoring import score_grouping
 
 REACHED_DEV_PAIRWISE_F1 = 0.894  # ± 0.017 over the five orders
 DEV_PAIRWISE_F1_FLOOR = 0.875  # reached - one std is 0.877
+REACHED_CASELESS_DEV_PAIRWISE_F1 = 0.898  # ± 0.012
+CASELESS_DEV_PAIRWISE_F1_FLOOR = 0.885  # reached - one std is 0.886
 
 
 def _pairwise_f1(articles: list[dict], seed: int) -> float:
@@ -46,3 +54,10 @@ def _pairwise_f1(articles: list[dict], seed: int) -> float:
 def test_dev_pairwise_f1_stays_above_the_floor(ecbplus_dev: list[dict]) -> None:
     mean = statistics.mean(_pairwise_f1(ecbplus_dev, seed) for seed in range(5))
     assert mean >= DEV_PAIRWISE_F1_FLOOR, f"dev pairwise F1 {mean:.3f} under the floor"
+
+
+@pytest.mark.slow
+def test_dev_read_without_capitals_stays_above_the_floor(ecbplus_dev: list[dict]) -> None:
+    lowered = [a | {"title": (a["title"] or "").lower(), "text": (a["text"] or "").lower()} for a in ecbplus_dev]
+    mean = statistics.mean(_pairwise_f1(lowered, seed) for seed in range(5))
+    assert mean >= CASELESS_DEV_PAIRWISE_F1_FLOOR, f"dev pairwise F1 read without capitals {mean:.3f} under the floor"

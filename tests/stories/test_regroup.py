@@ -19,6 +19,7 @@ from progleton.stories.similarity import (
     pair_probabilities,
 )
 
+from .stream_languages import language_docs
 from .stream_news import stream_docs
 
 
@@ -84,17 +85,20 @@ def test_the_pair_model_splits_what_word_overlap_alone_would_keep() -> None:
 
 def test_pair_probabilities_match_the_join_model_on_a_story_of_one() -> None:
     """The matrix form gives, for every pair, what the join model gives one doc against a story
-    made of the other alone (years, times and missing names included)."""
+    made of the other alone (years, times and missing names included); a pair of which one doc
+    has no names (Chinese, Korean) is weighed with the model for docs without names."""
     grouper = StoryGrouper(Settings())
-    docs = stream_docs()
+    docs = stream_docs() + language_docs()
     for doc in docs:
         grouper.add(doc)
     members = [grouper._members[d.id] for d in docs]
+    assert not all(m.named for m in members) and any(m.named for m in members)
     idf = grouper.vocabulary.idf
     vectors = [grouper._weighted(m) for m in members]
     hours = [None if m.active is None else m.active.timestamp() / 3600 for m in members]
     model = JoinModel(year_conflict=-1.0, per_day=2.0)
-    cosine, matrix = pair_probabilities(vectors, [m.years for m in members], hours, idf, model)
+    nameless = JoinModel(bias=1.0, text=5.0, numbers=0.5, doc_names_missing=0.0, story_names_missing=0.0)
+    cosine, matrix = pair_probabilities(vectors, [m.years for m in members], hours, idf, model, nameless)
     for i, a in enumerate(members):
         for j, b in enumerate(members):
             if i == j:
@@ -108,9 +112,15 @@ def test_pair_probabilities_match_the_join_model_on_a_story_of_one() -> None:
                 gap,
                 missing_shares(vectors[i], Counter(b.specific), 1, idf),
             )
-            assert matrix[i, j] == pytest.approx(model.probability(evidence), abs=1e-9)
+            weighs = model if a.named and b.named else nameless
+            assert matrix[i, j] == pytest.approx(weighs.probability(evidence), abs=1e-9)
             assert cosine[i, j] == pytest.approx(dot(vectors[i], vectors[j]), abs=1e-9)
     assert np.all(np.diag(matrix) == 1.0)
+    # without a model for them, pairs without names are weighed with the one model, as before
+    _, one_model = pair_probabilities(vectors, [m.years for m in members], hours, idf, model)
+    named = np.array([m.named for m in members])
+    both = np.outer(named, named)
+    assert np.array_equal(one_model[both], matrix[both]) and not np.allclose(one_model[~both], matrix[~both])
 
 
 def test_a_replayed_split_out_is_still_not_offered_again() -> None:

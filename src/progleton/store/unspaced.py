@@ -1,8 +1,9 @@
-"""Search for Chinese and Japanese words, which the full-text indexes cannot find.
+"""Search for Chinese, Japanese and Korean words, which the full-text indexes cannot find.
 
 Both indexes cut text into tokens at spaces and punctuation (SQLite's unicode61, PostgreSQL's
 ``simple`` parser), and Chinese and Japanese put no spaces between words: a whole clause is one
-token, so a word inside it is never matched. A query holding such characters is answered here
+token, so a word inside it is never matched. Korean writes its particles onto its words
+("화재로"), so a word is rarely a token alone. A query holding such characters is answered here
 instead, by substring match over the newest ``SCAN_WINDOW`` articles (every term, none of the
 ``-excluded``; headline matches first, then newest), on either database.
 """
@@ -14,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..scripts import UNSPACED_RUN
+from ..scripts import HANGUL, UNSPACED_RUN
 from .base import SearchFilters
 from .schema import articles
 
@@ -23,8 +24,9 @@ SNIPPET_CHARS = 60  # context on each side of the first match
 
 
 def wants_substring_search(query: str) -> bool:
-    """True when ``query`` has characters of a language written without spaces."""
-    return UNSPACED_RUN.search(query) is not None
+    """True when ``query`` has characters of a language whose words the indexes cannot cut out:
+    written without spaces, or with particles written onto them (Korean)."""
+    return UNSPACED_RUN.search(query) is not None or HANGUL.search(query) is not None
 
 
 def _terms(query: str) -> tuple[list[str], list[str]]:

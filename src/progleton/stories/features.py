@@ -138,7 +138,9 @@ def language(name: str) -> Language:
     stops = frozenset(_clean_stop_word(w) for w in stop_words.get_stop_words(name))
     algorithm = _STEMMER_FOR.get(name, name)
     stem_word: Callable[[str], str] = str
-    if algorithm in snowballstemmer.algorithms():
+    if name == "korean":
+        stem_word = _korean_stem
+    elif algorithm in snowballstemmer.algorithms():
         stemmer, lock = snowballstemmer.stemmer(algorithm), threading.Lock()
 
         def stem_word(word: str) -> str:
@@ -162,6 +164,31 @@ def language(name: str) -> Language:
         return stemmed if len(stemmed) > 1 else ""
 
     return Language(name, content_stem, name_word, stops)
+
+
+# Korean writes its case and topic markers (josa) onto the word before them: "지진이", "지진은",
+# "지진으로" are all the earthquake. Snowball has no Korean; the particles are a closed list,
+# longest first so that "에서는" goes whole.
+_KOREAN_PARTICLES = tuple(
+    sorted(
+        "은 는 이 가 을 를 의 에 와 과 로 도 만 랑 으로 에서 에게 께서 한테 부터 까지 처럼 보다 "
+        "마저 조차 이나 이며 이랑 에는 에도 와의 과의 에서는 에서도 에게서 으로는 으로서 으로써 "
+        "까지는 부터는 이라고 라고 이라는 라는 이고".split(),
+        key=len,
+        reverse=True,
+    )
+)
+_HANGUL_END = re.compile("[\uac00-\ud7af]$")
+
+
+def _korean_stem(word: str) -> str:
+    """A Korean word without the particle written onto it, when at least two syllables remain
+    ("엘제이의" -> "엘제이"; "나이", age, stays)."""
+    if len(word) > 2 and _HANGUL_END.search(word):
+        for particle in _KOREAN_PARTICLES:
+            if word.endswith(particle) and len(word) - len(particle) >= 2:
+                return word[: -len(particle)]
+    return word
 
 
 def _clean_stop_word(word: str) -> str:
@@ -289,12 +316,17 @@ def content_words(text: str) -> list[str]:
 def names(text: str) -> list[str]:
     """Capitalised phrases (people, places, organisations), lower-cased, in order of mention."""
     found = tokens(text)
-    return _names(found, language(text_language(text, found)).name_word)
+    return _names(found, language(text_language(text, found)))
 
 
-def _names(tokens: list[str], name_word: Callable[[str], str]) -> list[str]:
+def _names(tokens: list[str], lang: Language) -> list[str]:
+    name_word = lang.name_word
     capitalised_inside = _capitalised_mid_sentence(tokens)
     lower_words = frozenset(t for t in tokens if t[0].islower())
+    # English stop words end a run already (:func:`_token_kind`); so do another language's
+    # ("Der", "Les", "В" heading a sentence or a title are not part of a name)
+    stops = frozenset() if lang is _ENGLISH else lang.stop_words
+    common = _common_nouns(tokens, name_word) if lang.name in _NOUN_CAPITALS else frozenset()
     found: list[str] = []
     run: list[str] = []
     sentence_start = True
@@ -302,17 +334,89 @@ def _names(tokens: list[str], name_word: Callable[[str], str]) -> list[str]:
     for token, kind in zip(tokens, map(_token_kind, tokens), strict=True):
         if kind == _BREAK:
             if run:
-                found.extend(_close_run(run, capitalised_inside, lower_words, name_word))
+                found.extend(_close_run(run, capitalised_inside, lower_words, name_word, common))
                 run = []
             sentence_start = token in _SENTENCE_BREAK or (sentence_start and token in _RUN_BREAK)
             continue
-        if kind == _CAPITALISED:
+        if kind == _CAPITALISED and not (stops and token.lower() in stops):
             run.append(token if run or not sentence_start else "^" + token)
         elif run:
-            found.extend(_close_run(run, capitalised_inside, lower_words, name_word))
+            found.extend(_close_run(run, capitalised_inside, lower_words, name_word, common))
             run = []
         sentence_start = False
     return found
+
+
+# Languages that capitalise every noun: a capitalised word there is a name only when the text
+# gives no sign of a common noun (:func:`_common_nouns`).
+_NOUN_CAPITALS = frozenset({"german"})
+# What heads a German noun phrase: articles, determiners, possessives, and a preposition
+# fused with an article ("am Montag", "zum Bahnhof"). Names of people and places go without
+# ("in Augsburg", "sagte Merkel").
+_GERMAN_DETERMINERS = frozenset(
+    "der die das den dem des ein eine einen einem einer eines kein keine keinen keinem keiner "
+    "keines dieser diese dieses diesem diesen jener jene jenes jenem jenen jeder jede jedes "
+    "jedem jeden alle allen aller welcher welche welches mein meine meinen meinem meiner dein "
+    "deine sein seine seinen seinem seiner seines ihr ihre ihren ihrem ihrer ihres unser unsere "
+    "unseren unserem unserer euer eure euren eurem eurer viele vielen mehrere mehreren "
+    "einige einigen beide beiden am im zum zur vom beim ins ans aufs ums durchs".split()
+)
+# A number counts things, as a determiner does ("zwei Verletzte", "80 Reisende"); declined
+# adjectives may stand between either and its noun ("ein schwerer Unfall").
+_GERMAN_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+_GERMAN_NUMBER_WORDS = frozenset(
+    "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig hundert tausend".split()
+)
+
+
+# Places named with an article ("die Ukraine", "der Iran"): a closed list. Acronyms ("die USA",
+# "der ADAC") are told by their capitals.
+_GERMAN_PLACES_WITH_ARTICLE = frozenset(
+    "ukraine schweiz türkei slowakei mongolei iran irak jemen libanon sudan kongo niger tschad "
+    "vatikan niederlande philippinen malediven bahamas krim arktis antarktis".split()
+)
+
+
+# Endings that make abstract nouns, and that names of people and places do not have
+# ("Digitalisierung", "Sicherheit", "Kooperation", "Qualität").
+_GERMAN_NOUN_ENDINGS = tuple(
+    e + plural
+    for e in ("ung", "heit", "keit", "schaft", "tion", "tät", "ismus", "nis")
+    for plural in ("", "en", "se", "s")
+)
+
+
+def _common_nouns(tokens: list[str], name_word: Callable[[str], str]) -> frozenset[str]:
+    """The name keys of the capitalised words a German text uses mostly as common nouns: at
+    least half their mentions follow a determiner or a number, possibly with declined adjectives
+    between ("der Regionalzug", "am Montagmorgen", "einem schweren Unfall", "80 Reisende"), or
+    end as abstract nouns do ("Entgleisung"). Half, not
+    once: "in der Merkel …" may be a relative clause."""
+    mentions: Counter[str] = Counter()
+    after_determiner: Counter[str] = Counter()
+    for i, token in enumerate(tokens):
+        if (
+            not token[0].isupper()
+            or token.isupper()
+            or token.lower() in _GERMAN_DETERMINERS
+            or token.lower() in _GERMAN_PLACES_WITH_ARTICLE
+        ):
+            continue
+        key = name_word(token)
+        mentions[key] += 1
+        if len(token) > 5 and token.lower().endswith(_GERMAN_NOUN_ENDINGS):
+            after_determiner[key] += 1
+            continue
+        for before in tokens[max(i - 3, 0) : i][::-1]:
+            lowered = before.lower()
+            if lowered in _GERMAN_DETERMINERS or lowered in _GERMAN_NUMBER_WORDS or (
+                before[0].isdecimal()
+            ):
+                after_determiner[key] += 1
+                break
+            if not (before[0].islower() and lowered.endswith(_GERMAN_ADJECTIVE_ENDINGS)):
+                break
+    return frozenset(k for k, n in after_determiner.items() if 2 * n >= mentions[k])
 
 
 _BREAK, _CAPITALISED, _OTHER = 0, 1, 2
@@ -343,6 +447,7 @@ def _close_run(
     capitalised_inside: frozenset[str],
     lower_words: frozenset[str],
     name_word: Callable[[str], str],
+    common: frozenset[str] = frozenset(),
 ) -> list[str]:
     if not run:
         return []
@@ -352,6 +457,13 @@ def _close_run(
         # capitalised word follows it ("Tara Reid has...") and the text never writes it lower-case.
         keep = first in capitalised_inside or (len(run) > 1 and first.lower() not in lower_words)
         run = [first, *run[1:]] if keep else run[1:]
+    if common and run and name_word(run[-1]) in common:
+        # a common noun alone is no name; in a phrase ("Deutsche Bahn", "Bahnhof Gersthofen")
+        # the phrase is kept, but not its last word alone
+        if len(run) == 1:
+            return []
+        words = [w for w in map(name_word, run) if w]
+        return [" ".join(words)] if words else []
     words = [w for w in map(name_word, run) if w]
     if not words:
         return []
@@ -391,6 +503,21 @@ def _numbers_and_dates(text: str, numbers: Iterable[str]) -> list[str]:
     return found
 
 
+def _capitalises(title: str, text: str) -> bool:
+    """Whether the text is written in a script with capitals: most of its letters have a case
+    (on the extraction corpus's real pages, 96% and more in Latin, Cyrillic or Greek scripts;
+    19% and less in Korean and Japanese, counting their Latin words)."""
+    sample = (title + text)[:2000]
+    if sample.isascii():
+        return True
+    letters = cased = 0
+    for c in sample:
+        if c.isalpha():
+            letters += 1
+            cased += c.isupper() or c.islower()
+    return 2 * cased >= letters
+
+
 def article_features(title: str, text: str, *, title_weight: float = 2.0) -> ArticleFeatures:
     """Count an article's words, title words, names and numbers as feature keys."""
     # One scan of each part: the tokens' numbers are exactly what _NUMBER
@@ -406,7 +533,9 @@ def article_features(title: str, text: str, *, title_weight: float = 2.0) -> Art
         if w:
             counts["t:" + w] += title_weight
     all_tokens = [*title_tokens, ".", *text_tokens]
-    found = _names(all_tokens, lang.name_word)
+    # a script without capitals (Chinese, Korean, Arabic, Hindi, Thai ...) shows no names; its
+    # few Latin acronyms ("SNS", "KBS") are not the people and places a name would be
+    found = _names(all_tokens, lang) if _capitalises(title, text) else []
     for n in found:
         counts["n:" + n] += 1
     # decimal digits only: "¹" is a digit to isdigit() but not a number to int()

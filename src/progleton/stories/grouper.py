@@ -55,6 +55,7 @@ from .model import Assignment, Doc, Reasons
 from .params import GroupingParams
 from .similarity import (
     DocTerms,
+    JoinModel,
     MatchEvidence,
     carrier_norms,
     channel_cosines,
@@ -104,6 +105,7 @@ class _Member:
     specific: frozenset[str]  # its names and numbers
     slots: np.ndarray  # its features' slots in the vocabulary's table, in order
     weighted: tuple[int, dict[str, float]] = (-1, {})  # (vocabulary epoch, unit TF-IDF vector)
+    named: bool = True  # it has names (a script without capitals shows none)
 
 
 class StoryGrouper:
@@ -269,6 +271,7 @@ class StoryGrouper:
             years=frozenset(filter(_YEAR.match, specific)),
             specific=specific,
             slots=slots,
+            named=any(f[0] == "n" for f in specific),
         )
 
     def _is_short(self, doc: Doc) -> bool:
@@ -295,16 +298,17 @@ class StoryGrouper:
 
     def _choose_story(self, member: _Member, candidates: list[str]) -> tuple[str, Reasons]:
         doc_vec = self._weighted(member)
-        best: tuple[float, str, str | None] | None = None
+        best: tuple[float, str, str | None, float] | None = None
         for story_id, evidence in self._evidence(member, doc_vec, candidates):
-            score = self.params.model.probability(evidence)
+            model = self._model_for(member, self._stories[story_id])
+            score = model.probability(evidence)
             if best is None or score > best[0]:
-                best = (score, story_id, evidence.nearest_id)
-        if best is not None and best[0] >= self.params.model.threshold:
+                best = (score, story_id, evidence.nearest_id, model.threshold)
+        if best is not None and best[0] >= best[3]:
             story = self._stories[best[1]]
-            return best[1], self._join_reasons(doc_vec, best[0], story, best[2])
+            return best[1], self._join_reasons(doc_vec, best[0], story, best[2], best[3])
         new_id = STORY_PREFIX + member.doc.id
-        bar = self.params.model.threshold
+        bar = self.params.model.threshold if best is None else best[3]
         if best is None:
             return new_id, Reasons(note="new story", action="started", bar=bar)
         note = f"new story (closest {best[1]} scored {best[0]:.2f} < {bar:.2f})"
@@ -332,6 +336,13 @@ class StoryGrouper:
             (story.story_id, self._match(member, doc_vec, story, channels, gap))
             for channels, gap, story in scored[: self.params.nearest_stories]
         ]
+
+    def _model_for(self, member: _Member, story: OpenStory) -> JoinModel:
+        """The join model that weighs ``member`` against ``story``: the one fitted without names
+        when either has none (:data:`~.params.NAMELESS_MODEL`)."""
+        if member.named and self._carrier_sq(story)["n"] > 0:
+            return self.params.model
+        return self.params.nameless_model
 
     def _carrier_sq(self, story: OpenStory) -> dict[str, float]:
         epoch = self.vocabulary.epoch
@@ -380,7 +391,12 @@ class StoryGrouper:
         return weigh_arrays(member.raw, self.vocabulary.idfs(member.slots))
 
     def _join_reasons(
-        self, doc_vec: dict[str, float], score: float, story: OpenStory, nearest: str | None
+        self,
+        doc_vec: dict[str, float],
+        score: float,
+        story: OpenStory,
+        nearest: str | None,
+        bar: float,
     ) -> Reasons:
         idf = self.vocabulary.idf
         shared = {f: story.centroid[f] * idf(f) for f in doc_vec if f in story.centroid}
@@ -400,7 +416,7 @@ class StoryGrouper:
             note="joined by " + "+".join(kinds or ["text"]),
             action="joined",
             evidence=tuple(kinds or ["text"]),
-            bar=self.params.model.threshold,
+            bar=bar,
         )
 
     def _assignment(self, member: _Member, *, new_story: bool) -> Assignment:
@@ -546,7 +562,7 @@ class StoryGrouper:
             return 0.0
         doc_vec = self._weighted(member)
         channels = channel_cosines(doc_vec, story.centroid, self.vocabulary.idf, self._norms(story))
-        model = self.params.model
+        model = self._model_for(member, story)
         if model.best_case(channels, len(story.members), gap) < self.params.reoffer_threshold:
             return 0.0
         return model.probability(self._match(member, doc_vec, story, channels, gap))
@@ -584,6 +600,7 @@ class StoryGrouper:
             [None if m.active is None else m.active.timestamp() / 3600 for m in members],
             idf,
             self.params.pair_model,
+            self.params.nameless_pair_model,
         )
         return cosine, (p + p.T) / 2
 

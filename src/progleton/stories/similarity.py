@@ -348,11 +348,13 @@ def pair_probabilities(
     hours: Sequence[float | None],
     idf: IdfFn,
     model: JoinModel,
+    nameless: JoinModel | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each two docs, their cosine and the probability ``model`` gives one joining a story
     made of the other alone, as two matrices: the evidence of :func:`channel_cosines` and
     :func:`missing_shares` (the story's size is 1, its nearest member the other doc), computed
-    for all pairs at once with matrix products.
+    for all pairs at once with matrix products. A pair of which one doc has no names is weighed
+    with ``nameless`` instead, when given.
 
     ``vectors`` are unit TF-IDF vectors (:func:`weigh`), ``years`` the years each mentions,
     ``hours`` each one's time (hours on any fixed scale; None: undated). Row ``i``, column ``j``
@@ -370,17 +372,13 @@ def pair_probabilities(
     part = {k: x[:, kinds == k] for k in KINDS}
     dots = {k: part[k] @ part[k].T for k in KINDS}
     sq = {k: np.diag(dots[k]).copy() for k in KINDS}
-    z = np.full((n, n), model.bias)
-    kind_weights = (model.words, model.title, model.names, model.numbers)
-    for kind, weight in zip(KINDS, kind_weights, strict=True):
+    kind_cosines = {}
+    for kind in KINDS:
         norms = np.sqrt(np.outer(sq[kind], sq[kind]))
-        z += weight * np.divide(dots[kind], norms, out=np.zeros((n, n)), where=norms > 0)
+        kind_cosines[kind] = np.divide(dots[kind], norms, out=np.zeros((n, n)), where=norms > 0)
     cosine = np.sum([dots[k] for k in KINDS], axis=0)
-    z += (model.text + model.nearest) * cosine
-    for kind, doc_weight, story_weight in (
-        ("n", model.doc_names_missing, model.story_names_missing),
-        ("d", model.doc_numbers_missing, model.story_numbers_missing),
-    ):
+    missing = {}
+    for kind in "nd":
         xk = part[kind]
         has = (xk != 0).astype(float)
         shared_doc = (xk * xk) @ has.T  # doc i's weight on features j has
@@ -393,19 +391,36 @@ def pair_probabilities(
         story_miss = np.divide(
             total - shared_story, total, out=np.full((n, n), 0.5), where=total > 0
         )
-        z += doc_weight * np.clip(doc_miss, 0.0, 1.0)
-        z += story_weight * np.clip(story_miss, 0.0, 1.0)
+        missing[kind] = (np.clip(doc_miss, 0.0, 1.0), np.clip(story_miss, 0.0, 1.0))
     year_columns = {y: i for i, y in enumerate(sorted(set().union(*years)))}
     mentions = np.zeros((n, len(year_columns)))
     for i, mentioned in enumerate(years):
         mentions[i, [year_columns[y] for y in mentioned]] = 1.0
-    has = mentions.any(axis=1)
-    conflict = (np.outer(has, has) & ((mentions @ mentions.T) == 0)).astype(float)
-    z += model.year_conflict * conflict
+    has_year = mentions.any(axis=1)
+    conflict = (np.outer(has_year, has_year) & ((mentions @ mentions.T) == 0)).astype(float)
     times = np.array([np.nan if h is None else h for h in hours], dtype=float)
     gap = np.abs(times[:, None] - times[None, :])
-    late = np.nan_to_num(gap - model.grace_hours, nan=0.0)
-    z -= model.per_day * np.maximum(late, 0.0) / 24.0
+
+    def logits(m: JoinModel) -> np.ndarray:
+        z = np.full((n, n), m.bias)
+        for kind, weight in zip(KINDS, (m.words, m.title, m.names, m.numbers), strict=True):
+            z += weight * kind_cosines[kind]
+        z += (m.text + m.nearest) * cosine
+        for kind, doc_weight, story_weight in (
+            ("n", m.doc_names_missing, m.story_names_missing),
+            ("d", m.doc_numbers_missing, m.story_numbers_missing),
+        ):
+            z += doc_weight * missing[kind][0]
+            z += story_weight * missing[kind][1]
+        z += m.year_conflict * conflict
+        late = np.nan_to_num(gap - m.grace_hours, nan=0.0)
+        z -= m.per_day * np.maximum(late, 0.0) / 24.0
+        return z
+
+    z = logits(model)
+    named = sq["n"] > 0
+    if nameless is not None and not named.all():
+        z = np.where(np.outer(named, named), z, logits(nameless))
     p = 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
     np.fill_diagonal(p, 1.0)
     return cosine, p
