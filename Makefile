@@ -55,7 +55,9 @@ bench-extract: $(VENV)/.dev-installed
 
 bench-stories: $(VENV)/.dev-installed
 	$(PY) benchmarks/stories_ecbplus.py
+	$(PY) benchmarks/stories_ecbplus.py --caseless
 	$(PY) benchmarks/stories_stream.py
+	$(PY) benchmarks/stories_stream.py --pool 2
 	$(PY) benchmarks/languages.py
 	$(PY) benchmarks/stories_rebuild.py
 

@@ -13,10 +13,12 @@ generated truth.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import resource
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -108,23 +110,46 @@ def _rss_mib() -> float:
         return int(f.read().split()[1]) * resource.getpagesize() / 2**20
 
 
+def _machine_seconds() -> float:
+    """How fast this machine runs Python today: the same machine's speed has varied by half
+    between sessions (docs/benchmarks.md), so docs/s from two days compare only with this."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=0,
+        help="read the texts in a pool of N processes ahead of the assigning, as an update of "
+        "1,000 articles or more does (StoryGrouper.add_many); 0: in this process",
+    )
     args = parser.parse_args()
+    print(f"machine: {_machine_seconds():.2f} s for a pure-Python loop of 10M additions", flush=True)
     stream = list(NewsStream(args.seed, args.docs))  # generated up front: not timed
     print(f"generated {len(stream)} docs; rss before grouping {_rss_mib():.0f} MiB", flush=True)
     grouper = StoryGrouper(Settings())
     predicted, truth = [], []
     next_close = START + timedelta(hours=1)
-    started = time.perf_counter()
     checkpoints = {args.docs * k // 4 for k in (1, 2, 3, 4)}
+    pool = None
+    if args.pool:
+        pool = ProcessPoolExecutor(args.pool, mp_context=multiprocessing.get_context("spawn"))
+        pool.submit(int).result()  # started before the clock, as an update's extraction pool is
+    assigned = grouper.add_many((doc for doc, _ in stream), pool)
+    started = time.perf_counter()
     for n, (doc, key) in enumerate(stream, 1):
         if doc.published and doc.published >= next_close:
             grouper.close_quiet(doc.published)
             next_close += timedelta(hours=1)
-        predicted.append(grouper.add(doc).story_id)
+        predicted.append(next(assigned).story_id)  # add_many reads ahead, assigns one at a time
         truth.append(key)
         if n in checkpoints:
             took = time.perf_counter() - started

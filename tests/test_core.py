@@ -234,3 +234,35 @@ def test_a_rebuild_with_the_process_pool_groups_as_one_without(tmp_path: Path, m
         assert grouper.add(doc) == other.add(doc)
     pooled.close()
     alone.close()
+
+
+def test_a_large_batch_is_read_in_the_process_pool_and_grouped_as_without(tmp_path: Path, monkeypatch: Any) -> None:
+    """An update of many articles reads their texts in the extraction processes, ahead of the
+    assigning: the same stories as reading them here, and the next articles grouped alike."""
+    from progleton import pipeline
+    from progleton.stories import Doc, StoryGrouper
+
+    monkeypatch.setattr(pipeline, "ASSIGN_POOL_MIN", 100)
+    given: list[object] = []
+    add_many = StoryGrouper.add_many
+    monkeypatch.setattr(StoryGrouper, "add_many", lambda self, docs, executor=None: given.append(executor) or add_many(self, docs, executor))
+    pooled_url, alone_url = f"sqlite:///{tmp_path / 'p.db'}", f"sqlite:///{tmp_path / 'a.db'}"
+    pooled, _ = _with_articles(pooled_url, _docs(400))
+    alone, _ = _with_articles(alone_url, _docs(400))
+    pooled.close()
+    pooled = make_progleton(pooled_url, extract_workers=2)
+    assert pooled._process_pool() is not None  # as an update starts it for extraction
+    assert pooled.assign_stories() == alone.assign_stories() == 400
+    assert given == [pooled._executor, None]
+
+    def stored(p: Progleton) -> list[tuple[int, str | None, str | None]]:
+        return sorted((r["id"], r["story_id"], r["wire_copy_of"]) for r in p.store.assignments(since=NOW - timedelta(days=30)))
+
+    assert stored(pooled) == stored(alone)
+    with pooled.grouping(), alone.grouping():  # (their states differ only in when quiet stories were closed)
+        assert pooled.grouper.stories() == alone.grouper.stories()
+        for i, (title, text) in enumerate(_docs(60, seed=9)):
+            doc = Doc(id=f"new{i}", url="", source="s", title=title, text=text, published=NOW + timedelta(minutes=i))
+            assert pooled.grouper.add(doc) == alone.grouper.add(doc)
+    pooled.close()
+    alone.close()

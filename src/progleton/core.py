@@ -264,7 +264,10 @@ class Progleton:
         save the grouper's state, all in one hold of the grouping."""
         with self.grouping(changes=True):
             grouper = self.grouper  # as stored now: another process may have grouped since
-            assigned = Updater(self.store, self.settings, grouper, None).assign_stories() if assign else 0
+            # the extraction processes, when an update has started them, read the texts of a
+            # large batch ahead of the assigning (Updater.assign_stories)
+            updater = Updater(self.store, self.settings, grouper, self._executor)
+            assigned = updater.assign_stories() if assign else 0
             grouper.close_quiet(datetime.now(UTC))
             self._save_grouper_state()
             return assigned

@@ -39,6 +39,9 @@ log = logging.getLogger("progleton.update")
 
 Progress = Callable[[SourceUpdate], None]
 Prepared = tuple[ExtractedArticle | None, str | None, str]  # article, why it is not used, page URL
+# From this many new articles on, their texts are read for grouping in the extraction processes
+# (StoryGrouper.add_many); fewer are read here, where the tasks' round trips would cost more.
+ASSIGN_POOL_MIN = 1_000
 
 
 # ---- pure helpers -------------------------------------------------------------------------------
@@ -210,11 +213,13 @@ class Updater:
             raise ValueError("this updater has no grouper: it only fetches (update(group=False))")
         pending = self.store.unassigned_articles()
         memberships: dict[int, dict[str, Any]] = {}
-        for row in pending:
-            assignment = self.grouper.add(Doc(
-                id=str(row["id"]), url=row["url"], source=str(row["source_id"]), title=row["title"],
-                text=row["text"] or row["summary"], published=row["published"] or row["created_at"],
-            ))
+        docs = (Doc(id=str(row["id"]), url=row["url"], source=str(row["source_id"]), title=row["title"],
+                    text=row["text"] or row["summary"], published=row["published"] or row["created_at"])
+                for row in pending)
+        # many articles (a first update, a large OPML): their texts are read in the extraction
+        # processes, ahead of the assigning here
+        pool = self.executor if len(pending) >= ASSIGN_POOL_MIN else None
+        for row, assignment in zip(pending, self.grouper.add_many(docs, pool), strict=True):
             # a split or a regrouping moves earlier members too; the latest word on each is stored
             for a in (assignment, *assignment.regrouped):
                 memberships[int(a.doc_id)] = {

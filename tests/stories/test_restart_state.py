@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from progleton.settings import Settings
-from progleton.stories import Doc, StoryGrouper
+from progleton.stories import Assignment, Doc, StoryGrouper
 from progleton.stories.state import STATE_VERSION
 
 from .stream_news import T0, stream_docs
@@ -188,3 +188,31 @@ def test_load_many_in_a_process_pool_replays_exactly_and_survives_the_pool_faili
         assert _replayed(docs, pool).state() == expected
     assert _replayed(docs, pool).state() == expected  # shut down
     assert grouper_module.LOAD_BATCH < len(docs)
+
+
+def _assigned(docs: list[Doc], executor: object = None) -> tuple[list[Assignment], bytes]:
+    grouper = StoryGrouper(SETTINGS)
+    assignments = list(grouper.add_many(docs, executor))  # type: ignore[arg-type]
+    return assignments, grouper.state()
+
+
+def test_add_many_in_a_process_pool_assigns_exactly_and_survives_the_pool_failing() -> None:
+    """A large update reads its texts in the extraction processes, ahead of the assigning: the
+    very same assignments, reasons and state as one :meth:`add` after another, and a pool that
+    is shut down or loses a worker half-way leaves the rest to be read here."""
+    import multiprocessing
+    import os
+    import signal
+    from concurrent.futures import ProcessPoolExecutor
+
+    docs = _generated_stream(4, stories=30, per_story=20)  # 600 docs: three batches of 256
+    one_by_one = StoryGrouper(SETTINGS)
+    expected = ([one_by_one.add(d) for d in docs], one_by_one.state())
+    assert _assigned(docs) == expected
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, mp_context=spawn) as pool:
+        assert _assigned(docs, pool) == expected
+        for pid in list(pool._processes):  # a worker killed: the pool is broken
+            os.kill(pid, signal.SIGKILL)
+        assert _assigned(docs, pool) == expected
+    assert _assigned(docs, pool) == expected  # shut down

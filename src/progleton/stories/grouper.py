@@ -84,7 +84,8 @@ from .textparts import TextParts, text_parts, text_parts_batch, wire_index_for
 
 STORY_PREFIX = "story-"
 T = TypeVar("T")
-# load_many with a process pool: docs per task, and tasks computed ahead of the indexing
+Row = TypeVar("Row", bound=tuple)  # type: ignore[type-arg]  # a doc first, then anything
+# add_many and load_many with a process pool: docs per task, and tasks computed ahead
 LOAD_BATCH = 256
 LOAD_AHEAD = 4
 _YEAR = re.compile(r"^d:(?:19|20)\d\d$")
@@ -135,11 +136,20 @@ class StoryGrouper:
 
     def add(self, doc: Doc) -> Assignment:
         """Assign a new doc to a story (an existing one or a new one) and remember it."""
+        return self._add(self._head(doc), None)
+
+    def add_many(self, docs: Iterable[Doc], executor: Executor | None = None) -> Iterator[Assignment]:
+        """:meth:`add` each doc in order, yielding its assignment. With ``executor`` (a process
+        pool), the docs' text parts are computed there, a few batches ahead of the assigning
+        here, as :meth:`load_many` does: the same values, so the same stories."""
+        for (doc,), parts in self._parted(((self._head(d),) for d in docs), executor):
+            yield self._add(doc, parts)
+
+    def _add(self, doc: Doc, parts: TextParts | None) -> Assignment:
         self._finish_restore()
         if doc.id in self._members:
             return self._assignment(self._members[doc.id], new_story=False)
-        doc = self._head(doc)
-        member = self._prepare(doc)
+        member = self._prepare(doc, parts=parts)
         original = self._wire.find_original(member.signature, self._is_short(doc))
         candidates: list[str] = []
         if original is not None and original.doc_id in self._members:
@@ -176,12 +186,20 @@ class StoryGrouper:
         """:meth:`load` each (doc, story id, wire copy of) in order. With ``executor`` (a process
         pool), the docs' text parts are computed there, a few batches ahead of the indexing here:
         the same values, so the same stories, in about half the time on two cores."""
+        headed = ((self._head(doc), s, w) for doc, s, w in rows)
+        for (doc, story_id, wire_copy_of), parts in self._parted(headed, executor):
+            self._load(doc, story_id, wire_copy_of, parts)
+
+    def _parted(self, items: Iterable[Row], executor: Executor | None) -> Iterator[tuple[Row, TextParts | None]]:
+        """Each item (a tuple whose first element is a doc already cut by :meth:`_head`) with
+        its doc's text parts computed in ``executor``, ``LOAD_AHEAD`` batches of ``LOAD_BATCH``
+        ahead; None (computed by the caller, the same values) without one, or once the pool
+        is shut down or a worker dies."""
         if executor is None:
-            for doc, story_id, wire_copy_of in rows:
-                self.load(doc, story_id=story_id, wire_copy_of=wire_copy_of)
+            yield from ((item, None) for item in items)
             return
-        batches = _batches(((self._head(doc), s, w) for doc, s, w in rows), LOAD_BATCH)
-        ahead: deque[tuple[list[tuple[Doc, str, str | None]], Future[list[TextParts]] | None]] = deque()
+        batches = _batches(items, LOAD_BATCH)
+        ahead: deque[tuple[list[Row], Future[list[TextParts]] | None]] = deque()
         pool: Executor | None = executor  # None once it fails: the rest is read here (same values)
 
         def submit() -> bool:
@@ -192,7 +210,7 @@ class StoryGrouper:
             future = None
             if pool is not None:
                 try:
-                    future = pool.submit(text_parts_batch, [(d.title, d.text) for d, _, _ in batch], self.params)
+                    future = pool.submit(text_parts_batch, [(r[0].title, r[0].text) for r in batch], self.params)
                 except (BrokenExecutor, RuntimeError):  # broken, or shut down
                     pool = None
             ahead.append((batch, future))
@@ -209,8 +227,7 @@ class StoryGrouper:
                 except (BrokenExecutor, OSError, RuntimeError):  # a worker died
                     pool = None
             submit()
-            for (doc, story_id, wire_copy_of), parts in zip(batch, computed, strict=True):
-                self._load(doc, story_id, wire_copy_of, parts)
+            yield from zip(batch, computed, strict=True)
 
     def _load(self, doc: Doc, story_id: str, wire_copy_of: str | None, parts: TextParts | None) -> None:
         if doc.id in self._members:
