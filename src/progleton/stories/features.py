@@ -314,7 +314,10 @@ def content_words(text: str) -> list[str]:
 
 
 def names(text: str) -> list[str]:
-    """Capitalised phrases (people, places, organisations), lower-cased, in order of mention."""
+    """Capitalised phrases (people, places, organisations), lower-cased, in order of mention;
+    none in a script without capitals."""
+    if not _capitalises("", text):
+        return []
     found = tokens(text)
     return _names(found, language(text_language(text, found)))
 
@@ -367,16 +370,12 @@ _GERMAN_ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
 _GERMAN_NUMBER_WORDS = frozenset(
     "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf zwanzig hundert tausend".split()
 )
-
-
 # Places named with an article ("die Ukraine", "der Iran"): a closed list. Acronyms ("die USA",
 # "der ADAC") are told by their capitals.
 _GERMAN_PLACES_WITH_ARTICLE = frozenset(
     "ukraine schweiz türkei slowakei mongolei iran irak jemen libanon sudan kongo niger tschad "
     "vatikan niederlande philippinen malediven bahamas krim arktis antarktis".split()
 )
-
-
 # Endings that make abstract nouns, and that names of people and places do not have
 # ("Digitalisierung", "Sicherheit", "Kooperation", "Qualität").
 _GERMAN_NOUN_ENDINGS = tuple(
@@ -390,8 +389,8 @@ def _common_nouns(tokens: list[str], name_word: Callable[[str], str]) -> frozens
     """The name keys of the capitalised words a German text uses mostly as common nouns: at
     least half their mentions follow a determiner or a number, possibly with declined adjectives
     between ("der Regionalzug", "am Montagmorgen", "einem schweren Unfall", "80 Reisende"), or
-    end as abstract nouns do ("Entgleisung"). Half, not
-    once: "in der Merkel …" may be a relative clause."""
+    end as abstract nouns do ("Entgleisung"). Half, not once: "…, in der Merkel" may open a
+    relative clause."""
     mentions: Counter[str] = Counter()
     after_determiner: Counter[str] = Counter()
     for i, token in enumerate(tokens):
@@ -457,17 +456,14 @@ def _close_run(
         # capitalised word follows it ("Tara Reid has...") and the text never writes it lower-case.
         keep = first in capitalised_inside or (len(run) > 1 and first.lower() not in lower_words)
         run = [first, *run[1:]] if keep else run[1:]
-    if common and run and name_word(run[-1]) in common:
-        # a common noun alone is no name; in a phrase ("Deutsche Bahn", "Bahnhof Gersthofen")
-        # the phrase is kept, but not its last word alone
-        if len(run) == 1:
-            return []
-        words = [w for w in map(name_word, run) if w]
-        return [" ".join(words)] if words else []
     words = [w for w in map(name_word, run) if w]
     if not words:
         return []
     phrase = " ".join(words)
+    if common and name_word(run[-1]) in common:
+        # a common noun alone is no name; in a phrase ("Deutsche Bahn", "Bahnhof Gersthofen")
+        # the phrase is kept, but not its last word alone
+        return [phrase] if len(words) > 1 else []
     # A long phrase is also found by its last word ("Tara Reid" -> "reid"), as later mentions do.
     return [phrase, words[-1]] if len(words) > 1 else [phrase]
 

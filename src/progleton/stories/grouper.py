@@ -14,7 +14,8 @@ One pass, no look-ahead, no re-clustering. For each new doc:
    story quiet for longer than the window is not a candidate).
 4. a logistic join model (:class:`~progleton.stories.similarity.JoinModel`, fitted on ECB+
    train) turns the evidence into a probability; the doc joins the most probable story if that
-   reaches the model's threshold, else it starts a new story.
+   reaches the model's threshold, else it starts a new story. Where the doc or the story has no
+   names (a script without capitals), a model fitted on train read without them weighs it.
 5. repair by splitting: when the story it joined reaches one of a few sizes, its members are
    divided in two by average linkage on a pairwise join model's probabilities (looking past one
    outlier); two groups unlikely to be one event (two of one kind that met early) become two
