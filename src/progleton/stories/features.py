@@ -502,8 +502,9 @@ def _numbers_and_dates(text: str, numbers: Iterable[str]) -> list[str]:
 def _capitalises(title: str, text: str) -> bool:
     """Whether the text is written in a script with capitals: most of its letters have a case
     (on the extraction corpus's real pages, 96% and more in Latin, Cyrillic or Greek scripts;
-    19% and less in Korean and Japanese, counting their Latin words)."""
-    sample = (title + text)[:2000]
+    19% and less in Korean and Japanese, counting their Latin words). The first 400 characters
+    tell: a loop over them costs about 30 µs, over 2,000 about 170."""
+    sample = (title + " " + text)[:400]
     if sample.isascii():
         return True
     letters = cased = 0
