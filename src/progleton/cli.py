@@ -178,7 +178,8 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @pass_ctx
 def search(ctx: Context, query: str, limit: int, as_json: bool) -> None:
-    """Full-text search over articles ("phrases", OR, -exclusion)."""
+    """Full-text search over articles ("phrases", OR, -exclusion; a word also finds its other
+    forms, "earthquake" finds "earthquakes"; a quoted word only itself)."""
     with ctx.open() as app:
         hits = app.search(query, limit=limit)
     if as_json:

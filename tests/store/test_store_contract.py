@@ -112,6 +112,33 @@ def test_assign_articles_refreshes_the_stories_that_lose_members(store: SQLStore
     assert moved.articles[0].reasons["note"] == "split out of s1"
 
 
+def test_a_word_finds_its_other_forms_and_a_quoted_word_only_itself(store: SQLStore) -> None:
+    """"earthquake" finds "earthquakes", "injuries" finds "injury", a Russian word the words of its
+    stem; exclusion leaves out every form; quotes and phrases match as written."""
+    source, _ = store.add_source("https://a.example/feed")
+    texts = {
+        1: ("Earthquake shakes coast", "One injury was reported.", "en"),
+        2: ("Two earthquakes in a week", "Several injuries, no deaths.", "en"),
+        3: ("Ferry service resumes", "Buses replace the ferries for a day.", "en"),
+        4: ("Толчки ощутили в Листвянке", "Жители Листвянки вышли на улицу.", "ru"),
+        5: ("Землетрясение у Листвянка", "Эпицентр у посёлка Листвянка.", "ru"),
+    }
+    ids = {}
+    for n, (title, text, lang) in texts.items():
+        ids[n] = store.add_article(_article(source.id, n, title=title, text=text, language=lang), {"story_id": f"s{n}", "reasons": {}})
+    found = lambda q: {ids_by_id[h.article.id] for h in store.search(q)}  # noqa: E731
+    ids_by_id = {v: k for k, v in ids.items()}
+    assert found("earthquake") == found("Earthquakes") == {1, 2}
+    assert found('"earthquake"') == {1} and found('"earthquakes"') == {2}
+    assert found("injuries") == found("injury") == {1, 2}
+    assert found("ferry") == {3} and found("bus") == {3}
+    assert found("Листвянка") == found("листвянки") == {4, 5}
+    assert found('"Листвянка"') == {5}
+    assert found("earthquake -injuries") == set() and found("ferry OR earthquakes") == {1, 2, 3}
+    assert found('"two earthquakes"') == {2}
+    assert all("<mark>" in h.highlight for h in store.search("injuries"))  # either form is marked
+
+
 def test_search_input_is_never_a_syntax_error(store: SQLStore) -> None:
     source, _ = store.add_source("https://a.example/feed")
     store.add_article(_article(source.id, 1), {"story_id": "s1", "reasons": {}})

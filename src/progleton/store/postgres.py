@@ -1,7 +1,8 @@
 """PostgreSQL specifics: engine set-up (psycopg 3) and tsvector full-text search.
 
-Search uses ``websearch_to_tsquery`` (phrases, OR, -exclusion, never a syntax error)
-over a GIN expression index created by the migrations.
+Search renders the parsed query (:mod:`.query`: phrases, OR, -exclusion, word forms) as a
+``to_tsquery`` expression of quoted lexemes, never a syntax error, over a GIN expression index
+created by the migrations.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from .base import SearchFilters
+from .query import parse_query, render
 
 _DOCUMENT = "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(text, ''))"
 
@@ -61,10 +63,19 @@ def drop_search_index(bind: sa.Connection) -> None:
 RANK_WINDOW = 2_000  # as in the SQLite store: rank the newest matches
 
 
+def tsquery(query: str) -> str:
+    """A user's query (:mod:`.query`) as a ``to_tsquery`` expression; "" when nothing must match.
+    Every lexeme is quoted (words are letters and digits only), so input is never a syntax
+    error."""
+    return render(parse_query(query), word=lambda w: f"'{w}'", phrase=lambda ws: "(" + " <-> ".join(f"'{w}'" for w in ws) + ")",
+                  prefix=lambda p: f"'{p}':*", any_of=" | ", all_of=" & ", but_not=" & !")
+
+
 def search_ids_fn(conn: sa.Connection, query: str, limit: int, offset: int,
                   filters: SearchFilters | None = None) -> list[tuple[int, str]]:
     """Article ids and highlighted snippets for ``query``, best first."""
-    if not query.strip():
+    expression = tsquery(query)
+    if not expression:
         return []
     where: list[str] = []
     params: dict[str, Any] = {}
@@ -83,7 +94,7 @@ def search_ids_fn(conn: sa.Connection, query: str, limit: int, offset: int,
             params["before"] = filters.before
     extra = "".join(f" AND {w}" for w in where)
     sql = (
-        "WITH q AS (SELECT websearch_to_tsquery('simple', :q) AS q), "
+        "WITH q AS (SELECT to_tsquery('simple', :q) AS q), "
         f"candidates AS (SELECT id FROM articles, q WHERE {_DOCUMENT} @@ q.q {extra} "
         "ORDER BY id DESC LIMIT :window) "
         "SELECT a.id, ts_headline('simple', a.text, q.q, "
@@ -92,6 +103,6 @@ def search_ids_fn(conn: sa.Connection, query: str, limit: int, offset: int,
         f"ORDER BY ts_rank(to_tsvector('simple', coalesce(a.title, '') || ' ' || coalesce(a.text, '')), q.q) DESC, a.id "
         "LIMIT :limit OFFSET :offset"
     )
-    rows = conn.execute(sa.text(sql), {"q": query, "window": RANK_WINDOW, "limit": limit,
+    rows = conn.execute(sa.text(sql), {"q": expression, "window": RANK_WINDOW, "limit": limit,
                                        "offset": offset, **params}).all()
     return [(int(r[0]), str(r[1] or "")) for r in rows]

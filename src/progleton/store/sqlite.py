@@ -5,7 +5,6 @@ All SQLite-only SQL lives here, so a PostgreSQL module can stand beside it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
@@ -20,6 +19,7 @@ except ImportError:  # not on POSIX: one process per database file is assumed
     fcntl = None  # type: ignore[assignment]
 
 from .base import SearchFilters
+from .query import parse_query, render
 from .schema import articles
 
 _FTS_SETUP = (
@@ -93,41 +93,11 @@ def drop_search_index(bind: sa.Connection) -> None:
     bind.exec_driver_sql("DROP TABLE IF EXISTS articles_fts")
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
 def fts_query(query: str) -> str:
-    """Turn a user's query into an FTS5 MATCH expression.
-
-    Supports "phrases", OR between terms and -exclusion; every other character is
-    dropped, so user input can never be an FTS5 syntax error.
-    """
-    must: list[str] = []
-    must_not: list[str] = []
-    tokens = re.findall(r'-?"[^"]*"|\S+', query)
-    pending_or = False
-    for raw in tokens:
-        if raw == "OR":
-            pending_or = bool(must)
-            continue
-        negate = raw.startswith("-")
-        words = _WORD.findall(raw)
-        if not words:
-            continue
-        term = '"' + " ".join(words) + '"'
-        if negate:
-            must_not.append(term)
-        elif pending_or:
-            must[-1] = f"({must[-1]} OR {term})"
-        else:
-            must.append(term)
-        pending_or = False
-    if not must:
-        return ""
-    expression = " AND ".join(must)
-    for term in must_not:
-        expression += f" NOT {term}"
-    return expression
+    """Turn a user's query (:mod:`.query`) into an FTS5 MATCH expression; "" when nothing must
+    match. Every word is quoted, so user input can never be an FTS5 syntax error."""
+    return render(parse_query(query), word=lambda w: f'"{w}"', phrase=lambda ws: '"' + " ".join(ws) + '"',
+                  prefix=lambda p: f'"{p}"*', any_of=" OR ", all_of=" AND ", but_not=" NOT ")
 
 
 # Matches ranked per query: the newest this many (by rowid, which grows with ingest) are

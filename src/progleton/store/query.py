@@ -1,0 +1,143 @@
+"""A user's search query, parsed once for both databases, and the word forms a word also finds.
+
+The query language: words (every one must match), "phrases", ``OR`` between two terms, and
+``-excluded`` terms. A bare word also finds its other forms: "earthquake" finds "earthquakes",
+"injuries" finds "injury", and a Russian or Greek word every word of its stem ("Листвянка" finds
+"Листвянки", "Листвянке"); "-opinion" leaves out "opinions" too. A quoted word or phrase matches
+as written. Anything else in the input is dropped, so no query is ever a syntax error. Each
+database renders the parsed query in its own syntax (``sqlite.fts_query``,
+``postgres.tsquery``).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TOKEN = re.compile(r'-?"[^"]*"|\S+')
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+_LATIN = re.compile(r"[a-zà-öø-ÿ]+")
+
+# English-like plurals ("-s", "-es", "-ies") serve English and most languages written in Latin
+# letters (Spanish, French, Portuguese, Italian nouns add "-s" or "-es" too); a form no text
+# uses costs nothing. Words that end in "s" without being plurals keep their "s".
+_NOT_PLURAL = frozenset(
+    "news series species means always perhaps towards afterwards whereas was has does goes gas "
+    "lens bias atlas canvas chaos yes this thus its his hers ours yours theirs".split()
+)
+_SIBILANT = ("s", "x", "z", "ch", "sh")
+_MIN_PREFIX = 4  # a shorter stem would find too many words
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of a query: a word or a phrase, matched as written, and for a bare word its
+    other forms (matched as written) and the stem every word of which it also finds."""
+
+    words: tuple[str, ...]  # lower-cased; a phrase when more than one
+    forms: tuple[str, ...] = ()
+    prefix: str | None = None
+
+    @property
+    def alternatives(self) -> tuple[str, ...]:
+        """The term's own word and its other forms (a single word only)."""
+        return (self.words[0], *self.forms) if len(self.words) == 1 else ()
+
+
+@dataclass(frozen=True)
+class Query:
+    must: tuple[tuple[Term, ...], ...]  # every group must match: any one term of it
+    must_not: tuple[Term, ...]
+
+
+def parse_query(query: str) -> Query:
+    """The terms of ``query``; see the module docstring."""
+    must: list[tuple[Term, ...]] = []
+    must_not: list[Term] = []
+    pending_or = False
+    for raw in _TOKEN.findall(query):
+        if raw == "OR":
+            pending_or = bool(must)
+            continue
+        negate = raw.startswith("-")
+        quoted = raw.lstrip("-").startswith('"')
+        words = tuple(w.lower() for w in _WORD.findall(raw))
+        if not words:
+            continue
+        term = _term(words[0]) if len(words) == 1 and not quoted else Term(words)
+        if negate:
+            must_not.append(term)
+        elif pending_or:
+            must[-1] = (*must[-1], term)
+        else:
+            must.append((term,))
+        pending_or = False
+    return Query(tuple(must), tuple(must_not))
+
+
+@lru_cache(maxsize=1024)
+def _term(word: str) -> Term:
+    forms: list[str] = []
+    prefix = None
+    if _CYRILLIC.search(word):
+        prefix = _stem("russian", word)
+    elif _GREEK.search(word):
+        prefix = _stem("greek", word)
+    elif _LATIN.fullmatch(word):
+        forms = _plural_forms(word)
+    if prefix is not None and (len(prefix) < _MIN_PREFIX or prefix == word):
+        prefix = None
+    return Term((word,), tuple(f for f in forms if f != word), prefix)
+
+
+def _plural_forms(word: str) -> list[str]:
+    """The singular of a plural, or the plurals of a singular."""
+    if len(word) < 3 or word in _NOT_PLURAL:
+        return []
+    if word.endswith("ies") and len(word) > 4:
+        return [word[:-3] + "y"]
+    if word.endswith("es") and word[:-2].endswith(_SIBILANT):
+        return [word[:-2]]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")):
+        return [word[:-1]]
+    if word.endswith(_SIBILANT):
+        return [word + "es"]
+    if word.endswith("y") and word[-2] not in "aeiou":
+        return [word[:-1] + "ies"]
+    return [word + "s"]
+
+
+_STEMMERS: dict[str, tuple[object, threading.Lock]] = {}
+
+
+def _stem(language: str, word: str) -> str:
+    if language not in _STEMMERS:
+        _STEMMERS[language] = (snowballstemmer.stemmer(language), threading.Lock())
+    stemmer, lock = _STEMMERS[language]
+    with lock:  # a Snowball stemmer keeps the word it works on: one thread at a time
+        return str(stemmer.stemWord(word))  # type: ignore[attr-defined]
+
+
+def render(query: Query, *, word: Callable[[str], str], phrase: Callable[[tuple[str, ...]], str],
+           prefix: Callable[[str], str], any_of: str, all_of: str, but_not: str) -> str:
+    """``query`` in a database's syntax: how it writes a word, a phrase, a prefix, and its
+    operators for "any of" (between parentheses), "all of" and "but not". "" when nothing must
+    match."""
+
+    def term(t: Term) -> str:
+        if len(t.words) > 1:
+            return phrase(t.words)
+        parts = [word(w) for w in t.alternatives] + ([prefix(t.prefix)] if t.prefix else [])
+        return parts[0] if len(parts) == 1 else "(" + any_of.join(parts) + ")"
+
+    groups = [term(g[0]) if len(g) == 1 else "(" + any_of.join(map(term, g)) + ")" for g in query.must]
+    if not groups:
+        return ""
+    return all_of.join(groups) + "".join(but_not + term(t) for t in query.must_not)
