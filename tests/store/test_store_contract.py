@@ -37,6 +37,15 @@ def _article(source_id: int, n: int, **extra: object) -> dict[str, object]:
     }
 
 
+def _seed_texts(store: SQLStore, texts: dict[int, tuple[str, str, str]]) -> dict[int, int]:
+    """One source with an article per numbered (title, text, language), each its own story:
+    their ids by number."""
+    source, _ = store.add_source("https://a.example/feed")
+    return {n: store.add_article(_article(source.id, n, title=title, text=text, language=lang),
+                                 {"story_id": f"s{n}", "reasons": {}})
+            for n, (title, text, lang) in texts.items()}
+
+
 def test_sources_round_trip(store: SQLStore) -> None:
     source, created = store.add_source("https://a.example/feed", title="A", groups=["uk", "daily"])
     again, created_again = store.add_source("https://a.example/feed")
@@ -115,7 +124,6 @@ def test_assign_articles_refreshes_the_stories_that_lose_members(store: SQLStore
 def test_a_word_finds_its_other_forms_and_a_quoted_word_only_itself(store: SQLStore) -> None:
     """"earthquake" finds "earthquakes", "injuries" finds "injury", a Russian word the words of its
     stem; exclusion leaves out every form; quotes and phrases match as written."""
-    source, _ = store.add_source("https://a.example/feed")
     texts = {
         1: ("Earthquake shakes coast", "One injury was reported.", "en"),
         2: ("Two earthquakes in a week", "Several injuries, no deaths.", "en"),
@@ -123,11 +131,8 @@ def test_a_word_finds_its_other_forms_and_a_quoted_word_only_itself(store: SQLSt
         4: ("Толчки ощутили в Листвянке", "Жители Листвянки вышли на улицу.", "ru"),
         5: ("Землетрясение у Листвянка", "Эпицентр у посёлка Листвянка.", "ru"),
     }
-    ids = {}
-    for n, (title, text, lang) in texts.items():
-        ids[n] = store.add_article(_article(source.id, n, title=title, text=text, language=lang), {"story_id": f"s{n}", "reasons": {}})
-    found = lambda q: {ids_by_id[h.article.id] for h in store.search(q)}  # noqa: E731
-    ids_by_id = {v: k for k, v in ids.items()}
+    number = {article_id: n for n, article_id in _seed_texts(store, texts).items()}
+    found = lambda q: {number[h.article.id] for h in store.search(q)}  # noqa: E731
     assert found("earthquake") == found("Earthquakes") == {1, 2}
     assert found('"earthquake"') == {1} and found('"earthquakes"') == {2}
     assert found("injuries") == found("injury") == {1, 2}
@@ -249,15 +254,13 @@ def test_chinese_japanese_and_korean_words_are_found_inside_longer_tokens(store:
     ("화재로") as one; such queries match substrings."""
     from progleton.store import SearchFilters
 
-    a, _ = store.add_source("https://a.example/feed")
     texts = {
         1: ("四川泸定发生6.8级地震", "中国地震台网正式测定，四川甘孜州泸定县发生6.8级地震，磨西镇房屋受损。", "zh"),
         2: ("云南昆明暴雨引发城市内涝", "受强降雨影响，云南昆明多条道路出现积水，地震局提醒注意。", "zh"),
         3: ("東京都で震度5強の地震", "東京都で震度5強の地震があり、気象庁は津波の心配はないと発表した。", "ja"),
         4: ("해운대 아파트 화재로 2명 병원 이송", "부산 해운대구의 한 아파트 화재로 주민 2명이 병원으로 이송됐다.", "ko"),
     }
-    for n, (title, text, lang) in texts.items():
-        store.add_article(_article(a.id, n, title=title, text=text, language=lang), {"story_id": f"s{n}", "reasons": {}})
+    _seed_texts(store, texts)
     found = lambda q, f=None: [h.article.title for h in store.search(q, filters=f)]  # noqa: E731
     assert found("磨西镇") == [texts[1][0]]
     # headline matches first, then newest; every term must match; -terms exclude
