@@ -6,7 +6,8 @@ search matches them as substrings; all three use this one definition.
 
 Korean (Hangul) puts spaces between words, but writes its particles onto them ("화재로", by the
 fire; "화재가", the fire as subject): grouping strips them, and search matches Korean as substrings
-too, so "화재" finds both.
+too, so "화재" finds both. Thai, Lao, Khmer and Burmese put spaces between phrases, not words:
+search matches them as substrings as well.
 """
 
 from __future__ import annotations
@@ -20,3 +21,5 @@ UNSPACED_RUN = re.compile(f"[{UNSPACED_CHARS}]+")
 KANA = re.compile("[\u3040-\u30ff]")
 # Hangul Jamo, Compatibility Jamo and Syllables
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+# Thai, Lao, Myanmar (Burmese) and Khmer
+SOUTHEAST_ASIAN = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")

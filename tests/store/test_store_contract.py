@@ -249,7 +249,7 @@ def test_search_filters_by_source_time_and_language(store: SQLStore) -> None:
     assert ids(SearchFilters(source_ids=[])) == set()
 
 
-def test_chinese_japanese_and_korean_words_are_found_inside_longer_tokens(store: SQLStore) -> None:
+def test_chinese_japanese_korean_and_thai_words_are_found_inside_longer_tokens(store: SQLStore) -> None:
     """The indexes see a clause without spaces as one token, and a Korean word with its particle
     ("화재로") as one; such queries match substrings."""
     from progleton.store import SearchFilters
@@ -259,6 +259,7 @@ def test_chinese_japanese_and_korean_words_are_found_inside_longer_tokens(store:
         2: ("云南昆明暴雨引发城市内涝", "受强降雨影响，云南昆明多条道路出现积水，地震局提醒注意。", "zh"),
         3: ("東京都で震度5強の地震", "東京都で震度5強の地震があり、気象庁は津波の心配はないと発表した。", "ja"),
         4: ("해운대 아파트 화재로 2명 병원 이송", "부산 해운대구의 한 아파트 화재로 주민 2명이 병원으로 이송됐다.", "ko"),
+        5: ("แผ่นดินไหวขนาด 6.2 เขย่าเชียงใหม่", "เกิดเหตุแผ่นดินไหวในจังหวัดเชียงใหม่เมื่อเช้าวันจันทร์", "th"),
     }
     _seed_texts(store, texts)
     found = lambda q, f=None: [h.article.title for h in store.search(q, filters=f)]  # noqa: E731
@@ -272,6 +273,7 @@ def test_chinese_japanese_and_korean_words_are_found_inside_longer_tokens(store:
     hit = store.search("磨西镇")[0]
     assert "<mark>磨西镇</mark>" in hit.highlight
     assert found("화재") == found("해운대구") == [texts[4][0]]  # "화재로", "해운대구의"
+    assert found("เชียงใหม่") == [texts[5][0]]  # Thai puts spaces between phrases, not words
 
 
 def test_sqlite_search_ranks_the_newest_window_of_matches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,8 +2,9 @@
 
 Both indexes cut text into tokens at spaces and punctuation (SQLite's unicode61, PostgreSQL's
 ``simple`` parser), and Chinese and Japanese put no spaces between words: a whole clause is one
-token, so a word inside it is never matched. Korean writes its particles onto its words
-("화재로"), so a word is rarely a token alone. A query holding such characters is answered here
+token, so a word inside it is never matched; Thai, Lao, Khmer and Burmese put spaces between
+phrases only. Korean writes its particles onto its words ("화재로"), so a word is rarely a token
+alone. A query holding such characters is answered here
 instead, by substring match over the newest ``SCAN_WINDOW`` articles (every term, none of the
 ``-excluded``; headline matches first, then newest), on either database.
 """
@@ -15,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..scripts import HANGUL, UNSPACED_RUN
+from ..scripts import HANGUL, SOUTHEAST_ASIAN, UNSPACED_RUN
 from .base import SearchFilters
 from .schema import articles
 
@@ -25,8 +26,9 @@ SNIPPET_CHARS = 60  # context on each side of the first match
 
 def wants_substring_search(query: str) -> bool:
     """True when ``query`` has characters of a language whose words the indexes cannot cut out:
-    written without spaces, or with particles written onto them (Korean)."""
-    return UNSPACED_RUN.search(query) is not None or HANGUL.search(query) is not None
+    written without spaces between them (Chinese, Japanese, Thai, Lao, Khmer, Burmese), or with
+    particles written onto them (Korean)."""
+    return any(script.search(query) is not None for script in (UNSPACED_RUN, HANGUL, SOUTHEAST_ASIAN))
 
 
 def _terms(query: str) -> tuple[list[str], list[str]]:
