@@ -168,7 +168,13 @@ _REPORTS = [
     ),
 ]
 
-EXPECTED = {doc_id: event for doc_id, _, _, event, _, _ in _REPORTS}
+
+
+def _events(reports: list[tuple[str, str, int, str, str, str]]) -> dict[str, str]:
+    return {doc_id: event for doc_id, _, _, event, _, _ in reports}
+
+
+EXPECTED = _events(_REPORTS)
 
 # Two earthquakes in northern Thailand a day apart, two reports each.
 _THAI = [
@@ -199,7 +205,7 @@ _THAI = [
         "เจ้าหน้าที่ตรวจสอบแล้วพบผนังบ้านร้าวเล็กน้อย ไม่มีผู้บาดเจ็บ",
     ),
 ]
-THAI_EXPECTED = {doc_id: event for doc_id, _, _, event, _, _ in _THAI}
+THAI_EXPECTED = _events(_THAI)
 
 
 def language_docs(*, thai: bool = False) -> list[Doc]:
