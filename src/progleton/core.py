@@ -20,11 +20,11 @@ from typing import Any
 from .exceptions import FetchError, NotFound
 from .feeds.opml import OutlineSource, parse_opml, write_opml
 from .fetch import Fetcher
-from .pipeline import Progress, Updater
+from .pipeline import Progress, Updater, stored_doc
 from .settings import Settings, load_settings
 from .store import SearchFilters, default_db_url, open_store
 from .store.sql import SQLStore
-from .stories import Doc, StoryGrouper
+from .stories import StoryGrouper
 from .stories.features import language, text_language
 from .types import Article, RelatedStory, SearchHit, Source, Story, StoryDetail, UpdateResult
 
@@ -151,9 +151,7 @@ class Progleton:
             except (ValueError, binascii.Error):
                 grouper = StoryGrouper(self.settings)  # an older format: the replay rebuilds what it can
         rows = [
-            (Doc(id=str(row["id"]), url=row["url"], source=str(row["source_id"]), title=row["title"],
-                 text=row["text"] or row["summary"], published=row["published"] or row["created_at"]),
-             row["story_id"], str(row["wire_copy_of"]) if row["wire_copy_of"] else None)
+            (stored_doc(row), row["story_id"], str(row["wire_copy_of"]) if row["wire_copy_of"] else None)
             for row in self.store.assignments(since=since)
             if row["story_id"] is not None  # not yet assigned: the next update assigns it
         ]

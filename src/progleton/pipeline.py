@@ -24,8 +24,7 @@ import nh3
 
 from . import feeds
 from .exceptions import FeedParseError, FetchError, SourceGone
-from .extract import ExtractedArticle, SiteProfile, extract, sanitize_html
-from .extract.blocks import word_count
+from .extract import ExtractedArticle, SiteProfile, extract, sanitize_html, word_count
 from .feeds.model import ParsedEntry, ParsedFeed
 from .fetch import Fetcher, next_fetch, publishing_rate
 from .fetch.model import FetchResult
@@ -141,6 +140,15 @@ def read_feed(body: bytes, url: str, headers: Mapping[str, str],
     return feed, texts
 
 
+def stored_doc(row: Mapping[str, Any]) -> Doc:
+    """What the grouper reads of a stored article (a row of ``unassigned_articles`` or
+    ``assignments``): its text, or the feed's summary without one, and its time, or when it was
+    stored. Assigning and the start-up replay both read it so, and must: a replay decides as
+    the assigning did only on the same text."""
+    return Doc(id=str(row["id"]), url=row["url"], source=str(row["source_id"]), title=row["title"],
+               text=row["text"] or row["summary"], published=row["published"] or row["created_at"])
+
+
 # ---- the updater ---------------------------------------------------------------------------------
 
 class Updater:
@@ -213,9 +221,7 @@ class Updater:
             raise ValueError("this updater has no grouper: it only fetches (update(group=False))")
         pending = self.store.unassigned_articles()
         memberships: dict[int, dict[str, Any]] = {}
-        docs = (Doc(id=str(row["id"]), url=row["url"], source=str(row["source_id"]), title=row["title"],
-                    text=row["text"] or row["summary"], published=row["published"] or row["created_at"])
-                for row in pending)
+        docs = map(stored_doc, pending)
         # many articles (a first update, a large OPML): their texts are read in the extraction
         # processes, ahead of the assigning here
         pool = self.executor if len(pending) >= ASSIGN_POOL_MIN else None

@@ -1,4 +1,4 @@
-"""Scripts written without spaces between words, which word-based text handling must treat apart.
+"""Writing systems that word-based text handling must treat apart, and their words' stems.
 
 Chinese (Han) and Japanese (Han, Hiragana, Katakana) put no space between words: a clause is one
 ``\\w+`` run. Grouping reads them as character pairs, extraction counts a character as a word,
@@ -8,11 +8,19 @@ Korean (Hangul) puts spaces between words, but writes its particles onto them ("
 fire; "화재가", the fire as subject): grouping strips them, and search matches Korean as substrings
 too, so "화재" finds both. Thai, Lao, Khmer and Burmese put spaces between phrases, not words:
 search matches them as substrings as well.
+
+Grouping and search also tell Cyrillic and Greek by these ranges, and stem words with one
+Snowball stemmer per language (:func:`snowball`).
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
+from functools import cache
+
+import snowballstemmer
 
 # Hiragana and Katakana, CJK Extension A, CJK Unified Ideographs, CJK Compatibility Ideographs:
 # the body of a regular-expression character class.
@@ -23,3 +31,18 @@ KANA = re.compile("[\u3040-\u30ff]")
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 # Thai, Lao, Myanmar (Burmese) and Khmer
 SOUTHEAST_ASIAN = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+
+
+@cache
+def snowball(algorithm: str) -> Callable[[str], str]:
+    """The Snowball stemmer of ``algorithm`` (one of ``snowballstemmer.algorithms()``) as a
+    function of a lower-cased word, safe to call from any thread."""
+    stemmer, lock = snowballstemmer.stemmer(algorithm), threading.Lock()
+
+    def stem(word: str) -> str:
+        with lock:  # a Snowball stemmer keeps the word it works on: one thread at a time
+            return str(stemmer.stemWord(word))
+
+    return stem

@@ -12,17 +12,14 @@ database renders the parsed query in its own syntax (``sqlite.fts_query``,
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
+from ..scripts import CYRILLIC, GREEK, snowball
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(r'-?"[^"]*"|\S+')
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
-_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
 _LATIN = re.compile(r"[a-zà-öø-ÿ]+")
 
 # English-like plurals ("-s", "-es", "-ies") serve English and most languages written in Latin
@@ -86,10 +83,10 @@ def parse_query(query: str) -> Query:
 def _term(word: str) -> Term:
     forms: list[str] = []
     prefix = None
-    if _CYRILLIC.search(word):
-        prefix = _stem("russian", word)
-    elif _GREEK.search(word):
-        prefix = _stem("greek", word)
+    if CYRILLIC.search(word):
+        prefix = snowball("russian")(word)
+    elif GREEK.search(word):
+        prefix = snowball("greek")(word)
     elif _LATIN.fullmatch(word):
         forms = _plural_forms(word)
     if prefix is not None and (len(prefix) < _MIN_PREFIX or prefix == word):
@@ -112,17 +109,6 @@ def _plural_forms(word: str) -> list[str]:
     if word.endswith("y") and word[-2] not in "aeiou":
         return [word[:-1] + "ies"]
     return [word + "s"]
-
-
-_STEMMERS: dict[str, tuple[object, threading.Lock]] = {}
-
-
-def _stem(language: str, word: str) -> str:
-    if language not in _STEMMERS:
-        _STEMMERS[language] = (snowballstemmer.stemmer(language), threading.Lock())
-    stemmer, lock = _STEMMERS[language]
-    with lock:  # a Snowball stemmer keeps the word it works on: one thread at a time
-        return str(stemmer.stemWord(word))  # type: ignore[attr-defined]
 
 
 def render(query: Query, *, word: Callable[[str], str], phrase: Callable[[tuple[str, ...]], str],

@@ -473,7 +473,8 @@ class SQLStore(UserStateMixin):
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0,
                filters: SearchFilters | None = None) -> list[SearchHit]:
-        """Full-text search ("phrases", OR, -exclusion), best first, with highlighted snippets."""
+        """Full-text search ("phrases", OR, -exclusion; a word also finds its other forms:
+        :mod:`.query`), best first, with highlighted snippets."""
         with self._read() as conn:
             search = substring_search_ids if wants_substring_search(query) else self._search_fn
             found = search(conn, query, limit, offset, filters)

@@ -21,7 +21,6 @@ overlapping pairs of characters. English keeps the word list and plural folding 
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -32,7 +31,7 @@ from itertools import islice, pairwise
 import snowballstemmer
 import stop_words
 
-from ..scripts import KANA, UNSPACED_RUN
+from ..scripts import CYRILLIC, GREEK, HANGUL, KANA, UNSPACED_RUN, snowball
 
 STOP_WORDS = frozenset(
     """a about above after again against ago all also although am an and any are aren around as at
@@ -141,11 +140,7 @@ def language(name: str) -> Language:
     if name == "korean":
         stem_word = _korean_stem
     elif algorithm in snowballstemmer.algorithms():
-        stemmer, lock = snowballstemmer.stemmer(algorithm), threading.Lock()
-
-        def stem_word(word: str) -> str:
-            with lock:  # a Snowball stemmer keeps the word it works on: one thread at a time
-                return str(stemmer.stemWord(word))
+        stem_word = snowball(algorithm)
 
     @lru_cache(maxsize=1 << 14)
     def content_stem(word: str) -> str:
@@ -229,14 +224,13 @@ _LANGUAGE_MIN_SHARE = 0.05
 # Cyrillic languages the stop-words package has, told apart by letters only some of them use.
 _RUSSIAN_LETTERS = re.compile("[ыэЫЭ]")
 _UKRAINIAN_LETTERS = re.compile("[іїєґІЇЄҐ]")
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
 # Scripts that, among the languages the stop-words package has, only one language uses.
 _SCRIPTS = (
-    ("greek", re.compile("[\u0370-\u03ff\u1f00-\u1fff]")),
+    ("greek", GREEK),
     ("hebrew", re.compile("[\u0590-\u05ff]")),
     ("hindi", re.compile("[\u0900-\u097f]")),
     ("gujarati", re.compile("[\u0a80-\u0aff]")),
-    ("korean", re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")),
+    ("korean", HANGUL),
 )
 
 
@@ -254,7 +248,7 @@ def text_language(text: str, tokens_: list[str] | None = None) -> str:
         unspaced = sum(map(len, UNSPACED_RUN.findall(sample)))
         if unspaced * 3 > len(sample):
             return "japanese" if KANA.search(sample) else "chinese"
-        if len(_CYRILLIC.findall(sample)) * 3 > len(sample):
+        if len(CYRILLIC.findall(sample)) * 3 > len(sample):
             if _UKRAINIAN_LETTERS.search(sample):
                 return "ukrainian"
             return "russian" if _RUSSIAN_LETTERS.search(sample) else "bulgarian"
