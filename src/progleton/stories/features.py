@@ -31,7 +31,17 @@ from itertools import islice, pairwise
 import snowballstemmer
 import stop_words
 
-from ..scripts import CYRILLIC, GREEK, HANGUL, KANA, UNSPACED_RUN, snowball
+from ..scripts import (
+    CYRILLIC,
+    GREEK,
+    HANGUL,
+    KANA,
+    SOUTHEAST_ASIAN,
+    SOUTHEAST_ASIAN_RUN,
+    UNSPACED_RUN,
+    snowball,
+    southeast_asian_words,
+)
 
 STOP_WORDS = frozenset(
     """a about above after again against ago all also although am an and any are aren around as at
@@ -89,10 +99,24 @@ _SHINGLE_WORD = re.compile(r"\w+")
 
 def tokens(text: str) -> list[str]:
     """Words, numbers and sentence marks, in order. A run of Chinese or Japanese characters
-    becomes its overlapping character pairs ("地震发生" -> "地震", "震发", "发生")."""
+    becomes its overlapping character pairs ("地震发生" -> "地震", "震发", "发生"); a run of Thai,
+    Lao, Khmer or Burmese, its dictionary words (:func:`~progleton.scripts.southeast_asian_words`)."""
     if text.isascii():
         return _ASCII_TOKEN.findall(text)
     text = unicodedata.normalize("NFC", text)  # "é" written as e + a combining accent is "é"
+    if SOUTHEAST_ASIAN.search(text) is not None:
+        out: list[str] = []
+        for i, part in enumerate(_SOUTHEAST_ASIAN_SPLIT.split(text)):
+            out.extend(southeast_asian_words(part) if i % 2 else _tokens(part))
+        return out
+    return _tokens(text)
+
+
+_SOUTHEAST_ASIAN_SPLIT = re.compile(f"({SOUTHEAST_ASIAN_RUN.pattern})")  # split, keeping the runs
+
+
+def _tokens(text: str) -> list[str]:
+    """:func:`tokens` of a normalised text that is not all ASCII."""
     # [^\W\d_] also admits numerals that are neither letters nor decimal digits ("½", "²"):
     # not words ("四" is a letter that is also a numeral, and stays)
     found = [t for t in _TOKEN.findall(text) if t[0].isalpha() or t[0].isdecimal() or not t[0].isnumeric()]
@@ -128,13 +152,34 @@ class Language:
 # Languages whose Snowball stemmer serves a close neighbour (no stemmer of their own).
 _STEMMER_FOR = {"malaysian": "indonesian"}
 
+# Stop words of languages the stop-words package lacks. Thai: its function words (particles,
+# pronouns, auxiliaries, the nominalisers "การ" and "ความ", "ผู้" of "ผู้ว่า" and "ผู้เสียชีวิต",
+# which the word breaker cuts off), and the kinds of word the English list holds (day, year,
+# the weekdays, said, reported, news, people). Without them two Thai reports of different events
+# share a dozen words that no report in another language has, and a young stream weighs them
+# as rare.
+_OWN_STOP_WORDS = {
+    "thai": frozenset(
+        """ที่ และ ใน ของ ได้ เป็น มี การ ความ ว่า จาก แล้ว ไม่ จะ ให้ กับ ก็ นี้ นั้น นี่ นั่น อยู่ ไป มา
+        ซึ่ง โดย หรือ แต่ เพื่อ ยัง อย่าง เมื่อ ถึง ผู้ กว่า ทั้ง คือ เขา เรา ตาม อีก แห่ง ต่อ ระหว่าง หาก
+        ทาง ด้วย เช่น จึง ขึ้น ลง ออก เข้า ไว้ เคย กำลัง ต้อง อาจ ควร คง ทุก บาง หลาย แบบ เพียง เท่านั้น
+        ละ ท่าน ตน ตัว ทำ ทำให้ เพราะ ถ้า แม้ รวม สำหรับ เกี่ยวกับ ยังคง รับ ซึ่ง กัน ตั้งแต่ จน ก่อน หลัง
+        วัน ปี เดือน เวลา ครั้ง จันทร์ อังคาร พุธ พฤหัสบดี ศุกร์ เสาร์ อาทิตย์ วานนี้ วันนี้ เมื่อวาน
+        กล่าว ระบุ รายงาน ข่าว เปิดเผย คน""".split()
+    ),
+}
+
 
 @cache
 def language(name: str) -> Language:
-    """The :class:`Language` called ``name`` (stop-words' names; unknown names read as English)."""
-    if name == "english" or name not in stop_words.AVAILABLE_LANGUAGES:
+    """The :class:`Language` called ``name`` (stop-words' names, and "thai"; unknown names read
+    as English)."""
+    if name == "english" or (name not in stop_words.AVAILABLE_LANGUAGES and name not in _OWN_STOP_WORDS):
         return _ENGLISH
-    stops = frozenset(_clean_stop_word(w) for w in stop_words.get_stop_words(name))
+    if name in _OWN_STOP_WORDS:
+        stops = _OWN_STOP_WORDS[name]
+    else:
+        stops = frozenset(_clean_stop_word(w) for w in stop_words.get_stop_words(name))
     algorithm = _STEMMER_FOR.get(name, name)
     stem_word: Callable[[str], str] = str
     if name == "korean":
@@ -224,8 +269,9 @@ _LANGUAGE_MIN_SHARE = 0.05
 # Cyrillic languages the stop-words package has, told apart by letters only some of them use.
 _RUSSIAN_LETTERS = re.compile("[ыэЫЭ]")
 _UKRAINIAN_LETTERS = re.compile("[іїєґІЇЄҐ]")
-# Scripts that, among the languages the stop-words package has, only one language uses.
+# Scripts that, among the languages the stop-words package has (and Thai), only one language uses.
 _SCRIPTS = (
+    ("thai", re.compile("[\u0e00-\u0e7f]")),
     ("greek", GREEK),
     ("hebrew", re.compile("[\u0590-\u05ff]")),
     ("hindi", re.compile("[\u0900-\u097f]")),
