@@ -19,8 +19,10 @@ reached mean less about one standard deviation.
 Read without capitals (every title and text lower-cased, as Chinese, Korean, Arabic or Hindi
 show no names), dev scored 0.861 ± 0.022 with the models fitted on names, and train collapsed to
 0.395 ± 0.374 (some orders folded whole topics into one story). With the models fitted on train
-read that way, used where a doc or a story has no names: dev 0.898 ± 0.012 (train 0.892 ± 0.025);
-its floor is held the same way.
+read that way, used where a doc or a story has no names: dev 0.898 ± 0.012 (train 0.892 ± 0.025).
+Then phrases that a text without names repeats counted in their place, both models refitted on
+train read that way: dev 0.927 ± 0.029 (train 0.894 ± 0.018, held out by topic 0.893 ± 0.050
+against 0.868 ± 0.063). Its floor is held the same way.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ from progleton.stories.scoring import score_grouping
 
 REACHED_DEV_PAIRWISE_F1 = 0.894  # ± 0.017 over the five orders
 DEV_PAIRWISE_F1_FLOOR = 0.875  # reached - one std is 0.877
-REACHED_CASELESS_DEV_PAIRWISE_F1 = 0.898  # ± 0.012
-CASELESS_DEV_PAIRWISE_F1_FLOOR = 0.885  # reached - one std is 0.886
+REACHED_CASELESS_DEV_PAIRWISE_F1 = 0.927  # ± 0.029
+CASELESS_DEV_PAIRWISE_F1_FLOOR = 0.895  # reached - one std is 0.898
 
 
 def _pairwise_f1(articles: list[dict], seed: int) -> float:

@@ -10,6 +10,7 @@ import pytest
 
 from progleton.settings import Settings
 from progleton.stories import Doc, GroupingParams, StoryGrouper
+from progleton.stories.features import PHRASE_PREFIX
 from progleton.stories.similarity import (
     JoinModel,
     MatchEvidence,
@@ -116,6 +117,11 @@ def test_pair_probabilities_match_the_join_model_on_a_story_of_one() -> None:
             assert matrix[i, j] == pytest.approx(weighs.probability(evidence), abs=1e-9)
             assert cosine[i, j] == pytest.approx(dot(vectors[i], vectors[j]), abs=1e-9)
     assert np.all(np.diag(matrix) == 1.0)
+    # the repeated phrases of the docs without names do not make them named
+    assert any(f.startswith(PHRASE_PREFIX) for m in members if not m.named for f in m.raw)
+    _, told = pair_probabilities(vectors, [m.years for m in members], hours, idf, model, nameless,
+                                 [m.named for m in members])
+    assert np.array_equal(told, matrix)
     # without a model for them, pairs without names are weighed with the one model, as before
     _, one_model = pair_probabilities(vectors, [m.years for m in members], hours, idf, model)
     named = np.array([m.named for m in members])

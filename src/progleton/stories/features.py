@@ -575,12 +575,42 @@ def article_features(title: str, text: str, *, title_weight: float = 2.0) -> Art
     found = _names(all_tokens, lang) if _capitalises(title, text) else []
     for n in found:
         counts["n:" + n] += 1
+    if not found:  # a script without capitals, or a text that names no one
+        for phrase in repeated_phrases(all_tokens, content_stem):
+            counts[PHRASE_PREFIX + phrase] += 1
     # decimal digits only: "¹" is a digit to isdigit() but not a number to int()
     numbers = [t for t in all_tokens if t[0].isdecimal()]
     for d in _numbers_and_dates(title + ".\n" + text, numbers):
         counts["d:" + d] += 1
     distinct = tuple(dict.fromkeys(n for n in found))
     return ArticleFeatures(counts=dict(counts), names=distinct, words=len(words))
+
+
+# A script without capitals shows no names (:func:`_capitalises`). What stands in for them there
+# (and in a text that names no one)
+# is the phrases an article repeats: two content words in a row (no stop word or mark between)
+# that its title and text write at least twice ("chiang mai", "mae rim", "ellen degeneres",
+# "academy award"). They are counted among the names, under their own prefix, so that whatever
+# needs real names (the choice of model, the names shown to readers) can tell them apart.
+PHRASE_PREFIX = "n:~"
+
+
+def repeated_phrases(tokens_: list[str], content_stem: Callable[[str], str]) -> list[str]:
+    """Each mention of a pair of adjacent content words that the tokens hold at least twice."""
+    pairs = []
+    previous = ""
+    for token in tokens_:
+        word = content_stem(token) if token[0].isalpha() else ""
+        if word and previous:
+            pairs.append(previous + " " + word)
+        previous = word
+    counted = Counter(pairs)
+    return [pair for pair in pairs if counted[pair] >= 2]
+
+
+def is_name(feature: str) -> bool:
+    """Whether a feature key is a name written with capitals (not a repeated phrase)."""
+    return feature[0] == "n" and not feature.startswith(PHRASE_PREFIX)
 
 
 def shingles(text: str, size: int = 3) -> list[str]:
@@ -615,9 +645,10 @@ def name_forms(keys: Iterable[str], title: str, text: str) -> dict[str, str]:
 
 
 def word_forms(keys: Iterable[str], title: str, text: str) -> dict[str, str]:
-    """How the article writes each word stem (as ``w:``/``t:`` features give them): "injury"
-    -> "injuries", "школ" -> "школы". For showing shared words to readers; a stem the text
-    does not use is left out."""
+    """How the article writes each word stem (as ``w:``/``t:`` features give them) or phrase of
+    stems (:func:`repeated_phrases`): "injury" -> "injuries", "школ" -> "школы", "ellen
+    degenere" -> "ellen degeneres". For showing shared words to readers; a stem the text does
+    not use is left out."""
     return _written_forms(list(keys), title + "\n" + text, capitalised=False)
 
 
@@ -628,7 +659,7 @@ def _written_forms(keys: list[str], text: str, *, capitalised: bool) -> dict[str
     lang = language(text_language(text, found_tokens))
     fold = lang.name_word if capitalised else lang.content_stem
     wanted = set(keys)
-    longest = max((len(k.split()) for k in wanted), default=1) if capitalised else 1
+    longest = max((len(k.split()) for k in wanted), default=1)
     found: dict[str, str] = {}
     folded = [fold(t) if t[0].isalpha() and (t[0].isupper() or not capitalised) else "" for t in found_tokens]
     for i, key in enumerate(folded):
@@ -640,10 +671,25 @@ def _written_forms(keys: list[str], text: str, *, capitalised: bool) -> dict[str
                 break
             phrase = key if size == 1 else " ".join(run)
             if phrase in wanted and phrase not in found:
-                found[phrase] = " ".join(found_tokens[i : i + size])
+                found[phrase] = _written_run(found_tokens[i : i + size])
         if len(found) == len(wanted):
             break
     return found
+
+
+def _written_run(words: list[str]) -> str:
+    """Words as the text writes them in a row: with spaces, but none in a script that uses none
+    (Thai and its neighbours; Chinese and Japanese, whose overlapping character pairs are
+    folded back: "地震", "震发" -> "地震发")."""
+    out = words[0]
+    for word in words[1:]:
+        if UNSPACED_RUN.fullmatch(word) and UNSPACED_RUN.fullmatch(out[-1]) and len(word) == 2:
+            out += word[1]
+        elif SOUTHEAST_ASIAN.match(word) and SOUTHEAST_ASIAN.match(out[-1]):
+            out += word
+        else:
+            out += " " + word
+    return out
 
 
 @lru_cache(maxsize=4096)

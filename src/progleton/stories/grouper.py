@@ -51,6 +51,7 @@ from datasketch import LeanMinHash
 from ..exceptions import NotFound
 from ..settings import Settings
 from .cut import core_two_groups, split_sizes
+from .features import PHRASE_PREFIX, is_name
 from .index import StoryIndex, Vocabulary
 from .model import Assignment, Doc, Reasons
 from .params import GroupingParams
@@ -289,7 +290,7 @@ class StoryGrouper:
             years=frozenset(filter(_YEAR.match, specific)),
             specific=specific,
             slots=slots,
-            named=any(f[0] == "n" for f in specific),
+            named=any(map(is_name, specific)),
         )
 
     def _is_short(self, doc: Doc) -> bool:
@@ -358,7 +359,7 @@ class StoryGrouper:
     def _model_for(self, member: _Member, story: OpenStory) -> JoinModel:
         """The join model that weighs ``member`` against ``story``: the one fitted without names
         when either has none (:data:`~.params.NAMELESS_MODEL`)."""
-        if member.named and self._carrier_sq(story)["n"] > 0:
+        if member.named and self._carrier_sq(story)["names"] > 0:
             return self.params.model
         return self.params.nameless_model
 
@@ -418,18 +419,20 @@ class StoryGrouper:
     ) -> Reasons:
         idf = self.vocabulary.idf
         shared = {f: story.centroid[f] * idf(f) for f in doc_vec if f in story.centroid}
-        by_kind = dict.fromkeys("ntwd", 0.0)
+        by_kind = dict.fromkeys("ntwdp", 0.0)  # "p": the phrases that stand in for names
         for f, v in shared.items():
-            by_kind[f[0]] += v * doc_vec[f]
-        labels = {"n": "names", "t": "title", "w": "text", "d": "numbers"}
+            by_kind["p" if f.startswith(PHRASE_PREFIX) else f[0]] += v * doc_vec[f]
+        labels = {"n": "names", "p": "phrases", "t": "title", "w": "text", "d": "numbers"}
         total = sum(by_kind.values()) or 1.0
         ranked = sorted(by_kind.items(), key=lambda kv: -kv[1])
         kinds = [labels[k] for k, v in ranked if v >= 0.2 * total]
-        terms = shared_top(doc_vec, shared, "t", 3) + shared_top(doc_vec, shared, "w", 6)
+        names = shared_top(doc_vec, shared, "n", 12)
+        phrases = [n[1:] for n in names if n.startswith("~")][:3]
+        terms = phrases + list(shared_top(doc_vec, shared, "t", 3) + shared_top(doc_vec, shared, "w", 6))
         return Reasons(
             score=round(score, 4),
             shared_terms=tuple(dict.fromkeys(terms))[:6],
-            shared_names=shared_top(doc_vec, shared, "n", 6),
+            shared_names=tuple(n for n in names if not n.startswith("~"))[:6],
             nearest=nearest,
             note="joined by " + "+".join(kinds or ["text"]),
             action="joined",
@@ -619,6 +622,7 @@ class StoryGrouper:
             idf,
             self.params.pair_model,
             self.params.nameless_pair_model,
+            [m.named for m in members],
         )
         return cosine, (p + p.T) / 2
 

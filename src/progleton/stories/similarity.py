@@ -16,6 +16,8 @@ from operator import add, itemgetter, mul, truediv
 
 import numpy as np
 
+from .features import PHRASE_PREFIX
+
 IdfFn = Callable[[str], float]
 _first = itemgetter(0)
 
@@ -175,12 +177,16 @@ def channel_cosines(
 def carrier_norms(
     story_carriers: Mapping[str, int], story_size: int, idf: IdfFn
 ) -> dict[str, float]:
-    """Squared weight of a story's names ("n") and numbers ("d"), for :func:`missing_shares`."""
-    sq = {"n": 0.0, "d": 0.0}
+    """Squared weight of a story's names ("n") and numbers ("d"), for :func:`missing_shares`;
+    and of its names written with capitals alone ("names": not the phrases that stand in for
+    them in a script without capitals)."""
+    sq = {"n": 0.0, "d": 0.0, "names": 0.0}
     for f, carriers in story_carriers.items():
-        if f[0] in sq:
+        if f[0] in "nd":
             w = carriers / story_size * idf(f)
             sq[f[0]] += w * w
+            if f[0] == "n" and not f.startswith(PHRASE_PREFIX):
+                sq["names"] += w * w
     return sq
 
 
@@ -349,6 +355,7 @@ def pair_probabilities(
     idf: IdfFn,
     model: JoinModel,
     nameless: JoinModel | None = None,
+    named: Sequence[bool] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For each two docs, their cosine and the probability ``model`` gives one joining a story
     made of the other alone, as two matrices: the evidence of :func:`channel_cosines` and
@@ -418,9 +425,11 @@ def pair_probabilities(
         return z
 
     z = logits(model)
-    named = sq["n"] > 0
-    if nameless is not None and not named.all():
-        z = np.where(np.outer(named, named), z, logits(nameless))
+    if named is None:
+        named = [any(f[0] == "n" and not f.startswith(PHRASE_PREFIX) for f in v) for v in vectors]
+    has_names = np.fromiter(named, dtype=bool, count=n)
+    if nameless is not None and not has_names.all():
+        z = np.where(np.outer(has_names, has_names), z, logits(nameless))
     p = 1.0 / (1.0 + np.exp(-np.clip(z, -60, 60)))
     np.fill_diagonal(p, 1.0)
     return cosine, p

@@ -32,7 +32,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # caller falls back to replay only.
 STATE_VERSION = 4  # 2: words of any alphabet, each language's stop words and stems; 3: no names in
 # scripts without capitals, German common nouns and capitalised stop words are not names, Korean
-# particles are not part of the word; 4: Thai, Lao, Khmer and Burmese in dictionary words
+# particles are not part of the word; 4: Thai, Lao, Khmer and Burmese in dictionary words, and a
+# text without names counts the phrases it repeats (models refitted)
 _HEADER = struct.Struct("<4sBIBqqqqdqq12I")
 NO_TIME = -(2**63)  # stands for an unknown time in the microsecond fields
 
