@@ -122,14 +122,16 @@ def test_assign_articles_refreshes_the_stories_that_lose_members(store: SQLStore
 
 
 def test_a_word_finds_its_other_forms_and_a_quoted_word_only_itself(store: SQLStore) -> None:
-    """"earthquake" finds "earthquakes", "injuries" finds "injury", a Russian word the words of its
-    stem; exclusion leaves out every form; quotes and phrases match as written."""
+    """"earthquake" finds "earthquakes", "injuries" finds "injury", "gunmen" finds "gunman", a
+    Russian word the words of its stem; exclusion leaves out every form; quotes and phrases match as written."""
     texts = {
         1: ("Earthquake shakes coast", "One injury was reported.", "en"),
         2: ("Two earthquakes in a week", "Several injuries, no deaths.", "en"),
         3: ("Ferry service resumes", "Buses replace the ferries for a day.", "en"),
         4: ("Толчки ощутили в Листвянке", "Жители Листвянки вышли на улицу.", "ru"),
         5: ("Землетрясение у Листвянка", "Эпицентр у посёлка Листвянка.", "ru"),
+        6: ("Gunmen seize school", "The children were freed; the crisis is over.", "en"),
+        7: ("A gunman and a child", "Officials spoke of crises elsewhere.", "en"),
     }
     number = {article_id: n for n, article_id in _seed_texts(store, texts).items()}
     found = lambda q: {number[h.article.id] for h in store.search(q)}  # noqa: E731
@@ -141,6 +143,7 @@ def test_a_word_finds_its_other_forms_and_a_quoted_word_only_itself(store: SQLSt
     assert found('"Листвянка"') == {5}
     assert found("earthquake -injuries") == set() and found("ferry OR earthquakes") == {1, 2, 3}
     assert found('"two earthquakes"') == {2}
+    assert found("gunman") == found("gunmen") == found("children") == found("crisis") == {6, 7}
     assert all("<mark>" in h.highlight for h in store.search("injuries"))  # either form is marked
 
 

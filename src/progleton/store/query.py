@@ -2,7 +2,7 @@
 
 The query language: words (every one must match), "phrases", ``OR`` between two terms, and
 ``-excluded`` terms. A bare word also finds its other forms: "earthquake" finds "earthquakes",
-"injuries" finds "injury", and a Russian or Greek word every word of its stem ("Листвянка" finds
+"injuries" finds "injury", "gunmen" finds "gunman", and a Russian or Greek word every word of its stem ("Листвянка" finds
 "Листвянки", "Листвянке"); "-opinion" leaves out "opinions" too. A quoted word or phrase matches
 as written. Anything else in the input is dropped, so no query is ever a syntax error. Each
 database renders the parsed query in its own syntax (``sqlite.fts_query``,
@@ -30,6 +30,22 @@ _NOT_PLURAL = frozenset(
     "lens bias atlas canvas chaos yes this thus its his hers ours yours theirs".split()
 )
 _SIBILANT = ("s", "x", "z", "ch", "sh")
+# English plurals no ending rule gives, as singular -> plural; news words first ("children",
+# "crises", "gunmen", "lives"). Listed, not derived: "omen" is no plural of "oman".
+_IRREGULAR = dict(
+    pair.split("/")
+    for pair in """child/children man/men woman/women foot/feet tooth/teeth goose/geese
+    mouse/mice ox/oxen crisis/crises analysis/analyses thesis/theses diagnosis/diagnoses
+    hypothesis/hypotheses criterion/criteria phenomenon/phenomena
+    life/lives wife/wives knife/knives leaf/leaves wolf/wolves thief/thieves half/halves
+    shelf/shelves self/selves calf/calves loaf/loaves chairman/chairmen chairwoman/chairwomen
+    spokesman/spokesmen spokeswoman/spokeswomen gunman/gunmen policeman/policemen
+    policewoman/policewomen fireman/firemen congressman/congressmen congresswoman/congresswomen
+    businessman/businessmen businesswoman/businesswomen fisherman/fishermen
+    serviceman/servicemen servicewoman/servicewomen militiaman/militiamen countryman/countrymen
+    sportsman/sportsmen cameraman/cameramen alderman/aldermen""".split()
+)
+_IRREGULAR_SINGULAR = {plural: singular for singular, plural in _IRREGULAR.items()}
 _MIN_PREFIX = 4  # a shorter stem would find too many words
 
 
@@ -96,6 +112,10 @@ def _term(word: str) -> Term:
 
 def _plural_forms(word: str) -> list[str]:
     """The singular of a plural, or the plurals of a singular."""
+    if word in _IRREGULAR:
+        return [_IRREGULAR[word]]
+    if word in _IRREGULAR_SINGULAR:
+        return [_IRREGULAR_SINGULAR[word]]
     if len(word) < 3 or word in _NOT_PLURAL:
         return []
     if word.endswith("ies") and len(word) > 4:
