@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 import pytest
 from hypothesis import given
@@ -25,7 +26,7 @@ from progleton.stories.features import (
     word_forms,
 )
 
-from .stream_languages import EXPECTED, THAI_EXPECTED, language_docs
+from .stream_languages import EXPECTED, T0, THAI_EXPECTED, language_docs
 
 SAMPLES = {
  'russian': 'Президент России Владимир Путин в понедельник встретился в Москве с председателем КНР Си Цзиньпином. Переговоры продлились 3 часа. Путина и Си ждали журналисты, но они не ответили на вопросы.',
@@ -115,6 +116,42 @@ def test_stream_in_four_languages_groups_exactly_by_event() -> None:
         got[grouper.story_of(doc.id)].add(doc.id)
         expected[EXPECTED[doc.id]].add(doc.id)
     assert {frozenset(g) for g in got.values()} == {frozenset(g) for g in expected.values()}
+
+
+_ENGLISH_REPORTS = [
+    ("en-aug-1", 5, "Regional train derails near Augsburg, two injured",
+     "A regional train derailed near Augsburg on Monday morning, injuring two passengers slightly, "
+     "federal police said. The train, carrying about 80 passengers from Augsburg to Donauwörth, left "
+     "the tracks just past Gersthofen station. The line will stay closed until at least Tuesday."),
+    ("en-han-1", 31, "Freight train derails near Hanover, Hamburg line closed",
+     "A freight train loaded with timber derailed near Hanover overnight, tipping over several wagons "
+     "at Langenhagen. Nobody was hurt. The main line between Hanover and Hamburg is closed and "
+     "long-distance trains are diverted via Bremen."),
+    ("en-kam-1", 2, "Magnitude 7.0 earthquake strikes off Kamchatka",
+     "A magnitude 7.0 earthquake struck off the east coast of Kamchatka on Monday at a depth of 40 km, "
+     "110 km from Petropavlovsk-Kamchatsky. A tsunami warning was issued and lifted an hour later."),
+]
+
+
+def test_reports_in_two_languages_that_write_the_same_names_join_one_story() -> None:
+    """English and German write Augsburg, Gersthofen and Langenhagen alike: an English report
+    joins the German story of its derailment (not the other one) by those names. Russian writes
+    Kamchatka in another script: the English report of that earthquake starts a story of its own."""
+    grouper = StoryGrouper(Settings())
+    english = [
+        Doc(doc_id, f"https://wire.example/{doc_id}", "wire", title, text, T0 + timedelta(hours=hours))
+        for doc_id, hours, title, text in _ENGLISH_REPORTS
+    ]
+    for doc in sorted(language_docs() + english, key=lambda d: (d.published, d.id)):
+        grouper.add(doc)
+    assert grouper.story_of("en-aug-1") == grouper.story_of("de-aug-1") != grouper.story_of("de-han-1")
+    assert grouper.story_of("en-han-1") == grouper.story_of("de-han-1")
+    assert "names" in grouper.reasons("en-aug-1").evidence
+    assert grouper.story_of("en-kam-1") == "story-en-kam-1"
+    # the German stories are otherwise as before
+    assert {d for d in EXPECTED if grouper.story_of(d) == grouper.story_of("de-aug-1")} == {
+        d for d, event in EXPECTED.items() if event == "augsburg"
+    }
 
 
 def test_shared_words_and_names_are_shown_as_the_article_writes_them() -> None:
