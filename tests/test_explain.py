@@ -75,6 +75,9 @@ def test_reasons_stored_before_actions_were_recorded_in_words() -> None:
     assert why_together(art(8, note="something new"), story) == ["Something new."]
     assert why_together(art(8, note="joined by names+title+text"), story) == [
         "Joined on shared names, headline words and wording."]
+    # a text without names (a script without capitals) joins on the phrases it repeats
+    assert why_together(art(8, note="joined by phrases+text"), story) == [
+        "Joined on repeated phrases and wording."]
     # a word already shown in a name is not repeated; a near-certain score is not rounded up to certain
     assert why_together(art(9, shared_names=["verel"], shared_terms=["verel", "ferry"], score=0.99962,
                             note="joined by text"), story) == [

@@ -87,7 +87,10 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-_JOINED_ON = {"names": "shared names", "phrases": "repeated phrases", "text": "wording", "title": "headline words", "numbers": "numbers"}
+_JOINED_ON = {
+    "names": "shared names", "phrases": "repeated phrases", "text": "wording", "title": "headline words",
+    "numbers": "numbers",
+}
 
 
 def _listed(items: Sequence[str]) -> str:

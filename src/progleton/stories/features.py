@@ -586,13 +586,14 @@ def article_features(title: str, text: str, *, title_weight: float = 2.0) -> Art
     return ArticleFeatures(counts=dict(counts), names=distinct, words=len(words))
 
 
-# A script without capitals shows no names (:func:`_capitalises`). What stands in for them there
-# (and in a text that names no one)
-# is the phrases an article repeats: two content words in a row (no stop word or mark between)
-# that its title and text write at least twice ("chiang mai", "mae rim", "ellen degeneres",
-# "academy award"). They are counted among the names, under their own prefix, so that whatever
-# needs real names (the choice of model, the names shown to readers) can tell them apart.
-PHRASE_PREFIX = "n:~"
+# A script without capitals shows no names (:func:`_capitalises`). What stands in for them there,
+# and in a text that names no one, is the phrases an article repeats: two content words in a row
+# (no stop word or mark between) that its title and text write at least twice ("chiang mai",
+# "mae rim", "ellen degeneres", "academy award"). They are counted among the names, marked, so
+# that whatever needs real names (the choice of model, the names shown to readers) can tell them
+# apart.
+PHRASE_MARK = "~"
+PHRASE_PREFIX = "n:" + PHRASE_MARK
 
 
 def repeated_phrases(tokens_: list[str], content_stem: Callable[[str], str]) -> list[str]:

@@ -51,7 +51,7 @@ from datasketch import LeanMinHash
 from ..exceptions import NotFound
 from ..settings import Settings
 from .cut import core_two_groups, split_sizes
-from .features import PHRASE_PREFIX, is_name
+from .features import PHRASE_MARK, PHRASE_PREFIX, is_name
 from .index import StoryIndex, Vocabulary
 from .model import Assignment, Doc, Reasons
 from .params import GroupingParams
@@ -427,12 +427,12 @@ class StoryGrouper:
         ranked = sorted(by_kind.items(), key=lambda kv: -kv[1])
         kinds = [labels[k] for k, v in ranked if v >= 0.2 * total]
         names = shared_top(doc_vec, shared, "n", 12)
-        phrases = [n[1:] for n in names if n.startswith("~")][:3]
+        phrases = [n[1:] for n in names if n.startswith(PHRASE_MARK)][:3]
         terms = phrases + list(shared_top(doc_vec, shared, "t", 3) + shared_top(doc_vec, shared, "w", 6))
         return Reasons(
             score=round(score, 4),
             shared_terms=tuple(dict.fromkeys(terms))[:6],
-            shared_names=tuple(n for n in names if not n.startswith("~"))[:6],
+            shared_names=tuple(n for n in names if not n.startswith(PHRASE_MARK))[:6],
             nearest=nearest,
             note="joined by " + "+".join(kinds or ["text"]),
             action="joined",
