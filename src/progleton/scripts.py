@@ -32,9 +32,8 @@ UNSPACED_RUN = re.compile(f"[{UNSPACED_CHARS}]+")
 KANA = re.compile("[\u3040-\u30ff]")
 # Hangul Jamo, Compatibility Jamo and Syllables
 HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
-# Thai, Lao, Myanmar (Burmese) and Khmer
-SOUTHEAST_ASIAN = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
-SOUTHEAST_ASIAN_RUN = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+")
+# Runs of Thai, Lao, Myanmar (Burmese) and Khmer
+SOUTHEAST_ASIAN = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+")
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
 

@@ -37,7 +37,6 @@ from ..scripts import (
     HANGUL,
     KANA,
     SOUTHEAST_ASIAN,
-    SOUTHEAST_ASIAN_RUN,
     UNSPACED_RUN,
     snowball,
     southeast_asian_words,
@@ -112,7 +111,7 @@ def tokens(text: str) -> list[str]:
     return _tokens(text)
 
 
-_SOUTHEAST_ASIAN_SPLIT = re.compile(f"({SOUTHEAST_ASIAN_RUN.pattern})")  # split, keeping the runs
+_SOUTHEAST_ASIAN_SPLIT = re.compile(f"({SOUTHEAST_ASIAN.pattern})")  # split, keeping the runs
 
 
 def _tokens(text: str) -> list[str]:
@@ -163,7 +162,7 @@ _OWN_STOP_WORDS = {
         """ที่ และ ใน ของ ได้ เป็น มี การ ความ ว่า จาก แล้ว ไม่ จะ ให้ กับ ก็ นี้ นั้น นี่ นั่น อยู่ ไป มา
         ซึ่ง โดย หรือ แต่ เพื่อ ยัง อย่าง เมื่อ ถึง ผู้ กว่า ทั้ง คือ เขา เรา ตาม อีก แห่ง ต่อ ระหว่าง หาก
         ทาง ด้วย เช่น จึง ขึ้น ลง ออก เข้า ไว้ เคย กำลัง ต้อง อาจ ควร คง ทุก บาง หลาย แบบ เพียง เท่านั้น
-        ละ ท่าน ตน ตัว ทำ ทำให้ เพราะ ถ้า แม้ รวม สำหรับ เกี่ยวกับ ยังคง รับ ซึ่ง กัน ตั้งแต่ จน ก่อน หลัง
+        ละ ท่าน ตน ตัว ทำ ทำให้ เพราะ ถ้า แม้ รวม สำหรับ เกี่ยวกับ ยังคง รับ กัน ตั้งแต่ จน ก่อน หลัง
         วัน ปี เดือน เวลา ครั้ง จันทร์ อังคาร พุธ พฤหัสบดี ศุกร์ เสาร์ อาทิตย์ วานนี้ วันนี้ เมื่อวาน
         กล่าว ระบุ รายงาน ข่าว เปิดเผย คน""".split()
     ),
@@ -174,11 +173,10 @@ _OWN_STOP_WORDS = {
 def language(name: str) -> Language:
     """The :class:`Language` called ``name`` (stop-words' names, and "thai"; unknown names read
     as English)."""
-    if name == "english" or (name not in stop_words.AVAILABLE_LANGUAGES and name not in _OWN_STOP_WORDS):
+    stops = _OWN_STOP_WORDS.get(name)
+    if name == "english" or (stops is None and name not in stop_words.AVAILABLE_LANGUAGES):
         return _ENGLISH
-    if name in _OWN_STOP_WORDS:
-        stops = _OWN_STOP_WORDS[name]
-    else:
+    if stops is None:
         stops = frozenset(_clean_stop_word(w) for w in stop_words.get_stop_words(name))
     algorithm = _STEMMER_FOR.get(name, name)
     stem_word: Callable[[str], str] = str

@@ -16,7 +16,7 @@ from operator import add, itemgetter, mul, truediv
 
 import numpy as np
 
-from .features import PHRASE_PREFIX
+from .features import is_name
 
 IdfFn = Callable[[str], float]
 _first = itemgetter(0)
@@ -185,7 +185,7 @@ def carrier_norms(
         if f[0] in "nd":
             w = carriers / story_size * idf(f)
             sq[f[0]] += w * w
-            if f[0] == "n" and not f.startswith(PHRASE_PREFIX):
+            if is_name(f):
                 sq["names"] += w * w
     return sq
 
@@ -426,7 +426,7 @@ def pair_probabilities(
 
     z = logits(model)
     if named is None:
-        named = [any(f[0] == "n" and not f.startswith(PHRASE_PREFIX) for f in v) for v in vectors]
+        named = [any(map(is_name, v)) for v in vectors]
     has_names = np.fromiter(named, dtype=bool, count=n)
     if nameless is not None and not has_names.all():
         z = np.where(np.outer(has_names, has_names), z, logits(nameless))
