@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/stories_cues.py pairs --embeddings FILE.npz  # and MiniLM cues
     .venv/bin/python benchmarks/stories_cues.py background   # end to end, background sentences
     .venv/bin/python benchmarks/stories_cues.py persons      # end to end, person-like names (10 min)
+    .venv/bin/python benchmarks/stories_cues.py title        # end to end, title words as text (12 min)
 
 ``pairs``: every ordered pair of docs of one topic, weighed as the pair model weighs it
 (``stories_ecbplus.fit_pair_weights``), with each candidate cue added; a logistic model is
@@ -17,7 +18,10 @@ text and of the title alone.
 ``background``: sentences recalling an earlier time ("last month", "two years ago",
 "previously") left out of the features, counted half, or with only their names and numbers
 left out; both models refitted on train; train and dev pairwise F1 at the join thresholds of
-the cross-validation. ``persons``: person-like names (a name of several words whose last word
+the cross-validation. ``title``: the title's words counted among the text's words too (once
+each), for every doc and for docs of under five words of text only (ECB+ has 51 docs with a
+title and no text, as a feed entry without a summary); both models refitted; train and dev at
+each join threshold, and held out by topic for every doc. ``persons``: person-like names (a name of several words whose last word
 the text also uses alone) weighted 1.25 to 2 times; both models refitted on train; train and
 dev at each join threshold, and held out by topic at 1.5. See docs/benchmarks.md (Stories,
 2026-12-06) for the figures.
@@ -270,9 +274,41 @@ def study_persons(boosts: tuple[float, ...] = (1.25, 1.5, 1.75, 2.0), cv_boost: 
         textparts_module.article_features = plain
 
 
+def title_features(short_only: bool) -> Callable[..., feature_module.ArticleFeatures]:
+    """``article_features`` with each title word also counted once as a word of the text (for
+    texts of under five content words only, with ``short_only``)."""
+    plain = feature_module.article_features
+
+    def features(title: str, text: str, *, title_weight: float = 2.0) -> feature_module.ArticleFeatures:
+        full = plain(title, text, title_weight=title_weight)
+        if short_only and full.words >= 5:
+            return full
+        counts = dict(full.counts)
+        for k, v in full.counts.items():
+            if k.startswith("t:"):
+                counts["w:" + k[2:]] = counts.get("w:" + k[2:], 0.0) + v / title_weight
+        return feature_module.ArticleFeatures(counts=counts, names=full.names, words=full.words)
+
+    return features
+
+
+def study_title() -> None:
+    from stories_ecbplus import cross_validate  # type: ignore[import-not-found]
+
+    refit_and_score("title as text, texts under 5 words", title_features(short_only=True))
+    refit_and_score("title as text, every doc", title_features(short_only=False))
+    plain = textparts_module.article_features
+    textparts_module.article_features = title_features(short_only=False)  # type: ignore[assignment]
+    try:
+        print("title as text, every doc, held out by topic:")
+        cross_validate(load_split("train"))
+    finally:
+        textparts_module.article_features = plain
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("study", choices=("pairs", "background", "persons"))
+    parser.add_argument("study", choices=("pairs", "background", "persons", "title"))
     parser.add_argument("--embeddings", help="sentence embeddings from embed_ecbplus.py (pairs)")
     args = parser.parse_args()
     if not CORPUS.exists():
@@ -284,8 +320,10 @@ def main() -> int:
         study_pairs()
     elif args.study == "background":
         study_background()
-    else:
+    elif args.study == "persons":
         study_persons()
+    else:
+        study_title()
     return 0
 
 
