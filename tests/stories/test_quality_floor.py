@@ -23,6 +23,12 @@ read that way, used where a doc or a story has no names: dev 0.898 ± 0.012 (tra
 Then phrases that a text without names repeats counted in their place, both models refitted on
 train read that way: dev 0.927 ± 0.029 (train 0.894 ± 0.018, held out by topic 0.893 ± 0.050
 against 0.868 ± 0.063). Its floor is held the same way.
+
+Then no join or regrouping below a cosine of 0.1 (``min_cosine``: such pairs share almost
+nothing, and every one the join model passed on ECB+ was wrong): dev 0.893 ± 0.012 (train
+0.921 ± 0.014, held out by topic 0.923 ± 0.041 as before); read lower-cased, dev
+0.932 ± 0.028 (train 0.906 ± 0.018). Both floors rise to the reached mean less about one
+standard deviation.
 """
 
 from __future__ import annotations
@@ -34,10 +40,10 @@ import pytest
 from progleton.stories import Doc, StoryGrouper
 from progleton.stories.scoring import score_grouping
 
-REACHED_DEV_PAIRWISE_F1 = 0.894  # ± 0.017 over the five orders
-DEV_PAIRWISE_F1_FLOOR = 0.875  # reached - one std is 0.877
-REACHED_CASELESS_DEV_PAIRWISE_F1 = 0.927  # ± 0.029
-CASELESS_DEV_PAIRWISE_F1_FLOOR = 0.895  # reached - one std is 0.898
+REACHED_DEV_PAIRWISE_F1 = 0.893  # ± 0.012 over the five orders
+DEV_PAIRWISE_F1_FLOOR = 0.88  # reached - one std is 0.881
+REACHED_CASELESS_DEV_PAIRWISE_F1 = 0.932  # ± 0.028
+CASELESS_DEV_PAIRWISE_F1_FLOOR = 0.90  # reached - one std is 0.904
 
 
 def _pairwise_f1(articles: list[dict], seed: int) -> float:

@@ -319,6 +319,8 @@ class StoryGrouper:
         doc_vec = self._weighted(member)
         best: tuple[float, str, str | None, float] | None = None
         for story_id, evidence in self._evidence(member, doc_vec, candidates):
+            if evidence.channels["all"] < self.params.min_cosine:
+                continue  # shares almost nothing with the doc: never its story
             model = self._model_for(member, self._stories[story_id])
             score = model.probability(evidence)
             if best is None or score > best[0]:
@@ -575,7 +577,8 @@ class StoryGrouper:
 
     def _reoffer_score(self, member: _Member, story: OpenStory) -> float:
         """The join model's probability that a member of a small story joins ``story``; 0 when
-        the story is outside the window, or when even the most favourable nearest member,
+        the story is outside the window, when the two share almost nothing (``min_cosine``),
+        or when even the most favourable nearest member,
         names and numbers could not lift the cosines to the regrouping threshold (the full
         evidence is then not worked out: most small stories near a doc are other events)."""
         gap = gap_hours(member.active, story)
@@ -583,6 +586,8 @@ class StoryGrouper:
             return 0.0
         doc_vec = self._weighted(member)
         channels = channel_cosines(doc_vec, story.centroid, self.vocabulary.idf, self._norms(story))
+        if channels["all"] < self.params.min_cosine:
+            return 0.0
         model = self._model_for(member, story)
         if model.best_case(channels, len(story.members), gap) < self.params.reoffer_threshold:
             return 0.0
