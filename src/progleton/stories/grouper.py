@@ -318,11 +318,15 @@ class StoryGrouper:
     def _choose_story(self, member: _Member, candidates: list[str]) -> tuple[str, Reasons]:
         doc_vec = self._weighted(member)
         best: tuple[float, str, str | None, float] | None = None
-        for story_id, evidence in self._evidence(member, doc_vec, candidates):
-            model = self._model_for(member, self._stories[story_id])
+        for story, channels, gap in self._nearest_stories(member, doc_vec, candidates):
+            model = self._model_for(member, story)
+            evidence = self._match(member, doc_vec, story, channels, gap)
+            if best is not None and model.best_nearest(evidence) < best[0]:
+                continue  # whatever its nearest member, it cannot beat the best so far
+            evidence = self._with_nearest(evidence, doc_vec, story)
             score = model.probability(evidence)
             if best is None or score > best[0]:
-                best = (score, story_id, evidence.nearest_id, model.threshold)
+                best = (score, story.story_id, evidence.nearest_id, model.threshold)
         if best is not None and best[0] >= best[3]:
             story = self._stories[best[1]]
             return best[1], self._join_reasons(doc_vec, best[0], story, best[2], best[3])
@@ -335,10 +339,11 @@ class StoryGrouper:
             score=round(best[0], 4), note=note, action="started", bar=bar, other_story=best[1]
         )
 
-    def _evidence(
+    def _nearest_stories(
         self, member: _Member, doc_vec: dict[str, float], candidates: list[str]
-    ) -> list[tuple[str, MatchEvidence]]:
-        """Evidence for the candidate stories (the index's proposals) within the window of time."""
+    ) -> list[tuple[OpenStory, dict[str, float], float | None]]:
+        """The candidate stories (the index's proposals) within the window of time that are most
+        alike by centroid, with their channel cosines and gap, the most alike first."""
         idf = self.vocabulary.idf
         window_hours = self.window.total_seconds() / 3600
         terms = DocTerms.of(doc_vec, idf, self.vocabulary.idfs(member.slots))
@@ -349,12 +354,9 @@ class StoryGrouper:
             if gap is not None and gap > window_hours:
                 continue
             channels = channel_cosines(terms, story.centroid, idf, self._norms(story))
-            scored.append((channels, gap, story))
-        scored.sort(key=lambda x: (-x[0]["all"], x[2].story_id))
-        return [
-            (story.story_id, self._match(member, doc_vec, story, channels, gap))
-            for channels, gap, story in scored[: self.params.nearest_stories]
-        ]
+            scored.append((story, channels, gap))
+        scored.sort(key=lambda x: (-x[1]["all"], x[0].story_id))
+        return scored[: self.params.nearest_stories]
 
     def _model_for(self, member: _Member, story: OpenStory) -> JoinModel:
         """The join model that weighs ``member`` against ``story``: the one fitted without names
@@ -586,7 +588,10 @@ class StoryGrouper:
         model = self._model_for(member, story)
         if model.best_case(channels, len(story.members), gap) < self.params.reoffer_threshold:
             return 0.0
-        return model.probability(self._match(member, doc_vec, story, channels, gap))
+        evidence = self._match(member, doc_vec, story, channels, gap)
+        if model.best_nearest(evidence) < self.params.reoffer_threshold:
+            return 0.0
+        return model.probability(self._with_nearest(evidence, doc_vec, story))
 
     def _match(
         self,
@@ -596,18 +601,26 @@ class StoryGrouper:
         channels: dict[str, float],
         gap: float | None,
     ) -> MatchEvidence:
-        """The join model's evidence, from the channel cosines and the gap already computed."""
+        """The join model's evidence, from the channel cosines and the gap already computed, but
+        for the nearest member (:meth:`_with_nearest`): comparing the doc with each recent member
+        costs more than the rest together, and is skipped where it cannot change the decision."""
+        conflict = bool(member.years) and bool(story.years) and story.years.isdisjoint(member.years)
+        size = len(story.members)
         idf = self.vocabulary.idf
+        missing = missing_shares(doc_vec, story.carriers, size, idf, self._carrier_sq(story))
+        return MatchEvidence(channels, 0.0, size, conflict, gap, missing)
+
+    def _with_nearest(
+        self, evidence: MatchEvidence, doc_vec: dict[str, float], story: OpenStory
+    ) -> MatchEvidence:
+        """:meth:`_match`'s evidence with the cosine to the story's most similar recent member."""
         recent = story.members[-self.params.nearest_members :]
         nearest, nearest_id = -1.0, recent[0]
         for doc_id in recent:  # members are in arrival order: a tie goes to the earliest
             cosine = dot(doc_vec, self._weighted(self._members[doc_id]))
             if cosine > nearest:
                 nearest, nearest_id = cosine, doc_id
-        conflict = bool(member.years) and bool(story.years) and story.years.isdisjoint(member.years)
-        size = len(story.members)
-        missing = missing_shares(doc_vec, story.carriers, size, idf, self._carrier_sq(story))
-        return MatchEvidence(channels, nearest, size, conflict, gap, missing, nearest_id)
+        return replace(evidence, nearest=nearest, nearest_id=nearest_id)
 
     def _pair_matrices(self, members: list[_Member]) -> tuple[np.ndarray, np.ndarray]:
         """Cosines between members' TF-IDF vectors (with the vocabulary as it is now), and for

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain, repeat
 from operator import add, itemgetter, mul, truediv
 
@@ -341,6 +341,12 @@ class JoinModel:
             missing=missing,
         )
         return self.probability(best) + 1e-9
+
+    def best_nearest(self, e: MatchEvidence) -> float:
+        """An upper bound of :meth:`probability` given all the evidence but the nearest member's
+        cosine, which is taken at whichever end of its range raises the logit."""
+        nearest = 1.0 + 1e-9 if self.nearest > 0 else 0.0  # a cosine, with rounding room
+        return self.probability(replace(e, nearest=nearest)) + 1e-9
 
     def probability(self, e: MatchEvidence) -> float:
         """The logit as a probability in [0, 1] (what the story page shows as the score)."""
