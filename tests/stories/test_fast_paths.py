@@ -11,6 +11,7 @@ import hashlib
 import math
 import re
 import struct
+from dataclasses import replace
 
 from datasketch import MinHashLSH
 from hypothesis import given, settings
@@ -28,7 +29,7 @@ from progleton.stories.features import (
     stem,
 )
 from progleton.stories.index import Vocabulary
-from progleton.stories.params import PAIR_MODEL, GroupingParams
+from progleton.stories.params import NAMELESS_MODEL, PAIR_MODEL, GroupingParams
 from progleton.stories.similarity import (
     KINDS,
     DocTerms,
@@ -213,3 +214,21 @@ def test_the_best_case_bounds_the_join_probability(
     evidence = MatchEvidence(channels, nearest, size, conflict, gap, missing)
     for model in (JoinModel(), PAIR_MODEL):
         assert model.best_case(channels, size, gap) >= model.probability(evidence)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries({k: _unit for k in (*KINDS, "all")}),
+    _unit,
+    st.integers(1, 60),
+    st.booleans(),
+    st.one_of(st.none(), st.floats(0.0, 200.0)),
+    st.fixed_dictionaries({k: _unit for k in ("doc_n", "doc_d", "story_n", "story_d")}),
+)
+def test_the_best_nearest_member_bounds_the_join_probability(
+    channels: dict, nearest: float, size: int, conflict: bool, gap: float | None, missing: dict
+) -> None:
+    evidence = MatchEvidence(channels, nearest, size, conflict, gap, missing)
+    unknown = replace(evidence, nearest=0.0)  # as the grouper has it before the nearest member
+    for model in (JoinModel(), PAIR_MODEL, NAMELESS_MODEL):
+        assert model.best_nearest(unknown) >= model.probability(evidence)
