@@ -65,7 +65,6 @@ from .similarity import (
     kind_codes,
     missing_shares,
     pair_probabilities,
-    shared_top,
     weigh,
     weigh_arrays,
     weighted_norms,
@@ -419,18 +418,23 @@ class StoryGrouper:
         nearest: str | None,
         bar: float,
     ) -> Reasons:
-        idf = self.vocabulary.idf
-        shared = {f: story.centroid[f] * idf(f) for f in doc_vec if f in story.centroid}
+        idf, centroid = self.vocabulary.idf, story.centroid
         by_kind = dict.fromkeys("ntwdp", 0.0)  # "p": the phrases that stand in for names
-        for f, v in shared.items():
-            by_kind["p" if f.startswith(PHRASE_PREFIX) else f[0]] += v * doc_vec[f]
+        # what each shared feature adds to the match, as (-contribution, feature), by kind
+        shared: dict[str, list[tuple[float, str]]] = {"n": [], "t": [], "w": [], "d": []}
+        for f, v in doc_vec.items():
+            weight = centroid.get(f)
+            if weight is not None:
+                contribution = weight * idf(f) * v
+                by_kind["p" if f.startswith(PHRASE_PREFIX) else f[0]] += contribution
+                shared[f[0]].append((-contribution, f))
         labels = {"n": "names", "p": "phrases", "t": "title", "w": "text", "d": "numbers"}
         total = sum(by_kind.values()) or 1.0
         ranked = sorted(by_kind.items(), key=lambda kv: -kv[1])
         kinds = [labels[k] for k, v in ranked if v >= 0.2 * total]
-        names = shared_top(doc_vec, shared, "n", 12)
+        names = _strongest(shared["n"], 12)
         phrases = [n[1:] for n in names if n.startswith(PHRASE_MARK)][:3]
-        terms = phrases + list(shared_top(doc_vec, shared, "t", 3) + shared_top(doc_vec, shared, "w", 6))
+        terms = phrases + list(_strongest(shared["t"], 3) + _strongest(shared["w"], 6))
         return Reasons(
             score=round(score, 4),
             shared_terms=tuple(dict.fromkeys(terms))[:6],
@@ -960,6 +964,11 @@ def _accumulate(story: OpenStory, member: _Member) -> None:
     widen(story, member.active)
     story.year_counts.update(member.years)
     story.carriers.update(member.specific)
+
+
+def _strongest(shared: list[tuple[float, str]], limit: int) -> tuple[str, ...]:
+    """The features that add most to a match, ties by name, without their kind prefix."""
+    return tuple(dict.fromkeys(f[2:] for _, f in heapq.nsmallest(limit, shared)))
 
 
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:

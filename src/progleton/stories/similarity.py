@@ -76,22 +76,6 @@ def weigh_arrays(vec: Mapping[str, float], idfs: np.ndarray) -> dict[str, float]
     return dict(zip(vec, map(truediv, out, repeat(norm)), strict=False))
 
 
-def shared_top(
-    weighted_doc: Mapping[str, float],
-    weighted_other: Mapping[str, float],
-    kind: str,
-    limit: int = 6,
-) -> tuple[str, ...]:
-    """The features of one kind that contribute most to the match, without their prefix."""
-    shared = [
-        (weighted_doc[f] * w, f)
-        for f, w in weighted_other.items()
-        if f[0] == kind and f in weighted_doc
-    ]
-    shared.sort(key=lambda x: (-x[0], x[1]))
-    return tuple(dict.fromkeys(f[2:] for _, f in shared[:limit]))
-
-
 KINDS = ("w", "t", "n", "d")
 _KIND_CODE = {k: i for i, k in enumerate(KINDS)}
 
