@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import islice, pairwise
+from itertools import chain, islice, pairwise
 
 import snowballstemmer
 import stop_words
@@ -363,7 +363,7 @@ def names(text: str) -> list[str]:
 def _names(tokens: list[str], lang: Language) -> list[str]:
     name_word = lang.name_word
     capitalised_inside = _capitalised_mid_sentence(tokens)
-    lower_words = frozenset(t for t in tokens if t[0].islower())
+    lower_words = frozenset([t for t in tokens if t[0].islower()])
     # English stop words end a run already (:func:`_token_kind`); so do another language's
     # ("Der", "Les", "В" heading a sentence or a title are not part of a name)
     stops = frozenset() if lang is _ENGLISH else lang.stop_words
@@ -470,13 +470,10 @@ def _token_kind(token: str) -> int:
 
 
 def _capitalised_mid_sentence(tokens: list[str]) -> frozenset[str]:
-    seen = set()
-    previous = "."
-    for token in tokens:
-        if token[0].isupper() and previous not in _SENTENCE_BREAK:
-            seen.add(token)
-        previous = token
-    return frozenset(seen)
+    previous = chain(["."], tokens)  # each token's predecessor: one longer than the tokens
+    return frozenset(
+        {t for p, t in zip(previous, tokens, strict=False) if t[0].isupper() and p not in _SENTENCE_BREAK}
+    )
 
 
 def _close_run(
