@@ -380,7 +380,8 @@ class StoryGrouper:
     def _centroid_norms(self, story: OpenStory) -> dict[str, float]:
         """:func:`kind_norms` of the story's centroid, the same sums, with the slots, kinds and
         inverse document frequencies of its features kept from the last time: features are only
-        appended to a centroid until it is rebuilt, and the weights change only at a snapshot."""
+        appended to a centroid until it is rebuilt, and the weights change only at a snapshot;
+        and with its values kept while no member comes or goes."""
         centroid, vocabulary = story.centroid, self.vocabulary
         n = len(centroid)
         layout, slots, codes = story.terms
@@ -397,7 +398,9 @@ class StoryGrouper:
         if len(idfs) < n:
             idfs = np.concatenate([idfs, vocabulary.idfs(slots[len(idfs) :])])
             story.idfs = (vocabulary.epoch, idfs)
-        return weighted_norms(np.fromiter(centroid.values(), float, n), idfs, codes)
+        if story.values[0] != story.version:
+            story.values = (story.version, np.fromiter(centroid.values(), float, n))
+        return weighted_norms(story.values[1], idfs, codes)
 
     def _weighted(self, member: _Member) -> dict[str, float]:
         epoch = self.vocabulary.epoch
