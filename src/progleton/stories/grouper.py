@@ -106,6 +106,7 @@ class _Member:
     years: frozenset[str]  # years the text mentions ("d:2013")
     specific: frozenset[str]  # its names and numbers
     slots: np.ndarray  # its features' slots in the vocabulary's table, in order
+    values: np.ndarray  # its raw vector's values, in order (weighed again at each snapshot)
     weighted: tuple[int, dict[str, float]] = (-1, {})  # (vocabulary epoch, unit TF-IDF vector)
     named: bool = True  # it has names (a script without capitals shows none)
 
@@ -289,6 +290,7 @@ class StoryGrouper:
             years=frozenset(filter(_YEAR.match, specific)),
             specific=specific,
             slots=slots,
+            values=np.fromiter(raw.values(), float, len(raw)),
             named=any(map(is_name, specific)),
         )
 
@@ -411,7 +413,7 @@ class StoryGrouper:
     def _weigh(self, member: _Member) -> dict[str, float]:
         """:func:`~.similarity.weigh` of the member's raw vector, the same values, read from its
         features' slots as one array."""
-        return weigh_arrays(member.raw, self.vocabulary.idfs(member.slots))
+        return weigh_arrays(member.raw, self.vocabulary.idfs(member.slots), member.values)
 
     def _join_reasons(
         self,

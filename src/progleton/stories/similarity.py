@@ -68,10 +68,14 @@ def weigh(vec: Mapping[str, float], idf: IdfFn) -> dict[str, float]:
     return dict(zip(vec, map(truediv, out, repeat(norm)), strict=False))
 
 
-def weigh_arrays(vec: Mapping[str, float], idfs: np.ndarray) -> dict[str, float]:
+def weigh_arrays(
+    vec: Mapping[str, float], idfs: np.ndarray, values: np.ndarray | None = None
+) -> dict[str, float]:
     """:func:`weigh`, the same values, with the inverse document frequencies of ``vec``'s
-    features (in order) given as an array."""
-    out = (np.fromiter(vec.values(), dtype=float, count=len(vec)) * idfs).tolist()
+    features (in order) given as an array, and its values too when known."""
+    if values is None:
+        values = np.fromiter(vec.values(), dtype=float, count=len(vec))
+    out = (values * idfs).tolist()
     norm = math.sqrt(sum(map(mul, out, out))) or 1.0
     return dict(zip(vec, map(truediv, out, repeat(norm)), strict=False))
 
