@@ -312,8 +312,9 @@ class StoryGrouper:
         """The doc's strongest features, to look up candidate stories in the index."""
         weighted = self._weighted(member)
         pairs = zip(map(neg, weighted.values()), weighted, strict=True)
-        # (-weight, feature): strongest first, ties by name
-        strongest = heapq.nsmallest(self.params.query_features, pairs)
+        # (-weight, feature): strongest first, ties by name; sorting all at C speed costs a
+        # third of heapq.nsmallest's loop (the same features: a doc has about a hundred)
+        strongest = sorted(pairs)[: self.params.query_features]
         return {f: -w for w, f in strongest}
 
     def _choose_story(self, member: _Member, candidates: list[str]) -> tuple[str, Reasons]:
