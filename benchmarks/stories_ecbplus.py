@@ -119,9 +119,10 @@ def _decision_row(grouper: StoryGrouper, member: Any) -> tuple[str, list[float]]
     vec = weigh(member.raw, grouper.vocabulary.idf)
     top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
     candidates = grouper._index.candidates(dict(top), grouper.params.max_candidates)
-    for story_id, e in grouper._evidence(member, vec, candidates)[:1]:
+    for story, channels, gap in grouper._nearest_stories(member, vec, candidates)[:1]:
+        e = grouper._with_nearest(grouper._match(member, vec, story, channels, gap), vec, story)
         c = e.channels
-        return story_id, [
+        return story.story_id, [
             c["all"],
             c["w"],
             c["t"],

@@ -11,24 +11,30 @@ import hashlib
 import math
 import re
 import struct
+from dataclasses import replace
 
 from datasketch import MinHashLSH
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from progleton.settings import Settings
 from progleton.stories import StoryGrouper
 from progleton.stories.features import (
+    PHRASE_PREFIX,
     STOP_WORDS,
     article_features,
     content_words,
+    language,
     names,
     numbers_and_dates,
+    repeated_phrases,
     shingles,
     stem,
+    text_language,
+    tokens,
 )
 from progleton.stories.index import Vocabulary
-from progleton.stories.params import PAIR_MODEL, GroupingParams
+from progleton.stories.params import NAMELESS_MODEL, PAIR_MODEL, GroupingParams
 from progleton.stories.similarity import (
     KINDS,
     DocTerms,
@@ -166,10 +172,15 @@ def test_shingle_hashes_and_bands_equal_datasketch() -> None:
 
 def _features_plainly(title: str, text: str, title_weight: float = 2.0) -> dict[str, float]:
     counts: dict[str, float] = {}
+    found = names(title + ".\n" + text)
+    # a text that names no one counts the phrases it repeats in the names' place
+    lang = language(text_language(text) if tokens(text) else text_language(title))
+    phrases = [] if found else repeated_phrases([*tokens(title), ".", *tokens(text)], lang.content_stem)
     for key, weight in (
         *(("w:" + w, 1.0) for w in content_words(text)),
         *(("t:" + w, title_weight) for w in content_words(title)),
-        *(("n:" + n, 1.0) for n in names(title + ".\n" + text)),
+        *(("n:" + n, 1.0) for n in found),
+        *((PHRASE_PREFIX + p, 1.0) for p in phrases),
         *(("d:" + d, 1.0) for d in numbers_and_dates(title + ".\n" + text)),
     ):
         counts[key] = counts.get(key, 0.0) + weight
@@ -184,6 +195,7 @@ _prose = st.lists(
 
 @settings(max_examples=300, deadline=None)
 @given(_prose, _prose)
+@example("AA\naA", "AA\naA")  # no names: the repeated phrase "aa aa" stands in for them
 def test_article_features_in_one_scan_equal_the_separate_scans(title: str, text: str) -> None:
     features = article_features(title, text)
     assert features.counts == _features_plainly(title, text)
@@ -213,3 +225,21 @@ def test_the_best_case_bounds_the_join_probability(
     evidence = MatchEvidence(channels, nearest, size, conflict, gap, missing)
     for model in (JoinModel(), PAIR_MODEL):
         assert model.best_case(channels, size, gap) >= model.probability(evidence)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.fixed_dictionaries({k: _unit for k in (*KINDS, "all")}),
+    _unit,
+    st.integers(1, 60),
+    st.booleans(),
+    st.one_of(st.none(), st.floats(0.0, 200.0)),
+    st.fixed_dictionaries({k: _unit for k in ("doc_n", "doc_d", "story_n", "story_d")}),
+)
+def test_the_best_nearest_member_bounds_the_join_probability(
+    channels: dict, nearest: float, size: int, conflict: bool, gap: float | None, missing: dict
+) -> None:
+    evidence = MatchEvidence(channels, nearest, size, conflict, gap, missing)
+    unknown = replace(evidence, nearest=0.0)  # as the grouper has it before the nearest member
+    for model in (JoinModel(), PAIR_MODEL, NAMELESS_MODEL):
+        assert model.best_nearest(unknown) >= model.probability(evidence)

@@ -26,7 +26,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import islice, pairwise
+from itertools import chain, islice, pairwise
+from typing import TypeVar
 
 import snowballstemmer
 import stop_words
@@ -138,6 +139,30 @@ def _unspaced_parts(token: str) -> list[tuple[str, bool]]:
     return [(part, UNSPACED_RUN.fullmatch(part) is not None) for part in _UNSPACED_SPLIT.split(token) if part]
 
 
+_T = TypeVar("_T")
+
+
+class _Memo(dict[str, _T]):
+    """A pure function of a word, remembered: a hit is a dict lookup at C speed (lru_cache's
+    bookkeeping cost twice as much, and a text's words are looked up several times each). When
+    full it forgets everything, which bounds its memory as lru_cache's maxsize did."""
+
+    def __init__(self, function: Callable[[str], _T], maxsize: int = 1 << 15) -> None:
+        super().__init__()
+        self._function, self._maxsize = function, maxsize
+
+    def __missing__(self, word: str) -> _T:
+        if len(self) >= self._maxsize:
+            self.clear()
+        value = self[word] = self._function(word)
+        return value
+
+
+def _memo(function: Callable[[str], _T]) -> Callable[[str], _T]:
+    """``function`` remembered in a :class:`_Memo` (call it as the function)."""
+    return _Memo(function).__getitem__
+
+
 @dataclass(frozen=True)
 class Language:
     """How one language's words become features: which are stop words, how they are stemmed."""
@@ -185,7 +210,6 @@ def language(name: str) -> Language:
     elif algorithm in snowballstemmer.algorithms():
         stem_word = snowball(algorithm)
 
-    @lru_cache(maxsize=1 << 14)
     def content_stem(word: str) -> str:
         if not word[0].isalpha():
             return ""
@@ -195,13 +219,12 @@ def language(name: str) -> Language:
         stemmed = stem_word(lowered)
         return stemmed if len(stemmed) > 1 or UNSPACED_RUN.match(stemmed) else ""
 
-    @lru_cache(maxsize=1 << 14)
     def name_word(word: str) -> str:
         lowered = word.lower().strip("'’")
         stemmed = stem_word(lowered) if len(lowered) > 4 else lowered
         return stemmed if len(stemmed) > 1 else ""
 
-    return Language(name, content_stem, name_word, stops)
+    return Language(name, _memo(content_stem), _memo(name_word), stops)
 
 
 # Korean writes its case and topic markers (josa) onto the word before them: "지진이", "지진은",
@@ -335,12 +358,14 @@ def stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1 << 14)
-def _content_stem(word: str) -> str:
+def _content_stem_of(word: str) -> str:
     if not word[0].isalpha():
         return ""  # a number or a mark (from :data:`_TOKEN`)
     stemmed = stem(word.lower())
     return stemmed if len(stemmed) > 1 and stemmed not in STOP_WORDS else ""
+
+
+_content_stem = _memo(_content_stem_of)
 
 
 def content_words(text: str) -> list[str]:
@@ -363,7 +388,7 @@ def names(text: str) -> list[str]:
 def _names(tokens: list[str], lang: Language) -> list[str]:
     name_word = lang.name_word
     capitalised_inside = _capitalised_mid_sentence(tokens)
-    lower_words = frozenset(t for t in tokens if t[0].islower())
+    lower_words = frozenset([t for t in tokens if t[0].islower()])
     # English stop words end a run already (:func:`_token_kind`); so do another language's
     # ("Der", "Les", "В" heading a sentence or a title are not part of a name)
     stops = frozenset() if lang is _ENGLISH else lang.stop_words
@@ -459,8 +484,7 @@ def _common_nouns(tokens: list[str], name_word: Callable[[str], str]) -> frozens
 _BREAK, _CAPITALISED, _OTHER = 0, 1, 2
 
 
-@lru_cache(maxsize=1 << 14)
-def _token_kind(token: str) -> int:
+def _token_kind_of(token: str) -> int:
     """Whether a token ends a run of capitalised words, may be part of one, or is another word."""
     if token in _RUN_BREAK or token in _SENTENCE_BREAK or not token[0].isalpha():
         return _BREAK
@@ -469,14 +493,14 @@ def _token_kind(token: str) -> int:
     return _OTHER
 
 
+_token_kind = _memo(_token_kind_of)
+
+
 def _capitalised_mid_sentence(tokens: list[str]) -> frozenset[str]:
-    seen = set()
-    previous = "."
-    for token in tokens:
-        if token[0].isupper() and previous not in _SENTENCE_BREAK:
-            seen.add(token)
-        previous = token
-    return frozenset(seen)
+    previous = chain(["."], tokens)  # each token's predecessor: one longer than the tokens
+    return frozenset(
+        {t for p, t in zip(previous, tokens, strict=False) if t[0].isupper() and p not in _SENTENCE_BREAK}
+    )
 
 
 def _close_run(
@@ -506,13 +530,15 @@ def _close_run(
     return [phrase, words[-1]] if len(words) > 1 else [phrase]
 
 
-@lru_cache(maxsize=1 << 14)
-def _name_word(word: str) -> str:
+def _name_word_of(word: str) -> str:
     word = word.lower().replace("’", "'")
     if "'" in word and not word.endswith("'s"):
         return ""  # I'm, I've, O'... contractions are not names
     word = stem(word) if len(word) > 4 else word.strip("'")
     return word if len(word) > 1 else ""
+
+
+_name_word = _memo(_name_word_of)
 
 
 _ENGLISH = Language("english", _content_stem, _name_word, STOP_WORDS)

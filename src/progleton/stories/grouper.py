@@ -65,7 +65,6 @@ from .similarity import (
     kind_codes,
     missing_shares,
     pair_probabilities,
-    shared_top,
     weigh,
     weigh_arrays,
     weighted_norms,
@@ -107,6 +106,7 @@ class _Member:
     years: frozenset[str]  # years the text mentions ("d:2013")
     specific: frozenset[str]  # its names and numbers
     slots: np.ndarray  # its features' slots in the vocabulary's table, in order
+    values: np.ndarray  # its raw vector's values, in order (weighed again at each snapshot)
     weighted: tuple[int, dict[str, float]] = (-1, {})  # (vocabulary epoch, unit TF-IDF vector)
     named: bool = True  # it has names (a script without capitals shows none)
 
@@ -290,6 +290,7 @@ class StoryGrouper:
             years=frozenset(filter(_YEAR.match, specific)),
             specific=specific,
             slots=slots,
+            values=np.fromiter(raw.values(), float, len(raw)),
             named=any(map(is_name, specific)),
         )
 
@@ -311,20 +312,25 @@ class StoryGrouper:
         """The doc's strongest features, to look up candidate stories in the index."""
         weighted = self._weighted(member)
         pairs = zip(map(neg, weighted.values()), weighted, strict=True)
-        # (-weight, feature): strongest first, ties by name
-        strongest = heapq.nsmallest(self.params.query_features, pairs)
+        # (-weight, feature): strongest first, ties by name; sorting all at C speed costs a
+        # third of heapq.nsmallest's loop (the same features: a doc has about a hundred)
+        strongest = sorted(pairs)[: self.params.query_features]
         return {f: -w for w, f in strongest}
 
     def _choose_story(self, member: _Member, candidates: list[str]) -> tuple[str, Reasons]:
         doc_vec = self._weighted(member)
         best: tuple[float, str, str | None, float] | None = None
-        for story_id, evidence in self._evidence(member, doc_vec, candidates):
-            if evidence.channels["all"] < self.params.min_cosine:
+        for story, channels, gap in self._nearest_stories(member, doc_vec, candidates):
+            if channels["all"] < self.params.min_cosine:
                 continue  # shares almost nothing with the doc: never its story
-            model = self._model_for(member, self._stories[story_id])
+            model = self._model_for(member, story)
+            evidence = self._match(member, doc_vec, story, channels, gap)
+            if best is not None and model.best_nearest(evidence) < best[0]:
+                continue  # whatever its nearest member, it cannot beat the best so far
+            evidence = self._with_nearest(evidence, doc_vec, story)
             score = model.probability(evidence)
             if best is None or score > best[0]:
-                best = (score, story_id, evidence.nearest_id, model.threshold)
+                best = (score, story.story_id, evidence.nearest_id, model.threshold)
         if best is not None and best[0] >= best[3]:
             story = self._stories[best[1]]
             return best[1], self._join_reasons(doc_vec, best[0], story, best[2], best[3])
@@ -337,10 +343,11 @@ class StoryGrouper:
             score=round(best[0], 4), note=note, action="started", bar=bar, other_story=best[1]
         )
 
-    def _evidence(
+    def _nearest_stories(
         self, member: _Member, doc_vec: dict[str, float], candidates: list[str]
-    ) -> list[tuple[str, MatchEvidence]]:
-        """Evidence for the candidate stories (the index's proposals) within the window of time."""
+    ) -> list[tuple[OpenStory, dict[str, float], float | None]]:
+        """The candidate stories (the index's proposals) within the window of time that are most
+        alike by centroid, with their channel cosines and gap, the most alike first."""
         idf = self.vocabulary.idf
         window_hours = self.window.total_seconds() / 3600
         terms = DocTerms.of(doc_vec, idf, self.vocabulary.idfs(member.slots))
@@ -351,12 +358,9 @@ class StoryGrouper:
             if gap is not None and gap > window_hours:
                 continue
             channels = channel_cosines(terms, story.centroid, idf, self._norms(story))
-            scored.append((channels, gap, story))
-        scored.sort(key=lambda x: (-x[0]["all"], x[2].story_id))
-        return [
-            (story.story_id, self._match(member, doc_vec, story, channels, gap))
-            for channels, gap, story in scored[: self.params.nearest_stories]
-        ]
+            scored.append((story, channels, gap))
+        scored.sort(key=lambda x: (-x[1]["all"], x[0].story_id))
+        return scored[: self.params.nearest_stories]
 
     def _model_for(self, member: _Member, story: OpenStory) -> JoinModel:
         """The join model that weighs ``member`` against ``story``: the one fitted without names
@@ -381,7 +385,8 @@ class StoryGrouper:
     def _centroid_norms(self, story: OpenStory) -> dict[str, float]:
         """:func:`kind_norms` of the story's centroid, the same sums, with the slots, kinds and
         inverse document frequencies of its features kept from the last time: features are only
-        appended to a centroid until it is rebuilt, and the weights change only at a snapshot."""
+        appended to a centroid until it is rebuilt, and the weights change only at a snapshot;
+        and with its values kept while no member comes or goes."""
         centroid, vocabulary = story.centroid, self.vocabulary
         n = len(centroid)
         layout, slots, codes = story.terms
@@ -398,7 +403,9 @@ class StoryGrouper:
         if len(idfs) < n:
             idfs = np.concatenate([idfs, vocabulary.idfs(slots[len(idfs) :])])
             story.idfs = (vocabulary.epoch, idfs)
-        return weighted_norms(np.fromiter(centroid.values(), float, n), idfs, codes)
+        if story.values[0] != story.version:
+            story.values = (story.version, np.fromiter(centroid.values(), float, n))
+        return weighted_norms(story.values[1], idfs, codes)
 
     def _weighted(self, member: _Member) -> dict[str, float]:
         epoch = self.vocabulary.epoch
@@ -409,7 +416,7 @@ class StoryGrouper:
     def _weigh(self, member: _Member) -> dict[str, float]:
         """:func:`~.similarity.weigh` of the member's raw vector, the same values, read from its
         features' slots as one array."""
-        return weigh_arrays(member.raw, self.vocabulary.idfs(member.slots))
+        return weigh_arrays(member.raw, self.vocabulary.idfs(member.slots), member.values)
 
     def _join_reasons(
         self,
@@ -419,18 +426,23 @@ class StoryGrouper:
         nearest: str | None,
         bar: float,
     ) -> Reasons:
-        idf = self.vocabulary.idf
-        shared = {f: story.centroid[f] * idf(f) for f in doc_vec if f in story.centroid}
+        idf, centroid = self.vocabulary.idf, story.centroid
         by_kind = dict.fromkeys("ntwdp", 0.0)  # "p": the phrases that stand in for names
-        for f, v in shared.items():
-            by_kind["p" if f.startswith(PHRASE_PREFIX) else f[0]] += v * doc_vec[f]
+        # what each shared feature adds to the match, as (-contribution, feature), by kind
+        shared: dict[str, list[tuple[float, str]]] = {"n": [], "t": [], "w": [], "d": []}
+        for f, v in doc_vec.items():
+            weight = centroid.get(f)
+            if weight is not None:
+                contribution = weight * idf(f) * v
+                by_kind["p" if f.startswith(PHRASE_PREFIX) else f[0]] += contribution
+                shared[f[0]].append((-contribution, f))
         labels = {"n": "names", "p": "phrases", "t": "title", "w": "text", "d": "numbers"}
         total = sum(by_kind.values()) or 1.0
         ranked = sorted(by_kind.items(), key=lambda kv: -kv[1])
         kinds = [labels[k] for k, v in ranked if v >= 0.2 * total]
-        names = shared_top(doc_vec, shared, "n", 12)
+        names = _strongest(shared["n"], 12)
         phrases = [n[1:] for n in names if n.startswith(PHRASE_MARK)][:3]
-        terms = phrases + list(shared_top(doc_vec, shared, "t", 3) + shared_top(doc_vec, shared, "w", 6))
+        terms = phrases + list(_strongest(shared["t"], 3) + _strongest(shared["w"], 6))
         return Reasons(
             score=round(score, 4),
             shared_terms=tuple(dict.fromkeys(terms))[:6],
@@ -591,7 +603,10 @@ class StoryGrouper:
         model = self._model_for(member, story)
         if model.best_case(channels, len(story.members), gap) < self.params.reoffer_threshold:
             return 0.0
-        return model.probability(self._match(member, doc_vec, story, channels, gap))
+        evidence = self._match(member, doc_vec, story, channels, gap)
+        if model.best_nearest(evidence) < self.params.reoffer_threshold:
+            return 0.0
+        return model.probability(self._with_nearest(evidence, doc_vec, story))
 
     def _match(
         self,
@@ -601,18 +616,26 @@ class StoryGrouper:
         channels: dict[str, float],
         gap: float | None,
     ) -> MatchEvidence:
-        """The join model's evidence, from the channel cosines and the gap already computed."""
+        """The join model's evidence, from the channel cosines and the gap already computed, but
+        for the nearest member (:meth:`_with_nearest`): comparing the doc with each recent member
+        costs more than the rest together, and is skipped where it cannot change the decision."""
+        conflict = bool(member.years) and bool(story.years) and story.years.isdisjoint(member.years)
+        size = len(story.members)
         idf = self.vocabulary.idf
+        missing = missing_shares(doc_vec, story.carriers, size, idf, self._carrier_sq(story))
+        return MatchEvidence(channels, 0.0, size, conflict, gap, missing)
+
+    def _with_nearest(
+        self, evidence: MatchEvidence, doc_vec: dict[str, float], story: OpenStory
+    ) -> MatchEvidence:
+        """:meth:`_match`'s evidence with the cosine to the story's most similar recent member."""
         recent = story.members[-self.params.nearest_members :]
         nearest, nearest_id = -1.0, recent[0]
         for doc_id in recent:  # members are in arrival order: a tie goes to the earliest
             cosine = dot(doc_vec, self._weighted(self._members[doc_id]))
             if cosine > nearest:
                 nearest, nearest_id = cosine, doc_id
-        conflict = bool(member.years) and bool(story.years) and story.years.isdisjoint(member.years)
-        size = len(story.members)
-        missing = missing_shares(doc_vec, story.carriers, size, idf, self._carrier_sq(story))
-        return MatchEvidence(channels, nearest, size, conflict, gap, missing, nearest_id)
+        return replace(evidence, nearest=nearest, nearest_id=nearest_id)
 
     def _pair_matrices(self, members: list[_Member]) -> tuple[np.ndarray, np.ndarray]:
         """Cosines between members' TF-IDF vectors (with the vocabulary as it is now), and for
@@ -952,6 +975,11 @@ def _accumulate(story: OpenStory, member: _Member) -> None:
     widen(story, member.active)
     story.year_counts.update(member.years)
     story.carriers.update(member.specific)
+
+
+def _strongest(shared: list[tuple[float, str]], limit: int) -> tuple[str, ...]:
+    """The features that add most to a match, ties by name, without their kind prefix."""
+    return tuple(dict.fromkeys(f[2:] for _, f in heapq.nsmallest(limit, shared)))
 
 
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -7,11 +7,11 @@ new doc is compared with the few stories that share its distinctive features, ne
 
 from __future__ import annotations
 
-import heapq
 import math
 import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import neg
 
 import numpy as np
 
@@ -167,7 +167,8 @@ class StoryIndex:
                 continue
             for story_id in posting:
                 votes[story_id] += weight
-        return [s for s, _ in heapq.nsmallest(limit, votes.items(), key=lambda kv: (-kv[1], kv[0]))]
+        # (-votes, story): the most first, ties by id
+        return [s for _, s in sorted(zip(map(neg, votes.values()), votes, strict=True))[:limit]]
 
     def __len__(self) -> int:
         return len(self._postings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain, repeat
 from operator import add, itemgetter, mul, truediv
 
@@ -68,28 +68,16 @@ def weigh(vec: Mapping[str, float], idf: IdfFn) -> dict[str, float]:
     return dict(zip(vec, map(truediv, out, repeat(norm)), strict=False))
 
 
-def weigh_arrays(vec: Mapping[str, float], idfs: np.ndarray) -> dict[str, float]:
+def weigh_arrays(
+    vec: Mapping[str, float], idfs: np.ndarray, values: np.ndarray | None = None
+) -> dict[str, float]:
     """:func:`weigh`, the same values, with the inverse document frequencies of ``vec``'s
-    features (in order) given as an array."""
-    out = (np.fromiter(vec.values(), dtype=float, count=len(vec)) * idfs).tolist()
+    features (in order) given as an array, and its values too when known."""
+    if values is None:
+        values = np.fromiter(vec.values(), dtype=float, count=len(vec))
+    out = (values * idfs).tolist()
     norm = math.sqrt(sum(map(mul, out, out))) or 1.0
     return dict(zip(vec, map(truediv, out, repeat(norm)), strict=False))
-
-
-def shared_top(
-    weighted_doc: Mapping[str, float],
-    weighted_other: Mapping[str, float],
-    kind: str,
-    limit: int = 6,
-) -> tuple[str, ...]:
-    """The features of one kind that contribute most to the match, without their prefix."""
-    shared = [
-        (weighted_doc[f] * w, f)
-        for f, w in weighted_other.items()
-        if f[0] == kind and f in weighted_doc
-    ]
-    shared.sort(key=lambda x: (-x[0], x[1]))
-    return tuple(dict.fromkeys(f[2:] for _, f in shared[:limit]))
 
 
 KINDS = ("w", "t", "n", "d")
@@ -341,6 +329,12 @@ class JoinModel:
             missing=missing,
         )
         return self.probability(best) + 1e-9
+
+    def best_nearest(self, e: MatchEvidence) -> float:
+        """An upper bound of :meth:`probability` given all the evidence but the nearest member's
+        cosine, which is taken at whichever end of its range raises the logit."""
+        nearest = 1.0 + 1e-9 if self.nearest > 0 else 0.0  # a cosine, with rounding room
+        return self.probability(replace(e, nearest=nearest)) + 1e-9
 
     def probability(self, e: MatchEvidence) -> float:
         """The logit as a probability in [0, 1] (what the story page shows as the score)."""

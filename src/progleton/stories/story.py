@@ -41,6 +41,9 @@ class OpenStory:
     # rebuilds features are only appended, so only new ones are looked up (see _centroid_norms)
     terms: tuple[int, np.ndarray, np.ndarray] = (-1, np.empty(0, np.int32), np.empty(0, np.int8))
     idfs: tuple[int, np.ndarray] = (-1, np.empty(0))
+    # The centroid's values in order, as (version, array): a new snapshot of the vocabulary
+    # weighs them again, but they change only with the members
+    values: tuple[int, np.ndarray] = (-1, np.empty(0))
     norms: tuple[int, int, dict[str, float]] = (-1, -1, {})  # (epoch, version, kind_norms)
     carrier_sq: tuple[int, int, dict[str, float]] = (-1, -1, {})  # (epoch, version, carrier_norms)
 

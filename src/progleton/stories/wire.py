@@ -76,6 +76,7 @@ class WireIndex:
         template = MinHash(num_perm=NUM_PERM, hashfunc=int)
         self._permutations, self._scheme = template.permutations, template.scheme
         self._signatures: dict[str, LeanMinHash] = {}
+        self._banded: tuple[LeanMinHash | None, list[bytes]] = (None, [])
         self._seq: dict[str, int] = {}
 
     def signature(self, title: str, text: str) -> tuple[LeanMinHash | None, bool]:
@@ -117,7 +118,11 @@ class WireIndex:
         if sig is None or doc_id in self._signatures:
             return
         for table, band in zip(self._tables, self._bands(sig), strict=True):
-            table.setdefault(band, set()).add(doc_id)
+            ids = table.get(band)
+            if ids is None:
+                table[band] = {doc_id}
+            else:
+                ids.add(doc_id)
         self._signatures[doc_id] = sig
         self._seq[doc_id] = seq
 
@@ -141,9 +146,12 @@ class WireIndex:
         return found
 
     def _bands(self, sig: LeanMinHash) -> list[bytes]:
-        values = sig.hashvalues
-        data, size = values.tobytes(), values.itemsize
-        return [data[start * size : end * size] for start, end in self._band_ranges]
+        # kept for the last signature: a doc's is looked up (find_original), then added
+        if sig is not self._banded[0]:
+            values = sig.hashvalues
+            data, size = values.tobytes(), values.itemsize
+            self._banded = (sig, [data[start * size : end * size] for start, end in self._band_ranges])
+        return self._banded[1]
 
     def __len__(self) -> int:
         return len(self._signatures)
