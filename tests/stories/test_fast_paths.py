@@ -208,38 +208,29 @@ def test_article_features_of_real_articles_equal_the_separate_scans() -> None:
 
 
 _unit = st.floats(0.0, 1.0)
+# any evidence the join model may weigh: cosines and shares in [0, 1], any size, gap and conflict
+_evidence = st.builds(
+    MatchEvidence,
+    channels=st.fixed_dictionaries({k: _unit for k in (*KINDS, "all")}),
+    nearest=_unit,
+    story_size=st.integers(1, 60),
+    year_conflict=st.booleans(),
+    gap_hours=st.one_of(st.none(), st.floats(0.0, 200.0)),
+    missing=st.fixed_dictionaries({k: _unit for k in ("doc_n", "doc_d", "story_n", "story_d")}),
+)
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.fixed_dictionaries({k: _unit for k in (*KINDS, "all")}),
-    _unit,
-    st.integers(1, 60),
-    st.booleans(),
-    st.one_of(st.none(), st.floats(0.0, 200.0)),
-    st.fixed_dictionaries({k: _unit for k in ("doc_n", "doc_d", "story_n", "story_d")}),
-)
-def test_the_best_case_bounds_the_join_probability(
-    channels: dict, nearest: float, size: int, conflict: bool, gap: float | None, missing: dict
-) -> None:
-    evidence = MatchEvidence(channels, nearest, size, conflict, gap, missing)
+@given(_evidence)
+def test_the_best_case_bounds_the_join_probability(evidence: MatchEvidence) -> None:
     for model in (JoinModel(), PAIR_MODEL):
-        assert model.best_case(channels, size, gap) >= model.probability(evidence)
+        best = model.best_case(evidence.channels, evidence.story_size, evidence.gap_hours)
+        assert best >= model.probability(evidence)
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.fixed_dictionaries({k: _unit for k in (*KINDS, "all")}),
-    _unit,
-    st.integers(1, 60),
-    st.booleans(),
-    st.one_of(st.none(), st.floats(0.0, 200.0)),
-    st.fixed_dictionaries({k: _unit for k in ("doc_n", "doc_d", "story_n", "story_d")}),
-)
-def test_the_best_nearest_member_bounds_the_join_probability(
-    channels: dict, nearest: float, size: int, conflict: bool, gap: float | None, missing: dict
-) -> None:
-    evidence = MatchEvidence(channels, nearest, size, conflict, gap, missing)
+@given(_evidence)
+def test_the_best_nearest_member_bounds_the_join_probability(evidence: MatchEvidence) -> None:
     unknown = replace(evidence, nearest=0.0)  # as the grouper has it before the nearest member
     for model in (JoinModel(), PAIR_MODEL, NAMELESS_MODEL):
         assert model.best_nearest(unknown) >= model.probability(evidence)
