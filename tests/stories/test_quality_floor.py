@@ -29,7 +29,9 @@ nothing, and every one the join model passed on ECB+ was wrong): dev 0.893 ± 0.
 0.921 ± 0.014, held out by topic 0.923 ± 0.041 as before); read lower-cased, dev
 0.932 ± 0.028 (train 0.906 ± 0.018). Both floors rise to the reached mean less about one
 standard deviation. The join and pair models refitted to the features of that day: dev
-0.895 ± 0.011 (train 0.923 ± 0.012).
+0.895 ± 0.011 (train 0.923 ± 0.012); then the join model fitted only on decisions above the
+floor, as the grouper takes them: dev 0.899 ± 0.016 (train 0.922 ± 0.012, held out by topic
+0.928 ± 0.039).
 """
 
 from __future__ import annotations
@@ -41,8 +43,8 @@ import pytest
 from progleton.stories import Doc, StoryGrouper
 from progleton.stories.scoring import score_grouping
 
-REACHED_DEV_PAIRWISE_F1 = 0.895  # ± 0.011 over the five orders
-DEV_PAIRWISE_F1_FLOOR = 0.88  # reached - one std is 0.884
+REACHED_DEV_PAIRWISE_F1 = 0.899  # ± 0.016 over the five orders
+DEV_PAIRWISE_F1_FLOOR = 0.88  # reached - one std is 0.883
 REACHED_CASELESS_DEV_PAIRWISE_F1 = 0.932  # ± 0.028
 CASELESS_DEV_PAIRWISE_F1_FLOOR = 0.90  # reached - one std is 0.904
 

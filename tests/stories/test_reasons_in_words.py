@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from progleton.explain import why_together
+from progleton.explain import probability_text, why_together
 from progleton.pipeline import reasons_dict
 from progleton.settings import Settings
 from progleton.stories import Assignment, Doc, Reasons, StoryGrouper
@@ -91,7 +91,7 @@ def test_a_split_and_a_regrouping_in_words() -> None:
     assert moved.reasons.action == "regrouped" and moved.reasons.story_size == 2
     assert _why(moved.reasons)[-1] == _why(moved.reasons, note_only=True)[-1] == (
         "Had started a story of its own; moved here when this story had 2 reports and it scored "
-        f"{moved.reasons.score:.2f} against them.")
+        f"{probability_text(moved.reasons.score)} against them.")  # rounded down: 0.995 is not 1.00
 
 
 def test_every_note_and_its_recorded_action_say_the_same() -> None:

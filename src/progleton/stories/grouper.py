@@ -35,6 +35,7 @@ Not thread-safe: one writer per grouper (the pipeline serialises assignment).
 from __future__ import annotations
 
 import heapq
+import math
 import re
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -110,6 +111,13 @@ class _Member:
     weighted: tuple[int, dict[str, float]] = (-1, {})  # (vocabulary epoch, unit TF-IDF vector)
     named: bool = True  # it has names (a script without capitals shows none)
 
+
+
+def _down(probability: float) -> str:
+    """A probability in a note, with two decimals rounded down, as the story page shows it
+    (``explain.probability_text``): 0.996 is not "1.00", and 0.699 under a bar of 0.70 is not
+    "0.70"."""
+    return f"{math.floor(probability * 100) / 100:.2f}"
 
 class StoryGrouper:
     """Assigns docs to stories one at a time; see the module docstring for the method."""
@@ -338,7 +346,7 @@ class StoryGrouper:
         bar = self.params.model.threshold if best is None else best[3]
         if best is None:
             return new_id, Reasons(note="new story", action="started", bar=bar)
-        note = f"new story (closest {best[1]} scored {best[0]:.2f} < {bar:.2f})"
+        note = f"new story (closest {best[1]} scored {_down(best[0])} < {bar:.2f})"
         return new_id, Reasons(
             score=round(best[0], 4), note=note, action="started", bar=bar, other_story=best[1]
         )
@@ -519,7 +527,7 @@ class StoryGrouper:
         new_id = f"{STORY_PREFIX}{moving[0].doc.id}~s{self._seq}"
         note = (
             f"split out of {story.story_id}: its two groups of reports averaged "
-            f"{between:.2f} {measure} (< {below:.2f})"
+            f"{_down(between)} {measure} (< {below:.2f})"
         )
         target = self._stories[new_id] = OpenStory(new_id)
         story.members = [d for d in story.members if group[d] == group[members[0].doc.id]]
@@ -569,7 +577,7 @@ class StoryGrouper:
                     break
             else:
                 note = (
-                    f"regrouped from {story_id}: scored {min(scores):.2f} against "
+                    f"regrouped from {story_id}: scored {_down(min(scores))} against "
                     f"{story.story_id} once it had {len(story.members)} reports"
                 )
                 reasons = Reasons(
