@@ -119,9 +119,8 @@ def _decision_row(grouper: StoryGrouper, member: Any) -> tuple[str, list[float]]
     vec = weigh(member.raw, grouper.vocabulary.idf)
     top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:30]
     candidates = grouper._index.candidates(dict(top), grouper.params.max_candidates)
+    # none under the cosine floor: the grouper never weighs it, so it is not fitted on either
     for story, channels, gap in grouper._nearest_stories(member, vec, candidates)[:1]:
-        if channels["all"] < grouper.params.min_cosine:
-            return None  # never weighed by the grouper (no join below the floor): not fitted on
         e = grouper._with_nearest(grouper._match(member, vec, story, channels, gap), vec, story)
         c = e.channels
         return story.story_id, [

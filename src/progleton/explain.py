@@ -9,13 +9,13 @@ id; those notes are read back with patterns (:func:`_note_lines`).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .stories.features import name_forms, word_forms
+from .stories.model import probability_text as probability_text  # for the CLI and the web reader
 from .types import Article, StoryDetail
 
 
@@ -75,12 +75,6 @@ def shown_names(article: Article, keys: Sequence[str]) -> list[str]:
     keys = [k for k in keys if " " in k or k not in last_words]
     forms = name_forms(keys, article.title, article.text or article.summary)
     return list(dict.fromkeys(forms.get(k) or k.title() for k in keys))
-
-
-def probability_text(x: float) -> str:
-    """A probability with two decimals, rounded down: 0.9996 is not "1.00" (certain), and
-    0.699 under a bar of 0.70 is not "0.70"."""
-    return f"{math.floor(x * 100) / 100:.2f}"
 
 
 def _number(value: object) -> float | None:

@@ -35,7 +35,6 @@ Not thread-safe: one writer per grouper (the pipeline serialises assignment).
 from __future__ import annotations
 
 import heapq
-import math
 import re
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -54,7 +53,7 @@ from ..settings import Settings
 from .cut import core_two_groups, split_sizes
 from .features import PHRASE_MARK, PHRASE_PREFIX, is_name
 from .index import StoryIndex, Vocabulary
-from .model import Assignment, Doc, Reasons
+from .model import Assignment, Doc, Reasons, probability_text
 from .params import GroupingParams
 from .similarity import (
     DocTerms,
@@ -111,13 +110,6 @@ class _Member:
     weighted: tuple[int, dict[str, float]] = (-1, {})  # (vocabulary epoch, unit TF-IDF vector)
     named: bool = True  # it has names (a script without capitals shows none)
 
-
-
-def _down(probability: float) -> str:
-    """A probability in a note, with two decimals rounded down, as the story page shows it
-    (``explain.probability_text``): 0.996 is not "1.00", and 0.699 under a bar of 0.70 is not
-    "0.70"."""
-    return f"{math.floor(probability * 100) / 100:.2f}"
 
 class StoryGrouper:
     """Assigns docs to stories one at a time; see the module docstring for the method."""
@@ -329,8 +321,6 @@ class StoryGrouper:
         doc_vec = self._weighted(member)
         best: tuple[float, str, str | None, float] | None = None
         for story, channels, gap in self._nearest_stories(member, doc_vec, candidates):
-            if channels["all"] < self.params.min_cosine:
-                continue  # shares almost nothing with the doc: never its story
             model = self._model_for(member, story)
             evidence = self._match(member, doc_vec, story, channels, gap)
             if best is not None and model.best_nearest(evidence) < best[0]:
@@ -346,7 +336,7 @@ class StoryGrouper:
         bar = self.params.model.threshold if best is None else best[3]
         if best is None:
             return new_id, Reasons(note="new story", action="started", bar=bar)
-        note = f"new story (closest {best[1]} scored {_down(best[0])} < {bar:.2f})"
+        note = f"new story (closest {best[1]} scored {probability_text(best[0])} < {bar:.2f})"
         return new_id, Reasons(
             score=round(best[0], 4), note=note, action="started", bar=bar, other_story=best[1]
         )
@@ -355,7 +345,8 @@ class StoryGrouper:
         self, member: _Member, doc_vec: dict[str, float], candidates: list[str]
     ) -> list[tuple[OpenStory, dict[str, float], float | None]]:
         """The candidate stories (the index's proposals) within the window of time that are most
-        alike by centroid, with their channel cosines and gap, the most alike first."""
+        alike by centroid, with their channel cosines and gap, the most alike first; none that
+        shares almost nothing with the doc (``min_cosine``): it is never the doc's story."""
         idf = self.vocabulary.idf
         window_hours = self.window.total_seconds() / 3600
         terms = DocTerms.of(doc_vec, idf, self.vocabulary.idfs(member.slots))
@@ -368,7 +359,8 @@ class StoryGrouper:
             channels = channel_cosines(terms, story.centroid, idf, self._norms(story))
             scored.append((story, channels, gap))
         scored.sort(key=lambda x: (-x[1]["all"], x[0].story_id))
-        return scored[: self.params.nearest_stories]
+        floor = self.params.min_cosine
+        return [s for s in scored[: self.params.nearest_stories] if s[1]["all"] >= floor]
 
     def _model_for(self, member: _Member, story: OpenStory) -> JoinModel:
         """The join model that weighs ``member`` against ``story``: the one fitted without names
@@ -527,7 +519,7 @@ class StoryGrouper:
         new_id = f"{STORY_PREFIX}{moving[0].doc.id}~s{self._seq}"
         note = (
             f"split out of {story.story_id}: its two groups of reports averaged "
-            f"{_down(between)} {measure} (< {below:.2f})"
+            f"{probability_text(between)} {measure} (< {below:.2f})"
         )
         target = self._stories[new_id] = OpenStory(new_id)
         story.members = [d for d in story.members if group[d] == group[members[0].doc.id]]
@@ -577,7 +569,7 @@ class StoryGrouper:
                     break
             else:
                 note = (
-                    f"regrouped from {story_id}: scored {_down(min(scores))} against "
+                    f"regrouped from {story_id}: scored {probability_text(min(scores))} against "
                     f"{story.story_id} once it had {len(story.members)} reports"
                 )
                 reasons = Reasons(

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
+
+
+def probability_text(x: float) -> str:
+    """A probability with two decimals, rounded down, as notes and the story page write it:
+    0.9996 is not "1.00" (certain), and 0.699 under a bar of 0.70 is not "0.70"."""
+    return f"{math.floor(x * 100) / 100:.2f}"
+
 
 # What put a doc in its story, for :class:`Reasons`:
 #   "joined"     it scored at least ``bar`` against the story and joined it
