@@ -304,7 +304,7 @@ class Progleton:
         skipped if an update holds it for more than ``RELATED_WAIT_S``. ``detail``: the
         story, when the caller has already read it."""
         detail = detail or self.story(story_id)
-        words = Counter(w for a in detail.articles for w in _headline_words(a.title))
+        words = Counter(w for a in detail.articles for w in headline_words(a.title))
         found: dict[str, None] = {}
         if words:
             query = " OR ".join(f'"{w}"' for w, _ in words.most_common(RELATED_QUERY_WORDS))
@@ -313,7 +313,7 @@ class Progleton:
         scores = self._weigh_related(story_id, list(found), limit) if weigh else {}
         candidates = list(dict.fromkeys([*scores, *found]))
         titles = self.store.story_titles(candidates)
-        shared = {i: tuple(sorted(words.keys() & _headline_words(t))) for i, t in titles.items()}
+        shared = {i: tuple(sorted(words.keys() & headline_words(t))) for i, t in titles.items()}
         kept = [i for i in candidates if i in titles and (scores[i] >= RELATED_FLOOR if i in scores else shared[i])]
         kept.sort(key=lambda i: (-scores.get(i, -1.0), -len(shared[i])))  # stable: search order
         kept = kept[:limit]
@@ -398,8 +398,9 @@ class Progleton:
         return key
 
 
-def _headline_words(title: str) -> set[str]:
-    """The words of a headline that can tell one story from another (no stop words, no numbers)."""
+def headline_words(title: str) -> set[str]:
+    """The words of a headline that can tell one story from another (no stop words, no numbers),
+    lower-cased."""
     stops = language(text_language(title)).stop_words
     return {w for w in re.findall(r"\w{3,}", title.lower()) if w not in stops and not w.isdigit()}
 

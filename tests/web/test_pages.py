@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from progleton.core import Progleton
 
-from .conftest import Seeded, csrf_token
+from .conftest import Seeded, article_record, csrf_token
 
 
 def story_url(story_id: str) -> str:
@@ -185,6 +185,28 @@ def test_split_and_merge(client: TestClient, seeded: Seeded, progleton: Progleto
     assert merged.status_code == 303
     assert progleton.article(moved).story_id == seeded.stories["storm"]
     assert len(progleton.story(seeded.stories["storm"]).articles) == 3
+
+
+def test_the_story_pages_merge_form_offers_stories_sharing_its_headline_words_first_and_merges_nothing_unchosen(
+        client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
+    storm, wire = seeded.stories["storm"], seeded.stories["wire"]
+    # a fresher story told by more outlets, which the front page ranks first, shares no headline word
+    for name in ("Harbour Daily", "Morning Ledger", "Evening Star", "Continental Press"):
+        progleton.store.add_article(article_record(seeded.sources[name], "fair", f"Harvest fair opens ({name})", host=f"{seeded.sources[name]}.example",
+                                                   hours_ago=1), {"story_id": "story-fair"})
+    assert progleton.stories(limit=1)[0].id == "story-fair"
+    page = client.get(story_url(storm)).text
+    choices = re.findall(r'<option value="([^"]*)"', page.split('id="merge-other"', 1)[1].split("</select>", 1)[0])
+    # a placeholder to choose (the select is required), then the sea-wall story: it shares "Verel"
+    assert choices[:3] == ["", wire, "story-fair"] and storm not in choices
+    assert 'name="other_story_id" required' in page
+    before = len(progleton.story(storm).articles)
+    token = csrf_token(client, story_url(storm))
+    answer = client.post("/story-actions/merge", data={"csrf_token": token, "story_id": storm, "other_story_id": ""},
+                         follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/stories/story-storm?notice=choose"
+    assert "nothing was merged" in client.get(answer.headers["location"]).text
+    assert len(progleton.story(storm).articles) == before
 
 
 def test_related_stories_page_finds_a_story_to_merge(client: TestClient, seeded: Seeded,

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from ..core import headline_words
 from ..exceptions import NotFound
 from ..explain import coverage, reasons_in_words
 from ..stories import GroupingParams
-from ..types import Article
+from ..types import Article, Story, StoryDetail
 from .accounts import current_user
 from .app import render, story_path
 from .search import parse_query, run_search
@@ -64,7 +65,7 @@ def front_page(request: Request, page: Annotated[int, Query(ge=1, le=10_000)] = 
 def story_page(request: Request, story_id: str) -> HTMLResponse:
     p = progleton_of(request)
     detail = p.story(story_id)
-    others = [s for s in p.stories(limit=40) if s.id != story_id]
+    others = merge_choices(detail, p.stories(limit=40))
     reasons = reasons_in_words(detail.articles)
     user = current_user(request)
     look: dict[str, Any] = {}
@@ -80,6 +81,14 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     return render(request, "story.html", detail=detail, story=detail.story,
                   coverage=coverage(detail), reasons=reasons, merge_candidates=others,
                   last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states)
+
+
+def merge_choices(detail: StoryDetail, stories: list[Story]) -> list[Story]:
+    """The stories a reader may merge into this one: those whose headlines share the most words
+    with its articles' first, then the rest in their order (top stories)."""
+    words = set().union(*(headline_words(a.title) for a in detail.articles))
+    others = [s for s in stories if s.id != detail.story.id]
+    return sorted(others, key=lambda s: -len(words & headline_words(s.title)))  # stable
 
 
 @router.get("/merge")
@@ -141,8 +150,10 @@ def split_article(request: Request, article_id: Annotated[int, Form()],
 
 @router.post("/story-actions/merge", dependencies=[Depends(require_csrf)])
 def merge_story(request: Request, story_id: Annotated[str, Form()],
-                other_story_id: Annotated[str, Form()]) -> RedirectResponse:
-    """Merge another story into this one."""
+                other_story_id: Annotated[str, Form()] = "") -> RedirectResponse:
+    """Merge another story into this one (none chosen: back to the story, saying so)."""
+    if not other_story_id:
+        return RedirectResponse(story_path(story_id) + "?notice=choose", status_code=303)
     if other_story_id == story_id:
         return RedirectResponse(story_path(story_id), status_code=303)
     survivor = progleton_of(request).merge_stories(story_id, other_story_id)
