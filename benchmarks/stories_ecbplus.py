@@ -137,17 +137,10 @@ def _decision_row(grouper: StoryGrouper, member: Any) -> tuple[str, list[float]]
     return None
 
 
-def fit_weights(articles: list[dict]) -> dict[str, float]:
-    """Fit the join model's weights on teacher-forced orders of ``articles``.
-
-    Each doc is weighed against the most similar candidate story the index proposes (the join
-    decision the grouper takes) while the docs before it sit in their gold stories; the candidate
-    that is its gold story is the positive. Features: the channel cosines, the nearest member,
-    the story size, the year conflict and the four shares of missing names and numbers.
-    """
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
+def decision_rows(articles: list[dict]) -> tuple[list[list[float]], list[bool]]:
+    """The join model's fitting rows (:func:`_decision_row`) and labels (the candidate is the
+    doc's gold story) over the ``FIT_SEEDS`` orders, each doc decided while the docs before it
+    sit in their gold stories."""
     rows, labels = [], []
     for seed in FIT_SEEDS:
         order = articles[:]
@@ -161,6 +154,21 @@ def fit_weights(articles: list[dict]) -> dict[str, float]:
                 rows.append(found[1])
                 labels.append(found[0] == "gold-" + a["gold"])
             grouper._attach(member, "gold-" + a["gold"])
+    return rows, labels
+
+
+def fit_weights(articles: list[dict]) -> dict[str, float]:
+    """Fit the join model's weights on teacher-forced orders of ``articles``.
+
+    Each doc is weighed against the most similar candidate story the index proposes (the join
+    decision the grouper takes) while the docs before it sit in their gold stories; the candidate
+    that is its gold story is the positive. Features: the channel cosines, the nearest member,
+    the story size, the year conflict and the four shares of missing names and numbers.
+    """
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = decision_rows(articles)
     model = LogisticRegression(C=1.0, max_iter=2000).fit(np.array(rows), np.array(labels))
     names = ("text", "words", "title", "names", "numbers", "nearest", "log_size", "year_conflict",
              "doc_names_missing", "story_names_missing", "doc_numbers_missing",

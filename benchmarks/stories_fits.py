@@ -127,23 +127,6 @@ def use_subject() -> Callable[..., JoinModel]:
 # -- fitting --------------------------------------------------------------------------------
 
 
-def forced_rows(articles: list[dict]) -> tuple[list[list[float]], list[bool]]:
-    """``stories_ecbplus.fit_weights``'s rows: earlier docs sit in their gold stories."""
-    rows, labels = [], []
-    for seed in bench.FIT_SEEDS:
-        order = articles[:]
-        random.Random(seed).shuffle(order)
-        grouper = StoryGrouper()
-        for a in order:
-            member = grouper._prepare(Doc(a["id"], "", a["id"], a["title"] or "", a["text"] or "", None))
-            found = bench._decision_row(grouper, member)
-            if found is not None:
-                rows.append(found[1])
-                labels.append(found[0] == "gold-" + a["gold"])
-            grouper._attach(member, "gold-" + a["gold"])
-    return rows, labels
-
-
 def own_rows(articles: list[dict], params: GroupingParams) -> tuple[list[list[float]], list[bool]]:
     """Rows of the grouper's own runs: positive when the doc's event is most of the candidate's
     members."""
@@ -182,7 +165,7 @@ def logistic(rows: list[list[float]], labels: list[bool], names: tuple[str, ...]
 
 def make_fit(study: str, c: float, names: tuple[str, ...]) -> Callable[[list[dict]], dict[str, float]]:
     def fit(articles: list[dict]) -> dict[str, float]:
-        rows, labels = forced_rows(articles)
+        rows, labels = bench.decision_rows(articles)
         weights = logistic(rows, labels, names, c)
         if study == "self":
             pair = JoinModel(**bench.fit_pair_weights(articles), threshold=0.5)
