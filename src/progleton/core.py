@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from .exceptions import FetchError, NotFound
@@ -398,11 +399,12 @@ class Progleton:
         return key
 
 
-def headline_words(title: str) -> set[str]:
+@lru_cache(maxsize=4096)  # every story page reads the top stories' titles again
+def headline_words(title: str) -> frozenset[str]:
     """The words of a headline that can tell one story from another (no stop words, no numbers),
     lower-cased."""
     stops = language(text_language(title)).stop_words
-    return {w for w in re.findall(r"\w{3,}", title.lower()) if w not in stops and not w.isdigit()}
+    return frozenset(w for w in re.findall(r"\w{3,}", title.lower()) if w not in stops and not w.isdigit())
 
 
 def make_progleton(db_url: str | None = None, *, settings: Settings | None = None,
