@@ -1,6 +1,6 @@
 """Other ways of fitting the join model, measured on ECB+ (none is shipped).
 
-    .venv/bin/python benchmarks/stories_fits.py subject [--cv]      # whom each side is about
+    .venv/bin/python benchmarks/stories_fits.py subject [--by-count] [--cv]  # whom each side is about
     .venv/bin/python benchmarks/stories_fits.py self [--cv]         # rows of the grouper's own runs
     .venv/bin/python benchmarks/stories_fits.py strength C [--cv]   # logistic regression's C
 
@@ -62,19 +62,28 @@ def subject_of(weighted: Mapping[str, float]) -> str | None:
 
 
 def story_subject(grouper: StoryGrouper, story: Any) -> str | None:
-    """The name a story's members carry most, weighed by rarity."""
+    """The name a story's members carry most, weighed by rarity (``BY_COUNT``: the name most
+    members carry, ties by rarity)."""
     idf, size = grouper.vocabulary.idf, len(story.members)
+    if BY_COUNT:
+        counted = ((carriers, idf(f), f) for f, carriers in story.carriers.items() if is_name(f))
+        return max(counted, default=(0, 0.0, None))[2]
     found = ((carriers / size * idf(f), f) for f, carriers in story.carriers.items() if is_name(f))
     return max(found, default=(0.0, None))[1]
 
 
-def subject_missing(doc_vec: Mapping[str, float], story: Any, subject: str | None) -> tuple[float, float]:
-    doc_subject = subject_of(doc_vec)
+def subject_missing(member: Any, doc_vec: Mapping[str, float], story: Any, subject: str | None) -> tuple[float, float]:
+    """The share of the story's members that never mention the doc's subject, and how far the
+    story's subject is from the doc's own in the doc's weights; 0.5 where a side has no names."""
+    doc_subject = subject_of(member.raw if BY_COUNT else doc_vec)  # raw: by count alone
     if doc_subject is None or subject is None:
         return 0.5, 0.5
     doc_side = 1.0 - story.carriers.get(doc_subject, 0) / len(story.members)
     story_side = 1.0 - min(1.0, doc_vec.get(subject, 0.0) / doc_vec[doc_subject])
     return doc_side, story_side
+
+
+BY_COUNT = False  # subjects by how often they are named rather than by weight (--by-count)
 
 
 @dataclass(frozen=True)
@@ -107,7 +116,7 @@ def use_subject() -> Callable[..., JoinModel]:
     def subject_match(self: StoryGrouper, member: Any, doc_vec: dict, story: Any, channels: dict, gap: Any) -> MatchEvidence:
         e = match(self, member, doc_vec, story, channels, gap)
         fields = {f: getattr(e, f) for f in e.__dataclass_fields__}
-        return SubjectEvidence(**fields, subject=subject_missing(doc_vec, story, story_subject(self, story)))
+        return SubjectEvidence(**fields, subject=subject_missing(member, doc_vec, story, story_subject(self, story)))
 
     grouper_module.StoryGrouper._match = subject_match  # type: ignore[method-assign]
     row = bench._decision_row
@@ -118,7 +127,7 @@ def use_subject() -> Callable[..., JoinModel]:
             return None
         story = grouper._stories[found[0]]
         vec = grouper._weighted(member)
-        return found[0], [*found[1], *subject_missing(vec, story, story_subject(grouper, story))]
+        return found[0], [*found[1], *subject_missing(member, vec, story, story_subject(grouper, story))]
 
     bench._decision_row = subject_row
     return SubjectModel
@@ -185,7 +194,11 @@ def main() -> int:
     parser.add_argument("study", choices=("subject", "self", "strength"))
     parser.add_argument("c", nargs="?", type=float, default=1.0, help="C, for strength")
     parser.add_argument("--cv", action="store_true", help="held out by topic (about five minutes)")
+    parser.add_argument("--by-count", action="store_true",
+                        help="subject: the name most often named (doc) and carried (story)")
     args = parser.parse_args()
+    global BY_COUNT
+    BY_COUNT = args.by_count
     if not bench.CORPUS.exists():
         print(f"ECB+ corpus not found at {bench.CORPUS}", file=sys.stderr)
         return 2
