@@ -16,7 +16,8 @@ The first is the share of the story's members that never mention the doc's subje
 how far the story's subject is from the doc's own (1 when the doc never mentions it, 0 when it
 is the doc's subject too); 0.5 where a side has no names. Read from dev's one remaining merge,
 the Chargers' two DUI arrests: each report is about one player, Jackson or Williams, and the
-later reports mention the earlier arrest.
+later reports mention the earlier arrest. With ``--by-count``, a doc's subject is the name it mentions
+most often, and a story's the name most members carry (ties by rarity).
 
 ``self``: the fit's rows are the teacher-forced ones (each doc against its closest candidate,
 earlier docs in their gold stories) plus two rounds of the grouper's own runs with the model
