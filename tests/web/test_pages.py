@@ -192,8 +192,9 @@ def test_the_story_pages_merge_form_offers_stories_sharing_its_headline_words_fi
     storm, wire = seeded.stories["storm"], seeded.stories["wire"]
     # a fresher story told by more outlets, which the front page ranks first, shares no headline word
     for name in ("Harbour Daily", "Morning Ledger", "Evening Star", "Continental Press"):
-        progleton.store.add_article(article_record(seeded.sources[name], "fair", f"Harvest fair opens ({name})", host=f"{seeded.sources[name]}.example",
-                                                   hours_ago=1), {"story_id": "story-fair"})
+        record = article_record(seeded.sources[name], "fair", f"Harvest fair opens ({name})",
+                                host=f"{seeded.sources[name]}.example", hours_ago=1)
+        progleton.store.add_article(record, {"story_id": "story-fair"})
     assert progleton.stories(limit=1)[0].id == "story-fair"
     page = client.get(story_url(storm)).text
     choices = re.findall(r'<option value="([^"]*)"', page.split('id="merge-other"', 1)[1].split("</select>", 1)[0])
