@@ -138,3 +138,19 @@ def test_titles_that_look_like_terminal_markup_are_printed_as_written(db_url: st
         assert ("[/]" in flat) and ("Budget" in flat or "Feed" in flat), (command, flat)
     assert "[link=https://evil.example]click[/link]" in " ".join(
         CliRunner().invoke(main, ["--db", db_url, "stories"]).output.split())
+
+
+def test_piped_listings_keep_each_line_whole(db_url: str) -> None:
+    """Out of a terminal (a file, grep, less) a line is not cut at 80 columns: a long headline
+    stays on its line and its details on the next, indented."""
+    from progleton.core import make_progleton
+
+    app = make_progleton(db_url)
+    title = "Premier to visit Kestrel Falls as River Vell reaches its highest level in six decades"
+    source, _ = app.store.add_source("https://x.example/feed", title="Coastline Courier")
+    app.store.add_article({"url": "https://x.example/1", "canonical_url": "https://x.example/1", "title": title,
+                           "text": "The river rose.", "source_id": source.id}, {"story_id": "story-vell"})
+    app.close()
+    lines = CliRunner().invoke(main, ["--db", db_url, "stories"]).output.splitlines()
+    assert lines[0] == " 1. " + title and len(lines[0]) > 80
+    assert lines[1].startswith("    ") and lines[1].endswith("Coastline Courier · story-vell")

@@ -80,6 +80,9 @@ pass_ctx = click.make_pass_decorator(Context)
 def main(ctx: click.Context, db: str | None, config: Path | None, allow_private_addresses: bool | None,
          verbose: int) -> None:
     """Progleton: follow news sources, read clean stories grouped across outlets."""
+    # Piped into a file, grep or less, lines are not cut at 80 columns: each record keeps its lines.
+    for out in (console, err_console):
+        out.soft_wrap = not out.is_terminal
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     overrides = {"allow_private_addresses": allow_private_addresses}
