@@ -154,3 +154,17 @@ def test_piped_listings_keep_each_line_whole(db_url: str) -> None:
     lines = CliRunner().invoke(main, ["--db", db_url, "stories"]).output.splitlines()
     assert lines[0] == " 1. " + title and len(lines[0]) > 80
     assert lines[1].startswith("    ") and lines[1].endswith("Coastline Courier · story-vell")
+
+
+def test_search_prints_the_original_without_the_feeds_click_trackers(db_url: str) -> None:
+    from progleton.core import make_progleton
+
+    app = make_progleton(db_url)
+    source, _ = app.store.add_source("https://x.example/feed", title="Coastline Courier")
+    app.store.add_article({"url": "https://x.example/tide?utm_source=rss&id=7", "canonical_url": "https://x.example/tide?id=7",
+                           "title": "Spring tide floods the quay", "text": "The tide rose.", "source_id": source.id},
+                          {"story_id": "story-tide"})
+    app.close()
+    for command in (["search", "tide"], ["story", "story-tide"]):
+        output = CliRunner().invoke(main, ["--db", db_url, *command]).output
+        assert "https://x.example/tide?id=7" in output and "utm_" not in output, (command, output)

@@ -192,7 +192,7 @@ def search(ctx: Context, query: str, limit: int, as_json: bool) -> None:
         console.print("No articles match. Try fewer words, or `progleton update` to fetch more.")
     for hit in hits:
         a = hit.article
-        console.print(f"[bold]{escape(a.title)}[/] — {escape(a.outlet)}, {_ago(a.published)}\n  [dim]{escape(a.url)}[/]")
+        console.print(f"[bold]{escape(a.title)}[/] — {escape(a.outlet)}, {_ago(a.published)}\n  [dim]{escape(a.link)}[/]")
 
 
 @main.command()
@@ -255,7 +255,7 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
         a = group.report
         label = f" · {escape(group.wire_name)} text, carried by {len(group.carried_by)} outlets" if group.is_wire else ""
         console.print(f"\n[bold]{a.id:>6}[/]  {escape(a.title)}\n        {escape(a.outlet)}, {_ago(a.published)}{label}"
-                      f"\n        [dim]{escape(a.canonical_url or a.url)}[/]")
+                      f"\n        [dim]{escape(a.link)}[/]")
         for line in why[a.id]:
             console.print(f"        · {escape(line)}", highlight=False)
         for copy in group.copies:

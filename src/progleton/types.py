@@ -70,6 +70,13 @@ class Article:
         return self.source_title or self.site_name or self.url.split("/")[2]
 
     @property
+    def link(self) -> str:
+        """Where to send a reader for the original: its canonical address (the feed's click
+        trackers, "utm_source" and the like, and any fragment dropped; a page's own claim only
+        on the same host), else the address it was fetched from."""
+        return self.canonical_url or self.url
+
+    @property
     def snippet(self) -> str:
         text = self.summary or self.text
         return text[:280].rsplit(" ", 1)[0] + "…" if len(text) > 280 else text

@@ -107,6 +107,20 @@ def test_article_page(client: TestClient, seeded: Seeded) -> None:
     assert 'datetime="' in html
 
 
+def test_the_original_is_linked_without_the_feeds_click_trackers(client: TestClient, seeded: Seeded,
+                                                                   progleton: Progleton) -> None:
+    record = article_record(seeded.sources["Harbour Daily"], "tide", "Spring tide floods the Verel quay",
+                            host="harbour.example")
+    clean = record["url"]
+    record["url"] = clean + "?utm_source=rss&utm_medium=feed#comments"  # as the feed linked it
+    article = progleton.store.add_article(record, {"story_id": "story-tide"})
+    page = client.get(f"/articles/{article}").text
+    assert f'<a href="{clean}" rel="noopener noreferrer" data-key="v">Read the entire article' in page
+    feed = client.get("/feeds/story.json", params={"id": "story-tide"}).json()
+    assert [item["url"] for item in feed["items"]] == [clean]
+    assert "utm_" not in page and "utm_" not in str(feed)
+
+
 def test_article_with_script_is_never_executable(client: TestClient, seeded: Seeded) -> None:
     html = main_of(client.get(f"/articles/{seeded.articles['evil']}").text)
     assert "<script" not in html

@@ -163,7 +163,7 @@ def article_item(article: Article, base: str) -> OutItem:
     content = (f"<p>{html.escape(article.snippet)}</p><p>{html.escape(article.outlet)}"
                f"{' (wire copy)' if article.wire_copy_of else ''} · "
                f'<a href="{html.escape(reader_url)}">Read in Progleton</a></p>')
-    return OutItem(id=article.canonical_url, url=article.url, title=f"{article.title} ({article.outlet})",
+    return OutItem(id=article.canonical_url, url=article.link, title=f"{article.title} ({article.outlet})",
                    content_html=content, summary=article.snippet, published=article.published or article.created_at,
                    updated=article.updated, authors=article.authors, language=article.language)
 
