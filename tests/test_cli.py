@@ -168,3 +168,16 @@ def test_search_prints_the_original_without_the_feeds_click_trackers(db_url: str
     for command in (["search", "tide"], ["story", "story-tide"]):
         output = CliRunner().invoke(main, ["--db", db_url, *command]).output
         assert "https://x.example/tide?id=7" in output and "utm_" not in output, (command, output)
+
+
+def test_piped_sources_show_whole_addresses(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table is as wide as it needs out of a terminal, and an address never ends in "…"."""
+    from progleton.core import make_progleton
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    url = "https://news.example.org/feeds/regional/kestrel-falls-and-the-vell-valley/all-stories.rss"
+    app = make_progleton(db_url)
+    app.store.add_source(url, title="Valley Ledger")
+    app.close()
+    output = CliRunner().invoke(main, ["--db", db_url, "sources"]).output
+    assert any(url in line for line in output.splitlines()) and "…" not in output

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,9 +81,13 @@ pass_ctx = click.make_pass_decorator(Context)
 def main(ctx: click.Context, db: str | None, config: Path | None, allow_private_addresses: bool | None,
          verbose: int) -> None:
     """Progleton: follow news sources, read clean stories grouped across outlets."""
-    # Piped into a file, grep or less, lines are not cut at 80 columns: each record keeps its lines.
+    # Piped into a file, grep or less, lines are not cut at 80 columns: each record keeps its
+    # lines, and a table is as wide as it needs (up to 200 columns, or $COLUMNS).
     for out in (console, err_console):
-        out.soft_wrap = not out.is_terminal
+        if not out.is_terminal:
+            out.soft_wrap = True
+            if "COLUMNS" not in os.environ:
+                out.width = 200
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     overrides = {"allow_private_addresses": allow_private_addresses}
@@ -132,6 +137,8 @@ def sources(ctx: Context, as_json: bool) -> None:
         _print_json([dataclasses.asdict(s) for s in rows])
         return
     table = Table("id", "source", "last fetch", "status", "next fetch", "articles", "error")
+    for column in (table.columns[1], table.columns[6]):
+        column.overflow = "fold"  # an address or an error cut short with "…" says nothing
     for s in rows:
         status = "retired" if s.retired else (s.last_status or "new")
         if s.backoff_minutes:
