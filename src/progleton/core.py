@@ -289,6 +289,14 @@ class Progleton:
         """One story with all its articles in publication order; ``NotFound`` if unknown."""
         return self.store.get_story(story_id)
 
+    def merge_choices(self, detail: StoryDetail, *, limit: int = 40) -> list[Story]:
+        """The top stories a reader may merge into ``detail``'s, for a quick choice: those whose
+        headlines share the most words with its articles' first, then the rest in front-page
+        order. No search and no grouper: :meth:`related_stories` is the careful look."""
+        words = frozenset().union(*(_headline_words(a.title) for a in detail.articles))
+        others = [s for s in self.stories(limit=limit) if s.id != detail.story.id]
+        return sorted(others, key=lambda s: -len(words & _headline_words(s.title)))  # stable
+
     def related_stories(self, story_id: str, *, limit: int = 10, detail: StoryDetail | None = None,
                         weigh: bool = True) -> list[RelatedStory]:
         """Other stories that may report the same event, most likely first. For a reader
@@ -305,7 +313,7 @@ class Progleton:
         skipped if an update holds it for more than ``RELATED_WAIT_S``. ``detail``: the
         story, when the caller has already read it."""
         detail = detail or self.story(story_id)
-        words = Counter(w for a in detail.articles for w in headline_words(a.title))
+        words = Counter(w for a in detail.articles for w in _headline_words(a.title))
         found: dict[str, None] = {}
         if words:
             query = " OR ".join(f'"{w}"' for w, _ in words.most_common(RELATED_QUERY_WORDS))
@@ -314,7 +322,7 @@ class Progleton:
         scores = self._weigh_related(story_id, list(found), limit) if weigh else {}
         candidates = list(dict.fromkeys([*scores, *found]))
         titles = self.store.story_titles(candidates)
-        shared = {i: tuple(sorted(words.keys() & headline_words(t))) for i, t in titles.items()}
+        shared = {i: tuple(sorted(words.keys() & _headline_words(t))) for i, t in titles.items()}
         kept = [i for i in candidates if i in titles and (scores[i] >= RELATED_FLOOR if i in scores else shared[i])]
         kept.sort(key=lambda i: (-scores.get(i, -1.0), -len(shared[i])))  # stable: search order
         kept = kept[:limit]
@@ -400,7 +408,7 @@ class Progleton:
 
 
 @lru_cache(maxsize=4096)  # every story page reads the top stories' titles again
-def headline_words(title: str) -> frozenset[str]:
+def _headline_words(title: str) -> frozenset[str]:
     """The words of a headline that can tell one story from another (no stop words, no numbers),
     lower-cased."""
     stops = language(text_language(title)).stop_words

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from ..core import headline_words
 from ..exceptions import NotFound
 from ..explain import coverage, reasons_in_words
 from ..stories import GroupingParams
-from ..types import Article, Story, StoryDetail
+from ..types import Article
 from .accounts import current_user
 from .app import render, story_path
 from .search import parse_query, run_search
@@ -65,7 +64,7 @@ def front_page(request: Request, page: Annotated[int, Query(ge=1, le=10_000)] = 
 def story_page(request: Request, story_id: str) -> HTMLResponse:
     p = progleton_of(request)
     detail = p.story(story_id)
-    others = merge_choices(detail, p.stories(limit=40))
+    others = p.merge_choices(detail)
     reasons = reasons_in_words(detail.articles)
     user = current_user(request)
     look: dict[str, Any] = {}
@@ -81,14 +80,6 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     return render(request, "story.html", detail=detail, story=detail.story,
                   coverage=coverage(detail), reasons=reasons, merge_candidates=others,
                   last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states)
-
-
-def merge_choices(detail: StoryDetail, stories: list[Story]) -> list[Story]:
-    """The stories a reader may merge into this one: those whose headlines share the most words
-    with its articles' first, then the rest in their order (top stories)."""
-    words = set().union(*(headline_words(a.title) for a in detail.articles))
-    others = [s for s in stories if s.id != detail.story.id]
-    return sorted(others, key=lambda s: -len(words & headline_words(s.title)))  # stable
 
 
 @router.get("/merge")
