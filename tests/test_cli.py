@@ -24,6 +24,18 @@ def run(db_url: str, *args: str, allow_local: bool = True) -> subprocess.Complet
                           text=True, timeout=120, check=False)
 
 
+def one_article(db_url: str, title: str, *, url: str = "https://x.example/1", canonical_url: str | None = None,
+                source_title: str = "Coastline Courier", story_id: str = "story-1") -> None:
+    """A database holding one source and one article of it, written straight to the store."""
+    from progleton.core import make_progleton
+
+    app = make_progleton(db_url)
+    source, _ = app.store.add_source("https://x.example/feed", title=source_title)
+    app.store.add_article({"url": url, "canonical_url": canonical_url or url, "title": title, "text": title,
+                           "source_id": source.id}, {"story_id": story_id})
+    app.close()
+
+
 def test_add_a_site_finds_its_feed_by_autodiscovery(demo_server: object, db_url: str) -> None:
     outlet = EXPECTATIONS.event(EXPECTATIONS.events[0].name).paths[0].split("/")[1]
     done = run(db_url, "add", f"{demo_server.base_url}/{outlet}/")  # type: ignore[attr-defined]
@@ -123,14 +135,8 @@ def test_an_unknown_story_says_where_the_ids_are(db_url: str) -> None:
 def test_titles_that_look_like_terminal_markup_are_printed_as_written(db_url: str) -> None:
     """Feed and article titles are hostile input: "[/]" used to crash every listing, and
     "[link=…]" would have made a terminal link."""
-    from progleton.core import make_progleton
-
-    app = make_progleton(db_url)
     evil = "Budget [/] talks [link=https://evil.example]click[/link]"
-    source, _ = app.store.add_source("https://x.example/feed", title="Feed [/] [red]x")
-    app.store.add_article({"url": "https://x.example/1", "canonical_url": "https://x.example/1", "title": evil,
-                           "text": "Budget talks", "source_id": source.id}, {"story_id": "story-[/]"})
-    app.close()
+    one_article(db_url, evil, source_title="Feed [/] [red]x", story_id="story-[/]")
     for command in (["stories"], ["search", "Budget"], ["sources"], ["story", "story-[/]"]):
         result = CliRunner().invoke(main, ["--db", db_url, *command])
         assert result.exit_code == 0, (command, result.output, result.exception)
@@ -143,28 +149,16 @@ def test_titles_that_look_like_terminal_markup_are_printed_as_written(db_url: st
 def test_piped_listings_keep_each_line_whole(db_url: str) -> None:
     """Out of a terminal (a file, grep, less) a line is not cut at 80 columns: a long headline
     stays on its line and its details on the next, indented."""
-    from progleton.core import make_progleton
-
-    app = make_progleton(db_url)
     title = "Premier to visit Kestrel Falls as River Vell reaches its highest level in six decades"
-    source, _ = app.store.add_source("https://x.example/feed", title="Coastline Courier")
-    app.store.add_article({"url": "https://x.example/1", "canonical_url": "https://x.example/1", "title": title,
-                           "text": "The river rose.", "source_id": source.id}, {"story_id": "story-vell"})
-    app.close()
+    one_article(db_url, title, story_id="story-vell")
     lines = CliRunner().invoke(main, ["--db", db_url, "stories"]).output.splitlines()
     assert lines[0] == " 1. " + title and len(lines[0]) > 80
     assert lines[1].startswith("    ") and lines[1].endswith("Coastline Courier · story-vell")
 
 
 def test_search_prints_the_original_without_the_feeds_click_trackers(db_url: str) -> None:
-    from progleton.core import make_progleton
-
-    app = make_progleton(db_url)
-    source, _ = app.store.add_source("https://x.example/feed", title="Coastline Courier")
-    app.store.add_article({"url": "https://x.example/tide?utm_source=rss&id=7", "canonical_url": "https://x.example/tide?id=7",
-                           "title": "Spring tide floods the quay", "text": "The tide rose.", "source_id": source.id},
-                          {"story_id": "story-tide"})
-    app.close()
+    one_article(db_url, "Spring tide floods the quay", url="https://x.example/tide?utm_source=rss&id=7",
+                canonical_url="https://x.example/tide?id=7", story_id="story-tide")
     for command in (["search", "tide"], ["story", "story-tide"]):
         output = CliRunner().invoke(main, ["--db", db_url, *command]).output
         assert "https://x.example/tide?id=7" in output and "utm_" not in output, (command, output)
