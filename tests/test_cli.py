@@ -175,3 +175,56 @@ def test_piped_sources_show_whole_addresses(db_url: str, monkeypatch: pytest.Mon
     app.close()
     output = CliRunner().invoke(main, ["--db", db_url, "sources"]).output
     assert any(url in line for line in output.splitlines()) and "…" not in output
+
+
+def test_search_reads_filters_and_exclusions_like_the_web(db_url: str) -> None:
+    """The CLI searches as the web does: source:/after:/before:/lang: filters, -word without
+    "--", several words as several arguments; a filter it cannot read finds nothing and says so."""
+    from progleton.core import make_progleton
+
+    app = make_progleton(db_url)
+    for title, outlet in (("Harbour bridge closes for repairs", "Harbour Daily"),
+                          ("Valley bridge reopens", "Valley Ledger")):
+        source, _ = app.store.add_source(f"https://{outlet.split()[0].lower()}.example/feed", title=outlet)
+        app.store.add_article({"url": f"https://{outlet.split()[0].lower()}.example/1", "canonical_url":
+                               f"https://{outlet.split()[0].lower()}.example/1", "title": title, "text": title,
+                               "source_id": source.id}, {"story_id": f"story-{outlet.split()[0]}"})
+    app.close()
+
+    def titles(*args: str) -> list[str]:
+        done = CliRunner().invoke(main, ["--db", db_url, "search", "--json", *args])
+        assert done.exit_code == 0, done.output
+        return [h["article"]["title"] for h in json.loads(done.output)]
+
+    assert titles("bridge source:valley") == ["Valley bridge reopens"]
+    assert titles("bridge", "-repairs") == ["Valley bridge reopens"]
+    assert titles("bridge NOT reopens") == ["Harbour bridge closes for repairs"]
+    assert titles("bridge lang:fr") == []
+    bad = CliRunner().invoke(main, ["--db", db_url, "search", "bridge", "after:soon"])
+    assert bad.exit_code == 2 and "after: wants a date like 2026-03-31, not 'soon'" in bad.output
+    nowhere = CliRunner().invoke(main, ["--db", db_url, "search", "bridge source:nowhere"])
+    assert nowhere.exit_code == 2 and "No source's name or address contains 'nowhere'" in nowhere.output
+    huge = CliRunner().invoke(main, ["--db", db_url, "search", "bridge", "--limit", "100000000000000000000"])
+    assert huge.exit_code == 2 and "Traceback" not in huge.output and "--limit" in huge.output
+
+
+def test_config_never_prints_secrets_and_names_the_database_and_a_missing_file(tmp_path: Path) -> None:
+    env = {"PROGLETON_ADMIN_PASSWORD": "hunter2", "PROGLETON_SECRET_KEY": "s" * 40}
+    shown = CliRunner().invoke(main, ["--db", "sqlite:////tmp/x.db", "config", "--json"], env=env)
+    assert shown.exit_code == 0, shown.output
+    values = json.loads(shown.output)
+    assert values["admin_password"] == "********" and "hunter2" not in shown.output and "s" * 40 not in shown.output
+    assert values["db"] == "sqlite:////tmp/x.db"
+    missing = CliRunner().invoke(main, ["--config", str(tmp_path / "typo.toml"), "config"])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_update_exits_1_when_every_source_failed(db_url: str) -> None:
+    from progleton.core import make_progleton
+
+    app = make_progleton(db_url)
+    app.store.add_source("http://127.0.0.1:9/feed.xml")  # nothing listens on the discard port
+    app.close()
+    done = run(db_url, "update")
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "1 failed" in done.stdout and "Traceback" not in done.stderr

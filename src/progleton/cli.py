@@ -67,11 +67,13 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context)
+LIMIT = click.IntRange(1, 10_000)  # how many rows a listing shows
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="PROGLETON_DB", help="Database URL (sqlite:///PATH or postgresql://…).")
-@click.option("--config", "config", type=click.Path(path_type=Path), envvar="PROGLETON_CONFIG",
+@click.option("--config", "config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              envvar="PROGLETON_CONFIG",
               help="A TOML settings file.")
 @click.option("--allow-private-addresses", is_flag=True, default=None,
               help="Allow fetching loopback and private addresses (for local testing).")
@@ -90,7 +92,7 @@ def main(ctx: click.Context, db: str | None, config: Path | None, allow_private_
                 out.width = 200
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    overrides = {"allow_private_addresses": allow_private_addresses}
+    overrides = {"allow_private_addresses": allow_private_addresses, "db": db}
     ctx.obj = Context(db, config, overrides)
 
 
@@ -167,11 +169,15 @@ def _run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @pass_ctx
 def update(ctx: Context, everything: bool, as_json: bool) -> None:
-    """Fetch every due source once, extract new articles and group them into stories."""
+    """Fetch every due source once, extract new articles and group them into stories.
+    Exits with status 1 when every source it fetched failed (for cron and systemd)."""
     with ctx.open() as app:
         result = _run_update(app, due_only=not everything)
+    all_failed = bool(result.sources) and len(result.errors) == len(result.sources)
     if as_json:
         _print_json([dataclasses.asdict(s) for s in result.sources])
+        if all_failed:
+            raise click.exceptions.Exit(1)
         return
     for failed in result.errors:
         console.print(f"[red]✗[/] {escape(failed.url)}: {escape(failed.error or '')}")
@@ -180,30 +186,41 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
         f"{result.new_entries} new entries, {len(result.errors)} failed."
         + (" `progleton sources` shows each one's error." if result.errors else "")
     )
+    if all_failed:
+        raise click.exceptions.Exit(1)
 
 
-@main.command()
-@click.argument("query")
-@click.option("--limit", default=20, show_default=True)
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, required=True, type=click.UNPROCESSED)
+@click.option("--limit", default=20, show_default=True, type=LIMIT)
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @pass_ctx
-def search(ctx: Context, query: str, limit: int, as_json: bool) -> None:
-    """Full-text search over articles ("phrases", OR, -exclusion; a word also finds its other
-    forms, "earthquake" finds "earthquakes"; a quoted word only itself)."""
+def search(ctx: Context, query: tuple[str, ...], limit: int, as_json: bool) -> None:
+    """Full-text search over articles: words, "phrases", OR, -word or NOT word to leave one
+    out, and the filters source:NAME, after:2026-01-31, before:2026-02-28, lang:en. A word
+    also finds its other forms ("earthquake" finds "earthquakes"); a quoted word only itself.
+    The words may come as one argument or several: progleton search ferry -storm."""
     with ctx.open() as app:
-        hits = app.search(query, limit=limit)
+        found = app.find(" ".join(query), limit=limit)
     if as_json:
-        _print_json([{"article": dataclasses.asdict(h.article), "highlight": h.highlight} for h in hits])
+        if found.problems:
+            raise click.UsageError(" ".join(found.problems))
+        _print_json([{"article": dataclasses.asdict(h.article), "highlight": h.highlight} for h in found.hits])
         return
-    if not hits:
+    for problem in found.problems:
+        err_console.print(f"[red]✗[/] {escape(problem)}")
+    if found.problems:
+        raise click.exceptions.Exit(2)
+    if not found.hits:
         console.print("No articles match. Try fewer words, or `progleton update` to fetch more.")
-    for hit in hits:
+    for hit in found.hits:
         a = hit.article
-        console.print(f"[bold]{escape(a.title)}[/] — {escape(a.outlet)}, {_ago(a.published)}\n  [dim]{escape(a.link)}[/]")
+        link = f"\n  [dim]{escape(a.link)}[/]" if a.link else ""
+        console.print(f"[bold]{escape(a.title)}[/] — {escape(a.outlet)}, {_ago(a.published)}{link}")
 
 
 @main.command()
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True, type=LIMIT)
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @pass_ctx
 def stories(ctx: Context, limit: int, as_json: bool) -> None:
@@ -261,8 +278,9 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
     for group in coverage(detail):
         a = group.report
         label = f" · {escape(group.wire_name)} text, carried by {len(group.carried_by)} outlets" if group.is_wire else ""
+        link = f"\n        [dim]{escape(a.link)}[/]" if a.link else ""
         console.print(f"\n[bold]{a.id:>6}[/]  {escape(a.title)}\n        {escape(a.outlet)}, {_ago(a.published)}{label}"
-                      f"\n        [dim]{escape(a.link)}[/]")
+                      + link)
         for line in why[a.id]:
             console.print(f"        · {escape(line)}", highlight=False)
         for copy in group.copies:
@@ -385,15 +403,16 @@ def _demo_server(server_type: Any) -> Any:
 def config(ctx: Context, as_json: bool) -> None:
     """Print the effective settings and where each came from."""
     settings = load_settings(config_file=ctx.config, overrides=ctx.overrides)
+    def shown(name: str) -> Any:  # secrets are never printed, only whether they are set
+        value = getattr(settings, name)
+        return "********" if name in ("secret_key", "admin_password") and value else value
+
     if as_json:
-        _print_json({s.name: getattr(settings, s.name) for s in REGISTRY})
+        _print_json({s.name: shown(s.name) for s in REGISTRY})
         return
     table = Table("setting", "value", "from", "help")
     for s in REGISTRY:
-        value = getattr(settings, s.name)
-        if s.name in ("secret_key", "admin_password") and value:
-            value = "********"
-        table.add_row(s.name, str(value), settings.origin[s.name], s.help)
+        table.add_row(s.name, str(shown(s.name)), settings.origin[s.name], s.help)
     console.print(table)
 
 

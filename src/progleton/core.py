@@ -22,6 +22,7 @@ from .exceptions import FetchError, NotFound
 from .feeds.opml import OutlineSource, parse_opml, write_opml
 from .fetch import Fetcher
 from .pipeline import Progress, Updater, stored_doc
+from .searching import Found, parse_query, store_filters
 from .settings import Settings, load_settings
 from .store import SearchFilters, default_db_url, open_store
 from .store.sql import SQLStore
@@ -353,6 +354,21 @@ class Progleton:
                filters: SearchFilters | None = None) -> list[SearchHit]:
         """Full-text search: "phrases", OR, -exclusion; ``filters`` narrow by source, time, language."""
         return self.store.search(query, limit=limit, offset=offset, filters=filters)
+
+    def find(self, query: str, *, limit: int = 20, offset: int = 0) -> Found:
+        """A reader's search, filters written in the query (``source:``, ``after:``,
+        ``before:``, ``lang:``; :mod:`progleton.searching`), best match first. A filter that
+        cannot be read or names no source finds nothing, and says why."""
+        parsed = parse_query(query)
+        if parsed.problems or not parsed.text.strip():
+            return Found([], parsed, parsed.problems)
+        if not parsed.filtered:
+            return Found(self.search(parsed.text, limit=limit, offset=offset), parsed)
+        filters = store_filters(parsed, self.sources())
+        if filters.source_ids == []:
+            return Found([], parsed, (f"No source's name or address contains {parsed.source!r}: "
+                                      "`progleton sources` (or the Sources page) lists them.",))
+        return Found(self.search(parsed.text, limit=limit, offset=offset, filters=filters), parsed)
 
     # ---- corrections ---------------------------------------------------------------------------
 

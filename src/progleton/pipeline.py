@@ -15,7 +15,7 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,7 +31,7 @@ from .fetch.model import FetchResult
 from .settings import Settings
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
-from .types import Source, SourceUpdate, UpdateResult
+from .types import WEB_SCHEMES, Source, SourceUpdate, UpdateResult
 from .urls import canonical_url, host_of
 
 log = logging.getLogger("progleton.update")
@@ -80,6 +80,19 @@ def html_to_text(fragment: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+_MARKUP = re.compile(r"<[a-zA-Z/!][^<>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+
+
+def plain_title(title: str) -> str:
+    """A title from a feed as plain text on one line. Feeds put markup in titles ("<b>",
+    "<img onerror=…>", escaped entities such as "AT&amp;T"), which a reader would otherwise
+    see as tags; the text is kept and every tag dropped (a script's text too). A title with
+    neither a tag nor an entity is kept as written: the "<" of "3 < 5" is not a tag."""
+    if _MARKUP.search(title):
+        title = html_to_text(title)
+    return " ".join(title.split())
+
+
 def profile_key(page_url: str, site_url: str | None) -> str:
     """Which site profile a page learns into: the site's host, plus its path when the
     site lives under a path of a shared host (``host/outlet``); ports never matter."""
@@ -91,8 +104,18 @@ def profile_key(page_url: str, site_url: str | None) -> str:
     return host
 
 
-def text_hash(text: str) -> str:
-    return hashlib.sha256(" ".join(text.split()).lower().encode()).hexdigest()
+def text_hash(title: str, text: str) -> str:
+    """What tells one source's article republished under another address: its title and text
+    (an outlet's items that share only their text, "Comments" or a maintenance page, stay
+    apart)."""
+    both = " ".join(title.split()).lower() + "\n" + " ".join(text.split()).lower()
+    return hashlib.sha256(both.encode()).hexdigest()
+
+
+def entry_address(source_id: int, guid: str) -> str:
+    """The identity of an article whose entry links to no web page: not a web address, so it is
+    never offered as a link to the original (``Article.link`` is then empty)."""
+    return f"urn:progleton:entry:{source_id}:{hashlib.sha256(guid.encode()).hexdigest()[:32]}"
 
 
 # ---- extraction in a worker process ----------------------------------------------------------
@@ -170,6 +193,7 @@ class Updater:
         self._writing: asyncio.Task[None] | None = None
         self._sources: dict[int, Source] = {}
         self._unstored: dict[int, SourceUpdate] = {}  # sources whose entries the store refused
+        self._added: dict[int, int] = {}  # articles each source added, as the store counted them
 
     # Rows written per transaction: a commit (with its FTS5 index flush) costs more than a
     # feed's worth of inserts, so feeds are written in batches of at least this many rows,
@@ -181,7 +205,7 @@ class Updater:
                      group: bool = True) -> UpdateResult:
         results: list[SourceUpdate] = []
         self._sources = {s.id: s for s in sources}
-        self._unstored = {}
+        self._unstored, self._added = {}, {}
         # What exists before the update (modules, the grouper's vocabulary, caches) is left
         # out of the collections that the update's allocations trigger, and young objects
         # (most die by reference counting) are collected every 20,000 allocations, not 700:
@@ -206,7 +230,11 @@ class Updater:
         if group:
             self.assign_stories()
         order = {s.id: i for i, s in enumerate(sources)}
-        results = [self._unstored.get(r.source_id, r) for r in results]
+        # a source's new articles as stored: an entry the store found under a stored article
+        # (its address, or the same title and text under another) adds none
+        results = [self._unstored.get(r.source_id) or
+                   (replace(r, new_articles=self._added.get(r.source_id, 0)) if r.status == "ok" else r)
+                   for r in results]
         return UpdateResult(tuple(sorted(results, key=lambda r: order[r.source_id])))
 
     def assign_stories(self) -> int:
@@ -250,6 +278,8 @@ class Updater:
                 feed, texts = await self._read_feed(fetched, source)
                 items = await self._new_items(fetcher, source, feed, texts)
                 fields = self._success_fields(source, fetched, feed, now, status="ok")
+                if note := _unlinked_note(items):
+                    fields["last_error"] = "; ".join(filter(None, (fields["last_error"], note)))
                 result = SourceUpdate(
                     source.id, source.url, "ok", len(items), sum(1 for _, a in items if isinstance(a, dict)),
                     warning=fields["last_error"])
@@ -298,7 +328,7 @@ class Updater:
     async def _write(self, batch: list[tuple[int, dict[str, Any], list[Any]]]) -> None:
         """Write feeds in one transaction, off the event loop."""
         try:
-            await asyncio.to_thread(self.store.save_feeds, batch)
+            self._added.update(await asyncio.to_thread(self.store.save_feeds, batch))
         except Exception:
             log.exception("a batch of %d feeds could not be written; writing them one by one", len(batch))
             await asyncio.to_thread(self._save_each, batch)
@@ -309,7 +339,7 @@ class Updater:
         next fetch brings the entries back), and the others are stored."""
         for source_id, fields, items in batch:
             try:
-                self.store.save_feeds([(source_id, fields, items)])
+                self._added.update(self.store.save_feeds([(source_id, fields, items)]))
             except Exception as exc:
                 log.exception("a feed's entries could not be stored", extra={"source_id": source_id})
                 source = self._sources[source_id]
@@ -341,7 +371,7 @@ class Updater:
             fields["entries_per_day"] = rate
         if feed is not None:
             if feed.title and not source.title:
-                fields["title"] = " ".join(feed.title.split())[:200]
+                fields["title"] = plain_title(feed.title)[:200] or None
             if feed.link and not source.site_url:
                 fields["site_url"] = feed.link
         if fetched.permanent_url and fetched.permanent_url != source.url:
@@ -395,8 +425,8 @@ class Updater:
         prepared = await self._extract_pages(pages, source.site_url or feed.link)
         records: list[dict[str, Any] | int | None] = []
         batch_urls: set[str] = set()
-        for (_, entry, text), page in zip(new, prepared, strict=True):
-            records.append(self._article_for(source, entry, page, text, stored, batch_urls))
+        for (guid, entry, text), page in zip(new, prepared, strict=True):
+            records.append(self._article_for(source, guid, entry, page, text, stored, batch_urls))
         return [
             ({"guid": guid, "link": entry.link, "title": entry.title, "summary": text.summary_html,
               "content": text.content_html, "authors": list(entry.authors), "published": entry.published,
@@ -404,14 +434,21 @@ class Updater:
             for (guid, entry, text), record in zip(new, records, strict=True)
         ]
 
-    def _article_for(self, source: Source, entry: ParsedEntry, page: Prepared, text: EntryText,
+    def _article_for(self, source: Source, guid: str, entry: ParsedEntry, page: Prepared, text: EntryText,
                      stored: dict[str, int], batch_urls: set[str]) -> dict[str, Any] | int | None:
         """The article an entry stands for: a new record, the id of one already stored
-        (same canonical URL), or None (no link, or the same page twice in one feed)."""
+        (same canonical URL), or None (the same page twice in one feed, or nothing to read).
+
+        An entry without a web link (none, or a ``javascript:``, ``data:`` or ``urn:`` one) is
+        an article of the feed's own text under :func:`entry_address`, shown without a link to
+        an original (see :func:`_unlinked_note`)."""
         article, why_not, final_url = page
         link = final_url or entry.link
-        if not link:
-            return None
+        if not link or not link.lower().startswith(WEB_SCHEMES):
+            if not (entry.title or text.content_text or text.summary_text):
+                return None
+            address = entry_address(source.id, guid)
+            return self._article_record(source, entry, None, why_not, address, address, text)
         canonical = text.canonical_link if link == entry.link and text.canonical_link else canonical_url(link)
         if article is not None and why_not is None and article.canonical_url:
             claimed = canonical_url(article.canonical_url)
@@ -434,7 +471,7 @@ class Updater:
         """Why a link is no page to fetch, or None when it is one."""
         if not link:
             return None, "entry has no link", ""
-        if not link.startswith(("http://", "https://")):
+        if not link.lower().startswith(WEB_SCHEMES):
             return None, f"not an http(s) link: {link[:80]}", link
         return None
 
@@ -493,7 +530,8 @@ class Updater:
         else:  # keep what the feed said
             html = feed_text.content_html or feed_text.summary_html
             text = feed_text.content_text or summary_text
-        title = (entry.title or (article.title if article else None) or link).strip()
+        title = (plain_title(entry.title or "") or (article.title if article else None)
+                 or _first_words(text or summary_text, 12) or link)
         published = entry.published or (article.published if article else None) or entry.updated
         return {
             "url": link, "canonical_url": canonical, "title": " ".join(title.split())[:500],
@@ -503,9 +541,27 @@ class Updater:
             "language": article.language if article else None,
             "image": article.image if article else None,
             "site_name": article.site_name if article else None,
-            "word_count": word_count(text), "warnings": warnings, "text_hash": text_hash(text),
+            "word_count": word_count(text), "warnings": warnings, "text_hash": text_hash(title, text),
             "source_id": source.id, "extracted": usable,
         }
+
+
+def _first_words(text: str, count: int) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
+def _unlinked_note(items: Sequence[tuple[dict[str, Any], Any]]) -> str | None:
+    """What a source should say about its new entries whose link is no web address (a
+    ``javascript:``, ``data:`` or ``urn:`` one): they are read from the feed's own text, with no
+    link to the original, since a reader could not be sent there. (An entry with no link at
+    all is ordinary, a status update or a note, and goes unremarked.)"""
+    odd = [e["link"] for e, _ in items if e["link"] and not e["link"].lower().startswith(WEB_SCHEMES)]
+    if not odd:
+        return None
+    count = f"{len(odd)} new entr{'y links' if len(odd) == 1 else 'ies link'}"
+    return (f"{count} to no web address (such as {odd[0][:60]!r}): shown with the feed's own text "
+            "and no link to the original")
 
 
 def reasons_dict(assignment: Any) -> dict[str, Any]:

@@ -115,7 +115,9 @@ def load_settings(
     settings = Settings()
     values, origin = dict(settings.values), dict(settings.origin)
     path = config_file or (Path(environ["PROGLETON_CONFIG"]) if environ.get("PROGLETON_CONFIG") else None)
-    if path is not None and path.exists():
+    if path is not None and not path.is_file():
+        raise SettingsError(f"the settings file {path} does not exist (named by --config or PROGLETON_CONFIG)")
+    if path is not None:
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:

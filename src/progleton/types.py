@@ -38,6 +38,16 @@ class Source:
         return self.title or self.url
 
 
+WEB_SCHEMES = ("http://", "https://")
+
+
+def outlet_name(source_title: str | None, site_name: str | None, url: str) -> str:
+    """What an article's outlet is called: its source's title, else the page's site name, else
+    the host of its address (else "unknown outlet": an entry without a web address)."""
+    host = url.split("/")[2] if url.lower().startswith(WEB_SCHEMES) else ""
+    return source_title or site_name or host or "unknown outlet"
+
+
 @dataclass(frozen=True)
 class Article:
     """One page (canonical URL identity), cleaned; with the story it belongs to."""
@@ -67,14 +77,20 @@ class Article:
 
     @property
     def outlet(self) -> str:
-        return self.source_title or self.site_name or self.url.split("/")[2]
+        """Who published it: the source's title, else the page's site name, else the host."""
+        return outlet_name(self.source_title, self.site_name, self.url)
 
     @property
     def link(self) -> str:
         """Where to send a reader for the original: its canonical address (the feed's click
         trackers, "utm_source" and the like, and any fragment dropped; a page's own claim only
-        on the same host), else the address it was fetched from."""
-        return self.canonical_url or self.url
+        on the same host), else the address it was fetched from. Empty when neither is a web
+        address (http or https): a ``javascript:`` or ``data:`` link from a feed is never
+        offered to a reader or a feed reader."""
+        for link in (self.canonical_url, self.url):
+            if link and link.lower().startswith(WEB_SCHEMES):
+                return link
+        return ""
 
     @property
     def snippet(self) -> str:

@@ -15,7 +15,7 @@ from aiohttp import web
 from local_server import LocalServer
 from progleton import make_progleton
 from progleton.feeds.model import ParsedEntry, ParsedFeed
-from progleton.pipeline import entries_per_day, entry_guid, html_to_text, profile_key
+from progleton.pipeline import entries_per_day, entry_guid, html_to_text, plain_title, profile_key
 
 ARTICLE = """<html><head><title>{title}</title></head><body><nav>Home · World · Sport</nav>
 <article><h1>{title}</h1><p>{body}</p><p>The council will publish the full plan on Friday,
@@ -33,11 +33,34 @@ def rss(base: str, items: list[tuple[str, str]]) -> str:
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Test Gazette</title><link>{base}/</link>{body}</channel></rss>'
 
 
+# a feed whose entries link to no web page but one: a script, a data address, a URN, nothing;
+# and whose titles carry markup
+UNLINKED = """<?xml version="1.0"?><rss version="2.0"><channel><title>&lt;img src=x onerror=alert(1)&gt;Odd &lt;b&gt;Links&lt;/b&gt;</title>
+<item><title>Ferry timetable changes</title><link>javascript:alert(document.domain)</link><guid>js</guid>
+<description>The ferry to Port Alder runs later from Monday.</description></item>
+<item><title>Tram fares frozen</title><link>data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;</link>
+<guid>data</guid><description>Fares stay as they are.</description></item>
+<item><title>Bridge repairs</title><link>urn:uuid:7d1c5e0a-0000-4000-8000-000000000001</link><guid>urn</guid>
+<description>The bridge closes for a week.</description></item>
+<item><title>Harbour open day</title><guid isPermaLink="false">none</guid><description>Tours of the harbour.</description></item>
+<item><title>&lt;script&gt;alert(1)&lt;/script&gt;Quay &lt;b&gt;rebuilt&lt;/b&gt; for AT&amp;amp;T</title><link>{base}/a/quay</link><guid>quay</guid></item>
+</channel></rss>"""
+
+# items that share their text; the last one is the first republished under another address
+COMMENTS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Links</title>""" + "".join(
+    f"<item><title>{title}</title><link>{{base}}/c/{slug}</link><guid>{slug}</guid>"
+    f"<description>&lt;a href=\"{{base}}/c/{slug}#comments\"&gt;Comments&lt;/a&gt;</description></item>"
+    for slug, title in (("1", "Show HN: a tide table"), ("2", "Lighthouse keeper retires"),
+                        ("3", "Tram line approved"), ("4", "Show HN: a tide table"))
+) + "</channel></rss>"
+
+
 class Farm:
     """A real aiohttp server on 127.0.0.1 with good and hostile routes; ``state`` flips behaviour."""
 
     def __init__(self) -> None:
         self.state: dict[str, Any] = {"good_broken": False}
+        self.base = ""
         self.server = LocalServer(self._app())
         self.base = self.server.url("")
 
@@ -52,6 +75,8 @@ class Farm:
             "/empty.xml": web.Response(body=b"", content_type="application/rss+xml"),
             "/private.xml": web.Response(status=302, headers={"Location": "http://169.254.169.254/latest/"}),
             "/gone.xml": web.Response(status=410),
+            "/unlinked.xml": web.Response(text=UNLINKED, content_type="application/rss+xml"),
+            "/comments.xml": web.Response(text=COMMENTS, content_type="application/rss+xml"),
             "/robots.txt": web.Response(text="User-agent: *\nAllow: /\n"),
             "/refused.xml": web.Response(
                 text=rss("http://127.0.0.1", [("refused", "An entry the store refuses")]).replace(
@@ -61,7 +86,8 @@ class Farm:
 
         async def fixed(request: web.Request) -> web.Response:
             answer = answers[request.path]
-            return web.Response(body=answer.body, status=answer.status, headers=answer.headers)
+            body = answer.body.replace(b"{base}", self.base.encode()) if answer.body else answer.body
+            return web.Response(body=body, status=answer.status, headers=answer.headers)
 
         for path in answers:
             app.router.add_get(path, fixed)
@@ -189,6 +215,48 @@ def test_pages_are_not_fetched_when_article_fetching_is_off(farm: Farm, db_url: 
         app.close()
 
 
+def test_entries_without_a_web_link_are_read_from_the_feed_and_never_linked(farm: Farm, db_url: str) -> None:
+    """A javascript:, data: or urn: link would be offered to readers as "the original": such an
+    entry is an article of the feed's own text with no link, the source says why, and the
+    titles a feed wrote markup into are text."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        app.store.add_source(farm.base + "/unlinked.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 5
+        assert result.warning == ("3 new entries link to no web address (such as "
+                                  "'javascript:alert(document.domain)'): shown with the feed's own text "
+                                  "and no link to the original")
+        assert app.sources()[0].last_error == result.warning
+        articles = {a.title: a for s in app.stories() for a in app.story(s.id).articles}
+        assert {title: a.link for title, a in articles.items()} == {
+            "Ferry timetable changes": "", "Tram fares frozen": "", "Bridge repairs": "", "Harbour open day": "",
+            "Quay rebuilt for AT&T": farm.base + "/a/quay"}
+        ferry = app.article(articles["Ferry timetable changes"].id)
+        assert ferry.text == "The ferry to Port Alder runs later from Monday." and ferry.outlet == "Odd Links"
+        assert ferry.url == ferry.canonical_url and ferry.url.startswith("urn:progleton:entry:")
+        assert app.sources()[0].title == "Odd Links"  # the feed's title, its markup dropped
+        again = app.update(due_only=False).sources[0]
+        assert again.new_entries == 0 and again.warning is None  # the entries are known now
+    finally:
+        app.close()
+
+
+def test_items_sharing_only_their_text_are_articles_of_their_own(farm: Farm, db_url: str) -> None:
+    """A feed whose every item reads "Comments" (as Hacker News's does), or a site serving one
+    maintenance page for every article: each item is its own article; one item republished
+    under another address (same title, same text) is stored once."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        app.store.add_source(farm.base + "/comments.xml")
+        result = app.update(due_only=False).sources[0]
+        assert (result.new_entries, result.new_articles) == (4, 3)
+        titles = sorted(a.title for s in app.stories() for a in app.story(s.id).articles)
+        assert titles == ["Lighthouse keeper retires", "Show HN: a tide table", "Tram line approved"]
+    finally:
+        app.close()
+
+
 # ---- pure helpers ---------------------------------------------------------------------------
 
 def test_entry_guid_prefers_id_then_link_then_content_hash() -> None:
@@ -196,6 +264,14 @@ def test_entry_guid_prefers_id_then_link_then_content_hash() -> None:
     assert entry_guid(ParsedEntry(id=None, link="http://a/1")) == "http://a/1"
     one = entry_guid(ParsedEntry(id=None, title="t", summary="s"))
     assert one.startswith("sha256:") and one == entry_guid(ParsedEntry(id=None, title="t", summary="s"))
+
+
+def test_plain_title_drops_markup_and_keeps_what_is_text() -> None:
+    assert plain_title("<b>Bold</b>  Feed") == "Bold Feed"
+    assert plain_title("x &lt; y &amp; z") == "x < y & z"
+    assert plain_title("Why 3 < 5 matters & more") == "Why 3 < 5 matters & more"
+    assert plain_title("<script>alert(1)</script> Harbour <em>news</em>") == "Harbour news"
+    assert plain_title('<img onerror="alert(1)" src="http://a/x" />') == ""
 
 
 def test_entries_per_day_from_feed_dates() -> None:

@@ -121,6 +121,28 @@ def test_the_original_is_linked_without_the_feeds_click_trackers(client: TestCli
     assert "utm_" not in page and "utm_" not in str(feed)
 
 
+def test_an_article_stored_with_a_script_link_and_no_outlet_name_is_shown_without_the_link(
+        client: TestClient, progleton: Progleton) -> None:
+    """Stored before links were checked (or by another writer): a javascript: address and a
+    source without a title. Every page showing it answers, and none offers the link."""
+    source, _ = progleton.store.add_source("https://odd.example/feed.xml")  # no title
+    article = progleton.store.add_article(
+        {"url": "javascript:alert(document.domain)", "canonical_url": "javascript:alert(document.domain)",
+         "title": "Kayaker rescued off Gull Point", "text": "A kayaker was rescued off Gull Point.",
+         "source_id": source.id}, {"story_id": "story-kayak"})
+    for url in (f"/articles/{article}", "/stories/story-kayak", "/search?q=kayaker",
+                "/feeds/story.atom?id=story-kayak", "/feeds/search.json?q=kayaker"):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert "javascript:" not in answer.text, url
+    hit = client.get("/api/v1/search", params={"q": "kayaker"}).json()[0]["article"]
+    assert hit["link"] == "" and hit["outlet"] == "unknown outlet"  # the API says where a reader may go
+    page = client.get(f"/articles/{article}").text
+    assert "Read the entire article" not in page and "unknown outlet" in page
+    item = client.get("/feeds/search.json", params={"q": "kayaker"}).json()["items"][0]
+    assert item["url"] == item["id"] and item["url"].endswith(f"/articles/{article}")
+
+
 def test_article_with_script_is_never_executable(client: TestClient, seeded: Seeded) -> None:
     html = main_of(client.get(f"/articles/{seeded.articles['evil']}").text)
     assert "<script" not in html

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
-from progleton.web.search import SearchQuery, mark_terms, parse_query
+from progleton.searching import SearchQuery, parse_query, store_filters
+from progleton.web.search import mark_terms
 
 from .conftest import Seeded
 
@@ -19,7 +20,10 @@ def test_parse_query_splits_filters_from_words() -> None:
     assert parsed == SearchQuery(text='ferry -storm "sea wall" OR gale', source="Harbour Daily",
                                  after=date(2026, 1, 2), lang="en")
     assert parsed.filtered and parsed.terms() == ["ferry", "sea wall", "gale"]
-    assert parse_query("before:tuesday x").problems == ("before: wants a date like 2026-03-31",)
+    assert parse_query("before:tuesday x").problems == ("before: wants a date like 2026-03-31, not 'tuesday'",)
+    assert parse_query("ferry NOT storm AND gale").terms() == ["ferry", "gale"]
+    assert parse_query("-storm NOT gale").problems == (
+        "Add a word to search for: -word and NOT word leave a word out of what the others find.",)
     assert parse_query("at 10:30 -source:x") == SearchQuery(text="at 10:30 -source:x")
     assert not parse_query("plain words").filtered
 
@@ -53,13 +57,21 @@ def test_search_page_with_filters(client: TestClient, seeded: Seeded) -> None:
     assert "Nothing matches" in client.get("/search", params={"q": "ferry lang:fr"}).text
     assert "Add some words" in client.get("/search", params={"q": "source:Harbour"}).text
     bad = client.get("/search", params={"q": "ferry after:soon"}).text
-    assert "after: wants a date like 2026-03-31" in bad
+    assert "after: wants a date like 2026-03-31, not &#39;soon&#39;" in bad
+    assert "Gale warning" not in bad and "Nothing matches" not in bad  # no unfiltered hits, no second message
+    nowhere = client.get("/search", params={"q": "ferry source:nowhere"}).text
+    assert "No source&#39;s name or address contains &#39;nowhere&#39;" in nowhere and "Gale warning" not in nowhere
+    assert "Add a word to search for" in client.get("/search", params={"q": "-ferry"}).text
+    with_not = client.get("/search", params={"q": "ferry NOT gale"}).text
+    assert "Gale warning" not in with_not and "Storm closes Verel" in with_not
     assert 'href="/feeds/search.atom?q=ferry"' in client.get("/search?q=ferry").text
 
 
 def test_api_search_with_filters(client: TestClient, seeded: Seeded) -> None:
     hits = client.get("/api/v1/search", params={"q": "ferry source:harbour"}).json()
     assert [h["article"]["title"] for h in hits] == ["Storm closes Verel ferry"]
+    unreadable = client.get("/api/v1/search", params={"q": "ferry before:soon"})
+    assert unreadable.status_code == 422 and "before: wants a date" in unreadable.json()["detail"]
 
 
 def test_saved_searches_are_feeds(client: TestClient, seeded: Seeded) -> None:
@@ -90,15 +102,14 @@ def test_filters_become_store_filters(tmp_path: object) -> None:
     from datetime import UTC, datetime, timedelta
 
     from progleton import make_progleton
-    from progleton.web.search import store_filters
 
     with make_progleton(f"sqlite:///{tmp_path}/f.db") as p:
         harbour, _ = p.store.add_source("https://harbour.example/feed", title="Harbour Daily")
         p.store.add_source("https://ledger.example/feed", title="Valley Ledger")
-        filters = store_filters(p, parse_query("x source:harbour after:2026-01-10 before:2026-01-10 lang:EN"))
+        filters = store_filters(parse_query("x source:harbour after:2026-01-10 before:2026-01-10 lang:EN"), p.sources())
         assert filters.source_ids == [harbour.id]
         assert filters.after == datetime(2026, 1, 10, tzinfo=UTC)
         assert filters.before == datetime(2026, 1, 10, tzinfo=UTC) + timedelta(days=1)
         assert filters.language == "en"
-        assert store_filters(p, parse_query(f"x source:{harbour.id}")).source_ids == [harbour.id]
-        assert store_filters(p, parse_query("x source:nowhere")).source_ids == []
+        assert store_filters(parse_query(f"x source:{harbour.id}"), p.sources()).source_ids == [harbour.id]
+        assert store_filters(parse_query("x source:nowhere"), p.sources()).source_ids == []

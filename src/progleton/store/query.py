@@ -1,7 +1,7 @@
 """A user's search query, parsed once for both databases, and the word forms a word also finds.
 
-The query language: words (every one must match), "phrases", ``OR`` between two terms, and
-``-excluded`` terms. A bare word also finds its other forms: "earthquake" finds "earthquakes",
+The query language: words (every one must match; ``AND`` between them changes nothing),
+"phrases", ``OR`` between two terms, and ``-excluded`` terms (or ``NOT excluded``). A bare word also finds its other forms: "earthquake" finds "earthquakes",
 "injuries" finds "injury", "gunmen" finds "gunman", and a Russian or Greek word every word of its stem ("Листвянка" finds
 "Листвянки", "Листвянке"); "-opinion" leaves out "opinions" too. A quoted word or phrase matches
 as written. Anything else in the input is dropped, so no query is ever a syntax error. Each
@@ -74,12 +74,18 @@ def parse_query(query: str) -> Query:
     """The terms of ``query``; see the module docstring."""
     must: list[tuple[Term, ...]] = []
     must_not: list[Term] = []
-    pending_or = False
+    pending_or = pending_not = False
     for raw in _TOKEN.findall(query):
         if raw == "OR":
             pending_or = bool(must)
             continue
-        negate = raw.startswith("-")
+        if raw == "AND":  # every word must match anyway
+            continue
+        if raw == "NOT":
+            pending_not = True
+            continue
+        negate = raw.startswith("-") or pending_not
+        pending_not = False
         quoted = raw.lstrip("-").startswith('"')
         words = tuple(w.lower() for w in _WORD.findall(raw))
         if not words:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from ..exceptions import NotFound
 from ..stories.rank import recent_reports, story_score
-from ..types import Article, SearchHit, Source, Story, StoryDetail
+from ..types import Article, SearchHit, Source, Story, StoryDetail, outlet_name
 from . import schema as t
 from .base import SearchFilters
 from .sql_util import BulkInsert, lookup, new_id, now_utc, placeholder, utc
@@ -184,7 +184,8 @@ class SQLStore(UserStateMixin):
             self._refresh(conn, [story["story_id"]])
         return int(article_id)
 
-    def save_feeds(self, feeds: Sequence[tuple[int, dict[str, Any], Sequence[tuple[dict[str, Any], Any]]]]) -> None:
+    def save_feeds(self, feeds: Sequence[tuple[int, dict[str, Any], Sequence[tuple[dict[str, Any], Any]]]]
+                   ) -> dict[int, int]:
         """Store several feeds' new entries and their sources' new state in one transaction.
 
         Each feed is (source_id, source fields, items); each item is (entry, article), where
@@ -197,12 +198,14 @@ class SQLStore(UserStateMixin):
 
         A source's validators (ETag, Last-Modified) are written with its entries, never
         before them, so a crash can never leave entries that the next conditional GET will
-        not bring back.
+        not bring back. Returns how many articles each source added (new pages, not entries
+        pointed at a stored article).
         """
         now = now_utc()
         with self._write() as conn:
+            added: dict[int, int] = {}
             ids = self._store_articles(
-                conn, [a for _, _, items in feeds for _, a in items if isinstance(a, dict)], now)
+                conn, [a for _, _, items in feeds for _, a in items if isinstance(a, dict)], now, added)
             entry_rows = [
                 {**entry, "source_id": source_id,
                  "article_id": ids[article["canonical_url"]] if isinstance(article, dict) else article}
@@ -217,10 +220,12 @@ class SQLStore(UserStateMixin):
                 statement = t.sources.update().where(t.sources.c.id == sa.bindparam("_source_id")).values(
                     {key: sa.bindparam(key) for key in keys})
                 conn.execute(statement, rows)
+        return added
 
     def _store_articles(self, conn: sa.Connection, records: Sequence[dict[str, Any]],
-                        now: datetime) -> dict[str, int]:
-        """Insert the records not stored yet; returns {canonical URL: article id} for all."""
+                        now: datetime, added: dict[int, int]) -> dict[str, int]:
+        """Insert the records not stored yet; returns {canonical URL: article id} for all,
+        and counts the inserted ones by source in ``added``."""
         by_url = self._ids_by_canonical_url(conn, [r["canonical_url"] for r in records])
         fresh = list({r["canonical_url"]: r for r in records if r["canonical_url"] not in by_url}.values())
         # The same text from the same source under another URL is stored once: the first
@@ -237,6 +242,7 @@ class SQLStore(UserStateMixin):
                     continue
                 first[key] = record["canonical_url"]
             unique.append(record)
+            added[record["source_id"]] = added.get(record["source_id"], 0) + 1
         if unique:
             # Insert, then one lookup for the new ids (portable; no RETURNING row by row).
             self._insert_articles.execute(conn, unique, {"reasons": {}, "created_at": now})
@@ -355,15 +361,17 @@ class SQLStore(UserStateMixin):
     def _outlets(self, conn: sa.Connection, story_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         if not story_ids:
             return {}
-        name = sa.func.coalesce(t.sources.c.title, t.articles.c.site_name, t.articles.c.url)
+        name = sa.func.coalesce(t.sources.c.title, t.articles.c.site_name)
+        # the address only where there is no name: one row per named outlet, as before
+        address = sa.case((name.is_(None), t.articles.c.url), else_=None)
         query = (
-            sa.select(t.articles.c.story_id, name).distinct()
+            sa.select(t.articles.c.story_id, name, address).distinct()
             .outerjoin(t.sources, t.sources.c.id == t.articles.c.source_id)
             .where(t.articles.c.story_id.in_(list(story_ids)))
         )
-        out: dict[str, list[str]] = {}
-        for story_id, outlet in conn.execute(query):
-            out.setdefault(story_id, []).append(outlet)
+        out: dict[str, set[str]] = {}
+        for story_id, title, url in conn.execute(query):
+            out.setdefault(story_id, set()).add(outlet_name(title, None, url or ""))
         return {k: tuple(sorted(v)) for k, v in out.items()}
 
     def top_stories(self, *, limit: int, offset: int = 0, since: datetime | None = None,

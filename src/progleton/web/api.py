@@ -13,7 +13,6 @@ from ..exceptions import FeedParseError, FetchError, NotFound
 from ..explain import reasons_in_words
 from ..types import Article, SearchHit, Source, Story, StoryDetail
 from .accounts import User, require_user
-from .search import run_search
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -89,8 +88,10 @@ class ArticleOut(BaseModel):
     """One article, cleaned; ``html`` is sanitized."""
 
     id: int
-    url: str
+    url: str = Field(description="The address it was fetched from, as the feed gave it")
     canonical_url: str
+    link: str = Field(description="Where to send a reader for the original: the canonical address, "
+                      "else the fetched one; empty when neither is a web (http or https) address")
     title: str
     outlet: str
     authors: list[str]
@@ -148,7 +149,7 @@ def story_out(s: Story) -> StoryOut:
 
 def article_out(a: Article, why: list[str] | None = None) -> ArticleOut:
     return ArticleOut(why=why,
-        id=a.id, url=a.url, canonical_url=a.canonical_url, title=a.title, outlet=a.outlet,
+        id=a.id, url=a.url, canonical_url=a.canonical_url, link=a.link, title=a.title, outlet=a.outlet,
         authors=list(a.authors), published=a.published, updated=a.updated, language=a.language,
         image=a.image, summary=a.summary, text=a.text, html=a.html, word_count=a.word_count,
         source_id=a.source_id, story_id=a.story_id, wire_copy_of=a.wire_copy_of,
@@ -265,9 +266,14 @@ def get_article(request: Request, article_id: int) -> ArticleOut:
 def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=500)],
            limit: Annotated[int, Query(ge=1, le=100)] = 20,
            offset: Annotated[int, Query(ge=0, le=10_000)] = 0) -> list[SearchHitOut]:
-    """Full-text search: words, "phrases", OR, -exclusion, and the filters ``source:NAME``,
-    ``after:YYYY-MM-DD``, ``before:YYYY-MM-DD``, ``lang:xx``; best match first."""
-    return [hit_out(h) for h in run_search(_p(request), q, limit=limit, offset=offset)]
+    """Full-text search: words, "phrases", OR, NOT and -exclusion, and the filters
+    ``source:NAME``, ``after:YYYY-MM-DD``, ``before:YYYY-MM-DD``, ``lang:xx``; best match first.
+    A query that cannot be read (a date that is none, only excluded words) is a 422 saying
+    why."""
+    found = _p(request).find(q, limit=limit, offset=offset)
+    if found.query.problems:
+        raise HTTPException(status_code=422, detail=" ".join(found.query.problems))
+    return [hit_out(h) for h in found.hits]
 
 
 @router.put("/articles/{article_id}/state", response_model=ArticleStateOut, responses=ERRORS)

@@ -22,7 +22,6 @@ from fastapi.responses import Response
 from ..types import Article, Story
 from .accounts import User, require_user
 from .app import story_path
-from .search import run_search
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -163,7 +162,8 @@ def article_item(article: Article, base: str) -> OutItem:
     content = (f"<p>{html.escape(article.snippet)}</p><p>{html.escape(article.outlet)}"
                f"{' (wire copy)' if article.wire_copy_of else ''} · "
                f'<a href="{html.escape(reader_url)}">Read in Progleton</a></p>')
-    return OutItem(id=article.canonical_url, url=article.link, title=f"{article.title} ({article.outlet})",
+    # an article whose feed gave no web address is linked to its page here
+    return OutItem(id=article.link or reader_url, url=article.link or reader_url, title=f"{article.title} ({article.outlet})",
                    content_html=content, summary=article.snippet, published=article.published or article.created_at,
                    updated=article.updated, authors=article.authors, language=article.language)
 
@@ -218,7 +218,7 @@ def search_feed(request: Request, fmt: str, q: Annotated[str, Query(min_length=1
     """A search as a feed: the best matching articles."""
     _check(fmt)
     base = _base(request)
-    hits = run_search(_p(request), q, limit=FEED_SIZE)
+    hits = _p(request).find(q, limit=FEED_SIZE).hits
     feed = OutFeed(title=f"Progleton search: {q}", home_url=f"{base}/search?q={quote(q)}",
                    feed_url=str(request.url), description=f"Articles matching {q}",
                    items=tuple(article_item(h.article, base) for h in hits))
@@ -234,7 +234,7 @@ def saved_search_feed(request: Request, search_id: int, fmt: str,
     if saved is None:
         raise HTTPException(status_code=404, detail=f"no saved search with id {search_id}")
     base = _base(request)
-    hits = run_search(_p(request), saved["query"], limit=FEED_SIZE)
+    hits = _p(request).find(saved["query"], limit=FEED_SIZE).hits
     feed = OutFeed(title=f"Progleton: {saved['name']}", home_url=f"{base}/search?q={quote(saved['query'])}",
                    feed_url=str(request.url), description=f"Articles matching {saved['query']}",
                    items=tuple(article_item(h.article, base) for h in hits))

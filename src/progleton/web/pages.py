@@ -14,7 +14,6 @@ from ..stories import GroupingParams
 from ..types import Article
 from .accounts import current_user
 from .app import render, story_path
-from .search import parse_query, run_search
 from .security import require_csrf
 from .views import TIME_FILTERS, Paging, group_hits, since_for
 
@@ -115,14 +114,15 @@ def article_page(request: Request, article_id: int) -> HTMLResponse:
 def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "",
                 page: Annotated[int, Query(ge=1, le=1000)] = 1) -> HTMLResponse:
     p = progleton_of(request)
-    parsed = parse_query(q)
-    hits = run_search(p, q, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE)
+    found = p.find(q, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE)
+    hits, parsed = found.hits, found.query
     shown = hits[:SEARCH_PAGE_SIZE]
     groups = group_hits(shown)
     titles = p.store.story_titles([k for k, _ in groups if k])
     user = current_user(request)
     saved = p.store.saved_searches(user.id) if user is not None else []
-    return render(request, "search.html", q=q, saved=saved, parsed=parsed, terms=parsed.terms(), groups=groups,
+    return render(request, "search.html", q=q, saved=saved, parsed=parsed, problems=found.problems,
+                  terms=parsed.terms(), groups=groups,
                   titles=titles, count=len(shown), paging=Paging(page, len(hits) > SEARCH_PAGE_SIZE))
 
 

@@ -1,0 +1,109 @@
+"""A reader's search: words, "phrases", OR, NOT/-exclusion (the store's full-text index reads
+those) beside the filters ``source:``, ``after:``, ``before:`` and ``lang:``. The web pages, the
+API, the outgoing search feeds and the CLI all search through :meth:`Progleton.find`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from .store.base import SearchFilters
+from .types import SearchHit, Source
+
+_TOKEN = re.compile(r'(-?\w+:)?("[^"]*"?|\S+)')
+FILTER_NAMES = ("source", "after", "before", "lang")
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A user's query split into full-text words and filters."""
+
+    text: str
+    source: str | None = None
+    after: date | None = None
+    before: date | None = None
+    lang: str | None = None
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def filtered(self) -> bool:
+        return any((self.source, self.after, self.before, self.lang))
+
+    def terms(self) -> list[str]:
+        """The words and phrases to highlight (not the excluded ones, not OR, AND or NOT)."""
+        out = []
+        negate_next = False
+        for match in re.finditer(r'(-?)"([^"]+)"|(-?)(\S+)', self.text):
+            if match.group(4) in ("OR", "AND", "NOT"):
+                negate_next = match.group(4) == "NOT"
+                continue
+            if match.group(2) and not match.group(1) and not negate_next:
+                out.append(match.group(2))
+            elif match.group(4) and not match.group(3) and not negate_next:
+                out.append(match.group(4))
+            negate_next = False
+        return [t for t in out if re.search(r"\w", t)]
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a search found, and what the reader should be told about the query: a filter that
+    could not be read, or that matched nothing, gives no hits rather than unfiltered ones."""
+
+    hits: list[SearchHit]
+    query: SearchQuery
+    problems: tuple[str, ...] = ()
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def parse_query(query: str) -> SearchQuery:
+    """Split ``source:"Harbour Daily" after:2026-01-01 ferry -storm`` into text and filters (pure)."""
+    words: list[str] = []
+    found: dict[str, str] = {}
+    problems: list[str] = []
+    for match in _TOKEN.finditer(query):
+        prefix, value = match.group(1), match.group(2)
+        name = prefix[:-1].lower() if prefix else ""
+        if name in FILTER_NAMES:
+            found[name] = value.strip('"')
+        else:
+            words.append(match.group(0))
+    dates = {}
+    for name in ("after", "before"):
+        if name in found:
+            dates[name] = _date(found[name])
+            if dates[name] is None:
+                problems.append(f"{name}: wants a date like 2026-03-31, not {found[name]!r}")
+    parsed = SearchQuery(text=" ".join(words), source=found.get("source") or None, after=dates.get("after"),
+                         before=dates.get("before"), lang=(found.get("lang") or "").lower() or None)
+    if parsed.text.strip() and not parsed.terms():
+        problems.append("Add a word to search for: -word and NOT word leave a word out of what the others find.")
+    return SearchQuery(**{**parsed.__dict__, "problems": tuple(problems)})
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def store_filters(query: SearchQuery, sources: Sequence[Source]) -> SearchFilters:
+    """The query's filters as the store takes them: ``source:`` names any source whose
+    title or URL contains it, or its id."""
+    source_ids = None
+    if query.source is not None:
+        wanted = query.source.lower()
+        source_ids = [s.id for s in sources
+                      if wanted in (s.title or "").lower() or wanted in s.url.lower() or wanted == str(s.id)]
+    return SearchFilters(
+        source_ids=source_ids,
+        after=_start(query.after) if query.after else None,
+        before=_start(query.before) + timedelta(days=1) if query.before else None,
+        language=query.lang,
+    )
