@@ -266,3 +266,57 @@ def test_a_large_batch_is_read_in_the_process_pool_and_grouped_as_without(tmp_pa
             assert pooled.grouper.add(doc) == alone.grouper.add(doc)
     pooled.close()
     alone.close()
+
+
+def test_stories_closed_for_days_can_still_be_corrected_and_merged_ones_lead_on(tmp_path: Path) -> None:
+    """A week-old story is closed (quiet for longer than story_window_days): the grouper no
+    longer holds it, yet a reader can split an article out of it and merge it, and whoever
+    asks for a merged story (or follows it) is led to where its articles went."""
+    from progleton.exceptions import StoryMerged
+
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    p = make_progleton(url, extract_workers=1)
+    source, _ = p.store.add_source("https://a.example/feed")
+    old = {}
+    for slug, title in (("ferry", "Ferry runs aground off Gull Point"), ("quay", "Quay closes for repairs"),
+                        ("tram", "Tram line to the harbour approved")):
+        old[slug] = p.store.add_article(
+            {"url": f"https://a.example/{slug}", "canonical_url": f"https://a.example/{slug}", "title": title,
+             "text": title + ". " + "The council met on Tuesday evening to discuss it. " * 5,
+             "published": NOW - timedelta(days=10), "source_id": source.id},
+            {"story_id": f"story-{slug}"})
+    p.store.add_article(
+        {"url": "https://a.example/second-ferry", "canonical_url": "https://a.example/second-ferry",
+         "title": "Ferry refloated", "text": "The ferry was refloated at high tide.", "source_id": source.id,
+         "published": NOW - timedelta(days=10)}, {"story_id": "story-ferry"})
+    _save(p, source.id, [("Lighthouse museum opens at Gull Point", "The museum opened on Saturday. " * 5)], 100)
+    p.assign_stories()
+    museum = p.store.article_id_by_canonical_url("https://a.example/100") or 0
+    fresh = p.store.get_article(museum).story_id
+    assert fresh is not None and p.grouper.open_story_ids(["story-ferry", fresh]) == [fresh]
+    reader = p.store.add_user("reader", "x")
+    p.store.set_story_state(reader, "story-quay", followed=True)
+
+    split = p.move_article(old["ferry"])
+    assert split == f"story-{old['ferry']}~1" and p.story(split).articles[0].id == old["ferry"]
+    assert [a.title for a in p.story("story-ferry").articles] == ["Ferry refloated"]
+
+    assert p.merge_stories("story-tram", "story-quay") == "story-tram"
+    assert p.store.followed_story_ids(reader) == ["story-tram"]
+    with pytest.raises(StoryMerged) as merged:
+        p.story("story-quay")
+    assert merged.value.successor == "story-tram"
+
+    # the open story survives a merge with a closed one, so that what the grouper adds lands there
+    assert p.merge_stories("story-tram", fresh) == fresh
+    assert {a.id for a in p.story(fresh).articles} >= {old["tram"], old["quay"]}
+    assert p.store.merged_into("story-quay") == fresh and p.store.followed_story_ids(reader) == [fresh]
+    p.close()
+
+    again = make_progleton(url, extract_workers=1)  # a restart replays the corrections
+    try:
+        with again.grouping():
+            assert again.grouper.story_of(str(museum)) == fresh
+        assert again.story(fresh).story.article_count == 3
+    finally:
+        again.close()

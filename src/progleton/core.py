@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .exceptions import FetchError, NotFound
+from .exceptions import FetchError, NotFound, StoryMerged
 from .feeds.opml import OutlineSource, parse_opml, write_opml
 from .fetch import Fetcher
 from .pipeline import Progress, Updater, stored_doc
@@ -167,7 +167,10 @@ class Progleton:
     def _replay(self, grouper: StoryGrouper, correction: dict[str, Any]) -> None:
         try:
             if correction["kind"] == "move":
-                grouper.move(str(correction["article_id"]), to_story=correction["story_id"])
+                try:
+                    grouper.move(str(correction["article_id"]), to_story=correction["story_id"])
+                except NotFound:  # into a closed story: split out here, as move_article did
+                    grouper.move(str(correction["article_id"]))
             elif correction["kind"] == "merge":
                 grouper.merge(correction["into_story_id"], correction["story_id"])
         except (KeyError, NotFound):
@@ -287,8 +290,15 @@ class Progleton:
         return self.store.top_stories(limit=limit, offset=offset, **filters)
 
     def story(self, story_id: str) -> StoryDetail:
-        """One story with all its articles in publication order; ``NotFound`` if unknown."""
-        return self.store.get_story(story_id)
+        """One story with all its articles in publication order; ``StoryMerged`` (with its
+        successor) if a user merged it into another, ``NotFound`` if unknown."""
+        try:
+            return self.store.get_story(story_id)
+        except NotFound:
+            successor = self.store.merged_into(story_id)
+            if successor is None:
+                raise
+            raise StoryMerged(story_id, successor) from None
 
     def merge_choices(self, detail: StoryDetail, *, limit: int = 40) -> list[Story]:
         """The top stories a reader may merge into ``detail``'s, for a quick choice: those whose
@@ -373,12 +383,23 @@ class Progleton:
     # ---- corrections ---------------------------------------------------------------------------
 
     def move_article(self, article_id: int, to_story: str | None = None) -> str:
-        """Move an article to another story, or split it out into its own (remembered)."""
+        """Move an article to another story, or split it out into its own (remembered).
+
+        Stories quiet for longer than ``story_window_days`` are closed: the grouper no longer
+        holds them and never weighs them again, so a correction that involves one is the
+        store's alone (an open article moved into a closed story is first split out of its
+        open one, so the grouper never regroups it back)."""
         with self.grouping(changes=True):
             article = self.store.get_article(article_id)
             if to_story is not None:
-                self.store.get_story(to_story)  # NotFound for a bad id
-            story_id = self.grouper.move(str(article.id), to_story=to_story)
+                to_story = self.story(to_story).story.id  # NotFound for a bad id
+            grouper = self.grouper
+            try:
+                story_id = grouper.move(str(article.id), to_story=to_story)
+            except NotFound:  # the article's story, or the one it goes to, has closed
+                with contextlib.suppress(NotFound):
+                    grouper.move(str(article.id))
+                story_id = to_story or self._split_id(article_id)
             self.store.add_correction("move", article_id=article_id, story_id=to_story)
             action = "moved" if to_story is not None else "split_out"
             note = "moved by a user" if to_story is not None else "split out by a user"
@@ -386,19 +407,40 @@ class Progleton:
             return story_id
 
     def merge_stories(self, into: str, other: str) -> str:
-        """Merge story ``other`` into ``into`` (remembered); returns the surviving id. A story
-        merged into itself is left as it was: nothing is recorded or pinned."""
+        """Merge story ``other`` into ``into`` (remembered); returns the surviving id, which
+        readers of the other (its address, its feed, a follow) are sent on to. A story merged
+        into itself is left as it was: nothing is recorded or pinned.
+
+        A closed story (quiet for longer than ``story_window_days``) is merged in the store
+        alone; when only ``into`` has closed, the open one survives instead, so that the
+        reports the grouper still adds to it land with the rest."""
         with self.grouping(changes=True):
-            target = self.store.get_story(into)
-            absorbed = self.store.get_story(other)
+            target = self.story(into)
+            absorbed = self.story(other)
             if absorbed.story.id == target.story.id:
                 return target.story.id
-            survivor = self.grouper.merge(target.story.id, absorbed.story.id)
-            self.store.add_correction("merge", story_id=other, into_story_id=into)
-            reasons = {"note": f"merged by a user into {into}", "action": "merged", "score": 1.0}
+            into, other = target.story.id, absorbed.story.id
+            try:
+                survivor = self.grouper.merge(into, other)
+            except NotFound:  # one or both have closed
+                open_ids = set(self.grouper.open_story_ids([into, other]))
+                if other in open_ids and into not in open_ids:
+                    target, absorbed = absorbed, target
+                survivor = target.story.id
+            gone = absorbed.story.id
+            self.store.add_correction("merge", story_id=gone, into_story_id=survivor)
+            reasons = {"note": f"merged by a user into {survivor}", "action": "merged", "score": 1.0}
             for article in absorbed.articles:
                 self.store.set_story_membership(article.id, survivor, reasons, article.wire_copy_of)
+            self.store.carry_story_states(gone, survivor)
             return survivor
+
+    def _split_id(self, article_id: int) -> str:
+        """A new story's id for an article split out of a closed story."""
+        n = 1
+        while self.store.story_exists(f"story-{article_id}~{n}"):
+            n += 1
+        return f"story-{article_id}~{n}"
 
     def site_profile(self, site: str) -> dict[str, list[Any]]:
         """What boilerplate is learned for a site (a host, or ``host/outlet`` where outlets

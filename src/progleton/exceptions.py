@@ -14,6 +14,7 @@
     ├── ExtractionError             (also ValueError) a page held no article
     ├── StorageError
     │   └── NotFound                (also LookupError) no such source, article or story
+    │       └── StoryMerged         the story was merged into another (``.successor``)
     └── SettingsError               (also ValueError) a bad setting value
 
 Bad-input errors subclass ValueError too, so callers can catch either.
@@ -87,3 +88,11 @@ class NotFound(StorageError, LookupError):
 
 class SettingsError(ProgletonError, ValueError):
     """A setting has a bad value."""
+
+
+class StoryMerged(NotFound):
+    """The story is no more: it was merged into ``successor``, where its articles are."""
+
+    def __init__(self, story_id: str, successor: str) -> None:
+        super().__init__(f"story {story_id} was merged into {successor}")
+        self.story_id, self.successor = story_id, successor

@@ -6,13 +6,14 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from progleton.core import Progleton, make_progleton
 from progleton.web import create_app
 
-from .conftest import Seeded
+from .conftest import Seeded, article_record
 from .live import live_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -118,8 +119,10 @@ def test_split_an_article_out_of_its_story(page: Any, progleton: Progleton, seed
     report.locator("summary").click()
     report.get_by_role("button", name="Not the same story: split it out").click()
     page.wait_for_load_state()
-    assert page.url.endswith("/stories/story-storm?notice=split"), page.content()[:3000]
+    assert "/stories/story-storm?notice=split&to=" in page.url, page.content()[:3000]
     assert page.locator(".notice").inner_text() == "The article was split out into a story of its own."
+    assert page.locator(".notice a").get_attribute("href") == "/stories/" + quote(
+        progleton.article(seeded.articles["storm3"]).story_id or "", safe="")
     assert page.locator(".report").count() == 2
     assert progleton.article(seeded.articles["storm3"]).story_id != "story-storm"
 
@@ -143,11 +146,26 @@ def test_dark_mode_follows_the_system(browser: Any, site: str) -> None:
     assert colours["dark"] == "rgb(20, 21, 23)"
 
 
-def test_usable_on_a_phone(browser: Any, site: str) -> None:
+def test_m_on_one_selected_report_does_not_mark_the_whole_story_read(page: Any, progleton: Progleton,
+                                                                      seeded: Seeded) -> None:
+    page.goto("/stories/story-storm")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert page.locator(".report.current").count() == 1
+    page.keyboard.press("m")  # a report has no button of its own: nothing happens
+    page.wait_for_timeout(300)
+    assert "notice" not in page.url and page.locator(".report.read").count() == 0
+
+
+def test_usable_on_a_phone(browser: Any, site: str, progleton: Progleton, seeded: Seeded) -> None:
+    unbroken = "Harbour" + "x" * 260  # a feed's headline with no space in it
+    long_one = progleton.store.add_article(
+        article_record(seeded.sources["Harbour Daily"], "long", unbroken), {"story_id": "story-long"})
     context = new_context(browser, site, viewport={"width": 390, "height": 844}, is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
     page = context.new_page()
-    for url in ("/", "/stories/story-wire-sea-wall", "/articles/1", "/sources", "/search?q=ferry"):
+    for url in ("/", "/stories/story-wire-sea-wall", "/articles/1", "/sources", "/search?q=ferry",
+                "/stories/story-long", f"/articles/{long_one}", "/search?q=harbour"):
         page.goto(url)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"

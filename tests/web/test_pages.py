@@ -212,15 +212,28 @@ def test_split_and_merge(client: TestClient, seeded: Seeded, progleton: Progleto
                                                        "story_id": seeded.stories["storm"]},
                          follow_redirects=False)
     assert answer.status_code == 303
-    assert answer.headers["location"] == "/stories/story-storm?notice=split"
     new_story = progleton.article(moved).story_id
-    assert new_story != seeded.stories["storm"]
-    assert "split out into a story of its own" in client.get(answer.headers["location"]).text
+    assert new_story is not None and new_story != seeded.stories["storm"]
+    assert answer.headers["location"] == f"/stories/story-storm?notice=split&to={quote(new_story)}"
+    split_page = client.get(answer.headers["location"]).text
+    assert f'split out into <a href="/stories/{quote(new_story, safe="")}">a story of its own</a>' in split_page
+    # the same form again, from the page as it was (the back button): nothing moves
+    again = client.post("/story-actions/split", data={"csrf_token": token, "article_id": moved,
+                                                      "story_id": seeded.stories["storm"]}, follow_redirects=False)
+    assert again.headers["location"] == "/stories/story-storm?notice=gone"
+    assert progleton.article(moved).story_id == new_story
+    assert "nothing was split" in client.get(again.headers["location"]).text
     merged = client.post("/story-actions/merge", data={"csrf_token": token, "story_id": seeded.stories["storm"],
                                                        "other_story_id": new_story}, follow_redirects=False)
     assert merged.status_code == 303
     assert progleton.article(moved).story_id == seeded.stories["storm"]
     assert len(progleton.story(seeded.stories["storm"]).articles) == 3
+    # the merged story's address, feed and API lead on to where its article went
+    for old_url, new_url in ((story_url(new_story), "/stories/story-storm"),
+                             (f"/feeds/story.atom?id={quote(new_story)}", "/feeds/story.atom?id=story-storm"),
+                             (f"/api/v1/stories/{quote(new_story, safe='')}", "/api/v1/stories/story-storm")):
+        answer = client.get(old_url, follow_redirects=False)
+        assert (answer.status_code, answer.headers["location"]) == (301, new_url), old_url
 
 
 def test_the_story_pages_merge_form_offers_stories_sharing_its_headline_words_first_and_merges_nothing_unchosen(

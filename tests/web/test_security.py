@@ -38,6 +38,28 @@ def test_post_answers_have_the_headers_too(client: TestClient, seeded: Seeded) -
     assert_safe_headers(answer)
 
 
+@pytest.mark.parametrize("url", ["/articles/99999999999999999999", "/api/v1/articles/99999999999999999999"])
+def test_a_number_past_what_the_database_holds_is_nothing_there(client: TestClient, url: str) -> None:
+    answer = client.get(url)
+    assert answer.status_code == 404 and "nothing with that number" in answer.text
+    assert_safe_headers(answer)
+
+
+def test_a_bug_answers_500_with_the_security_headers(progleton: object) -> None:
+    from progleton.web import create_app
+
+    app = create_app(progleton)  # type: ignore[arg-type]
+
+    @app.get("/boom")
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as broken:
+        answer = broken.get("/boom")
+    assert answer.status_code == 500 and "the error is logged" in answer.text
+    assert_safe_headers(answer)
+
+
 def test_csp_is_strict() -> None:
     assert "unsafe-inline" not in CSP and "unsafe-eval" not in CSP
     assert CSP == EXPECTED_CSP

@@ -522,6 +522,26 @@ class SQLStore(UserStateMixin):
         with self._read() as conn:
             return [dict(r._mapping) for r in conn.execute(sa.select(t.corrections).order_by(t.corrections.c.id))]
 
+    def story_exists(self, story_id: str) -> bool:
+        with self._read() as conn:
+            return conn.execute(sa.select(t.stories.c.id).where(t.stories.c.id == story_id)).first() is not None
+
+    def merged_into(self, story_id: str) -> str | None:
+        """The story a user merged ``story_id`` into, where it now lives (following later
+        merges of that one too); None if it was never merged away or is back."""
+        c = t.corrections.c
+        seen = {story_id}
+        with self._read() as conn:
+            while True:
+                into = conn.execute(sa.select(c.into_story_id).where(c.kind == "merge", c.story_id == story_id)
+                                    .order_by(c.id.desc()).limit(1)).scalar()
+                if into is None or into in seen:
+                    break
+                seen.add(into)
+                story_id = into
+            exists = conn.execute(sa.select(t.stories.c.id).where(t.stories.c.id == story_id)).scalar()
+        return story_id if len(seen) > 1 and exists is not None else None
+
     def get_meta(self, key: str) -> str | None:
         with self._read() as conn:
             return conn.execute(sa.select(t.meta.c.value).where(t.meta.c.key == key)).scalar()

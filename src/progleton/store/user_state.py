@@ -109,6 +109,22 @@ class UserStateMixin:
                 conn.execute(t.story_state.insert().values(user_id=user_id, story_id=story_id,
                                                            **{"followed": False, **changes}))
 
+    def carry_story_states(self, from_story: str, to_story: str) -> None:
+        """Each user's follow of a story merged away passes to the story it went into (and what
+        they had seen of it, where they had not looked at that one)."""
+        s = t.story_state.c
+        with self._write() as conn:
+            old = conn.execute(sa.select(s.user_id, s.last_seen_at, s.followed).where(s.story_id == from_story)).all()
+            for row in old:
+                where = sa.and_(s.user_id == row.user_id, s.story_id == to_story)
+                present = conn.execute(sa.select(s.followed).where(where)).first()
+                if present is None:
+                    conn.execute(t.story_state.insert().values(user_id=row.user_id, story_id=to_story,
+                                                               last_seen_at=row.last_seen_at, followed=row.followed))
+                elif row.followed and not present.followed:
+                    conn.execute(t.story_state.update().where(where).values(followed=True))
+            conn.execute(t.story_state.delete().where(s.story_id == from_story))
+
     def followed_story_ids(self, user_id: int) -> list[str]:
         s = t.story_state.c
         query = sa.select(s.story_id).where(s.user_id == user_id, s.followed).order_by(s.story_id)

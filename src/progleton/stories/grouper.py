@@ -704,6 +704,11 @@ class StoryGrouper:
 
     # -- corrections -----------------------------------------------------------------------
 
+    def open_story_ids(self, story_ids: list[str]) -> list[str]:
+        """Those of ``story_ids`` that are open here (not closed, not unknown)."""
+        self._finish_restore()
+        return [s for s in story_ids if self._resolve(s) in self._stories]
+
     def move(self, doc_id: str, to_story: str | None = None) -> str:
         """Move a doc to another open story, or (``None``) split it out into a story of its own.
 

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import nh3
 from fastapi import Depends, FastAPI, Request
@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..exceptions import NotFound
+from ..exceptions import NotFound, StoryMerged
 from ..explain import probability_text
 from ..timefmt import duration_words, time_ago, time_until
 from .accounts import (
@@ -130,7 +130,14 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
+        if isinstance(exc, StoryMerged) and request.method in ("GET", "HEAD"):
+            return RedirectResponse(_successor_url(request, exc), status_code=301)
         return _error(request, 404, str(exc))
+
+    @app.exception_handler(OverflowError)
+    async def too_large(request: Request, exc: OverflowError) -> Response:
+        # an id past what the database can hold (a 20-digit number): no such thing
+        return _error(request, 404, "There is nothing with that number.")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -147,6 +154,15 @@ def _install_error_handlers(app: FastAPI) -> None:
         if _wants_json(request):
             return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
         return _error(request, 400, "Some of the values in this address or form are not valid.")
+
+
+def _successor_url(request: Request, merged: StoryMerged) -> str:
+    """The address asked for, with the merged story's id replaced by its successor's (a story
+    page, its feed, its merge page, the API's story): bookmarks and subscriptions live on."""
+    old, new = merged.story_id, merged.successor
+    segments = [quote(new, safe="") if unquote(seg) == old else seg for seg in request.url.path.split("/")]
+    query = urlencode([(k, new if v == old else v) for k, v in request.query_params.multi_items()])
+    return "/".join(segments) + (f"?{query}" if query else "")
 
 
 def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -129,14 +130,18 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "",
 @router.post("/story-actions/split", dependencies=[Depends(require_csrf)])
 def split_article(request: Request, article_id: Annotated[int, Form()],
                   story_id: Annotated[str, Form()]) -> RedirectResponse:
-    """Move an article out of its story into a story of its own."""
+    """Move an article out of its story into a story of its own. A form from a page shown
+    before the article moved (the back button, a second tab) splits nothing."""
     p = progleton_of(request)
+    if p.article(article_id).story_id != story_id:
+        return RedirectResponse(story_path(story_id) + "?notice=gone", status_code=303)
     new_story = p.move_article(article_id)
     try:
         p.story(story_id)
     except NotFound:  # the story held only that article
         story_id = new_story
-    return RedirectResponse(story_path(story_id) + "?notice=split", status_code=303)
+    return RedirectResponse(story_path(story_id) + "?" + urlencode({"notice": "split", "to": new_story}),
+                            status_code=303)
 
 
 @router.post("/story-actions/merge", dependencies=[Depends(require_csrf)])

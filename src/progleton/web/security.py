@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
@@ -16,6 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Form, HTTPException, Request
+
+log = logging.getLogger(__name__)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
@@ -103,8 +106,12 @@ class SecurityMiddleware:
         state["csrf_cookie"] = cookie_token
         state["csrf_token"] = csrf_form_token(self.secret(), str(cookie_token))
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 extra = list(SECURITY_HEADERS)
                 if new_cookie:
                     flags = "; HttpOnly; SameSite=Strict; Path=/" + ("; Secure" if self.secure_cookies else "")
@@ -117,12 +124,24 @@ class SecurityMiddleware:
         if cross_site(scope["method"], headers):
             await _forbidden(send_with_headers, "cross-site request refused")
             return
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # a bug: logged in full, and the reader gets a plain 500 that carries the security
+            # headers too (the server's own error page would go out without them)
+            log.exception("request failed", extra={"path": scope.get("path")})
+            if started:
+                raise
+            await _plain(send_with_headers, 500, "Something went wrong on our side; the error is logged.")
 
 
 async def _forbidden(send: Send, text: str) -> None:
+    await _plain(send, 403, text)
+
+
+async def _plain(send: Send, status: int, text: str) -> None:
     body = text.encode()
-    await send({"type": "http.response.start", "status": 403,
+    await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})

@@ -26,9 +26,12 @@
     next.scrollIntoView({ block: "nearest" });
   }
 
-  function press(key) {
-    var scope = current() || document;
-    var target = scope.querySelector('[data-key="' + key + '"]') || document.querySelector('[data-key="' + key + '"]');
+  // The button for a key: inside the selected item when one is selected (nothing there, no
+  // action: "m" on one report must not mark the whole story read), else the page's own;
+  // ``page``: a key of the page itself (follow, the original), whatever is selected.
+  function press(key, page) {
+    var scope = (!page && current()) || document;
+    var target = scope.querySelector('[data-key="' + key + '"]');
     if (target) { target.click(); return true; }
     return false;
   }
@@ -59,8 +62,8 @@
       }
       case "m": handled = press("m"); break;
       case "s": handled = press("s"); break;
-      case "f": handled = press("f"); break;
-      case "v": handled = press("v"); break;
+      case "f": handled = press("f", true); break;
+      case "v": handled = press("v", true); break;
       case "/": {
         var search = document.getElementById("q") || document.getElementById("site-search");
         if (search) { search.focus(); search.select(); } else { handled = false; }
