@@ -228,3 +228,50 @@ def test_update_exits_1_when_every_source_failed(db_url: str) -> None:
     done = run(db_url, "update")
     assert done.returncode == 1, (done.stdout, done.stderr)
     assert "1 failed" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_web_address_takes_https_and_refuses_other_schemes() -> None:
+    from progleton.core import web_address
+    from progleton.exceptions import UnsafeURLError
+
+    assert web_address(" example.org/feed ") == "https://example.org/feed"
+    assert web_address("example.org:8080/feed") == "https://example.org:8080/feed"
+    assert web_address("HTTP://Example.org/Feed") == "http://Example.org/Feed"
+    for bad, why in (("ftp://example.org/feed", "not ftp:"), ("javascript:alert(1)", "not javascript:"),
+                     ("not a url at all", "names no host"), ("https://", "names no host")):
+        with pytest.raises(UnsafeURLError, match=why):
+            web_address(bad)
+
+
+def test_sources_come_back_get_groups_and_go(db_url: str, tmp_path: Path) -> None:
+    """Adding a followed source again adds its groups (and follows a retired one again); an
+    OPML file's outlines that are no web address are skipped and named; remove stops one."""
+    from progleton.core import make_progleton
+
+    app = make_progleton(db_url)
+    source, _ = app.store.add_source("https://gone.example/feed", title="Gone Gazette")
+    app.store.update_source(source.id, retired=True, last_status="gone", last_error="410 Gone")
+    app.close()
+    shown = CliRunner().invoke(main, ["--db", db_url, "sources"]).output
+    assert "never" in shown
+    again = CliRunner().invoke(main, ["--db", db_url, "add", "--no-discover", "--group", "Coast",
+                                      "https://gone.example/feed"])
+    assert again.exit_code == 0 and "Following again Gone Gazette" in again.output and "in Coast" in again.output
+    listed = json.loads(CliRunner().invoke(main, ["--db", db_url, "sources", "--json"]).output)
+    assert listed[0]["retired"] is False and listed[0]["groups"] == ["Coast"]
+    ftp = run(db_url, "add", "ftp://x.example/feed")
+    assert ftp.returncode == 1 and "only http and https addresses can be followed, not ftp:" in ftp.stderr
+
+    opml = tmp_path / "mixed.opml"
+    opml.write_text('<opml version="2.0"><body><outline text="A" xmlUrl="https://a.example/feed"/>'
+                    '<outline text="B" xmlUrl="ftp://b.example/feed"/><outline text="C" xmlUrl="not a url"/>'
+                    '<outline text="Gone" xmlUrl="https://gone.example/feed"/></body></opml>')
+    imported = CliRunner().invoke(main, ["--db", db_url, "import", str(opml)])
+    assert imported.exit_code == 0, imported.output
+    assert "Imported 2 sources (1 new, 1 already followed, 2 skipped)" in imported.output
+    assert "not ftp:" in imported.output and "'https://not a url' is not a web address" in imported.output
+
+    removed = CliRunner().invoke(main, ["--db", db_url, "remove", str(listed[0]["id"])])
+    assert removed.exit_code == 0 and "Stopped following Gone Gazette" in removed.output
+    assert [s["url"] for s in json.loads(CliRunner().invoke(main, ["--db", db_url, "sources", "--json"]).output)] \
+        == ["https://a.example/feed"]

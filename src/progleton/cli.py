@@ -19,7 +19,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .core import Progleton, make_progleton
+from .core import Progleton, make_progleton, web_address
 from .exceptions import NotFound, ProgletonError
 from .settings import REGISTRY, load_settings
 from .timefmt import time_ago, time_until
@@ -104,9 +104,13 @@ def main(ctx: click.Context, db: str | None, config: Path | None, allow_private_
 def add(ctx: Context, url: str, groups: tuple[str, ...], no_discover: bool) -> None:
     """Follow a feed, or a site whose feed is found by autodiscovery."""
     with ctx.open() as app:
+        before = app.store.source_by_url(web_address(url))
         source, created = app.add_source(url, groups=groups, discover=not no_discover)
-    verb = "Added" if created else "Already following"
-    console.print(f"{verb} [bold]{escape(source.name)}[/] ({escape(source.url)}). Run `progleton update` to fetch it.")
+    verb = "Added" if created else (
+        "Following again" if before is not None and before.retired else "Already following")
+    in_groups = f" in {', '.join(source.groups)}" if source.groups else ""
+    console.print(f"{verb} [bold]{escape(source.name)}[/] ({escape(source.url)}){escape(in_groups)}. "
+                  "Run `progleton update` to fetch it.")
 
 
 @main.command(name="import")
@@ -115,9 +119,23 @@ def add(ctx: Context, url: str, groups: tuple[str, ...], no_discover: bool) -> N
 def import_(ctx: Context, file: Any) -> None:
     """Follow every feed listed in an OPML file."""
     with ctx.open() as app:
-        added = app.import_opml(file.read())
+        added, skipped = app.import_opml_report(file.read())
+    for why in skipped:
+        err_console.print(f"[yellow]skipped[/] {escape(why)}")
     created = sum(1 for _, c in added if c)
-    console.print(f"Imported {len(added)} sources ({created} new). Run `progleton update` to fetch them.")
+    console.print(f"Imported {len(added)} sources ({created} new, {len(added) - created} already followed"
+                  f"{f', {len(skipped)} skipped' if skipped else ''}). Run `progleton update` to fetch them.")
+
+
+@main.command()
+@click.argument("source_id", type=int)
+@pass_ctx
+def remove(ctx: Context, source_id: int) -> None:
+    """Stop following a source (`progleton sources` lists the ids); its articles stay."""
+    with ctx.open() as app:
+        source = app.store.get_source(source_id)
+        app.remove_source(source_id)
+    console.print(f"Stopped following [bold]{escape(source.name)}[/] ({escape(source.url)}); its articles stay.")
 
 
 @main.command()
@@ -145,8 +163,9 @@ def sources(ctx: Context, as_json: bool) -> None:
         status = "retired" if s.retired else (s.last_status or "new")
         if s.backoff_minutes:
             status += f" (backoff {s.backoff_minutes:.0f} min)"
+        upcoming = "never (`progleton add` the address to follow it again)" if s.retired else _ago(s.next_fetch_at)
         table.add_row(str(s.id), f"{escape(s.name)}\n[dim]{escape(s.url)}[/]", _ago(s.last_fetched_at), status,
-                      _ago(s.next_fetch_at), str(s.article_count), escape(s.last_error or ""))
+                      escape(upcoming), str(s.article_count), escape(s.last_error or ""))
     console.print(table)
 
 

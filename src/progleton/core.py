@@ -17,8 +17,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
-from .exceptions import FetchError, NotFound, StoryMerged
+from .exceptions import FetchError, NotFound, StoryMerged, UnsafeURLError
 from .feeds.opml import OutlineSource, parse_opml, write_opml
 from .fetch import Fetcher
 from .pipeline import Progress, Updater, stored_doc
@@ -193,13 +194,14 @@ class Progleton:
 
     async def add_source_async(self, url: str, *, title: str | None = None,
                                groups: Iterable[str] = (), discover: bool = True) -> tuple[Source, bool]:
-        """Follow a feed, or a site whose feed is found by autodiscovery. Returns (source, created)."""
-        url = url.strip()
-        if not url.startswith(("http://", "https://")):
-            url = "https://" + url
+        """Follow a feed, or a site whose feed is found by autodiscovery. Returns (source, created).
+
+        An address without a scheme is taken as https. One already followed gets the new
+        ``groups`` too, and one retired (its feed said 410 Gone) is followed again."""
+        url = web_address(url)
         existing = self.store.source_by_url(url)
         if existing is not None:
-            return existing, False
+            return self._refollow(existing, groups), False
         feed_url = url
         if discover:
             async with Fetcher(self.settings) as fetcher:
@@ -218,14 +220,35 @@ class Progleton:
         """Stop following a source (its stored articles stay, without their source)."""
         self.store.remove_source(source_id)
 
+    def _refollow(self, source: Source, groups: Iterable[str]) -> Source:
+        """A source added again: the new groups join its own, and a retired one comes back."""
+        wanted = set(source.groups) | {g.strip() for g in groups if g.strip()}
+        if wanted != set(source.groups):
+            self.store.set_source_groups(source.id, wanted)
+        if source.retired:
+            self.store.update_source(source.id, retired=False, error_count=0, backoff_minutes=0.0,
+                                     next_fetch_at=None, last_error=None)
+        return self.store.get_source(source.id)
+
     def import_opml(self, data: bytes) -> list[tuple[Source, bool]]:
-        """Add every feed of an OPML file (categories become groups); no network needed."""
-        added = []
+        """Add every feed of an OPML file (categories become groups); no network needed.
+        An outline whose address is no web address is skipped: :meth:`import_opml_report`
+        says which."""
+        return self.import_opml_report(data)[0]
+
+    def import_opml_report(self, data: bytes) -> tuple[list[tuple[Source, bool]], list[str]]:
+        """:meth:`import_opml`, and the outlines skipped with why ("not a url: no host")."""
+        added, skipped = [], []
         for outline in parse_opml(data):
-            source, created = self.store.add_source(outline.url, title=outline.title,
+            try:
+                url = web_address(outline.url)
+            except UnsafeURLError as exc:
+                skipped.append(str(exc))
+                continue
+            source, created = self.store.add_source(url, title=outline.title,
                                                     site_url=outline.site_url, groups=outline.categories)
-            added.append((source, created))
-        return added
+            added.append((source if created else self._refollow(source, outline.categories), created))
+        return added, skipped
 
     def export_opml(self) -> str:
         """The followed sources as an OPML document (groups as categories)."""
@@ -463,6 +486,31 @@ class Progleton:
             key = secrets.token_urlsafe(32)
             self.store.set_meta("secret_key", key)
         return key
+
+
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(.*)", re.DOTALL)
+
+
+def web_address(url: str) -> str:
+    """A source's address as followed: ``https://`` before one written without a scheme
+    ("example.org/feed", "example.org:8080/feed"), the scheme lower-cased ("HTTP://…");
+    ``UnsafeURLError`` for another scheme (ftp:, javascript:, file:) or no host."""
+    url = url.strip()
+    match = _SCHEME.fullmatch(url)
+    scheme = match.group(1).lower() if match else ""
+    if match and scheme in ("http", "https"):
+        url = scheme + ":" + match.group(2)
+    elif match and "." not in scheme and not match.group(2)[:1].isdigit():
+        raise UnsafeURLError(f"{url[:80]!r}: only http and https addresses can be followed, not {scheme}:")
+    else:
+        url = "https://" + url
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    if not host or " " in url:
+        raise UnsafeURLError(f"{url[:80]!r} is not a web address: it names no host")
+    return url
 
 
 @lru_cache(maxsize=4096)  # every story page reads the top stories' titles again

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -28,6 +29,34 @@ def test_migrations_are_recorded(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'm.db'}")
     try:
         with store.engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
     finally:
         store.close()
+
+
+@pytest.mark.postgres
+def test_processes_opening_a_new_postgresql_database_at_once_take_turns(postgres_url: str) -> None:
+    """``serve`` and a cron ``update`` first started together: both migrate, one after the other
+    (before, the second's CREATE TABLE could fail on the first's half-made types)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_and_close(_: int) -> str:
+        store = open_store(postgres_url)
+        store.close()
+        return "ok"
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(open_and_close, range(4))) == ["ok"] * 4
+
+
+def test_a_database_from_a_newer_progleton_says_so(tmp_path: Path) -> None:
+    from progleton.exceptions import StorageError
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    open_store(url).close()
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0099'"))
+    engine.dispose()
+    with pytest.raises(StorageError, match="written by a newer Progleton"):
+        open_store(url)

@@ -332,3 +332,31 @@ def test_grouping_lock_is_held_by_one_store_at_a_time(store: SQLStore) -> None:
             assert held  # released on leaving, also after a refusal
     finally:
         other.close()
+
+
+def test_search_finds_numbers_hyphenated_words_and_hosts_on_both_databases(store: SQLStore) -> None:
+    """PostgreSQL's parser keeps "4.2", "67-year-old" and "fennick.gov.uk" whole; the query side
+    reads words; both databases find them alike."""
+    source, _ = store.add_source("https://a.example/feed")
+    text = ("Fares rise 4.2 per cent, says fennick.gov.uk; the 67-year-old driver wrote to "
+            "info@fennick.gov.uk about the U.S. route and O'Brien's Mid-2025 plan.")
+    store.add_article(_article(source.id, 1, text=text, title="Fares rise"), {"story_id": "s1", "reasons": {}})
+    for query in ("4.2", '"4.2 per cent"', "67-year-old", '"67-year-old driver"', "year", "fennick.gov.uk", "gov",
+                  "U.S.", "O'Brien", "2025", "info@fennick.gov.uk"):
+        assert [h.article.id for h in store.search(query)] == [1], query
+
+
+def test_an_article_longer_than_a_tsvector_holds_is_stored_and_found(store: SQLStore) -> None:
+    """150,000 distinct words, over PostgreSQL's 1 MB tsvector: the feed's entries are stored
+    (before, none of them was, on every update) and the article is found by its start."""
+    source, _ = store.add_source("https://a.example/feed")
+    huge = "Quillington opens. " + " ".join(f"w{i}x" for i in range(150_000))
+    fields = {"html": "", "summary": "", "updated": None, "language": None, "image": None, "site_name": None,
+              "word_count": 0, "extracted": True}
+    items = [({"guid": "huge", "link": "https://a.example/huge", "title": "Huge", "authors": []},
+              _article(source.id, 1, text=huge, title="Huge", **fields)),
+             ({"guid": "small", "link": "https://a.example/small", "title": "Small", "authors": []},
+              _article(source.id, 2, **fields))]
+    store.save_feeds([(source.id, {"last_status": "ok"}, items)])
+    assert [h.article.title for h in store.search("Quillington")] == ["Huge"]
+    assert [h.article.id for h in store.search("Kestrel")] == [2]

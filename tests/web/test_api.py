@@ -150,7 +150,8 @@ def test_move_and_merge_through_the_api(client: TestClient, seeded: Seeded, prog
     assert merged.json()["story"]["id"] == storm
     assert moved in [a["id"] for a in merged.json()["articles"]]
     assert progleton.article(moved).story_id == storm
-    assert client.get(f"/api/v1/stories/{quote(new_story)}").status_code == 404
+    gone = client.get(f"/api/v1/stories/{quote(new_story)}", follow_redirects=False)
+    assert (gone.status_code, gone.headers["location"]) == (301, f"/api/v1/stories/{quote(storm)}")
 
     # moved back out, then into a named story
     client.put(f"/api/v1/articles/{moved}/story", json={"story_id": None})

@@ -70,6 +70,12 @@ def test_opml_import_and_export(local_client: tuple[TestClient, Progleton]) -> N
                          files={"opml": ("mine.opml", OPML, "text/x-opml")}, follow_redirects=False)
     assert answer.status_code == 303
     assert {s.url for s in p.sources()} == {"https://alpha.example/feed.xml", "https://beta.example/rss"}
+    assert "The OPML file was imported: 2 new sources, 0 already followed." in client.get(
+        answer.headers["location"]).text
+    odd = OPML.replace(b"</body>", b'<outline text="F" xmlUrl="ftp://f.example/feed"/></body>')
+    again = client.post("/sources/import", data={"csrf_token": csrf_token(client)},
+                        files={"opml": ("mine.opml", odd, "text/x-opml")})
+    assert "0 new sources, 2 already followed; 1 outline skipped (not a web address)." in again.text
     exported = client.get("/sources/export.opml")
     assert exported.headers["content-disposition"] == 'attachment; filename="progleton.opml"'
     assert b"https://alpha.example/feed.xml" in exported.content

@@ -9,6 +9,7 @@ import platformdirs
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 
 from ..exceptions import StorageError
 from .base import SearchFilters, Store
@@ -21,13 +22,24 @@ def default_db_url() -> str:
     return f"sqlite:///{path}"
 
 
+MIGRATION_LOCK_KEY = 0x70726F67_6D696772  # "prog" "migr": PostgreSQL advisory lock
+
+
 def migrate(engine: sa.Engine) -> None:
-    """Apply every Alembic migration not yet applied (run at start-up)."""
+    """Apply every Alembic migration not yet applied (run at start-up). On PostgreSQL, two
+    processes starting on a new database at once (``serve`` and a cron ``update``) take turns:
+    the second finds the tables made."""
     config = Config()
     config.set_main_option("script_location", str(files("progleton.store") / "migrations"))
     with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":  # held until this transaction ends
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        try:
+            command.upgrade(config, "head")
+        except CommandError as exc:
+            raise StorageError(f"this database was written by a newer Progleton ({exc}); "
+                               "upgrade Progleton to open it") from exc
         conn.commit()
 
 
@@ -39,16 +51,24 @@ def open_store(url: str) -> SQLStore:
         engine = sqlite.create_engine(url)
         search_fn, lock_fn = _sqlite_search, sqlite.grouping_lock
     elif url.startswith(("postgresql", "postgres")):
-        from . import postgres
+        try:
+            from . import postgres
 
-        engine = postgres.create_engine(url)
+            engine = postgres.create_engine(url)
+        except ModuleNotFoundError as exc:
+            raise StorageError(f"PostgreSQL needs its driver ({exc.name}): "
+                               "pip install 'progleton[postgres]'") from exc
+        except ValueError as exc:  # a port that is no number, and the like
+            raise StorageError(f"cannot read the database URL: {exc}") from exc
         search_fn, lock_fn = postgres.search_ids_fn, postgres.grouping_lock
     else:
         raise StorageError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://…")
     try:
         migrate(engine)
-    except sa.exc.OperationalError as exc:
+    except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
         raise StorageError(f"cannot open the database at {url}: {exc.orig}") from exc
+    except ValueError as exc:  # a port that is no number, and the like
+        raise StorageError(f"cannot open the database at {url}: {exc}") from exc
     return SQLStore(engine, search_fn=search_fn, lock_fn=lock_fn)
 
 

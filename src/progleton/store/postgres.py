@@ -16,7 +16,17 @@ import sqlalchemy as sa
 from .base import SearchFilters
 from .query import parse_query, render
 
-_DOCUMENT = "to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(text, ''))"
+# What is indexed: title and text as the query side reads words (:mod:`.query`, ``\w+``).
+# PostgreSQL's parser keeps "4.2", "67-year-old", "fennick.gov.uk", "U.S." and e-mail
+# addresses as tokens of their own, which a query for "4.2" (the phrase 4 <-> 2) or "year"
+# never meets: those joining characters become spaces. And the first DOCUMENT_CHARS only: a
+# tsvector holds at most 1 MB (a longer article could not be stored at all) and word positions
+# stop at 16,383 (phrases further in never match).
+DOCUMENT_CHARS = 100_000
+_DOCUMENT = (
+    "to_tsvector('simple', left(regexp_replace(coalesce(title, '') || ' ' || coalesce(text, ''), "
+    f"'[.@/:+''-]', ' ', 'g'), {DOCUMENT_CHARS}))"
+)
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -100,7 +110,7 @@ def search_ids_fn(conn: sa.Connection, query: str, limit: int, offset: int,
         "SELECT a.id, ts_headline('simple', a.text, q.q, "
         "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12') "
         f"FROM articles a, q WHERE a.id IN (SELECT id FROM candidates) "
-        f"ORDER BY ts_rank(to_tsvector('simple', coalesce(a.title, '') || ' ' || coalesce(a.text, '')), q.q) DESC, a.id "
+        f"ORDER BY ts_rank({_DOCUMENT.replace('title', 'a.title').replace('text,', 'a.text,')}, q.q) DESC, a.id "
         "LIMIT :limit OFFSET :offset"
     )
     rows = conn.execute(sa.text(sql), {"q": expression, "window": RANK_WINDOW, "limit": limit,

@@ -38,6 +38,11 @@ def _sources_page(request: Request, *, status_code: int = 200, error: str = "",
     p = progleton_of(request)
     params = request.query_params
     notice = NOTICES.get(params.get("notice", ""), "")
+    if params.get("notice") == "imported":
+        new, known, skipped = (_count(params.get(k)) for k in ("new", "known", "skipped"))
+        notice = (f"The OPML file was imported: {new} new source{'' if new == 1 else 's'}, {known} already followed"
+                  + (f"; {skipped} outline{'' if skipped == 1 else 's'} skipped (not a web address)." if skipped
+                     else "."))
     if params.get("notice") == "updated":
         new, failed = _count(params.get("new")), _count(params.get("failed"))
         notice = (f"Updated: {new} new article{'' if new == 1 else 's'}"
@@ -88,10 +93,12 @@ async def import_opml(request: Request, opml: UploadFile) -> Response:
     if len(data) > MAX_OPML_BYTES:
         return _sources_page(request, status_code=413, error="That OPML file is too large.")
     try:
-        progleton_of(request).import_opml(data)
+        added, skipped = progleton_of(request).import_opml_report(data)
     except (FeedParseError, ValueError) as exc:
         return _sources_page(request, status_code=400, error=f"Could not read that OPML file: {exc}")
-    return RedirectResponse("/sources?notice=imported", status_code=303)
+    new = sum(1 for _, created in added if created)
+    query = urlencode({"notice": "imported", "new": new, "known": len(added) - new, "skipped": len(skipped)})
+    return RedirectResponse("/sources?" + query, status_code=303)
 
 
 @router.post("/sources/update", dependencies=[Depends(require_csrf)])
