@@ -47,6 +47,8 @@ def test_front_page_orders_and_pages(client: TestClient, seeded: Seeded, proglet
     assert 'rel="prev" href="/?page=1"' in second
     assert len(re.findall('class="story-card"', first)) == 30
     assert len(re.findall('class="story-card"', second)) == 3 + 35 - 30
+    past_the_end = client.get("/?page=9").text
+    assert "No more stories" in past_the_end and "No stories yet" not in past_the_end
 
 
 def test_front_page_filters(client: TestClient, seeded: Seeded) -> None:
@@ -58,6 +60,8 @@ def test_front_page_filters(client: TestClient, seeded: Seeded) -> None:
     assert "Port Verel approves" in national
     assert '<option value="Verel" selected>' in verel
     assert client.get("/?page=0").status_code == 400
+    nowhere = client.get("/?group=nope").text
+    assert "No stories match these filters (group <q>nope</q>)" in nowhere and "No stories yet" not in nowhere
 
 
 def test_empty_front_page_invites_to_add_sources(client: TestClient) -> None:

@@ -86,6 +86,13 @@ def test_saved_searches_are_feeds(client: TestClient, seeded: Seeded) -> None:
     assert saved.status_code == 303 and "notice=saved" in saved.headers["location"]
     listing = client.get("/search").text
     assert '<a href="/search?q=ferry%20source%3ANorth">Ferries up north</a>' in listing
+    # the same query again is renamed, not listed twice; a query of spaces saves nothing
+    client.post("/searches", data={"csrf_token": csrf_token(client), "q": "ferry source:North", "name": "Ferries"})
+    client.post("/searches", data={"csrf_token": csrf_token(client), "q": "ferry source:North",
+                                   "name": "Ferries up north"})
+    client.post("/searches", data={"csrf_token": csrf_token(client), "q": "   ", "name": "Blank"})
+    listing = client.get("/search").text
+    assert listing.count("feed: <a") == 1 and ">Ferries up north</a>" in listing and "Blank" not in listing
     feed_path = listing.split('feed: <a href="')[1].split('"')[0]
     parsed = feedparser.parse(client.get(feed_path).content)
     assert parsed.feed.title == "Progleton: Ferries up north"

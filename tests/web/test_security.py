@@ -116,3 +116,12 @@ def test_cross_site_api_writes_are_refused(client: TestClient, seeded: Seeded) -
     assert client.delete(f"/api/v1/sources/{source}", headers={"origin": "https://evil.example"}).status_code == 403
     assert client.delete(f"/api/v1/sources/{source}", headers={"sec-fetch-site": "cross-site"}).status_code == 403
     assert client.delete(f"/api/v1/sources/{source}", headers={"origin": "http://127.0.0.1:8000"}).status_code == 204
+
+
+@pytest.mark.parametrize("url", ["/", "/stories/story-storm", "/feeds/top.atom", "/api/v1/stories", "/static/icon.svg"])
+def test_head_answers_as_get_without_the_body(client: TestClient, seeded: Seeded, url: str) -> None:
+    """Link checkers and feed readers ask with HEAD first (it was a 405)."""
+    get, head = client.get(url), client.head(url)
+    assert head.status_code == get.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert_safe_headers(head)

@@ -152,7 +152,13 @@ class UserStateMixin:
         return out
 
     def add_saved_search(self, user_id: int, name: str, query: str) -> int:
+        """Keep a search; the same query saved again is renamed, not kept twice."""
+        c = t.saved_searches.c
         with self._write() as conn:
+            existing = conn.execute(sa.select(c.id).where(c.user_id == user_id, c.query == query)).scalar()
+            if existing is not None:
+                conn.execute(t.saved_searches.update().where(c.id == existing).values(name=name))
+                return int(existing)
             return new_id(conn.execute(t.saved_searches.insert().values(
                 user_id=user_id, name=name, query=query, created_at=now_utc())))
 

@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..exceptions import NotFound, StoryMerged
 from ..explain import probability_text
@@ -156,6 +157,28 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(request, 400, "Some of the values in this address or form are not valid.")
 
 
+class HeadAsGet:
+    """HEAD answered as GET without the body, for link checkers and feed readers that ask
+    first (the routes are declared for GET only, and would answer 405)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body"):
+                    return
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
 def _successor_url(request: Request, merged: StoryMerged) -> str:
     """The address asked for, with the merged story's id replaced by its successor's (a story
     page, its feed, its merge page, the API's story): bookmarks and subscriptions live on."""
@@ -239,6 +262,7 @@ def create_app(progleton: Progleton, *, background_updates: bool = False, secure
     app.state.secure_cookies = secure_cookies
     app.add_middleware(SecurityMiddleware, secret=lambda: app.state.secret_key,
                        secure_cookies=secure_cookies)
+    app.add_middleware(HeadAsGet)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
     signed_in = [Depends(require_user)]

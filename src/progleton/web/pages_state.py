@@ -78,7 +78,10 @@ def following_page(request: Request, user: UserDep) -> HTMLResponse:
 @router.post("/searches", dependencies=[Depends(require_csrf)])
 def save_search(request: Request, user: UserDep, q: Annotated[str, Form(min_length=1, max_length=500)],
                 name: Annotated[str, Form(max_length=200)] = "") -> RedirectResponse:
-    """Keep a search under a name; it is listed on the search page and is also a feed."""
+    """Keep a search under a name; it is listed on the search page and is also a feed. A query
+    of spaces keeps nothing; the same query saved again takes the new name."""
+    if not q.strip():
+        return RedirectResponse("/search", status_code=303)
     progleton_of(request).store.add_saved_search(user.id, name.strip() or q.strip(), q.strip())
     return RedirectResponse("/search?" + urlencode({"q": q, "notice": "saved"}), status_code=303)
 
