@@ -275,3 +275,17 @@ def test_sources_come_back_get_groups_and_go(db_url: str, tmp_path: Path) -> Non
     assert removed.exit_code == 0 and "Stopped following Gone Gazette" in removed.output
     assert [s["url"] for s in json.loads(CliRunner().invoke(main, ["--db", db_url, "sources", "--json"]).output)] \
         == ["https://a.example/feed"]
+
+
+def test_site_profile_is_found_by_an_address_with_a_port(db_url: str) -> None:
+    """Profiles are kept by host: http://127.0.0.1:8911/outlet/ names 127.0.0.1/outlet."""
+    from progleton.core import make_progleton
+    from progleton.extract import SiteProfile
+
+    app = make_progleton(db_url)
+    app.store.put_site_profile("127.0.0.1/coastline-courier", SiteProfile("127.0.0.1").to_json())
+    try:
+        assert list(app.site_profile("http://127.0.0.1:8911/coastline-courier/")) == ["127.0.0.1/coastline-courier"]
+        assert list(app.site_profile("127.0.0.1:8911")) == ["127.0.0.1/coastline-courier"]
+    finally:
+        app.close()

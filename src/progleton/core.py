@@ -471,6 +471,7 @@ class Progleton:
         from .extract import SiteProfile
 
         site = site.lower().removeprefix("https://").removeprefix("http://").strip("/")
+        site = re.sub(r"^([^/:]+):\d+", r"\1", site)  # profiles are kept by host: no port
         keys = [k for k in self.store.site_profile_keys() if k == site or k.startswith(site + "/")]
         if not keys:
             raise NotFound(f"no profile for {site}: it is learned as pages of that site are extracted")

@@ -136,8 +136,11 @@ def test_rate_limits_carry_retry_after(
     assert caught.value.status == int(code)
     if code == "503":
         assert caught.value.retry_after is not None and caught.value.retry_after > 86400
+        assert "retried in a day (it asked for longer" in str(caught.value)  # not "2299678648 s"
     else:
         assert caught.value.retry_after == expected
+    if retry == "120":
+        assert "it will be retried in 2 minutes" in str(caught.value)
 
 
 @pytest.mark.parametrize(

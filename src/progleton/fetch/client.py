@@ -304,6 +304,17 @@ def _lower_headers(response: aiohttp.ClientResponse) -> dict[str, str]:
     return headers
 
 
+def _duration(seconds: float) -> str:
+    """How long a Retry-After asks, in words; the schedule waits a day at most."""
+    if seconds >= 86_400:
+        return "a day (it asked for longer; a day is the most Progleton waits)"
+    if seconds >= 5_400:
+        return f"{seconds / 3600:.0f} hours"
+    if seconds >= 90:
+        return f"{seconds / 60:.0f} minutes"
+    return f"{seconds:.0f} seconds"
+
+
 def _status_error(url: URL, status: int, headers: Mapping[str, str]) -> HTTPStatusError:
     try:
         phrase = HTTPStatus(status).phrase
@@ -316,7 +327,7 @@ def _status_error(url: URL, status: int, headers: Mapping[str, str]) -> HTTPStat
         )
     retry_after = parse_retry_after(headers.get("retry-after"), now=datetime.now(UTC))
     if status in (429, 503):
-        when = f" after {retry_after:.0f} s" if retry_after is not None else " later"
+        when = f" in {_duration(retry_after)}" if retry_after is not None else " later"
         return HTTPStatusError(
             f"{said}; it will be retried{when}.", status=status, retry_after=retry_after
         )

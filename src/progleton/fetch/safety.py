@@ -106,9 +106,9 @@ def check_url(url: str | URL, policy: AddressPolicy) -> URL:
     except (ValueError, TypeError) as exc:
         raise UnsafeURLError(f"{url!s} is not a valid URL ({exc}).") from exc
     if parsed.scheme not in ALLOWED_SCHEMES:
-        scheme = parsed.scheme or "no scheme"
         raise UnsafeURLError(
-            f"Refusing {url!s}: only http and https URLs can be fetched, not {scheme}."
+            f"Refusing {url!s}: only http and https URLs can be fetched"
+            + (f", not {parsed.scheme}:." if parsed.scheme else " (this one has no scheme).")
         )
     if not host:
         raise UnsafeURLError(f"Refusing {url!s}: the URL has no host.")
