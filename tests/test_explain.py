@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from progleton.explain import Coverage, coverage, why_together
+from progleton.explain import Coverage, coverage, timeline, why_together
 from progleton.types import Article, Story, StoryDetail
 
 
@@ -29,6 +30,21 @@ def test_wire_copies_group_under_their_original() -> None:
     assert groups[0].wire_name == "CP"
     assert groups[0].carried_by == ("A", "C", "D")
     assert groups[1].wire_name == "B" and not groups[1].is_wire
+
+
+def test_the_timeline_tells_what_each_article_added_by_day() -> None:
+    start = datetime(2026, 12, 5, 22, 0, tzinfo=UTC)
+
+    def at(a: Article, hours: float | None) -> Article:
+        return replace(a, published=None if hours is None else start + timedelta(hours=hours))
+
+    days = timeline(detail(at(art(4, "A"), 5), at(art(1, "A"), 0), at(art(2, "B", copy_of=1), 1),
+                           at(art(3, "C"), 3), at(art(5, "D"), None)))
+    assert [(day, [(m.article.id, m.event) for m in moments]) for day, moments in days] == [
+        (datetime(2026, 12, 5).date(), [(1, "First report"), (2, "Carries A's text")]),
+        (datetime(2026, 12, 6).date(), [(3, "First from this outlet"), (4, "Follow-up")]),
+        (None, [(5, "First from this outlet")]),
+    ]
 
 
 def test_wire_name_falls_back_to_the_original_outlet() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from .stories.features import name_forms, word_forms
@@ -55,6 +56,46 @@ def coverage(detail: StoryDetail) -> list[Coverage]:
         for a in detail.articles
         if a.wire_copy_of is None or a.wire_copy_of not in ids
     ]
+
+
+@dataclass(frozen=True)
+class Moment:
+    """One article in a story's timeline, and what it added to the story."""
+
+    article: Article
+    when: datetime | None  # published, else stored
+    event: str  # "First report", "First from an outlet", "Follow-up", "Carries <outlet>'s text"
+
+
+def timeline(detail: StoryDetail) -> list[tuple[date | None, list[Moment]]]:
+    """How the story developed: every article by when it was published (else stored), by day
+    (UTC), each with what it added: the first report, an outlet's first report, an outlet's
+    follow-up, or another outlet's text carried (a wire copy)."""
+    by_id = {a.id: a for a in detail.articles}
+
+    def when(a: Article) -> datetime | None:
+        return a.published or a.created_at
+
+    ordered = sorted(detail.articles, key=lambda a: (when(a) is None, when(a) or datetime.min.replace(tzinfo=UTC), a.id))
+    seen: set[str] = set()
+    days: list[tuple[date | None, list[Moment]]] = []
+    for i, a in enumerate(ordered):
+        original = by_id.get(a.wire_copy_of) if a.wire_copy_of is not None else None
+        if i == 0:
+            event = "First report"
+        elif original is not None:
+            event = f"Carries {original.outlet}'s text"
+        elif a.outlet in seen:
+            event = "Follow-up"
+        else:
+            event = "First from this outlet"
+        seen.add(a.outlet)
+        moment = when(a)
+        day = moment.astimezone(UTC).date() if moment else None
+        if not days or days[-1][0] != day:
+            days.append((day, []))
+        days[-1][1].append(Moment(a, moment, event))
+    return days
 
 
 def _by_reference(articles: Sequence[Article]) -> dict[str, Article]:

@@ -69,6 +69,15 @@ def test_empty_front_page_invites_to_add_sources(client: TestClient) -> None:
     assert "No stories yet" in html and 'href="/sources"' in html
 
 
+def test_story_page_has_a_timeline(client: TestClient, seeded: Seeded) -> None:
+    html = client.get(story_url(seeded.stories["wire"])).text
+    timeline = html[html.index('<section aria-labelledby="timeline-h"'):]
+    timeline = timeline[:timeline.index("</section>")]
+    assert "4 reports over 60 minutes" in timeline and "Times are UTC." in timeline
+    assert timeline.count("<li>") == 4 and "First report</span> · <span class=\"outlet\">Continental Press" in timeline
+    assert timeline.count("Carries Continental Press&#39;s text") == 3
+
+
 def test_story_page_groups_wire_copies_and_explains(client: TestClient, seeded: Seeded) -> None:
     html = client.get(story_url(seeded.stories["wire"])).text
     assert "<h1>Port Verel approves sea wall</h1>" in html

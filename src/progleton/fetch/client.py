@@ -38,6 +38,7 @@ from ..exceptions import (
     UnsafeURLError,
 )
 from ..settings import Settings
+from ..timefmt import duration_words
 from .body import read_body
 from .discover import discover_feed
 from .headers import (
@@ -306,13 +307,9 @@ def _lower_headers(response: aiohttp.ClientResponse) -> dict[str, str]:
 
 def _duration(seconds: float) -> str:
     """How long a Retry-After asks, in words; the schedule waits a day at most."""
-    if seconds >= 86_400:
+    if seconds > 86_400:
         return "a day (it asked for longer; a day is the most Progleton waits)"
-    if seconds >= 5_400:
-        return f"{seconds / 3600:.0f} hours"
-    if seconds >= 90:
-        return f"{seconds / 60:.0f} minutes"
-    return f"{seconds:.0f} seconds"
+    return duration_words(seconds / 60) if seconds >= 90 else f"{seconds:.0f} seconds"
 
 
 def _status_error(url: URL, status: int, headers: Mapping[str, str]) -> HTTPStatusError:

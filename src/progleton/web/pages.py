@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..exceptions import NotFound
-from ..explain import coverage, reasons_in_words
+from ..explain import coverage, reasons_in_words, timeline
 from ..stories import GroupingParams
 from ..types import Article
 from .accounts import current_user
@@ -78,7 +78,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     if user is not None and (new_ids or last_look is None or (now - last_look).total_seconds() > LOOK_SECONDS):
         p.store.set_story_state(user.id, story_id, last_seen_at=now)
     return render(request, "story.html", detail=detail, story=detail.story,
-                  coverage=coverage(detail), reasons=reasons, merge_candidates=others,
+                  coverage=coverage(detail), timeline=timeline(detail), reasons=reasons, merge_candidates=others,
                   last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states)
 
 
