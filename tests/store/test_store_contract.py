@@ -346,6 +346,14 @@ def test_search_finds_numbers_hyphenated_words_and_hosts_on_both_databases(store
         assert [h.article.id for h in store.search(query)] == [1], query
 
 
+def test_search_folds_accents_on_both_databases(store: SQLStore) -> None:
+    source, _ = store.add_source("https://a.example/feed")
+    text = "Grève at the café in Zürich; Seán Müller flew on from São Paulo, naïve as ever."
+    store.add_article(_article(source.id, 1, text=text, title="Grève"), {"story_id": "s1", "reasons": {}})
+    for query in ("greve", "cafe", "Zurich", "Sean", "Muller", '"Sao Paulo"', "naive", "café", "Zürich"):
+        assert [h.article.id for h in store.search(query)] == [1], query
+
+
 def test_an_article_longer_than_a_tsvector_holds_is_stored_and_found(store: SQLStore) -> None:
     """150,000 distinct words, over PostgreSQL's 1 MB tsvector: the feed's entries are stored
     (before, none of them was, on every update) and the article is found by its start."""

@@ -69,6 +69,8 @@ def open_store(url: str) -> SQLStore:
         raise StorageError(f"cannot open the database at {url}: {exc.orig}") from exc
     except ValueError as exc:  # a port that is no number, and the like
         raise StorageError(f"cannot open the database at {url}: {exc}") from exc
+    if engine.dialect.name == "postgresql":
+        postgres.warn_about_locale(engine)
     return SQLStore(engine, search_fn=search_fn, lock_fn=lock_fn)
 
 

@@ -7,6 +7,7 @@ created by the migrations.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,17 +17,24 @@ import sqlalchemy as sa
 from .base import SearchFilters
 from .query import parse_query, render
 
+log = logging.getLogger(__name__)
+
 # What is indexed: title and text as the query side reads words (:mod:`.query`, ``\w+``).
 # PostgreSQL's parser keeps "4.2", "67-year-old", "fennick.gov.uk", "U.S." and e-mail
 # addresses as tokens of their own, which a query for "4.2" (the phrase 4 <-> 2) or "year"
 # never meets: those joining characters become spaces. And the first DOCUMENT_CHARS only: a
 # tsvector holds at most 1 MB (a longer article could not be stored at all) and word positions
 # stop at 16,383 (phrases further in never match).
+# Accents are folded on both sides ("cafe" finds "café", "Zurich" "Zürich", as SQLite's
+# tokenizer does) by ``progleton_fold``: the unaccent extension where the database lets us
+# create it, else nothing (see create_search_index).
 DOCUMENT_CHARS = 100_000
 _DOCUMENT = (
-    "to_tsvector('simple', left(regexp_replace(coalesce(title, '') || ' ' || coalesce(text, ''), "
-    f"'[.@/:+''-]', ' ', 'g'), {DOCUMENT_CHARS}))"
+    "to_tsvector('simple', progleton_fold(left(regexp_replace(coalesce(title, '') || ' ' || coalesce(text, ''), "
+    f"'[.@/:+''-]', ' ', 'g'), {DOCUMENT_CHARS})))"
 )
+_FOLD = ("CREATE OR REPLACE FUNCTION progleton_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+         "STRICT AS $$ SELECT {body} $$")
 
 
 def create_engine(url: str) -> sa.Engine:
@@ -62,7 +70,31 @@ def grouping_lock(engine: sa.Engine, *, wait: bool = True) -> Iterator[bool]:
                 conn.commit()
 
 
+def warn_about_locale(engine: sa.Engine) -> None:
+    """A database whose LC_CTYPE is C (or POSIX) reads no letter beyond ASCII as a letter:
+    words in other alphabets, and accented ones, are never found. Said once, at start-up."""
+    with engine.connect() as conn:
+        ctype = str(conn.exec_driver_sql("SHOW lc_ctype").scalar() or "")
+    if ctype.upper() in ("C", "POSIX"):
+        log.warning("this PostgreSQL database's LC_CTYPE is %s: words beyond ASCII cannot be searched; "
+                    "create the database with a UTF-8 locale (createdb --template=template0 "
+                    "--locale=C.UTF-8 NAME) and add the sources to it again", ctype)
+
+
 def create_search_index(bind: sa.Connection) -> None:
+    """The search document's index, and ``progleton_fold`` before it: accents folded with the
+    unaccent extension (shipped with PostgreSQL's contrib modules, and trusted: a database's
+    owner may create it), or, where it cannot be created, an identity (search then tells
+    "cafe" from "café", as before)."""
+    try:
+        with bind.begin_nested():
+            bind.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+    except sa.exc.DBAPIError:
+        log.warning("the unaccent extension could not be created: search will not fold accents")
+    schema = bind.exec_driver_sql(
+        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'unaccent'").scalar()
+    body = f"{schema}.unaccent('{schema}.unaccent'::regdictionary, $1)" if schema else "$1"
+    bind.exec_driver_sql(_FOLD.format(body=body))
     bind.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_articles_fts ON articles USING GIN ({_DOCUMENT})")
 
 
@@ -104,7 +136,7 @@ def search_ids_fn(conn: sa.Connection, query: str, limit: int, offset: int,
             params["before"] = filters.before
     extra = "".join(f" AND {w}" for w in where)
     sql = (
-        "WITH q AS (SELECT to_tsquery('simple', :q) AS q), "
+        "WITH q AS (SELECT to_tsquery('simple', progleton_fold(:q)) AS q), "
         f"candidates AS (SELECT id FROM articles, q WHERE {_DOCUMENT} @@ q.q {extra} "
         "ORDER BY id DESC LIMIT :window) "
         "SELECT a.id, ts_headline('simple', a.text, q.q, "

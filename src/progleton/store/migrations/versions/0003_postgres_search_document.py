@@ -1,8 +1,10 @@
 """PostgreSQL: the search index reads words as the queries do, and the first 100,000 characters.
 
 The index expression is ``postgres._DOCUMENT``: "4.2", "67-year-old" and host names are split
-into the words a query looks for, and an article too long for a tsvector (1 MB) no longer stops
-its feed from being stored. The old index is dropped and the new one built (SQLite: nothing).
+into the words a query looks for, accents are folded (``progleton_fold``: the unaccent
+extension where it can be created), and an article too long for a tsvector (1 MB) no longer
+stops its feed from being stored. The old index is dropped and the new one built (SQLite:
+nothing).
 
 Revision ID: 0003
 Revises: 0002
