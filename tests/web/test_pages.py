@@ -60,6 +60,8 @@ def test_front_page_filters(client: TestClient, seeded: Seeded) -> None:
     assert "Port Verel approves" in national
     assert '<option value="Verel" selected>' in verel
     assert client.get("/?page=0").status_code == 400
+    assert 'href="/feeds/top.rss?group=Verel">RSS</a>' in verel and 'href="/feeds/top.atom?group=Verel"' in verel
+    assert 'href="/feeds/top.json">JSON Feed</a>' in client.get("/").text
     nowhere = client.get("/?group=nope").text
     assert "No stories match these filters (group <q>nope</q>)" in nowhere and "No stories yet" not in nowhere
 
