@@ -15,7 +15,14 @@ from aiohttp import web
 from local_server import LocalServer
 from progleton import make_progleton
 from progleton.feeds.model import ParsedEntry, ParsedFeed
-from progleton.pipeline import entries_per_day, entry_guid, html_to_text, plain_title, profile_key
+from progleton.pipeline import (
+    entries_per_day,
+    entry_guid,
+    html_to_text,
+    page_problem,
+    plain_title,
+    profile_key,
+)
 
 ARTICLE = """<html><head><title>{title}</title></head><body><nav>Home · World · Sport</nav>
 <article><h1>{title}</h1><p>{body}</p><p>The council will publish the full plan on Friday,
@@ -264,6 +271,20 @@ def test_entry_guid_prefers_id_then_link_then_content_hash() -> None:
     assert entry_guid(ParsedEntry(id=None, link="http://a/1")) == "http://a/1"
     one = entry_guid(ParsedEntry(id=None, title="t", summary="s"))
     assert one.startswith("sha256:") and one == entry_guid(ParsedEntry(id=None, title="t", summary="s"))
+
+
+def test_a_page_that_could_not_be_fetched_is_not_promised_a_retry() -> None:
+    from progleton.exceptions import ConnectError, FetchTimeout, HTTPStatusError
+
+    assert page_problem(HTTPStatusError("https://a.example/1 answered 404 Not Found; check the URL "
+                                        "(the feed may have moved).", status=404)) == \
+        "https://a.example/1 answered 404 Not Found."
+    assert page_problem(ConnectError("Could not connect to a.example:443 (refused). The site may be down; "
+                                     "it will be retried later.")) == \
+        "Could not connect to a.example:443 (refused). The site may be down."
+    assert page_problem(FetchTimeout("https://a.example/1 took longer than 30 s in total; gave up. It will be "
+                                     "retried later (raise max_response_seconds for very slow sites).")) == \
+        "https://a.example/1 took longer than 30 s in total; gave up."
 
 
 def test_plain_title_drops_markup_and_keeps_what_is_text() -> None:
