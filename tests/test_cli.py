@@ -237,6 +237,7 @@ def test_web_address_takes_https_and_refuses_other_schemes() -> None:
     assert web_address(" example.org/feed ") == "https://example.org/feed"
     assert web_address("example.org:8080/feed") == "https://example.org:8080/feed"
     assert web_address("HTTP://Example.org/Feed") == "http://Example.org/Feed"
+    assert web_address("https://example.org/feed#latest") == "https://example.org/feed"
     for bad, why in (("ftp://example.org/feed", "not ftp:"), ("javascript:alert(1)", "not javascript:"),
                      ("not a url at all", "names no host"), ("https://", "names no host")):
         with pytest.raises(UnsafeURLError, match=why):

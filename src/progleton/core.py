@@ -494,9 +494,10 @@ _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(.*)", re.DOTALL)
 
 def web_address(url: str) -> str:
     """A source's address as followed: ``https://`` before one written without a scheme
-    ("example.org/feed", "example.org:8080/feed"), the scheme lower-cased ("HTTP://…");
-    ``UnsafeURLError`` for another scheme (ftp:, javascript:, file:) or no host."""
-    url = url.strip()
+    ("example.org/feed", "example.org:8080/feed"), the scheme lower-cased ("HTTP://…"), no
+    fragment ("…/feed#top" is the same feed); ``UnsafeURLError`` for another scheme (ftp:,
+    javascript:, file:) or no host."""
+    url = url.split("#", 1)[0].strip()
     match = _SCHEME.fullmatch(url)
     scheme = match.group(1).lower() if match else ""
     if match and scheme in ("http", "https"):
