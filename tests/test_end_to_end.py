@@ -140,7 +140,7 @@ def test_web_pages_and_api_show_the_stories(ingested: Any) -> None:
     from progleton.web import create_app
 
     _server, db_url, _, _ = ingested
-    with _open(db_url) as app, TestClient(create_app(app)) as client:
+    with _open(db_url) as app, TestClient(create_app(app), base_url="http://127.0.0.1:8000") as client:
         stories = client.get("/api/v1/stories").json()
         items = stories["stories"] if isinstance(stories, dict) else stories
         assert items

@@ -323,6 +323,13 @@ class Progleton:
                 raise
             raise StoryMerged(story_id, successor) from None
 
+    def story_or_successor(self, story_id: str) -> str:
+        """``story_id``, or the story it was merged into; ``NotFound`` if neither exists."""
+        try:
+            return self.story(story_id).story.id
+        except StoryMerged as merged:
+            return merged.successor
+
     def merge_choices(self, detail: StoryDetail, *, limit: int = 40) -> list[Story]:
         """The top stories a reader may merge into ``detail``'s, for a quick choice: those whose
         headlines share the most words with its articles' first, then the rest in front-page

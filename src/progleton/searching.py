@@ -85,7 +85,9 @@ def parse_query(query: str) -> SearchQuery:
     parsed = SearchQuery(text=" ".join(words), source=found.get("source") or None, after=dates.get("after"),
                          before=dates.get("before"), lang=(found.get("lang") or "").lower() or None)
     if parsed.text.strip() and not parsed.terms():
-        problems.append("Add a word to search for: -word and NOT word leave a word out of what the others find.")
+        excluding = re.search(r'(^|\s)-\S|(^|\s)NOT(\s|$)', parsed.text)
+        problems.append("Add a word to search for: -word and NOT word leave a word out of what the others find."
+                        if excluding else "Add a word to search for: letters or digits.")
     return SearchQuery(**{**parsed.__dict__, "problems": tuple(problems)})
 
 

@@ -47,6 +47,8 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("story_window_days", int, 3, "Stories quiet for this many days are closed to new articles."),
     Setting("host", str, "127.0.0.1", "Address the web app listens on."),
     Setting("port", int, 8000, "Port the web app listens on."),
+    Setting("web_hosts", str, "", "Comma-separated host names the web app answers to without sign-in "
+            "(addresses and localhost always are; any other name is refused, against DNS rebinding)."),
     Setting("update_every_minutes", int, 5, "How often `serve` checks for due sources."),
     Setting("admin_password", str, "", "Password of the admin account; when set, the web app asks to sign in."),
     Setting("secure_cookies", bool, False, "Mark cookies Secure (set when served over HTTPS behind a proxy)."),

@@ -113,8 +113,14 @@ def test_sign_in_and_out(locked: TestClient) -> None:
     assert cookie.startswith("progleton_session=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert locked.get("/").status_code == 200
     assert '<a href="/account">admin</a>' in locked.get("/").text
+    session = locked.cookies.get("progleton_session")
     locked.post("/logout", data={"csrf_token": csrf_token(locked)})
     assert locked.get("/", follow_redirects=False).status_code == 303
+    # a copy of the old cookie (another device, a stolen one) is signed out too
+    locked.cookies.set("progleton_session", session or "", domain="127.0.0.1", path="/")
+    assert locked.get("/", follow_redirects=False).status_code == 303
+    assert sign_in(locked).status_code == 303  # type: ignore[attr-defined]
+    assert locked.get("/").status_code == 200
 
 
 def test_login_needs_csrf(locked: TestClient) -> None:
@@ -128,6 +134,44 @@ def test_login_is_rate_limited(locked: TestClient) -> None:
     limited = sign_in(locked)  # even the right password waits
     assert limited.status_code == 429  # type: ignore[attr-defined]
     assert int(limited.headers["retry-after"]) > 0  # type: ignore[attr-defined]
+    assert "try again in 15 minutes." in limited.text  # type: ignore[attr-defined]
+
+
+def test_one_address_guessing_does_not_lock_the_admin_out_elsewhere(progleton: Progleton, seeded: Seeded) -> None:
+    """Five wrong passwords lock out the address that sent them, not the account: the admin
+    signs in from another address; " admin" is the same name for the limit as for the account."""
+    app = create_app(progleton, admin_password=PASSWORD)
+    with TestClient(app, base_url="http://127.0.0.1:8000", client=("10.0.0.2", 5000)) as guesser:
+        for name in ("admin", " admin", "admin ", "ADMIN", "admin"):
+            answer = guesser.post("/login", data={"csrf_token": csrf_token(guesser, "/login"), "name": name,
+                                                  "password": "wrong", "next": "/"})
+            assert answer.status_code == 401
+        assert sign_in(guesser).status_code == 429  # type: ignore[attr-defined]
+    with TestClient(app, base_url="http://127.0.0.1:8000", client=("10.0.0.3", 5000)) as admin:
+        assert sign_in(admin).status_code == 303  # type: ignore[attr-defined]
+    assert app.state.name_limiter.retry_after(["user:admin"]) == 0  # 5 of the name's 50
+
+
+def test_new_tokens_revoke_the_old_and_forged_ids_are_no_one(locked: TestClient) -> None:
+    sign_in(locked)
+    account = locked.get("/account").text
+    old_api = re.search(r"Authorization: Bearer ([\w.]+)", account).group(1)  # type: ignore[union-attr]
+    old_feed = re.search(r'href="(/feeds/top.atom\?token=[\w.]+)"', account).group(1)  # type: ignore[union-attr]
+    assert locked.get(old_feed).status_code == 200
+    made = locked.post("/account/tokens", data={"csrf_token": csrf_token(locked, "/account")})
+    assert "the old ones no longer work" in made.text
+    new_api = re.search(r"Authorization: Bearer ([\w.]+)", made.text).group(1)  # type: ignore[union-attr]
+    assert new_api != old_api
+    locked.cookies.clear()
+    assert locked.get("/api/v1/stories", headers={"authorization": f"Bearer {old_api}"}).status_code == 401
+    assert locked.get("/api/v1/stories", headers={"authorization": f"Bearer {new_api}"}).status_code == 200
+    assert locked.get(old_feed).status_code == 401
+    huge = "99999999999999999999999"
+    locked.cookies.set("progleton_session", f"{huge}.9999999999.abc", domain="127.0.0.1", path="/")
+    assert locked.get("/", follow_redirects=False).status_code == 303  # to sign-in, not a 500
+    locked.cookies.clear()
+    assert locked.get(f"/feeds/top.atom?token={huge}.x").status_code == 401
+    assert locked.get("/api/v1/stories", headers={"authorization": f"Bearer {huge}.abc"}).status_code == 401
 
 
 def test_api_and_feed_tokens(locked: TestClient) -> None:
@@ -139,7 +183,10 @@ def test_api_and_feed_tokens(locked: TestClient) -> None:
     locked.cookies.clear()
     assert locked.get("/api/v1/stories", headers={"authorization": f"Bearer {api_token}"}).status_code == 200
     assert locked.get("/api/v1/stories", headers={"authorization": "Bearer 1.forged"}).status_code == 401
-    assert locked.get(feed_url).status_code == 200
+    atom = locked.get(feed_url)
+    assert atom.status_code == 200
+    feed_id = re.search(r"<(?:\w+:)?id>([^<]+)</(?:\w+:)?id>", atom.text).group(1)  # type: ignore[union-attr]
+    assert feed_id == "http://127.0.0.1:8000/feeds/top.atom"  # the token is no part of the feed's id
     assert locked.get(feed_url.replace("top.atom", "top.json")).status_code == 200
     # a feed token opens feeds only, an API token the API only
     assert locked.get("/?token=" + feed_url.split("token=")[1], follow_redirects=False).status_code == 303
@@ -157,5 +204,5 @@ def test_admin_password_is_kept_across_restarts(progleton: Progleton) -> None:
 
 def test_admin_password_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PROGLETON_ADMIN_PASSWORD", "from env")
-    with make_progleton(f"sqlite:///{tmp_path / 'env.db'}") as fresh, TestClient(create_app(fresh)) as client:
+    with make_progleton(f"sqlite:///{tmp_path / 'env.db'}") as fresh, TestClient(create_app(fresh), base_url="http://127.0.0.1:8000") as client:
         assert client.get("/", follow_redirects=False).status_code == 303

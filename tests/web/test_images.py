@@ -64,7 +64,7 @@ def test_article_images_go_through_the_page() -> None:
 
 def test_images_route(tmp_path: Path, image_site: str) -> None:
     p = make_progleton(f"sqlite:///{tmp_path}/t.db", allowed_hosts="127.0.0.1")
-    with TestClient(create_app(p)) as client:
+    with TestClient(create_app(p), base_url="http://127.0.0.1:8000") as client:
         secret = p.secret_key()
         good = client.get(image_path(secret, image_site + "/a.png"))
         assert good.status_code == 200 and good.content == PNG
@@ -82,6 +82,6 @@ def test_images_route(tmp_path: Path, image_site: str) -> None:
 
 def test_private_addresses_stay_refused_by_default(tmp_path: Path, image_site: str) -> None:
     p = make_progleton(f"sqlite:///{tmp_path}/t.db")
-    with TestClient(create_app(p)) as client:
+    with TestClient(create_app(p), base_url="http://127.0.0.1:8000") as client:
         assert client.get(image_path(p.secret_key(), image_site + "/a.png")).status_code == 404
     p.close()

@@ -208,7 +208,7 @@ def test_sources_page_shows_health(client: TestClient, progleton: Progleton, see
     assert "2 hours ago" in html and "in 45 minutes" in html and "every 60 minutes" in html
     assert "not fetched yet" in html and "https://outlet0.example/feed.xml" in html
     assert 'class="tag" href="/?group=Verel"' in html
-    assert "<td>2</td>" in html  # Harbour Daily's article count
+    assert "<td data-label=\"Articles\">2</td>" in html  # Harbour Daily's article count
 
 
 def test_unknown_ids_give_friendly_404(client: TestClient, seeded: Seeded) -> None:

@@ -72,6 +72,9 @@ def test_api_search_with_filters(client: TestClient, seeded: Seeded) -> None:
     assert [h["article"]["title"] for h in hits] == ["Storm closes Verel ferry"]
     unreadable = client.get("/api/v1/search", params={"q": "ferry before:soon"})
     assert unreadable.status_code == 422 and "before: wants a date" in unreadable.json()["detail"]
+    nobody = client.get("/api/v1/search", params={"q": "ferry source:nobody"})
+    assert nobody.status_code == 422 and "No source's name or address contains 'nobody'" in nobody.json()["detail"]
+    assert "letters or digits" in client.get("/api/v1/search", params={"q": "*"}).json()["detail"]
 
 
 def test_saved_searches_are_feeds(client: TestClient, seeded: Seeded) -> None:

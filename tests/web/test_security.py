@@ -54,7 +54,7 @@ def test_a_bug_answers_500_with_the_security_headers(progleton: object) -> None:
     def boom() -> None:
         raise RuntimeError("a bug")
 
-    with TestClient(app, raise_server_exceptions=False) as broken:
+    with TestClient(app, raise_server_exceptions=False, base_url="http://127.0.0.1:8000") as broken:
         answer = broken.get("/boom")
     assert answer.status_code == 500 and "the error is logged" in answer.text
     assert_safe_headers(answer)
@@ -125,3 +125,34 @@ def test_head_answers_as_get_without_the_body(client: TestClient, seeded: Seeded
     assert head.status_code == get.status_code == 200 and head.content == b""
     assert head.headers["content-type"] == get.headers["content-type"]
     assert_safe_headers(head)
+
+
+def test_open_mode_answers_only_to_addresses_localhost_and_listed_names(progleton: object, seeded: Seeded) -> None:
+    """DNS rebinding: a page at attacker.example whose name now points at 127.0.0.1 reaches the
+    reader under its own name, which an open (no sign-in) reader refuses."""
+    from progleton.core import Progleton
+    from progleton.web import create_app
+
+    assert isinstance(progleton, Progleton)
+    app = create_app(progleton)
+    for base, answered in (("http://127.0.0.1:8000", True), ("http://localhost:8000", True),
+                           ("http://[::1]:8000", True), ("http://192.168.1.20:8000", True),
+                           ("http://attacker.example:8000", False), ("http://reader.home:8000", False)):
+        with TestClient(app, base_url=base) as client:
+            answer = client.get("/api/v1/stories")
+            assert (answer.status_code == 200) == answered, base
+            if not answered:
+                assert answer.status_code == 421 and "web_hosts" in answer.text
+                assert_safe_headers(answer)
+    listed = create_app(Progleton(progleton.store, progleton.settings.replace(web_hosts="reader.home, news.lan")))
+    with TestClient(listed, base_url="http://reader.home:8000") as client:
+        assert client.get("/api/v1/stories").status_code == 200
+
+
+def test_no_change_asked_is_no_error(client: TestClient, seeded: Seeded) -> None:
+    article = seeded.articles["storm1"]
+    for _ in range(2):  # the second time the article has a state
+        answer = client.put(f"/api/v1/articles/{article}/state", json={})
+        assert answer.status_code == 200, answer.text
+    assert client.post(f"/articles/{article}/state", data={"csrf_token": csrf_token(client)},
+                       follow_redirects=False).status_code == 303

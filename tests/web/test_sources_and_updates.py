@@ -91,7 +91,7 @@ def test_background_updates_fetch_due_sources(tmp_path: Path, local_site: str,
     p.store.add_source(local_site + "/feed.xml")
     p.store.add_source("http://127.0.0.1:9/unreachable.xml")  # a failure is logged, never fatal
     caplog.set_level(logging.INFO, logger="progleton.web")
-    with TestClient(create_app(p, background_updates=True)) as client:
+    with TestClient(create_app(p, background_updates=True), base_url="http://127.0.0.1:8000") as client:
         deadline = time.monotonic() + 20
         while not p.stories(limit=5) and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -71,6 +71,8 @@ class UserStateMixin:
     def set_article_state(self, user_id: int, article_ids: Sequence[int], *, read: bool | None = None,
                           starred: bool | None = None) -> None:
         changes = {k: v for k, v in (("read", read), ("starred", starred)) if v is not None}
+        if not changes:
+            return  # nothing asked to change
         s = t.article_state.c
         with self._write() as conn:
             for article_id in article_ids:
@@ -102,6 +104,8 @@ class UserStateMixin:
                         followed: bool | None = None) -> None:
         changes: dict[str, Any] = {k: v for k, v in (("last_seen_at", last_seen_at), ("followed", followed))
                                    if v is not None}
+        if not changes:
+            return
         s = t.story_state.c
         with self._write() as conn:
             where = sa.and_(s.user_id == user_id, s.story_id == story_id)

@@ -14,7 +14,7 @@ import hmac
 import secrets
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from fastapi import Request
@@ -35,11 +35,29 @@ class User:
     name: str
     is_admin: bool
     password_hash: str
+    sessions: int = 0  # raised by signing out: every session so far ends
+    tokens: int = 0  # raised by "Make new tokens": the old API and feed tokens stop working
 
     @property
     def stamp(self) -> str:
         """Changes when the password changes, so old sessions and tokens stop working."""
         return hashlib.sha256(self.password_hash.encode()).hexdigest()[:12]
+
+    def signed(self, purpose: str) -> tuple[object, ...]:
+        """What a session ("session") or a token of this user is signed over besides its own
+        parts: the password's stamp, and the generation of sessions or tokens (left out while
+        it is 0, so tokens made before generations existed keep working)."""
+        generation = self.sessions if purpose == "session" else self.tokens
+        return (self.stamp, generation) if generation else (self.stamp,)
+
+
+SESSIONS_KEY, TOKENS_KEY = "user:{}:sessions", "user:{}:tokens"  # generations, in the meta table
+
+
+def new_generation(store: SQLStore, key: str, user: User) -> None:
+    """End every session (``SESSIONS_KEY``) or token (``TOKENS_KEY``) of ``user`` made so far."""
+    current = user.sessions if key == SESSIONS_KEY else user.tokens
+    store.set_meta(key.format(user.id), str(current + 1))
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
@@ -71,12 +89,12 @@ def _sign(secret: str, purpose: str, *parts: object) -> str:
 def session_value(secret: str, user: User, *, now: float | None = None) -> str:
     """A signed session cookie value for ``user`` (pure given ``now``)."""
     expires = int((now or time.time()) + SESSION_SECONDS)
-    return f"{user.id}.{expires}.{_sign(secret, 'session', user.id, expires, user.stamp)}"
+    return f"{user.id}.{expires}.{_sign(secret, 'session', user.id, expires, *user.signed('session'))}"
 
 
 def token(secret: str, purpose: str, user: User) -> str:
     """An API ("api") or feed ("feed") token for ``user``."""
-    return f"{user.id}.{_sign(secret, purpose, user.id, user.stamp)}"
+    return f"{user.id}.{_sign(secret, purpose, user.id, *user.signed(purpose))}"
 
 
 def _user(row: dict[str, object] | None) -> User | None:
@@ -87,37 +105,50 @@ def _user(row: dict[str, object] | None) -> User | None:
 
 
 def user_by_id(store: SQLStore, user_id: int) -> User | None:
-    return _user(store.get_user(user_id=user_id))
+    user = _user(store.get_user(user_id=user_id))
+    if user is None:
+        return None
+    generations = [store.get_meta(key.format(user.id)) for key in (SESSIONS_KEY, TOKENS_KEY)]
+    sessions, tokens = (int(g) if g and g.isdigit() else 0 for g in generations)
+    return replace(user, sessions=sessions, tokens=tokens)
+
+
+_MAX_ID = 2**63 - 1  # what the database's integers hold; a forged larger id is no user
 
 
 def check_session(store: SQLStore, secret: str, value: str | None, *, now: float | None = None) -> User | None:
     """The user a session cookie belongs to; None when missing, forged, expired or outdated."""
     try:
         user_id, expires, signature = (value or "").split(".")
-        if int(expires) < (now or time.time()):
+        if int(expires) < (now or time.time()) or not 0 < int(user_id) <= _MAX_ID:
             return None
         user = user_by_id(store, int(user_id))
     except ValueError:
         return None
     if user is None or user.password_hash == NO_PASSWORD:
         return None
-    return user if hmac.compare_digest(_sign(secret, "session", user.id, expires, user.stamp), signature) else None
+    expected = _sign(secret, "session", user.id, expires, *user.signed("session"))
+    return user if hmac.compare_digest(expected, signature) else None
 
 
 def check_token(store: SQLStore, secret: str, purpose: str, value: str | None) -> User | None:
     """The user an API or feed token belongs to, if it is valid."""
     try:
         user_id, signature = (value or "").split(".")
+        if not 0 < int(user_id) <= _MAX_ID:
+            return None
         user = user_by_id(store, int(user_id))
     except ValueError:
         return None
     if user is None or user.password_hash == NO_PASSWORD:
         return None
-    return user if hmac.compare_digest(_sign(secret, purpose, user.id, user.stamp), signature) else None
+    return user if hmac.compare_digest(_sign(secret, purpose, user.id, *user.signed(purpose)), signature) else None
 
 
 class LoginLimiter:
-    """At most ``attempts`` failed sign-ins per client address and per user name in ``window`` seconds."""
+    """At most ``attempts`` failed sign-ins per key in ``window`` seconds. The app keeps two:
+    per client address (5), and per user name (50: across addresses, so that one address
+    guessing cannot lock the user out, yet guessing from many is bounded)."""
 
     def __init__(self, attempts: int = 5, window: float = 900.0) -> None:
         self.attempts = attempts

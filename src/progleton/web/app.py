@@ -37,7 +37,7 @@ from .accounts import (
 )
 from .images import ImageCache, image_path
 from .search import mark_terms
-from .security import SecurityMiddleware
+from .security import SecurityMiddleware, open_mode_host
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -258,10 +258,18 @@ def create_app(progleton: Progleton, *, background_updates: bool = False, secure
     app.state.image_lock = asyncio.Lock()
     app.state.local_user = ensure_local_user(progleton.store)
     app.state.auth_required = None
-    app.state.login_limiter = LoginLimiter()
+    app.state.login_limiter = LoginLimiter()  # per client address
+    app.state.name_limiter = LoginLimiter(attempts=50)  # per user name, across addresses
     app.state.secure_cookies = secure_cookies
+    web_hosts = frozenset(h.strip().lower() for h in str(progleton.settings.web_hosts).split(",") if h.strip())
+
+    def host_allowed(host: str) -> bool:  # any host once sign-in is on: a rebinding page has no session
+        if app.state.auth_required is None:
+            app.state.auth_required = progleton.store.count_users() > 0
+        return bool(app.state.auth_required) or open_mode_host(host, web_hosts)
+
     app.add_middleware(SecurityMiddleware, secret=lambda: app.state.secret_key,
-                       secure_cookies=secure_cookies)
+                       secure_cookies=secure_cookies, host_allowed=host_allowed)
     app.add_middleware(HeadAsGet)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")

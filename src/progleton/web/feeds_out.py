@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Annotated
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from xml.etree import ElementTree as ET
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -77,7 +77,7 @@ def to_atom(feed: OutFeed, self_url: str) -> bytes:
         return element
 
     root = ET.Element(f"{{{ATOM_NS}}}feed")
-    sub(root, "id", self_url)
+    sub(root, "id", _without_token(self_url))  # an id to keep: no secret, the same after new tokens
     sub(root, "title", feed.title)
     sub(root, "subtitle", feed.description)
     sub(root, "updated", _iso(feed.updated))
@@ -97,6 +97,12 @@ def to_atom(feed: OutFeed, self_url: str) -> bytes:
         sub(entry, "summary", item.summary)
         sub(entry, "content", item.content_html, type="html")
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + bytes(ET.tostring(root, encoding="utf-8"))
+
+
+def _without_token(url: str) -> str:
+    parts = urlsplit(url)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "token"])
+    return urlunsplit(parts._replace(query=query))
 
 
 def to_rss(feed: OutFeed, self_url: str) -> bytes:

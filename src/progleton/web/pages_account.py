@@ -10,8 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from .accounts import (
     SESSION_COOKIE,
     SESSION_SECONDS,
+    SESSIONS_KEY,
+    TOKENS_KEY,
     User,
     auth_required,
+    current_user,
+    new_generation,
     require_user,
     safe_next,
     session_value,
@@ -26,9 +30,13 @@ from .security import require_csrf
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 
-def _client_keys(request: Request, name: str) -> list[str]:
-    host = request.client.host if request.client else "unknown"
-    return [f"ip:{host}", f"user:{name.lower()}"]
+def _client_key(request: Request) -> list[str]:
+    return [f"ip:{request.client.host if request.client else 'unknown'}"]
+
+
+def _name_key(name: str) -> list[str]:
+    """The name as the account is looked up: " Admin " is admin."""
+    return [f"user:{name.strip().lower()}"]
 
 
 @router.get("/login")
@@ -43,17 +51,20 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)],
           password: Annotated[str, Form(max_length=1000)], next: Annotated[str, Form()] = "/") -> Response:
     """Check the password (rate limited) and start a session."""
     state = request.app.state
-    keys = _client_keys(request, name)
-    wait = state.login_limiter.retry_after(keys)
+    wait = max(state.login_limiter.retry_after(_client_key(request)),
+               state.name_limiter.retry_after(_name_key(name)))
     if wait:
+        minutes = -(-wait // 60)
         page = render(request, "login.html", status_code=429, next=safe_next(next), name=name,
-                      error=f"Too many failed attempts; try again in {wait // 60 + 1} minutes.")
+                      error=f"Too many failed attempts; try again in {minutes} minute{'' if minutes == 1 else 's'}.")
         page.headers["retry-after"] = str(wait)
         return page
-    row = progleton_of(request).store.get_user(name=name.strip())
+    row = progleton_of(request).store.get_user(name=name.strip().lower()) or \
+        progleton_of(request).store.get_user(name=name.strip())
     user = user_by_id(progleton_of(request).store, int(row["id"])) if row else None
     if user is None or not verify_password(password, user.password_hash):
-        state.login_limiter.failed(keys)
+        state.login_limiter.failed(_client_key(request))
+        state.name_limiter.failed(_name_key(name))
         return render(request, "login.html", status_code=401, next=safe_next(next), name=name,
                       error="That name and password do not match.")
     answer = RedirectResponse(safe_next(next), status_code=303)
@@ -64,9 +75,22 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)],
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])
 def logout(request: Request) -> RedirectResponse:
+    """Sign out: every session of this account ends, here and on other devices (a copied
+    cookie no longer opens anything)."""
+    user = current_user(request)
+    if user is not None and auth_required(request):
+        new_generation(progleton_of(request).store, SESSIONS_KEY, user)
     answer = RedirectResponse("/login" if auth_required(request) else "/", status_code=303)
     answer.delete_cookie(SESSION_COOKIE, path="/")
     return answer
+
+
+@router.post("/account/tokens", dependencies=[Depends(require_csrf)])
+def new_tokens(request: Request, user: Annotated[User, Depends(require_user)]) -> RedirectResponse:
+    """Make new API and feed tokens: the old ones stop working (a leaked token is revoked)."""
+    if auth_required(request):
+        new_generation(progleton_of(request).store, TOKENS_KEY, user)
+    return RedirectResponse("/account?notice=tokens", status_code=303)
 
 
 @router.get("/account")

@@ -50,7 +50,7 @@ def follow_story(request: Request, user: UserDep, story_id: Annotated[str, Form(
                  follow: Annotated[str, Form()] = "1", next: Annotated[str, Form()] = "") -> RedirectResponse:
     """Follow a story (it is listed under Following with its new articles) or stop."""
     p = progleton_of(request)
-    p.story(story_id)
+    story_id = p.story_or_successor(story_id)  # a story merged meanwhile: the one it went into
     p.store.set_story_state(user.id, story_id, followed=follow == "1")
     return RedirectResponse(safe_next(next or "/following"), status_code=303)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
+import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -88,10 +90,12 @@ class SecurityMiddleware:
     """Adds the security headers to every response, refuses cross-site unsafe requests,
     and hands each browser a CSRF cookie (``request.state.csrf_token`` is the form token)."""
 
-    def __init__(self, app: ASGIApp, *, secret: Callable[[], str], secure_cookies: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, secret: Callable[[], str], secure_cookies: bool = False,
+                 host_allowed: Callable[[str], bool] = lambda host: True) -> None:
         self.app = app
         self.secret = secret
         self.secure_cookies = secure_cookies
+        self.host_allowed = host_allowed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -124,6 +128,10 @@ class SecurityMiddleware:
         if cross_site(scope["method"], headers):
             await _forbidden(send_with_headers, "cross-site request refused")
             return
+        if not self.host_allowed(headers.get("host", "")):
+            await _plain(send_with_headers, 421, "This Progleton does not answer to that host name without "
+                                                 "sign-in: add it to the web_hosts setting, or set an admin password.")
+            return
         try:
             await self.app(scope, receive, send_with_headers)
         except Exception:
@@ -132,17 +140,35 @@ class SecurityMiddleware:
             log.exception("request failed", extra={"path": scope.get("path")})
             if started:
                 raise
-            await _plain(send_with_headers, 500, "Something went wrong on our side; the error is logged.")
+            text = "Something went wrong on our side; the error is logged."
+            if str(scope.get("path", "")).startswith("/api/"):
+                await _plain(send_with_headers, 500, json.dumps({"detail": text}), "application/json")
+            else:
+                await _plain(send_with_headers, 500, text)
+
+
+def open_mode_host(host_header: str, names: frozenset[str]) -> bool:
+    """Whether a reader without sign-in answers to this Host: an address (127.0.0.1, a LAN
+    address), localhost, or a name in ``names``. A DNS-rebinding page reaches the reader under
+    its own domain name, so that name is refused and it can read and change nothing."""
+    host = (urlsplit("//" + host_header).hostname or "").rstrip(".").lower()
+    if host in names or host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 async def _forbidden(send: Send, text: str) -> None:
     await _plain(send, 403, text)
 
 
-async def _plain(send: Send, status: int, text: str) -> None:
+async def _plain(send: Send, status: int, text: str, content_type: str = "text/plain") -> None:
     body = text.encode()
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                "headers": [(b"content-type", f"{content_type}; charset=utf-8".encode()),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
 
