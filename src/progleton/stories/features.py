@@ -485,10 +485,14 @@ _BREAK, _CAPITALISED, _OTHER = 0, 1, 2
 
 
 def _token_kind_of(token: str) -> int:
-    """Whether a token ends a run of capitalised words, may be part of one, or is another word."""
+    """Whether a token ends a run of capitalised words, may be part of one, or is another word.
+    A possessive is read as its word: "Wednesday's" is no more a name than "Wednesday"."""
     if token in _RUN_BREAK or token in _SENTENCE_BREAK or not token[0].isalpha():
         return _BREAK
-    if token[0].isupper() and token.lower() not in _NAME_STOP:
+    word = token.lower().replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if token[0].isupper() and word not in _NAME_STOP:
         return _CAPITALISED
     return _OTHER
 
@@ -526,8 +530,12 @@ def _close_run(
         # a common noun alone is no name; in a phrase ("Deutsche Bahn", "Bahnhof Gersthofen")
         # the phrase is kept, but not its last word alone
         return [phrase] if len(words) > 1 else []
-    # A long phrase is also found by its last word ("Tara Reid" -> "reid"), as later mentions do.
-    return [phrase, words[-1]] if len(words) > 1 else [phrase]
+    # A long phrase is also found by its last word ("Tara Reid" -> "reid"), as later mentions do;
+    # not when that word is what names of its kind end in ("Hadley Province", "Kestrel Falls",
+    # "Port Alder Council"): alone, it would tie two provinces, two councils together.
+    if len(words) > 1 and words[-1] not in _GENERIC_HEADS:
+        return [phrase, words[-1]]
+    return [phrase]
 
 
 def _name_word_of(word: str) -> str:
@@ -539,6 +547,20 @@ def _name_word_of(word: str) -> str:
 
 
 _name_word = _memo(_name_word_of)
+
+# The last words that say what kind of place or body a name is, read as name words are
+# (stemmed): alone, each names nothing in particular ("the Province", "the Council", "the
+# Times" cited by two reports of two events).
+_GENERIC_HEADS = frozenset(filter(None, map(_name_word_of, """
+    province provinces region county district state states city town village township borough
+    prefecture oblast territory republic kingdom federation union emirates islands island isle
+    river lake falls mountains mountain mount hills valley bay coast sea ocean gulf peninsula
+    desert forest canyon park street road avenue square bridge airport station port harbour
+    harbor university college school academy hospital council party court ministry department
+    office agency authority commission committee association federation league cup club team
+    united city council police army navy church cathedral museum stadium arena centre center
+    hall house company group bank corporation inc ltd airlines news times post
+""".split())))
 
 
 _ENGLISH = Language("english", _content_stem, _name_word, STOP_WORDS)
