@@ -433,8 +433,32 @@ class Progleton:
             self.store.add_correction("move", article_id=article_id, story_id=to_story)
             action = "moved" if to_story is not None else "split_out"
             note = "moved by a user" if to_story is not None else "split out by a user"
-            self.store.set_story_membership(article_id, story_id, {"note": note, "action": action, "score": 1.0})
+            # a wire copy stays one: alone it shows as a report; moved back beside the text it
+            # carries, it is that text's copy again
+            self.store.set_story_membership(article_id, story_id, {"note": note, "action": action, "score": 1.0},
+                                            article.wire_copy_of)
+            if article.story_id and article.story_id != story_id:
+                self._reoriginate(article_id, article.story_id)
             return story_id
+
+    def _reoriginate(self, gone: int, story_id: str) -> None:
+        """The wire copies of ``gone`` left in ``story_id`` when it moved out: the earliest of
+        them carries the text there now, and the others are its copies (they still count as
+        one report, shown together)."""
+        try:
+            left = [a for a in self.store.get_story(story_id).articles if a.wire_copy_of == gone]
+        except NotFound:
+            return  # the story held only that article
+        if not left:
+            return
+        first, *rest = sorted(left, key=lambda a: (a.published or a.created_at or datetime.min.replace(tzinfo=UTC),
+                                                   a.id))
+        self.store.set_story_membership(first.id, story_id, {"note": "carries the text of an article split out",
+                                                             "action": "wire_original", "score": 1.0})
+        self.grouper.set_wire_copy_of(str(first.id), None)
+        for copy in rest:
+            self.store.set_story_membership(copy.id, story_id, dict(copy.reasons), first.id)
+            self.grouper.set_wire_copy_of(str(copy.id), str(first.id))
 
     def merge_stories(self, into: str, other: str) -> str:
         """Merge story ``other`` into ``into`` (remembered); returns the surviving id, which

@@ -165,6 +165,7 @@ _BY_A_USER = {
     "moved": "Moved into this story by a user.",
     "split_out": "Split out into a story of its own by a user.",
     "merged": "Merged into this story by a user.",
+    "wire_original": "Its text's earlier carrier was split out of this story by a user; it carries that text here now.",
 }
 
 

@@ -180,3 +180,22 @@ def test_a_story_merged_into_itself_is_left_alone(seeded: Seeded, progleton: Pro
     assert progleton.merge_stories(storm, storm) == storm  # as the CLI calls it
     assert progleton.store.corrections() == []
     assert len(progleton.story(storm).articles) == 3
+
+
+def test_wire_copies_stay_one_report_when_their_original_leaves_or_a_copy_comes_back(
+        client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
+    wire, original = seeded.stories["wire"], seeded.articles["wire"]
+    copies = [seeded.articles[f"copy-{n}"] for n in ("Harbour Daily", "Morning Ledger", "Evening Star")]
+    assert client.put(f"/api/v1/articles/{original}/story", json={"story_id": None}).status_code == 200
+    story = client.get(f"/api/v1/stories/{quote(wire)}").json()
+    by_id = {a["id"]: a for a in story["articles"]}
+    first, *rest = copies  # all three were carried an hour after the original, the first stored first
+    assert by_id[first]["wire_copy_of"] is None and all(by_id[c]["wire_copy_of"] == first for c in rest)
+    assert story["story"]["independent_count"] == 1  # still one text, however many carry it
+    assert by_id[first]["why"] == ["Its text's earlier carrier was split out of this story by a user; "
+                                   "it carries that text here now."]
+    # a copy split out and moved back is a copy again, not an independent report
+    client.put(f"/api/v1/articles/{rest[0]}/story", json={"story_id": None})
+    back = client.put(f"/api/v1/articles/{rest[0]}/story", json={"story_id": wire})
+    assert back.json()["wire_copy_of"] == first
+    assert client.get(f"/api/v1/stories/{quote(wire)}").json()["story"]["independent_count"] == 1

@@ -704,6 +704,14 @@ class StoryGrouper:
 
     # -- corrections -----------------------------------------------------------------------
 
+    def set_wire_copy_of(self, doc_id: str, original: str | None) -> None:
+        """Record which earlier doc an open doc's text copies (None: none), as a correction
+        changed it in storage, so that a replay at start-up finds the state it left."""
+        self._finish_restore()
+        member = self._members.get(doc_id)
+        if member is not None:
+            member.wire_copy_of = original
+
     def open_story_ids(self, story_ids: list[str]) -> list[str]:
         """Those of ``story_ids`` that are open here (not closed, not unknown)."""
         self._finish_restore()
