@@ -313,6 +313,8 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
             o = r.story
             scored = (f" · scored {probability_text(r.same_event)} as the same event"
                       if r.same_event is not None else "")
+            if r.shared_words:
+                scored += f" · headlines share {', '.join(r.shared_words)}"
             console.print(f"  {escape(o.title)} · {o.article_count} article{'s' if o.article_count != 1 else ''} · "
                           f"{_ago(o.last_seen)}{scored} · [dim]{escape(o.id)}[/]")
     console.print("\n[dim]Not the same story? `progleton move ARTICLE_ID` splits an article out, "

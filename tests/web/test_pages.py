@@ -287,7 +287,8 @@ def test_related_stories_page_finds_a_story_to_merge(client: TestClient, seeded:
     assert f'name="other_story_id" value="{storm}"' not in related.text
     assert "<script>alert" not in related.text  # a hostile title stays text
     # open stories are weighed by the grouper, and say so
-    assert "as the same event (1 is certain; under 0.50 the grouper keeps reports apart); headlines share verel." in (
+    assert ("as the same event (1 is certain; the grouper splits apart two groups of reports that score under 0.50 "
+            "together); headlines share verel.") in (
         " ".join(related.text.split()))
     token = csrf_token(client, "/merge?story=story-storm")
     merged = client.post("/story-actions/merge", data={"csrf_token": token, "story_id": storm,

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from ..core import RELATED_FLOOR
 from ..exceptions import NotFound
 from ..explain import coverage, reasons_in_words, timeline
 from ..stories import GroupingParams
@@ -88,7 +89,7 @@ def merge_page(request: Request, story: Annotated[str, Query(max_length=2000)]) 
     p = progleton_of(request)
     detail = p.story(story)
     return render(request, "merge.html", story=detail.story, related=p.related_stories(story, detail=detail),
-                  split_bar=GroupingParams().split_model_below)
+                  split_bar=GroupingParams().split_model_below, related_floor=RELATED_FLOOR)
 
 
 @router.get("/articles/{article_id}")
