@@ -368,3 +368,19 @@ def test_an_article_longer_than_a_tsvector_holds_is_stored_and_found(store: SQLS
     store.save_feeds([(source.id, {"last_status": "ok"}, items)])
     assert [h.article.title for h in store.search("Quillington")] == ["Huge"]
     assert [h.article.id for h in store.search("Kestrel")] == [2]
+
+
+def test_a_story_that_runs_for_days_is_headed_by_its_latest_day(store: SQLStore) -> None:
+    """The fullest independent report of the story's last 24 hours heads it: a wildfire that
+    broke out on Monday and was contained on Wednesday reads "contained"."""
+    source, _ = store.add_source("https://a.example/feed")
+    start = datetime(2026, 11, 23, 8, tzinfo=UTC)
+    for n, (title, words, hours) in enumerate((("Wildfire breaks out above Larchmont", 900, 0),
+                                               ("Crews fight the Larchmont wildfire", 400, 20),
+                                               ("Larchmont wildfire contained", 150, 50),
+                                               ("Evacuees return to Larchmont", 120, 52)), start=1):
+        store.add_article(_article(source.id, n, title=title, text="word " * words, word_count=words,
+                                   published=start + timedelta(hours=hours)), {"story_id": "fire", "reasons": {}})
+        if n == 2:  # after a day of news, the fullest report still leads
+            assert store.get_story("fire").story.title == "Wildfire breaks out above Larchmont"
+    assert store.get_story("fire").story.title == "Larchmont wildfire contained"

@@ -6,7 +6,7 @@ import html
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[t
 LockFn = Callable[..., AbstractContextManager[bool]]  # (engine, *, wait) -> the grouping lock
 
 
+LEAD_WINDOW = timedelta(hours=24)  # a story's headline comes from its reports of the last day
 _SOURCE_COLUMNS = [c.name for c in t.sources.columns]
 _ARTICLE_INSERT_COLUMNS = [c.name for c in t.articles.columns if c.name not in ("id", "story_id", "wire_copy_of")]
 _ENTRY_INSERT_COLUMNS = [c.name for c in t.entries.columns if c.name != "id"]
@@ -468,8 +469,13 @@ class SQLStore(UserStateMixin):
             independent = [r for r in rows if r.wire_copy_of is None]
             outlets = {r.source_id for r in rows}
             independent_outlets = {r.source_id for r in independent} or {rows[0].source_id}
-            # The lead is the fullest independent report; its headline heads the story.
-            lead = max(independent or rows, key=lambda r: (r.word_count, -r.id))
+            # The lead is the fullest independent report of the story's latest day of news; its
+            # headline heads the story, so one that runs for days says where it stands now
+            # ("Wildfire contained"), not how it began.
+            reports = independent or rows
+            latest = [r for r in reports if last is not None and (w := utc(r.when)) is not None
+                      and w >= last - LEAD_WINDOW]
+            lead = max(latest or reports, key=lambda r: (r.word_count, -r.id))
             recent = recent_reports(times, last)
             conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(
                 title=lead.title, first_seen=first, last_seen=last, article_count=len(rows),
