@@ -199,3 +199,25 @@ def test_wire_copies_stay_one_report_when_their_original_leaves_or_a_copy_comes_
     back = client.put(f"/api/v1/articles/{rest[0]}/story", json={"story_id": wire})
     assert back.json()["wire_copy_of"] == first
     assert client.get(f"/api/v1/stories/{quote(wire)}").json()["story"]["independent_count"] == 1
+
+
+def test_the_api_reads_back_state_follows_and_keeps_searches(client: TestClient, seeded: Seeded) -> None:
+    article = seeded.articles["storm1"]
+    assert client.get(f"/api/v1/articles/{article}/state").json() == {"article_id": article, "read": False,
+                                                                      "starred": False}
+    client.put(f"/api/v1/articles/{article}/state", json={"starred": True})
+    assert client.get(f"/api/v1/articles/{article}/state").json()["starred"] is True
+    storm = seeded.stories["storm"]
+    followed = client.put(f"/api/v1/stories/{quote(storm)}/follow", json={"follow": True})
+    assert followed.json() == {"story_id": storm, "followed": True}
+    assert [s["id"] for s in client.get("/api/v1/following").json()] == [storm]
+    client.put(f"/api/v1/stories/{quote(storm)}/follow", json={"follow": False})
+    assert client.get("/api/v1/following").json() == []
+    assert client.put("/api/v1/stories/story-nope/follow", json={}).status_code == 404
+    saved = client.post("/api/v1/searches", json={"query": "ferry source:North", "name": "Ferries"})
+    assert saved.status_code == 201 and saved.json()["feed"] == f"/feeds/saved/{saved.json()['id']}.atom"
+    assert [s["name"] for s in client.get("/api/v1/searches").json()] == ["Ferries"]
+    assert client.get(saved.json()["feed"]).status_code == 200
+    assert client.post("/api/v1/searches", json={"query": "  "}).status_code == 422
+    assert client.delete(f"/api/v1/searches/{saved.json()['id']}").status_code == 204
+    assert client.delete(f"/api/v1/searches/{saved.json()['id']}").status_code == 404

@@ -192,6 +192,27 @@ class ArticleStateOut(BaseModel):
     starred: bool
 
 
+class FollowIn(BaseModel):
+    follow: bool = Field(True, description="true to follow the story, false to stop")
+
+
+class FollowOut(BaseModel):
+    story_id: str = Field(description="The story followed (a merged story's successor)")
+    followed: bool
+
+
+class SavedSearchIn(BaseModel):
+    query: str = Field(min_length=1, max_length=500, description="A search, filters included")
+    name: str = Field("", max_length=200, description="What to call it (the query when empty)")
+
+
+class SavedSearchOut(BaseModel):
+    id: int
+    name: str
+    query: str
+    feed: str = Field(description="The search as an Atom feed (also .rss, .json); with sign-in, add ?token=")
+
+
 def _p(request: Request) -> Progleton:
     return request.app.state.progleton  # type: ignore[no-any-return]
 
@@ -285,6 +306,61 @@ def set_article_state(request: Request, article_id: int, body: ArticleStateIn,
     store.set_article_state(user.id, [article_id], read=body.read, starred=body.starred)
     read, starred = store.article_states(user.id, [article_id]).get(article_id, (False, False))
     return ArticleStateOut(article_id=article_id, read=read, starred=starred)
+
+
+@router.get("/articles/{article_id}/state", response_model=ArticleStateOut, responses=ERRORS)
+def get_article_state(request: Request, article_id: int,
+                      user: Annotated[User, Depends(require_user)]) -> ArticleStateOut:
+    """Whether the user has read or starred an article."""
+    _p(request).article(article_id)
+    read, starred = _p(request).store.article_states(user.id, [article_id]).get(article_id, (False, False))
+    return ArticleStateOut(article_id=article_id, read=read, starred=starred)
+
+
+@router.put("/stories/{story_id:path}/follow", response_model=FollowOut, responses=ERRORS)
+def follow_story(request: Request, story_id: str, body: FollowIn,
+                 user: Annotated[User, Depends(require_user)]) -> FollowOut:
+    """Follow a story (``/following`` lists it with what is new) or stop."""
+    p = _p(request)
+    story_id = p.story_or_successor(story_id)
+    p.store.set_story_state(user.id, story_id, followed=body.follow)
+    return FollowOut(story_id=story_id, followed=body.follow)
+
+
+@router.get("/following", response_model=list[StoryOut])
+def following(request: Request, user: Annotated[User, Depends(require_user)]) -> list[StoryOut]:
+    """The stories the user follows, most recently active first."""
+    store = _p(request).store
+    return [story_out(s) for s in store.stories_by_ids(store.followed_story_ids(user.id))]
+
+
+def _saved_out(saved: dict[str, Any]) -> SavedSearchOut:
+    return SavedSearchOut(id=int(saved["id"]), name=str(saved["name"]), query=str(saved["query"]),
+                          feed=f"/feeds/saved/{saved['id']}.atom")
+
+
+@router.get("/searches", response_model=list[SavedSearchOut])
+def saved_searches(request: Request, user: Annotated[User, Depends(require_user)]) -> list[SavedSearchOut]:
+    """The user's saved searches, by name; each is also a feed."""
+    return [_saved_out(s) for s in _p(request).store.saved_searches(user.id)]
+
+
+@router.post("/searches", response_model=SavedSearchOut, status_code=201)
+def save_search(request: Request, body: SavedSearchIn,
+                user: Annotated[User, Depends(require_user)]) -> SavedSearchOut:
+    """Keep a search under a name (the same query saved again takes the new name)."""
+    query = body.query.strip()
+    if not query:
+        raise HTTPException(status_code=422, detail="the query is empty")
+    store = _p(request).store
+    search_id = store.add_saved_search(user.id, body.name.strip() or query, query)
+    return _saved_out(next(s for s in store.saved_searches(user.id) if s["id"] == search_id))
+
+
+@router.delete("/searches/{search_id}", status_code=204, responses=ERRORS)
+def delete_search(request: Request, search_id: int, user: Annotated[User, Depends(require_user)]) -> Response:
+    _p(request).store.delete_saved_search(user.id, search_id)
+    return Response(status_code=204)
 
 
 @router.put("/articles/{article_id}/story", response_model=ArticleOut, responses=ERRORS)
