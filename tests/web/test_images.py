@@ -21,11 +21,27 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
+# a valid PNG header declaring 60,000 x 60,000 pixels: a few bytes a browser would try to decode
+BOMB = PNG[:16] + (60_000).to_bytes(4, "big") + (60_000).to_bytes(4, "big") + PNG[24:]
+
+
 @pytest.fixture
 def image_site() -> Iterator[str]:
     with serve_files({"/a.png": (PNG, "image/png"), "/evil.svg": (SVG, "image/svg+xml"),
-                      "/fake.jpg": (b"<html>", "image/jpeg")}) as base:
+                      "/fake.jpg": (b"<html>", "image/jpeg"), "/bomb.png": (BOMB, "image/png")}) as base:
         yield base
+
+
+def test_pixel_counts_come_from_the_headers() -> None:
+    from progleton.web.images import pixel_count
+
+    assert pixel_count(PNG, "image/png") == 1 and pixel_count(BOMB, "image/png") == 3_600_000_000
+    gif = b"GIF89a" + (640).to_bytes(2, "little") + (480).to_bytes(2, "little") + b"\0" * 8
+    assert pixel_count(gif, "image/gif") == 640 * 480
+    sof = b"\xff\xc0" + (17).to_bytes(2, "big") + b"\x08" + (300).to_bytes(2, "big") + (400).to_bytes(2, "big")
+    jpeg = b"\xff\xd8" + b"\xff\xe0" + (16).to_bytes(2, "big") + b"\0" * 14 + sof + b"\0" * 12
+    assert pixel_count(jpeg, "image/jpeg") == 120_000
+    assert pixel_count(b"\xff\xd8garbage", "image/jpeg") is None
 
 
 def test_image_paths_are_signed_and_local() -> None:
@@ -71,8 +87,10 @@ def test_images_route(tmp_path: Path, image_site: str) -> None:
         assert good.headers["content-type"] == "image/png"
         assert good.headers["x-content-type-options"] == "nosniff"
         assert client.get(image_path(secret, image_site + "/a.png")).content == PNG  # from the cache
-        for name in ("/evil.svg", "/fake.jpg", "/missing.png"):
+        for name in ("/evil.svg", "/fake.jpg", "/missing.png", "/bomb.png"):
             assert client.get(image_path(secret, image_site + name)).status_code == 404, name
+        again = client.get(image_path(secret, image_site + "/missing.png"))  # not fetched again for a while
+        assert again.status_code == 404 and "lately" in again.text
         forged = re.sub(r"sig=\w+", "sig=" + "0" * 32, image_path(secret, image_site + "/a.png"))
         assert client.get(forged).status_code == 403
         signed_file = {"url": "file:///etc/passwd", "sig": image_signature(secret, "file:///etc/passwd")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlencode
@@ -50,6 +51,40 @@ def image_path(secret: str, url: str | None) -> str:
     return "/images?" + urlencode({"url": url, "sig": image_signature(secret, url)})
 
 
+MAX_PIXELS = 50_000_000  # more than any photo an outlet shows; a "decompression bomb" declares billions
+
+
+def pixel_count(body: bytes, media_type: str) -> int | None:
+    """Width × height as the image's header declares it (PNG, GIF, WebP, JPEG); None when the
+    header cannot be read. A 69-byte PNG can declare 60,000 × 60,000 pixels, and the reader's
+    browser would try to decode them."""
+    if media_type == "image/png" and len(body) >= 24:
+        return int.from_bytes(body[16:20], "big") * int.from_bytes(body[20:24], "big")
+    if media_type == "image/gif" and len(body) >= 10:
+        return int.from_bytes(body[6:8], "little") * int.from_bytes(body[8:10], "little")
+    if media_type == "image/webp" and len(body) >= 30:
+        chunk = body[12:16]
+        if chunk == b"VP8X":
+            return (int.from_bytes(body[24:27], "little") + 1) * (int.from_bytes(body[27:30], "little") + 1)
+        if chunk == b"VP8 ":
+            return (int.from_bytes(body[26:28], "little") & 0x3FFF) * (int.from_bytes(body[28:30], "little") & 0x3FFF)
+        if chunk == b"VP8L" and len(body) >= 25:
+            bits = int.from_bytes(body[21:25], "little")
+            return ((bits & 0x3FFF) + 1) * (((bits >> 14) & 0x3FFF) + 1)
+        return None
+    if media_type == "image/jpeg":
+        i = 2
+        while i + 9 < len(body):
+            if body[i] != 0xFF:
+                return None
+            marker, length = body[i + 1], int.from_bytes(body[i + 2:i + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a start of frame
+                return int.from_bytes(body[i + 5:i + 7], "big") * int.from_bytes(body[i + 7:i + 9], "big")
+            i += 2 + length
+        return None
+    return None
+
+
 def sniff_image(body: bytes) -> str | None:
     """The media type of a raster image from its first bytes; None for anything else (SVG included)."""
     for magic, offset, media_type in _MAGIC:
@@ -59,12 +94,26 @@ def sniff_image(body: bytes) -> str | None:
 
 
 class ImageCache:
-    """A small in-memory LRU of fetched images, bounded in bytes."""
+    """A small in-memory LRU of fetched images, bounded in bytes; and the addresses that failed
+    lately, so that a broken or slow image is not fetched again on every page view."""
+
+    FAILED_SECONDS = 600.0
 
     def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
         self._items: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
         self._size = 0
+        self._failed: OrderedDict[str, float] = OrderedDict()
+
+    def failed_lately(self, url: str) -> bool:
+        when = self._failed.get(url)
+        return when is not None and time.monotonic() - when < self.FAILED_SECONDS
+
+    def failed(self, url: str) -> None:
+        self._failed[url] = time.monotonic()
+        self._failed.move_to_end(url)
+        while len(self._failed) > 10_000:
+            self._failed.popitem(last=False)
 
     def get(self, url: str) -> tuple[bytes, str] | None:
         item = self._items.get(url)
@@ -101,15 +150,23 @@ async def outlet_image(request: Request, url: Annotated[str, Query(max_length=40
     cache: ImageCache = request.app.state.image_cache
     cached = cache.get(url)
     if cached is None:
+        if cache.failed_lately(url):
+            raise HTTPException(status_code=404, detail="The image could not be fetched lately.")
         try:
             result = await (await _fetcher(request)).fetch(url, accept="image/avif,image/webp,image/*",
                                                            max_bytes=MAX_IMAGE_BYTES)
         except (TimeoutError, FetchError, ValueError) as exc:
             log.info("image fetch failed url=%s error=%s", url, exc)
+            cache.failed(url)
             raise HTTPException(status_code=404, detail="The image could not be fetched.") from exc
         media_type = sniff_image(result.body)
         if media_type is None:
+            cache.failed(url)
             raise HTTPException(status_code=404, detail="That address is not an image.")
+        pixels = pixel_count(result.body, media_type)
+        if pixels is not None and pixels > MAX_PIXELS:
+            cache.failed(url)
+            raise HTTPException(status_code=404, detail="That image is too large to show.")
         cache.put(url, result.body, media_type)
         cached = (result.body, media_type)
     body, media_type = cached
