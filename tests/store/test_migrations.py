@@ -60,3 +60,11 @@ def test_a_database_from_a_newer_progleton_says_so(tmp_path: Path) -> None:
     engine.dispose()
     with pytest.raises(StorageError, match="written by a newer Progleton"):
         open_store(url)
+
+
+def test_a_mistyped_sqlite_path_makes_no_folders(tmp_path: Path) -> None:
+    from progleton.exceptions import StorageError
+
+    with pytest.raises(StorageError, match="does not exist; create it first"):
+        open_store(f"sqlite:///{tmp_path / 'no' / 'such' / 'x.db'}")
+    assert not (tmp_path / "no").exists()

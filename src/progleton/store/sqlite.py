@@ -11,6 +11,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import sqlalchemy as sa
 
 try:
@@ -18,6 +19,7 @@ try:
 except ImportError:  # not on POSIX: one process per database file is assumed
     fcntl = None  # type: ignore[assignment]
 
+from ..exceptions import StorageError
 from .base import SearchFilters
 from .query import parse_query, render
 from .schema import articles
@@ -39,7 +41,12 @@ def create_engine(url: str) -> sa.Engine:
     """An engine for a SQLite file: WAL, foreign keys, a busy timeout."""
     path = url.split(":///", 1)[1] if ":///" in url else ""
     if path and path != ":memory:":
-        Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(path).expanduser().parent
+        if folder == Path(platformdirs.user_data_dir("progleton")):
+            folder.mkdir(parents=True, exist_ok=True)  # the default place, made on first use
+        elif not folder.is_dir():  # a mistyped --db makes no folders
+            raise StorageError(f"cannot open the database at {url}: the folder {folder} does not exist; "
+                               "create it first, or give another path")
     engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @sa.event.listens_for(engine, "connect")
