@@ -73,3 +73,43 @@ def test_threshold_sits_above_independent_reports_of_one_event(ecbplus_dev: list
     assert len(jaccards) > 500
     assert sum(j >= index.threshold for j in jaccards) <= 0.01 * len(jaccards)
     assert min(high) < index.threshold
+
+
+def test_an_outlet_running_only_the_first_paragraphs_carries_a_copy() -> None:
+    """The first two fifths of an agency text under a new headline: its shingle Jaccard with the
+    whole is about 0.4, under the wire bar, yet every word of it is the agency's."""
+    rest = " ".join(f"Rescue teams in district {i} searched collapsed block {i + 7} through the night "
+                    f"while aftershock {i} rattled the coast." for i in range(10))  # 150 more words
+    full = WIRE_QUAKE_TR + " " + rest
+    grouper = StoryGrouper()
+    grouper.add(Doc("ap", "", "ap", "Quake hits Turkey", full))
+    trimmed = WIRE_QUAKE_TR  # the first two fifths
+    index = WireIndex()
+    whole, _ = index.signature("", full)
+    part, _ = index.signature("", trimmed)
+    assert whole is not None and part is not None and part.jaccard(whole) < index.threshold
+    copy = grouper.add(Doc("brief", "", "courier", "Deadly quake strikes western Turkey", trimmed))
+    assert copy.wire_copy_of == "ap" and copy.reasons.action == "wire_copy" and copy.reasons.score >= 0.9
+
+
+def test_containment_is_the_share_of_the_smaller_set_in_the_other() -> None:
+    import numpy as np
+
+    from progleton.stories.wire import containment
+
+    small, large = np.array([1, 3, 5, 7], dtype=np.uint32), np.array([0, 1, 2, 3, 5, 9, 11], dtype=np.uint32)
+    assert containment(small, large) == containment(large, small) == 0.75
+    assert containment(np.array([], dtype=np.uint32), large) == 0.0
+
+
+def test_containment_of_texts_of_different_events_stays_far_below_the_bar(ecbplus_dev: list[dict]) -> None:
+    """ECB+ dev: no two texts of different events share 0.7 of the smaller's shingles (the
+    highest is about 0.2), so a contained text is a copy, not a coincidence."""
+    from progleton.stories.params import GroupingParams
+    from progleton.stories.wire import containment
+
+    index = WireIndex()
+    sets = [(a["gold"], index.signature_and_set(a["title"], a["text"])[2]) for a in ecbplus_dev]
+    sets = [(gold, s) for gold, s in sets if s is not None]
+    highest = max(containment(x, y) for (g, x), (h, y) in combinations(sets, 2) if g != h)
+    assert highest < GroupingParams().wire_containment / 3

@@ -82,6 +82,7 @@ from .state import (
 )
 from .story import OpenStory, Story, gap_hours, widen
 from .textparts import TextParts, text_parts, text_parts_batch, wire_index_for
+from .wire import containment
 
 STORY_PREFIX = "story-"
 T = TypeVar("T")
@@ -109,6 +110,7 @@ class _Member:
     values: np.ndarray  # its raw vector's values, in order (weighed again at each snapshot)
     weighted: tuple[int, dict[str, float]] = (-1, {})  # (vocabulary epoch, unit TF-IDF vector)
     named: bool = True  # it has names (a script without capitals shows none)
+    shingle_set: np.ndarray | None = None  # its text's shingles' hashes (None: a short text)
 
 
 class StoryGrouper:
@@ -168,6 +170,8 @@ class StoryGrouper:
         else:
             candidates = self._index.candidates(self._query(member), self.params.max_candidates)
             story_id, member.reasons = self._choose_story(member, candidates)
+            if story_id in self._stories:
+                self._copy_within(member)
         new_story = story_id not in self._stories
         self._attach(member, story_id)
         regrouped = self._check_split(self._stories[story_id])
@@ -292,6 +296,7 @@ class StoryGrouper:
             slots=slots,
             values=np.fromiter(raw.values(), float, len(raw)),
             named=any(map(is_name, specific)),
+            shingle_set=parts.shingle_set,
         )
 
     def _is_short(self, doc: Doc) -> bool:
@@ -956,6 +961,25 @@ class StoryGrouper:
     def stories(self) -> list[Story]:
         """The open stories, oldest first."""
         return [self._story(s) for s in sorted(self._stories.values(), key=self._first_seq)]
+
+    def _copy_within(self, member: _Member) -> None:
+        """A doc that joined a story because its nearest member's text is its own cut short or
+        added to (:func:`~.wire.containment` at least ``wire_containment``) is that text's
+        copy, as a near-identical one is: the index's shingle Jaccard misses an outlet running
+        only the first paragraphs of agency copy. Its nearest member is the one to hold it
+        against (the copy's words are that text's), so one comparison is enough."""
+        mine, nearest = member.shingle_set, member.reasons.nearest
+        if mine is None or nearest is None or self.params.wire_containment <= 0:
+            return
+        other = self._members.get(nearest)
+        if other is None or other.shingle_set is None:
+            return
+        share = containment(mine, other.shingle_set)
+        if share >= self.params.wire_containment:
+            root_id = other.wire_copy_of or other.doc.id
+            member.wire_copy_of = root_id
+            member.reasons = Reasons(score=round(share, 3), nearest=other.doc.id,
+                                     note=f"wire copy of {root_id} (text contained)", action="wire_copy")
 
     def _first_seq(self, story: OpenStory) -> int:
         return min(self._members[m].seq for m in story.members)

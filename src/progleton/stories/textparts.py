@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 from datasketch import LeanMinHash
 
 from .features import article_features
@@ -21,10 +22,12 @@ from .wire import WireIndex
 
 @dataclass(frozen=True)
 class TextParts:
-    """A doc's raw feature vector (features -> weighted counts) and the MinHash of its text."""
+    """A doc's raw feature vector (features -> weighted counts), the MinHash of its text, and
+    its shingles' hashes (sorted, distinct; None for a short text)."""
 
     raw: dict[str, float]
     signature: LeanMinHash | None
+    shingle_set: np.ndarray | None = None
 
 
 def wire_index_for(params: GroupingParams) -> WireIndex:
@@ -45,8 +48,8 @@ def text_parts(title: str, text: str, params: GroupingParams, wire: WireIndex | 
     """The :class:`TextParts` of a doc whose text is already cut to ``params.max_text_chars``."""
     features = article_features(title, text, title_weight=params.title_repeat)
     wire = wire or _signing_index(params)
-    signature, _ = wire.signature(title, text)
-    return TextParts(raw_vector(features.counts, params.weights), signature)
+    signature, _, shingle_set = wire.signature_and_set(title, text)
+    return TextParts(raw_vector(features.counts, params.weights), signature, shingle_set)
 
 
 def text_parts_batch(items: list[tuple[str, str]], params: GroupingParams) -> list[TextParts]:
