@@ -91,6 +91,19 @@ def test_an_outlet_running_only_the_first_paragraphs_carries_a_copy() -> None:
     copy = grouper.add(Doc("brief", "", "courier", "Deadly quake strikes western Turkey", trimmed))
     assert copy.wire_copy_of == "ap" and copy.reasons.action == "wire_copy" and copy.reasons.score >= 0.9
 
+    from dataclasses import asdict
+
+    from progleton.explain import why_together
+    from progleton.types import Article
+
+    def article(i: int, doc_id: str, reasons: dict[str, object], copy_of: int | None = None) -> Article:
+        return Article(id=i, url=doc_id, canonical_url=doc_id, title=doc_id, source_title=doc_id.upper(),
+                       wire_copy_of=copy_of, reasons=reasons)
+
+    original, brief = article(1, "ap", {}), article(2, "brief", {**asdict(copy.reasons), "note": copy.reasons.note}, 1)
+    assert why_together(brief, [original, brief])[0] == (
+        "Carries the same text as AP (about 100% of the shorter text is in the other: one cut or added to).")
+
 
 def test_containment_is_the_share_of_the_smaller_set_in_the_other() -> None:
     import numpy as np
