@@ -200,6 +200,8 @@ def test_search_reads_filters_and_exclusions_like_the_web(db_url: str) -> None:
     assert titles("bridge", "-repairs") == ["Valley bridge reopens"]
     assert titles("bridge NOT reopens") == ["Harbour bridge closes for repairs"]
     assert titles("bridge lang:fr") == []
+    only_filters = CliRunner().invoke(main, ["--db", db_url, "search", "source:valley"])
+    assert only_filters.exit_code == 2 and "Add some words to search for" in only_filters.output
     bad = CliRunner().invoke(main, ["--db", db_url, "search", "bridge", "after:soon"])
     assert bad.exit_code == 2 and "after: wants a date like 2026-03-31, not 'soon'" in bad.output
     nowhere = CliRunner().invoke(main, ["--db", db_url, "search", "bridge source:nowhere"])
@@ -215,6 +217,8 @@ def test_config_never_prints_secrets_and_names_the_database_and_a_missing_file(t
     values = json.loads(shown.output)
     assert values["admin_password"] == "********" and "hunter2" not in shown.output and "s" * 40 not in shown.output
     assert values["db"] == "sqlite:////tmp/x.db"
+    pg = CliRunner().invoke(main, ["--db", "postgresql://reader:pgsecret@db.example/news", "config", "--json"])
+    assert json.loads(pg.output)["db"] == "postgresql://reader:********@db.example/news" and "pgsecret" not in pg.output
     missing = CliRunner().invoke(main, ["--config", str(tmp_path / "typo.toml"), "config"])
     assert missing.exit_code == 2 and "does not exist" in missing.output
 
@@ -239,7 +243,8 @@ def test_web_address_takes_https_and_refuses_other_schemes() -> None:
     assert web_address("HTTP://Example.org/Feed") == "http://Example.org/Feed"
     assert web_address("https://example.org/feed#latest") == "https://example.org/feed"
     for bad, why in (("ftp://example.org/feed", "not ftp:"), ("javascript:alert(1)", "not javascript:"),
-                     ("not a url at all", "names no host"), ("https://", "names no host")):
+                     ("not a url at all", "'not a url at all': a web address has no spaces"),
+                     ("https://", "'https://': not a web address"), ("/feed.xml", "'/feed.xml': not a web address")):
         with pytest.raises(UnsafeURLError, match=why):
             web_address(bad)
 
@@ -270,7 +275,7 @@ def test_sources_come_back_get_groups_and_go(db_url: str, tmp_path: Path) -> Non
     imported = CliRunner().invoke(main, ["--db", db_url, "import", str(opml)])
     assert imported.exit_code == 0, imported.output
     assert "Imported 2 sources (1 new, 1 already followed, 2 skipped)" in imported.output
-    assert "not ftp:" in imported.output and "'https://not a url' is not a web address" in imported.output
+    assert "not ftp:" in imported.output and "'not a url': a web address has no spaces" in imported.output
 
     removed = CliRunner().invoke(main, ["--db", db_url, "remove", str(listed[0]["id"])])
     assert removed.exit_code == 0 and "Stopped following Gone Gazette" in removed.output

@@ -6,6 +6,7 @@ import dataclasses
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,11 +107,11 @@ def add(ctx: Context, url: str, groups: tuple[str, ...], no_discover: bool) -> N
     with ctx.open() as app:
         before = app.store.source_by_url(web_address(url))
         source, created = app.add_source(url, groups=groups, discover=not no_discover)
-    verb = "Added" if created else (
-        "Following again" if before is not None and before.retired else "Already following")
+    again = before is not None and before.retired
+    verb = "Added" if created else ("Following again" if again else "Already following")
     in_groups = f" in {', '.join(source.groups)}" if source.groups else ""
-    console.print(f"{verb} [bold]{escape(source.name)}[/] ({escape(source.url)}){escape(in_groups)}. "
-                  "Run `progleton update` to fetch it.")
+    console.print(f"{verb} [bold]{escape(source.name)}[/] ({escape(source.url)}){escape(in_groups)}."
+                  + (" Run `progleton update` to fetch it." if created or again else ""))
 
 
 @main.command(name="import")
@@ -426,6 +427,8 @@ def config(ctx: Context, as_json: bool) -> None:
     settings = load_settings(config_file=ctx.config, overrides=ctx.overrides)
     def shown(name: str) -> Any:  # secrets are never printed, only whether they are set
         value = getattr(settings, name)
+        if name == "db" and value:
+            return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1********@", str(value))  # the URL's password
         return "********" if name in ("secret_key", "admin_password") and value else value
 
     if as_json:

@@ -439,7 +439,25 @@ class Progleton:
                                             article.wire_copy_of)
             if article.story_id and article.story_id != story_id:
                 self._reoriginate(article_id, article.story_id)
+                self._back_as_original(article_id, story_id)
             return story_id
+
+    def _back_as_original(self, article_id: int, story_id: str) -> None:
+        """An article moved back into the story whose copies of its text a member carries since
+        it left (:meth:`_reoriginate`): it carries its text again, and they are its copies."""
+        members = self.store.get_story(story_id).articles
+        stand_in = next((a for a in members if a.reasons.get("action") == "wire_original"
+                         and a.reasons.get("original") == article_id), None)
+        if stand_in is None:
+            return
+        for a in members:
+            if a.id == stand_in.id or a.wire_copy_of == stand_in.id:
+                reasons = {"note": f"wire copy of {article_id}", "action": "wire_copy"} if a.id == stand_in.id \
+                    else dict(a.reasons)
+                self.store.set_story_membership(a.id, story_id, reasons, article_id)
+                self.grouper.set_wire_copy_of(str(a.id), str(article_id))
+        self.store.set_story_membership(article_id, story_id, dict(self.store.get_article(article_id).reasons))
+        self.grouper.set_wire_copy_of(str(article_id), None)
 
     def _reoriginate(self, gone: int, story_id: str) -> None:
         """The wire copies of ``gone`` left in ``story_id`` when it moved out: the earliest of
@@ -454,7 +472,8 @@ class Progleton:
         first, *rest = sorted(left, key=lambda a: (a.published or a.created_at or datetime.min.replace(tzinfo=UTC),
                                                    a.id))
         self.store.set_story_membership(first.id, story_id, {"note": "carries the text of an article split out",
-                                                             "action": "wire_original", "score": 1.0})
+                                                             "action": "wire_original", "score": 1.0,
+                                                             "original": gone})
         self.grouper.set_wire_copy_of(str(first.id), None)
         for copy in rest:
             self.store.set_story_membership(copy.id, story_id, dict(copy.reasons), first.id)
@@ -528,21 +547,24 @@ def web_address(url: str) -> str:
     ("example.org/feed", "example.org:8080/feed"), the scheme lower-cased ("HTTP://…"), no
     fragment ("…/feed#top" is the same feed); ``UnsafeURLError`` for another scheme (ftp:,
     javascript:, file:) or no host."""
-    url = url.split("#", 1)[0].strip()
+    written = url.strip()
+    url = written.split("#", 1)[0].strip()
     match = _SCHEME.fullmatch(url)
     scheme = match.group(1).lower() if match else ""
     if match and scheme in ("http", "https"):
         url = scheme + ":" + match.group(2)
     elif match and "." not in scheme and not match.group(2)[:1].isdigit():
-        raise UnsafeURLError(f"{url[:80]!r}: only http and https addresses can be followed, not {scheme}:")
+        raise UnsafeURLError(f"{written[:80]!r}: only http and https addresses can be followed, not {scheme}:")
     else:
         url = "https://" + url
+    if any(c.isspace() for c in url):
+        raise UnsafeURLError(f"{written[:80]!r}: a web address has no spaces")
     try:
         host = urlsplit(url).hostname
     except ValueError:
         host = None
-    if not host or " " in url:
-        raise UnsafeURLError(f"{url[:80]!r} is not a web address: it names no host")
+    if not host:
+        raise UnsafeURLError(f"{written[:80]!r}: not a web address (it names no host)")
     return url
 
 

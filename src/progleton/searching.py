@@ -84,7 +84,9 @@ def parse_query(query: str) -> SearchQuery:
                 problems.append(f"{name}: wants a date like 2026-03-31, not {found[name]!r}")
     parsed = SearchQuery(text=" ".join(words), source=found.get("source") or None, after=dates.get("after"),
                          before=dates.get("before"), lang=(found.get("lang") or "").lower() or None)
-    if parsed.text.strip() and not parsed.terms():
+    if not parsed.text.strip() and parsed.filtered:
+        problems.append("Add some words to search for: filters narrow a search down.")
+    elif parsed.text.strip() and not parsed.terms():
         excluding = re.search(r'(^|\s)-\S|(^|\s)NOT(\s|$)', parsed.text)
         problems.append("Add a word to search for: -word and NOT word leave a word out of what the others find."
                         if excluding else "Add a word to search for: letters or digits.")

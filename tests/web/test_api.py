@@ -199,6 +199,11 @@ def test_wire_copies_stay_one_report_when_their_original_leaves_or_a_copy_comes_
     back = client.put(f"/api/v1/articles/{rest[0]}/story", json={"story_id": wire})
     assert back.json()["wire_copy_of"] == first
     assert client.get(f"/api/v1/stories/{quote(wire)}").json()["story"]["independent_count"] == 1
+    # the original moved back carries its text again, and every copy is its copy
+    client.put(f"/api/v1/articles/{original}/story", json={"story_id": wire})
+    story = client.get(f"/api/v1/stories/{quote(wire)}").json()
+    assert {a["id"]: a["wire_copy_of"] for a in story["articles"]} == {original: None, **dict.fromkeys(copies, original)}
+    assert story["story"]["independent_count"] == 1
 
 
 def test_the_api_reads_back_state_follows_and_keeps_searches(client: TestClient, seeded: Seeded) -> None:

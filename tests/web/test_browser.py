@@ -146,22 +146,30 @@ def test_dark_mode_follows_the_system(browser: Any, site: str) -> None:
     assert colours["dark"] == "rgb(20, 21, 23)"
 
 
-def test_m_on_one_selected_report_does_not_mark_the_whole_story_read(page: Any, progleton: Progleton,
-                                                                      seeded: Seeded) -> None:
+def test_m_and_s_on_one_selected_report_mark_that_report_only(page: Any, progleton: Progleton,
+                                                               seeded: Seeded) -> None:
     page.goto("/stories/story-storm")
     page.keyboard.press("j")
     page.keyboard.press("j")
-    assert page.locator(".report.current").count() == 1
-    page.keyboard.press("m")  # a report has no button of its own: nothing happens
-    page.wait_for_timeout(300)
-    assert "notice" not in page.url and page.locator(".report.read").count() == 0
+    selected = page.locator(".report.current")
+    assert selected.count() == 1
+    report_id = selected.get_attribute("id")
+    with page.expect_navigation():
+        page.keyboard.press("m")
+    assert page.locator(".report.read").count() == 1  # that report, not the whole story
+    assert page.locator(".report.read").get_attribute("id") == report_id
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    with page.expect_navigation():
+        page.keyboard.press("s")
+    assert page.locator(".report .star").count() == 1
 
 
 def test_usable_on_a_phone(browser: Any, site: str, progleton: Progleton, seeded: Seeded) -> None:
     unbroken = "Harbour" + "x" * 260  # a feed's headline with no space in it
     long_one = progleton.store.add_article(
         article_record(seeded.sources["Harbour Daily"], "long", unbroken), {"story_id": "story-long"})
-    context = new_context(browser, site, viewport={"width": 390, "height": 844}, is_mobile=True,
+    context = new_context(browser, site, viewport={"width": 360, "height": 780}, is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
     page = context.new_page()
     for url in ("/", "/stories/story-wire-sea-wall", "/articles/1", "/sources", "/search?q=ferry",

@@ -75,6 +75,7 @@ def test_api_search_with_filters(client: TestClient, seeded: Seeded) -> None:
     nobody = client.get("/api/v1/search", params={"q": "ferry source:nobody"})
     assert nobody.status_code == 422 and "No source's name or address contains 'nobody'" in nobody.json()["detail"]
     assert "letters or digits" in client.get("/api/v1/search", params={"q": "*"}).json()["detail"]
+    assert "Add some words" in client.get("/api/v1/search", params={"q": "source:harbour"}).json()["detail"]
 
 
 def test_saved_searches_are_feeds(client: TestClient, seeded: Seeded) -> None:
