@@ -168,7 +168,12 @@ def hit_out(h: SearchHit) -> SearchHitOut:
 
 bearer = HTTPBearer(auto_error=False, description="With sign-in on: the API token shown on /account. "
                     "Not needed in open mode.")
-router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(bearer)])
+router = APIRouter(prefix="/api/v1", tags=["api"], dependencies=[Depends(bearer)], responses={
+    401: {"model": ErrorOut, "description": "Sign-in is on, and the request carries no valid session or token"},
+    421: {"description": "Sign-in is off, and the Host is not an address, localhost or one of web_hosts"},
+})
+MERGED: dict[int | str, dict[str, Any]] = {
+    301: {"description": "The story was merged into another: Location is the same request for that one"}}
 
 
 class ArticleStateIn(BaseModel):
@@ -224,7 +229,8 @@ def list_sources(request: Request) -> list[SourceOut]:
 
 
 @router.post("/sources", response_model=SourceAdded, status_code=201,
-             responses={400: {"model": ErrorOut, "description": "The feed could not be found"}})
+             responses={400: {"model": ErrorOut, "description": "The feed could not be found"},
+                        200: {"model": SourceAdded, "description": "The source was followed already"}})
 async def add_source(request: Request, body: SourceIn, response: Response) -> SourceAdded:
     """Follow a feed or a site; 201 when added, 200 when it was already followed."""
     try:
@@ -262,7 +268,7 @@ def list_stories(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 
     return [story_out(s) for s in stories]
 
 
-@router.get("/stories/{story_id:path}/related", response_model=list[RelatedStoryOut], responses=ERRORS)
+@router.get("/stories/{story_id:path}/related", response_model=list[RelatedStoryOut], responses=ERRORS | MERGED)
 def related_stories(request: Request, story_id: str,
                     limit: Annotated[int, Query(ge=1, le=50)] = 10) -> list[RelatedStoryOut]:
     """Stories that may report the same event, for a merge, most likely first (as the story
@@ -272,7 +278,7 @@ def related_stories(request: Request, story_id: str,
             for r in _p(request).related_stories(story_id, limit=limit)]
 
 
-@router.get("/stories/{story_id:path}", response_model=StoryDetailOut, responses=ERRORS)
+@router.get("/stories/{story_id:path}", response_model=StoryDetailOut, responses=ERRORS | MERGED)
 def get_story(request: Request, story_id: str) -> StoryDetailOut:
     """One story with every article, in publication order."""
     return story_detail_out(_p(request).story(story_id))
