@@ -295,3 +295,18 @@ def test_site_profile_is_found_by_an_address_with_a_port(db_url: str) -> None:
         assert list(app.site_profile("127.0.0.1:8911")) == ["127.0.0.1/coastline-courier"]
     finally:
         app.close()
+
+
+def test_the_demo_outlets_leave_the_readers_port_free() -> None:
+    """`progleton demo --port 8765` asked the reader for the outlets' usual port: both bound it."""
+    from progleton.cli import DEMO_PORT, _demo_server
+
+    class Server:
+        def __init__(self, port: int = 0) -> None:
+            self.port = port
+
+        def start(self) -> Server:
+            return self
+
+    assert _demo_server(Server).port == DEMO_PORT
+    assert _demo_server(Server, avoid=DEMO_PORT).port == 0  # any free one

@@ -398,7 +398,7 @@ def demo(ctx: Context, port: int | None, no_serve: bool) -> None:
 
     if ctx.db is None:
         ctx.db = default_db_url().replace("progleton.db", "demo.db")
-    with _demo_server(DemoServer) as server, ctx.open(allowed_hosts="127.0.0.1", port=port) as app:
+    with _demo_server(DemoServer, avoid=port) as server, ctx.open(allowed_hosts="127.0.0.1", port=port) as app:
         console.print(f"Demo outlets served at {server.base_url}")
         for url in feed_urls(server.base_url):
             app.store.add_source(url, groups=["demo"])
@@ -412,11 +412,15 @@ def demo(ctx: Context, port: int | None, no_serve: bool) -> None:
 DEMO_PORT = 8765  # fixed, so that a kept demo database keeps the same source URLs
 
 
-def _demo_server(server_type: Any) -> Any:
-    try:
-        return server_type(port=DEMO_PORT).start()
-    except OSError:
-        return server_type().start()  # the usual port is taken: any free one
+def _demo_server(server_type: Any, avoid: int | None = None) -> Any:
+    """The demo outlets' server, on DEMO_PORT unless the reader asked for that port (``avoid``)
+    or it is taken: then on any free one."""
+    if avoid != DEMO_PORT:
+        try:
+            return server_type(port=DEMO_PORT).start()
+        except OSError:
+            pass
+    return server_type().start()
 
 
 @main.command()
