@@ -194,6 +194,7 @@ class Updater:
         self._sources: dict[int, Source] = {}
         self._unstored: dict[int, SourceUpdate] = {}  # sources whose entries the store refused
         self._added: dict[int, int] = {}  # articles each source added, as the store counted them
+        self._headlines: dict[int, list[dict[str, Any]]] = {}  # stored entries whose feed changed their title
 
     # Rows written per transaction: a commit (with its FTS5 index flush) costs more than a
     # feed's worth of inserts, so feeds are written in batches of at least this many rows,
@@ -205,7 +206,7 @@ class Updater:
                      group: bool = True) -> UpdateResult:
         results: list[SourceUpdate] = []
         self._sources = {s.id: s for s in sources}
-        self._unstored, self._added = {}, {}
+        self._unstored, self._added, self._headlines = {}, {}, {}
         # What exists before the update (modules, the grouper's vocabulary, caches) is left
         # out of the collections that the update's allocations trigger, and young objects
         # (most die by reference counting) are collected every 20,000 allocations, not 700:
@@ -278,6 +279,8 @@ class Updater:
                 feed, texts = await self._read_feed(fetched, source)
                 items = await self._new_items(fetcher, source, feed, texts)
                 fields = self._success_fields(source, fetched, feed, now, status="ok")
+                if headlines := self._headlines.pop(source.id, None):
+                    fields["_headlines"] = headlines  # written with the entries (SQLStore.save_feeds)
                 if note := _unlinked_note(items):
                     fields["last_error"] = "; ".join(filter(None, (fields["last_error"], note)))
                 result = SourceUpdate(
@@ -410,7 +413,8 @@ class Updater:
             by_guid.setdefault(entry_guid(entry), (entry, text))
         # A source never fetched has no entries stored (its entries and its fetch time are
         # written in one transaction); the writer checks every entry again anyway.
-        known = self.store.known_guids(source.id, list(by_guid)) if source.last_fetched_at else set()
+        known = self.store.known_entries(source.id, list(by_guid)) if source.last_fetched_at else {}
+        self._headlines[source.id] = _changed_headlines(by_guid, known)
         new = [(g, e, t) for g, (e, t) in by_guid.items() if g not in known]
         if not new:
             return []
@@ -555,6 +559,22 @@ def page_problem(exc: FetchError) -> str:
     clauses = re.split(r"(?<=[.;])\s+", str(exc))
     kept = " ".join(c for c in clauses if "retried" not in c.lower()).strip()
     return (kept[:-1] + "." if kept.endswith(";") else kept) or str(exc)
+
+
+def _changed_headlines(by_guid: Mapping[str, tuple[ParsedEntry, Any]],
+                       known: Mapping[str, tuple[str | None, int | None]]) -> list[dict[str, Any]]:
+    """Stored entries whose feed now gives another title (a corrected or updated headline), as
+    ``SQLStore.save_feeds`` takes them: the article shows the new one; the grouper keeps reading
+    the title it first read."""
+    changed = []
+    for guid, (entry, _) in by_guid.items():
+        if guid not in known or not entry.title:
+            continue
+        old_title, article_id = known[guid]
+        headline = plain_title(entry.title)[:500]
+        if entry.title != old_title and headline and headline != plain_title(old_title or ""):
+            changed.append({"guid": guid, "title": entry.title, "article_id": article_id, "headline": headline})
+    return changed
 
 
 def _first_words(text: str, count: int) -> str:

@@ -103,7 +103,8 @@ class Farm:
     async def good(self, request: web.Request) -> web.Response:
         if self.state["good_broken"]:
             return web.Response(status=500, text="Internal Server Error")
-        items = [("quay", "Harbour quay to be rebuilt"), ("tram", "Tram line approved")]
+        quay = self.state.get("quay_title", "Harbour quay to be rebuilt")
+        items = [("quay", quay), ("tram", "Tram line approved")]
         return web.Response(text=rss(self.base, items), content_type="application/rss+xml")
 
     async def article(self, request: web.Request) -> web.Response:
@@ -260,6 +261,28 @@ def test_items_sharing_only_their_text_are_articles_of_their_own(farm: Farm, db_
         assert (result.new_entries, result.new_articles) == (4, 3)
         titles = sorted(a.title for s in app.stories() for a in app.story(s.id).articles)
         assert titles == ["Lighthouse keeper retires", "Show HN: a tide table", "Tram line approved"]
+    finally:
+        app.close()
+
+
+def test_a_headline_the_feed_changes_later_is_shown_and_the_grouping_reads_the_first(farm: Farm, db_url: str) -> None:
+    """A corrected headline replaces the stored one wherever the article is shown (its story's
+    title too), while the grouper keeps reading the title it first read: a restart replays the
+    same groups."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        app.store.add_source(farm.base + "/good.xml")
+        app.update(due_only=False)
+        farm.state["quay_title"] = "CORRECTED: Harbour quay &lt;b&gt;rebuild&lt;/b&gt; delayed to 2027"
+        again = app.update(due_only=False).sources[0]
+        assert again.status == "ok" and again.new_entries == 0
+        quay = next(a for s in app.stories() for a in app.story(s.id).articles if "quay" in a.title.lower())
+        assert quay.title == "CORRECTED: Harbour quay rebuild delayed to 2027"
+        assert app.story(quay.story_id or "").story.title == quay.title
+        grouped = [r for r in app.store.assignments(since=datetime(2000, 1, 1, tzinfo=UTC)) if r["id"] == quay.id]
+        assert grouped[0]["title"] == "Harbour quay to be rebuilt"  # what the grouper read, and replays
+        third = app.update(due_only=False).sources[0]  # the same feed again: nothing more changes
+        assert third.new_entries == 0
     finally:
         app.close()
 

@@ -81,6 +81,10 @@ articles = sa.Table(
     sa.Column("reasons", sa.JSON, nullable=False, default=dict),
     sa.Column("extracted", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("created_at", UTC_DATETIME, nullable=False),
+    # The feed's later headline, when it changed after the article was stored: shown in the
+    # title's place. The grouper reads ``title``, as first stored (a replay at start-up must
+    # read what the assigning read).
+    sa.Column("headline", sa.Text),
     sa.Index("ix_articles_published", "published"),
     # Exact duplicates are looked up by source and text; source_id queries use its prefix.
     sa.Index("ix_articles_source_text_hash", "source_id", "text_hash"),

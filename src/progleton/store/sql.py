@@ -26,7 +26,8 @@ LockFn = Callable[..., AbstractContextManager[bool]]  # (engine, *, wait) -> the
 
 LEAD_WINDOW = timedelta(hours=24)  # a story's headline comes from its reports of the last day
 _SOURCE_COLUMNS = [c.name for c in t.sources.columns]
-_ARTICLE_INSERT_COLUMNS = [c.name for c in t.articles.columns if c.name not in ("id", "story_id", "wire_copy_of")]
+_ARTICLE_INSERT_COLUMNS = [c.name for c in t.articles.columns
+                           if c.name not in ("id", "story_id", "wire_copy_of", "headline")]
 _ENTRY_INSERT_COLUMNS = [c.name for c in t.entries.columns if c.name != "id"]
 
 
@@ -214,14 +215,47 @@ class SQLStore(UserStateMixin):
             ]
             self._insert_entries.execute(conn, entry_rows, {"first_seen": now})
             by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            changed: list[dict[str, Any]] = []
             for source_id, fields, _ in feeds:
+                fields = dict(fields)
+                changed += [{**c, "_source_id": source_id} for c in fields.pop("_headlines", ())]
                 if fields:
                     by_keys.setdefault(tuple(sorted(fields)), []).append({**fields, "_source_id": source_id})
+            if changed:
+                self._change_headlines(conn, changed)
             for keys, rows in by_keys.items():
                 statement = t.sources.update().where(t.sources.c.id == sa.bindparam("_source_id")).values(
                     {key: sa.bindparam(key) for key in keys})
                 conn.execute(statement, rows)
         return added
+
+    def _change_headlines(self, conn: sa.Connection, changed: list[dict[str, Any]]) -> None:
+        """Entries whose feed now gives another headline (``_headlines`` in a feed's fields:
+        guid, title as the feed wrote it, article_id, headline as shown): the entry keeps the
+        feed's new title, the article shows the new headline, and its story's title follows
+        when it leads."""
+        e = t.entries.c
+        conn.execute(t.entries.update().where(e.source_id == sa.bindparam("_source_id"),
+                                              e.guid == sa.bindparam("_guid")).values(title=sa.bindparam("_title")),
+                     [{"_source_id": c["_source_id"], "_guid": c["guid"], "_title": c["title"]} for c in changed])
+        articles = [c for c in changed if c.get("article_id")]
+        if articles:
+            conn.execute(t.articles.update().where(t.articles.c.id == sa.bindparam("_id")).values(
+                headline=sa.bindparam("_headline")),
+                [{"_id": c["article_id"], "_headline": c["headline"]} for c in articles])
+            stories = conn.execute(sa.select(t.articles.c.story_id).where(
+                t.articles.c.id.in_([c["article_id"] for c in articles]))).scalars()
+            self._refresh(conn, [s for s in stories if s])
+
+    def known_entries(self, source_id: int, guids: Sequence[str]) -> dict[str, tuple[str | None, int | None]]:
+        """Of ``guids``, those stored for the source: their title as the feed last gave it, and
+        their article's id."""
+        if not guids:
+            return {}
+        with self._read() as conn:
+            return {guid: (title, article_id) for guid, title, article_id in lookup(
+                conn, "SELECT guid, title, article_id FROM entries WHERE source_id = ? AND guid IN ({keys})", guids,
+                fixed=(source_id,))}
 
     def _store_articles(self, conn: sa.Connection, records: Sequence[dict[str, Any]],
                         now: datetime, added: dict[int, int]) -> dict[str, int]:
@@ -321,7 +355,7 @@ class SQLStore(UserStateMixin):
 
     def _article(self, m: Any) -> Article:
         return Article(
-            id=m["id"], url=m["url"], canonical_url=m["canonical_url"], title=m["title"],
+            id=m["id"], url=m["url"], canonical_url=m["canonical_url"], title=m.get("headline") or m["title"],
             text=m["text"], html=m["html"], summary=m["summary"], authors=tuple(m["authors"] or ()),
             published=utc(m["published"]), updated=utc(m["updated"]), language=m["language"],
             image=m["image"], site_name=m["site_name"], word_count=m["word_count"],
@@ -456,7 +490,8 @@ class SQLStore(UserStateMixin):
         """Recompute a story's counts, title, lead article and score from its members."""
         for story_id in set(story_ids):
             rows = conn.execute(
-                sa.select(t.articles.c.id, t.articles.c.title, t.articles.c.source_id,
+                sa.select(t.articles.c.id, sa.func.coalesce(t.articles.c.headline, t.articles.c.title).label("title"),
+                          t.articles.c.source_id,
                           t.articles.c.wire_copy_of, t.articles.c.word_count,
                           sa.func.coalesce(t.articles.c.published, t.articles.c.created_at).label("when"))
                 .where(t.articles.c.story_id == story_id)
