@@ -101,6 +101,12 @@ def test_everything_needs_sign_in_once_there_is_a_password(locked: TestClient) -
     assert locked.post("/sources/1/remove", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert locked.get("/static/style.css").status_code == 200
     assert locked.get("/openapi.json").status_code == 200
+    # an outlet's image through the page: for signed-in readers (it was served to anyone)
+    from progleton.web.images import image_path
+
+    image = locked.get(image_path(locked.app.state.secret_key, "https://cdn.example/a.jpg"),  # type: ignore[attr-defined]
+                       follow_redirects=False)
+    assert image.status_code == 303 and image.headers["location"].startswith("/login?next=")
 
 
 def test_sign_in_and_out(locked: TestClient) -> None:

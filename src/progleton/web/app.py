@@ -276,7 +276,7 @@ def create_app(progleton: Progleton, *, background_updates: bool = False, secure
     signed_in = [Depends(require_user)]
     app.include_router(api.router, dependencies=signed_in)
     app.include_router(feeds_out.router, dependencies=signed_in)
-    app.include_router(images.router)
+    app.include_router(images.router, dependencies=signed_in)  # with sign-in on, for signed-in readers only
     app.include_router(pages_account.router)
     app.include_router(pages_state.router)
     app.include_router(pages_sources.router, dependencies=signed_in)
