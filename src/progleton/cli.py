@@ -396,9 +396,12 @@ def demo(ctx: Context, port: int | None, no_serve: bool) -> None:
     from .demo import DemoServer, feed_urls
     from .store import default_db_url
 
-    if ctx.db is None:
-        ctx.db = default_db_url().replace("progleton.db", "demo.db")
-    with _demo_server(DemoServer, avoid=port) as server, ctx.open(allowed_hosts="127.0.0.1", port=port) as app:
+    server = _demo_server(DemoServer, avoid=port)
+    if ctx.db is None:  # a kept demo database has the outlets' port in its sources: one for each port
+        served_on = int(server.base_url.rsplit(":", 1)[1])
+        name = "demo.db" if served_on == DEMO_PORT else f"demo-{served_on}.db"
+        ctx.db = default_db_url().replace("progleton.db", name)
+    with server, ctx.open(allowed_hosts="127.0.0.1", port=port) as app:
         console.print(f"Demo outlets served at {server.base_url}")
         for url in feed_urls(server.base_url):
             app.store.add_source(url, groups=["demo"])
@@ -410,17 +413,16 @@ def demo(ctx: Context, port: int | None, no_serve: bool) -> None:
 
 
 DEMO_PORT = 8765  # fixed, so that a kept demo database keeps the same source URLs
+DEMO_OTHER_PORT = 8766  # the outlets' port when the reader asks for theirs (fixed too)
 
 
 def _demo_server(server_type: Any, avoid: int | None = None) -> Any:
-    """The demo outlets' server, on DEMO_PORT unless the reader asked for that port (``avoid``)
-    or it is taken: then on any free one."""
-    if avoid != DEMO_PORT:
-        try:
-            return server_type(port=DEMO_PORT).start()
-        except OSError:
-            pass
-    return server_type().start()
+    """The demo outlets' server, on DEMO_PORT, or DEMO_OTHER_PORT when the reader asked for that
+    one (``avoid``); on any free port when it is taken."""
+    try:
+        return server_type(port=DEMO_OTHER_PORT if avoid == DEMO_PORT else DEMO_PORT).start()
+    except OSError:
+        return server_type().start()
 
 
 @main.command()

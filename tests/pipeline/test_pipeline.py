@@ -279,6 +279,7 @@ def test_a_headline_the_feed_changes_later_is_shown_and_the_grouping_reads_the_f
         quay = next(a for s in app.stories() for a in app.story(s.id).articles if "quay" in a.title.lower())
         assert quay.title == "CORRECTED: Harbour quay rebuild delayed to 2027"
         assert app.story(quay.story_id or "").story.title == quay.title
+        assert [h.article.id for h in app.search("corrected delayed")] == [quay.id]  # search finds what is shown
         grouped = [r for r in app.store.assignments(since=datetime(2000, 1, 1, tzinfo=UTC)) if r["id"] == quay.id]
         assert grouped[0]["title"] == "Harbour quay to be rebuilt"  # what the grouper read, and replays
         third = app.update(due_only=False).sources[0]  # the same feed again: nothing more changes

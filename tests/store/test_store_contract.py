@@ -384,3 +384,20 @@ def test_a_story_that_runs_for_days_is_headed_by_its_latest_day(store: SQLStore)
         if n == 2:  # after a day of news, the fullest report still leads
             assert store.get_story("fire").story.title == "Wildfire breaks out above Larchmont"
     assert store.get_story("fire").story.title == "Larchmont wildfire contained"
+
+
+def test_a_headline_the_feed_changed_is_shown_and_searched(store: SQLStore) -> None:
+    source, _ = store.add_source("https://a.example/feed")
+    fields = {"html": "", "summary": "", "updated": None, "language": None, "image": None, "site_name": None,
+              "word_count": 0, "extracted": True}
+    entry = {"guid": "g1", "link": "https://a.example/1", "title": "Bridge closes", "authors": []}
+    store.save_feeds([(source.id, {"last_status": "ok"}, [(entry, _article(source.id, 1, **fields))])])
+    article_id = store.article_id_by_canonical_url("https://news.example/1")
+    assert article_id is not None and store.known_entries(source.id, ["g1", "g2"]) == {"g1": ("Bridge closes", article_id)}
+    change = {"guid": "g1", "title": "CORRECTED: Quillington bridge reopens", "article_id": article_id,
+              "headline": "CORRECTED: Quillington bridge reopens"}
+    store.save_feeds([(source.id, {"last_status": "ok", "_headlines": [change]}, [])])
+    assert store.get_article(article_id).title == "CORRECTED: Quillington bridge reopens"
+    assert [h.article.id for h in store.search("Quillington reopens")] == [article_id]
+    assert store.known_entries(source.id, ["g1"])["g1"][0] == "CORRECTED: Quillington bridge reopens"
+    assert store.get_source(source.id).last_status == "ok"

@@ -158,11 +158,10 @@ def test_m_and_s_on_one_selected_report_mark_that_report_only(page: Any, proglet
         page.keyboard.press("m")
     assert page.locator(".report.read").count() == 1  # that report, not the whole story
     assert page.locator(".report.read").get_attribute("id") == report_id
-    page.keyboard.press("j")
-    page.keyboard.press("j")
+    assert page.locator(".report.current").get_attribute("id") == report_id  # still selected after the reload
     with page.expect_navigation():
-        page.keyboard.press("s")
-    assert page.locator(".report .star").count() == 1
+        page.keyboard.press("s")  # the same report, not the page's first
+    assert page.locator(f"#{report_id} .star").count() == 1 and page.locator(".report .star").count() == 1
 
 
 def test_usable_on_a_phone(browser: Any, site: str, progleton: Progleton, seeded: Seeded) -> None:

@@ -28,11 +28,18 @@ log = logging.getLogger(__name__)
 # Accents are folded on both sides ("cafe" finds "café", "Zurich" "Zürich", as SQLite's
 # tokenizer does) by ``progleton_fold``: the unaccent extension where the database lets us
 # create it, else nothing (see create_search_index).
+# From migration 0004, the title indexed is the headline shown (the feed's later one, else the
+# title); 0001 and 0003 built the index before that column existed.
 DOCUMENT_CHARS = 100_000
-_DOCUMENT = (
-    "to_tsvector('simple', progleton_fold(left(regexp_replace(coalesce(title, '') || ' ' || coalesce(text, ''), "
-    f"'[.@/:+''-]', ' ', 'g'), {DOCUMENT_CHARS})))"
-)
+
+
+def _document(title: str) -> str:
+    return (f"to_tsvector('simple', progleton_fold(left(regexp_replace(coalesce({title}, '') || ' ' || "
+            f"coalesce(text, ''), '[.@/:+''-]', ' ', 'g'), {DOCUMENT_CHARS})))")
+
+
+_DOCUMENT_BEFORE_HEADLINES = _document("title")
+_DOCUMENT = _document("coalesce(headline, title)")
 _FOLD = ("CREATE OR REPLACE FUNCTION progleton_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
          "STRICT AS $$ SELECT {body} $$")
 
@@ -81,7 +88,7 @@ def warn_about_locale(engine: sa.Engine) -> None:
                     "--locale=C.UTF-8 NAME) and add the sources to it again", ctype)
 
 
-def create_search_index(bind: sa.Connection) -> None:
+def create_search_index(bind: sa.Connection, *, shown_headlines: bool = False) -> None:
     """The search document's index, and ``progleton_fold`` before it: accents folded with the
     unaccent extension (shipped with PostgreSQL's contrib modules, and trusted: a database's
     owner may create it), or, where it cannot be created, an identity (search then tells
@@ -95,7 +102,8 @@ def create_search_index(bind: sa.Connection) -> None:
         "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'unaccent'").scalar()
     body = f"{schema}.unaccent('{schema}.unaccent'::regdictionary, $1)" if schema else "$1"
     bind.exec_driver_sql(_FOLD.format(body=body))
-    bind.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_articles_fts ON articles USING GIN ({_DOCUMENT})")
+    document = _DOCUMENT if shown_headlines else _DOCUMENT_BEFORE_HEADLINES
+    bind.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_articles_fts ON articles USING GIN ({document})")
 
 
 def drop_search_index(bind: sa.Connection) -> None:
@@ -142,7 +150,7 @@ def search_ids_fn(conn: sa.Connection, query: str, limit: int, offset: int,
         "SELECT a.id, ts_headline('simple', a.text, q.q, "
         "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12') "
         f"FROM articles a, q WHERE a.id IN (SELECT id FROM candidates) "
-        f"ORDER BY ts_rank({_DOCUMENT.replace('title', 'a.title').replace('text,', 'a.text,')}, q.q) DESC, a.id "
+        f"ORDER BY ts_rank({_document('coalesce(a.headline, a.title)').replace('text,', 'a.text,')}, q.q) DESC, a.id "
         "LIMIT :limit OFFSET :offset"
     )
     rows = conn.execute(sa.text(sql), {"q": expression, "window": RANK_WINDOW, "limit": limit,

@@ -37,6 +37,31 @@ _FTS_SETUP = (
 )
 
 
+# From migration 0004: the title indexed is the headline shown (the feed's later headline when
+# it changed, else the title), so search finds what the reader sees.
+_SHOWN = "coalesce({row}.headline, {row}.title)"
+_FTS_TRIGGERS_SHOWN = (
+    "CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN "
+    f"INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, {_SHOWN.format(row='new')}, new.text); END",
+    "CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN "
+    "INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+    f"VALUES ('delete', old.id, {_SHOWN.format(row='old')}, old.text); END",
+    "CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text, headline ON articles BEGIN "
+    "INSERT INTO articles_fts(articles_fts, rowid, title, text) "
+    f"VALUES ('delete', old.id, {_SHOWN.format(row='old')}, old.text); "
+    f"INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, {_SHOWN.format(row='new')}, new.text); END",
+)
+
+
+def index_shown_headlines(bind: sa.Connection) -> None:
+    """Migration 0004: the full-text triggers index the headline shown (rows stored before have
+    no later headline: what is indexed stays as it is)."""
+    for name in ("articles_fts_ai", "articles_fts_ad", "articles_fts_au"):
+        bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+    for statement in _FTS_TRIGGERS_SHOWN:
+        bind.exec_driver_sql(statement)
+
+
 def create_engine(url: str) -> sa.Engine:
     """An engine for a SQLite file: WAL, foreign keys, a busy timeout."""
     path = url.split(":///", 1)[1] if ":///" in url else ""

@@ -76,6 +76,14 @@
     if (handled) { event.preventDefault(); }
   });
 
+  // Back from marking or starring a report (the page reloads at #aNN): that report is still
+  // the selected one, so the next key acts on it, not on the page's first.
+  document.addEventListener("DOMContentLoaded", function () {
+    var id = window.location.hash.slice(1);
+    var target = /^a\d+$/.test(id) ? document.getElementById(id) : null;
+    if (target && target.classList.contains("report")) { target.classList.add("current"); }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var themeButton = document.getElementById("theme");
     if (themeButton) {
