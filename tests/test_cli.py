@@ -235,8 +235,8 @@ def test_update_exits_1_when_every_source_failed(db_url: str) -> None:
 
 
 def test_web_address_takes_https_and_refuses_other_schemes() -> None:
-    from progleton.core import web_address
     from progleton.exceptions import UnsafeURLError
+    from progleton.urls import web_address
 
     assert web_address(" example.org/feed ") == "https://example.org/feed"
     assert web_address("example.org:8080/feed") == "https://example.org:8080/feed"

@@ -20,11 +20,12 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .core import Progleton, make_progleton, web_address
+from .core import Progleton, make_progleton
 from .exceptions import NotFound, ProgletonError
 from .settings import REGISTRY, load_settings
 from .timefmt import time_ago, time_until
 from .types import UpdateResult
+from .urls import web_address
 
 console = Console()
 err_console = Console(stderr=True)

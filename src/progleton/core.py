@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
 from .exceptions import FetchError, NotFound, StoryMerged, UnsafeURLError
 from .feeds.opml import OutlineSource, parse_opml, write_opml
@@ -30,6 +29,7 @@ from .store.sql import SQLStore
 from .stories import StoryGrouper
 from .stories.features import language, text_language
 from .types import Article, RelatedStory, SearchHit, Source, Story, StoryDetail, UpdateResult
+from .urls import web_address
 
 GROUPER_STATE_KEY = "stories.grouper_state"
 GROUPER_GENERATION_KEY = "stories.grouper_generation"  # changes whenever the grouping does
@@ -537,35 +537,6 @@ class Progleton:
             key = secrets.token_urlsafe(32)
             self.store.set_meta("secret_key", key)
         return key
-
-
-_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(.*)", re.DOTALL)
-
-
-def web_address(url: str) -> str:
-    """A source's address as followed: ``https://`` before one written without a scheme
-    ("example.org/feed", "example.org:8080/feed"), the scheme lower-cased ("HTTP://…"), no
-    fragment ("…/feed#top" is the same feed); ``UnsafeURLError`` for another scheme (ftp:,
-    javascript:, file:) or no host."""
-    written = url.strip()
-    url = written.split("#", 1)[0].strip()
-    match = _SCHEME.fullmatch(url)
-    scheme = match.group(1).lower() if match else ""
-    if match and scheme in ("http", "https"):
-        url = scheme + ":" + match.group(2)
-    elif match and "." not in scheme and not match.group(2)[:1].isdigit():
-        raise UnsafeURLError(f"{written[:80]!r}: only http and https addresses can be followed, not {scheme}:")
-    else:
-        url = "https://" + url
-    if any(c.isspace() for c in url):
-        raise UnsafeURLError(f"{written[:80]!r}: a web address has no spaces")
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        host = None
-    if not host:
-        raise UnsafeURLError(f"{written[:80]!r}: not a web address (it names no host)")
-    return url
 
 
 @lru_cache(maxsize=4096)  # every story page reads the top stories' titles again

@@ -31,8 +31,8 @@ from .fetch.model import FetchResult
 from .settings import Settings
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
-from .types import WEB_SCHEMES, Source, SourceUpdate, UpdateResult
-from .urls import canonical_url, host_of
+from .types import Source, SourceUpdate, UpdateResult
+from .urls import canonical_url, host_of, is_web_address
 
 log = logging.getLogger("progleton.update")
 
@@ -448,7 +448,7 @@ class Updater:
         an original (see :func:`_unlinked_note`)."""
         article, why_not, final_url = page
         link = final_url or entry.link
-        if not link or not link.lower().startswith(WEB_SCHEMES):
+        if not link or not is_web_address(link):
             if not (entry.title or text.content_text or text.summary_text):
                 return None
             address = entry_address(source.id, guid)
@@ -475,7 +475,7 @@ class Updater:
         """Why a link is no page to fetch, or None when it is one."""
         if not link:
             return None, "entry has no link", ""
-        if not link.lower().startswith(WEB_SCHEMES):
+        if not is_web_address(link):
             return None, f"not an http(s) link: {link[:80]}", link
         return None
 
@@ -587,7 +587,7 @@ def _unlinked_note(items: Sequence[tuple[dict[str, Any], Any]]) -> str | None:
     ``javascript:``, ``data:`` or ``urn:`` one): they are read from the feed's own text, with no
     link to the original, since a reader could not be sent there. (An entry with no link at
     all is ordinary, a status update or a note, and goes unremarked.)"""
-    odd = [e["link"] for e, _ in items if e["link"] and not e["link"].lower().startswith(WEB_SCHEMES)]
+    odd = [e["link"] for e, _ in items if e["link"] and not is_web_address(e["link"])]
     if not odd:
         return None
     count = f"{len(odd)} new entr{'y links' if len(odd) == 1 else 'ies link'}"

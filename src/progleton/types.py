@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .urls import is_web_address
+
 
 @dataclass(frozen=True)
 class Source:
@@ -38,13 +40,10 @@ class Source:
         return self.title or self.url
 
 
-WEB_SCHEMES = ("http://", "https://")
-
-
 def outlet_name(source_title: str | None, site_name: str | None, url: str) -> str:
     """What an article's outlet is called: its source's title, else the page's site name, else
     the host of its address (else "unknown outlet": an entry without a web address)."""
-    host = url.split("/")[2] if url.lower().startswith(WEB_SCHEMES) else ""
+    host = url.split("/")[2] if is_web_address(url) else ""
     return source_title or site_name or host or "unknown outlet"
 
 
@@ -88,7 +87,7 @@ class Article:
         address (http or https): a ``javascript:`` or ``data:`` link from a feed is never
         offered to a reader or a feed reader."""
         for link in (self.canonical_url, self.url):
-            if link and link.lower().startswith(WEB_SCHEMES):
+            if link and is_web_address(link):
                 return link
         return ""
 

@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
+from .exceptions import UnsafeURLError
+
 # Query parameters that track a click, not name a page. Data, not code branches.
 TRACKING_PARAMETERS = frozenset({
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid",
@@ -48,3 +50,40 @@ def canonical_url(url: str) -> str:
 def host_of(url: str) -> str:
     """The host (lower-case, no port) of a URL; empty when it has none."""
     return (urlsplit(url).hostname or "").lower()
+
+
+WEB_SCHEMES = ("http://", "https://")
+
+
+def is_web_address(url: str) -> bool:
+    """Whether ``url`` is one a reader or a fetcher may be sent to: http or https, any case."""
+    return url[:8].lower().startswith(WEB_SCHEMES)
+
+
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(.*)", re.DOTALL)
+
+
+def web_address(url: str) -> str:
+    """A source's address as followed: ``https://`` before one written without a scheme
+    ("example.org/feed", "example.org:8080/feed"), the scheme lower-cased ("HTTP://…"), no
+    fragment ("…/feed#top" is the same feed); ``UnsafeURLError`` for another scheme (ftp:,
+    javascript:, file:) or no host."""
+    written = url.strip()
+    url = written.split("#", 1)[0].strip()
+    match = _SCHEME.fullmatch(url)
+    scheme = match.group(1).lower() if match else ""
+    if match and scheme in ("http", "https"):
+        url = scheme + ":" + match.group(2)
+    elif match and "." not in scheme and not match.group(2)[:1].isdigit():
+        raise UnsafeURLError(f"{written[:80]!r}: only http and https addresses can be followed, not {scheme}:")
+    else:
+        url = "https://" + url
+    if any(c.isspace() for c in url):
+        raise UnsafeURLError(f"{written[:80]!r}: a web address has no spaces")
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    if not host:
+        raise UnsafeURLError(f"{written[:80]!r}: not a web address (it names no host)")
+    return url
