@@ -324,11 +324,14 @@ class Progleton:
             raise StoryMerged(story_id, successor) from None
 
     def story_or_successor(self, story_id: str) -> str:
-        """``story_id``, or the story it was merged into; ``NotFound`` if neither exists."""
-        try:
-            return self.story(story_id).story.id
-        except StoryMerged as merged:
-            return merged.successor
+        """``story_id``, or the story it was merged into; ``NotFound`` if neither exists (the
+        story's articles are not read)."""
+        if self.store.story_exists(story_id):
+            return story_id
+        successor = self.store.merged_into(story_id)
+        if successor is None:
+            raise NotFound(f"no story with id {story_id}")
+        return successor
 
     def merge_choices(self, detail: StoryDetail, *, limit: int = 40) -> list[Story]:
         """The top stories a reader may merge into ``detail``'s, for a quick choice: those whose
@@ -422,7 +425,7 @@ class Progleton:
         with self.grouping(changes=True):
             article = self.store.get_article(article_id)
             if to_story is not None:
-                to_story = self.story(to_story).story.id  # NotFound for a bad id
+                to_story = self.story_or_successor(to_story)  # NotFound for a bad id
             grouper = self.grouper
             try:
                 story_id = grouper.move(str(article.id), to_story=to_story)
