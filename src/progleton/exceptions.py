@@ -30,7 +30,18 @@ class ProgletonError(Exception):
 
 
 class FetchError(ProgletonError):
-    """A URL could not be fetched; the message says why, for the user."""
+    """A URL could not be fetched; the message says why, for the user, then ``advice``: what
+    happens next to a source ("it will be retried later", "check the URL"), which is no part of
+    why a page could not be fetched (a page is fetched once): that is ``fact``."""
+
+    def __init__(self, message: str = "", *, advice: str = "") -> None:
+        super().__init__(message + advice)
+        self.fact, self.advice = message, advice
+
+    @property
+    def without_advice(self) -> str:
+        """The message without its advice, as a sentence."""
+        return self.fact if self.fact.endswith((".", "!", "?")) else self.fact + "."
 
 
 class UnsafeURLError(FetchError, ValueError):
@@ -60,8 +71,8 @@ class ConnectError(FetchError):
 class HTTPStatusError(FetchError):
     """The server answered with an error status."""
 
-    def __init__(self, message: str, *, status: int, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, status: int, retry_after: float | None = None, advice: str = "") -> None:
+        super().__init__(message, advice=advice)
         self.status = status
         self.retry_after = retry_after
 

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import nh3
 
 from . import feeds
-from .exceptions import FeedParseError, FetchError, HTTPStatusError, SourceGone
+from .exceptions import FeedParseError, FetchError, SourceGone
 from .extract import ExtractedArticle, SiteProfile, extract, sanitize_html, word_count
 from .feeds.model import ParsedEntry, ParsedFeed
 from .fetch import Fetcher, next_fetch, publishing_rate
@@ -491,7 +491,8 @@ class Updater:
         try:
             return await fetcher.fetch_page(link), None, link
         except FetchError as exc:
-            return None, f"page not fetched: {page_problem(exc)}", link
+            # the advice written for a source ("it will be retried") is not so for a page
+            return None, f"page not fetched: {exc.without_advice}", link
 
     async def _extract_pages(self, pages: Sequence[tuple[FetchResult | None, str | None, str]],
                              site_url: str | None) -> list[Prepared]:
@@ -548,17 +549,6 @@ class Updater:
             "word_count": word_count(text), "warnings": warnings, "text_hash": text_hash(title, text),
             "source_id": source.id, "extracted": usable,
         }
-
-
-def page_problem(exc: FetchError) -> str:
-    """Why an article page could not be fetched, without the advice written for feeds: a page
-    is fetched once ("it will be retried later" is not so for it, nor "the feed may have
-    moved")."""
-    if isinstance(exc, HTTPStatusError):
-        return str(exc).split(";")[0].rstrip(".") + "."
-    clauses = re.split(r"(?<=[.;])\s+", str(exc))
-    kept = " ".join(c for c in clauses if "retried" not in c.lower()).strip()
-    return (kept[:-1] + "." if kept.endswith(";") else kept) or str(exc)
 
 
 def _changed_headlines(by_guid: Mapping[str, tuple[ParsedEntry, Any]],

@@ -19,7 +19,6 @@ from progleton.pipeline import (
     entries_per_day,
     entry_guid,
     html_to_text,
-    page_problem,
     plain_title,
     profile_key,
 )
@@ -298,17 +297,23 @@ def test_entry_guid_prefers_id_then_link_then_content_hash() -> None:
 
 
 def test_a_page_that_could_not_be_fetched_is_not_promised_a_retry() -> None:
-    from progleton.exceptions import ConnectError, FetchTimeout, HTTPStatusError
+    """The fetcher's errors, as it makes them, read for a page without the advice for a source."""
+    from yarl import URL
 
-    assert page_problem(HTTPStatusError("https://a.example/1 answered 404 Not Found; check the URL "
-                                        "(the feed may have moved).", status=404)) == \
-        "https://a.example/1 answered 404 Not Found."
-    assert page_problem(ConnectError("Could not connect to a.example:443 (refused). The site may be down; "
-                                     "it will be retried later.")) == \
-        "Could not connect to a.example:443 (refused). The site may be down."
-    assert page_problem(FetchTimeout("https://a.example/1 took longer than 30 s in total; gave up. It will be "
-                                     "retried later (raise max_response_seconds for very slow sites).")) == \
-        "https://a.example/1 took longer than 30 s in total; gave up."
+    from progleton.exceptions import ConnectError
+    from progleton.fetch.client import _status_error, _total_timeout
+    from progleton.settings import Settings
+
+    gone = _status_error(URL("https://a.example/1"), 404, {})
+    assert str(gone) == "https://a.example/1 answered 404 Not Found; check the URL (the feed may have moved)."
+    assert gone.without_advice == "https://a.example/1 answered 404 Not Found."
+    slow = _total_timeout(URL("https://a.example/1"), Settings().replace(max_response_seconds=30))
+    assert slow.without_advice == "https://a.example/1 took longer than 30.0 s in total; gave up."
+    assert "It will be retried later" in str(slow)
+    refused = ConnectError("Could not connect to a.example:443 (refused). The site may be down",
+                           advice="; it will be retried later.")
+    assert str(refused) == "Could not connect to a.example:443 (refused). The site may be down; it will be retried later."
+    assert refused.without_advice == "Could not connect to a.example:443 (refused). The site may be down."
 
 
 def test_plain_title_drops_markup_and_keeps_what_is_text() -> None:

@@ -243,15 +243,15 @@ class Fetcher:
             raise ConnectError(f"TLS failed for {url.host}: {exc}.") from exc
         except aiohttp.ClientConnectorError as exc:
             raise ConnectError(
-                f"Could not connect to {url.host}:{url.port} ({exc.strerror or exc}). "
-                "The site may be down; it will be retried later."
+                f"Could not connect to {url.host}:{url.port} ({exc.strerror or exc}). The site may be down",
+                advice="; it will be retried later.",
             ) from exc
         except (aiohttp.ClientPayloadError, aiohttp.ClientConnectionError) as exc:
             if isinstance(exc, TimeoutError):
                 raise
             raise ConnectError(
-                f"The connection to {url.host} broke during the transfer ({exc}); it will be "
-                "retried later."
+                f"The connection to {url.host} broke during the transfer ({exc})",
+                advice="; it will be retried later.",
             ) from exc
         except aiohttp.InvalidURL as exc:
             raise UnsafeURLError(f"{url} is not a valid URL ({exc}).") from exc
@@ -320,20 +320,20 @@ def _status_error(url: URL, status: int, headers: Mapping[str, str]) -> HTTPStat
     said = f"{url} answered {status} {phrase}"
     if status == 410:
         return SourceGone(
-            f"{said}: the publisher removed it for good; the source is retired.", status=status
+            f"{said}: the publisher removed it for good", status=status, advice="; the source is retired."
         )
     retry_after = parse_retry_after(headers.get("retry-after"), now=datetime.now(UTC))
     if status in (429, 503):
         when = f" in {_duration(retry_after)}" if retry_after is not None else " later"
         return HTTPStatusError(
-            f"{said}; it will be retried{when}.", status=status, retry_after=retry_after
+            said, status=status, retry_after=retry_after, advice=f"; it will be retried{when}."
         )
     advice = {
         404: "; check the URL (the feed may have moved)",
         401: "; the site requires a login",
         403: "; the site refuses Progleton (it may block bots)",
     }.get(status, "; it will be retried later" if status >= 500 else "")
-    return HTTPStatusError(f"{said}{advice}.", status=status, retry_after=retry_after)
+    return HTTPStatusError(said, status=status, retry_after=retry_after, advice=f"{advice}.")
 
 
 def _result(url: str, final: URL, answer: _Answer, permanent: bool, started: float) -> FetchResult:
@@ -364,20 +364,19 @@ def _keep_validators(
 
 def _total_timeout(url: URL, settings: Settings) -> FetchTimeout:
     return FetchTimeout(
-        f"{url} took longer than {settings.max_response_seconds} s in total; gave up. "
-        "It will be retried later (raise max_response_seconds for very slow sites)."
+        f"{url} took longer than {settings.max_response_seconds} s in total; gave up.",
+        advice=" It will be retried later (raise max_response_seconds for very slow sites).",
     )
 
 
 def _timeout_error(url: URL, exc: BaseException, settings: Settings) -> FetchTimeout:
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return FetchTimeout(
-            f"Could not connect to {url.host} within {settings.connect_timeout} s; "
-            "it will be retried later."
+            f"Could not connect to {url.host} within {settings.connect_timeout} s",
+            advice="; it will be retried later.",
         )
     if isinstance(exc, aiohttp.SocketTimeoutError):
         return FetchTimeout(
-            f"{url.host} sent nothing for {settings.read_timeout} s; gave up. "
-            "It will be retried later."
+            f"{url.host} sent nothing for {settings.read_timeout} s; gave up.", advice=" It will be retried later."
         )
     return _total_timeout(url, settings)
