@@ -194,7 +194,6 @@ class Updater:
         self._sources: dict[int, Source] = {}
         self._unstored: dict[int, SourceUpdate] = {}  # sources whose entries the store refused
         self._added: dict[int, int] = {}  # articles each source added, as the store counted them
-        self._headlines: dict[int, list[dict[str, Any]]] = {}  # stored entries whose feed changed their title
 
     # Rows written per transaction: a commit (with its FTS5 index flush) costs more than a
     # feed's worth of inserts, so feeds are written in batches of at least this many rows,
@@ -206,7 +205,7 @@ class Updater:
                      group: bool = True) -> UpdateResult:
         results: list[SourceUpdate] = []
         self._sources = {s.id: s for s in sources}
-        self._unstored, self._added, self._headlines = {}, {}, {}
+        self._unstored, self._added = {}, {}
         # What exists before the update (modules, the grouper's vocabulary, caches) is left
         # out of the collections that the update's allocations trigger, and young objects
         # (most die by reference counting) are collected every 20,000 allocations, not 700:
@@ -277,9 +276,9 @@ class Updater:
                 result = SourceUpdate(source.id, source.url, "not modified")
             else:
                 feed, texts = await self._read_feed(fetched, source)
-                items = await self._new_items(fetcher, source, feed, texts)
+                items, headlines = await self._new_items(fetcher, source, feed, texts)
                 fields = self._success_fields(source, fetched, feed, now, status="ok")
-                if headlines := self._headlines.pop(source.id, None):
+                if headlines:
                     fields["_headlines"] = headlines  # written with the entries (SQLStore.save_feeds)
                 if note := _unlinked_note(items):
                     fields["last_error"] = "; ".join(filter(None, (fields["last_error"], note)))
@@ -406,18 +405,19 @@ class Updater:
         return read_feed(fetched.body, fetched.final_url, dict(fetched.headers), source.url)
 
     async def _new_items(self, fetcher: Fetcher, source: Source, feed: ParsedFeed,
-                         texts: Sequence[EntryText]) -> list[Any]:
-        """The feed's new entries, each with its article: what ``save_feeds`` stores."""
+                         texts: Sequence[EntryText]) -> tuple[list[Any], list[dict[str, Any]]]:
+        """The feed's new entries, each with its article: what ``save_feeds`` stores; and its
+        stored entries whose title the feed changed (:func:`_changed_headlines`)."""
         by_guid: dict[str, tuple[ParsedEntry, EntryText]] = {}
         for entry, text in zip(feed.entries, texts, strict=True):
             by_guid.setdefault(entry_guid(entry), (entry, text))
         # A source never fetched has no entries stored (its entries and its fetch time are
         # written in one transaction); the writer checks every entry again anyway.
         known = self.store.known_entries(source.id, list(by_guid)) if source.last_fetched_at else {}
-        self._headlines[source.id] = _changed_headlines(by_guid, known)
+        headlines = _changed_headlines(by_guid, known)
         new = [(g, e, t) for g, (e, t) in by_guid.items() if g not in known]
         if not new:
-            return []
+            return [], headlines
         if self.settings.fetch_articles:
             # Stored articles are not fetched again. Without page fetching the writer alone
             # resolves URLs already stored (it checks every record in its transaction).
@@ -436,7 +436,7 @@ class Updater:
               "content": text.content_html, "authors": list(entry.authors), "published": entry.published,
               "updated": entry.updated}, record)
             for (guid, entry, text), record in zip(new, records, strict=True)
-        ]
+        ], headlines
 
     def _article_for(self, source: Source, guid: str, entry: ParsedEntry, page: Prepared, text: EntryText,
                      stored: dict[str, int], batch_urls: set[str]) -> dict[str, Any] | int | None:

@@ -160,7 +160,7 @@ def test_entries_unique_per_source_and_guid(store: SQLStore) -> None:
     entry = {"guid": "g1", "link": "https://news.example/1", "title": "t", "authors": []}
     store.save_feeds([(source.id, {"last_status": "ok"}, [(entry, None), (entry, None)])])
     store.save_feeds([(source.id, {}, [(entry, None)])])
-    assert store.known_guids(source.id, ["g1", "g2"]) == {"g1"}
+    assert set(store.known_entries(source.id, ["g1", "g2"])) == {"g1"}
     assert store.get_source(source.id).last_status == "ok"
 
 
@@ -202,7 +202,7 @@ def test_save_feeds_stores_each_page_and_each_text_of_a_source_once(store: SQLSt
         (_entry("5"), _record(a.id, "https://a.example/print/1", same)),
     ])])
     assert store.article_id_by_canonical_url("https://a.example/print/1") is None
-    assert store.known_guids(a.id, ["1", "2", "3", "4", "5"]) == {"1", "2", "3", "4", "5"}
+    assert set(store.known_entries(a.id, ["1", "2", "3", "4", "5"])) == {"1", "2", "3", "4", "5"}
     with store.engine.connect() as conn:
         pointed = dict(conn.execute(sa.text("SELECT guid, article_id FROM entries WHERE source_id = :s"),
                                     {"s": a.id}).all())

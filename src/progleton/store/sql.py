@@ -156,14 +156,6 @@ class SQLStore(UserStateMixin):
 
     # ---- entries and articles -----------------------------------------------------------------
 
-    def known_guids(self, source_id: int, guids: Sequence[str]) -> set[str]:
-        if not guids:
-            return set()
-        with self._read() as conn:
-            return {guid for (guid,) in lookup(
-                conn, "SELECT guid FROM entries WHERE source_id = ? AND guid IN ({keys})", guids,
-                fixed=(source_id,))}
-
     def article_id_by_canonical_url(self, canonical_url: str) -> int | None:
         with self._read() as conn:
             return conn.execute(
