@@ -229,7 +229,7 @@ def why_together(article: Article, story_articles: Sequence[Article], *,
         line = (f"Carries the same text as {original.outlet}" if original
                 else "Carries the text of another outlet's report")
         copied = reasons.get("action") == "wire_copy" or note.startswith("wire copy")
-        if copied and score is not None and score > 0 and note.endswith("(text contained)"):
+        if copied and score is not None and score > 0 and "contained" in (reasons.get("evidence") or ()):
             line += f" (about {min(score, 1.0):.0%} of the shorter text is in the other: one cut or added to)"
         elif copied and score is not None and score > 0:
             line += f" (about {min(score, 1.0):.0%} of the wording alike)"  # the estimated Jaccard

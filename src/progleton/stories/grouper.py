@@ -978,8 +978,8 @@ class StoryGrouper:
         if share >= self.params.wire_containment:
             root_id = other.wire_copy_of or other.doc.id
             member.wire_copy_of = root_id
-            member.reasons = Reasons(score=round(share, 3), nearest=other.doc.id,
-                                     note=f"wire copy of {root_id} (text contained)", action="wire_copy")
+            member.reasons = Reasons(score=round(share, 3), nearest=other.doc.id, note=f"wire copy of {root_id}",
+                                     action="wire_copy", evidence=("contained",))
 
     def _first_seq(self, story: OpenStory) -> int:
         return min(self._members[m].seq for m in story.members)

@@ -55,7 +55,7 @@ class Reasons:
     nearest: str | None = None  # id of the most similar member
     note: str = ""  # e.g. "new story (closest story-3 scored 0.40 < 0.70)", "wire copy of 12"
     action: Action | None = None  # what happened (see :data:`Action`); None: not recorded
-    evidence: tuple[str, ...] = ()  # "joined": what weighed most ("names", "text", "title", ...)
+    evidence: tuple[str, ...] = ()  # "joined": what weighed most ("names", "text", "title", ...); "wire_copy": "contained" for a copy cut short or added to
     bar: float | None = None  # the probability the score was held to
     story_size: int | None = None  # "regrouped": the story's reports when it took this one
     other_story: str | None = None  # the closest story, or the one split off or folded in
