@@ -15,7 +15,7 @@ import secrets
 import time
 from collections import deque
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 
@@ -189,7 +189,11 @@ def ensure_local_user(store: SQLStore) -> User:
 
 def auth_required(request: Request) -> bool:
     """Whether sign-in is on (some user has a password); cached on the app, refreshed on changes."""
-    state = request.app.state
+    return sign_in_on(request.app.state)
+
+
+def sign_in_on(state: Any) -> bool:
+    """:func:`auth_required` from the app's state, for code that has no request (middleware)."""
     if state.auth_required is None:
         state.auth_required = state.progleton.store.count_users() > 0
     return bool(state.auth_required)

@@ -32,6 +32,7 @@ from .accounts import (
     ensure_local_user,
     hash_password,
     require_user,
+    sign_in_on,
     token,
     verify_password,
 )
@@ -264,9 +265,7 @@ def create_app(progleton: Progleton, *, background_updates: bool = False, secure
     web_hosts = frozenset(h.strip().lower() for h in str(progleton.settings.web_hosts).split(",") if h.strip())
 
     def host_allowed(host: str) -> bool:  # any host once sign-in is on: a rebinding page has no session
-        if app.state.auth_required is None:
-            app.state.auth_required = progleton.store.count_users() > 0
-        return bool(app.state.auth_required) or open_mode_host(host, web_hosts)
+        return sign_in_on(app.state) or open_mode_host(host, web_hosts)
 
     app.add_middleware(SecurityMiddleware, secret=lambda: app.state.secret_key,
                        secure_cookies=secure_cookies, host_allowed=host_allowed)
