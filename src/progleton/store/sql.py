@@ -192,8 +192,10 @@ class SQLStore(UserStateMixin):
 
         A source's validators (ETag, Last-Modified) are written with its entries, never
         before them, so a crash can never leave entries that the next conditional GET will
-        not bring back. Returns how many articles each source added (new pages, not entries
-        pointed at a stored article).
+        not bring back. A feed's fields may carry ``_headlines``, its stored entries whose title
+        the feed changed (:meth:`_change_headlines`); they are written in the same transaction.
+        Returns how many articles each source added (new pages, not entries pointed at a stored
+        article).
         """
         now = now_utc()
         with self._write() as conn:
