@@ -401,3 +401,16 @@ def test_a_headline_the_feed_changed_is_shown_and_searched(store: SQLStore) -> N
     assert [h.article.id for h in store.search("Quillington reopens")] == [article_id]
     assert store.known_entries(source.id, ["g1"])["g1"][0] == "CORRECTED: Quillington bridge reopens"
     assert store.get_source(source.id).last_status == "ok"
+
+
+def test_a_removed_source_or_saved_search_never_lends_its_id_to_a_new_one(store: SQLStore) -> None:
+    # Ids are in users' notes and feed addresses: the newest row removed must not pass its id on.
+    first, _ = store.add_source("https://one.example/feed")
+    last, _ = store.add_source("https://two.example/feed")
+    store.remove_source(last.id)
+    again, _ = store.add_source("https://three.example/feed")
+    assert again.id not in (first.id, last.id)
+    user = store.add_user("reader", "x")
+    search = store.add_saved_search(user, "ferries", "ferry")
+    store.delete_saved_search(user, search)
+    assert store.add_saved_search(user, "quakes", "earthquake") != search

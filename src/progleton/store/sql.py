@@ -16,7 +16,7 @@ from ..stories.rank import recent_reports, story_score
 from ..types import Article, SearchHit, Source, Story, StoryDetail, outlet_name
 from . import schema as t
 from .base import SearchFilters
-from .sql_util import BulkInsert, lookup, new_id, now_utc, placeholder, utc
+from .sql_util import BulkInsert, insert_fresh, lookup, new_id, now_utc, placeholder, utc
 from .unspaced import substring_search_ids, wants_substring_search
 from .user_state import UserStateMixin
 
@@ -89,8 +89,8 @@ class SQLStore(UserStateMixin):
         if existing is not None:
             return existing, False
         with self._write() as conn:
-            source_id = new_id(conn.execute(
-                t.sources.insert().values(url=url, title=title, site_url=site_url, added_at=now_utc())))
+            source_id = insert_fresh(conn, t.sources, url=url, title=title, site_url=site_url,
+                                     added_at=now_utc())
             names = sorted({g.strip() for g in groups if g.strip()})
             if names:
                 conn.execute(t.source_groups.insert(), [{"source_id": source_id, "name": n} for n in names])

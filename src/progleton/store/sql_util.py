@@ -11,6 +11,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .schema import meta
+
 
 def utc(value: datetime | None) -> datetime | None:
     """Stored datetimes come back naive on SQLite; they are always UTC."""
@@ -28,6 +30,27 @@ def new_id(result: Any) -> int:
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def insert_fresh(conn: sa.Connection, table: sa.Table, **values: Any) -> int:
+    """Insert a row under an id that no row of ``table`` has had, deleted ones included.
+
+    A removed source's or saved search's id is in users' notes, scripts and feed addresses, so
+    it must never name another. PostgreSQL's sequences never hand an id out twice; SQLite gives
+    the largest id again once its row is gone, so there the id is chosen past a high-water mark
+    kept in ``meta`` (a table rebuild with AUTOINCREMENT would also do it, at the price of
+    rewriting tables that other tables' foreign keys cascade from).
+    """
+    if conn.dialect.name != "sqlite":
+        return new_id(conn.execute(table.insert().values(**values)))
+    key = f"high_id:{table.name}"
+    high = int(conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar() or 0)
+    top = int(conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0)
+    fresh = max(high, top) + 1
+    conn.execute(table.insert().values(id=fresh, **values))
+    if not conn.execute(meta.update().where(meta.c.key == key).values(value=str(fresh))).rowcount:
+        conn.execute(meta.insert().values(key=key, value=str(fresh)))
+    return fresh
 
 
 class BulkInsert:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from ..exceptions import NotFound
 from ..types import Article, Story
 from . import schema as t
-from .sql_util import new_id, now_utc, utc
+from .sql_util import insert_fresh, new_id, now_utc, utc
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -163,8 +163,8 @@ class UserStateMixin:
             if existing is not None:
                 conn.execute(t.saved_searches.update().where(c.id == existing).values(name=name))
                 return int(existing)
-            return new_id(conn.execute(t.saved_searches.insert().values(
-                user_id=user_id, name=name, query=query, created_at=now_utc())))
+            return insert_fresh(conn, t.saved_searches, user_id=user_id, name=name, query=query,
+                                created_at=now_utc())
 
     def saved_searches(self, user_id: int) -> list[dict[str, Any]]:
         query = sa.select(t.saved_searches).where(t.saved_searches.c.user_id == user_id).order_by(
