@@ -310,3 +310,23 @@ def test_the_demo_outlets_leave_the_readers_port_free() -> None:
 
     assert _demo_server(Server).port == DEMO_PORT
     assert _demo_server(Server, avoid=DEMO_PORT).port == DEMO_OTHER_PORT  # fixed too: a kept database stays
+
+
+def test_story_names_the_outlets_each_report_cites(db_url: str) -> None:
+    from progleton.core import make_progleton
+
+    app = make_progleton(db_url)
+    times, _ = app.store.add_source("https://japantimes.example/feed", title="The Japan Times")
+    relay, _ = app.store.add_source("https://relay.example/feed", title="The Moscow Times")
+    story = {"story_id": "story-guarantees"}
+    own = app.store.add_article({"url": "https://japantimes.example/1", "canonical_url": "https://japantimes.example/1",
+                                 "title": "Japan ready to play role", "text": "Ishiba said so.",
+                                 "source_id": times.id}, story)
+    app.store.add_article({"url": "https://relay.example/1", "canonical_url": "https://relay.example/1",
+                           "title": "Japan ready, papers say", "source_id": relay.id,
+                           "text": "Ishiba said so, according to the Japan Times. Bloomberg reported a plan."}, story)
+    app.close()
+    shown = CliRunner().invoke(main, ["--db", db_url, "story", "story-guarantees"])
+    assert f"Cites Japan Times (its report: {own}), Bloomberg." in " ".join(shown.output.split())
+    listed = json.loads(CliRunner().invoke(main, ["--db", db_url, "story", "story-guarantees", "--json"]).output)
+    assert [[c["name"] for c in a["cites"]] for a in listed["articles"]] == [[], ["Japan Times", "Bloomberg"]]

@@ -273,6 +273,7 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
     """One story: every report with its article id, wire copies under their original, why each
     article is there (the ids `progleton move` and `progleton merge` take), and the stories that
     may report the same event."""
+    from .citations import story_citations
     from .explain import coverage, probability_text, reasons_in_words
 
     with ctx.open() as app:
@@ -282,11 +283,13 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
             raise NotFound(f"{exc}: `progleton stories` lists the ids") from None
         related = app.related_stories(story_id, limit=5, detail=detail, weigh=weigh)
     why = reasons_in_words(detail.articles)
+    cites, _ = story_citations(detail.articles)
     if as_json:
         _print_json({
             "story": dataclasses.asdict(detail.story),
             "articles": [{**{k: v for k, v in dataclasses.asdict(a).items() if k not in ("text", "html")},
-                          "why": why[a.id]} for a in detail.articles],
+                          "why": why[a.id], "cites": [dataclasses.asdict(c) for c in cites[a.id]]}
+                         for a in detail.articles],
             "related": [{**dataclasses.asdict(r.story), "same_event": r.same_event,
                          "shared_words": list(r.shared_words)} for r in related],
         })  # fmt: skip
@@ -304,6 +307,9 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
                       + link)
         for line in why[a.id]:
             console.print(f"        · {escape(line)}", highlight=False)
+        if cites[a.id]:
+            cited = ", ".join(c.name + (f" (its report: {c.article_id})" if c.article_id else "") for c in cites[a.id])
+            console.print(f"        · Cites {escape(cited)}.", highlight=False)
         for copy in group.copies:
             console.print(f"  [bold]{copy.id:>6}[/]  copy in {escape(copy.outlet)}, {_ago(copy.published)}: "
                           f"{escape(copy.title)}")

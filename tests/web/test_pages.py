@@ -314,3 +314,27 @@ def test_forms_need_the_csrf_token(client: TestClient, seeded: Seeded, progleton
     assert client.post(f"/sources/{seeded.sources['Evening Star']}/remove", data={}).status_code == 403
     assert progleton.article(seeded.articles["storm3"]).story_id == seeded.stories["storm"]
     assert len(progleton.sources()) == 6
+
+
+def test_a_report_of_reports_names_and_links_the_outlets_it_cites(client: TestClient, progleton: Progleton,
+                                                                   seeded: Seeded) -> None:
+    s = seeded.sources
+    story = {"story_id": "story-relay", "reasons": {"note": "new story"}}
+    own = progleton.store.add_article(article_record(
+        s["The Verel Times"], "tariff", "Verel sets port tariff", text="The council set a tariff. " * 30,
+        hours_ago=3), story)
+    relay = progleton.store.add_article(article_record(
+        s["Evening Star"], "tariff-relay", "Port tariff set, papers say", hours_ago=2,
+        text="The council set a tariff, according to the Verel Times. Reuters reported the vote. " * 3), story)
+    html = client.get(story_url("story-relay")).text
+    assert "Reports here cite Verel Times, Reuters." in html
+    assert (f'citing <a href="#a{own}" title="The Verel Times\'s report is in this story">Verel Times</a>'
+            " and Reuters") in html
+    page = client.get(f"/articles/{relay}").text
+    assert f'Citing <a href="/articles/{own}"' in page and "</a> and Reuters</span>." in page
+    assert "Citing" not in client.get(f"/articles/{own}").text
+    api = client.get(f"/api/v1/articles/{relay}").json()
+    assert api["cites"] == [{"name": "Verel Times", "article_id": own, "outlet": "The Verel Times"},
+                            {"name": "Reuters", "article_id": None, "outlet": None}]
+    by_story = client.get("/api/v1/stories/story-relay").json()
+    assert [a["cites"] for a in by_story["articles"]] == [[], api["cites"]]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, Field
 
+from ..citations import Citation, citations, story_citations
 from ..exceptions import FeedParseError, FetchError, NotFound
 from ..explain import reasons_in_words
 from ..types import Article, SearchHit, Source, Story, StoryDetail
@@ -84,6 +85,12 @@ class RelatedStoryOut(BaseModel):
     shared_words: list[str] = Field(description="Headline words the two stories share")
 
 
+class CitationOut(BaseModel):
+    name: str = Field(description="The outlet as the article names it")
+    article_id: int | None = Field(description="That outlet's report in the same story, if the story holds one")
+    outlet: str | None = Field(description="That report's outlet, as the reader knows it")
+
+
 class ArticleOut(BaseModel):
     """One article, cleaned; ``html`` is sanitized."""
 
@@ -114,6 +121,10 @@ class ArticleOut(BaseModel):
                                   "(in story responses)")
     extracted: bool = Field(description="False when only the feed's own content could be kept")
     warnings: list[str]
+    cites: list[CitationOut] | None = Field(None, description=(
+        "The news outlets the article cites (\"according to the Japan Times\", \"Bloomberg reported\"), "
+        "each with its own report in the same story where the story holds one (in story and article "
+        "responses)"))
 
 
 class StoryDetailOut(BaseModel):
@@ -147,8 +158,9 @@ def story_out(s: Story) -> StoryOut:
     )
 
 
-def article_out(a: Article, why: list[str] | None = None) -> ArticleOut:
-    return ArticleOut(why=why,
+def article_out(a: Article, why: list[str] | None = None,
+                cites: list[Citation] | None = None) -> ArticleOut:
+    return ArticleOut(why=why, cites=None if cites is None else [CitationOut(**vars(c)) for c in cites],
         id=a.id, url=a.url, canonical_url=a.canonical_url, link=a.link, title=a.title, outlet=a.outlet,
         authors=list(a.authors), published=a.published, updated=a.updated, language=a.language,
         image=a.image, summary=a.summary, text=a.text, html=a.html, word_count=a.word_count,
@@ -159,7 +171,9 @@ def article_out(a: Article, why: list[str] | None = None) -> ArticleOut:
 
 def story_detail_out(d: StoryDetail) -> StoryDetailOut:
     why = reasons_in_words(d.articles)
-    return StoryDetailOut(story=story_out(d.story), articles=[article_out(a, why[a.id]) for a in d.articles])
+    cites, _ = story_citations(d.articles)
+    return StoryDetailOut(story=story_out(d.story),
+                          articles=[article_out(a, why[a.id], cites[a.id]) for a in d.articles])
 
 
 def hit_out(h: SearchHit) -> SearchHitOut:
@@ -286,7 +300,11 @@ def get_story(request: Request, story_id: str) -> StoryDetailOut:
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS)
 def get_article(request: Request, article_id: int) -> ArticleOut:
-    return article_out(_p(request).article(article_id))
+    """One article, with the outlets it cites (tied to their reports in its story)."""
+    p = _p(request)
+    article = p.article(article_id)
+    others = p.story(article.story_id).articles if article.story_id else ()
+    return article_out(article, cites=citations(article, others))
 
 
 @router.get("/search", response_model=list[SearchHitOut])

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from ..citations import citations, story_citations
 from ..core import RELATED_FLOOR
 from ..exceptions import NotFound
 from ..explain import coverage, reasons_in_words, timeline
@@ -78,7 +79,8 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     now = datetime.now(UTC)
     if user is not None and (new_ids or last_look is None or (now - last_look).total_seconds() > LOOK_SECONDS):
         p.store.set_story_state(user.id, story_id, last_seen_at=now)
-    return render(request, "story.html", detail=detail, story=detail.story,
+    cites, cited = story_citations(detail.articles)
+    return render(request, "story.html", detail=detail, story=detail.story, cites=cites, cited=cited,
                   coverage=coverage(detail), timeline=timeline(detail), reasons=reasons, merge_candidates=others,
                   last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states)
 
@@ -102,13 +104,14 @@ def article_page(request: Request, article_id: int) -> HTMLResponse:
         detail = p.story(article.story_id)
         story = detail.story
         others = [a for a in detail.articles if a.id != article.id]
+    cites = citations(article, others)
     user = current_user(request)
     read, starred = False, False
     if user is not None:
         read, starred = p.store.article_states(user.id, [article.id]).get(article.id, (False, False))
         if not read and request.query_params.get("keep_unread") != "1":
             p.store.set_article_state(user.id, [article.id], read=True)
-    return render(request, "article.html", article=article, story=story, others=others,
+    return render(request, "article.html", article=article, story=story, others=others, cites=cites,
                   starred=starred, was_read=read)
 
 
