@@ -338,3 +338,15 @@ def test_a_report_of_reports_names_and_links_the_outlets_it_cites(client: TestCl
                             {"name": "Reuters", "article_id": None, "outlet": None}]
     by_story = client.get("/api/v1/stories/story-relay").json()
     assert [a["cites"] for a in by_story["articles"]] == [[], api["cites"]]
+
+
+def test_right_to_left_articles_read_right_to_left(client: TestClient, progleton: Progleton, seeded: Seeded) -> None:
+    arabic = progleton.store.add_article(article_record(
+        seeded.sources["Evening Star"], "zilzal", "زلزال بقوة 6 درجات يضرب المنطقة", language="ar",
+        text="ضرب زلزال بقوة ست درجات المنطقة صباح الاثنين. " * 10), {"story_id": "story-zilzal"})
+    assert 'lang="ar" dir="rtl"' in client.get(f"/articles/{arabic}").text
+    story = client.get(story_url("story-zilzal")).text
+    assert 'lang="ar" dir="rtl">زلزال' in story
+    # an article in a left-to-right language, or of no known language, lets the text decide
+    assert 'lang="en" dir="auto"' in client.get(f"/articles/{seeded.articles['storm1']}").text
+    assert '<h2 id="s1" dir="auto">' in client.get("/").text

@@ -72,6 +72,16 @@ def clean_html(article_html: str, secret: str) -> Markup:
                             attribute_filter=through_page))
 
 
+# Languages written right to left (ISO 639-1, as extraction reports them).
+RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "dv", "sd", "ug", "ckb"})
+
+
+def text_direction(language: str | None) -> str:
+    """An article's ``dir``: "rtl" for Arabic, Hebrew, Persian, Urdu…; else "auto", which lets
+    the browser read the direction from the text itself."""
+    return "rtl" if (language or "").split("-")[0].lower() in RTL_LANGUAGES else "auto"
+
+
 def make_templates(secret: str) -> Environment:
     """The Jinja2 environment: autoescape on for everything, strict about missing names."""
     env = Environment(loader=FileSystemLoader(str(WEB_DIR / "templates")), autoescape=True,
@@ -86,6 +96,7 @@ def make_templates(secret: str) -> Environment:
     env.filters["img"] = lambda url: image_path(secret, url)
     env.filters["mark_terms"] = mark_terms
     env.filters["iso"] = lambda dt: dt.isoformat() if dt else ""
+    env.filters["text_dir"] = text_direction
     env.filters["probability"] = probability_text
     env.filters["longdate"] = lambda dt: dt.strftime("%-d %B %Y, %H:%M UTC") if dt else ""
     return env
