@@ -330,3 +330,14 @@ def test_story_names_the_outlets_each_report_cites(db_url: str) -> None:
     assert f"Cites Japan Times (its report: {own}), Bloomberg." in " ".join(shown.output.split())
     listed = json.loads(CliRunner().invoke(main, ["--db", db_url, "story", "story-guarantees", "--json"]).output)
     assert [[c["name"] for c in a["cites"]] for a in listed["articles"]] == [[], ["Japan Times", "Bloomberg"]]
+
+
+def test_a_feeds_control_characters_never_reach_the_terminal(db_url: str) -> None:
+    one_article(db_url, "Harmless \x1b]0;owned\x07 \x1b[2J\x1b[31mred :fire: headline",
+                source_title="Feed \x1b[2J of urn:x:ml:4")
+    for command in (["stories"], ["sources"], ["story", "story-1"], ["search", "headline"]):
+        shown = CliRunner().invoke(main, ["--db", db_url, *command])
+        assert shown.exit_code == 0, shown.output
+        assert "\x1b" not in shown.output and "\x07" not in shown.output
+        assert "🔥" not in shown.output and "❌" not in shown.output  # rich's emoji codes stay text
+    assert ":fire:" in CliRunner().invoke(main, ["--db", db_url, "stories"]).output

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .core import Progleton, make_progleton
 from .exceptions import NotFound, ProgletonError
@@ -27,8 +28,19 @@ from .timefmt import time_ago, time_until
 from .types import UpdateResult
 from .urls import web_address
 
-console = Console()
-err_console = Console(stderr=True)
+# A feed's text reaches the terminal: a title holding ESC sequences could retitle the window,
+# clear the screen or fake output. Every string rich renders (printed or in a table) loses its
+# control characters but newlines and tabs; ":fire:" in a headline stays text, not an emoji.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class _TerminalConsole(Console):
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(_CONTROL.sub("", text), **kwargs)
+
+
+console = _TerminalConsole(emoji=False)
+err_console = _TerminalConsole(stderr=True, emoji=False)
 
 
 def _json_default(value: Any) -> Any:
