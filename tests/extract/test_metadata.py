@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -109,3 +110,45 @@ def test_chinese_and_japanese_count_a_word_a_character() -> None:
     article = extract(page, url="https://xinhua.example/a/1")
     assert article.warnings == () and "磨西镇" in article.text
     assert article.language == "zh" and article.word_count > 100
+
+
+_PROSE = "<p>The harbour board voted on Monday to rebuild the old sea wall before the winter storms arrive, after two years of argument over who should pay for it.</p>"
+
+
+def test_a_canonical_naming_the_home_page_is_no_identity() -> None:
+    # a template writing rel=canonical "/" on every article would make them all one article
+    for head in ('<link rel="canonical" href="/">', '<meta property="og:url" content="https://courier.example.org/">'):
+        page = f"<html><head>{head}<title>Wall</title></head><body><article>{_PROSE * 4}</article></body></html>"
+        assert extract(page, url=URL).canonical_url is None
+    page = f'<html><head><link rel="canonical" href="/"></head><body><article>{_PROSE * 4}</article></body></html>'
+    assert extract(page, url="https://courier.example.org/").canonical_url == "https://courier.example.org/"
+    moved = f'<html><head><link rel="canonical" href="/news/wall"></head><body><article>{_PROSE * 4}</article></body></html>'
+    assert extract(moved, url=URL).canonical_url == "https://courier.example.org/news/wall"
+
+
+def test_the_publication_time_is_the_articles_not_the_site_headers_clock() -> None:
+    page = ('<html><body><header><time datetime="2025-01-14">Tuesday 14 January</time></header>'
+            f'<article><h1>Wall</h1><time datetime="2024-03-04T08:00:00Z">4 March</time>{_PROSE * 4}</article>'
+            "</body></html>")
+    assert extract(page, url=URL).published == datetime(2024, 3, 4, 8, 0, tzinfo=UTC)
+    marked = page.replace("<header>", '<header><time class="published-date" datetime="2024-03-03T07:00:00Z">x</time>')
+    assert extract(marked, url=URL).published == datetime(2024, 3, 3, 7, 0, tzinfo=UTC)
+
+
+def test_a_page_its_scripts_render_is_read_from_its_jsonld_article_body() -> None:
+    body = "The harbour board voted on Monday to rebuild the sea wall.\n\nIt will cost <b>90 million</b> crowns, a sum the council says it cannot find alone. " * 5
+    jsonld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Wall vote",
+                         "datePublished": "2025-11-03T10:00:00Z", "articleBody": body})
+    page = (f'<html><head><script type="application/ld+json">{jsonld}</script></head>'
+            '<body><div id="root">Loading…</div><script src="/app.js"></script></body></html>')
+    article = extract(page, url=URL)
+    assert article.text.startswith("The harbour board voted on Monday") and "90 million crowns" in article.text
+    assert article.word_count > 100 and not any(w.startswith("no article") for w in article.warnings)
+    assert "<p>It will cost 90 million crowns" in article.html
+    # text the publisher marks as for subscribers only is not taken from what it gives search engines
+    paid = page.replace('"articleBody"', '"isAccessibleForFree": false, "articleBody"')
+    assert "90 million" not in extract(paid, url=URL).text
+    # a page that shows its article keeps its own text and markup
+    prose = "".join(_PROSE.replace("Monday", day) for day in ("Monday", "Tuesday", "Wednesday", "Thursday"))
+    shown = page.replace('<div id="root">Loading…</div>', f"<article>{prose}</article>")
+    assert "90 million" not in extract(shown, url=URL).text

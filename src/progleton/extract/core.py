@@ -86,11 +86,15 @@ def _extract(html: str | bytes, url: str, site_profile: SiteProfile | None) -> E
     strip_generic_boilerplate(tree, meta.html_lang)
     body = choose_body(tree, url)
     text = body_text(body)
+    html_out = (figure + body_html(body, url)) if body is not None else ""
+    if _rendered_by_script(text, meta):
+        text = meta.body
+        html_out = figure + "".join(f"<p>{escape(p)}</p>" for p in text.split("\n\n"))
     words = word_count(text)
     signals = PageSignals(title_text, page_text, markup_sample, words, meta.accessible_for_free)
     return ExtractedArticle(
         text=text,
-        html=(figure + body_html(body, url)) if body is not None else "",
+        html=html_out,
         title=meta.title,
         authors=meta.authors,
         published=meta.published,
@@ -102,6 +106,21 @@ def _extract(html: str | bytes, url: str, site_profile: SiteProfile | None) -> E
         word_count=words,
         warnings=page_warnings(signals),
     )
+
+
+# A page whose markup holds less than this of its JSON-LD articleBody is taken to be rendered
+# by script ("Loading…" in an empty root element), and the articleBody is its text.
+MIN_BODY_WORDS = 50
+
+
+def _rendered_by_script(text: str, meta: PageMetadata) -> bool:
+    """Whether the page's text is only in its JSON-LD: the markup shows little, and the
+    publisher has not said the article is for subscribers (``isAccessibleForFree: false``
+    marks the text it gives search engines and not readers)."""
+    if not meta.body or meta.accessible_for_free is False:
+        return False
+    body_words = word_count(meta.body)
+    return body_words >= MIN_BODY_WORDS and word_count(text) * 3 < body_words
 
 
 def _markup_sample(html: str | bytes) -> str:

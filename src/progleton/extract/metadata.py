@@ -15,7 +15,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from html import unescape as html_unescape
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -84,6 +86,7 @@ class PageMetadata:
     site_name: str | None = None
     html_lang: str | None = None
     accessible_for_free: bool | None = None
+    body: str = ""  # JSON-LD ``articleBody``: the text of a page its scripts render (plain text)
 
 
 def parse_datetime(value: object, *, now: datetime | None = None) -> datetime | None:
@@ -201,20 +204,35 @@ def split_authors(raw: list[str]) -> tuple[str, ...]:
 
 
 def _canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
-    for link in tree.xpath(
-        '//link[@href][contains(concat(" ", normalize-space(@rel), " "), " canonical ")]'
-    ):
-        resolved = absolute_http_url(link.get("href", ""), url)
-        if resolved:
+    links = tree.xpath('//link[@href][contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href')
+    for claimed in [*links, meta.get("og:url", "")]:
+        resolved = absolute_http_url(claimed, url) if claimed else None
+        if resolved and not _names_the_home_page(resolved, url):
             return resolved
-    if meta.get("og:url"):
-        return absolute_http_url(meta["og:url"], url)
     return None
 
 
+def _names_the_home_page(claimed: str, url: str | None) -> bool:
+    """Whether a page's canonical claim is its site's home page while the page is not: a
+    template that writes ``<link rel=canonical href="/">`` on every article would make them all
+    one article (the canonical URL is an article's identity)."""
+    return bool(url) and urlsplit(claimed).path in ("", "/") and urlsplit(url or "").path not in ("", "/")
+
+
+# A <time> that says it is the publication date, else the first one inside the article or the
+# page's main part, else the first on the page (which may be the site header's clock).
+_TIME_XPATHS = (
+    '//time[@datetime][@pubdate or contains(@itemprop, "datePublished") or contains(@class, "publish")]',
+    "//article//time[@datetime] | //main//time[@datetime]",
+    "//time[@datetime]",
+)
+
+
 def _first_time_element(tree: HtmlElement) -> datetime | None:
-    for element in tree.xpath("//time[@datetime][1]"):
-        return parse_datetime(element.get("datetime"))
+    for xpath in _TIME_XPATHS:
+        for element in tree.xpath(xpath)[:3]:
+            if (parsed := parse_datetime(element.get("datetime"))) is not None:
+                return parsed
     return None
 
 
@@ -253,7 +271,25 @@ def read_page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         .lower()
         or None,
         accessible_for_free=_as_bool(free),
+        body=_article_body(article.get("articleBody")),
     )
+
+
+_TAG = re.compile(r"<[^>]{0,2000}>")
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|li|h[1-6]|blockquote|tr|section|article)\b[^>]{0,2000}>", re.I)
+MAX_BODY_CHARS = 200_000
+
+
+def _article_body(value: object) -> str:
+    """JSON-LD ``articleBody`` as paragraphs of plain text (some sites write HTML in it)."""
+    if not isinstance(value, str):
+        return ""
+    text = value[:MAX_BODY_CHARS]
+    if "<" in text:
+        text = _TAG.sub("", _BLOCK_TAG.sub("\n", text))
+        text = html_unescape(text)
+    paragraphs = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def fallback_title(tree: HtmlElement) -> str | None:
