@@ -341,3 +341,9 @@ def test_a_feeds_control_characters_never_reach_the_terminal(db_url: str) -> Non
         assert "\x1b" not in shown.output and "\x07" not in shown.output
         assert "🔥" not in shown.output and "❌" not in shown.output  # rich's emoji codes stay text
     assert ":fire:" in CliRunner().invoke(main, ["--db", db_url, "stories"]).output
+
+
+def test_merging_a_story_into_itself_is_refused(db_url: str) -> None:
+    one_article(db_url, "One story")
+    done = CliRunner().invoke(main, ["--db", db_url, "merge", "story-1", "story-1"])
+    assert done.exit_code == 2 and "cannot be merged into itself" in done.output

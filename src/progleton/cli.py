@@ -358,6 +358,8 @@ def move(ctx: Context, article_id: int, to_story: str | None) -> None:
 @pass_ctx
 def merge(ctx: Context, into: str, other: str) -> None:
     """Merge story OTHER into story INTO; remembered for later updates."""
+    if into == other:
+        raise click.UsageError("a story cannot be merged into itself: give two different story ids")
     with ctx.open() as app:
         survivor = app.merge_stories(into, other)
     console.print(f"Merged into story {escape(survivor)}.")

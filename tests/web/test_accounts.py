@@ -19,6 +19,8 @@ from progleton.web.accounts import (
     hash_password,
     safe_next,
     session_value,
+    token,
+    user_by_id,
     verify_password,
 )
 
@@ -212,3 +214,19 @@ def test_admin_password_from_the_environment(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("PROGLETON_ADMIN_PASSWORD", "from env")
     with make_progleton(f"sqlite:///{tmp_path / 'env.db'}") as fresh, TestClient(create_app(fresh), base_url="http://127.0.0.1:8000") as client:
         assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_turning_sign_in_on_keeps_what_the_reader_read_starred_followed_and_saved(
+        progleton: Progleton, seeded: Seeded) -> None:
+    with TestClient(create_app(progleton, admin_password=""), base_url="http://127.0.0.1:8000") as open_mode:
+        article = seeded.articles["storm1"]
+        assert open_mode.put(f"/api/v1/articles/{article}/state", json={"starred": True}).status_code == 200
+        assert open_mode.put(f"/api/v1/stories/{seeded.stories['storm']}/follow", json={"follow": True}).status_code == 200
+        assert open_mode.post("/api/v1/searches", json={"name": "Ferries", "query": "ferry"}).status_code == 201
+    with TestClient(create_app(progleton, admin_password=PASSWORD), base_url="http://127.0.0.1:8000") as locked:
+        admin = user_by_id(progleton.store, int(progleton.store.get_user(name="admin")["id"]))  # type: ignore[index]
+        assert admin is not None
+        key = {"Authorization": f"Bearer {token(locked.app.state.secret_key, 'api', admin)}"}
+        assert locked.get(f"/api/v1/articles/{article}/state", headers=key).json()["starred"] is True
+        assert [s["id"] for s in locked.get("/api/v1/following", headers=key).json()] == [seeded.stories["storm"]]
+        assert [s["query"] for s in locked.get("/api/v1/searches", headers=key).json()] == ["ferry"]

@@ -44,6 +44,16 @@ class UserStateMixin:
                 name=name, password_hash=password_hash, is_admin=is_admin, created_at=now_utc())
             ))
 
+    def hand_over_state(self, from_user: int, to_user: int) -> None:
+        """Give ``to_user`` (who has none yet) what ``from_user`` read, starred, followed and
+        saved: the reader's own state when sign-in is turned on."""
+        with self._write() as conn:
+            for table in (t.article_state, t.story_state, t.saved_searches):
+                held = conn.execute(sa.select(sa.func.count()).select_from(table).where(
+                    table.c.user_id == to_user)).scalar()
+                if not held:
+                    conn.execute(table.update().where(table.c.user_id == from_user).values(user_id=to_user))
+
     def get_user(self, *, user_id: int | None = None, name: str | None = None) -> dict[str, Any] | None:
         query = sa.select(t.users).where(t.users.c.id == user_id if user_id is not None else t.users.c.name == name)
         with self._read() as conn:

@@ -25,6 +25,7 @@ from ..exceptions import NotFound, StoryMerged
 from ..explain import probability_text
 from ..timefmt import duration_words, time_ago, time_until
 from .accounts import (
+    LOCAL_USER,
     LoginLimiter,
     SignInRequired,
     auth_required,
@@ -219,10 +220,17 @@ async def update_loop(progleton: Progleton, every_minutes: float) -> None:
 
 
 def set_admin_password(progleton: Progleton, password: str) -> None:
-    """Create the admin account, or change its password (kept as is when it already matches)."""
+    """Create the admin account, or change its password (kept as is when it already matches).
+
+    The admin account made when sign-in is first turned on takes over what the reader had read,
+    starred, followed and saved in open mode (as the built-in local user), so nothing seems lost.
+    """
     existing = progleton.store.get_user(name="admin")
     if existing is None or not verify_password(password, str(existing["password_hash"])):
-        progleton.store.add_user("admin", hash_password(password), is_admin=True)
+        admin = progleton.store.add_user("admin", hash_password(password), is_admin=True)
+        local = progleton.store.get_user(name=LOCAL_USER)
+        if existing is None and local is not None:
+            progleton.store.hand_over_state(int(local["id"]), admin)
 
 
 def create_app(progleton: Progleton, *, background_updates: bool = False, secure_cookies: bool = False,
