@@ -102,3 +102,14 @@ def test_feeds_answer_conditional_requests(client: TestClient, seeded: Seeded) -
     again = client.get("/feeds/top.atom", headers={"if-none-match": etag})
     assert again.status_code == 304 and again.content == b""
     assert client.get("/feeds/top.atom", headers={"if-none-match": '"other"'}).status_code == 200
+    # compared weakly (a compressing proxy makes ETags weak), and "*" matches any version
+    assert client.get("/feeds/top.atom", headers={"if-none-match": f'"x", W/{etag}'}).status_code == 304
+    assert client.get("/feeds/top.atom", headers={"if-none-match": "*"}).status_code == 304
+    # a reader that keeps dates only
+    modified = first.headers["last-modified"]
+    assert client.get("/feeds/top.atom", headers={"if-modified-since": modified}).status_code == 304
+    assert client.get("/feeds/top.atom", headers={"if-modified-since": "Sat, 01 Jan 2000 00:00:00 GMT"}).status_code == 200
+    assert client.get("/feeds/top.atom", headers={"if-modified-since": "garbage"}).status_code == 200
+    # an ETag that does not match wins over a date that does
+    assert client.get("/feeds/top.atom", headers={"if-none-match": '"other"',
+                                                   "if-modified-since": modified}).status_code == 200

@@ -11,7 +11,7 @@ import html
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import format_datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING, Annotated
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from xml.etree import ElementTree as ET
@@ -179,13 +179,30 @@ def _base(request: Request) -> str:
 
 
 def _answer(feed: OutFeed, fmt: str, request: Request) -> Response:
-    """The feed, or 304 when the reader already has this version (ETag)."""
+    """The feed, or 304 when the reader already has this version: its ETag, compared weakly as
+    RFC 9110 asks of If-None-Match (a proxy that compresses turns ETags weak: W/"…"), else its
+    Last-Modified, the newest item's time, when the reader sends no ETag."""
     body = WRITERS[fmt](feed, str(request.url))
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    headers = {"etag": etag, "cache-control": "private, max-age=300"}
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+    modified = feed.updated.replace(microsecond=0)
+    headers = {"etag": etag, "last-modified": format_datetime(modified, usegmt=True),
+               "cache-control": "private, max-age=300"}
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = [t.strip().removeprefix("W/") for t in if_none_match.split(",")]
+        if etag in tags or "*" in tags:
+            return Response(status_code=304, headers=headers)
+    elif (since := _http_date(request.headers.get("if-modified-since"))) is not None and modified <= since:
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+def _http_date(value: str | None) -> datetime | None:
+    try:
+        parsed = parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed is None or parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _p(request: Request) -> Progleton:
