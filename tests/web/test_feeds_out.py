@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import quote
 
 import feedparser
 import pytest
 from fastapi.testclient import TestClient
+
+from progleton.core import Progleton
+from progleton.web import create_app
 
 from .conftest import Seeded
 
@@ -113,3 +117,16 @@ def test_feeds_answer_conditional_requests(client: TestClient, seeded: Seeded) -
     # an ETag that does not match wins over a date that does
     assert client.get("/feeds/top.atom", headers={"if-none-match": '"other"',
                                                    "if-modified-since": modified}).status_code == 200
+
+
+def test_feed_and_entry_ids_stay_the_same_whatever_name_the_server_is_reached_by(
+        progleton: Progleton, seeded: Seeded) -> None:
+    app = create_app(progleton, admin_password="")
+    ids = []
+    for base in ("http://127.0.0.1:8000", "http://localhost:8000"):
+        with TestClient(app, base_url=base) as client:
+            atom = client.get("/feeds/top.atom?lang=en&utm_source=x").text
+            ids.append(re.findall(r"<(?:\w+:)?id>([^<]+)</(?:\w+:)?id>", atom))
+            assert 'xml:lang="en"' in atom.split(">", 2)[1]  # the feed's own language, as chosen
+    assert ids[0] == ids[1] and ids[0][0].endswith(":feed:top?lang=en")
+    assert all(i.startswith("urn:progleton:") for i in ids[0]) and len(set(ids[0])) == len(ids[0])

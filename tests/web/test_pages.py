@@ -155,7 +155,7 @@ def test_an_article_stored_with_a_script_link_and_no_outlet_name_is_shown_withou
     page = client.get(f"/articles/{article}").text
     assert "Read the entire article" not in page and "unknown outlet" in page
     item = client.get("/feeds/search.json", params={"q": "kayaker"}).json()["items"][0]
-    assert item["url"] == item["id"] and item["url"].endswith(f"/articles/{article}")
+    assert item["url"].endswith(f"/articles/{article}") and item["id"].endswith(f":article:{article}")
 
 
 def test_article_with_script_is_never_executable(client: TestClient, seeded: Seeded) -> None:

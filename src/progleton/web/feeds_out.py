@@ -55,6 +55,8 @@ class OutFeed:
     feed_url: str  # without the format suffix's query; ``self`` links add it
     description: str
     items: tuple[OutItem, ...]
+    id: str = ""  # the Atom feed id (:func:`_ids`); the self address without its token if empty
+    language: str | None = None  # the language all its items were chosen by (Atom xml:lang)
 
     @property
     def updated(self) -> datetime:
@@ -76,8 +78,8 @@ def to_atom(feed: OutFeed, self_url: str) -> bytes:
             element.text = text
         return element
 
-    root = ET.Element(f"{{{ATOM_NS}}}feed")
-    sub(root, "id", _without_token(self_url))  # an id to keep: no secret, the same after new tokens
+    root = ET.Element(f"{{{ATOM_NS}}}feed", {XML_LANG: feed.language} if feed.language else {})
+    sub(root, "id", feed.id or _without_token(self_url))  # an id to keep: no secret, no host
     sub(root, "title", feed.title)
     sub(root, "subtitle", feed.description)
     sub(root, "updated", _iso(feed.updated))
@@ -150,7 +152,16 @@ def to_json_feed(feed: OutFeed, self_url: str) -> bytes:
 WRITERS = {"atom": to_atom, "rss": to_rss, "json": to_json_feed}
 
 
-def story_item(story: Story, base: str) -> OutItem:
+def _ids(request: Request) -> str:
+    """The root of this installation's feed and entry ids. Atom ids must never change (RFC 4287
+    4.2.6), so they are no addresses, which change with the name the server is reached by
+    (localhost, 127.0.0.1, a LAN name) and showed every story twice in a reader that used two.
+    The installation's part comes from its secret key: two installations never share ids."""
+    install = hashlib.sha256(b"feed ids:" + request.app.state.secret_key.encode()).hexdigest()[:16]
+    return f"urn:progleton:{install}"
+
+
+def story_item(story: Story, base: str, ids: str) -> OutItem:
     """A top story as a feed item: its headline, outlets and snippet."""
     url = base + story_path(story.id)
     outlets = ", ".join(story.outlets)
@@ -158,18 +169,19 @@ def story_item(story: Story, base: str) -> OutItem:
         f"<p>{story.outlet_count} outlet{'s' if story.outlet_count != 1 else ''}"
         f"{': ' + html.escape(outlets) if outlets else ''}. "
         f'<a href="{html.escape(url)}">Full coverage</a></p>')
-    return OutItem(id=url, url=url, title=story.title, content_html=content, summary=story.snippet,
+    return OutItem(id=f"{ids}:story:{quote(story.id, safe='')}", url=url, title=story.title,
+                   content_html=content, summary=story.snippet,
                    published=story.first_seen, updated=story.last_seen)
 
 
-def article_item(article: Article, base: str) -> OutItem:
+def article_item(article: Article, base: str, ids: str) -> OutItem:
     """An article of a followed story as a feed item, linking to the original."""
     reader_url = f"{base}/articles/{article.id}"
     content = (f"<p>{html.escape(article.snippet)}</p><p>{html.escape(article.outlet)}"
                f"{' (wire copy)' if article.wire_copy_of else ''} · "
                f'<a href="{html.escape(reader_url)}">Read in Progleton</a></p>')
     # an article whose feed gave no web address is linked to its page here
-    return OutItem(id=article.link or reader_url, url=article.link or reader_url, title=f"{article.title} ({article.outlet})",
+    return OutItem(id=article.link or f"{ids}:article:{article.id}", url=article.link or reader_url, title=f"{article.title} ({article.outlet})",
                    content_html=content, summary=article.snippet, published=article.published or article.created_at,
                    updated=article.updated, authors=article.authors, language=article.language)
 
@@ -218,8 +230,11 @@ def top_stories_feed(request: Request, fmt: str, group: Annotated[str | None, Qu
     stories = _p(request).stories(limit=FEED_SIZE, group=group or None, language=lang or None)
     home = base + "/" + (("?" + urlencode({"group": group})) if group else "")
     title = "Progleton: top stories" + (f" in {group}" if group else "")
+    ids = _ids(request)
+    chosen = urlencode([(k, v) for k, v in (("group", group), ("lang", lang)) if v])
     feed = OutFeed(title=title, home_url=home, feed_url=str(request.url), description="Stories grouped across outlets",
-                   items=tuple(story_item(s, base) for s in stories))
+                   items=tuple(story_item(s, base, ids) for s in stories), id=f"{ids}:feed:top?{chosen}".rstrip("?"),
+                   language=lang or None)
     return _answer(feed, fmt, request)
 
 
@@ -232,7 +247,8 @@ def story_feed(request: Request, fmt: str, id: Annotated[str, Query(max_length=2
     articles = sorted(detail.articles, key=lambda a: a.published or a.created_at or EPOCH, reverse=True)
     feed = OutFeed(title=f"{detail.story.title} · Progleton", home_url=base + story_path(id),
                    feed_url=str(request.url), description=f"Coverage of: {detail.story.title}",
-                   items=tuple(article_item(a, base) for a in articles[:FEED_SIZE]))
+                   items=tuple(article_item(a, base, _ids(request)) for a in articles[:FEED_SIZE]),
+                   id=f"{_ids(request)}:feed:story:{quote(id, safe='')}")
     return _answer(feed, fmt, request)
 
 
@@ -244,7 +260,8 @@ def search_feed(request: Request, fmt: str, q: Annotated[str, Query(min_length=1
     hits = _p(request).find(q, limit=FEED_SIZE).hits
     feed = OutFeed(title=f"Progleton search: {q}", home_url=f"{base}/search?q={quote(q)}",
                    feed_url=str(request.url), description=f"Articles matching {q}",
-                   items=tuple(article_item(h.article, base) for h in hits))
+                   items=tuple(article_item(h.article, base, _ids(request)) for h in hits),
+                   id=f"{_ids(request)}:feed:search?{urlencode({'q': q})}")
     return _answer(feed, fmt, request)
 
 
@@ -260,7 +277,8 @@ def saved_search_feed(request: Request, search_id: int, fmt: str,
     hits = _p(request).find(saved["query"], limit=FEED_SIZE).hits
     feed = OutFeed(title=f"Progleton: {saved['name']}", home_url=f"{base}/search?q={quote(saved['query'])}",
                    feed_url=str(request.url), description=f"Articles matching {saved['query']}",
-                   items=tuple(article_item(h.article, base) for h in hits))
+                   items=tuple(article_item(h.article, base, _ids(request)) for h in hits),
+                   id=f"{_ids(request)}:feed:saved:{search_id}")
     return _answer(feed, fmt, request)
 
 
