@@ -40,11 +40,14 @@ class Source:
         return self.title or self.url
 
 
-def outlet_name(source_title: str | None, site_name: str | None, url: str) -> str:
+def outlet_name(source_title: str | None, site_name: str | None, url: str, source_url: str | None = None) -> str:
     """What an article's outlet is called: its source's title, else the page's site name, else
-    the host of its address (else "unknown outlet": an entry without a web address)."""
-    host = url.split("/")[2] if is_web_address(url) else ""
-    return source_title or site_name or host or "unknown outlet"
+    the host of its source's feed (one name for all of a source's articles, those without a web
+    address too), else the host of its own address, else "unknown outlet"."""
+    for address in (source_url or "", url):
+        if not (source_title or site_name) and is_web_address(address):
+            return address.split("/")[2]
+    return source_title or site_name or "unknown outlet"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Article:
     source_id: int | None = None
     source_title: str | None = None
     story_id: str | None = None
+    source_url: str | None = None  # its source's feed address (for the outlet's name)
     wire_copy_of: int | None = None
     reasons: dict[str, Any] = field(default_factory=dict)
     extracted: bool = True  # False when the page could not be used and the feed's content was kept
@@ -77,7 +81,7 @@ class Article:
     @property
     def outlet(self) -> str:
         """Who published it: the source's title, else the page's site name, else the host."""
-        return outlet_name(self.source_title, self.site_name, self.url)
+        return outlet_name(self.source_title, self.site_name, self.url, self.source_url)
 
     @property
     def link(self) -> str:

@@ -414,3 +414,13 @@ def test_a_removed_source_or_saved_search_never_lends_its_id_to_a_new_one(store:
     search = store.add_saved_search(user, "ferries", "ferry")
     store.delete_saved_search(user, search)
     assert store.add_saved_search(user, "quakes", "earthquake") != search
+
+
+def test_an_untitled_sources_articles_go_by_one_outlet_name(store: SQLStore) -> None:
+    source, _ = store.add_source("https://feeds.example/news.xml")  # no title
+    linked = store.add_article({"url": "https://cdn.example/a", "canonical_url": "https://cdn.example/a",
+                                "title": "Linked", "source_id": source.id}, {"story_id": "story-1"})
+    unlinked = store.add_article({"url": "urn:progleton:entry:1:x", "canonical_url": "urn:progleton:entry:1:x",
+                                  "title": "Unlinked", "source_id": source.id}, {"story_id": "story-1"})
+    assert {store.get_article(i).outlet for i in (linked, unlinked)} == {"feeds.example"}
+    assert store.get_story("story-1").story.outlets == ("feeds.example",)

@@ -354,12 +354,14 @@ class SQLStore(UserStateMixin):
             published=utc(m["published"]), updated=utc(m["updated"]), language=m["language"],
             image=m["image"], site_name=m["site_name"], word_count=m["word_count"],
             warnings=tuple(m["warnings"] or ()), source_id=m["source_id"],
-            source_title=m.get("source_title"), story_id=m["story_id"], wire_copy_of=m["wire_copy_of"],
+            source_title=m.get("source_title"), source_url=m.get("source_url"), story_id=m["story_id"],
+            wire_copy_of=m["wire_copy_of"],
             reasons=dict(m["reasons"] or {}), extracted=bool(m["extracted"]), created_at=utc(m["created_at"]),
         )
 
     def _articles_query(self) -> sa.Select[Any]:
-        return sa.select(t.articles, t.sources.c.title.label("source_title")).outerjoin(
+        return sa.select(t.articles, t.sources.c.title.label("source_title"),
+                         t.sources.c.url.label("source_url")).outerjoin(
             t.sources, t.sources.c.id == t.articles.c.source_id
         )
 
@@ -392,7 +394,7 @@ class SQLStore(UserStateMixin):
             return {}
         name = sa.func.coalesce(t.sources.c.title, t.articles.c.site_name)
         # the address only where there is no name: one row per named outlet, as before
-        address = sa.case((name.is_(None), t.articles.c.url), else_=None)
+        address = sa.case((name.is_(None), sa.func.coalesce(t.sources.c.url, t.articles.c.url)), else_=None)
         query = (
             sa.select(t.articles.c.story_id, name, address).distinct()
             .outerjoin(t.sources, t.sources.c.id == t.articles.c.source_id)
