@@ -71,7 +71,8 @@ def test_config_shows_where_each_value_came_from(tmp_path: Path) -> None:
                                 env={"PROGLETON_PORT": "9100"})
     assert result.exit_code == 0, result.output
     values = json.loads(result.output)
-    assert values["concurrency"] == 9 and values["port"] == 9100
+    assert values["concurrency"] == {"value": 9, "from": f"file {config}"}
+    assert values["port"] == {"value": 9100, "from": "env PROGLETON_PORT"}
     table = CliRunner().invoke(main, ["--config", str(config), "config"], env={"PROGLETON_PORT": "9100"})
     assert "9100" in table.output and "env" in table.output  # (the table wraps at 80 columns)
 
@@ -215,10 +216,17 @@ def test_config_never_prints_secrets_and_names_the_database_and_a_missing_file(t
     shown = CliRunner().invoke(main, ["--db", "sqlite:////tmp/x.db", "config", "--json"], env=env)
     assert shown.exit_code == 0, shown.output
     values = json.loads(shown.output)
-    assert values["admin_password"] == "********" and "hunter2" not in shown.output and "s" * 40 not in shown.output
-    assert values["db"] == "sqlite:////tmp/x.db"
+    assert values["admin_password"]["value"] == "********" and "hunter2" not in shown.output
+    assert "s" * 40 not in shown.output
+    assert values["db"] == {"value": "sqlite:////tmp/x.db", "from": "flag"}
     pg = CliRunner().invoke(main, ["--db", "postgresql://reader:pgsecret@db.example/news", "config", "--json"])
-    assert json.loads(pg.output)["db"] == "postgresql://reader:********@db.example/news" and "pgsecret" not in pg.output
+    assert json.loads(pg.output)["db"]["value"] == "postgresql://reader:********@db.example/news"
+    assert "pgsecret" not in pg.output
+    # the database from the environment says so, and the default file is named
+    from_env = json.loads(CliRunner().invoke(main, ["config", "--json"], env={"PROGLETON_DB": "sqlite:////tmp/y.db"}).output)
+    assert from_env["db"] == {"value": "sqlite:////tmp/y.db", "from": "env PROGLETON_DB"}
+    default = json.loads(CliRunner().invoke(main, ["config", "--json"], env={"PROGLETON_DB": ""}).output)
+    assert default["db"]["value"].startswith("sqlite:///") and default["db"]["value"].endswith("progleton.db")
     missing = CliRunner().invoke(main, ["--config", str(tmp_path / "typo.toml"), "config"])
     assert missing.exit_code == 2 and "does not exist" in missing.output
 

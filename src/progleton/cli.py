@@ -85,7 +85,8 @@ LIMIT = click.IntRange(1, 10_000)  # how many rows a listing shows
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="PROGLETON_DB", help="Database URL (sqlite:///PATH or postgresql://…).")
+@click.option("--db", help="Database URL (sqlite:///PATH or postgresql://…); default: the db setting "
+              "(PROGLETON_DB), else a SQLite file in your user data directory (`progleton config` shows it).")
 @click.option("--config", "config", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               envvar="PROGLETON_CONFIG",
               help="A TOML settings file.")
@@ -451,15 +452,17 @@ def _demo_server(server_type: Any, avoid: int | None = None) -> Any:
 @pass_ctx
 def config(ctx: Context, as_json: bool) -> None:
     """Print the effective settings and where each came from."""
+    from .store import default_db_url
+
     settings = load_settings(config_file=ctx.config, overrides=ctx.overrides)
     def shown(name: str) -> Any:  # secrets are never printed, only whether they are set
         value = getattr(settings, name)
-        if name == "db" and value:
-            return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1********@", str(value))  # the URL's password
+        if name == "db":  # the database actually used, the default file too
+            return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1********@", str(value or default_db_url()))  # its password
         return "********" if name in ("secret_key", "admin_password") and value else value
 
     if as_json:
-        _print_json({s.name: shown(s.name) for s in REGISTRY})
+        _print_json({s.name: {"value": shown(s.name), "from": settings.origin[s.name]} for s in REGISTRY})
         return
     table = Table("setting", "value", "from", "help")
     for s in REGISTRY:
