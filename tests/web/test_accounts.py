@@ -191,6 +191,9 @@ def test_api_and_feed_tokens(locked: TestClient) -> None:
     locked.cookies.clear()
     assert locked.get("/api/v1/stories", headers={"authorization": f"Bearer {api_token}"}).status_code == 200
     assert locked.get("/api/v1/stories", headers={"authorization": "Bearer 1.forged"}).status_code == 401
+    # a saved search's feed, as the API gives it, opens in a feed reader that has nothing else
+    saved = locked.post("/api/v1/searches", json={"query": "ferry"}, headers={"authorization": f"Bearer {api_token}"})
+    assert "token=" in saved.json()["feed"] and locked.get(saved.json()["feed"]).status_code == 200
     atom = locked.get(feed_url)
     assert atom.status_code == 200
     feed_id = re.search(r"<(?:\w+:)?id>([^<]+)</(?:\w+:)?id>", atom.text).group(1)  # type: ignore[union-attr]

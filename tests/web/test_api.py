@@ -215,12 +215,17 @@ def test_the_api_reads_back_state_follows_and_keeps_searches(client: TestClient,
     storm = seeded.stories["storm"]
     followed = client.put(f"/api/v1/stories/{quote(storm)}/follow", json={"follow": True})
     assert followed.json() == {"story_id": storm, "followed": True}
-    assert [s["id"] for s in client.get("/api/v1/following").json()] == [storm]
+    [followed_story] = client.get("/api/v1/following").json()
+    assert followed_story["id"] == storm and followed_story["new_articles"] == 3  # never opened: all new
+    assert followed_story["snippet"] and followed_story["outlets"]  # as the front page shows it
+    client.get(f"/stories/{quote(storm)}")
+    assert client.get("/api/v1/following").json()[0]["new_articles"] == 0
     client.put(f"/api/v1/stories/{quote(storm)}/follow", json={"follow": False})
     assert client.get("/api/v1/following").json() == []
     assert client.put("/api/v1/stories/story-nope/follow", json={}).status_code == 404
     saved = client.post("/api/v1/searches", json={"query": "ferry source:North", "name": "Ferries"})
-    assert saved.status_code == 201 and saved.json()["feed"] == f"/feeds/saved/{saved.json()['id']}.atom"
+    feed = f"http://127.0.0.1:8000/feeds/saved/{saved.json()['id']}.atom"
+    assert saved.status_code == 201 and saved.json()["feed"] == feed  # to subscribe to as it is
     assert [s["name"] for s in client.get("/api/v1/searches").json()] == ["Ferries"]
     assert client.get(saved.json()["feed"]).status_code == 200
     assert client.post("/api/v1/searches", json={"query": "  "}).status_code == 422

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -19,6 +19,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 class UserStateMixin:
     """Needs ``_read``/``_write`` connection context managers and the record builders of SQLStore."""
 
@@ -28,6 +31,9 @@ class UserStateMixin:
 
         def _article(self, m: Any) -> Article: ...
         def _articles_query(self) -> sa.Select[Any]: ...
+        def top_stories(self, *, limit: int, offset: int = 0, since: datetime | None = None,
+                        group: str | None = None, language: str | None = None,
+                        ids: Sequence[str] | None = None) -> list[Story]: ...
         def _story(self, m: Any, outlets: tuple[str, ...], snippet: str = "", image: str | None = None) -> Story: ...
         def _outlets(self, conn: sa.Connection, story_ids: Sequence[str]) -> dict[str, tuple[str, ...]]: ...
 
@@ -146,15 +152,12 @@ class UserStateMixin:
             return list(conn.execute(query).scalars())
 
     def stories_by_ids(self, story_ids: Sequence[str]) -> list[Story]:
-        """The given stories (with outlets), most recently active first."""
+        """The given stories as the front page shows them (outlets, snippet and image of the
+        lead report), most recently active first."""
         if not story_ids:
             return []
-        query = sa.select(t.stories).where(t.stories.c.id.in_(list(story_ids))).order_by(
-            t.stories.c.last_seen.desc())
-        with self._read() as conn:
-            rows = conn.execute(query).all()
-            outlets = self._outlets(conn, [r.id for r in rows])
-        return [self._story(r._mapping, outlets.get(r.id, ())) for r in rows]
+        stories = self.top_stories(limit=len(story_ids), ids=story_ids)
+        return sorted(stories, key=lambda s: s.last_seen or _EPOCH, reverse=True)
 
     def new_article_counts(self, story_since: dict[str, datetime]) -> dict[str, int]:
         """Per story, articles stored after the given moment (what arrived since a user looked)."""

@@ -73,6 +73,8 @@ class StoryOut(BaseModel):
     score: float
     lead_article_id: int | None
     url: str = Field(description="The story's page in the web reader")
+    new_articles: int | None = Field(None, description=(
+        "In /following only: articles stored since the user last opened the story (all of them if never)"))
 
 
 class RelatedStoryOut(BaseModel):
@@ -146,10 +148,10 @@ def source_out(s: Source) -> SourceOut:
     )
 
 
-def story_out(s: Story) -> StoryOut:
+def story_out(s: Story, new_articles: int | None = None) -> StoryOut:
     from .app import story_path
 
-    return StoryOut(
+    return StoryOut(new_articles=new_articles,
         id=s.id, title=s.title, first_seen=s.first_seen, last_seen=s.last_seen,
         article_count=s.article_count, outlet_count=s.outlet_count,
         independent_count=s.independent_count, outlets=list(s.outlets),
@@ -229,7 +231,8 @@ class SavedSearchOut(BaseModel):
     id: int
     name: str
     query: str
-    feed: str = Field(description="The search as an Atom feed (also .rss, .json); with sign-in, add ?token=")
+    feed: str = Field(description="The search as an Atom feed (also .rss, .json), an address to subscribe to "
+                            "as it is (with sign-in on, it carries the user's feed token)")
 
 
 def _p(request: Request) -> Progleton:
@@ -353,20 +356,29 @@ def follow_story(request: Request, story_id: str, body: FollowIn,
 
 @router.get("/following", response_model=list[StoryOut])
 def following(request: Request, user: Annotated[User, Depends(require_user)]) -> list[StoryOut]:
-    """The stories the user follows, most recently active first."""
+    """The stories the user follows, most recently active first, each with what is new since
+    the user last opened it."""
     store = _p(request).store
-    return [story_out(s) for s in store.stories_by_ids(store.followed_story_ids(user.id))]
+    stories = store.stories_by_ids(store.followed_story_ids(user.id))
+    states = store.story_states(user.id, [s.id for s in stories])
+    seen = {k: v["last_seen_at"] for k, v in states.items() if v["last_seen_at"]}
+    new = store.new_article_counts(seen)
+    return [story_out(s, new.get(s.id, s.article_count)) for s in stories]
 
 
-def _saved_out(saved: dict[str, Any]) -> SavedSearchOut:
-    return SavedSearchOut(id=int(saved["id"]), name=str(saved["name"]), query=str(saved["query"]),
-                          feed=f"/feeds/saved/{saved['id']}.atom")
+def _saved_out(saved: dict[str, Any], request: Request) -> SavedSearchOut:
+    """A saved search, with the address a feed reader can subscribe to as it is: absolute,
+    and carrying the user's feed token when sign-in is on."""
+    from .app import feed_link
+
+    feed = str(request.base_url).rstrip("/") + feed_link(request, f"/feeds/saved/{saved['id']}.atom")
+    return SavedSearchOut(id=int(saved["id"]), name=str(saved["name"]), query=str(saved["query"]), feed=feed)
 
 
 @router.get("/searches", response_model=list[SavedSearchOut])
 def saved_searches(request: Request, user: Annotated[User, Depends(require_user)]) -> list[SavedSearchOut]:
     """The user's saved searches, by name; each is also a feed."""
-    return [_saved_out(s) for s in _p(request).store.saved_searches(user.id)]
+    return [_saved_out(s, request) for s in _p(request).store.saved_searches(user.id)]
 
 
 @router.post("/searches", response_model=SavedSearchOut, status_code=201)
@@ -378,7 +390,7 @@ def save_search(request: Request, body: SavedSearchIn,
         raise HTTPException(status_code=422, detail="the query is empty")
     store = _p(request).store
     search_id = store.add_saved_search(user.id, body.name.strip() or query, query)
-    return _saved_out(next(s for s in store.saved_searches(user.id) if s["id"] == search_id))
+    return _saved_out(next(s for s in store.saved_searches(user.id) if s["id"] == search_id), request)
 
 
 @router.delete("/searches/{search_id}", status_code=204, responses=ERRORS)
