@@ -239,7 +239,7 @@ def test_update_exits_1_when_every_source_failed(db_url: str) -> None:
     app.close()
     done = run(db_url, "update")
     assert done.returncode == 1, (done.stdout, done.stderr)
-    assert "1 failed" in done.stdout and "Traceback" not in done.stderr
+    assert "0 of 1 source updated" in done.stdout and "1 failed" in done.stdout and "Traceback" not in done.stderr
 
 
 def test_web_address_takes_https_and_refuses_other_schemes() -> None:

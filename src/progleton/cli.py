@@ -124,7 +124,8 @@ def add(ctx: Context, url: str, groups: tuple[str, ...], no_discover: bool) -> N
     again = before is not None and before.retired
     verb = "Added" if created else ("Following again" if again else "Already following")
     in_groups = f" in {', '.join(source.groups)}" if source.groups else ""
-    console.print(f"{verb} [bold]{escape(source.name)}[/] ({escape(source.url)}){escape(in_groups)}."
+    address = f" ({escape(source.url)})" if source.name != source.url else ""  # an untitled feed goes by it
+    console.print(f"{verb} [bold]{escape(source.name)}[/]{address}{escape(in_groups)}."
                   + (" Run `progleton update` to fetch it." if created or again else ""))
 
 
@@ -215,9 +216,11 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
         return
     for failed in result.errors:
         console.print(f"[red]✗[/] {escape(failed.url)}: {escape(failed.error or '')}")
+    fetched = len(result.sources) - len(result.errors)
     console.print(
-        f"{len(result.sources)} sources updated: {result.new_articles} new articles from "
-        f"{result.new_entries} new entries, {len(result.errors)} failed."
+        f"{fetched} of {len(result.sources)} source{'s' if len(result.sources) != 1 else ''} updated: "
+        f"{result.new_articles} new articles from {result.new_entries} new entries"
+        + (f"; {len(result.errors)} failed." if result.errors else ".")
         + (" `progleton sources` shows each one's error." if result.errors else "")
     )
     if all_failed:

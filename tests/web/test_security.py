@@ -142,8 +142,10 @@ def test_open_mode_answers_only_to_addresses_localhost_and_listed_names(progleto
             answer = client.get("/api/v1/stories")
             assert (answer.status_code == 200) == answered, base
             if not answered:
-                assert answer.status_code == 421 and "web_hosts" in answer.text
+                assert answer.status_code == 421 and "web_hosts" in answer.json()["detail"]  # JSON, as API errors
                 assert_safe_headers(answer)
+                page = client.get("/")
+                assert page.status_code == 421 and page.headers["content-type"].startswith("text/plain")
     listed = create_app(Progleton(progleton.store, progleton.settings.replace(web_hosts="reader.home, news.lan")))
     with TestClient(listed, base_url="http://reader.home:8000") as client:
         assert client.get("/api/v1/stories").status_code == 200

@@ -129,8 +129,12 @@ class SecurityMiddleware:
             await _forbidden(send_with_headers, "cross-site request refused")
             return
         if not self.host_allowed(headers.get("host", "")):
-            await _plain(send_with_headers, 421, "This Progleton does not answer to that host name without "
-                                                 "sign-in: add it to the web_hosts setting, or set an admin password.")
+            why = ("This Progleton does not answer to that host name without sign-in: add it to the "
+                   "web_hosts setting, or set an admin password.")
+            if str(scope.get("path", "")).startswith("/api/"):  # the API's errors are JSON
+                await _plain(send_with_headers, 421, json.dumps({"detail": why}), "application/json")
+            else:
+                await _plain(send_with_headers, 421, why)
             return
         try:
             await self.app(scope, receive, send_with_headers)
