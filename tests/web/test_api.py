@@ -231,3 +231,11 @@ def test_the_api_reads_back_state_follows_and_keeps_searches(client: TestClient,
     assert client.post("/api/v1/searches", json={"query": "  "}).status_code == 422
     assert client.delete(f"/api/v1/searches/{saved.json()['id']}").status_code == 204
     assert client.delete(f"/api/v1/searches/{saved.json()['id']}").status_code == 404
+
+
+def test_a_storys_actions_answer_405_to_get(client: TestClient, seeded: Seeded) -> None:
+    storm = quote(seeded.stories["storm"])
+    for action, allowed in (("merge", "POST"), ("follow", "PUT")):
+        answer = client.get(f"/api/v1/stories/{storm}/{action}")
+        assert answer.status_code == 405 and answer.headers["allow"] == allowed, answer.text
+    assert client.get("/api/v1/stories/story-nope/merge").status_code == 404

@@ -298,7 +298,16 @@ def related_stories(request: Request, story_id: str,
 @router.get("/stories/{story_id:path}", response_model=StoryDetailOut, responses=ERRORS | MERGED)
 def get_story(request: Request, story_id: str) -> StoryDetailOut:
     """One story with every article, in publication order."""
-    return story_detail_out(_p(request).story(story_id))
+    p = _p(request)
+    story, _, action = story_id.rpartition("/")
+    if action in _STORY_ACTIONS and not p.store.story_exists(story_id) and p.store.story_exists(story):
+        # GET of a story's action (ids may hold "/", so the path matched this route)
+        allowed = _STORY_ACTIONS[action]
+        raise HTTPException(status_code=405, detail=f"/{action} takes {allowed}, not GET", headers={"Allow": allowed})
+    return story_detail_out(p.story(story_id))
+
+
+_STORY_ACTIONS = {"merge": "POST", "follow": "PUT"}
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS)
