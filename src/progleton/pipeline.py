@@ -80,16 +80,65 @@ def html_to_text(fragment: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
-_MARKUP = re.compile(r"<[a-zA-Z/!][^<>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+# Every element name of HTML (and the obsolete ones feeds still write): "<T>" in "Vec<T>" or
+# "<y and y>" in "x<y and y>z" is text, not a tag, and must not be dropped.
+_HTML_TAGS = frozenset("""
+a abbr acronym address area article aside audio b base basefont bdi bdo big blink blockquote body
+br button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir
+div dl dt em embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6
+head header hgroup hr html i iframe img input ins kbd label legend li link main map mark marquee
+menu meta meter nav nobr noembed noframes noscript object ol optgroup option output p param
+picture plaintext pre progress q rp rt ruby s samp script search section select slot small source
+span strike strong style sub summary sup svg math table tbody td template textarea tfoot th thead
+time title tr track tt u ul var video wbr xmp
+""".split())
+# Elements that never close or are dangerous alone: one of these is markup even unpaired.
+_LONE_TAGS = frozenset("br hr img wbr iframe script style embed object svg math input meta link base".split())
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?/?>|<!--.*?-->")
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+
+
+def _markup_tags(title: str) -> list[re.Match[str]]:
+    """The tags of ``title`` that are HTML markup rather than text that looks like a tag.
+
+    A tag counts when it names an HTML element and is shaped as markup: closed somewhere in
+    the title ("<b>…</b>"), given attributes ("<a href=…>"), or an element that stands
+    alone ("<br>", "<img …>", "<script>"). So "Option<U>" keeps its "<U>" (an unclosed
+    underline without attributes is far likelier a type parameter), and "<b>Bold</b>" is
+    markup."""
+    found = list(_TAG.finditer(title))
+    closed = {m.group(2).lower() for m in found if m.group(1)}
+    opened = {m.group(2).lower() for m in found if m.group(2) and not m.group(1)}
+    tags = []
+    for m in found:
+        name = (m.group(2) or "").lower()
+        if not name:  # a comment
+            tags.append(m)
+        elif name in _HTML_TAGS and (
+                name in _LONE_TAGS or (m.group(3) or "").strip() not in ("", "/")
+                or (name in opened and name in closed)):
+            tags.append(m)
+    return tags
 
 
 def plain_title(title: str) -> str:
     """A title from a feed as plain text on one line. Feeds put markup in titles ("<b>",
     "<img onerror=…>", escaped entities such as "AT&amp;T"), which a reader would otherwise
-    see as tags; the text is kept and every tag dropped (a script's text too). A title with
-    neither a tag nor an entity is kept as written: the "<" of "3 < 5" is not a tag."""
-    if _MARKUP.search(title):
-        title = html_to_text(title)
+    see as tags; the text is kept and every tag dropped (a script's text too). Only real
+    HTML markup is dropped (:func:`_markup_tags`): the "<" of "3 < 5", "Vec<T>" or
+    "x<y and y>z" is text and kept."""
+    tags = _markup_tags(title)
+    if tags:
+        # whatever "<" is not a tag is escaped first, or the HTML parser would take it as one
+        parts, last = [], 0
+        for m in tags:
+            parts.append(title[last:m.start()].replace("<", "&lt;"))
+            parts.append(m.group(0))
+            last = m.end()
+        parts.append(title[last:].replace("<", "&lt;"))
+        title = html_to_text("".join(parts))
+    elif _ENTITY.search(title):
+        title = html.unescape(title)
     return " ".join(title.split())
 
 

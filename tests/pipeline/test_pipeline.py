@@ -324,6 +324,20 @@ def test_plain_title_drops_markup_and_keeps_what_is_text() -> None:
     assert plain_title('<img onerror="alert(1)" src="http://a/x" />') == ""
 
 
+@pytest.mark.parametrize("title", [
+    "Understanding Vec<T> and Option<U>", "Why x<y and y>z matters", "The <details> element",
+    "Map<String, List<Integer>> in Java",
+])
+def test_plain_title_keeps_text_that_only_looks_like_a_tag(title: str) -> None:
+    assert plain_title(title) == title
+
+
+def test_plain_title_drops_real_tags_beside_text_that_looks_like_one() -> None:
+    assert plain_title("<script>alert(1)</script>Quay <b>rebuilt</b> for AT&amp;T") == "Quay rebuilt for AT&T"
+    assert plain_title("Generic <b>Vec<T></b> &amp; more") == "Generic Vec<T> & more"
+    assert plain_title("Line<br>break") == "Line break"
+
+
 def test_entries_per_day_from_feed_dates() -> None:
     now = datetime(2026, 11, 26, tzinfo=UTC)
     feed = ParsedFeed(entries=tuple(ParsedEntry(id=str(i), published=now - timedelta(hours=12 * i))
