@@ -40,6 +40,10 @@ def _parse(value: str) -> datetime | None:
     value = value.strip()
     if not value or len(value) > _MAX_DATE_CHARS:
         return None
+    if value[-1].isalpha():
+        value = _name_to_offset(value)
+    elif value[-1].isdigit() and _is_odd_numeric(value):
+        return _odd_numeric(value)
     parsed = _fast_parse(value)
     if parsed is not None:
         return parsed
@@ -52,7 +56,14 @@ def _fast_parse(value: str) -> datetime | None:
         if first.isdigit() and len(value) >= 10 and value[4] == "-" and "T" in value:
             parsed = datetime.fromisoformat(value)
         elif first.isalpha() and value[3:5] == ", ":
-            parsed = _rfc822(value) or parsedate_to_datetime(value)
+            fast = _rfc822(value)
+            if fast is not None:
+                return fast
+            parsed = parsedate_to_datetime(value)
+            if parsed.tzinfo is None:
+                # a zone email.utils did not understand ("+05:30"), or none: the slow
+                # parser reads more forms, and takes UTC where none was written
+                return None
         else:
             return None
     except (ValueError, TypeError, IndexError, OverflowError):
@@ -62,9 +73,58 @@ def _fast_parse(value: str) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
+# Zone names feeds write beyond RFC 822's (which email.utils and feedparser know), as UTC
+# offsets in minutes; without them "10:00 CEST" was read as 10:00 UTC. Where a name is
+# ambiguous the reading commonest in feeds wins: IST is India's, CST and AST North America's.
+_ZONE_NAMES = {
+    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360,
+    "PST": -480, "PDT": -420, "AKST": -540, "AKDT": -480, "HST": -600, "AST": -240,
+    "ADT": -180, "NST": -210, "NDT": -150, "WET": 0, "WEST": 60, "BST": 60, "IST": 330,
+    "CET": 60, "CEST": 120, "MET": 60, "MEST": 120, "EET": 120, "EEST": 180, "MSK": 180,
+    "SAST": 120, "CAT": 120, "EAT": 180, "WAT": 60, "PKT": 300, "NPT": 345, "ICT": 420,
+    "WIB": 420, "SGT": 480, "HKT": 480, "PHT": 480, "AWST": 480, "JST": 540, "KST": 540,
+    "ACST": 570, "ACDT": 630, "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
+}
+_NAMED_ZONE = re.compile(r"(?<=\d)\s+([A-Za-z]{3,4})$")
+
+
+def _name_to_offset(value: str) -> str:
+    """``value`` with a trailing zone name of the table above written as its offset."""
+    found = _NAMED_ZONE.search(value)
+    if found is None:
+        return value
+    minutes = _ZONE_NAMES.get(found.group(1).upper())
+    if minutes is None:
+        return value
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{value[:found.start(1)]}{'-' if minutes < 0 else '+'}{hours:02d}{rest:02d}"
+
+
+_DOTTED = re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})|(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+def _is_odd_numeric(value: str) -> bool:
+    """Whether ``value`` is a date in digits that the handlers misread: a Unix timestamp
+    ("1757239200", which they take for the year 1757) or a dotted date ("2026.09.07", which
+    they take for 1 December). "20260907" and the like are theirs to read."""
+    return (value.isdigit() and len(value) in (9, 10, 13)) or _DOTTED.fullmatch(value) is not None
+
+
+def _odd_numeric(value: str) -> datetime | None:
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value) / (1000 if len(value) == 13 else 1), UTC)
+    found = _DOTTED.fullmatch(value)
+    assert found is not None  # _is_odd_numeric said so
+    year, month, day = (found.group(1, 2, 3) if found.group(1) else found.group(6, 5, 4))
+    try:
+        return datetime(int(year), int(month), int(day), tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 _RFC822 = re.compile(
     r"[A-Za-z]{3}, (\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d)(?::(\d\d))? "
-    r"(?:([+-])(\d\d)(\d\d)|GMT|UTC?|Z)$"
+    r"(?:(?:GMT|UTC?)?([+-])(\d\d):?(\d\d)|GMT|UTC?|Z)$"
 )
 _MONTHS = {
     m: i
