@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,6 +53,20 @@ def entry_guid(entry: ParsedEntry) -> str:
         return entry.link
     digest = hashlib.sha256(f"{entry.title}\n{entry.summary}".encode()).hexdigest()
     return f"sha256:{digest[:32]}"
+
+
+# How far past the fetch time a date may lie and be kept as written: a publisher's clock
+# running a little fast. A date further ahead (a typo'd year, "01 Jan 2100" as a sticky post, a
+# misread zone) would hold the top of every page sorted by date until it came, so it is taken
+# as the fetch time: the entry is news now.
+CLOCK_SKEW = timedelta(minutes=15)
+
+
+def not_after(moment: datetime | None, now: datetime) -> datetime | None:
+    """``moment``, or ``now`` where it lies more than :data:`CLOCK_SKEW` past ``now``."""
+    if moment is not None and moment > now + CLOCK_SKEW:
+        return now
+    return moment
 
 
 def entries_per_day(feed: ParsedFeed, now: datetime) -> float | None:
@@ -325,7 +339,7 @@ class Updater:
                 result = SourceUpdate(source.id, source.url, "not modified")
             else:
                 feed, texts = await self._read_feed(fetched, source)
-                items, headlines = await self._new_items(fetcher, source, feed, texts)
+                items, headlines = await self._new_items(fetcher, source, feed, texts, now)
                 fields = self._success_fields(source, fetched, feed, now, status="ok")
                 if headlines:
                     fields["_headlines"] = headlines  # written with the entries (SQLStore.save_feeds)
@@ -454,9 +468,10 @@ class Updater:
         return read_feed(fetched.body, fetched.final_url, dict(fetched.headers), source.url)
 
     async def _new_items(self, fetcher: Fetcher, source: Source, feed: ParsedFeed,
-                         texts: Sequence[EntryText]) -> tuple[list[Any], list[dict[str, Any]]]:
+                         texts: Sequence[EntryText], now: datetime) -> tuple[list[Any], list[dict[str, Any]]]:
         """The feed's new entries, each with its article: what ``save_feeds`` stores; and its
-        stored entries whose title the feed changed (:func:`_changed_headlines`)."""
+        stored entries whose title the feed changed (:func:`_changed_headlines`). No date is
+        later than ``now`` (the fetch time), give or take :data:`CLOCK_SKEW`."""
         by_guid: dict[str, tuple[ParsedEntry, EntryText]] = {}
         for entry, text in zip(feed.entries, texts, strict=True):
             by_guid.setdefault(entry_guid(entry), (entry, text))
@@ -479,11 +494,15 @@ class Updater:
         records: list[dict[str, Any] | int | None] = []
         batch_urls: set[str] = set()
         for (guid, entry, text), page in zip(new, prepared, strict=True):
-            records.append(self._article_for(source, guid, entry, page, text, stored, batch_urls))
+            record = self._article_for(source, guid, entry, page, text, stored, batch_urls)
+            if isinstance(record, dict):
+                record["published"] = not_after(record["published"], now)
+                record["updated"] = not_after(record["updated"], now)
+            records.append(record)
         return [
             ({"guid": guid, "link": entry.link, "title": entry.title, "summary": text.summary_html,
-              "content": text.content_html, "authors": list(entry.authors), "published": entry.published,
-              "updated": entry.updated}, record)
+              "content": text.content_html, "authors": list(entry.authors),
+              "published": not_after(entry.published, now), "updated": not_after(entry.updated, now)}, record)
             for (guid, entry, text), record in zip(new, records, strict=True)
         ], headlines
 

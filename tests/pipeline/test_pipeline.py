@@ -19,6 +19,7 @@ from progleton.pipeline import (
     entries_per_day,
     entry_guid,
     html_to_text,
+    not_after,
     plain_title,
     profile_key,
 )
@@ -60,6 +61,13 @@ COMMENTS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Links</tit
                         ("3", "Tram line approved"), ("4", "Show HN: a tide table"))
 ) + "</channel></rss>"
 
+# an entry dated far ahead (a sticky post) beside an ordinary one
+FUTURE = """<?xml version="1.0"?><rss version="2.0"><channel><title>Ahead</title>
+<item><title>Pinned: read the rules</title><guid>pinned</guid><pubDate>Fri, 01 Jan 2100 00:00:00 GMT</pubDate>
+<description>The rules of the forum.</description></item>
+<item><title>Ferry strike ends</title><guid>ferry</guid><pubDate>Wed, 25 Nov 2026 08:00:00 GMT</pubDate>
+<description>The ferries run again.</description></item></channel></rss>"""
+
 
 class Farm:
     """A real aiohttp server on 127.0.0.1 with good and hostile routes; ``state`` flips behaviour."""
@@ -83,6 +91,7 @@ class Farm:
             "/gone.xml": web.Response(status=410),
             "/unlinked.xml": web.Response(text=UNLINKED, content_type="application/rss+xml"),
             "/comments.xml": web.Response(text=COMMENTS, content_type="application/rss+xml"),
+            "/future.xml": web.Response(text=FUTURE, content_type="application/rss+xml"),
             "/robots.txt": web.Response(text="User-agent: *\nAllow: /\n"),
             "/refused.xml": web.Response(
                 text=rss("http://127.0.0.1", [("refused", "An entry the store refuses")]).replace(
@@ -247,6 +256,28 @@ def test_entries_without_a_web_link_are_read_from_the_feed_and_never_linked(farm
         assert again.new_entries == 0 and again.warning is None  # the entries are known now
     finally:
         app.close()
+
+
+def test_a_date_far_ahead_is_taken_as_the_fetch_time_and_others_are_kept(farm: Farm, db_url: str) -> None:
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        app.store.add_source(farm.base + "/future.xml")
+        before = datetime.now(UTC)
+        app.update(due_only=False)
+        articles = {a.title: a for s in app.stories() for a in app.story(s.id).articles}
+        pinned = articles["Pinned: read the rules"].published
+        assert pinned is not None and before <= pinned <= datetime.now(UTC)
+        assert articles["Ferry strike ends"].published == datetime(2026, 11, 25, 8, tzinfo=UTC)
+    finally:
+        app.close()
+
+
+def test_not_after_allows_a_little_clock_skew() -> None:
+    now = datetime(2026, 11, 26, 12, tzinfo=UTC)
+    assert not_after(now + timedelta(minutes=5), now) == now + timedelta(minutes=5)
+    assert not_after(now + timedelta(days=1), now) == now
+    assert not_after(now - timedelta(days=1), now) == now - timedelta(days=1)
+    assert not_after(None, now) is None
 
 
 def test_items_sharing_only_their_text_are_articles_of_their_own(farm: Farm, db_url: str) -> None:
