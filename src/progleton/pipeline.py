@@ -208,6 +208,21 @@ class EntryText:
     content_text: str
 
 
+def text_to_html(text: str) -> str:
+    """Plain text as HTML: escaped, a paragraph per blank-line-separated block, its single
+    line breaks kept."""
+    blocks = (b.strip() for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n")))
+    return "".join(f"<p>{html.escape(b).replace(chr(10), '<br>')}</p>" for b in blocks if b)
+
+
+def entry_html(value: str, content_type: str | None, base_url: str) -> str:
+    """An entry's summary or content as safe HTML. What the feed declared plain text is
+    escaped: cleaned as HTML, its "<angle> brackets" and "&lt;not a tag&gt;" would be lost."""
+    if content_type == "text/plain":
+        return text_to_html(value)
+    return sanitize_html(value, base_url=base_url)
+
+
 def read_feed(body: bytes, url: str, headers: Mapping[str, str],
               fallback_base: str) -> tuple[ParsedFeed, list[EntryText]]:
     """Parse a feed and prepare its entries' text: the CPU-bound half of a feed's update."""
@@ -215,8 +230,8 @@ def read_feed(body: bytes, url: str, headers: Mapping[str, str],
     texts = []
     for entry in feed.entries:
         base = entry.link or fallback_base
-        summary = sanitize_html(entry.summary or "", base_url=base)
-        content = (sanitize_html(entry.content, base_url=base)
+        summary = entry_html(entry.summary or "", entry.summary_type, base)
+        content = (entry_html(entry.content, entry.content_type, base)
                    if entry.content and entry.content != entry.summary else "")
         texts.append(EntryText(
             canonical_link=canonical_url(entry.link) if entry.link else None,

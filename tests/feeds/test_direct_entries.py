@@ -218,6 +218,8 @@ def test_new_unchecked_builds_what_the_dataclass_builds() -> None:
         "enclosures": (Enclosure("u", "audio/mpeg", 3),),
         "categories": ("x",),
         "extra": {},
+        "summary_type": "text/plain",
+        "content_type": "text/html",
     }
     assert {f.name for f in dataclasses.fields(ParsedEntry)} == set(values)
     built = new_unchecked(ParsedEntry, **values)

@@ -22,6 +22,7 @@ from progleton.pipeline import (
     not_after,
     plain_title,
     profile_key,
+    read_feed,
 )
 
 ARTICLE = """<html><head><title>{title}</title></head><body><nav>Home · World · Sport</nav>
@@ -419,3 +420,26 @@ def test_restart_then_update_groups_like_an_unbroken_run(tmp_path: Any) -> None:
         finally:
             unbroken.close()
             restarted.close()
+
+
+PLAIN_ATOM = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>u</id>
+<entry><title>e</title><id>e1</id><link href="http://a.example/1"/>
+<summary type="text">Use &lt;br&gt; to break &amp; more</summary>
+<content type="text">&lt;not a tag&gt;
+
+second paragraph</content></entry>
+<entry><title>h</title><id>e2</id><link href="http://a.example/2"/><summary type="html">&lt;b&gt;bold&lt;/b&gt;</summary></entry></feed>"""
+PLAIN_JSON = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "j", "items": '
+              b'[{"id": "1", "url": "http://a.example/1", "content_text": "Plain text with <angle> brackets"}]}')
+
+
+def test_plain_text_from_the_feed_is_escaped_not_cleaned_as_html() -> None:
+    url = "http://a.example/feed"
+    atom = read_feed(PLAIN_ATOM, url, {}, url)[1]
+    assert atom[0].summary_text == "Use <br> to break & more"
+    assert atom[0].summary_html == "<p>Use &lt;br&gt; to break &amp; more</p>"
+    assert atom[0].content_text == "<not a tag>\n\nsecond paragraph"
+    assert (atom[1].summary_html, atom[1].summary_text) == ("<b>bold</b>", "bold")  # HTML stays HTML
+    feed, texts = read_feed(PLAIN_JSON, url, {"content-type": "application/feed+json"}, url)
+    assert feed.entries[0].content_type == "text/plain"
+    assert texts[0].summary_text == "Plain text with <angle> brackets"

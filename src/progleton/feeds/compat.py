@@ -121,6 +121,8 @@ def _entry(raw: dict[str, Any]) -> ParsedEntry:
         authors = (str(get(raw, "author")),)
     tags = get(raw, "tags")
     links = get(raw, "links")
+    content, content_type = _content(raw) if "content" in raw else (None, None)
+    summary = get(raw, "summary")
     return ParsedEntry(
         id=get(raw, "id") or None,
         title=get(raw, "title"),
@@ -128,20 +130,38 @@ def _entry(raw: dict[str, Any]) -> ParsedEntry:
         published=_date(get(raw, "published_parsed")),
         updated=_date(get(raw, "updated_parsed")),
         authors=authors,
-        summary=get(raw, "summary"),
-        content=_content(raw) if "content" in raw else None,
+        summary=summary,
+        content=content,
         enclosures=tuple(enclosures(links)) if links else (),
         categories=tuple(t["term"] for t in tags if t.get("term")) if tags else (),
         extra=raw,
+        summary_type=_summary_type(raw, summary),
+        content_type=content_type,
     )
 
 
-def _content(raw: dict[str, Any]) -> str | None:
+def _content(raw: dict[str, Any]) -> tuple[str | None, str | None]:
+    """The entry's content, HTML where there is some, and its type."""
     content = _get(raw, "content") or []
     for detail in content:
         if detail.get("type") in _HTML_TYPES:
-            return str(detail.get("value", ""))
-    return str(content[0].get("value", "")) if content else None
+            return str(detail.get("value", "")), detail["type"]
+    if not content:
+        return None, None
+    return str(content[0].get("value", "")), content[0].get("type") or None
+
+
+def _summary_type(raw: dict[str, Any], summary: Any) -> str | None:
+    if summary is None:
+        return None
+    detail = _dict_get(raw, "summary_detail")
+    if isinstance(detail, dict) and detail.get("type"):
+        return str(detail["type"])
+    # a summary taken from the content (JSON Feed's content_text) is of the content's type
+    for item in _get(raw, "content") or []:
+        if item.get("value") == summary and item.get("type"):
+            return str(item["type"])
+    return None
 
 
 def enclosures(links: list[dict[str, Any]]) -> list[Enclosure]:

@@ -125,6 +125,7 @@ def read_entry(w: FeedWalker, el: etree._Element, base: str) -> ParsedEntry | No
     title: str | None = None
     title_done = False
     summary: Any = _MISSING
+    summary_type: str | None = None
     has_content = False
     content: list[tuple[str, str]] = []
     published = updated = None
@@ -178,11 +179,11 @@ def read_entry(w: FeedWalker, el: etree._Element, base: str) -> ParsedEntry | No
             ctype, value = w.construct(child, "content", base, default)
             content.append((ctype, value))
             if summary is _MISSING and ctype in _SUMMARY_TYPES:
-                summary = value
+                summary, summary_type = value, ctype
         elif kind == _DESCRIPTION:
-            summary = w.construct(child, "description", base, arg)[1]
+            summary_type, summary = w.construct(child, "description", base, arg)
         elif kind == _SUMMARY:
-            summary = w.construct(child, "summary", base, arg)[1]
+            summary_type, summary = w.construct(child, "summary", base, arg)
         elif kind == _CATEGORY:
             if child.attrib or len(child):
                 _category(w, shared, child, key, base, None, True)
@@ -217,7 +218,7 @@ def read_entry(w: FeedWalker, el: etree._Element, base: str) -> ParsedEntry | No
         elif kind == _BAIL or (kind == _GENERIC and len(child)):
             # a generic element's children are read into the entry itself
             return None
-    return _build(entry_id, title, summary, content, published, updated, shared)
+    return _build(entry_id, title, (summary, summary_type), content, published, updated, shared)
 
 
 def _kind(w: FeedWalker, child: etree._Element) -> tuple[int, str, str]:
@@ -258,7 +259,7 @@ def _plain_category(shared: dict[str, Any], value: str, encoding: str) -> None:
 def _build(
     entry_id: str | None,
     title: str | None,
-    summary: Any,
+    summary_and_type: tuple[Any, str | None],
     content: list[tuple[str, str]],
     published: Any,
     updated: Any,
@@ -274,13 +275,14 @@ def _build(
         author = get("author")
         if author:
             authors = (str(author),)
-    body = None
+    summary, summary_type = summary_and_type
+    body = body_type = None
     if content:
-        body = content[0][1]
-        if content[0][0] not in tc.HTML_TYPES:
+        body_type, body = content[0]
+        if body_type not in tc.HTML_TYPES:
             for ctype, value in content:
                 if ctype in tc.HTML_TYPES:
-                    body = value
+                    body_type, body = ctype, value
                     break
     tags = get("tags")
     links = get("links")
@@ -297,4 +299,6 @@ def _build(
         enclosures=tuple(compat.enclosures(links)) if links else (),
         categories=tuple([t["term"] for t in tags if t["term"]]) if tags else (),
         extra={},
+        summary_type=None if summary is _MISSING else summary_type,
+        content_type=body_type,
     )

@@ -27,12 +27,17 @@ class ParsedEntry:
     updated: datetime | None = None
     authors: tuple[str, ...] = ()
     summary: str | None = None
-    content: str | None = None  # HTML, not yet sanitized
+    content: str | None = None  # not yet sanitized; HTML unless content_type says otherwise
     enclosures: tuple[Enclosure, ...] = ()
     categories: tuple[str, ...] = ()
     # Format-specific detail: the feedparser-shaped entry where one was built (empty where the
     # entry was read directly; to_feedparser() does not need it). Not part of the stable surface.
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # What the feed declared summary and content to be ("text/plain", "text/html",
+    # "application/xhtml+xml"): plain text must be escaped, not cleaned as HTML, or its "<"
+    # and "&lt;" are lost. None where nothing was said: HTML, as feeds mostly mean.
+    summary_type: str | None = None
+    content_type: str | None = None
 
 
 @dataclass(frozen=True)
