@@ -18,7 +18,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import nh3
 
@@ -46,11 +46,14 @@ ASSIGN_POOL_MIN = 1_000
 # ---- pure helpers -------------------------------------------------------------------------------
 
 def entry_guid(entry: ParsedEntry) -> str:
-    """What identifies an entry within its source: its id, else its link, else a hash."""
+    """What identifies an entry within its source: its id, else its link, else its
+    enclosure's URL (a podcast's episode may have nothing else), else a hash."""
     if entry.id:
         return entry.id
     if entry.link:
         return entry.link
+    if entry.enclosures:
+        return entry.enclosures[0].url
     digest = hashlib.sha256(f"{entry.title}\n{entry.summary}".encode()).hexdigest()
     return f"sha256:{digest[:32]}"
 
@@ -67,6 +70,14 @@ def not_after(moment: datetime | None, now: datetime) -> datetime | None:
     if moment is not None and moment > now + CLOCK_SKEW:
         return now
     return moment
+
+
+def enclosure_name(entry: ParsedEntry) -> str:
+    """The file name of the entry's first enclosure ("episode-12.mp3"): the title of an
+    episode that has none."""
+    if not entry.enclosures:
+        return ""
+    return unquote(urlsplit(entry.enclosures[0].url).path.rstrip("/").rsplit("/", 1)[-1])
 
 
 def entries_per_day(feed: ParsedFeed, now: datetime) -> float | None:
@@ -532,7 +543,7 @@ class Updater:
         article, why_not, final_url = page
         link = final_url or entry.link
         if not link or not is_web_address(link):
-            if not (entry.title or text.content_text or text.summary_text):
+            if not (entry.title or text.content_text or text.summary_text or entry.enclosures):
                 return None
             address = entry_address(source.id, guid)
             return self._article_record(source, entry, None, why_not, address, address, text)
@@ -619,7 +630,7 @@ class Updater:
             html = feed_text.content_html or feed_text.summary_html
             text = feed_text.content_text or summary_text
         title = (plain_title(entry.title or "") or (article.title if article else None)
-                 or _first_words(text or summary_text, 12) or link)
+                 or _first_words(text or summary_text, 12) or enclosure_name(entry) or link)
         published = entry.published or (article.published if article else None) or entry.updated
         return {
             "url": link, "canonical_url": canonical, "title": " ".join(title.split())[:500],

@@ -14,7 +14,7 @@ from aiohttp import web
 
 from local_server import LocalServer
 from progleton import make_progleton
-from progleton.feeds.model import ParsedEntry, ParsedFeed
+from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
 from progleton.pipeline import (
     entries_per_day,
     entry_guid,
@@ -69,6 +69,12 @@ FUTURE = """<?xml version="1.0"?><rss version="2.0"><channel><title>Ahead</title
 <item><title>Ferry strike ends</title><guid>ferry</guid><pubDate>Wed, 25 Nov 2026 08:00:00 GMT</pubDate>
 <description>The ferries run again.</description></item></channel></rss>"""
 
+# episodes with nothing but their audio: no title, no link, no guid
+PODCAST = """<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Talk</title>
+<item><enclosure url="http://127.0.0.1/audio/episode%2001.mp3" type="audio/mpeg" length="1"/></item>
+<item><enclosure url="http://127.0.0.1/audio/episode-02.mp3" type="audio/mpeg" length="1"/></item>
+</channel></rss>"""
+
 
 class Farm:
     """A real aiohttp server on 127.0.0.1 with good and hostile routes; ``state`` flips behaviour."""
@@ -93,6 +99,7 @@ class Farm:
             "/unlinked.xml": web.Response(text=UNLINKED, content_type="application/rss+xml"),
             "/comments.xml": web.Response(text=COMMENTS, content_type="application/rss+xml"),
             "/future.xml": web.Response(text=FUTURE, content_type="application/rss+xml"),
+            "/podcast.xml": web.Response(text=PODCAST, content_type="application/rss+xml"),
             "/robots.txt": web.Response(text="User-agent: *\nAllow: /\n"),
             "/refused.xml": web.Response(
                 text=rss("http://127.0.0.1", [("refused", "An entry the store refuses")]).replace(
@@ -326,6 +333,23 @@ def test_entry_guid_prefers_id_then_link_then_content_hash() -> None:
     assert entry_guid(ParsedEntry(id=None, link="http://a/1")) == "http://a/1"
     one = entry_guid(ParsedEntry(id=None, title="t", summary="s"))
     assert one.startswith("sha256:") and one == entry_guid(ParsedEntry(id=None, title="t", summary="s"))
+
+
+def test_entry_guid_of_an_entry_with_only_an_enclosure_is_its_url() -> None:
+    episode = ParsedEntry(id=None, enclosures=(Enclosure("http://a/1.mp3", "audio/mpeg"),))
+    assert entry_guid(episode) == "http://a/1.mp3"
+
+
+def test_episodes_with_only_an_enclosure_are_each_kept(farm: Farm, db_url: str) -> None:
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        app.store.add_source(farm.base + "/podcast.xml")
+        result = app.update(due_only=False).sources[0]
+        assert (result.new_entries, result.new_articles) == (2, 2)
+        titles = sorted(a.title for s in app.stories() for a in app.story(s.id).articles)
+        assert titles == ["episode 01.mp3", "episode-02.mp3"]
+    finally:
+        app.close()
 
 
 def test_a_page_that_could_not_be_fetched_is_not_promised_a_retry() -> None:
