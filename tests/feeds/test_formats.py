@@ -201,3 +201,19 @@ def test_parse_from_several_threads() -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(parse, documents))
     assert results == expected
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_a_guid_is_the_link_only_when_written_as_a_web_address(
+    direct: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A guid without isPermaLink="false" that is no URL ("med-2") made up a link against the
+    feed's URL, which was then fetched (404)."""
+    if not direct:  # the full walk (handlers._guid), as an entry with an odd element takes
+        monkeypatch.setattr("progleton.feeds.fast.read_entry", lambda *args: None)
+    document = (b'<rss version="2.0"><channel><title>p</title>'
+                b"<item><title>a</title><guid>med-2</guid></item>"
+                b"<item><title>b</title><guid>https://news.example/b</guid></item></channel></rss>")
+    first, second = parse(document, url="http://host.example/f/feed.xml").entries
+    assert first.link is None and first.id == "http://host.example/f/med-2"  # the id kept stable
+    assert second.link == second.id == "https://news.example/b"

@@ -154,10 +154,11 @@ def read_entry(w: FeedWalker, el: etree._Element, base: str) -> ParsedEntry | No
                 not attrib or attrib.get("isPermaLink", attrib.get("ispermalink", "true")) == "true"
             )
             value = w.text(child, "id") if len(child) else (child.text or "").strip()
+            written = value
             if value and is_link:
                 value = tc.join_url(base, value)
             entry_id = value if value.isascii() else tc.clean_text(value, encoding)
-            if is_link and "link" not in shared:
+            if is_link and "link" not in shared and tc.is_web_url(written):  # as handlers._guid
                 shared["link"] = entry_id
         elif kind == _PUBLISHED or kind == _UPDATED:
             value = w.text(child, arg) if len(child) else (child.text or "").strip()

@@ -177,10 +177,15 @@ def _guid(
 ) -> None:
     is_link = el.get("isPermaLink", el.get("ispermalink", "true")) == "true"
     value = w.text(el, "id")
+    written = value
     if value and is_link:
         value = tc.join_url(base, value)
     value = tc.clean_text(value, w.encoding)
     ctx["id"] = value
+    # isPermaLink defaults to true, and many feeds leave it so on guids that are no URL
+    # ("med-2"): resolved against the feed's URL they made up a link that was then fetched.
+    # Only a guid written as an absolute web address is taken for the link.
+    is_link = is_link and tc.is_web_url(written)
     ctx.setdefault("guidislink", is_link and "link" not in ctx)
     if is_link:
         ctx.setdefault("link", value)

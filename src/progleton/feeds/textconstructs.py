@@ -247,3 +247,8 @@ def attributes(el: etree._Element) -> dict[str, str]:
         name = name.lower()
         found[name] = value.lower() if name in ("rel", "type") else value
     return found
+
+
+def is_web_url(value: str) -> bool:
+    """Whether ``value`` is written as an absolute http(s) URL."""
+    return value.lstrip()[:8].lower().startswith(("http://", "https://"))
