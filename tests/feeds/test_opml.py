@@ -89,3 +89,10 @@ def test_entity_attacks_are_not_expanded() -> None:
 def test_not_opml(document: bytes) -> None:
     with pytest.raises(FeedParseError):
         parse_opml(document)
+
+
+def test_bare_ampersands_in_urls_are_kept() -> None:
+    document = (b'<opml version="1.0"><body><outline text="x" xmlUrl="http://a.example/f?a=1&b=2"/>'
+                b'<outline text="y &amp; z" xmlUrl="http://a.example/g?a=1&amp;b=2&nbsp=3"/></body></opml>')
+    assert [(o.url, o.title) for o in parse_opml(document)] == [
+        ("http://a.example/f?a=1&b=2", "x"), ("http://a.example/g?a=1&b=2&nbsp=3", "y & z")]

@@ -10,6 +10,7 @@ from lxml import etree
 
 from progleton.exceptions import FeedParseError
 from progleton.feeds.prepare import normalize_headers, prepare_xml
+from progleton.feeds.repair import repair_common_errors
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
@@ -36,8 +37,11 @@ def parse_opml(data: bytes) -> list[OutlineSource]:
     if not data or not data.strip():
         raise FeedParseError("not an OPML file: the document is empty")
     doc = prepare_xml(data, normalize_headers(None))
+    # Bare ampersands are common in xmlUrl ("?a=1&b=2"): the recovering parser would drop
+    # "&b" as an unknown entity and the feed would be subscribed under another URL.
+    xml = repair_common_errors(doc.data) or doc.data
     try:
-        root = etree.fromstring(doc.data, _PARSER)
+        root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise FeedParseError(f"not an OPML file: {exc}") from None
     if (
