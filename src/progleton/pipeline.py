@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 import nh3
 
 from . import feeds
-from .exceptions import FeedParseError, FetchError, SourceGone
+from .exceptions import FeedParseError, FetchError, HTTPStatusError, SourceGone
 from .extract import ExtractedArticle, SiteProfile, extract, sanitize_html, word_count
 from .feeds.model import ParsedEntry, ParsedFeed
 from .fetch import Fetcher, next_fetch, publishing_rate
@@ -31,6 +31,7 @@ from .fetch.model import FetchResult
 from .settings import Settings
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
+from .timefmt import duration_words
 from .types import Source, SourceUpdate, UpdateResult
 from .urls import canonical_url, host_of, is_web_address
 
@@ -78,6 +79,22 @@ def enclosure_name(entry: ParsedEntry) -> str:
     if not entry.enclosures:
         return ""
     return unquote(urlsplit(entry.enclosures[0].url).path.rstrip("/").rsplit("/", 1)[-1])
+
+
+def retry_advice(exc: HTTPStatusError, wait: timedelta) -> str:
+    """What a rate-limited source says: when it will really be fetched again (``wait``, from
+    the schedule, which honours a Retry-After only when it is longer than the source's
+    backoff), and what the server asked where the schedule waits longer."""
+    asked = min(exc.retry_after or 0.0, 86_400.0)
+    seconds = wait.total_seconds()
+    said = f"{_seconds_in_words(seconds)}"
+    if seconds > asked * 1.15:  # beyond the schedule's jitter
+        said += f" (it asked for {_seconds_in_words(asked)}, sooner than this source's backoff)"
+    return f"{exc.without_advice[:-1]}; it will be retried in {said}."
+
+
+def _seconds_in_words(seconds: float) -> str:
+    return duration_words(seconds / 60) if seconds >= 90 else f"{max(seconds, 0):.0f} seconds"
 
 
 def entries_per_day(feed: ParsedFeed, now: datetime) -> float | None:
@@ -480,6 +497,9 @@ class Updater:
             retry_after=getattr(exc, "retry_after", None), cache_seconds=None, ttl_minutes=None,
             skip_hours=frozenset(), settings=self.settings,
         )
+        if isinstance(exc, HTTPStatusError) and exc.retry_after:
+            # the fetcher's advice repeats what the server asked; the schedule may wait longer
+            message = prefix + retry_advice(exc, decision.next_fetch_at - now)
         fields = {
             "last_fetched_at": now, "last_status": "error", "last_error": message,
             "error_count": error_count, "next_fetch_at": decision.next_fetch_at,

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from local_server import LocalServer
 from progleton import make_progleton
+from progleton.exceptions import HTTPStatusError
 from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
 from progleton.pipeline import (
     entries_per_day,
@@ -23,7 +24,9 @@ from progleton.pipeline import (
     plain_title,
     profile_key,
     read_feed,
+    retry_advice,
 )
+from progleton.timefmt import duration_words
 
 ARTICLE = """<html><head><title>{title}</title></head><body><nav>Home · World · Sport</nav>
 <article><h1>{title}</h1><p>{body}</p><p>The council will publish the full plan on Friday,
@@ -100,6 +103,7 @@ class Farm:
             "/comments.xml": web.Response(text=COMMENTS, content_type="application/rss+xml"),
             "/future.xml": web.Response(text=FUTURE, content_type="application/rss+xml"),
             "/podcast.xml": web.Response(text=PODCAST, content_type="application/rss+xml"),
+            "/busy.xml": web.Response(status=503, headers={"Retry-After": "120"}),
             "/robots.txt": web.Response(text="User-agent: *\nAllow: /\n"),
             "/refused.xml": web.Response(
                 text=rss("http://127.0.0.1", [("refused", "An entry the store refuses")]).replace(
@@ -350,6 +354,34 @@ def test_episodes_with_only_an_enclosure_are_each_kept(farm: Farm, db_url: str) 
         assert titles == ["episode 01.mp3", "episode-02.mp3"]
     finally:
         app.close()
+
+
+def test_a_rate_limited_source_says_when_it_is_really_retried(farm: Farm, db_url: str) -> None:
+    """The schedule keeps a backoff longer than a Retry-After; the source's message said the
+    server's "2 minutes" while its next fetch was a day later."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1,
+                         min_interval_minutes=60, default_interval_minutes=240)
+    try:
+        app.store.add_source(farm.base + "/busy.xml")
+        result = app.update(due_only=False).sources[0]
+        source = app.sources()[0]
+        assert source.next_fetch_at is not None and source.last_fetched_at is not None
+        wait = source.next_fetch_at - source.last_fetched_at
+        assert wait > timedelta(hours=3)
+        assert result.error == source.last_error
+        assert f"it will be retried in {duration_words(wait.total_seconds() / 60)} (it asked for 2 minutes" \
+            in (result.error or "")
+    finally:
+        app.close()
+
+
+def test_retry_advice_names_what_the_server_asked_only_when_the_schedule_waits_longer() -> None:
+    busy = HTTPStatusError("http://a/f answered 503 Service Unavailable", status=503, retry_after=120)
+    assert retry_advice(busy, timedelta(minutes=2, seconds=6)) == (
+        "http://a/f answered 503 Service Unavailable; it will be retried in 2 minutes.")
+    assert retry_advice(busy, timedelta(hours=23)) == (
+        "http://a/f answered 503 Service Unavailable; it will be retried in 23 hours "
+        "(it asked for 2 minutes, sooner than this source's backoff).")
 
 
 def test_a_page_that_could_not_be_fetched_is_not_promised_a_retry() -> None:
