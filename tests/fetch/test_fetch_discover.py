@@ -61,6 +61,12 @@ def test_garbage_yields_no_links(junk: str | bytes) -> None:
         (b"<!DOCTYPE html><html><head><title>rss</title></head></html>", "text/html", False),
         (b'{"status": "ok"}', "application/json", False),
         (b"", "", False),
+        # UTF-16 and UTF-32, with a byte-order mark and without
+        ('<?xml version="1.0" encoding="utf-16"?><rss version="2.0">'.encode("utf-16"), "", True),
+        ('<?xml version="1.0" encoding="utf-16"?><rss version="2.0">'.encode("utf-16-be"), "", True),
+        ('<?xml version="1.0" encoding="utf-16"?><rss version="2.0">'.encode("utf-16-le"), "", True),
+        ('<feed xmlns="http://www.w3.org/2005/Atom">'.encode("utf-32"), "", True),
+        ("<!DOCTYPE html><html><body>rss</body></html>".encode("utf-16"), "text/html", False),
     ],
 )
 def test_looks_like_feed(body: bytes, content_type: str, expected: bool) -> None:

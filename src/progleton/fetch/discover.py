@@ -99,12 +99,30 @@ def _absolute(base: URL, href: str) -> str | None:
 
 def looks_like_feed(body: bytes, content_type: str = "") -> bool:
     """True when ``body`` is an RSS, Atom, RDF or JSON Feed document (by sniffing)."""
+    body = _as_utf8(body)
     head = body[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):
         return _is_json_feed(body, content_type)
     if re.match(rb"<!doctype\s+html|<html", head, re.IGNORECASE):
         return False
     return bool(_FEED_ROOT.search(_strip_prolog(head)))
+
+
+# Byte-order marks, and the first character "<" of an XML document without one, of the
+# encodings whose ASCII is not ASCII bytes (XML 1.0 appendix F).
+_WIDE_ENCODINGS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+    (b"\x00<\x00", "utf-16-be"), (b"<\x00", "utf-16-le"),
+)
+
+
+def _as_utf8(body: bytes) -> bytes:
+    """``body`` in UTF-8 when it is in UTF-16 or UTF-32, so that "<rss" can be found in it."""
+    for mark, encoding in _WIDE_ENCODINGS:
+        if body.startswith(mark):
+            return body.decode(encoding, errors="replace").lstrip("\ufeff").encode("utf-8")
+    return body
 
 
 def _is_json_feed(body: bytes, content_type: str) -> bool:
