@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import nh3
+from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
 from . import feeds
 from .exceptions import FeedParseError, FetchError, HTTPStatusError, SourceGone
@@ -95,6 +96,23 @@ def retry_advice(exc: HTTPStatusError, wait: timedelta) -> str:
 
 def _seconds_in_words(seconds: float) -> str:
     return duration_words(seconds / 60) if seconds >= 90 else f"{max(seconds, 0):.0f} seconds"
+
+
+def feed_warning(feed: ParsedFeed) -> str | None:
+    """What a source should say about how its feed was read: nothing for a clean one, the
+    notice as what it is for a wrong content type or charset (the feed itself was read
+    whole), and that it was salvaged only when it was not well-formed."""
+    if not feed.bozo:
+        return None
+    reason = feed.bozo_reason or "unknown error"
+    notice = feed.extra.get("bozo_exception")
+    if str(notice) == reason:  # the notice is the only fault found
+        if isinstance(notice, NonXMLContentType):
+            served = reason.removesuffix(" is not an XML media type")
+            return f"served as {served}, read as a feed anyway"
+        if isinstance(notice, CharacterEncodingOverride):
+            return f"its encoding was misdeclared ({reason}), read anyway"
+    return f"feed not well-formed, salvaged what could be read: {reason}"
 
 
 def entries_per_day(feed: ParsedFeed, now: datetime) -> float | None:
@@ -469,8 +487,7 @@ class Updater:
         )
         fields: dict[str, Any] = dict(
             last_fetched_at=now, last_status=status, error_count=0,
-            last_error=f"feed not well-formed, salvaged what could be read: {feed.bozo_reason}"
-            if feed is not None and feed.bozo else None,
+            last_error=feed_warning(feed) if feed is not None else None,
             next_fetch_at=decision.next_fetch_at, interval_minutes=decision.interval_minutes,
             backoff_minutes=0.0, etag=fetched.etag or source.etag,
             last_modified=fetched.last_modified or source.last_modified,

@@ -19,6 +19,7 @@ from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
 from progleton.pipeline import (
     entries_per_day,
     entry_guid,
+    feed_warning,
     html_to_text,
     not_after,
     plain_title,
@@ -499,3 +500,24 @@ def test_plain_text_from_the_feed_is_escaped_not_cleaned_as_html() -> None:
     feed, texts = read_feed(PLAIN_JSON, url, {"content-type": "application/feed+json"}, url)
     assert feed.entries[0].content_type == "text/plain"
     assert texts[0].summary_text == "Plain text with <angle> brackets"
+
+
+GOOD_RSS = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
+            b"<item><title>a</title><link>http://a.example/1</link></item></channel></rss>")
+
+
+@pytest.mark.parametrize(("body", "content_type", "expected"), [
+    (GOOD_RSS, "application/rss+xml", None),
+    (GOOD_RSS, "text/html", "served as text/html, read as a feed anyway"),
+    (GOOD_RSS.replace(b"<title>t<", "<title>caf\xe9<".encode("latin-1")), "application/rss+xml; charset=utf-8",
+     "its encoding was misdeclared (document declared as utf-8, but parsed as ISO-8859-1), read anyway"),
+    (GOOD_RSS.replace(b"<title>a</title>", b"<title>a&nbsp;b</title>"), "text/html",
+     "feed not well-formed, salvaged what could be read: not well-formed XML: Entity 'nbsp' not defined"),
+])
+def test_feed_warning_says_what_was_wrong(body: bytes, content_type: str, expected: str | None) -> None:
+    url = "http://a.example/feed"
+    warning = feed_warning(read_feed(body, url, {"content-type": content_type}, url)[0])
+    if expected is None or not expected.startswith("feed not"):
+        assert warning == expected
+    else:
+        assert warning is not None and warning.startswith(expected)
