@@ -111,7 +111,7 @@ def test_news_in_four_languages_is_grouped_searched_and_explained(outlets: Outle
             from fastapi.testclient import TestClient
         with TestClient(create_app(app, admin_password=""), base_url="http://127.0.0.1:8000") as client:
             page = client.get("/stories/" + quote(story.story.id, safe="")).text
-            assert f'href="/articles/{article.id}" lang="ru">{html.escape(article.title)}</a>' in page
+            assert f'href="/articles/{article.id}" lang="ru" dir="auto">{html.escape(article.title)}</a>' in page
             assert "Иркутске" in page
             found = client.get("/search", params={"q": "磨西镇"}).text
             assert "<mark>磨西镇</mark>" in found
