@@ -122,3 +122,33 @@ def test_appeals_in_other_languages_go(language: str) -> None:
     article = extract(page, url=f"https://courier.example/{language}")
     assert marker not in article.text
     assert prose.split(".")[0] in article.text
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        "The copyright dispute returns to court in June, when the judge is expected to rule.",
+        "Subscribers to the water company will pay more from April, the regulator said today.",
+        "Drivers were told to listen to traffic radio until the bridge reopens on Friday morning.",
+        "The opposition leader said she would write to the minister this week about the delays.",
+    ],
+)
+def test_a_closing_paragraph_of_prose_that_mentions_a_sign_off_word_stays(last: str) -> None:
+    tree = body(f"<p>{PROSE}</p><p>{last}</p>")
+    clean_body(tree, [])
+    assert texts(tree) == [PROSE, last]
+
+
+@pytest.mark.parametrize(
+    "sign_off",
+    [
+        "Copyright 2024 The Courier. All rights reserved.",
+        "Jane Doe can be reached at jane@courier.example or on social media, where she posts daily.",
+        "Subscribe to the Morning Letter",
+        "This article was originally published by a partner site and is republished with permission.",
+    ],
+)
+def test_sign_off_furniture_at_the_end_goes(sign_off: str) -> None:
+    tree = body(f"<p>{PROSE}</p><p>{sign_off}</p>")
+    clean_body(tree, [])
+    assert texts(tree) == [PROSE]

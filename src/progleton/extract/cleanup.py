@@ -21,6 +21,12 @@ BLOCK_TAGS = ("p", "head", "item", "quote", "list", "table")
 MAX_LINK_LINE_WORDS = 25
 LINK_LINE_SHARE = 0.8
 MAX_SIGN_OFF_WORDS = 45
+# A sign-off phrase in a block this short is furniture whatever the rest says; in a longer
+# block it must open the block or one of its sentences, or the block must be link-heavy,
+# carry an address, or not be a finished sentence: a closing paragraph of prose may mention
+# "copyright" or "subscribers".
+MAX_SHORT_SIGN_OFF_WORDS = 10
+SIGN_OFF_LINK_SHARE = 0.3
 MAX_SIGN_OFF_BLOCKS = 30
 MAX_CARD_WORDS = 40
 MAX_DATELINE_WORDS = 12
@@ -28,6 +34,22 @@ MAX_LINE_CHARS = 300
 MIN_CARD_HEADLINE_WORDS = 3
 _SENTENCE_END = frozenset(".!?\"'”’)…:;")
 _BARE_URL = re.compile(r"(https?://|www\.)\S+")
+_ADDRESS = re.compile(r"\S@\S|(?<!\w)@\w|https?://|www\.")
+
+
+def _phrase_pattern(phrase_list: Sequence[str]) -> re.Pattern[str]:
+    """Phrases as whole words (a plural allowed): "subscribe" must not match "Subscribers to
+    the service…", "reach the reporter" matches "reach the reporters"."""
+
+    def one(phrase: str) -> str:
+        head = r"(?<!\w)" if phrase[:1].isalnum() else ""
+        tail = r"s?(?!\w)" if phrase[-1:].isalnum() else ""
+        return head + re.escape(phrase) + tail
+
+    return re.compile("|".join(one(p) for p in phrase_list))
+
+
+_SIGN_OFF = _phrase_pattern(phrases.SIGN_OFF_PHRASES)
 
 
 def _text(element: etree._Element) -> str:
@@ -53,8 +75,7 @@ def is_link_line(element: etree._Element) -> bool:
     words = len(_tokens(_text(element)))
     if not words or words > MAX_LINK_LINE_WORDS or element.tag in ("list", "table"):
         return False
-    linked = sum(len(_tokens(_text(ref))) for ref in element.iter("ref"))
-    return linked / words >= LINK_LINE_SHARE
+    return _link_share(element, words) >= LINK_LINE_SHARE
 
 
 def is_teaser_card(element: etree._Element) -> bool:
@@ -88,9 +109,29 @@ def is_teaser(element: etree._Element) -> bool:
 def is_sign_off(element: etree._Element) -> bool:
     """A short follow/contact/newsletter/tags/copyright block."""
     text = _text(element).lower()
-    if len(_tokens(text)) > MAX_SIGN_OFF_WORDS:
+    words = len(_tokens(text))
+    if words > MAX_SIGN_OFF_WORDS:
         return False
-    return any(phrase in text for phrase in phrases.SIGN_OFF_PHRASES) or is_furniture(element)
+    if is_furniture(element):
+        return True
+    starts = [match.start() for match in _SIGN_OFF.finditer(text)]
+    return bool(starts) and (
+        words <= MAX_SHORT_SIGN_OFF_WORDS
+        or any(_opens_sentence(text, start) for start in starts)
+        or _link_share(element, words) >= SIGN_OFF_LINK_SHARE
+        or bool(_ADDRESS.search(text))
+        or text[-1:] not in _SENTENCE_END
+    )
+
+
+def _opens_sentence(text: str, position: int) -> bool:
+    before = text[:position].rstrip()
+    return not _tokens(before) or before[-1:] in _SENTENCE_END
+
+
+def _link_share(element: etree._Element, words: int) -> float:
+    linked = sum(len(_tokens(_text(ref))) for ref in element.iter("ref"))
+    return linked / words if words else 0.0
 
 
 def is_furniture(element: etree._Element) -> bool:
