@@ -152,3 +152,36 @@ def test_sign_off_furniture_at_the_end_goes(sign_off: str) -> None:
     tree = body(f"<p>{PROSE}</p><p>{sign_off}</p>")
     clean_body(tree, [])
     assert texts(tree) == [PROSE]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Related charges against the former mayor were dropped last year for lack of evidence.",
+        "Click here, the forged letter said, to claim a refund that did not exist.",
+        "See more clearly: that was the optician's slogan, printed on every bus in town.",
+    ],
+)
+def test_a_sentence_that_starts_like_a_teaser_stays(sentence: str) -> None:
+    tree = body(f"<p>{PROSE}</p><p>{sentence}</p><p>{PROSE} Again.</p>")
+    clean_body(tree, [])
+    assert texts(tree) == [PROSE, sentence, f"{PROSE} Again."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Related: <ref target='https://x.example/r'>Ferry fares rise</ref>",
+        "Lesen Sie auch: <ref target='https://x.example/d'>Fähre wird teurer</ref>",
+        "Читайте также <ref target='https://x.example/ru'>Паром подорожал</ref>",
+        "Lire aussi <ref target='https://x.example/fr'>Le ferry augmente ses tarifs</ref>",
+        "Story continues below advertisement",
+        "Anzeige",
+        "Listen to this article · 4:32 min",
+        "Share full article",
+    ],
+)
+def test_teasers_and_furniture_lines_go_mid_body(line: str) -> None:
+    tree = body(f"<p>{PROSE}</p><p>{line}</p><p>{PROSE} Again.</p>")
+    clean_body(tree, [])
+    assert texts(tree) == [PROSE, f"{PROSE} Again."]

@@ -19,6 +19,7 @@ from progleton.extract.blocks import WORDS
 
 BLOCK_TAGS = ("p", "head", "item", "quote", "list", "table")
 MAX_LINK_LINE_WORDS = 25
+TEASER_LINK_SHARE = 0.5  # of the words after a teaser prefix ("Read more about the trial")
 LINK_LINE_SHARE = 0.8
 MAX_SIGN_OFF_WORDS = 45
 # A sign-off phrase in a block this short is furniture whatever the rest says; in a longer
@@ -33,6 +34,7 @@ MAX_DATELINE_WORDS = 12
 MAX_LINE_CHARS = 300
 MIN_CARD_HEADLINE_WORDS = 3
 _SENTENCE_END = frozenset(".!?\"'”’)…:;")
+_TEASER_MARKS = frozenset(":|»›>–—")
 _BARE_URL = re.compile(r"(https?://|www\.)\S+")
 _ADDRESS = re.compile(r"\S@\S|(?<!\w)@\w|https?://|www\.")
 
@@ -101,9 +103,27 @@ def is_bare_url(element: etree._Element) -> bool:
 
 
 def is_teaser(element: etree._Element) -> bool:
-    """A teaser line ("Read more: …", "DON'T MISS") pointing away from the article."""
+    """A teaser line ("Read more: …", "DON'T MISS") pointing away from the article: the prefix
+    alone, or followed by a colon-like mark or by a link. A sentence that merely starts with
+    the same words ("Related charges were dropped…", "Click here, the message said…") stays.
+    """
     text = _text(element).lower()
-    return len(_tokens(text)) <= MAX_LINK_LINE_WORDS and text.startswith(phrases.TEASER_PREFIXES)
+    if len(_tokens(text)) > MAX_LINK_LINE_WORDS:
+        return False
+    for prefix in phrases.TEASER_PREFIXES:
+        if not text.startswith(prefix):
+            continue
+        rest = text[len(prefix) :]
+        if prefix[-1].isalnum() and rest[:1].isalnum():
+            continue  # "relatedly", "see moreover"
+        rest = rest.lstrip()
+        if not _tokens(rest) or rest[:1] in _TEASER_MARKS or prefix[-1] in _TEASER_MARKS:
+            return True
+        words = len(_tokens(rest))
+        linked = sum(len(_tokens(_text(ref))) for ref in element.iter("ref"))
+        if linked / words >= TEASER_LINK_SHARE:
+            return True
+    return False
 
 
 def is_sign_off(element: etree._Element) -> bool:
@@ -135,13 +155,21 @@ def _link_share(element: etree._Element, words: int) -> float:
 
 
 def is_furniture(element: etree._Element) -> bool:
-    """A block that is only a label ("Comments", "Tags", "Advertisement")."""
-    return " ".join(_tokens(_text(element))) in _FURNITURE
+    """A block that is only a label ("Comments", "Tags", "Advertisement"), or a label and a
+    duration or count ("Listen to this article · 4:32 min")."""
+    tokens = _tokens(_text(element))
+    if " ".join(tokens) in _FURNITURE:
+        return True
+    for lead in _FURNITURE_LEADS:
+        if tokens[: len(lead)] == lead and tokens[len(lead) :]:
+            return all(t.isdigit() or t in phrases.FURNITURE_LEAD_UNITS for t in tokens[len(lead) :])
+    return False
 
 
 _FURNITURE = frozenset(
     " ".join(WORDS.findall(line)) for line in phrases.FURNITURE_LINES + phrases.CONTROL_LINES
 )
+_FURNITURE_LEADS = [WORDS.findall(lead) for lead in phrases.FURNITURE_LEADS]
 
 
 def _is_trailer(element: etree._Element) -> bool:

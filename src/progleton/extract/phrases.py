@@ -111,6 +111,22 @@ TEASER_PREFIXES: tuple[str, ...] = (
     "don’t miss",
     "see more",
     "related",
+    "lesen sie auch",
+    "lesen sie mehr",
+    "mehr zum thema",
+    "auch interessant",
+    "lire aussi",
+    "à lire aussi",
+    "voir aussi",
+    "leer también",
+    "lea también",
+    "lee también",
+    "leggi anche",
+    "leia também",
+    "lees ook",
+    "читайте также",
+    "читайте еще",
+    "читайте ещё",
 )
 
 # Short lines that on their own are controls, not prose.
@@ -326,6 +342,37 @@ FURNITURE_LINES: tuple[str, ...] = (
     "photos",
     "video",
     "loading",
+    "story continues below advertisement",
+    "story continues below",
+    "article continues below",
+    "article continues below advertisement",
+    "continue reading below",
+    "skip advertisement",
+    "share full article",
+    "anzeige",
+    "werbung",
+    "publicité",
+    "publicidad",
+    "pubblicità",
+    "реклама",
+)
+
+# Lines that are furniture when nothing but a duration or a count follows them
+# ("Listen to this article · 4:32 min", "Comments (12)").
+FURNITURE_LEADS: tuple[str, ...] = (
+    "listen to this article",
+    "listen to article",
+    "listen to this story",
+    "artikel anhören",
+    "écouter cet article",
+    "escuchar este artículo",
+    "ascolta l'articolo",
+    "слушать статью",
+    "comments",
+)
+# The words that may follow a furniture lead besides numbers.
+FURNITURE_LEAD_UNITS: tuple[str, ...] = (
+    "min", "mins", "minute", "minutes", "sec", "secs", "seconds", "h", "m", "s", "minuten", "мин",
 )
 
 # How bylines and datelines start, when they open the extracted body.
