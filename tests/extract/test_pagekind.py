@@ -51,3 +51,39 @@ def test_empty_page_is_no_article() -> None:
     article = extract("<html><body><nav>Home</nav></body></html>", url="https://x.example/")
     assert article.refused
     assert article.warnings[0].startswith("no article")
+
+
+BRIEF = (
+    "The city library will keep all of its branches open next year after the council found "
+    "savings elsewhere in its budget, the leader of the council said on Thursday evening. "
+) * 3
+
+
+def test_a_free_brief_under_a_subscribe_bar_is_an_article() -> None:
+    page = (
+        "<html><body><header><a href='/subscribe'>Subscribe</a> Already a subscriber? "
+        f"<a href='/login'>Sign in</a></header><article><h1>Libraries stay open</h1><p>{BRIEF}</p>"
+        "</article></body></html>"
+    )
+    article = extract(page, url="https://courier.example/brief")
+    assert not article.refused, article.warnings
+
+
+def test_a_free_brief_beside_a_cookie_banner_is_an_article() -> None:
+    banner = (
+        "<div class='cmp'><h2>We value your privacy</h2><p>We and our partners use cookies "
+        "for personalised ads. You may give or refuse consent.</p><button>Accept all</button>"
+        "<button>Reject all</button><button>Manage preferences</button></div>"
+    )
+    page = f"<html><body>{banner}<article><h1>Libraries</h1><p>{BRIEF}</p></article></body></html>"
+    article = extract(page, url="https://courier.example/brief")
+    assert not article.refused, article.warnings
+
+
+def test_a_subscription_prompt_after_a_short_text_is_a_paywall() -> None:
+    page = (
+        f"<html><body><article><h1>Libraries</h1><p>{BRIEF}</p><div><h3>Subscribe to continue "
+        "reading</h3><p>Already a subscriber? <a href='/login'>Log in</a></p></div></article>"
+        "</body></html>"
+    )
+    assert extract(page, url="https://courier.example/stub").warnings == ("paywall: text truncated",)

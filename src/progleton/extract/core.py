@@ -91,7 +91,9 @@ def _extract(html: str | bytes, url: str, site_profile: SiteProfile | None) -> E
         text = meta.body
         html_out = figure + "".join(f"<p>{escape(p)}</p>" for p in text.split("\n\n"))
     words = word_count(text)
-    signals = PageSignals(title_text, page_text, markup_sample, words, meta.accessible_for_free)
+    signals = PageSignals(
+        title_text, page_text, markup_sample, words, meta.accessible_for_free, article_text=text
+    )
     return ExtractedArticle(
         text=text,
         html=html_out,
