@@ -185,3 +185,12 @@ def test_teasers_and_furniture_lines_go_mid_body(line: str) -> None:
     tree = body(f"<p>{PROSE}</p><p>{line}</p><p>{PROSE} Again.</p>")
     clean_body(tree, [])
     assert texts(tree) == [PROSE, f"{PROSE} Again."]
+
+
+@pytest.mark.parametrize("language", sorted(APPEALS_ABROAD))
+def test_an_appeal_goes_whatever_language_the_page_declares(language: str) -> None:
+    prose, appeal, marker = APPEALS_ABROAD[language]
+    page = f"<html lang='en'><body><article><p>{prose}</p>{appeal}</article></body></html>"
+    article = extract(page, url=f"https://courier.example/{language}")
+    assert marker not in article.text
+    assert prose.split(".")[0] in article.text

@@ -44,9 +44,8 @@ _TEXT_NODES = etree.XPath("//text()")
 
 @dataclass(frozen=True)
 class _Phrases:
-    """The phrases looked for on one page: all languages', or English only on a page declared
-    English (every phrase is searched in the whole page's text, so half the list is half the
-    cost)."""
+    """The phrases looked for on a page: every language's, whatever the page declares (a
+    declared ``<html lang>`` is often the CMS default, not the language of its appeal)."""
 
     appeal: tuple[str, ...]
     newsletter: tuple[str, ...]
@@ -66,7 +65,6 @@ class _Phrases:
 
 
 _ALL = _Phrases(phrases.APPEAL_PHRASES, phrases.NEWSLETTER_PHRASES)
-_ENGLISH = _Phrases(phrases.APPEAL_PHRASES_EN, phrases.NEWSLETTER_PHRASES_EN)
 
 
 def _starter_texts(root: HtmlElement) -> list[etree._ElementUnicodeResult]:
@@ -184,18 +182,15 @@ def signup_boxes(root: HtmlElement) -> list[HtmlElement]:
     return boxes
 
 
-def strip_generic_boilerplate(root: HtmlElement, language: str | None = None) -> int:
+def strip_generic_boilerplate(root: HtmlElement) -> int:
     """Remove donation appeals, newsletter prompts and sign-up boxes from ``root`` in place.
 
-    ``root`` should have had its scripts stripped. ``language``: the page's declared language
-    (``<html lang>``), if any; a page declared English is checked for English phrases only
-    (half the phrases: every page's whole text is searched for them). Returns how many blocks
-    were removed.
+    ``root`` should have had its scripts stripped. Returns how many blocks were removed.
     Teaser and control lines are left to ``cleanup`` (on the much smaller extracted body).
     """
     doomed = signup_boxes(root)
     page_text = root.text_content()
-    found = _ENGLISH if (language or "").lower().split("-")[0] == "en" else _ALL
+    found = _ALL
     appeal, newsletter = found.hits(page_text)
     if appeal >= MIN_APPEAL_HITS or newsletter >= MIN_NEWSLETTER_HITS:
         phrase_texts = [t for t in _TEXT_NODES(root) if found.pattern.search(t)]

@@ -83,7 +83,7 @@ def _extract(html: str | bytes, url: str, site_profile: SiteProfile | None) -> E
     title_text = " ".join([*(t.text_content() for t in tree.iter("title")), *_first_h1(tree)])
     if site_profile is not None:
         site_profile.strip(tree)
-    strip_generic_boilerplate(tree, meta.html_lang)
+    strip_generic_boilerplate(tree)
     body = choose_body(tree, url)
     text = body_text(body)
     html_out = (figure + body_html(body, url)) if body is not None else ""
