@@ -194,3 +194,72 @@ def test_an_appeal_goes_whatever_language_the_page_declares(language: str) -> No
     article = extract(page, url=f"https://courier.example/{language}")
     assert marker not in article.text
     assert prose.split(".")[0] in article.text
+
+
+# Appeals that share few words with the phrase lists: each scores on generic signals
+# (an ask, what it pays for, the reader addressed, an amount per period or a "later").
+NEWS = [
+    "The regional rail operator said on Monday that a third of its trains ran late in March, "
+    "the worst figure since it began publishing punctuality data a decade ago.",
+    "Engineers blamed a shortage of drivers and a signal fault near the main station, which "
+    "stopped traffic for most of a morning and stranded several thousand commuters.",
+    "The transport minister told parliament that new trains ordered last year would arrive "
+    "in the autumn, and that the operator had been asked to publish a recovery plan.",
+    "Passenger groups said the plan came too late for those who had already switched to cars, "
+    "according to a statement released after the minister's speech.",
+]
+SCORED_APPEALS = {
+    "one paragraph": (
+        "<p>Our newsroom answers to nobody but its readers. If you found this useful, please "
+        "back our reporting with a gift: a regular contribution from $4 a month keeps it free "
+        "for everyone. <a href='/give'>Give today</a></p>"
+    ),
+    "run without a starter": (
+        "<p>Unser Journalismus bleibt für alle frei zugänglich, weil Leserinnen und Leser ihn "
+        "bezahlen.</p><p>Unterstützen Sie unsere Redaktion schon mit 3 Euro im Monat.</p>"
+        "<p><a href='/abo'>Jetzt mitmachen</a></p><p><a href='#'>Nicht jetzt</a></p>"
+    ),
+    "box": (
+        "<div class='k7'><h4>Avant de partir</h4><p>Notre rédaction est indépendante et vit de "
+        "ses lecteurs. Votre contribution, à partir de 2 € par mois, nous permet de continuer."
+        "</p><p><a href='/don'>Je contribue</a> <a href='#'>Plus tard</a></p></div>"
+    ),
+}
+
+
+def article_page(blocks: list[str]) -> str:
+    return f"<html><body><article><h1>Trains late</h1><div>{''.join(blocks)}</div></article></body></html>"
+
+
+@pytest.mark.parametrize("form", sorted(SCORED_APPEALS))
+@pytest.mark.parametrize("where", [2, 4])
+def test_an_appeal_scored_on_generic_signals_goes(form: str, where: int) -> None:
+    blocks = [f"<p>{p}</p>" for p in NEWS]
+    blocks.insert(where, SCORED_APPEALS[form])
+    text = extract(article_page(blocks), url="https://courier.example/trains").text
+    for marker in ("newsroom answers", "Journalismus bleibt", "Nicht jetzt", "Avant de partir",
+                   "Plus tard", "Give today"):
+        assert marker not in text
+    for paragraph in NEWS:
+        assert paragraph in text
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        # about fundraising: it reports what was said
+        "“Independent journalism costs money, and we need your support to keep reporters in "
+        "court,” the editor said, announcing memberships from $3 a month.",
+        # addresses the reader and asks, but for nothing a newsroom does
+        "If you want to support your local club, a season membership costs $40 a month and "
+        "you can pay it at the ground. Please bring your card.",
+        # a letter to readers that asks for nothing
+        "Dear readers, this is my last column as editor. Thank you for reading our journalism "
+        "for so many years; you kept this newsroom honest.",
+    ],
+)
+def test_paragraphs_about_support_and_readers_stay(paragraph: str) -> None:
+    blocks = [f"<p>{p}</p>" for p in NEWS]
+    blocks.insert(2, f"<p>{paragraph}</p>")
+    text = extract(article_page(blocks), url="https://courier.example/trains").text
+    assert paragraph in text

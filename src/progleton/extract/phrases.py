@@ -41,6 +41,13 @@ APPEAL_PHRASES_EN: tuple[str, ...] = (
     "fund our journalism",
     "support local journalism",
     "support quality journalism",
+    "a small favour",
+    "a small favor",
+    "readers like you",
+    "funded by readers",
+    "funded by our readers",
+    "as little as",
+    "of any size",
 )
 # The same appeals in the languages of Europe's largest newsrooms.
 APPEAL_PHRASES_ABROAD: tuple[str, ...] = (
@@ -60,6 +67,59 @@ APPEAL_PHRASES_ABROAD: tuple[str, ...] = (
     "дорогие читатели", "уважаемые читатели", "поддержите нас", "поддержать нас",
     "независимая журналистика", "независимую журналистику", "независимой журналистики",
     "пожертвова", "ваша поддержка", "напомнить позже",
+)
+
+# The generic signals of an appeal, for blocks no fixed phrase list covers. Each entry is a
+# whole word or, ending in "*", a word's start. A block or run of blocks is an appeal when it
+# asks, names what the money is for (journalism, readers), addresses the reader, and shows
+# one more sign (an amount per period, a "later" control, a phrase above); any reporting
+# verb makes it an article's paragraph instead (an article about fundraising quotes appeals).
+APPEAL_ASKS: tuple[str, ...] = (
+    "support*", "donat*", "contribut*", "member*", "subscri*", "gift", "give now", "give today",
+    "i'll give", "chip in", "fund*", "join our", "join us", "help us", "your help",
+    "unterstütz*", "spende*", "spenden*", "beitrag*", "mitglied*", "abonn*", "ihre hilfe",
+    "soutien*", "soutenir", "soutenez*", "don", "dons", "contribu*", "votre aide", "besoin de vous",
+    "apoy*", "apóy*", "apoya*", "donaci*", "socio", "socia", "socias", "suscri*", "aporta*",
+    "sosten*", "sostien*", "donazion*", "abbona*", "apoi*", "doaç*", "assin*",
+    "steun*", "doneer*", "donatie*", "lid worden",
+    "поддерж*", "пожертв*", "подпис*", "донат*", "взнос*", "підтрим*", "внес*",
+)
+APPEAL_CAUSES: tuple[str, ...] = (
+    "journalis*", "jornalis*", "giornalis*", "periodis*", "reporting", "reporters", "newsroom*",
+    "reader*", "independen*", "nonprofit", "non-profit", "free for all", "free to read",
+    "open for all", "our work", "leser*", "unabhängig*", "redaktion*", "zeitung",
+    "lecteur*", "lectrice*", "indépendan*", "rédaction*", "lector*", "independiente*",
+    "redacción", "lettor*", "indipendent*", "redazione", "leitor*", "redação", "lezer*",
+    "onafhankelijk*", "redactie", "читател*", "читач*", "независим*", "незалежн*", "редакци*",
+    "издани*", "медиа", "медіа", "журналист*", "журналіст*",
+)
+APPEAL_ADDRESS: tuple[str, ...] = (
+    "you", "your", "you're", "you've", "please", "sie", "ihre", "ihnen", "du", "dein*", "bitte",
+    "vous", "votre", "vos", "te", "tu", "tú", "ti", "usted", "por favor", "tuo", "tua", "voi",
+    "vostro", "per favore", "você", "vocês", "seu", "sua", "u", "uw", "je", "jij", "jouw",
+    "вы", "вас", "вам", "ваш*", "пожалуйста", "ви", "будь ласка",
+)
+# Short lines that dismiss an appeal ("Not now", "Maybe later", "Remind me in May").
+APPEAL_CONTROLS: tuple[str, ...] = (
+    "not now", "maybe later", "remind me", "no thanks", "later", "close", "später",
+    "nicht jetzt", "plus tard", "pas maintenant", "más tarde", "ahora no", "più tardi", "non ora",
+    "mais tarde", "agora não", "позже", "не сейчас", "напомнить*", "пізніше", "не зараз",
+    "нагадати*",
+)
+# An amount is a sign of an appeal next to a period or a "from just" ("$5 a month").
+APPEAL_MONEY_LEADS: tuple[str, ...] = (
+    "as little as", "from just", "starting from", "starting at", "any size", "any amount",
+    "a month", "a week", "a year", "per month", "each month", "every month", "monthly",
+    "/month", "/mo", "schon mit", "ab", "im monat", "pro monat", "monatlich", "à partir de",
+    "par mois", "desde", "al mes", "al mese", "a partir de", "por mês", "per maand", "от", "в месяц",
+    "від", "на місяць", "щомісяч*", "ежемесячн*", "mensual*", "mensil*",
+)
+REPORTING_VERBS: tuple[str, ...] = (
+    "said", "says", "saying", "told", "according to", "stated", "sagte", "sagt", "erklärte", "teilte",
+    "a déclaré", "a dit", "a affirmé", "selon", "dijo", "afirmó", "declaró", "según",
+    "ha detto", "ha dichiarato", "secondo", "disse", "afirmou", "segundo", "zei", "volgens",
+    "сказал*", "заявил*", "сообщил*", "по словам", "по данным", "сказав", "заявив",
+    "повідомив*", "за словами", "за даними",
 )
 
 # Newsletter and sign-up prompts.
