@@ -263,3 +263,14 @@ def test_paragraphs_about_support_and_readers_stay(paragraph: str) -> None:
     blocks.insert(2, f"<p>{paragraph}</p>")
     text = extract(article_page(blocks), url="https://courier.example/trains").text
     assert paragraph in text
+
+
+def test_an_advice_column_that_addresses_its_readers_stays() -> None:
+    paragraph = (
+        "Dear readers, you asked how to support your elderly parents. Independent living is "
+        "possible for longer than most families think, if the home is adapted in time."
+    )
+    blocks = [f"<p>{p}</p>" for p in NEWS]
+    blocks.insert(2, f"<p>{paragraph}</p>")
+    text = extract(article_page(blocks), url="https://courier.example/advice").text
+    assert paragraph in text

@@ -194,6 +194,8 @@ def _word_pattern(entries: tuple[str, ...]) -> re.Pattern[str]:
 
 _ASK = _word_pattern(phrases.APPEAL_ASKS)
 _CAUSE = _word_pattern(phrases.APPEAL_CAUSES)
+_CAUSE_OWN = _word_pattern(phrases.APPEAL_CAUSES_OWN)
+_WE = _word_pattern(phrases.PUBLISHER_WE)
 _ADDRESS = _word_pattern(phrases.APPEAL_ADDRESS)
 _CONTROL = _word_pattern(phrases.APPEAL_CONTROLS)
 _MONEY_LEAD = _word_pattern(phrases.APPEAL_MONEY_LEADS)
@@ -236,11 +238,9 @@ class _Block:
 def appeal_signals(text: str, words: int) -> frozenset[str]:
     """The kinds of appeal evidence in one block's text (see ``phrases.APPEAL_ASKS``)."""
     text = text.lower()
-    found = {
-        kind
-        for kind, pattern in (("ask", _ASK), ("cause", _CAUSE), ("address", _ADDRESS))
-        if pattern.search(text)
-    }
+    found = {kind for kind, pattern in (("ask", _ASK), ("address", _ADDRESS)) if pattern.search(text)}
+    if _CAUSE.search(text) or (_CAUSE_OWN.search(text) and _WE.search(text)):
+        found.add("cause")
     if _AMOUNT.search(text) and _MONEY_LEAD.search(text):
         found.add("money")
     if words <= MAX_CONTROL_WORDS and _CONTROL.search(text):
@@ -317,7 +317,7 @@ def scored_appeals(root: HtmlElement, page_words: int) -> list[HtmlElement]:
     doomed: list[HtmlElement] = []
     for parent in parents:
         text = parent.text_content().lower()
-        if not (_CAUSE.search(text) and _ADDRESS.search(text)):
+        if not ((_CAUSE.search(text) or _CAUSE_OWN.search(text)) and _ADDRESS.search(text)):
             continue  # no run inside can qualify (the ask is there: it brought us here)
         for run in _scored_runs_in(parent, page_words):
             whole = len(run) == sum(1 for c in parent if isinstance(c.tag, str))

@@ -86,12 +86,20 @@ APPEAL_ASKS: tuple[str, ...] = (
 )
 APPEAL_CAUSES: tuple[str, ...] = (
     "journalis*", "jornalis*", "giornalis*", "periodis*", "reporting", "reporters", "newsroom*",
-    "reader*", "independen*", "nonprofit", "non-profit", "free for all", "free to read",
-    "open for all", "our work", "leser*", "unabhängig*", "redaktion*", "zeitung",
-    "lecteur*", "lectrice*", "indépendan*", "rédaction*", "lector*", "independiente*",
-    "redacción", "lettor*", "indipendent*", "redazione", "leitor*", "redação", "lezer*",
-    "onafhankelijk*", "redactie", "читател*", "читач*", "независим*", "незалежн*", "редакци*",
-    "издани*", "медиа", "медіа", "журналист*", "журналіст*",
+    "nonprofit", "non-profit", "free for all", "open for all", "redaktion*", "rédaction*",
+    "redacción", "redazione", "redação", "redactie", "редакци*", "журналист*", "журналіст*",
+)
+# Words that name the cause only when the publisher speaks of itself ("our readers", "we are
+# independent"): an advice column tells its readers how to live independently.
+APPEAL_CAUSES_OWN: tuple[str, ...] = (
+    "reader*", "independen*", "free to read", "our work", "leser*", "unabhängig*", "zeitung",
+    "lecteur*", "lectrice*", "indépendan*", "lector*", "independiente*", "lettor*",
+    "indipendent*", "leitor*", "lezer*", "onafhankelijk*", "читател*", "читач*", "независим*",
+    "незалежн*", "издани*", "медиа", "медіа",
+)
+PUBLISHER_WE: tuple[str, ...] = (
+    "we", "we're", "we've", "us", "our*", "wir", "uns*", "nous", "notre", "nos", "nosotros",
+    "nuestr*", "noi", "nostr*", "nós", "noss*", "wij", "ons", "onze", "мы", "нас", "наш*", "ми",
 )
 APPEAL_ADDRESS: tuple[str, ...] = (
     "you", "your", "you're", "you've", "please", "sie", "ihre", "ihnen", "du", "dein*", "bitte",
