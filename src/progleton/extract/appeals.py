@@ -47,6 +47,7 @@ _APPEAL_CONTAINERS = frozenset(CONTAINER_TAGS - {"article", "main", "table", "ul
 
 
 _TEXT_NODES = etree.XPath("//text()")
+_WORD_TEXT_NODES = etree.XPath("//text()[string-length(normalize-space()) > 1]")
 
 
 def _phrase_pattern(phrase_list: tuple[str, ...]) -> re.Pattern[str]:
@@ -300,12 +301,26 @@ def _scored_runs_in(parent: HtmlElement, page_words: int) -> list[list[HtmlEleme
     return runs
 
 
-def scored_appeals(root: HtmlElement, page_words: int) -> list[HtmlElement]:
+def _may_hold_appeal(text: str) -> bool:
+    """Whether ``text`` has an ask, a cause and a reader addressed anywhere (most pages have
+    not: one look at the page spares the look at every block)."""
+    text = text.lower()
+    return bool(
+        _ASK.search(text)
+        and _ADDRESS.search(text)
+        and (_CAUSE.search(text) or _CAUSE_OWN.search(text))
+    )
+
+
+def scored_appeals(root: HtmlElement, page_text: str) -> list[HtmlElement]:
     """Appeals that no fixed phrase count finds: a single paragraph or a run of blocks without
     a starter, scored on generic signals (``appeal_signals``). A run that fills its container
-    takes the container with it."""
+    takes the container with it. ``page_text``: ``root``'s text."""
+    if not _may_hold_appeal(page_text):
+        return []
+    page_words = word_count(page_text)
     parents: dict[HtmlElement, None] = {}  # an ordered set
-    for text_node in _TEXT_NODES(root):
+    for text_node in _WORD_TEXT_NODES(root):  # whitespace between tags, skipped in C
         if not _ASK.search(text_node.lower()):
             continue
         owner = _owner(text_node)
@@ -316,9 +331,8 @@ def scored_appeals(root: HtmlElement, page_words: int) -> list[HtmlElement]:
                 parents.setdefault(element)
     doomed: list[HtmlElement] = []
     for parent in parents:
-        text = parent.text_content().lower()
-        if not ((_CAUSE.search(text) or _CAUSE_OWN.search(text)) and _ADDRESS.search(text)):
-            continue  # no run inside can qualify (the ask is there: it brought us here)
+        if not _may_hold_appeal(parent.text_content()):
+            continue  # no run inside can qualify
         for run in _scored_runs_in(parent, page_words):
             whole = len(run) == sum(1 for c in parent if isinstance(c.tag, str))
             if whole and parent.tag in _APPEAL_CONTAINERS and not (parent.text or "").strip():
@@ -365,7 +379,7 @@ def strip_generic_boilerplate(root: HtmlElement) -> int:
         page_words = word_count(page_text)
         owners = [e for e in (_owner(t) for t in phrase_texts) if e is not None]
         doomed += appeal_containers(owners, page_words, found) + appeal_runs(root, page_words, found)
-    doomed += scored_appeals(root, word_count(page_text))
+    doomed += scored_appeals(root, page_text)
     removed = 0
     for element in doomed:
         if (
