@@ -274,3 +274,38 @@ def test_an_advice_column_that_addresses_its_readers_stays() -> None:
     blocks.insert(2, f"<p>{paragraph}</p>")
     text = extract(article_page(blocks), url="https://courier.example/advice").text
     assert paragraph in text
+
+
+def test_a_section_of_readers_comments_is_no_part_of_the_article() -> None:
+    body = "".join(f"<p>{t}</p>" for t in [
+        "The city council voted on Wednesday to keep all 33 of its public libraries open, reversing a proposal "
+        "that would have closed nine branches to save money.",
+        "The decision followed a campaign by residents, authors and schoolchildren, who gathered thousands of "
+        "signatures and staged read-ins outside the civic hall.",
+        "Councillor Ann Pryce said the savings would instead come from sharing buildings with health services "
+        "and shorter opening hours on weekday mornings.",
+        "The council said it would publish a detailed plan for each branch in the autumn, after a further round "
+        "of consultation with staff and users."])
+    comments = "".join(
+        f'<article class="c"><div class="meta"><b>{name}</b> <span>2 hours ago</span></div><p>{text}</p>'
+        '<a href="#">Reply</a></article>' for name, text in [
+            ("bookworm_77", "Brilliant news. My kids practically grew up in the branch and I cannot imagine the "
+                            "area without it, so thank you to everyone who signed."),
+            ("cityLad", "Shorter opening hours is just closure by the back door, mark my words. They will say "
+                        "nobody uses them in two years and shut them anyway."),
+            ("Marjorie P.", "The council wasted more than this on consultants last year, so I do not accept that "
+                            "there was ever a real need to close anything at all.")])
+    for heading in ("3 Comments", "Comments (12)", "Join the conversation", "Kommentare"):
+        page = ('<html><head><title>Libraries stay open | The Courier</title></head><body><header>'
+                '<a href="/">The Courier</a><nav><ul><li><a href="/w">World</a></li><li><a href="/b">Business</a>'
+                '</li></ul></nav></header><main><article class="post"><h1>Libraries stay open</h1>'
+                f'<div class="post-body">{body}</div><div class="discussion"><h3>{heading}</h3>{comments}'
+                "<form><textarea></textarea><button>Post comment</button></form></div></article></main>"
+                "<footer><p>&copy; 2024 The Courier.</p></footer></body></html>")
+        text = extract(page, url="https://courier.example/news/libraries").text
+        assert "weekday mornings" in text and "back door" not in text and "consultants" not in text, heading
+    # a subheading "Comments" in the article's own flow takes nothing with it
+    inline = (f"<html><body><article><h1>Readers on libraries</h1>{body}<h2>Comments</h2>"
+              "<p>The council received more than four hundred written comments during the consultation period.</p>"
+              "</article></body></html>")
+    assert "four hundred written comments" in extract(inline, url="https://courier.example/r").text

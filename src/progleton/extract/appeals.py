@@ -379,7 +379,7 @@ def strip_generic_boilerplate(root: HtmlElement) -> int:
         page_words = word_count(page_text)
         owners = [e for e in (_owner(t) for t in phrase_texts) if e is not None]
         doomed += appeal_containers(owners, page_words, found) + appeal_runs(root, page_words, found)
-    doomed += scored_appeals(root, page_text)
+    doomed += scored_appeals(root, page_text) + comment_sections(root)
     removed = 0
     for element in doomed:
         if (
@@ -389,3 +389,33 @@ def strip_generic_boilerplate(root: HtmlElement) -> int:
             remove_element(element)
             removed += 1
     return removed
+
+
+# A section headed "3 Comments", "Comments (12)", "Reader comments", "Join the conversation"
+# (and the same in the languages ``phrases`` covers): readers' comments, which trafilatura
+# leaves in when the section's class names say nothing ("discussion", "c").
+_COMMENTS_HEADING = re.compile(
+    r"^(?:\d+\s+)?(?:reader\s+|user\s+)?(?:comments?|responses|replies|kommentare?|commentaires?|"
+    r"comentarios?|comentários?|commenti|reacties|комментари[ийя]|коментар[іи]в?)\s*(?:\(\d+\)|\d+)?:?$"
+    r"|^(?:join|leave)\s+(?:the|a)\s+(?:discussion|conversation|comment)$|^what\s+do\s+you\s+think\??$",
+    re.IGNORECASE,
+)
+_HEADINGS = etree.XPath("//h1|//h2|//h3|//h4|//h5|//h6")
+
+
+def comment_sections(root: HtmlElement) -> list[HtmlElement]:
+    """Sections of readers' comments: a container that opens with a comments heading. Only a
+    heading that opens its own container says where the comments end; one in the middle of the
+    article's flow (a blog post's subheading "Comments") takes nothing with it."""
+    out = []
+    for heading in _HEADINGS(root):
+        if not _COMMENTS_HEADING.match(" ".join(heading.text_content().split())):
+            continue
+        section = heading.getparent()
+        if section is None or section.tag in ("article", "main", "body", "html"):
+            continue
+        first = next((c for c in section if isinstance(c.tag, str)), None)
+        # the article's own headline is never inside its comments
+        if first is heading and heading.tag != "h1" and not section.xpath(".//h1"):  # type: ignore[union-attr]
+            out.append(section)
+    return out
