@@ -309,3 +309,21 @@ def test_a_section_of_readers_comments_is_no_part_of_the_article() -> None:
               "<p>The council received more than four hundred written comments during the consultation period.</p>"
               "</article></body></html>")
     assert "four hundred written comments" in extract(inline, url="https://courier.example/r").text
+
+
+def test_a_pull_quote_is_not_read_twice() -> None:
+    said = "Every flyby gives us a glimpse of what we can expect once we are in orbit"
+    paragraphs = [
+        "The probe passed within 400 kilometres of the moon's surface on Tuesday, its closest approach so far.",
+        f"“{said},” the mission's lead scientist, Dr Amara Osei, told reporters at the control centre.",
+        "The next flyby is due in March, when the probe will photograph the southern ice fields for the first time.",
+        "Engineers said every instrument on board was working normally after the pass through the radiation belts.",
+    ]
+    page = ("<html><body><article><h1>Probe skims the moon</h1>" + "".join(f"<p>{p}</p>" for p in paragraphs[:2])
+            + f'<blockquote class="pq"><p>“{said}.”</p></blockquote>'
+            + "".join(f"<p>{p}</p>" for p in paragraphs[2:]) + "</article></body></html>")
+    text = extract(page, url="https://science.example/probe").text
+    assert text.count("glimpse of what we can expect") == 1 and "radiation belts" in text
+    # a quotation the article makes only once is kept
+    quoted = page.replace(paragraphs[1], "The mission's lead scientist spoke to reporters at the control centre.")
+    assert "glimpse of what we can expect" in extract(quoted, url="https://science.example/probe").text

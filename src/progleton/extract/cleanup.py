@@ -241,8 +241,27 @@ def clean_body(
             _drop(element)
     _trim_start(_top_blocks(body), title_tokens, description_tokens)
     _trim_end(_top_blocks(body))
+    _drop_pull_quotes(body)
     for empty in [e for e in body.iter("list") if not _text(e)]:
         _drop(empty)
+
+
+MIN_PULL_QUOTE_TOKENS = 6
+
+
+def _drop_pull_quotes(body: etree._Element) -> None:
+    """A pull quote repeats a sentence of the article in large type; read as text it is the
+    same words twice. A quote block whose words all stand, in order, in one of the body's
+    paragraphs goes (a quotation the article makes only once stays)."""
+    paragraphs = [f" {' '.join(_tokens(_text(p)))} " for p in body.iter("p") if not _in_quote(p)]
+    for quote in list(body.iter("quote")):
+        words = " ".join(_tokens(_text(quote)))
+        if len(words.split()) >= MIN_PULL_QUOTE_TOKENS and any(f" {words} " in p for p in paragraphs):
+            _drop(quote)
+
+
+def _in_quote(element: etree._Element) -> bool:
+    return any(a.tag == "quote" for a in element.iterancestors())
 
 
 def headline_forms(tree: etree._Element) -> list[str]:
