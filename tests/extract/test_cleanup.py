@@ -327,3 +327,25 @@ def test_a_pull_quote_is_not_read_twice() -> None:
     # a quotation the article makes only once is kept
     quoted = page.replace(paragraphs[1], "The mission's lead scientist spoke to reporters at the control centre.")
     assert "glimpse of what we can expect" in extract(quoted, url="https://science.example/probe").text
+
+
+@pytest.mark.parametrize(("plug", "dropped"), [
+    ('<p><em>Get our free Tech Briefing newsletter delivered to your inbox every week. <a href="/nl">Sign up here</a>.</em></p>', True),
+    ("<p>Sign up for our Morning Briefing newsletter here.</p>", True),
+    ("<p><strong>Subscribe to our newsletter</strong> for the latest science news.</p>", True),
+    ("<p>Abonnieren Sie unseren Newsletter.</p>", True),
+    # prose about a newsletter reports, it does not ask
+    ("<p>The agency said 40,000 readers had signed up for its weekly newsletter since it launched in June.</p>", False),
+    ("<p>Readers who subscribe to the council's newsletter will get the new timetable first, officials said.</p>", False),
+])
+def test_a_newsletter_plug_in_the_body_goes_and_news_about_one_stays(plug: str, dropped: bool) -> None:
+    paragraphs = [
+        "The probe passed within 400 kilometres of the moon's surface on Tuesday, its closest approach so far.",
+        "The mission's lead scientist, Dr Amara Osei, told reporters at the control centre that all was well.",
+        "The next flyby is due in March, when the probe will photograph the southern ice fields for the first time.",
+        "Engineers said every instrument on board was working normally after the pass through the radiation belts.",
+    ]
+    page = ("<html><body><article><h1>Probe skims the moon</h1>" + "".join(f"<p>{p}</p>" for p in paragraphs[:2])
+            + plug + "".join(f"<p>{p}</p>" for p in paragraphs[2:]) + "</article></body></html>")
+    text = extract(page, url="https://science.example/probe").text.lower()
+    assert ("newsletter" not in text) == dropped and "radiation belts" in text

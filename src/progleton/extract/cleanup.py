@@ -166,6 +166,25 @@ def is_furniture(element: etree._Element) -> bool:
     return False
 
 
+MAX_PLUG_WORDS = 30
+# A newsletter plug asks the reader to sign up, in the imperative, for something delivered:
+# "Get our free Tech Briefing delivered to your inbox. Sign up here." News prose about a
+# newsletter reports ("40,000 readers signed up for it"), and does not address the reader.
+_PLUG_THING = re.compile(r"\b(?:newsletters?|inbox|briefing|bulletin|newsletter|boletín|infolettre|rundbrief|рассылк\w*)\b")
+_PLUG_ASK = re.compile(
+    r"(?:^|[.!?:]\s+)(?:sign\s*-?\s*up|subscribe|get\s+(?:our|the)|register|join|don'?t\s+miss|"
+    r"abonnieren\s+sie|melden\s+sie\s+sich|inscrivez|abonnez|suscr[ií]b|reg[ií]strate|iscriviti|"
+    r"подпишитесь)\b"
+    r"|\b(?:sign\s*-?\s*up|subscribe)\s+(?:here|now|today|for\s+free)\b|\bclick\s+here\s+to\s+(?:sign|subscribe)")
+
+
+def is_newsletter_plug(element: etree._Element) -> bool:
+    """A short block asking the reader to sign up for a newsletter, anywhere in the body."""
+    text = " ".join(_text(element).split()).lower()
+    return (len(_tokens(text)) <= MAX_PLUG_WORDS and _PLUG_THING.search(text) is not None
+            and _PLUG_ASK.search(text) is not None)
+
+
 _FURNITURE = frozenset(
     " ".join(WORDS.findall(line)) for line in phrases.FURNITURE_LINES + phrases.CONTROL_LINES
 )
@@ -237,6 +256,7 @@ def clean_body(
             or is_teaser(element)
             or is_furniture(element)
             or is_bare_url(element)
+            or is_newsletter_plug(element)
         ):
             _drop(element)
     _trim_start(_top_blocks(body), title_tokens, description_tokens)
