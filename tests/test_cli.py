@@ -355,3 +355,50 @@ def test_merging_a_story_into_itself_is_refused(db_url: str) -> None:
     one_article(db_url, "One story")
     done = CliRunner().invoke(main, ["--db", db_url, "merge", "story-1", "story-1"])
     assert done.exit_code == 2 and "cannot be merged into itself" in done.output
+
+
+def test_sigterm_stops_the_extraction_workers_too(tmp_path: Path) -> None:
+    """``kill`` or ``timeout`` on a running command must not leave its worker processes behind."""
+    import signal
+    import time
+
+    script = tmp_path / "busy.py"
+    script.write_text(
+        "import multiprocessing, sys, time\n"
+        "from progleton.cli import _stop_on_sigterm\n"
+        "from progleton.core import make_progleton\n"
+        "_stop_on_sigterm()\n"
+        f"app = make_progleton('sqlite:///{tmp_path}/t.db', extract_workers=2)\n"
+        "try:\n"
+        "    pool = app._process_pool()\n"
+        "    busy = [pool.submit(time.sleep, 120) for _ in range(2)]\n"
+        "    while not all(f.running() for f in busy):\n"
+        "        time.sleep(0.1)\n"
+        "    print(' '.join(str(p.pid) for p in multiprocessing.active_children()), flush=True)\n"
+        "    time.sleep(120)\n"
+        "finally:\n"
+        "    app.close()\n")
+    process = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    workers = [int(pid) for pid in process.stdout.readline().split()]
+    assert workers
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=30) == 128 + signal.SIGTERM
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie has ended
+        return stat.read().split(") ")[1][0] != "Z"
+
+
+def test_add_that_fails_says_nothing_was_added_not_that_it_will_be_retried(db_url: str) -> None:
+    done = run(db_url, "add", "http://127.0.0.1:9/feed.xml")  # nothing listens there
+    assert done.returncode == 1 and "Nothing was added" in done.stderr and "retried" not in done.stderr, done.stderr
