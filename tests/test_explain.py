@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from progleton.citations import Citation
 from progleton.explain import Coverage, coverage, timeline, why_together
 from progleton.types import Article, Story, StoryDetail
 
@@ -45,6 +46,18 @@ def test_the_timeline_tells_what_each_article_added_by_day() -> None:
         (datetime(2026, 12, 6).date(), [(3, "First from this outlet"), (4, "Follow-up")]),
         (None, [(5, "First from this outlet")]),
     ]
+
+
+def test_the_timeline_says_which_report_relays_another_outlets() -> None:
+    start = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
+    japan, fox = replace(art(1, "The Japan Times"), published=start), replace(art(2, "FOX News"), published=start)
+    relay = replace(art(3, "The Moscow Times"), published=start + timedelta(hours=6))
+    both = [Citation("Japan Times", 1, "The Japan Times"), Citation("Fox News", 2, "FOX News")]
+    [(_, moments)] = timeline(detail(japan, fox, relay), {3: both})
+    assert moments[-1].event == "Relays the reports of The Japan Times and FOX News"
+    [(_, moments)] = timeline(detail(japan, relay), {3: both[:1], 1: [Citation("Moscow Times", 3, "x")]})
+    # a citation of a later report is no relay of it
+    assert [m.event for m in moments] == ["First report", "Relays the report of The Japan Times"]
 
 
 def test_wire_name_falls_back_to_the_original_outlet() -> None:

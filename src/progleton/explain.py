@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from .citations import Citation
 from .stories.features import name_forms, word_forms
 from .stories.model import probability_text as probability_text  # for the CLI and the web reader
 from .types import Article, StoryDetail
@@ -67,10 +68,13 @@ class Moment:
     event: str  # "First report", "First from an outlet", "Follow-up", "Carries <outlet>'s text"
 
 
-def timeline(detail: StoryDetail) -> list[tuple[date | None, list[Moment]]]:
+def timeline(detail: StoryDetail, cites: Mapping[int, Sequence[Citation]] | None = None,
+             ) -> list[tuple[date | None, list[Moment]]]:
     """How the story developed: every article by when it was published (else stored), by day
     (UTC), each with what it added: the first report, an outlet's first report, an outlet's
-    follow-up, or another outlet's text carried (a wire copy)."""
+    follow-up, another outlet's text carried (a wire copy), or another outlet's report relayed
+    (``cites``, from :func:`~progleton.citations.story_citations`: it cites an outlet whose
+    earlier report is in the story)."""
     by_id = {a.id: a for a in detail.articles}
 
     def when(a: Article) -> datetime | None:
@@ -78,13 +82,18 @@ def timeline(detail: StoryDetail) -> list[tuple[date | None, list[Moment]]]:
 
     ordered = sorted(detail.articles, key=lambda a: (when(a) is None, when(a) or datetime.min.replace(tzinfo=UTC), a.id))
     seen: set[str] = set()
+    earlier: set[int] = set()
     days: list[tuple[date | None, list[Moment]]] = []
     for i, a in enumerate(ordered):
         original = by_id.get(a.wire_copy_of) if a.wire_copy_of is not None else None
+        relayed = [by_id[c.article_id] for c in (cites or {}).get(a.id, ()) if c.article_id in earlier]
+        earlier.add(a.id)
         if i == 0:
             event = "First report"
         elif original is not None:
             event = f"Carries {original.outlet}'s text"
+        elif relayed:
+            event = f"Relays the report{'s' if len(relayed) > 1 else ''} of {_listed([r.outlet for r in relayed])}"
         elif a.outlet in seen:
             event = "Follow-up"
         else:

@@ -81,7 +81,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
         p.store.set_story_state(user.id, story_id, last_seen_at=now)
     cites, cited = story_citations(detail.articles)
     return render(request, "story.html", detail=detail, story=detail.story, cites=cites, cited=cited,
-                  coverage=coverage(detail), timeline=timeline(detail), reasons=reasons, merge_candidates=others,
+                  coverage=coverage(detail), timeline=timeline(detail, cites), reasons=reasons, merge_candidates=others,
                   last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states)
 
 
