@@ -29,11 +29,13 @@ from progleton.extract.metadata import (
     fallback_date,
     fallback_image,
     fallback_title,
+    is_placeholder_image,
+    lead_image_element,
     read_page_metadata,
 )
 from progleton.extract.model import ExtractedArticle
 from progleton.extract.pagekind import PageSignals, page_warnings
-from progleton.extract.sanitize import absolute_http_url, sanitize_html
+from progleton.extract.sanitize import sanitize_html
 
 LOGGER = logging.getLogger(__name__)
 MARKUP_SAMPLE_CHARS = 60_000
@@ -137,14 +139,16 @@ def _first_h1(tree: HtmlElement) -> list[str]:
 
 def _complete_metadata(meta: PageMetadata, tree: HtmlElement, url: str) -> PageMetadata:
     """Fill what the markup's metadata lacked: headline, byline, date, lead image."""
-    if meta.title and meta.published and meta.authors and meta.image:
+    # a site-wide default (the logo as og:image) is kept only when the article shows no picture
+    image_is_real = meta.image is not None and not is_placeholder_image(meta.image)
+    if meta.title and meta.published and meta.authors and image_is_real:
         return meta
     return replace(
         meta,
         title=meta.title or fallback_title(tree),
         authors=meta.authors or byline_authors(tree),
         published=meta.published or fallback_date(tree),
-        image=meta.image or fallback_image(tree, url),
+        image=meta.image if image_is_real else fallback_image(tree, url) or meta.image,
     )
 
 
@@ -170,22 +174,18 @@ def body_text(body: etree._Element | None) -> str:
     return "\n\n".join(block for block in blocks if block.strip())
 
 
-_LEAD_FIGURE = etree.XPath("(//article//figure[.//img] | //main//figure[.//img])[1]")
-
-
 def lead_figure_html(tree: HtmlElement, url: str) -> str:
-    """The article's lead figure (image and caption) as sanitized HTML, or ""."""
-    for figure in _LEAD_FIGURE(tree):
-        image = next(figure.iter("img"), None)
-        src = absolute_http_url(image.get("src", ""), url) if image is not None else None
-        if image is None or src is None:
-            return ""
-        caption = next((" ".join(c.text_content().split()) for c in figure.iter("figcaption")), "")
-        alt = image.get("alt", "")
-        html = f'<figure><img src="{escape(src)}" alt="{escape(alt)}">'
-        html += f"<figcaption>{escape(caption)}</figcaption></figure>" if caption else "</figure>"
-        return sanitize_html(html, base_url=url)
-    return ""
+    """The article's lead figure (its real picture and caption) as sanitized HTML, or ""."""
+    found = lead_image_element(tree, url)
+    if found is None or found[0].tag != "figure":
+        return ""
+    figure, src = found
+    caption = next((" ".join(c.text_content().split()) for c in figure.iter("figcaption")), "")
+    image = next(figure.iter("img", "amp-img"), None)
+    alt = image.get("alt", "") if image is not None else ""
+    html = f'<figure><img src="{escape(src)}" alt="{escape(alt)}">'
+    html += f"<figcaption>{escape(caption)}</figcaption></figure>" if caption else "</figure>"
+    return sanitize_html(html, base_url=url)
 
 
 def body_html(body: etree._Element | None, url: str) -> str:
