@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,3 +92,21 @@ def test_article_and_profile_are_picklable() -> None:
     article = extract(html, url=URL, site_profile=profile)
     assert pickle.loads(pickle.dumps(article)) == article
     assert pickle.loads(pickle.dumps(profile)).to_json() == profile.to_json()
+
+
+@pytest.mark.parametrize(
+    "void", ['<embed src="/media/clip.swf">', '<track src="/t.vtt">', "<keygen>", "<wbr>"]
+)
+def test_html5_void_elements_do_not_swallow_the_rest_of_the_article(void: str) -> None:
+    """libxml2 parses these as containers of everything after them; the text must survive."""
+    paragraph = (
+        "<p>The harbour authority said the {} berth would reopen on Friday after divers "
+        "finished inspecting the quay wall damaged in last week's collision.</p>"
+    )
+    first = "".join(paragraph.format(f"northern{i}") for i in range(3))
+    rest = "".join(paragraph.format(f"southern{i}") for i in range(3))
+    html = f"<html><body><article><h1>Berth reopens</h1>{first}{void}{rest}</article></body></html>"
+    article = extract(html, url="https://port.example/news/berth")
+    assert all(f"southern{i}" in article.text for i in range(3))
+    assert all(f"northern{i}" in article.text for i in range(3))
+    assert "southern2" in article.html

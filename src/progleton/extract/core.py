@@ -49,7 +49,37 @@ def parse_page(html: str | bytes) -> HtmlElement | None:
         tree = load_html(html)
     except Exception:  # lxml and the charset sniffers raise a zoo of types on garbage
         return None
-    return tree if isinstance(tree, HtmlElement) else None
+    if not isinstance(tree, HtmlElement):
+        return None
+    _close_void_elements(tree)
+    return tree
+
+
+# HTML5 void elements that libxml2's HTML 4 parser does not know as empty: it makes the rest of
+# their parent (the rest of the article, after an <embed>) their children, and dropping the
+# element (the sanitizer drops <embed> with its content) then drops that text.
+VOID_ELEMENTS_PARSED_AS_CONTAINERS = ("embed", "track", "keygen", "source", "wbr", "command")
+
+
+def _close_void_elements(tree: HtmlElement) -> None:
+    """Move what libxml2 put inside each void element out after it, as HTML5 parses it."""
+    # innermost first, so that nested ones are emptied before their holder moves them
+    for element in reversed(list(tree.iter(*VOID_ELEMENTS_PARSED_AS_CONTAINERS))):
+        if not len(element) and not element.text:
+            continue
+        parent = element.getparent()
+        if parent is None:
+            continue
+        children = list(element)
+        tail = element.tail
+        element.tail = element.text
+        element.text = None
+        position = parent.index(element)
+        for offset, child in enumerate(children, start=1):
+            parent.insert(position + offset, child)
+        last = children[-1] if children else element
+        if tail:
+            last.tail = (last.tail or "") + tail
 
 
 def extract(
