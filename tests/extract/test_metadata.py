@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -97,7 +98,9 @@ def test_chinese_and_japanese_count_a_word_a_character() -> None:
     """Written without spaces, a paragraph is not "three words": each character counts."""
     from progleton.extract.blocks import word_count
 
-    assert word_count("四川泸定县发生6.8级地震，震源深度16千米。") == 19  # 6.8 is two runs of digits, as in any language
+    assert (
+        word_count("四川泸定县发生6.8级地震，震源深度16千米。") == 19
+    )  # 6.8 is two runs of digits, as in any language
     assert word_count("東京都で震度5強の地震があった") == 15
     assert word_count("Президент России, 2026 год") == 4
     paragraphs = (
@@ -117,38 +120,109 @@ _PROSE = "<p>The harbour board voted on Monday to rebuild the old sea wall befor
 
 def test_a_canonical_naming_the_home_page_is_no_identity() -> None:
     # a template writing rel=canonical "/" on every article would make them all one article
-    for head in ('<link rel="canonical" href="/">', '<meta property="og:url" content="https://courier.example.org/">'):
+    for head in (
+        '<link rel="canonical" href="/">',
+        '<meta property="og:url" content="https://courier.example.org/">',
+    ):
         page = f"<html><head>{head}<title>Wall</title></head><body><article>{_PROSE * 4}</article></body></html>"
         assert extract(page, url=URL).canonical_url is None
     page = f'<html><head><link rel="canonical" href="/"></head><body><article>{_PROSE * 4}</article></body></html>'
-    assert extract(page, url="https://courier.example.org/").canonical_url == "https://courier.example.org/"
+    assert (
+        extract(page, url="https://courier.example.org/").canonical_url
+        == "https://courier.example.org/"
+    )
     moved = f'<html><head><link rel="canonical" href="/news/wall"></head><body><article>{_PROSE * 4}</article></body></html>'
     assert extract(moved, url=URL).canonical_url == "https://courier.example.org/news/wall"
 
 
 def test_the_publication_time_is_the_articles_not_the_site_headers_clock() -> None:
-    page = ('<html><body><header><time datetime="2025-01-14">Tuesday 14 January</time></header>'
-            f'<article><h1>Wall</h1><time datetime="2024-03-04T08:00:00Z">4 March</time>{_PROSE * 4}</article>'
-            "</body></html>")
+    page = (
+        '<html><body><header><time datetime="2025-01-14">Tuesday 14 January</time></header>'
+        f'<article><h1>Wall</h1><time datetime="2024-03-04T08:00:00Z">4 March</time>{_PROSE * 4}</article>'
+        "</body></html>"
+    )
     assert extract(page, url=URL).published == datetime(2024, 3, 4, 8, 0, tzinfo=UTC)
-    marked = page.replace("<header>", '<header><time class="published-date" datetime="2024-03-03T07:00:00Z">x</time>')
+    marked = page.replace(
+        "<header>", '<header><time class="published-date" datetime="2024-03-03T07:00:00Z">x</time>'
+    )
     assert extract(marked, url=URL).published == datetime(2024, 3, 3, 7, 0, tzinfo=UTC)
 
 
 def test_a_page_its_scripts_render_is_read_from_its_jsonld_article_body() -> None:
-    body = "The harbour board voted on Monday to rebuild the sea wall.\n\nIt will cost <b>90 million</b> crowns, a sum the council says it cannot find alone. " * 5
-    jsonld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Wall vote",
-                         "datePublished": "2025-11-03T10:00:00Z", "articleBody": body})
-    page = (f'<html><head><script type="application/ld+json">{jsonld}</script></head>'
-            '<body><div id="root">Loading…</div><script src="/app.js"></script></body></html>')
+    body = (
+        "The harbour board voted on Monday to rebuild the sea wall.\n\nIt will cost <b>90 million</b> crowns, a sum the council says it cannot find alone. "
+        * 5
+    )
+    jsonld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": "Wall vote",
+            "datePublished": "2025-11-03T10:00:00Z",
+            "articleBody": body,
+        }
+    )
+    page = (
+        f'<html><head><script type="application/ld+json">{jsonld}</script></head>'
+        '<body><div id="root">Loading…</div><script src="/app.js"></script></body></html>'
+    )
     article = extract(page, url=URL)
-    assert article.text.startswith("The harbour board voted on Monday") and "90 million crowns" in article.text
-    assert article.word_count > 100 and not any(w.startswith("no article") for w in article.warnings)
+    assert (
+        article.text.startswith("The harbour board voted on Monday")
+        and "90 million crowns" in article.text
+    )
+    assert article.word_count > 100 and not any(
+        w.startswith("no article") for w in article.warnings
+    )
     assert "<p>It will cost 90 million crowns" in article.html
     # text the publisher marks as for subscribers only is not taken from what it gives search engines
     paid = page.replace('"articleBody"', '"isAccessibleForFree": false, "articleBody"')
     assert "90 million" not in extract(paid, url=URL).text
     # a page that shows its article keeps its own text and markup
-    prose = "".join(_PROSE.replace("Monday", day) for day in ("Monday", "Tuesday", "Wednesday", "Thursday"))
+    prose = "".join(
+        _PROSE.replace("Monday", day) for day in ("Monday", "Tuesday", "Wednesday", "Thursday")
+    )
     shown = page.replace('<div id="root">Loading…</div>', f"<article>{prose}</article>")
     assert "90 million" not in extract(shown, url=URL).text
+
+
+def _bare_page(head: str = "") -> str:
+    paragraph = (
+        "<p>The water board said the reservoir stood at forty per cent of capacity, the lowest "
+        "level recorded in late summer since the dam was completed.</p>"
+    )
+    return f"<html><head>{head}</head><body><article>{paragraph * 4}</article></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://news.example/2023/07/04/reservoir-low", datetime(2023, 7, 4, tzinfo=UTC)),
+        ("https://news.example/local/2023/7/4/reservoir.html", datetime(2023, 7, 4, tzinfo=UTC)),
+        ("https://news.example/2023/13/40/reservoir", None),
+        ("https://news.example/local/reservoir-2023", None),
+    ],
+)
+def test_date_in_the_url_when_the_page_gives_none(url: str, expected: datetime | None) -> None:
+    assert extract(_bare_page(), url=url).published == expected
+
+
+def test_date_in_the_page_beats_the_url() -> None:
+    head = '<meta property="article:published_time" content="2023-07-05T08:00:00Z">'
+    article = extract(_bare_page(head), url="https://news.example/2023/07/04/reservoir")
+    assert article.published == datetime(2023, 7, 5, 8, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ('<meta http-equiv="Content-Language" content="de">', "de"),
+        ('<meta http-equiv="content-language" content="fr-CA, en">', "fr"),
+        ('<meta name="language" content="nl">', "nl"),
+        ('<meta http-equiv="content-language" content="*">', None),
+    ],
+)
+def test_declared_language_meta(head: str, expected: str | None) -> None:
+    """Too little text to classify: the page's declared language is the answer."""
+    html = f"<html><head>{head}</head><body><article><p>Kurz.</p></article></body></html>"
+    assert extract(html, url="https://news.example/brief").language == expected

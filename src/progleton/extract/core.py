@@ -177,7 +177,7 @@ def _complete_metadata(meta: PageMetadata, tree: HtmlElement, url: str) -> PageM
         meta,
         title=meta.title or fallback_title(tree),
         authors=meta.authors or byline_authors(tree),
-        published=meta.published or fallback_date(tree),
+        published=meta.published or fallback_date(tree, url),
         image=meta.image if image_is_real else fallback_image(tree, url) or meta.image,
     )
 

@@ -177,7 +177,15 @@ def _meta_values(tree: HtmlElement) -> dict[str, str]:
     values: dict[str, str] = {}
     for meta in tree.iter("meta"):
         key = (
-            (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
+            (
+                meta.get("property")
+                or meta.get("name")
+                or meta.get("itemprop")
+                or meta.get("http-equiv")
+                or ""
+            )
+            .strip()
+            .lower()
         )
         content = (meta.get("content") or "").strip()
         if key and content and key not in values:
@@ -205,7 +213,9 @@ def split_authors(raw: list[str]) -> tuple[str, ...]:
 
 
 def _canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
-    links = tree.xpath('//link[@href][contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href')
+    links = tree.xpath(
+        '//link[@href][contains(concat(" ", normalize-space(@rel), " "), " canonical ")]/@href'
+    )
     for claimed in [*links, meta.get("og:url", "")]:
         resolved = absolute_http_url(claimed, url) if claimed else None
         if resolved and not _names_the_home_page(resolved, url):
@@ -217,7 +227,11 @@ def _names_the_home_page(claimed: str, url: str | None) -> bool:
     """Whether a page's canonical claim is its site's home page while the page is not: a
     template that writes ``<link rel=canonical href="/">`` on every article would make them all
     one article (the canonical URL is an article's identity)."""
-    return bool(url) and urlsplit(claimed).path in ("", "/") and urlsplit(url or "").path not in ("", "/")
+    return (
+        bool(url)
+        and urlsplit(claimed).path in ("", "/")
+        and urlsplit(url or "").path not in ("", "/")
+    )
 
 
 # A <time> that says it is the publication date, else the first one inside the article or the
@@ -266,18 +280,29 @@ def read_page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         image=absolute_http_url(image_url, url) if image_url else None,
         canonical_url=_canonical(tree, meta, url),
         site_name=meta.get("og:site_name") or (publisher[0] if publisher else None),
-        html_lang=(tree.get("lang") or meta.get("og:locale") or "")
-        .split("-")[0]
-        .split("_")[0]
-        .lower()
-        or None,
+        html_lang=_declared_language(tree, meta),
         accessible_for_free=_as_bool(free),
         body=_article_body(article.get("articleBody")),
     )
 
 
+# Where a page declares its language, most specific first; <html lang> is often a CMS default,
+# but it is the page's own word on the whole document.
+LANGUAGE_META = ("content-language", "language", "dc.language", "og:locale")
+
+
+def _declared_language(tree: HtmlElement, meta: dict[str, str]) -> str | None:
+    """The ISO 639-1 code a page declares: <html lang>, else its language meta tags
+    (``<meta http-equiv="content-language" content="de, en">`` gives "de")."""
+    declared = tree.get("lang") or next((meta[k] for k in LANGUAGE_META if k in meta), "")
+    code = re.split(r"[-_,;\s]", declared.strip(), maxsplit=1)[0].lower()
+    return code if code.isalpha() and 2 <= len(code) <= 3 else None
+
+
 _TAG = re.compile(r"<[^>]{0,2000}>")
-_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|li|h[1-6]|blockquote|tr|section|article)\b[^>]{0,2000}>", re.I)
+_BLOCK_TAG = re.compile(
+    r"<\s*/?\s*(?:p|div|br|li|h[1-6]|blockquote|tr|section|article)\b[^>]{0,2000}>", re.I
+)
 MAX_BODY_CHARS = 200_000
 
 
@@ -331,7 +356,9 @@ _LAZY_SRCSET_ATTRIBUTES = ("data-srcset", "data-lazy-srcset")
 # @src or og:image: any of these marks one, and so does a name that is only a spacer word
 # ("pixel.gif", but not "pixel-phone-review.jpg").
 _PLACEHOLDER_WORDS = frozenset({"placeholder", "spacer", "1x1", "default", "fallback", "logo"})
-_SPACER_NAMES = frozenset({"blank", "pixel", "transparent", "empty", "clear", "dot", "px", "spacer"})
+_SPACER_NAMES = frozenset(
+    {"blank", "pixel", "transparent", "empty", "clear", "dot", "px", "spacer"}
+)
 MAX_TINY_IMAGE_PX = 2
 
 
@@ -460,15 +487,32 @@ def fallback_image(tree: HtmlElement, url: str | None) -> str | None:
     return found[1] if found else None
 
 
-def fallback_date(tree: HtmlElement) -> datetime | None:
-    """htmldate's original publication date (fast mode), as UTC midnight; None if unsure."""
+def fallback_date(tree: HtmlElement, url: str | None = None) -> datetime | None:
+    """htmldate's original publication date (fast mode), else a /YYYY/MM/DD/ date in the URL,
+    as UTC midnight; None if unsure."""
     try:
         from htmldate import find_date
 
         found = find_date(tree, extensive_search=False, original_date=True)
     except Exception:  # htmldate must never sink an extraction
+        found = None
+    return (parse_datetime(found) if found else None) or url_date(url)
+
+
+# A date path segment, as many CMSs write them: /2024/08/14/slug or /2024/08/14.
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(\d\d?)/(\d\d?)(?:/|$|[-_.])")
+
+
+def url_date(url: str | None) -> datetime | None:
+    """The date in a URL's path (``/YYYY/MM/DD/``), as UTC midnight, or None."""
+    match = _URL_DATE.search(urlsplit(url).path) if url else None
+    if match is None:
         return None
-    return parse_datetime(found) if found else None
+    try:
+        found = date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+    return parse_datetime(found.isoformat())
 
 
 def _as_bool(value: object) -> bool | None:
@@ -490,4 +534,3 @@ def detect_language(text: str, html_lang: str | None) -> str | None:
     except Exception:  # the classifier must never sink an extraction
         return html_lang
     return str(language)
-
