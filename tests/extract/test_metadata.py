@@ -226,3 +226,81 @@ def test_declared_language_meta(head: str, expected: str | None) -> None:
     """Too little text to classify: the page's declared language is the answer."""
     html = f"<html><head>{head}</head><body><article><p>Kurz.</p></article></body></html>"
     assert extract(html, url="https://news.example/brief").language == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("By Maria Lopez | Lisbon correspondent", ("Maria Lopez",)),
+        ("By Tom Hale, Berlin bureau chief", ("Tom Hale",)),
+        ("Sara Kim, Omar Haddad", ("Sara Kim", "Omar Haddad")),
+        ("By Lena Fisch and Jonas Berg, Associated Press", ("Lena Fisch", "Jonas Berg")),
+        ("By Ana Ruiz · Health editor", ("Ana Ruiz",)),
+        ("By Pieter van Dijk, Special to the Gazette", ("Pieter van Dijk",)),
+        ("Reuters", ("Reuters",)),
+        ("Staff reporter", ()),
+    ],
+)
+def test_byline_people_without_roles_places_and_outlets(
+    raw: str, expected: tuple[str, ...]
+) -> None:
+    assert split_authors([raw]) == expected
+
+
+def _byline_page(byline: str, head: str = "") -> str:
+    paragraph = (
+        "<p>The rail operator said the new timetable would add four trains an hour between the "
+        "two cities from December, after the signalling upgrade is finished.</p>"
+    )
+    return (
+        f"<html><head>{head}</head><body><article><h1>More trains</h1>"
+        f'<p class="byline">{byline}</p>{paragraph * 4}</article></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "By Jane Roe, Updated 3 May 2024",
+        "By Jane Roe | May 3, 2024 at 10:40",
+        "By <a href='/staff/jane'>Jane Roe</a> on Monday 4 March 2024",
+    ],
+)
+def test_a_byline_with_a_date_still_names_its_author(byline: str) -> None:
+    assert extract(_byline_page(byline), url="https://rail.example/t").authors == ("Jane Roe",)
+
+
+def test_jsonld_author_that_is_the_publisher_gives_way_to_the_bylines_people() -> None:
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "More trains",
+        "author": {"@type": "Organization", "name": "Rail Gazette"},
+        "publisher": {"@type": "Organization", "name": "Rail Gazette"},
+    }
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    article = extract(_byline_page("By Jane Roe and Tom Hale", head), url="https://rail.example/t")
+    assert article.authors == ("Jane Roe", "Tom Hale")
+    alone = extract(_byline_page("", head), url="https://rail.example/t")
+    assert alone.authors == ("Rail Gazette",)
+
+
+def test_jsonld_graph_author_reference_is_resolved() -> None:
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "NewsArticle",
+                "@id": "https://rail.example/t#article",
+                "headline": "More trains",
+                "author": {"@id": "https://rail.example/#/schema/person/ab12"},
+            },
+            {
+                "@type": "Person",
+                "@id": "https://rail.example/#/schema/person/ab12",
+                "name": "Jane Roe",
+            },
+        ],
+    }
+    head = f'<script type="application/ld+json">{json.dumps(graph)}</script>'
+    assert extract(_byline_page("", head), url="https://rail.example/t").authors == ("Jane Roe",)

@@ -143,14 +143,21 @@ def _types_of(node: dict[str, Any]) -> set[str]:
     return {str(k).lower() for k in kinds}
 
 
-def _names(value: Any) -> list[str]:
+def _names(value: Any, index: dict[str, dict[str, Any]] | None = None, depth: int = 0) -> list[str]:
+    """Names in a JSON-LD value; a ``{"@id": ...}`` reference (Yoast's @graph) is looked up."""
     if isinstance(value, str):
         return [value]
-    if isinstance(value, dict):
-        return _names(value.get("name"))
+    if isinstance(value, dict) and depth < 3:
+        if "name" not in value and index and str(value.get("@id")) in index:
+            return _names(index[str(value.get("@id"))], index, depth + 1)
+        return _names(value.get("name"), index, depth + 1)
     if isinstance(value, list):
-        return [name for item in value[:MAX_AUTHORS] for name in _names(item)]
+        return [name for item in value[:MAX_AUTHORS] for name in _names(item, index, depth)]
     return []
+
+
+def _jsonld_index(tree: HtmlElement) -> dict[str, dict[str, Any]]:
+    return {str(node["@id"]): node for node in _iter_jsonld(tree) if "@id" in node}
 
 
 def _first_url(value: Any) -> str | None:
@@ -195,21 +202,93 @@ def _meta_values(tree: HtmlElement) -> dict[str, str]:
 
 def clean_author(name: str) -> str | None:
     """A display name from a byline or meta value; None for URLs and junk."""
-    name = _BYLINE_PREFIX.sub("", " ".join(name.split()))
+    name = _BYLINE_PREFIX.sub("", " ".join(name.split())).strip(" ,;:-–—")
     if not name or "://" in name or name.startswith("@") or len(name) > 80:
         return None
     return name
 
 
+# Between names in one byline: separators, conjunctions, and commas (a comma part that is not a
+# person's name is a role, a place or the outlet, and is dropped).
+_NAME_SEPARATORS = re.compile(r"\s*(?:[;|·•]|\s(?:and|&|und|et|y|e)\s)\s*", re.IGNORECASE)
+# Words of a job title or desk, and of a news organisation's name, in a byline's parts.
+_ROLE_WORDS = frozenset(
+    "correspondent reporter editor writer chief bureau staff contributor contributing columnist "
+    "photographer analyst producer journalist critic desk intern freelance senior special "
+    "international political economics science health business sports correspondents editors "
+    "reporters writers team newsroom".split()
+)
+_OUTLET_WORDS = frozenset(
+    "press news agency agencies wire media service reuters afp ap dpa ansa efe bloomberg "
+    "associated".split()
+)
+_NAME_PARTICLES = frozenset(
+    "van von de da di del der den du la le bin ibn al el dos das ter".split()
+)
+MAX_NAME_WORDS = 5
+
+
+def _is_role(part: str, *, outlets: bool = True) -> bool:
+    words = {w.lower().strip(".") for w in part.split()}
+    vocabulary = _ROLE_WORDS | _OUTLET_WORDS if outlets else _ROLE_WORDS
+    return bool(words & vocabulary) or part.lower().startswith(("the ", "in "))
+
+
+def _looks_like_a_name(part: str) -> bool:
+    """Capitalised words (or words of a script without case), a few of them, no role."""
+    words = part.split()
+    if len(words) == 1 and len(part) >= 2 and part.lower() == part.upper():
+        return True  # a name in a script without spaces or case (Chinese, Japanese)
+    if not 2 <= len(words) <= MAX_NAME_WORDS or _is_role(part):
+        return False
+    return all(
+        w[0].isupper() or w[0].lower() == w[0].upper() or w.lower() in _NAME_PARTICLES
+        for w in words
+    )
+
+
+def _byline_names(item: str) -> list[str]:
+    """The names in one byline or meta value: the first part stays unless it is a role;
+    later parts (after a separator or comma) only when they look like a person's name."""
+    names: list[str] = []
+    for group in _NAME_SEPARATORS.split(_BYLINE_PREFIX.sub("", item)):
+        for position, part in enumerate(p.strip() for p in group.split(",")):
+            first = not names and position == 0
+            # a lone first part may be a wire service ("Reuters"): its word on who wrote it
+            if part and (_looks_like_a_name(part) or (first and not _is_role(part, outlets=False))):
+                names.append(part)
+    return names
+
+
 def split_authors(raw: list[str]) -> tuple[str, ...]:
-    """Distinct cleaned author names, in order, at most ``MAX_AUTHORS``."""
+    """Distinct cleaned author names, in order, at most ``MAX_AUTHORS``: a byline's people,
+    without their roles, places and outlet ("By A and B, Reuters" gives A and B)."""
     seen: dict[str, str] = {}
     for item in raw:
-        for part in re.split(r";|\s+and\s+|\s+&\s+|\|", item):
+        if "://" in item:
+            continue
+        for part in _byline_names(" ".join(item.split())):
             name = clean_author(part)
             if name and name.lower() not in seen:
                 seen[name.lower()] = name
     return tuple(seen.values())[:MAX_AUTHORS]
+
+
+def _page_authors(
+    tree: HtmlElement, jsonld: list[str], publisher: list[str], meta: dict[str, str]
+) -> tuple[str, ...]:
+    """JSON-LD's authors, else the meta tags'; a JSON-LD author that is only the publisher
+    itself (a CMS default) gives way to the people the meta tags or the byline name."""
+    meta_authors = split_authors([meta[k] for k in AUTHOR_META if k in meta])
+    authors = split_authors(jsonld) or meta_authors
+    outlet = {n.lower() for n in [*publisher, meta.get("og:site_name", "")] if n}
+    if authors and all(a.lower() in outlet for a in authors):
+        return (
+            meta_authors
+            if meta_authors != authors and meta_authors
+            else (byline_authors(tree) or authors)
+        )
+    return authors
 
 
 def _canonical(tree: HtmlElement, meta: dict[str, str], url: str | None) -> str | None:
@@ -263,15 +342,14 @@ def read_page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     updated = parse_datetime(article.get("dateModified")) or next(
         (d for k in UPDATED_META if (d := parse_datetime(meta.get(k)))), None
     )
-    authors = split_authors(
-        _names(article.get("author")) or [meta[k] for k in AUTHOR_META if k in meta]
-    )
+    index = _jsonld_index(tree) if article else {}
+    publisher = _names(article.get("publisher"), index)
+    authors = _page_authors(tree, _names(article.get("author"), index), publisher, meta)
     image_url = (
         _first_url(article.get("image")) or meta.get("og:image") or meta.get("twitter:image")
     )
     free = article.get("isAccessibleForFree")
     title = article.get("headline") if isinstance(article.get("headline"), str) else None
-    publisher = _names(article.get("publisher"))
     return PageMetadata(
         title=(title or meta.get("og:title") or "").strip() or None,
         authors=authors,
@@ -338,12 +416,38 @@ _BYLINE_XPATH = (
 )
 
 
+# Where a byline's date begins: a digit, or a word that introduces one.
+_BYLINE_DATE = re.compile(
+    r"(?:\s|^)(?:updated|published|posted|last\s+modified|aktualisiert|mis\s+à\s+jour)\b|\d",
+    re.IGNORECASE,
+)
+_DATE_WORDS = (
+    "on|at|am|le|el|il|january|february|march|april|may|june|july|august|september|october|"
+    "november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|monday|tuesday|"
+    "wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun"
+)
+# Only after a separator or "on": "By Tom March, Sept." keeps March, a surname.
+_TRAILING_DATE_WORDS = re.compile(
+    rf"(?:\s*[,;|·•–—-]|\s+on)(?:\s+(?:{_DATE_WORDS})\.?)*\s*$", re.IGNORECASE
+)
+_SEPARATORS = " ,;|·•–—-"
+
+
+def _byline_without_date(text: str) -> str:
+    """A byline cut before its date ("By A, Updated 3 May 2024" gives "By A")."""
+    head = _BYLINE_DATE.split(text, maxsplit=1)[0]
+    if head == text:
+        return text
+    return _TRAILING_DATE_WORDS.sub("", head.strip(_SEPARATORS)).strip(_SEPARATORS)
+
+
 def byline_authors(tree: HtmlElement) -> tuple[str, ...]:
-    """Authors from byline-like elements (rel/itemprop/class author or byline), short texts only."""
+    """Authors from byline-like elements (rel/itemprop/class author or byline), short texts
+    only, without the date a byline may carry."""
     names: list[str] = []
     for element in tree.xpath(_BYLINE_XPATH):
-        text = " ".join(element.text_content().split())
-        if 0 < len(text.split()) <= 8 and not any(c.isdigit() for c in text):
+        text = _byline_without_date(" ".join(element.text_content().split()))
+        if 0 < len(text.split()) <= 12:
             names.append(text)
     return split_authors(names)
 
