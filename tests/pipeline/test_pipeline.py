@@ -95,6 +95,7 @@ class Farm:
         app.router.add_get("/a/{slug}", self.article)
         app.router.add_get("/xxe.xml", self.xxe)
         app.router.add_get("/bomb.xml", self.bomb)
+        app.router.add_get("/many.xml", self.many)
         answers = {
             "/html.xml": web.Response(text="<html><body><p>Welcome</p></body></html>", content_type="text/html"),
             "/empty.xml": web.Response(body=b"", content_type="application/rss+xml"),
@@ -126,6 +127,11 @@ class Farm:
             return web.Response(status=500, text="Internal Server Error")
         quay = self.state.get("quay_title", "Harbour quay to be rebuilt")
         items = [("quay", quay), ("tram", "Tram line approved")]
+        return web.Response(text=rss(self.base, items), content_type="application/rss+xml")
+
+    async def many(self, request: web.Request) -> web.Response:
+        count = self.state.get("many", 20)
+        items = [(f"story-{i}", f"Council story number {i}") for i in range(count)]
         return web.Response(text=rss(self.base, items), content_type="application/rss+xml")
 
     async def article(self, request: web.Request) -> web.Response:
@@ -228,6 +234,31 @@ def test_article_text_comes_from_the_page_and_feed_summary_is_kept(farm: Farm, d
         assert quay.extracted and "approved by the council of Port Alder" in quay.text
         assert "Home · World" not in quay.text and "©" not in quay.text
         assert quay.summary == "Summary of Harbour quay to be rebuilt"
+    finally:
+        app.close()
+
+
+def test_pages_are_fetched_and_extracted_in_bounded_chunks(farm: Farm, db_url: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every fetched body was held until the whole feed's pages were extracted in one call:
+    40 pages of 15 MB peaked at 1.08 GB. A feed of any length now holds one chunk's bodies."""
+    from progleton.pipeline import Updater
+
+    batches: list[int] = []
+    extract = Updater._extract_pages
+
+    async def counting(self: Updater, pages: Any, site_url: str | None) -> Any:
+        batches.append(sum(1 for page, _, _ in pages if page is not None))
+        return await extract(self, pages, site_url)
+
+    monkeypatch.setattr(Updater, "_extract_pages", counting)
+    farm.state["many"] = 20
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        app.store.add_source(farm.base + "/many.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 20
+        assert sum(batches) == 20 and max(batches) <= Updater.PAGE_CHUNK < 20
     finally:
         app.close()
 
