@@ -400,12 +400,13 @@ class Updater:
                 result = SourceUpdate(source.id, source.url, "not modified")
             else:
                 feed, texts = await self._read_feed(fetched, source)
-                items, headlines = await self._new_items(fetcher, source, feed, texts, now)
+                items, headlines, left = await self._new_items(fetcher, source, feed, texts, now)
                 fields = self._success_fields(source, fetched, feed, now, status="ok")
                 if headlines:
                     fields["_headlines"] = headlines  # written with the entries (SQLStore.save_feeds)
-                if note := _unlinked_note(items):
-                    fields["last_error"] = "; ".join(filter(None, (fields["last_error"], note)))
+                notes = (_unlinked_note(items), _left_note(len(items), left))
+                if any(notes):
+                    fields["last_error"] = "; ".join(filter(None, (fields["last_error"], *notes)))
                 result = SourceUpdate(
                     source.id, source.url, "ok", len(items), sum(1 for _, a in items if isinstance(a, dict)),
                     warning=fields["last_error"])
@@ -531,10 +532,11 @@ class Updater:
         return read_feed(fetched.body, fetched.final_url, dict(fetched.headers), source.url)
 
     async def _new_items(self, fetcher: Fetcher, source: Source, feed: ParsedFeed,
-                         texts: Sequence[EntryText], now: datetime) -> tuple[list[Any], list[dict[str, Any]]]:
-        """The feed's new entries, each with its article: what ``save_feeds`` stores; and its
-        stored entries whose title the feed changed (:func:`_changed_headlines`). No date is
-        later than ``now`` (the fetch time), give or take :data:`CLOCK_SKEW`."""
+                         texts: Sequence[EntryText], now: datetime) -> tuple[list[Any], list[dict[str, Any]], int]:
+        """The feed's new entries, each with its article: what ``save_feeds`` stores; its
+        stored entries whose title the feed changed (:func:`_changed_headlines`); and how many
+        new entries were left for later updates (:func:`newest_entries`). No date is later than
+        ``now`` (the fetch time), give or take :data:`CLOCK_SKEW`."""
         by_guid: dict[str, tuple[ParsedEntry, EntryText]] = {}
         for entry, text in zip(feed.entries, texts, strict=True):
             by_guid.setdefault(entry_guid(entry), (entry, text))
@@ -543,8 +545,9 @@ class Updater:
         known = self.store.known_entries(source.id, list(by_guid)) if source.last_fetched_at else {}
         headlines = _changed_headlines(by_guid, known)
         new = [(g, e, t) for g, (e, t) in by_guid.items() if g not in known]
+        new, left = newest_entries(new, max(1, self.settings.max_new_entries))
         if not new:
-            return [], headlines
+            return [], headlines, left
         site_url = source.site_url or feed.link
         if self.settings.fetch_articles:
             # Stored articles are not fetched again. Without page fetching the writer alone
@@ -568,7 +571,7 @@ class Updater:
               "content": text.content_html, "authors": list(entry.authors),
               "published": not_after(entry.published, now), "updated": not_after(entry.updated, now)}, record)
             for (guid, entry, text), record in zip(new, records, strict=True)
-        ], headlines
+        ], headlines, left
 
     def _article_for(self, source: Source, guid: str, entry: ParsedEntry, page: Prepared, text: EntryText,
                      stored: dict[str, int], batch_urls: set[str]) -> dict[str, Any] | int | None:
@@ -715,6 +718,33 @@ def _changed_headlines(by_guid: Mapping[str, tuple[ParsedEntry, Any]],
         if entry.title != old_title and headline and headline != plain_title(old_title or ""):
             changed.append({"guid": guid, "title": entry.title, "article_id": article_id, "headline": headline})
     return changed
+
+
+def newest_entries(new: Sequence[tuple[str, ParsedEntry, EntryText]],
+                   cap: int) -> tuple[list[tuple[str, ParsedEntry, EntryText]], int]:
+    """At most ``cap`` of a feed's new entries, the newest by date (an undated entry ranks
+    after the dated ones, in feed order), kept in feed order; and how many were left.
+
+    A feed of 100,000 items was stored in a minute and then grouped for half an hour: one
+    update takes a bounded number, and the older ones come on later updates while the feed
+    still lists them."""
+    if len(new) <= cap:
+        return list(new), 0
+
+    def rank(i: int) -> tuple[bool, float, int]:
+        moment = new[i][1].published or new[i][1].updated
+        return moment is None, -moment.timestamp() if moment else 0.0, i
+
+    kept = sorted(sorted(range(len(new)), key=rank)[:cap])
+    return [new[i] for i in kept], len(new) - cap
+
+
+def _left_note(taken: int, left: int) -> str | None:
+    """What a source says when :func:`newest_entries` left some of its new entries."""
+    if not left:
+        return None
+    return (f"took the newest {taken:,} of {taken + left:,} new entries (max_new_entries); "
+            f"{left:,} {'was' if left == 1 else 'were'} left for later updates")
 
 
 def _first_words(text: str, count: int) -> str:

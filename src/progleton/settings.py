@@ -39,6 +39,8 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("concurrency", int, 100, "Requests in flight at once, over all hosts."),
     Setting("per_host_concurrency", int, 2, "Requests in flight at once to one host."),
     Setting("fetch_articles", bool, True, "Fetch and extract each new entry's article page."),
+    Setting("max_new_entries", int, 300, "New entries taken from one feed per update, the newest first; "
+            "the rest are left for later updates (a 100,000-item feed took over the update for half an hour)."),
     Setting("respect_robots", bool, True, "Check robots.txt before fetching article pages."),
     Setting("min_interval_minutes", int, 5, "Shortest time between two fetches of one source."),
     Setting("max_interval_minutes", int, 1440, "Longest time between two fetches of one source."),

@@ -18,9 +18,11 @@ from progleton.exceptions import HTTPStatusError
 from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
 from progleton.pipeline import (
     entries_per_day,
+    EntryText,
     entry_guid,
     feed_warning,
     html_to_text,
+    newest_entries,
     not_after,
     plain_title,
     profile_key,
@@ -261,6 +263,39 @@ def test_pages_are_fetched_and_extracted_in_bounded_chunks(farm: Farm, db_url: s
         assert sum(batches) == 20 and max(batches) <= Updater.PAGE_CHUNK < 20
     finally:
         app.close()
+
+
+def test_a_huge_feed_gives_its_newest_entries_and_says_how_many_were_left(farm: Farm, db_url: str) -> None:
+    """A feed of 100,000 items took over the update (grouping ran for half an hour): one update
+    takes ``max_new_entries``, the newest, and the older ones come on later updates."""
+    farm.state["many"] = 9  # dated 00:00 to 08:00; the newest are the last in the feed
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False,
+                         max_new_entries=4)
+    try:
+        app.store.add_source(farm.base + "/many.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_entries == 4
+        assert result.warning == "took the newest 4 of 9 new entries (max_new_entries); 5 were left for later updates"
+        titles = {a.title for s in app.stories() for a in app.story(s.id).articles}
+        assert titles == {f"Council story number {i}" for i in (5, 6, 7, 8)}
+        again = app.update(due_only=False).sources[0]
+        assert again.new_entries == 4 and "1 was left" in (again.warning or "")
+        third = app.update(due_only=False).sources[0]
+        assert third.new_entries == 1 and third.warning is None
+    finally:
+        app.close()
+
+
+def test_newest_entries_ranks_by_date_then_feed_order() -> None:
+    day = datetime(2026, 11, 25, tzinfo=UTC)
+    text = EntryText(None, "", "", "", "")
+    new = [(str(i), ParsedEntry(id=str(i), published=day + timedelta(hours=h) if h is not None else None), text)
+           for i, h in enumerate([1, None, 5, 3, None])]
+    kept, left = newest_entries(new, 3)
+    assert [g for g, _, _ in kept] == ["0", "2", "3"] and left == 2  # in feed order
+    kept, left = newest_entries(new[1:2] + new[4:], 1)  # undated: the first in the feed
+    assert [g for g, _, _ in kept] == ["1"] and left == 1
+    assert newest_entries(new, 10) == (new, 0)
 
 
 def test_pages_are_not_fetched_when_article_fetching_is_off(farm: Farm, db_url: str) -> None:
