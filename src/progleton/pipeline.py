@@ -318,6 +318,7 @@ class Updater:
         self._sources: dict[int, Source] = {}
         self._unstored: dict[int, SourceUpdate] = {}  # sources whose entries the store refused
         self._added: dict[int, int] = {}  # articles each source added, as the store counted them
+        self._cut_short: dict[int, int] = {}  # pages each source ran out of time for
 
     # Rows written per transaction: a commit (with its FTS5 index flush) costs more than a
     # feed's worth of inserts, so feeds are written in batches of at least this many rows,
@@ -329,7 +330,7 @@ class Updater:
                      group: bool = True) -> UpdateResult:
         results: list[SourceUpdate] = []
         self._sources = {s.id: s for s in sources}
-        self._unstored, self._added = {}, {}
+        self._unstored, self._added, self._cut_short = {}, {}, {}
         # What exists before the update (modules, the grouper's vocabulary, caches) is left
         # out of the collections that the update's allocations trigger, and young objects
         # (most die by reference counting) are collected every 20,000 allocations, not 700:
@@ -404,7 +405,8 @@ class Updater:
                 fields = self._success_fields(source, fetched, feed, now, status="ok")
                 if headlines:
                     fields["_headlines"] = headlines  # written with the entries (SQLStore.save_feeds)
-                notes = (_unlinked_note(items), _left_note(len(items), left))
+                notes = (_unlinked_note(items), _left_note(len(items), left),
+                         self._cut_short_note(source.id))
                 if any(notes):
                     fields["last_error"] = "; ".join(filter(None, (fields["last_error"], *notes)))
                 result = SourceUpdate(
@@ -553,7 +555,8 @@ class Updater:
             # Stored articles are not fetched again. Without page fetching the writer alone
             # resolves URLs already stored (it checks every record in its transaction).
             stored = self.store.article_ids_by_canonical_url([t.canonical_link for _, _, t in new if t.canonical_link])
-            prepared = await self._fetch_and_extract(fetcher, [(e, t) for _, e, t in new], stored, site_url)
+            entries = [(e, t) for _, e, t in new]
+            prepared = await self._fetch_and_extract(fetcher, source.id, entries, stored, site_url)
         else:
             stored = {}
             pages = [self._no_page(e.link) or (None, "article fetching is off", e.link or "") for _, e, _ in new]
@@ -612,16 +615,47 @@ class Updater:
     # held together peaked at 1.08 GB.
     PAGE_CHUNK = 8
 
-    async def _fetch_and_extract(self, fetcher: Fetcher, entries: Sequence[tuple[ParsedEntry, EntryText]],
+    async def _fetch_and_extract(self, fetcher: Fetcher, source_id: int,
+                                 entries: Sequence[tuple[ParsedEntry, EntryText]],
                                  stored: dict[str, int], site_url: str | None) -> list[Prepared]:
-        """Fetch and extract the entries' pages, :attr:`PAGE_CHUNK` at a time."""
+        """Fetch and extract the entries' pages, :attr:`PAGE_CHUNK` at a time, within the
+        source's time for pages (``page_seconds_per_source``): each response has its own limit,
+        but pages that trickle in under it, two at a time per host, added up to 25 minutes for
+        100 links while the whole update waited."""
         prepared: list[Prepared] = []
+        budget = self.settings.page_seconds_per_source
+        deadline = asyncio.get_running_loop().time() + budget
+        why = f"page not fetched: this source's {budget:g} s for fetching pages ran out"
+
+        async def in_time(entry: ParsedEntry, text: EntryText) -> tuple[FetchResult | None, str | None, str]:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:  # a page needing no request (no link, stored) still says why
+                if (no_page := self._no_page(entry.link)) is not None:
+                    return no_page
+                return None, "already stored" if text.canonical_link in stored else why, entry.link or ""
+            try:
+                return await asyncio.wait_for(self._fetch_page(fetcher, entry, text, stored), remaining)
+            except TimeoutError:
+                return None, why, entry.link or ""
+
         for start in range(0, len(entries), self.PAGE_CHUNK):
             chunk = entries[start:start + self.PAGE_CHUNK]
-            pages = await asyncio.gather(*(self._fetch_page(fetcher, e, t, stored) for e, t in chunk))
+            pages = await asyncio.gather(*(in_time(e, t) for e, t in chunk))
+            cut = sum(1 for _, reason, _ in pages if reason == why)
+            if cut:
+                self._cut_short[source_id] = self._cut_short.get(source_id, 0) + cut
             prepared += await self._extract_pages(pages, site_url)
             del pages  # the bodies go before the next chunk is fetched
         return prepared
+
+    def _cut_short_note(self, source_id: int) -> str | None:
+        """What a source says when its time for pages ran out (:meth:`_fetch_and_extract`)."""
+        cut = self._cut_short.get(source_id)
+        if not cut:
+            return None
+        return (f"pages cut short: {cut} article page{'s' if cut != 1 else ''} not fetched within "
+                f"{self.settings.page_seconds_per_source:g} s (page_seconds_per_source), shown with the "
+                "feed's text")
 
     @staticmethod
     def _no_page(link: str | None) -> tuple[FetchResult | None, str | None, str] | None:

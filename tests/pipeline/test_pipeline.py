@@ -4,6 +4,7 @@ already stored is lost."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -98,6 +99,8 @@ class Farm:
         app.router.add_get("/xxe.xml", self.xxe)
         app.router.add_get("/bomb.xml", self.bomb)
         app.router.add_get("/many.xml", self.many)
+        app.router.add_get("/trickle/{slug}", self.trickle)
+        app.router.add_get("/trickle.xml", self.trickle_feed)
         answers = {
             "/html.xml": web.Response(text="<html><body><p>Welcome</p></body></html>", content_type="text/html"),
             "/empty.xml": web.Response(body=b"", content_type="application/rss+xml"),
@@ -135,6 +138,19 @@ class Farm:
         count = self.state.get("many", 20)
         items = [(f"story-{i}", f"Council story number {i}") for i in range(count)]
         return web.Response(text=rss(self.base, items), content_type="application/rss+xml")
+
+    async def trickle_feed(self, request: web.Request) -> web.Response:
+        items = rss(self.base, [(f"slow-{i}", f"Slow page {i}") for i in range(6)])
+        return web.Response(text=items.replace("/a/slow-", "/trickle/slow-"), content_type="application/rss+xml")
+
+    async def trickle(self, request: web.Request) -> web.StreamResponse:
+        """An article page that sends a byte every 0.2 s: never idle long enough to time out."""
+        response = web.StreamResponse(headers={"Content-Type": "text/html"})
+        await response.prepare(request)
+        for _ in range(500):
+            await response.write(b" ")
+            await asyncio.sleep(0.2)
+        return response
 
     async def article(self, request: web.Request) -> web.Response:
         slug = request.match_info["slug"]
@@ -296,6 +312,24 @@ def test_newest_entries_ranks_by_date_then_feed_order() -> None:
     kept, left = newest_entries(new[1:2] + new[4:], 1)  # undated: the first in the feed
     assert [g for g, _, _ in kept] == ["1"] and left == 1
     assert newest_entries(new, 10) == (new, 0)
+
+
+def test_pages_that_trickle_are_cut_short_by_the_sources_time_for_pages(farm: Farm, db_url: str) -> None:
+    """Pages trickling a byte at a time, each under its own limits, held an update for
+    pages / 2 x max_response_seconds: the source's time for pages bounds them all."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, page_seconds_per_source=1.0)
+    try:
+        app.store.add_source(farm.base + "/trickle.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 6
+        assert result.warning == ("pages cut short: 6 article pages not fetched within 1 s "
+                                  "(page_seconds_per_source), shown with the feed's text")
+        articles = [a for s in app.stories() for a in app.story(s.id).articles]
+        assert len(articles) == 6 and not any(a.extracted for a in articles)
+        assert all(a.text.startswith("Summary of Slow page") for a in articles)
+        assert all("page not fetched: this source's 1 s for fetching pages ran out" in a.warnings for a in articles)
+    finally:
+        app.close()
 
 
 def test_pages_are_not_fetched_when_article_fetching_is_off(farm: Farm, db_url: str) -> None:
