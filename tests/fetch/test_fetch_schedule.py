@@ -177,6 +177,18 @@ def test_retry_after_honoured_within_bounds(retry_after: float, expected: float)
     assert minutes_until(decision.next_fetch_at) == pytest.approx(expected)
 
 
+@hypothesis_settings(deadline=None)
+@given(retry_after=st.floats(min_value=1, max_value=2 * 86_400), errors=st.integers(1, 5), seed=st.integers())
+def test_jitter_never_schedules_before_retry_after(retry_after: float, errors: int, seed: int) -> None:
+    """The +-10% jitter was applied after max(backoff, Retry-After): a fetch could come up to
+    10% before the server allowed."""
+    decision = next_fetch(
+        now=NOW, outcome="rate_limited", interval_minutes=5, error_count=errors, retry_after=retry_after,
+        settings=SETTINGS, rng=random.Random(seed),
+    )
+    assert minutes_until(decision.next_fetch_at) >= min(retry_after / 60, BACKOFF_CAP_MINUTES) - 1e-6
+
+
 def test_skip_hours_postpone_the_fetch() -> None:
     decision = next_fetch(
         now=NOW,

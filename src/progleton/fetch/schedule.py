@@ -116,6 +116,9 @@ def next_fetch(
         asked = retry_after / 60 if retry_after is not None and retry_after > 0 else 0.0
         wait = _clamp(max(backoff, asked), low, upper)
     wait = _clamp(wait * (1 + (rng or _RNG).uniform(-jitter, jitter)), low, upper)
+    if outcome not in ("ok", "not_modified"):
+        # the jitter spreads fetches out but must never bring one before the server allows
+        wait = max(wait, min(asked, upper))
     at = _after_skip_hours(now + timedelta(minutes=wait), skip_hours)
     return ScheduleDecision(
         next_fetch_at=min(at, now + timedelta(minutes=upper)),
