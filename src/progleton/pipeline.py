@@ -110,6 +110,8 @@ def feed_warning(feed: ParsedFeed) -> str | None:
         if isinstance(notice, NonXMLContentType):
             served = reason.removesuffix(" is not an XML media type")
             return f"served as {served}, read as a feed anyway"
+        if isinstance(notice, CharacterEncodingOverride) and reason.endswith("replaced with U+FFFD"):
+            return f"{reason}; the rest read as UTF-8"  # feeds.prepare: a few bad bytes
         if isinstance(notice, CharacterEncodingOverride):
             return f"its encoding was misdeclared ({reason}), read anyway"
     return f"feed not well-formed, salvaged what could be read: {reason}"

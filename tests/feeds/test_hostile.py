@@ -258,3 +258,24 @@ def test_a_json_surrogate_pair_is_one_character_and_kept() -> None:
                        "items": [{"id": "1", "url": "http://a.example/1", "title": "x\u0000 \U0001F600"}]}).encode()
     feed = parse(data)
     assert feed.title == "T \U0001F600" and feed.entries[0].title == "x \U0001F600"
+
+
+UTF8_FEED = ('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Zürich Café</title>'
+             "<item><title>Ärger über Straße — «café»</title><link>http://a.example/1</link></item>"
+             "</channel></rss>").encode()
+
+
+@pytest.mark.parametrize("declared", [b' encoding="utf-8"', b""])
+def test_one_bad_byte_in_a_utf8_feed_spoils_only_itself(declared: bytes) -> None:
+    """One Latin-1 byte in a UTF-8 feed made feedparser read the whole document as
+    ISO-8859-2: every accent of every title garbled."""
+    data = UTF8_FEED.replace("Straße".encode(), b"Stra\xdfe").replace(b' encoding="utf-8"', declared)
+    feed = parse(data, url="http://a.example/feed")
+    assert feed.title == "Zürich Café"
+    assert feed.entries[0].title == "Ärger über Stra\ufffde — «café»"
+    assert feed.bozo and feed.bozo_reason == "1 invalid UTF-8 byte sequence replaced with U+FFFD"
+
+
+def test_a_latin1_feed_declared_utf8_is_still_read_as_latin1() -> None:
+    data = UTF8_FEED.decode().encode("latin-1", "replace")
+    assert parse(data, url="http://a.example/feed").title == "Zürich Café"

@@ -611,6 +611,8 @@ GOOD_RSS = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>
     (GOOD_RSS, "text/html", "served as text/html, read as a feed anyway"),
     (GOOD_RSS.replace(b"<title>t<", "<title>caf\xe9<".encode("latin-1")), "application/rss+xml; charset=utf-8",
      "its encoding was misdeclared (document declared as utf-8, but parsed as ISO-8859-1), read anyway"),
+    (GOOD_RSS.replace(b"<title>a<", "<title>Zürich ☕ Stra".encode() + b"\xdfe<"), "application/rss+xml",
+     "1 invalid UTF-8 byte sequence replaced with U+FFFD; the rest read as UTF-8"),
     (GOOD_RSS.replace(b"<title>a</title>", b"<title>a&nbsp;b</title>"), "text/html",
      "feed not well-formed, salvaged what could be read: not well-formed XML: Entity 'nbsp' not defined"),
 ])

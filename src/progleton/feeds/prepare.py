@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from feedparser.encodings import convert_to_utf8
+from feedparser.exceptions import CharacterEncodingOverride
 
 from progleton.exceptions import FeedParseError
 
@@ -84,6 +85,13 @@ def prepare_xml(data: bytes, headers: dict[str, str]) -> PreparedDocument:
     """Convert to UTF-8 like feedparser (BOM, HTTP charset, XML declaration) and defuse DTDs."""
     result: dict[str, Any] = {}
     utf8 = convert_to_utf8(headers, data, result)
+    if (result.get("encoding") or "utf-8").lower() not in _UTF8 and (repaired := _mostly_utf8(data, headers)):
+        data, invalid = repaired
+        result = {}
+        utf8 = convert_to_utf8(headers, data, result)
+        result["bozo"] = True
+        result["bozo_exception"] = CharacterEncodingOverride(
+            f"{invalid} invalid UTF-8 byte sequence{'s' if invalid != 1 else ''} replaced with U+FFFD")
     doc = PreparedDocument(
         data=utf8,
         encoding=result.get("encoding") or "utf-8",
@@ -94,6 +102,31 @@ def prepare_xml(data: bytes, headers: dict[str, str]) -> PreparedDocument:
     if b"<!" in utf8[:65536]:
         _neutralize_doctype(doc)
     return doc
+
+
+_UTF8 = ("utf-8", "utf8", "utf_8")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([\w.:-]+)", re.IGNORECASE)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _mostly_utf8(data: bytes, headers: Mapping[str, str]) -> tuple[bytes, int] | None:
+    """``data`` with its invalid UTF-8 replaced (U+FFFD) and how many sequences were, when
+    it is declared UTF-8 (or not declared) and its valid multi-byte characters outnumber its
+    invalid sequences: one bad byte made feedparser read a whole UTF-8 feed as ISO-8859-2,
+    every accent garbled. A document with no valid multi-byte character (Latin-1 declared
+    UTF-8) is left to feedparser's fallback, which reads it right."""
+    charset = _CHARSET.search(headers.get("content-type", ""))
+    declared = _XML_ENCODING.match(data[:1024])
+    for name in (charset.group(1) if charset else None, declared.group(1).decode("ascii") if declared else None):
+        if name is not None and name.lower() not in _UTF8:
+            return None
+    text = data.decode("utf-8", "replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    valid = len(_NON_ASCII.findall(text)) - invalid
+    if invalid <= 0 or valid <= invalid:
+        return None
+    return text.encode("utf-8"), invalid
 
 
 def _neutralize_doctype(doc: PreparedDocument) -> None:
