@@ -332,6 +332,30 @@ def test_pages_that_trickle_are_cut_short_by_the_sources_time_for_pages(farm: Fa
         app.close()
 
 
+def test_a_big_feed_is_parsed_off_the_event_loop(farm: Farm, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve` answered nothing while a 16 MB feed was parsed on its event loop."""
+    import threading
+
+    from progleton import pipeline
+
+    threads: list[str] = []
+    parse = pipeline.read_feed
+
+    def recording(*args: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return parse(*args)
+
+    monkeypatch.setattr(pipeline, "read_feed", recording)
+    monkeypatch.setattr(pipeline.Updater, "THREAD_FEED_BYTES", 100)  # the test feeds are small
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        app.store.add_source(farm.base + "/good.xml")
+        assert app.update(due_only=False).sources[0].new_articles == 2
+        assert threads and threading.main_thread().name not in threads
+    finally:
+        app.close()
+
+
 def test_pages_are_not_fetched_when_article_fetching_is_off(farm: Farm, db_url: str) -> None:
     app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
     try:
