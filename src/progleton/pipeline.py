@@ -183,6 +183,30 @@ def _markup_tags(title: str) -> list[re.Match[str]]:
     return tags
 
 
+# What a feed may put in a one-line field to garble or disguise it: the C0 and C1 controls
+# and DEL (a NUL or an escape code in a title, stored and shown as is), and the bidi
+# overrides, embeddings and isolates (U+202E makes "Harbour news\u202egpj.exe" read as
+# "Harbour newsexe.jpg"). Line breaks and tabs become spaces; the rest go.
+_BIDI_CONTROLS = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_LINE_CONTROLS = str.maketrans(
+    {c: None for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), *_BIDI_CONTROLS]}
+    | dict.fromkeys(map(ord, "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85"), " "))
+# In a text body line breaks and tabs are text; bidi marks may be the text's own.
+_BODY_CONTROLS = str.maketrans(
+    {c: None for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n"})
+
+
+def one_line(text: str) -> str:
+    """A title, a source's title or an author's name as stored: on one line, without control
+    or bidi override characters (:data:`_LINE_CONTROLS`)."""
+    return " ".join(text.translate(_LINE_CONTROLS).split())
+
+
+def body_text(text: str) -> str:
+    """A text body as stored: without control characters, its line breaks and tabs kept."""
+    return text.translate(_BODY_CONTROLS)
+
+
 def plain_title(title: str) -> str:
     """A title from a feed as plain text on one line. Feeds put markup in titles ("<b>",
     "<img onerror=…>", escaped entities such as "AT&amp;T"), which a reader would otherwise
@@ -201,7 +225,12 @@ def plain_title(title: str) -> str:
         title = html_to_text("".join(parts))
     elif _ENTITY.search(title):
         title = html.unescape(title)
-    return " ".join(title.split())
+    return one_line(title)  # after unescaping: "&#x202E;" is a bidi override too
+
+
+def authors(names: Sequence[str]) -> list[str]:
+    """Authors' names as stored (:func:`one_line`), those left empty dropped."""
+    return [name for name in map(one_line, names) if name]
 
 
 def profile_key(page_url: str, site_url: str | None) -> str:
@@ -284,7 +313,7 @@ def read_feed(body: bytes, url: str, headers: Mapping[str, str],
         texts.append(EntryText(
             canonical_link=canonical_url(entry.link) if entry.link else None,
             summary_html=summary, content_html=content,
-            summary_text=html_to_text(summary), content_text=html_to_text(content),
+            summary_text=body_text(html_to_text(summary)), content_text=body_text(html_to_text(content)),
         ))
     return feed, texts
 
@@ -581,7 +610,7 @@ class Updater:
             records.append(record)
         return [
             ({"guid": guid, "link": entry.link, "title": entry.title, "summary": text.summary_html,
-              "content": text.content_html, "authors": list(entry.authors),
+              "content": text.content_html, "authors": authors(entry.authors),
               "published": not_after(entry.published, now), "updated": not_after(entry.updated, now)}, record)
             for (guid, entry, text), record in zip(new, records, strict=True)
         ], headlines, left
@@ -736,9 +765,9 @@ class Updater:
                  or _first_words(text or summary_text, 12) or enclosure_name(entry) or link)
         published = entry.published or (article.published if article else None) or entry.updated
         return {
-            "url": link, "canonical_url": canonical, "title": " ".join(title.split())[:500],
+            "url": link, "canonical_url": canonical, "title": one_line(title)[:500],
             "text": text, "html": html, "summary": summary_text[:1000],
-            "authors": list(entry.authors or (article.authors if article else ())),
+            "authors": authors(entry.authors or (article.authors if article else ())),
             "published": published, "updated": (article.updated if usable and article else None) or entry.updated,
             "language": article.language if article else None,
             "image": article.image if article else None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -83,6 +84,13 @@ PODCAST = """<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Tal
 </channel></rss>"""
 
 
+# a JSON feed (JSON escapes allow any character) with controls and bidi overrides everywhere
+CONTROLS = json.dumps({
+    "version": "https://jsonfeed.org/version/1.1", "title": "Harbour\u202e sweN\u202c \u2066Daily\u2069\x1b[31m",
+    "items": [{"id": "1", "title": "Ferry\x00 news\u202egpj.exe\x85", "authors": [{"name": "Ann\u202d\x07 Lee"}],
+               "content_text": "First\x00 line\x1b[0m\n\tsecond\x9b line"}]})
+
+
 class Farm:
     """A real aiohttp server on 127.0.0.1 with good and hostile routes; ``state`` flips behaviour."""
 
@@ -110,6 +118,7 @@ class Farm:
             "/comments.xml": web.Response(text=COMMENTS, content_type="application/rss+xml"),
             "/future.xml": web.Response(text=FUTURE, content_type="application/rss+xml"),
             "/podcast.xml": web.Response(text=PODCAST, content_type="application/rss+xml"),
+            "/controls.json": web.Response(text=CONTROLS, content_type="application/feed+json"),
             "/busy.xml": web.Response(status=503, headers={"Retry-After": "120"}),
             "/robots.txt": web.Response(text="User-agent: *\nAllow: /\n"),
             "/refused.xml": web.Response(
@@ -391,6 +400,21 @@ def test_entries_without_a_web_link_are_read_from_the_feed_and_never_linked(farm
         assert app.sources()[0].title == "Odd Links"  # the feed's title, its markup dropped
         again = app.update(due_only=False).sources[0]
         assert again.new_entries == 0 and again.warning is None  # the entries are known now
+    finally:
+        app.close()
+
+
+def test_control_and_bidi_override_characters_are_not_stored(farm: Farm, db_url: str) -> None:
+    """Titles, the source's name and authors came stored with NULs, escape codes and
+    U+202E (which makes "news\u202egpj.exe" read as "newsexe.jpg")."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        app.store.add_source(farm.base + "/controls.json")
+        assert app.update(due_only=False).sources[0].new_articles == 1
+        assert app.sources()[0].title == "Harbour sweN Daily[31m"
+        article = app.article(next(a for s in app.stories() for a in app.story(s.id).articles).id)
+        assert (article.title, list(article.authors)) == ("Ferry newsgpj.exe", ["Ann Lee"])
+        assert article.text == "First line[0m\n\nsecond line"
     finally:
         app.close()
 
