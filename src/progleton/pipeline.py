@@ -189,11 +189,11 @@ def _markup_tags(title: str) -> list[re.Match[str]]:
 # "Harbour newsexe.jpg"). Line breaks and tabs become spaces; the rest go.
 _BIDI_CONTROLS = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 _LINE_CONTROLS = str.maketrans(
-    {c: None for c in [*range(0x00, 0x20), *range(0x7F, 0xA0), *_BIDI_CONTROLS]}
+    {c: None for c in [*range(0x20), *range(0x7F, 0xA0), *_BIDI_CONTROLS]}
     | dict.fromkeys(map(ord, "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85"), " "))
 # In a text body line breaks and tabs are text; bidi marks may be the text's own.
 _BODY_CONTROLS = str.maketrans(
-    {c: None for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n"})
+    {c: None for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n"})
 
 
 def one_line(text: str) -> str:

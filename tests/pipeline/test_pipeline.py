@@ -19,8 +19,8 @@ from progleton import make_progleton
 from progleton.exceptions import HTTPStatusError
 from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
 from progleton.pipeline import (
-    entries_per_day,
     EntryText,
+    entries_per_day,
     entry_guid,
     feed_warning,
     html_to_text,
