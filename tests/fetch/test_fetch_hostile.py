@@ -146,3 +146,28 @@ def test_broken_http_is_a_clear_error(settings: Settings, answer: bytes, message
             fetch_feed(settings, server.url("/feed"))
     finally:
         server.close()
+
+
+@pytest.mark.parametrize("answer", [
+    b"HTTP/1.1 200 OK\r\nX-Junk: " + b"a\x1b[2J" * 20_000 + b"\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\n" + b"\x00\x1b[31m" * 20_000 + b"\r\n\r\n",
+    b"HTTP/1.1 302 Found\r\nLocation: http://[" + b"\x7f" * 5_000 + b"\r\nContent-Length: 0\r\n\r\n",
+])
+def test_server_text_in_a_message_is_short_and_without_controls(settings: Settings, answer: bytes) -> None:
+    """An invalid response's message held 65,666 characters of the server's bytes."""
+    server = RawServer(answer)
+    try:
+        with pytest.raises(FetchError) as caught:
+            fetch_feed(settings, server.url("/feed"))
+    finally:
+        server.close()
+    message = str(caught.value)
+    assert len(message) < 400, message
+    assert not any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in message), message
+
+
+def test_quoted_keeps_short_text_and_cuts_long_text() -> None:
+    from progleton.fetch.headers import quoted
+
+    assert quoted("Bad status line\r\n'x\x00y'") == "Bad status line 'x y'"
+    assert quoted("a" * 1000) == "a" * 199 + "…"

@@ -47,6 +47,7 @@ from .headers import (
     PAGE_ACCEPT,
     freshness_seconds,
     parse_retry_after,
+    quoted,
 )
 from .model import FetchResult
 from .robots import RobotsCache
@@ -240,7 +241,7 @@ class Fetcher:
                 f"Could not find the host {url.host} (DNS lookup failed). Check the URL."
             ) from exc
         except aiohttp.ClientSSLError as exc:
-            raise ConnectError(f"TLS failed for {url.host}: {exc}.") from exc
+            raise ConnectError(f"TLS failed for {url.host}: {quoted(exc)}.") from exc
         except aiohttp.ClientConnectorError as exc:
             raise ConnectError(
                 f"Could not connect to {url.host}:{url.port} ({exc.strerror or exc}). The site may be down",
@@ -250,15 +251,15 @@ class Fetcher:
             if isinstance(exc, TimeoutError):
                 raise
             raise ConnectError(
-                f"The connection to {url.host} broke during the transfer ({exc})",
+                f"The connection to {url.host} broke during the transfer ({quoted(exc)})",
                 advice="; it will be retried later.",
             ) from exc
         except aiohttp.InvalidURL as exc:
-            raise UnsafeURLError(f"{url} is not a valid URL ({exc}).") from exc
+            raise UnsafeURLError(f"{url} is not a valid URL ({quoted(exc)}).") from exc
         except aiohttp.ClientResponseError as exc:
-            raise FetchError(f"{url.host} sent an invalid HTTP response ({exc.message}).") from exc
+            raise FetchError(f"{url.host} sent an invalid HTTP response ({quoted(exc.message)}).") from exc
         except aiohttp.ClientError as exc:
-            raise FetchError(f"Fetching {url} failed: {exc}.") from exc
+            raise FetchError(f"Fetching {url} failed: {quoted(exc)}.") from exc
 
     def _require_session(self) -> aiohttp.ClientSession:
         if self._session is None:
@@ -284,7 +285,7 @@ async def _read_answer(
         try:
             target = url.join(URL(location.strip())).with_fragment(None)
         except (ValueError, TypeError) as exc:
-            raise UnsafeURLError(f"{url} redirects to an invalid URL {location!r}.") from exc
+            raise UnsafeURLError(f"{url} redirects to an invalid URL {quoted(location)!r}.") from exc
         return _Redirect(status, target)
     headers = _lower_headers(response)
     if status == 304 or 200 <= status < 300:

@@ -65,3 +65,16 @@ def freshness_seconds(headers: Mapping[str, str], *, now: datetime) -> float | N
         return 0.0  # RFC 9111: an invalid Expires means already expired
     served_at = parse_http_date(headers.get("date", "")) or now
     return max(0.0, (expires_at - served_at).total_seconds())
+
+
+# Server text quoted in a message: an invalid response line once put 65,666 characters of
+# the server's bytes into a source's error.
+QUOTE_CHARS = 200
+_CONTROL = str.maketrans({c: " " for c in [*range(0x20), *range(0x7F, 0xA0)]})
+
+
+def quoted(text: object, limit: int = QUOTE_CHARS) -> str:
+    """Server-sent text as a message may quote it: control characters as spaces, runs of
+    space as one, cut to ``limit`` characters with an ellipsis."""
+    flat = " ".join(str(text).translate(_CONTROL).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
