@@ -196,15 +196,23 @@ _BODY_CONTROLS = str.maketrans(
     {c: None for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in "\t\n"})
 
 
+# A search finds whether there is anything to take out: str.translate with a table looks up
+# every character, and nearly no text has one.
+_ANY_LINE_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ANY_BODY_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def one_line(text: str) -> str:
     """A title, a source's title or an author's name as stored: on one line, without control
     or bidi override characters (:data:`_LINE_CONTROLS`)."""
-    return " ".join(text.translate(_LINE_CONTROLS).split())
+    if _ANY_LINE_CONTROL.search(text):
+        text = text.translate(_LINE_CONTROLS)
+    return " ".join(text.split())
 
 
 def body_text(text: str) -> str:
     """A text body as stored: without control characters, its line breaks and tabs kept."""
-    return text.translate(_BODY_CONTROLS)
+    return text.translate(_BODY_CONTROLS) if _ANY_BODY_CONTROL.search(text) else text
 
 
 def plain_title(title: str) -> str:
