@@ -74,6 +74,21 @@ def not_after(moment: datetime | None, now: datetime) -> datetime | None:
     return moment
 
 
+_MEDIA_VERBS = {"audio": "Listen", "video": "Watch"}
+
+
+def enclosure_links(entry: ParsedEntry) -> str:
+    """Links to an entry's enclosures (a podcast episode's audio), as HTML: the feed's text
+    may say nothing else, and no page of it is fetched."""
+    links = []
+    for enclosure in entry.enclosures[:5]:
+        if is_web_address(enclosure.url):
+            verb = _MEDIA_VERBS.get((enclosure.type or "").split("/")[0], "Download")
+            name = unquote(urlsplit(enclosure.url).path.rstrip("/").rsplit("/", 1)[-1]) or enclosure.url
+            links.append(f'<p class="enclosure">{verb}: <a href="{html.escape(enclosure.url)}">{html.escape(name)}</a></p>')
+    return "".join(links)
+
+
 def enclosure_name(entry: ParsedEntry) -> str:
     """The file name of the entry's first enclosure ("episode-12.mp3"): the title of an
     episode that has none."""
@@ -766,8 +781,8 @@ class Updater:
         summary_text = feed_text.summary_text
         if usable and article:
             text, html = article.text, article.html
-        else:  # keep what the feed said
-            html = feed_text.content_html or feed_text.summary_html
+        else:  # keep what the feed said, and what it attached (a podcast's audio) to play or open
+            html = (feed_text.content_html or feed_text.summary_html) + enclosure_links(entry)
             text = feed_text.content_text or summary_text
         title = (plain_title(entry.title or "") or (article.title if article else None)
                  or _first_words(text or summary_text, 12) or enclosure_name(entry) or link)

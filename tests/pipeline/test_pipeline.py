@@ -499,8 +499,10 @@ def test_episodes_with_only_an_enclosure_are_each_kept(farm: Farm, db_url: str) 
         app.store.add_source(farm.base + "/podcast.xml")
         result = app.update(due_only=False).sources[0]
         assert (result.new_entries, result.new_articles) == (2, 2)
-        titles = sorted(a.title for s in app.stories() for a in app.story(s.id).articles)
-        assert titles == ["episode 01.mp3", "episode-02.mp3"]
+        articles = sorted((a for s in app.stories() for a in app.story(s.id).articles), key=lambda a: a.title)
+        assert [a.title for a in articles] == ["episode 01.mp3", "episode-02.mp3"]
+        # the audio is there to play: the feed gave nothing else
+        assert 'Listen: <a href="http://127.0.0.1/audio/episode%2001.mp3">episode 01.mp3</a>' in articles[0].html
     finally:
         app.close()
 
