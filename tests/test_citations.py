@@ -48,6 +48,25 @@ def test_the_seed_cites_the_three_outlets_it_relays(shared: Path) -> None:
     ("the Yonhap News Agency reported", ["Yonhap News Agency"]),
     # a dateline says whose text this is, not whom it cites
     ("WASHINGTON (AP) — The Senate voted on Tuesday.", []),
+    # companies, offices, schools and people whose names end like a paper's
+    ("American Express reported better-than-expected quarterly earnings.", []),
+    ("Royal Mail reported a £348m loss; according to Canada Post, volumes fell.", []),
+    ("Fox reported quarterly revenue of $3.6 billion.", []),
+    ("According to the Cook County Medical Examiner's Office, he died.", []),
+    ("According to Princeton University Press, the book sold out. According to Emily Post, not so.", []),
+    ("According to the Drought Monitor, most of the state is dry.", []),
+    ("Times Square was busy. According to News Corp, the deal is done.", []),
+    # names a simple rule cut short or missed
+    ("He told the Sunday Times on Monday.", ["Sunday Times"]),
+    ("According to the Mail on Sunday, the deal is off.", ["Mail on Sunday"]),
+    ("according to the Pittsburgh Post-Gazette", ["Pittsburgh Post-Gazette"]),
+    ("Mainichi Shimbun reported it first.", ["Mainichi Shimbun"]),
+    ("According to Wednesday's Washington Post, the plan stands.", ["Washington Post"]),
+    ("Tanaka told the O'Brien Gazette that he would run.", ["O'Brien Gazette"]),
+    ("Harper's Magazine reported it; according to Barron's, shares fell.", ["Harper's Magazine", "Barron's"]),
+    ("according to The Japan Times' correspondent", ["Japan Times"]),
+    ("пишет газета «Коммерсантъ»", ["Коммерсантъ"]),
+    ("según el diario El País", ["El País"]),
 ])
 def test_outlets_are_told_from_people_and_offices(text: str, names: list[str]) -> None:
     assert cited_names(text) == names

@@ -24,6 +24,7 @@ from rich.text import Text
 
 from .core import Progleton, make_progleton
 from .exceptions import FetchError, NotFound, ProgletonError
+from .pipeline import without_escape_sequences
 from .settings import REGISTRY, load_settings
 from .timefmt import time_ago, time_until
 from .types import UpdateResult
@@ -35,9 +36,12 @@ from .urls import web_address
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+
 class _TerminalConsole(Console):
     def render_str(self, text: str, **kwargs: Any) -> Text:
-        return super().render_str(_CONTROL.sub("", text), **kwargs)
+        if _CONTROL.search(text):  # stored before titles were cleaned, or from elsewhere
+            text = _CONTROL.sub("", without_escape_sequences(text))
+        return super().render_str(text, **kwargs)
 
 
 console = _TerminalConsole(emoji=False)

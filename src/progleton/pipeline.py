@@ -217,17 +217,30 @@ _ANY_LINE_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ANY_BODY_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# A terminal's escape sequences whole (colour "ESC[31m", a window title "ESC]0;…BEL"): with
+# their ESC alone taken out, "[31mred[0m" would be left in the text.
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]{0,500}(?:\x07|\x1b\\)?|[@-Z\\-_])")
+
+
+def without_escape_sequences(text: str) -> str:
+    """``text`` without terminal escape sequences (a feed's title may hold them)."""
+    return _ESCAPE_SEQUENCE.sub("", text)
+
+
 def one_line(text: str) -> str:
     """A title, a source's title or an author's name as stored: on one line, without control
-    or bidi override characters (:data:`_LINE_CONTROLS`)."""
+    or bidi override characters (:data:`_LINE_CONTROLS`) or terminal escape sequences."""
     if _ANY_LINE_CONTROL.search(text):
-        text = text.translate(_LINE_CONTROLS)
+        text = _ESCAPE_SEQUENCE.sub("", text).translate(_LINE_CONTROLS)
     return " ".join(text.split())
 
 
 def body_text(text: str) -> str:
-    """A text body as stored: without control characters, its line breaks and tabs kept."""
-    return text.translate(_BODY_CONTROLS) if _ANY_BODY_CONTROL.search(text) else text
+    """A text body as stored: without control characters or terminal escape sequences, its
+    line breaks and tabs kept."""
+    if _ANY_BODY_CONTROL.search(text):
+        return _ESCAPE_SEQUENCE.sub("", text).translate(_BODY_CONTROLS)
+    return text
 
 
 def plain_title(title: str) -> str:

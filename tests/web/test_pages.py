@@ -113,10 +113,10 @@ def test_story_ids_with_any_characters(client: TestClient, progleton: Progleton,
 
 def test_article_page(client: TestClient, seeded: Seeded) -> None:
     html = client.get(f"/articles/{seeded.articles['storm2']}").text
-    assert "<h1>Ferries halted as storm hits coast</h1>" in html
+    assert "<h1 lang=\"en\" dir=\"auto\">Ferries halted as storm hits coast</h1>" in html
     assert "by Ana Reporter" in html and "The Verel Times" in html
     assert ('<a href="https://example.org/news/ferry-storm" rel="noopener noreferrer" data-key="v">'
-            "Read the entire article at The Verel Times</a>") in html
+            "Read the entire article at <bdi>The Verel Times</bdi></a>") in html
     assert "Other coverage of this story" in html
     assert "Storm closes Verel ferry" in html and "Gale warning" in html
     assert 'datetime="' in html
@@ -329,7 +329,7 @@ def test_a_report_of_reports_names_and_links_the_outlets_it_cites(client: TestCl
         text="The council set a tariff, according to the Verel Times. Reuters reported the vote. " * 3), story)
     html = client.get(story_url("story-relay")).text
     assert "Reports here cite Verel Times, Reuters." in html
-    assert (f'citing <a href="#a{own}" title="The Verel Times\'s report is in this story">Verel Times</a>'
+    assert (f'citing <a href="#a{own}" title="Its report in this story: The Verel Times">Verel Times</a>'
             " and Reuters") in html
     page = client.get(f"/articles/{relay}").text
     assert f'Citing <a href="/articles/{own}"' in page and "</a> and Reuters</span>." in page
@@ -345,9 +345,12 @@ def test_right_to_left_articles_read_right_to_left(client: TestClient, progleton
     arabic = progleton.store.add_article(article_record(
         seeded.sources["Evening Star"], "zilzal", "زلزال بقوة 6 درجات يضرب المنطقة", language="ar",
         text="ضرب زلزال بقوة ست درجات المنطقة صباح الاثنين. " * 10), {"story_id": "story-zilzal"})
-    assert 'lang="ar" dir="rtl"' in client.get(f"/articles/{arabic}").text
+    page = client.get(f"/articles/{arabic}").text
+    # the article's own words read right to left; the reader's English lines around them do not
+    assert '<h1 lang="ar" dir="rtl">' in page and '<div class="body" lang="ar" dir="rtl">' in page
+    assert '<article class="article">' in page and "Read the entire article at <bdi>Evening Star</bdi>" in page
     story = client.get(story_url("story-zilzal")).text
     assert 'lang="ar" dir="rtl">زلزال' in story
     # an article in a left-to-right language, or of no known language, lets the text decide
-    assert 'lang="en" dir="auto"' in client.get(f"/articles/{seeded.articles['storm1']}").text
+    assert '<h1 lang="en" dir="auto">' in client.get(f"/articles/{seeded.articles['storm1']}").text
     assert '<h2 id="s1" dir="auto">' in client.get("/").text
