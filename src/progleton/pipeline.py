@@ -365,6 +365,14 @@ def stored_doc(row: Mapping[str, Any]) -> Doc:
 
 # ---- the updater ---------------------------------------------------------------------------------
 
+# A host that answers an article page with 429 Too Many Requests or 503 is asked nothing more in
+# this update until its Retry-After (else a minute) has passed: thirty pages of one feed went on
+# being requested after the first answered 429 with an hour to wait. Pages skipped keep the
+# feed's text, as any page not fetched does.
+PAGE_BUSY_SECONDS = 60.0
+MAX_PAGE_WAIT_SECONDS = 24 * 3600.0
+
+
 class Updater:
     """Updates sources into a store, assigning new articles to stories with ``grouper`` (None:
     an updater that only fetches; ``update(group=False)``).
@@ -379,6 +387,8 @@ class Updater:
         self.grouper = grouper
         self.executor = executor
         self._site_locks: dict[str, asyncio.Lock] = {}
+        # hosts that answered a page with 429 or 503: no more of their pages until then
+        self._host_waits: dict[str, datetime] = {}
         self._pending: list[tuple[int, dict[str, Any], list[Any]]] = []
         self._pending_rows = 0
         self._writing: asyncio.Task[None] | None = None
@@ -750,8 +760,16 @@ class Updater:
         assert link is not None  # _no_page answers for a missing link
         if text.canonical_link in stored:
             return None, "already stored", link
+        host = host_of(link)
+        if (until := self._host_waits.get(host)) is not None and until > datetime.now(UTC):
+            return None, f"page not fetched: {host} asked to be left alone until {until:%H:%M} UTC", link
         try:
             return await fetcher.fetch_page(link), None, link
+        except HTTPStatusError as exc:
+            if exc.status in (429, 503):  # the host is busy: its other pages wait too
+                wait = exc.retry_after if exc.retry_after is not None else PAGE_BUSY_SECONDS
+                self._host_waits[host] = datetime.now(UTC) + timedelta(seconds=min(wait, MAX_PAGE_WAIT_SECONDS))
+            return None, f"page not fetched: {exc.without_advice}", link
         except FetchError as exc:
             # the advice written for a source ("it will be retried") is not so for a page
             return None, f"page not fetched: {exc.without_advice}", link

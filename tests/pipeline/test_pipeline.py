@@ -20,6 +20,7 @@ from progleton.exceptions import HTTPStatusError
 from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
 from progleton.pipeline import (
     EntryText,
+    Updater,
     entries_per_day,
     entry_guid,
     feed_warning,
@@ -109,6 +110,8 @@ class Farm:
         app.router.add_get("/many.xml", self.many)
         app.router.add_get("/trickle/{slug}", self.trickle)
         app.router.add_get("/trickle.xml", self.trickle_feed)
+        app.router.add_get("/busy-pages.xml", self.busy_pages_feed)
+        app.router.add_get("/busy/{slug}", self.busy_page)
         answers = {
             "/html.xml": web.Response(text="<html><body><p>Welcome</p></body></html>", content_type="text/html"),
             "/empty.xml": web.Response(body=b"", content_type="application/rss+xml"),
@@ -151,6 +154,14 @@ class Farm:
     async def trickle_feed(self, request: web.Request) -> web.Response:
         items = rss(self.base, [(f"slow-{i}", f"Slow page {i}") for i in range(6)])
         return web.Response(text=items.replace("/a/slow-", "/trickle/slow-"), content_type="application/rss+xml")
+
+    async def busy_pages_feed(self, request: web.Request) -> web.Response:
+        items = rss(self.base, [(f"busy-{i}", f"Busy page {i}") for i in range(30)])
+        return web.Response(text=items.replace("/a/busy-", "/busy/busy-"), content_type="application/rss+xml")
+
+    async def busy_page(self, request: web.Request) -> web.Response:
+        self.state["busy_requests"] = self.state.get("busy_requests", 0) + 1
+        return web.Response(status=429, headers={"Retry-After": "3600"})
 
     async def trickle(self, request: web.Request) -> web.StreamResponse:
         """An article page that sends a byte every 0.2 s: never idle long enough to time out."""
@@ -673,3 +684,19 @@ def test_feed_warning_says_what_was_wrong(body: bytes, content_type: str, expect
         assert warning == expected
     else:
         assert warning is not None and warning.startswith(expected)
+
+
+def test_a_host_that_answers_a_page_with_429_is_asked_for_no_more_pages(farm: Farm, db_url: str) -> None:
+    """Thirty pages of one feed went on being requested after the first answered 429 with an
+    hour to wait; the rest keep the feed's text and say why."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        app.store.add_source(farm.base + "/busy-pages.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 30
+        # the pages already asked for when the first 429 came back, no more
+        assert farm.state["busy_requests"] <= 2 * Updater.PAGE_CHUNK
+        warnings = [w for s in app.stories() for a in app.story(s.id).articles for w in a.warnings]
+        assert any("asked to be left alone until" in w for w in warnings)
+    finally:
+        app.close()
