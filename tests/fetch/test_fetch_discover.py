@@ -103,7 +103,7 @@ def test_url_without_scheme_gets_one(
     serve: Callable[[dict[str, Handler]], LocalServer], settings: Settings
 ) -> None:
     server = serve({"/rss": _feed})
-    with pytest.raises(ConnectError):  # https:// was assumed; the test server speaks http
+    with pytest.raises(ConnectError, match=f"add http://127.0.0.1:{server.port}/rss"):  # https:// was assumed
         discover(settings, f"127.0.0.1:{server.port}/rss")
     with pytest.raises(UnsafeURLError, match="not mailto"):
         discover(settings, "mailto:editor@news.example")
@@ -132,6 +132,10 @@ def test_linked_feed_on_private_address_is_skipped(
     server = serve({"/": _html(html), "/feed.xml": _feed})
     guarded = settings.replace(allow_private_addresses=False, allowed_hosts="127.0.0.1")
     assert discover(guarded, server.url("/")) == server.url("/feed.xml")
+    # with nothing else to find, the user hears that the linked feed was refused, and why
+    alone = serve({"/": _html(html)})
+    with pytest.raises(FeedParseError, match=r"the feed it links was refused\. Refusing http://169\.254"):
+        discover(guarded, alone.url("/"))
 
 
 def test_no_feed_anywhere(

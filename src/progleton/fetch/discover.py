@@ -15,7 +15,7 @@ import lxml.html
 from lxml import etree
 from yarl import URL
 
-from ..exceptions import FeedParseError, FetchError
+from ..exceptions import ConnectError, FeedParseError, FetchError, UnsafeURLError
 from .headers import FEED_ACCEPT
 from .model import FetchResult
 
@@ -147,18 +147,28 @@ async def discover_feed(fetcher: Fetcher, url: str) -> str:
     A URL typed without a scheme gets ``https://``. Fetch errors on ``url`` itself
     propagate; failures on candidates (unsafe ones included) are skipped.
     """
+    typed = url
     if not _HAS_SCHEME.match(url):
         url = f"https://{url}"
-    first = await fetcher.fetch(url, accept=FEED_ACCEPT)
+    try:
+        first = await fetcher.fetch(url, accept=FEED_ACCEPT)
+    except ConnectError as exc:
+        if typed != url and exc.fact.startswith("TLS failed"):  # a server that speaks plain HTTP
+            raise ConnectError(f"{exc.without_advice} The address had no scheme, so https:// was "
+                               f"tried; if the site speaks plain HTTP, add http://{typed}") from exc
+        raise
     if looks_like_feed(first.body, first.headers.get("content-type", "")):
         return first.permanent_url or url
-    candidates = find_feed_links(first.body, first.final_url)[:_MAX_CANDIDATES]
+    linked = find_feed_links(first.body, first.final_url)[:_MAX_CANDIDATES]
     root = URL(first.final_url).origin()
-    candidates += [str(root.with_path(path)) for path in COMMON_PATHS]
+    candidates = linked + [str(root.with_path(path)) for path in COMMON_PATHS]
+    refused: list[str] = []
     for candidate in dict.fromkeys(candidates):
-        found = await _probe(fetcher, candidate)
+        found = await _probe(fetcher, candidate, refused if candidate in linked else None)
         if found is not None:
             return found
+    if refused:
+        raise FeedParseError(f"No feed found at {url}: the feed it links was refused. {refused[0]}")
     raise FeedParseError(
         f"No feed found at {url}: the page links none and none of the usual places "
         f"({', '.join(COMMON_PATHS)}) holds one. Look for an RSS or Atom link on the "
@@ -166,10 +176,14 @@ async def discover_feed(fetcher: Fetcher, url: str) -> str:
     )
 
 
-async def _probe(fetcher: Fetcher, candidate: str) -> str | None:
+async def _probe(fetcher: Fetcher, candidate: str, refused: list[str] | None = None) -> str | None:
     try:
         result: FetchResult = await fetcher.fetch(candidate, accept=FEED_ACCEPT)
-    except FetchError:  # includes UnsafeURLError: a candidate we may not fetch is no answer
+    except UnsafeURLError as exc:  # a candidate we may not fetch is no answer; the user hears why
+        if refused is not None:
+            refused.append(str(exc))
+        return None
+    except FetchError:
         return None
     if looks_like_feed(result.body, result.headers.get("content-type", "")):
         return result.permanent_url or candidate

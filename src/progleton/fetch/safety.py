@@ -117,7 +117,10 @@ def check_url(url: str | URL, policy: AddressPolicy) -> URL:
     address = _parse_ip_literal(host)
     if address is None:
         if _looks_numeric(host):
-            raise UnsafeURLError(f"Refusing {url!s}: {host} is not a canonical IP address.")
+            raise UnsafeURLError(
+                f"Refusing {url!s}: {host} is an IP address written in a short or numeric form "
+                "(such as 2130706433 or 127.1), which is how addresses are disguised. Write it as "
+                "four numbers (such as 192.0.2.1), or use the site's name.")
         if _normal_host(host) == "localhost" or _normal_host(host).endswith(".localhost"):
             raise UnsafeURLError(_refusal_message(str(url), host, "a loopback host name"))
         return parsed
@@ -128,9 +131,13 @@ def check_url(url: str | URL, policy: AddressPolicy) -> URL:
 
 
 def _refusal_message(url: str, host: str, reason: str) -> str:
+    # A public feed or page that leads here (a redirect to 169.254.169.254, the cloud's
+    # metadata service) is an attack on the machine Progleton runs on, not a setting to change:
+    # the advice is only for a server the user runs on their own network.
     return (
-        f"Refusing {url}: {host} is {reason}. Progleton only fetches public addresses; "
-        "set allow_private_addresses or add the host to allowed_hosts to allow it."
+        f"Refusing {url}: {host} is {reason}, and Progleton only fetches public addresses, to keep "
+        "feeds from reaching into the network it runs on. If this is a server of your own on that "
+        "network, add its host to allowed_hosts (or set allow_private_addresses)."
     )
 
 
