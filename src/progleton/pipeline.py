@@ -396,6 +396,7 @@ class Updater:
         self._unstored: dict[int, SourceUpdate] = {}  # sources whose entries the store refused
         self._added: dict[int, int] = {}  # articles each source added, as the store counted them
         self._cut_short: dict[int, int] = {}  # pages each source ran out of time for
+        self._unfetched: dict[int, tuple[int, int, str]] = {}  # pages not fetched, of, first reason
 
     # Rows written per transaction: a commit (with its FTS5 index flush) costs more than a
     # feed's worth of inserts, so feeds are written in batches of at least this many rows,
@@ -407,7 +408,7 @@ class Updater:
                      group: bool = True) -> UpdateResult:
         results: list[SourceUpdate] = []
         self._sources = {s.id: s for s in sources}
-        self._unstored, self._added, self._cut_short = {}, {}, {}
+        self._unstored, self._added, self._cut_short, self._unfetched = {}, {}, {}, {}
         # What exists before the update (modules, the grouper's vocabulary, caches) is left
         # out of the collections that the update's allocations trigger, and young objects
         # (most die by reference counting) are collected every 20,000 allocations, not 700:
@@ -483,7 +484,7 @@ class Updater:
                 if headlines:
                     fields["_headlines"] = headlines  # written with the entries (SQLStore.save_feeds)
                 notes = (_unlinked_note(items), _left_note(len(items), left),
-                         self._cut_short_note(source.id))
+                         self._unfetched_note(source.id), self._cut_short_note(source.id))
                 if any(notes):
                     fields["last_error"] = "; ".join(filter(None, (fields["last_error"], *notes)))
                 result = SourceUpdate(
@@ -729,9 +730,23 @@ class Updater:
             cut = sum(1 for _, reason, _ in pages if reason == why)
             if cut:
                 self._cut_short[source_id] = self._cut_short.get(source_id, 0) + cut
+            failed = [r for _, r, _ in pages if r and r != why and r.startswith("page not fetched: ")]
+            tried = len(failed) + sum(1 for page, r, _ in pages if page is not None and r is None)
+            if tried:
+                n, of, first = self._unfetched.get(source_id, (0, 0, ""))
+                self._unfetched[source_id] = (n + len(failed), of + tried, first or (failed[0] if failed else ""))
             prepared += await self._extract_pages(pages, site_url)
             del pages  # the bodies go before the next chunk is fetched
         return prepared
+
+    def _unfetched_note(self, source_id: int) -> str | None:
+        """What a source says when some of its article pages could not be fetched: the source
+        itself is fine, but its articles show the feed's text (each says why on its own)."""
+        n, of, first = self._unfetched.get(source_id, (0, 0, ""))
+        if not n:
+            return None
+        return (f"{n} of {of} new article page{'s' if of != 1 else ''} not fetched, shown with the feed's "
+                f"text (the first: {first.removeprefix('page not fetched: ').rstrip('.')})")
 
     def _cut_short_note(self, source_id: int) -> str | None:
         """What a source says when its time for pages ran out (:meth:`_fetch_and_extract`)."""

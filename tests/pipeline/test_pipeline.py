@@ -698,5 +698,8 @@ def test_a_host_that_answers_a_page_with_429_is_asked_for_no_more_pages(farm: Fa
         assert farm.state["busy_requests"] <= 2 * Updater.PAGE_CHUNK
         warnings = [w for s in app.stories() for a in app.story(s.id).articles for w in a.warnings]
         assert any("asked to be left alone until" in w for w in warnings)
+        # the source is fine, and says its pages were not: each article says why on its own
+        assert result.warning and "30 of 30 new article pages not fetched, shown with the feed's text" in result.warning
+        assert "answered 429" in app.sources()[0].last_error
     finally:
         app.close()
