@@ -87,3 +87,16 @@ def test_a_subscription_prompt_after_a_short_text_is_a_paywall() -> None:
         "</body></html>"
     )
     assert extract(page, url="https://courier.example/stub").warnings == ("paywall: text truncated",)
+
+
+def test_a_brief_that_quotes_a_paywall_prompt_is_no_paywall() -> None:
+    brief = ("<html><body><article><h1>Paper puts its archive behind a wall</h1>"
+             "<p>The Harbour Courier will charge for its archive from Monday, its editor said on Friday.</p>"
+             "<p>Readers who open an article older than a year will see a message reading "
+             "“Subscribe to continue reading”, with a price of four crowns a month.</p>"
+             "<p>The editor said the money would pay for two more reporters in the city.</p>"
+             "</article></body></html>")
+    assert not any(w.startswith("paywall") for w in extract(brief, url="https://news.example/archive").warnings)
+    stub = brief.replace("“Subscribe to continue reading”,", "").replace(
+        "</article>", "<p>Subscribe to continue reading</p></article>")
+    assert any(w.startswith("paywall") for w in extract(stub, url="https://news.example/archive").warnings)

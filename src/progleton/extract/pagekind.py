@@ -11,6 +11,7 @@ consent text in the article or in front of one that looks cut off.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from progleton.extract import phrases
@@ -93,11 +94,17 @@ def is_consent_wall(signals: PageSignals) -> bool:
     return count_phrases(text, phrases.CONSENT_PHRASES) >= 3
 
 
+# A prompt the article quotes ("readers will see a message reading 'Subscribe to continue
+# reading'") is something it reports, not a wall in front of it.
+_QUOTED = re.compile(r"[“\"«‘'][^“”\"«»‘’]{1,300}[”\"»’']")
+
+
 def is_paywall_stub(signals: PageSignals) -> bool:
-    """A teaser cut short by a subscription prompt (in the article or just after it)."""
+    """A teaser cut short by a subscription prompt (in the article or just after it, and not
+    within quotation marks)."""
     if signals.article_words >= PAYWALL_STUB_WORDS:
         return False
-    hits = count_phrases(from_article_on(signals), phrases.PAYWALL_PHRASES)
+    hits = count_phrases(_QUOTED.sub(" ", from_article_on(signals)), phrases.PAYWALL_PHRASES)
     return hits >= 1 or (signals.accessible_for_free is False and signals.article_words > 0)
 
 
