@@ -109,7 +109,6 @@ _VERB = re.compile(r"\b(?:reported|reports|revealed|quoted|berichtete|berichtet|
                    r"rapporte|informó|informa|riferisce|сообщил[аио]?|пишет|передает|передаёт)\b")
 _NAME_BEFORE = re.compile(rf"(?P<name>{NAME})(?P<kind>\s+{_KIND})?\s+(?:(?:has|had|first|also|previously)\s+)?$")
 _REACH = 160  # characters back from a verb: more than a name of six words and its kind
-_POSSESSIVE = re.compile(r"[’']s?\b.*$")
 # Capitalised words that start a sentence or follow a name, not outlets: "Another news agency
 # quoted", "told the newspaper Wednesday", "Le Parisien Wednesday".
 _DETERMINERS = frozenset("the a an another this that these those its their his her our some one".split())
@@ -118,8 +117,6 @@ _NOT_NAMES = _DETERMINERS | frozenset("""web
     january february march april may june july august september october november december
     """.split())
 _LEADING_THE = re.compile(rf"^{_THE}", re.I)
-_KNOWN_KEYS: frozenset[str] = frozenset()  # filled below, once key() is defined
-_NOT_OUTLET_KEYS: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
