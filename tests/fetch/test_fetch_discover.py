@@ -125,6 +125,13 @@ def test_common_path_is_tried(
     assert "/feed" in server.paths() and "/rss" in server.paths()
 
 
+def test_a_sections_own_feed_is_tried(
+    serve: Callable[[dict[str, Handler]], LocalServer], settings: Settings
+) -> None:
+    server = serve({"/blog/": _html("<html><body>no links</body></html>"), "/blog/feed": _feed, "/feed": _feed})
+    assert discover(settings, server.url("/blog/")) == server.url("/blog/feed")  # before the site's
+
+
 def test_linked_feed_on_private_address_is_skipped(
     serve: Callable[[dict[str, Handler]], LocalServer], settings: Settings
 ) -> None:

@@ -161,7 +161,10 @@ async def discover_feed(fetcher: Fetcher, url: str) -> str:
         return first.permanent_url or url
     linked = find_feed_links(first.body, first.final_url)[:_MAX_CANDIDATES]
     root = URL(first.final_url).origin()
-    candidates = linked + [str(root.with_path(path)) for path in COMMON_PATHS]
+    # a blog under /blog/ has its own /blog/feed, before the site's /feed
+    section = URL(first.final_url).path.rsplit("/", 1)[0]
+    candidates = linked + [str(root.with_path(section + path)) for path in COMMON_PATHS[:2] if section]
+    candidates += [str(root.with_path(path)) for path in COMMON_PATHS]
     refused: list[str] = []
     for candidate in dict.fromkeys(candidates):
         found = await _probe(fetcher, candidate, refused if candidate in linked else None)
