@@ -32,6 +32,12 @@ def test_feed_links_in_document_order() -> None:
     ]
 
 
+def test_a_comments_feed_comes_after_the_posts() -> None:
+    page = ('<link rel="alternate" type="application/rss+xml" title="Blog » Comments Feed" href="/comments/feed/">'
+            '<link rel="alternate" type="application/rss+xml" title="Blog » Feed" href="/feed/">')
+    assert find_feed_links(page, "https://blog.example/") == ["https://blog.example/feed/", "https://blog.example/comments/feed/"]
+
+
 def test_base_href_and_bytes_input() -> None:
     html = b'<html><head><base href="https://cdn.example/base/"><link rel="alternate" type="application/atom+xml" href="a.xml"></head></html>'
     assert find_feed_links(html, "https://news.example/") == ["https://cdn.example/base/a.xml"]

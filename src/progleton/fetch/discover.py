@@ -35,6 +35,7 @@ FEED_TYPES = frozenset(
         "text/atom+xml",
     }
 )
+_COMMENTS = re.compile(r"\bcomments?\b|kommentare|commentaires|comentarios|commenti", re.IGNORECASE)
 COMMON_PATHS = ("/feed", "/rss", "/atom.xml", "/index.xml", "/feed.xml", "/rss.xml")
 _FEED_ROOT = re.compile(rb"<(?:[a-z0-9_-]+:)?(rss|feed|rdf)\b", re.IGNORECASE)
 _HAS_SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:(?!\d)", re.IGNORECASE)  # not host:port
@@ -43,7 +44,8 @@ _MAX_CANDIDATES = 10
 
 
 def find_feed_links(html: str | bytes, base_url: str) -> list[str]:
-    """Absolute URLs of the feeds a page links with ``rel="alternate"``, in document order.
+    """Absolute URLs of the feeds a page links with ``rel="alternate"``, in document order,
+    but a comments feed after the others (WordPress links "… Comments Feed" beside the posts').
 
     Only http(s) links with a feed media type; duplicates removed. Never raises
     on bad HTML (returns what it can find, maybe nothing).
@@ -53,6 +55,7 @@ def find_feed_links(html: str | bytes, base_url: str) -> list[str]:
         return []
     base = _document_base(document, base_url)
     found: list[str] = []
+    comments: set[str] = set()
     for link in document.iter("link"):
         rel = {token.lower() for token in (link.get("rel") or "").split()}
         media_type = (link.get("type") or "").split(";")[0].strip().lower()
@@ -62,7 +65,9 @@ def find_feed_links(html: str | bytes, base_url: str) -> list[str]:
         absolute = _absolute(base, href)
         if absolute is not None and absolute not in found:
             found.append(absolute)
-    return found
+            if _COMMENTS.search(link.get("title") or "") or _COMMENTS.search(href):
+                comments.add(absolute)
+    return sorted(found, key=lambda url: url in comments)  # stable: document order otherwise
 
 
 def _parse_html(html: str | bytes) -> lxml.html.HtmlElement | None:
