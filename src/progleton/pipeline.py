@@ -370,6 +370,10 @@ def stored_doc(row: Mapping[str, Any]) -> Doc:
 # being requested after the first answered 429 with an hour to wait. Pages skipped keep the
 # feed's text, as any page not fetched does.
 PAGE_BUSY_SECONDS = 60.0
+# Why a page was not asked for at all in this update (the source's time for pages ran out, or
+# its host asked to be left alone): its entry is left for the next update, whose fetch of the
+# page may succeed, rather than stored for good with the feed's text.
+POSTPONED = "page postponed: "
 MAX_PAGE_WAIT_SECONDS = 24 * 3600.0
 
 
@@ -396,6 +400,7 @@ class Updater:
         self._unstored: dict[int, SourceUpdate] = {}  # sources whose entries the store refused
         self._added: dict[int, int] = {}  # articles each source added, as the store counted them
         self._cut_short: dict[int, int] = {}  # pages each source ran out of time for
+        self._postponed: dict[int, int] = {}  # entries left for the next update, pages not asked for
         self._unfetched: dict[int, tuple[int, int, str]] = {}  # pages not fetched, of, first reason
 
     # Rows written per transaction: a commit (with its FTS5 index flush) costs more than a
@@ -409,6 +414,7 @@ class Updater:
         results: list[SourceUpdate] = []
         self._sources = {s.id: s for s in sources}
         self._unstored, self._added, self._cut_short, self._unfetched = {}, {}, {}, {}
+        self._postponed = {}
         # What exists before the update (modules, the grouper's vocabulary, caches) is left
         # out of the collections that the update's allocations trigger, and young objects
         # (most die by reference counting) are collected every 20,000 allocations, not 700:
@@ -481,10 +487,14 @@ class Updater:
                 feed, texts = await self._read_feed(fetched, source)
                 items, headlines, left = await self._new_items(fetcher, source, feed, texts, now)
                 fields = self._success_fields(source, fetched, feed, now, status="ok")
+                if left or self._postponed.get(source.id):
+                    # entries left for later: the next fetch must not be answered "not modified"
+                    fields["etag"] = fields["last_modified"] = None
                 if headlines:
                     fields["_headlines"] = headlines  # written with the entries (SQLStore.save_feeds)
                 notes = (_unlinked_note(items), _left_note(len(items), left),
-                         self._unfetched_note(source.id), self._cut_short_note(source.id))
+                         self._unfetched_note(source.id), self._cut_short_note(source.id),
+                         self._postponed_note(source.id))
                 if any(notes):
                     fields["last_error"] = "; ".join(filter(None, (fields["last_error"], *notes)))
                 result = SourceUpdate(
@@ -647,6 +657,11 @@ class Updater:
             stored = {}
             pages = [self._no_page(e.link) or (None, "article fetching is off", e.link or "") for _, e, _ in new]
             prepared = await self._extract_pages(pages, site_url)
+        postponed = sum(1 for _, why, _ in prepared if why and why.startswith(POSTPONED))
+        if postponed:
+            kept = [(n, p) for n, p in zip(new, prepared, strict=True) if not (p[1] or "").startswith(POSTPONED)]
+            new, prepared = [n for n, _ in kept], [p for _, p in kept]
+            self._postponed[source.id] = postponed
         records: list[dict[str, Any] | int | None] = []
         batch_urls: set[str] = set()
         for (guid, entry, text), page in zip(new, prepared, strict=True):
@@ -712,13 +727,16 @@ class Updater:
         budget = self.settings.page_seconds_per_source
         deadline = asyncio.get_running_loop().time() + budget
         why = f"page not fetched: this source's {budget:g} s for fetching pages ran out"
+        # a page not yet asked for when the time ran out waits for the next update; one in
+        # flight was tried (a page that always trickles must not hold its entry back for good)
+        later = f"{POSTPONED}this source's {budget:g} s for fetching pages ran out"
 
         async def in_time(entry: ParsedEntry, text: EntryText) -> tuple[FetchResult | None, str | None, str]:
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:  # a page needing no request (no link, stored) still says why
                 if (no_page := self._no_page(entry.link)) is not None:
                     return no_page
-                return None, "already stored" if text.canonical_link in stored else why, entry.link or ""
+                return None, "already stored" if text.canonical_link in stored else later, entry.link or ""
             try:
                 return await asyncio.wait_for(self._fetch_page(fetcher, entry, text, stored), remaining)
             except TimeoutError:
@@ -757,6 +775,13 @@ class Updater:
                 f"{self.settings.page_seconds_per_source:g} s (page_seconds_per_source), shown with the "
                 "feed's text")
 
+    def _postponed_note(self, source_id: int) -> str | None:
+        """What a source says of the entries whose pages were not asked for (:data:`POSTPONED`)."""
+        n = self._postponed.get(source_id)
+        if not n:
+            return None
+        return f"{n} new entr{'ies' if n != 1 else 'y'} left for the next update, {'their' if n != 1 else 'its'} page not yet fetched"
+
     @staticmethod
     def _no_page(link: str | None) -> tuple[FetchResult | None, str | None, str] | None:
         """Why a link is no page to fetch, or None when it is one."""
@@ -777,7 +802,7 @@ class Updater:
             return None, "already stored", link
         host = host_of(link)
         if (until := self._host_waits.get(host)) is not None and until > datetime.now(UTC):
-            return None, f"page not fetched: {host} asked to be left alone until {until:%H:%M} UTC", link
+            return None, f"{POSTPONED}{host} asked to be left alone until {until:%H:%M} UTC", link
         try:
             return await fetcher.fetch_page(link), None, link
         except HTTPStatusError as exc:

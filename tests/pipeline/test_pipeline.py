@@ -148,11 +148,14 @@ class Farm:
 
     async def many(self, request: web.Request) -> web.Response:
         count = self.state.get("many", 20)
+        etag = f'"many-{count}"'  # the same feed answers "not modified" to its own ETag
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
         items = [(f"story-{i}", f"Council story number {i}") for i in range(count)]
-        return web.Response(text=rss(self.base, items), content_type="application/rss+xml")
+        return web.Response(text=rss(self.base, items), content_type="application/rss+xml", headers={"ETag": etag})
 
     async def trickle_feed(self, request: web.Request) -> web.Response:
-        items = rss(self.base, [(f"slow-{i}", f"Slow page {i}") for i in range(6)])
+        items = rss(self.base, [(f"slow-{i}", f"Slow page {i}") for i in range(self.state.get("trickle", 6))])
         return web.Response(text=items.replace("/a/slow-", "/trickle/slow-"), content_type="application/rss+xml")
 
     async def busy_pages_feed(self, request: web.Request) -> web.Response:
@@ -314,6 +317,7 @@ def test_a_huge_feed_gives_its_newest_entries_and_says_how_many_were_left(farm: 
         assert result.warning == "took the newest 4 of 9 new entries (max_new_entries); 5 were left for later updates"
         titles = {a.title for s in app.stories() for a in app.story(s.id).articles}
         assert titles == {f"Council story number {i}" for i in (5, 6, 7, 8)}
+        # the feed answers its ETag "not modified": with entries left, it is not sent
         again = app.update(due_only=False).sources[0]
         assert again.new_entries == 4 and "1 was left" in (again.warning or "")
         third = app.update(due_only=False).sources[0]
@@ -348,6 +352,21 @@ def test_pages_that_trickle_are_cut_short_by_the_sources_time_for_pages(farm: Fa
         assert len(articles) == 6 and not any(a.extracted for a in articles)
         assert all(a.text.startswith("Summary of Slow page") for a in articles)
         assert all("page not fetched: this source's 1 s for fetching pages ran out" in a.warnings for a in articles)
+    finally:
+        app.close()
+
+
+def test_pages_not_yet_asked_for_when_the_time_ran_out_wait_for_the_next_update(farm: Farm, db_url: str) -> None:
+    """Stored with the feed's text, they would never be fetched: the next update asks for them."""
+    farm.state["trickle"] = 12  # a first chunk of 8 is in flight when the time runs out, 4 wait
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, page_seconds_per_source=1.0)
+    try:
+        app.store.add_source(farm.base + "/trickle.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.new_articles == Updater.PAGE_CHUNK
+        assert result.warning is not None and "4 new entries left for the next update" in result.warning
+        again = app.update(due_only=False).sources[0]
+        assert again.new_articles == 4 and "left for the next update" not in (again.warning or "")
     finally:
         app.close()
 
@@ -693,13 +712,18 @@ def test_a_host_that_answers_a_page_with_429_is_asked_for_no_more_pages(farm: Fa
     try:
         app.store.add_source(farm.base + "/busy-pages.xml")
         result = app.update(due_only=False).sources[0]
-        assert result.status == "ok" and result.new_articles == 30
-        # the pages already asked for when the first 429 came back, no more
-        assert farm.state["busy_requests"] <= 2 * Updater.PAGE_CHUNK
-        warnings = [w for s in app.stories() for a in app.story(s.id).articles for w in a.warnings]
-        assert any("asked to be left alone until" in w for w in warnings)
-        # the source is fine, and says its pages were not: each article says why on its own
-        assert result.warning and "30 of 30 new article pages not fetched, shown with the feed's text" in result.warning
+        # the pages already asked for when the first 429 came back, no more; they are stored with
+        # the feed's text, and the entries whose pages were not asked for wait for the next update
+        asked = farm.state["busy_requests"]
+        assert asked <= Updater.PAGE_CHUNK and result.status == "ok" and result.new_articles == asked
+        assert result.warning and f"{asked} of {asked} new article pages not fetched" in result.warning
+        assert f"{30 - asked} new entries left for the next update" in result.warning
         assert "answered 429" in app.sources()[0].last_error
+        total = asked
+        for _ in range(10):  # each update asks again (the wait is this update's), and stores some
+            total += app.update(due_only=False).sources[0].new_articles
+            if total == 30:
+                break
+        assert total == 30
     finally:
         app.close()
