@@ -42,7 +42,8 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("max_new_entries", int, 300, "New entries taken from one feed per update, the newest first; "
             "the rest are left for later updates (a 100,000-item feed took over the update for half an hour)."),
     Setting("page_seconds_per_source", float, 180.0, "Time for fetching one source's article pages in one update; "
-            "pages not fetched by then keep the feed's text (pages that trickled a byte a second held an update for 25 minutes)."),
+            "a page in flight then keeps the feed's text, and entries whose pages were not yet asked for wait for the next "
+            "update (pages that trickled a byte a second held an update for 25 minutes)."),
     Setting("respect_robots", bool, True, "Check robots.txt before fetching article pages."),
     Setting("min_interval_minutes", int, 5, "Shortest time between two fetches of one source."),
     Setting("max_interval_minutes", int, 1440, "Longest time between two fetches of one source."),
