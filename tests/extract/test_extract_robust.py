@@ -110,3 +110,17 @@ def test_html5_void_elements_do_not_swallow_the_rest_of_the_article(void: str) -
     assert all(f"southern{i}" in article.text for i in range(3))
     assert all(f"northern{i}" in article.text for i in range(3))
     assert "southern2" in article.html
+
+
+def test_a_huge_page_is_read_from_its_head() -> None:
+    """A 15 MB page took 550 MiB to extract, in each worker: only the first MAX_PAGE_BYTES are
+    parsed, where an article's text is."""
+    from progleton.extract.core import MAX_PAGE_BYTES
+
+    article = "".join(f"<p>The harbour board voted on day {i} to rebuild the old sea wall before winter.</p>"
+                      for i in range(12))
+    filler = "<div class='related'><a href='/x'>More</a></div>\n" * (MAX_PAGE_BYTES // 40)
+    page = f"<html><body><article><h1>Sea wall</h1>{article}</article>{filler}<p>FAR BEYOND</p></body></html>"
+    assert len(page) > MAX_PAGE_BYTES
+    text = extract(page, url="https://x.example/news/wall").text
+    assert "on day 11 to rebuild" in text and "FAR BEYOND" not in text

@@ -41,8 +41,16 @@ LOGGER = logging.getLogger(__name__)
 MARKUP_SAMPLE_CHARS = 60_000
 
 
+# Only the head of a longer page is parsed. An article's text comes early in its page, and real
+# article pages weigh well under a megabyte; a 15 MB page took 550 MiB to extract, in each of the
+# workers that extract several at once (the fetcher itself stops at max_response_bytes).
+MAX_PAGE_BYTES = 5_000_000
+
+
 def parse_page(html: str | bytes) -> HtmlElement | None:
-    """Parse a page (bytes are decoded with the declared or sniffed charset); None if hopeless."""
+    """Parse a page (bytes are decoded with the declared or sniffed charset); None if hopeless.
+    Past :data:`MAX_PAGE_BYTES` it is cut off."""
+    html = html[:MAX_PAGE_BYTES]
     try:
         if isinstance(html, bytes) and html.startswith(b"\xef\xbb\xbf"):
             html = html[3:]
