@@ -370,9 +370,9 @@ def stored_doc(row: Mapping[str, Any]) -> Doc:
 # being requested after the first answered 429 with an hour to wait. Pages skipped keep the
 # feed's text, as any page not fetched does.
 PAGE_BUSY_SECONDS = 60.0
-# Why a page was not asked for at all in this update (the source's time for pages ran out, or
-# its host asked to be left alone): its entry is left for the next update, whose fetch of the
-# page may succeed, rather than stored for good with the feed's text.
+# Why a page was not asked for at all in this update (the source's time for pages ran out): its
+# entry is left for the next update, whose fetch of the page may succeed, rather than stored for
+# good with the feed's text.
 POSTPONED = "page postponed: "
 MAX_PAGE_WAIT_SECONDS = 24 * 3600.0
 
@@ -393,6 +393,9 @@ class Updater:
         self._site_locks: dict[str, asyncio.Lock] = {}
         # hosts that answered a page with 429 or 503: no more of their pages until then
         self._host_waits: dict[str, datetime] = {}
+        # the first page asked of each host in this update: the others wait for its answer, so
+        # a host that answers 429 is not sent a burst of requests already queued for it
+        self._host_first: dict[str, asyncio.Event] = {}
         self._pending: list[tuple[int, dict[str, Any], list[Any]]] = []
         self._pending_rows = 0
         self._writing: asyncio.Task[None] | None = None
@@ -413,6 +416,7 @@ class Updater:
                      group: bool = True) -> UpdateResult:
         results: list[SourceUpdate] = []
         self._sources = {s.id: s for s in sources}
+        self._host_waits, self._host_first = {}, {}
         self._unstored, self._added, self._cut_short, self._unfetched = {}, {}, {}, {}
         self._postponed = {}
         # What exists before the update (modules, the grouper's vocabulary, caches) is left
@@ -801,8 +805,22 @@ class Updater:
         if text.canonical_link in stored:
             return None, "already stored", link
         host = host_of(link)
+        first = self._host_first.get(host)
+        if first is None:
+            self._host_first[host] = first = asyncio.Event()
+            try:
+                return await self._fetch_page_of(fetcher, host, link)
+            finally:
+                first.set()
+        await first.wait()
+        return await self._fetch_page_of(fetcher, host, link)
+
+    async def _fetch_page_of(self, fetcher: Fetcher, host: str,
+                             link: str) -> tuple[FetchResult | None, str | None, str]:
         if (until := self._host_waits.get(host)) is not None and until > datetime.now(UTC):
-            return None, f"{POSTPONED}{host} asked to be left alone until {until:%H:%M} UTC", link
+            # stored with the feed's text: a host that keeps answering 429 would otherwise let
+            # one entry through per update
+            return None, f"page not fetched: {host} asked to be left alone until {until:%H:%M} UTC", link
         try:
             return await fetcher.fetch_page(link), None, link
         except HTTPStatusError as exc:
