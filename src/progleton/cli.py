@@ -24,24 +24,21 @@ from rich.text import Text
 
 from .core import Progleton, make_progleton
 from .exceptions import FetchError, NotFound, ProgletonError
-from .pipeline import without_escape_sequences
+from .pipeline import body_text
 from .settings import REGISTRY, load_settings
 from .timefmt import time_ago, time_until
 from .types import UpdateResult
 from .urls import web_address
 
+
 # A feed's text reaches the terminal: a title holding ESC sequences could retitle the window,
-# clear the screen or fake output. Every string rich renders (printed or in a table) loses its
-# control characters but newlines and tabs; ":fire:" in a headline stays text, not an emoji.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-
+# clear the screen or fake output. Every string rich renders (printed or in a table) is cleaned
+# as a stored text body is (:func:`~progleton.pipeline.body_text`: escape sequences and control
+# characters go, newlines and tabs stay), for what was stored before titles were cleaned;
+# ":fire:" in a headline stays text, not an emoji.
 class _TerminalConsole(Console):
     def render_str(self, text: str, **kwargs: Any) -> Text:
-        if _CONTROL.search(text):  # stored before titles were cleaned, or from elsewhere
-            text = _CONTROL.sub("", without_escape_sequences(text))
-        return super().render_str(text, **kwargs)
+        return super().render_str(body_text(text), **kwargs)
 
 
 console = _TerminalConsole(emoji=False)

@@ -77,6 +77,11 @@ def not_after(moment: datetime | None, now: datetime) -> datetime | None:
 _MEDIA_VERBS = {"audio": "Listen", "video": "Watch"}
 
 
+def _file_name(url: str) -> str:
+    """The last part of a URL's path, unquoted ("episode-12.mp3")."""
+    return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
+
+
 def enclosure_links(entry: ParsedEntry) -> str:
     """Links to an entry's enclosures (a podcast episode's audio), as HTML: the feed's text
     may say nothing else, and no page of it is fetched."""
@@ -84,7 +89,7 @@ def enclosure_links(entry: ParsedEntry) -> str:
     for enclosure in entry.enclosures[:5]:
         if is_web_address(enclosure.url):
             verb = _MEDIA_VERBS.get((enclosure.type or "").split("/")[0], "Download")
-            name = unquote(urlsplit(enclosure.url).path.rstrip("/").rsplit("/", 1)[-1]) or enclosure.url
+            name = _file_name(enclosure.url) or enclosure.url
             links.append(f'<p class="enclosure">{verb}: <a href="{html.escape(enclosure.url)}">{html.escape(name)}</a></p>')
     return "".join(links)
 
@@ -92,9 +97,7 @@ def enclosure_links(entry: ParsedEntry) -> str:
 def enclosure_name(entry: ParsedEntry) -> str:
     """The file name of the entry's first enclosure ("episode-12.mp3"): the title of an
     episode that has none."""
-    if not entry.enclosures:
-        return ""
-    return unquote(urlsplit(entry.enclosures[0].url).path.rstrip("/").rsplit("/", 1)[-1])
+    return _file_name(entry.enclosures[0].url) if entry.enclosures else ""
 
 
 def retry_advice(exc: HTTPStatusError, wait: timedelta) -> str:
@@ -103,7 +106,7 @@ def retry_advice(exc: HTTPStatusError, wait: timedelta) -> str:
     backoff), and what the server asked where the schedule waits longer."""
     asked = min(exc.retry_after or 0.0, 86_400.0)
     seconds = wait.total_seconds()
-    said = f"{_seconds_in_words(seconds)}"
+    said = _seconds_in_words(seconds)
     if seconds > asked * 1.15:  # beyond the schedule's jitter
         said += f" (it asked for {_seconds_in_words(asked)}, sooner than this source's backoff)"
     return f"{exc.without_advice[:-1]}; it will be retried in {said}."
@@ -220,11 +223,6 @@ _ANY_BODY_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # A terminal's escape sequences whole (colour "ESC[31m", a window title "ESC]0;…BEL"): with
 # their ESC alone taken out, "[31mred[0m" would be left in the text.
 _ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]{0,500}(?:\x07|\x1b\\)?|[@-Z\\-_])")
-
-
-def without_escape_sequences(text: str) -> str:
-    """``text`` without terminal escape sequences (a feed's title may hold them)."""
-    return _ESCAPE_SEQUENCE.sub("", text)
 
 
 def one_line(text: str) -> str:
@@ -370,11 +368,11 @@ def stored_doc(row: Mapping[str, Any]) -> Doc:
 # being requested after the first answered 429 with an hour to wait. Pages skipped keep the
 # feed's text, as any page not fetched does.
 PAGE_BUSY_SECONDS = 60.0
+MAX_PAGE_WAIT_SECONDS = 24 * 3600.0
 # Why a page was not asked for at all in this update (the source's time for pages ran out): its
 # entry is left for the next update, whose fetch of the page may succeed, rather than stored for
 # good with the feed's text.
 POSTPONED = "page postponed: "
-MAX_PAGE_WAIT_SECONDS = 24 * 3600.0
 
 
 class Updater:

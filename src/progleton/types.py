@@ -44,10 +44,12 @@ def outlet_name(source_title: str | None, site_name: str | None, url: str, sourc
     """What an article's outlet is called: its source's title, else the page's site name, else
     the host of its source's feed (one name for all of a source's articles, those without a web
     address too), else the host of its own address, else "unknown outlet"."""
+    if source_title or site_name:
+        return source_title or site_name or ""
     for address in (source_url or "", url):
-        if not (source_title or site_name) and is_web_address(address):
+        if is_web_address(address):
             return address.split("/")[2]
-    return source_title or site_name or "unknown outlet"
+    return "unknown outlet"
 
 
 @dataclass(frozen=True)
