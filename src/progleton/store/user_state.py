@@ -159,6 +159,15 @@ class UserStateMixin:
         stories = self.top_stories(limit=len(story_ids), ids=story_ids)
         return sorted(stories, key=lambda s: s.last_seen or _EPOCH, reverse=True)
 
+    def followed_stories(self, user_id: int) -> tuple[list[Story], dict[str, dict[str, Any]], dict[str, int]]:
+        """The stories ``user_id`` follows (:meth:`stories_by_ids`), their states
+        (:meth:`story_states`), and per story opened before the articles stored since
+        (:meth:`new_article_counts`; a story never opened has no count)."""
+        stories = self.stories_by_ids(self.followed_story_ids(user_id))
+        states = self.story_states(user_id, [s.id for s in stories])
+        seen = {k: v["last_seen_at"] for k, v in states.items() if v["last_seen_at"]}
+        return stories, states, self.new_article_counts(seen)
+
     def new_article_counts(self, story_since: dict[str, datetime]) -> dict[str, int]:
         """Per story, articles stored after the given moment (what arrived since a user looked)."""
         out: dict[str, int] = {}

@@ -295,6 +295,10 @@ def related_stories(request: Request, story_id: str,
             for r in _p(request).related_stories(story_id, limit=limit)]
 
 
+# A story's actions, and the method each takes (:func:`get_story` answers GET of them 405).
+_STORY_ACTIONS = {"merge": "POST", "follow": "PUT"}
+
+
 @router.get("/stories/{story_id:path}", response_model=StoryDetailOut, responses=ERRORS | MERGED)
 def get_story(request: Request, story_id: str) -> StoryDetailOut:
     """One story with every article, in publication order."""
@@ -306,8 +310,6 @@ def get_story(request: Request, story_id: str) -> StoryDetailOut:
         raise HTTPException(status_code=405, detail=f"/{action} takes {allowed}, not GET", headers={"Allow": allowed})
     return story_detail_out(p.story(story_id))
 
-
-_STORY_ACTIONS = {"merge": "POST", "follow": "PUT"}
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS)
@@ -368,10 +370,7 @@ def following(request: Request, user: Annotated[User, Depends(require_user)]) ->
     """The stories the user follows, most recently active first, each with what is new since
     the user last opened it."""
     store = _p(request).store
-    stories = store.stories_by_ids(store.followed_story_ids(user.id))
-    states = store.story_states(user.id, [s.id for s in stories])
-    seen = {k: v["last_seen_at"] for k, v in states.items() if v["last_seen_at"]}
-    new = store.new_article_counts(seen)
+    stories, _, new = store.followed_stories(user.id)
     return [story_out(s, new.get(s.id, s.article_count)) for s in stories]
 
 

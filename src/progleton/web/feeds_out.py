@@ -242,13 +242,13 @@ def top_stories_feed(request: Request, fmt: str, group: Annotated[str | None, Qu
 def story_feed(request: Request, fmt: str, id: Annotated[str, Query(max_length=2000)]) -> Response:
     """Follow one developing story: every article, newest first."""
     _check(fmt)
-    base = _base(request)
+    base, ids = _base(request), _ids(request)
     detail = _p(request).story(id)
     articles = sorted(detail.articles, key=lambda a: a.published or a.created_at or EPOCH, reverse=True)
     feed = OutFeed(title=f"{detail.story.title} · Progleton", home_url=base + story_path(id),
                    feed_url=str(request.url), description=f"Coverage of: {detail.story.title}",
-                   items=tuple(article_item(a, base, _ids(request)) for a in articles[:FEED_SIZE]),
-                   id=f"{_ids(request)}:feed:story:{quote(id, safe='')}")
+                   items=tuple(article_item(a, base, ids) for a in articles[:FEED_SIZE]),
+                   id=f"{ids}:feed:story:{quote(id, safe='')}")
     return _answer(feed, fmt, request)
 
 
@@ -256,12 +256,12 @@ def story_feed(request: Request, fmt: str, id: Annotated[str, Query(max_length=2
 def search_feed(request: Request, fmt: str, q: Annotated[str, Query(min_length=1, max_length=500)]) -> Response:
     """A search as a feed: the best matching articles."""
     _check(fmt)
-    base = _base(request)
+    base, ids = _base(request), _ids(request)
     hits = _p(request).find(q, limit=FEED_SIZE).hits
     feed = OutFeed(title=f"Progleton search: {q}", home_url=f"{base}/search?q={quote(q)}",
                    feed_url=str(request.url), description=f"Articles matching {q}",
-                   items=tuple(article_item(h.article, base, _ids(request)) for h in hits),
-                   id=f"{_ids(request)}:feed:search?{urlencode({'q': q})}")
+                   items=tuple(article_item(h.article, base, ids) for h in hits),
+                   id=f"{ids}:feed:search?{urlencode({'q': q})}")
     return _answer(feed, fmt, request)
 
 
@@ -273,12 +273,12 @@ def saved_search_feed(request: Request, search_id: int, fmt: str,
     saved = next((s for s in _p(request).store.saved_searches(user.id) if s["id"] == search_id), None)
     if saved is None:
         raise HTTPException(status_code=404, detail=f"no saved search with id {search_id}")
-    base = _base(request)
+    base, ids = _base(request), _ids(request)
     hits = _p(request).find(saved["query"], limit=FEED_SIZE).hits
     feed = OutFeed(title=f"Progleton: {saved['name']}", home_url=f"{base}/search?q={quote(saved['query'])}",
                    feed_url=str(request.url), description=f"Articles matching {saved['query']}",
-                   items=tuple(article_item(h.article, base, _ids(request)) for h in hits),
-                   id=f"{_ids(request)}:feed:saved:{search_id}")
+                   items=tuple(article_item(h.article, base, ids) for h in hits),
+                   id=f"{ids}:feed:saved:{search_id}")
     return _answer(feed, fmt, request)
 
 

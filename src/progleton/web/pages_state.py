@@ -68,11 +68,8 @@ def starred_page(request: Request, user: UserDep, page: Annotated[int, Query(ge=
 @router.get("/following")
 def following_page(request: Request, user: UserDep) -> HTMLResponse:
     store = progleton_of(request).store
-    stories = store.stories_by_ids(store.followed_story_ids(user.id))
-    states = store.story_states(user.id, [s.id for s in stories])
-    seen = {k: v["last_seen_at"] for k, v in states.items() if v["last_seen_at"]}
-    return render(request, "following.html", stories=stories, new_counts=store.new_article_counts(seen),
-                  states=states)
+    stories, states, new_counts = store.followed_stories(user.id)
+    return render(request, "following.html", stories=stories, new_counts=new_counts, states=states)
 
 
 @router.post("/searches", dependencies=[Depends(require_csrf)])
