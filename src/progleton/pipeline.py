@@ -373,6 +373,9 @@ MAX_PAGE_WAIT_SECONDS = 24 * 3600.0
 # entry is left for the next update, whose fetch of the page may succeed, rather than stored for
 # good with the feed's text.
 POSTPONED = "page postponed: "
+# Why a page that was asked for (or due) could not be used: the article keeps the feed's text,
+# and the source counts these (:meth:`Updater._unfetched_note`).
+NOT_FETCHED = "page not fetched: "
 
 
 class Updater:
@@ -728,7 +731,7 @@ class Updater:
         prepared: list[Prepared] = []
         budget = self.settings.page_seconds_per_source
         deadline = asyncio.get_running_loop().time() + budget
-        why = f"page not fetched: this source's {budget:g} s for fetching pages ran out"
+        why = f"{NOT_FETCHED}this source's {budget:g} s for fetching pages ran out"
         # a page not yet asked for when the time ran out waits for the next update; one in
         # flight was tried (a page that always trickles must not hold its entry back for good)
         later = f"{POSTPONED}this source's {budget:g} s for fetching pages ran out"
@@ -750,7 +753,7 @@ class Updater:
             cut = sum(1 for _, reason, _ in pages if reason == why)
             if cut:
                 self._cut_short[source_id] = self._cut_short.get(source_id, 0) + cut
-            failed = [r for _, r, _ in pages if r and r != why and r.startswith("page not fetched: ")]
+            failed = [r for _, r, _ in pages if r and r != why and r.startswith(NOT_FETCHED)]
             tried = len(failed) + sum(1 for page, r, _ in pages if page is not None and r is None)
             if tried:
                 n, of, first = self._unfetched.get(source_id, (0, 0, ""))
@@ -766,7 +769,7 @@ class Updater:
         if not n:
             return None
         return (f"{n} of {of} new article page{'s' if of != 1 else ''} not fetched, shown with the feed's "
-                f"text (the first: {first.removeprefix('page not fetched: ').rstrip('.')})")
+                f"text (the first: {first.removeprefix(NOT_FETCHED).rstrip('.')})")
 
     def _cut_short_note(self, source_id: int) -> str | None:
         """What a source says when its time for pages ran out (:meth:`_fetch_and_extract`)."""
@@ -818,17 +821,15 @@ class Updater:
         if (until := self._host_waits.get(host)) is not None and until > datetime.now(UTC):
             # stored with the feed's text: a host that keeps answering 429 would otherwise let
             # one entry through per update
-            return None, f"page not fetched: {host} asked to be left alone until {until:%H:%M} UTC", link
+            return None, f"{NOT_FETCHED}{host} asked to be left alone until {until:%H:%M} UTC", link
         try:
             return await fetcher.fetch_page(link), None, link
-        except HTTPStatusError as exc:
-            if exc.status in (429, 503):  # the host is busy: its other pages wait too
+        except FetchError as exc:
+            if isinstance(exc, HTTPStatusError) and exc.status in (429, 503):  # busy: its other pages wait
                 wait = exc.retry_after if exc.retry_after is not None else PAGE_BUSY_SECONDS
                 self._host_waits[host] = datetime.now(UTC) + timedelta(seconds=min(wait, MAX_PAGE_WAIT_SECONDS))
-            return None, f"page not fetched: {exc.without_advice}", link
-        except FetchError as exc:
             # the advice written for a source ("it will be retried") is not so for a page
-            return None, f"page not fetched: {exc.without_advice}", link
+            return None, f"{NOT_FETCHED}{exc.without_advice}", link
 
     async def _extract_pages(self, pages: Sequence[tuple[FetchResult | None, str | None, str]],
                              site_url: str | None) -> list[Prepared]:
