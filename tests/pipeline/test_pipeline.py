@@ -16,6 +16,7 @@ from aiohttp import web
 
 from local_server import LocalServer
 from progleton import make_progleton
+from progleton.core import Progleton
 from progleton.exceptions import HTTPStatusError
 from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
 from progleton.pipeline import (
@@ -33,12 +34,18 @@ from progleton.pipeline import (
     retry_advice,
 )
 from progleton.timefmt import duration_words
+from progleton.types import Article
 
 ARTICLE = """<html><head><title>{title}</title></head><body><nav>Home · World · Sport</nav>
 <article><h1>{title}</h1><p>{body}</p><p>The council will publish the full plan on Friday,
 officials said, after a review by the harbour board and the city's engineers.</p>
 <p>Residents can comment until the end of the month at the town hall.</p></article>
 <footer>© The Test Gazette</footer></body></html>"""
+
+
+def stored_articles(app: Progleton) -> list[Article]:
+    """Every article of the top stories, as a reader finds them."""
+    return [a for s in app.stories() for a in app.story(s.id).articles]
 
 
 def rss(base: str, items: list[tuple[str, str]]) -> str:
@@ -226,19 +233,19 @@ def test_hostile_sources_fail_alone_and_nothing_stored_is_lost(farm: Farm, db_ur
                 continue
             assert by_path[path].status in ("error", "gone"), path
             assert by_path[path].error, path
-        every_text = str([(a.title, a.text) for s in app.stories() for a in app.story(s.id).articles])
+        every_text = str([(a.title, a.text) for a in stored_articles(app)])
         assert "root:" not in every_text
         xxe_source = next(s for s in app.sources() if s.url.endswith("/xxe.xml"))
         assert "not well-formed" in (xxe_source.last_error or "")
         assert by_path["/gone.xml"].status == "gone"
         assert any(s.retired for s in app.sources())
-        stored = {a.title for s in app.stories() for a in app.story(s.id).articles}
+        stored = {a.title for a in stored_articles(app)}
         assert {"Harbour quay to be rebuilt", "Tram line approved"} <= stored
 
         farm.state["good_broken"] = True
         again = app.update(due_only=False)
         assert {s.url.removeprefix(farm.base): s.status for s in again.sources}["/good.xml"] == "error"
-        assert {a.title for s in app.stories() for a in app.story(s.id).articles} == stored
+        assert {a.title for a in stored_articles(app)} == stored
         good = next(s for s in app.sources() if s.url.endswith("/good.xml"))
         assert good.error_count == 1 and good.backoff_minutes > 0 and good.last_error
     finally:
@@ -260,7 +267,7 @@ def test_entries_the_store_refuses_fail_only_their_own_source(farm: Farm, db_url
         after = app.store.get_source(refused.id)
         assert after.etag is None and after.error_count == 1
         assert after.last_error == "internal error: its entries could not be stored: this entry cannot be stored"
-        assert len([a for s in app.stories() for a in app.story(s.id).articles]) == 2
+        assert len([a for a in stored_articles(app)]) == 2
     finally:
         app.close()
 
@@ -270,7 +277,7 @@ def test_article_text_comes_from_the_page_and_feed_summary_is_kept(farm: Farm, d
     try:
         app.store.add_source(farm.base + "/good.xml")
         app.update(due_only=False)
-        articles = [a for s in app.stories() for a in app.story(s.id).articles]
+        articles = [a for a in stored_articles(app)]
         quay = next(a for a in articles if a.title.startswith("Harbour"))
         assert quay.extracted and "approved by the council of Port Alder" in quay.text
         assert "Home · World" not in quay.text and "©" not in quay.text
@@ -315,7 +322,7 @@ def test_a_huge_feed_gives_its_newest_entries_and_says_how_many_were_left(farm: 
         result = app.update(due_only=False).sources[0]
         assert result.status == "ok" and result.new_entries == 4
         assert result.warning == "took the newest 4 of 9 new entries (max_new_entries); 5 were left for later updates"
-        titles = {a.title for s in app.stories() for a in app.story(s.id).articles}
+        titles = {a.title for a in stored_articles(app)}
         assert titles == {f"Council story number {i}" for i in (5, 6, 7, 8)}
         # the feed answers its ETag "not modified": with entries left, it is not sent
         again = app.update(due_only=False).sources[0]
@@ -348,7 +355,7 @@ def test_pages_that_trickle_are_cut_short_by_the_sources_time_for_pages(farm: Fa
         assert result.status == "ok" and result.new_articles == 6
         assert result.warning == ("pages cut short: 6 article pages not fetched within 1 s "
                                   "(page_seconds_per_source), shown with the feed's text")
-        articles = [a for s in app.stories() for a in app.story(s.id).articles]
+        articles = [a for a in stored_articles(app)]
         assert len(articles) == 6 and not any(a.extracted for a in articles)
         assert all(a.text.startswith("Summary of Slow page") for a in articles)
         assert all("page not fetched: this source's 1 s for fetching pages ran out" in a.warnings for a in articles)
@@ -400,7 +407,7 @@ def test_pages_are_not_fetched_when_article_fetching_is_off(farm: Farm, db_url: 
     try:
         app.store.add_source(farm.base + "/good.xml")
         app.update(due_only=False)
-        articles = [a for s in app.stories() for a in app.story(s.id).articles]
+        articles = [a for a in stored_articles(app)]
         assert len(articles) == 2 and not any(a.extracted for a in articles)
         assert all("article fetching is off" in a.warnings for a in articles)
     finally:
@@ -420,7 +427,7 @@ def test_entries_without_a_web_link_are_read_from_the_feed_and_never_linked(farm
                                   "'javascript:alert(document.domain)'): shown with the feed's own text "
                                   "and no link to the original")
         assert app.sources()[0].last_error == result.warning
-        articles = {a.title: a for s in app.stories() for a in app.story(s.id).articles}
+        articles = {a.title: a for a in stored_articles(app)}
         assert {title: a.link for title, a in articles.items()} == {
             "Ferry timetable changes": "", "Tram fares frozen": "", "Bridge repairs": "", "Harbour open day": "",
             "Quay rebuilt for AT&T": farm.base + "/a/quay"}
@@ -442,7 +449,7 @@ def test_control_and_bidi_override_characters_are_not_stored(farm: Farm, db_url:
         app.store.add_source(farm.base + "/controls.json")
         assert app.update(due_only=False).sources[0].new_articles == 1
         assert app.sources()[0].title == "Harbour sweN Daily"  # the escape sequence whole, not its ESC alone
-        article = app.article(next(a for s in app.stories() for a in app.story(s.id).articles).id)
+        article = app.article(next(a for a in stored_articles(app)).id)
         assert (article.title, list(article.authors)) == ("Ferry newsgpj.exe", ["Ann Lee"])
         assert article.text == "First line\n\nsecond line"
     finally:
@@ -455,7 +462,7 @@ def test_a_date_far_ahead_is_taken_as_the_fetch_time_and_others_are_kept(farm: F
         app.store.add_source(farm.base + "/future.xml")
         before = datetime.now(UTC)
         app.update(due_only=False)
-        articles = {a.title: a for s in app.stories() for a in app.story(s.id).articles}
+        articles = {a.title: a for a in stored_articles(app)}
         pinned = articles["Pinned: read the rules"].published
         assert pinned is not None and before <= pinned <= datetime.now(UTC)
         assert articles["Ferry strike ends"].published == datetime(2026, 11, 25, 8, tzinfo=UTC)
@@ -480,7 +487,7 @@ def test_items_sharing_only_their_text_are_articles_of_their_own(farm: Farm, db_
         app.store.add_source(farm.base + "/comments.xml")
         result = app.update(due_only=False).sources[0]
         assert (result.new_entries, result.new_articles) == (4, 3)
-        titles = sorted(a.title for s in app.stories() for a in app.story(s.id).articles)
+        titles = sorted(a.title for a in stored_articles(app))
         assert titles == ["Lighthouse keeper retires", "Show HN: a tide table", "Tram line approved"]
     finally:
         app.close()
@@ -497,7 +504,7 @@ def test_a_headline_the_feed_changes_later_is_shown_and_the_grouping_reads_the_f
         farm.state["quay_title"] = "CORRECTED: Harbour quay &lt;b&gt;rebuild&lt;/b&gt; delayed to 2027"
         again = app.update(due_only=False).sources[0]
         assert again.status == "ok" and again.new_entries == 0
-        quay = next(a for s in app.stories() for a in app.story(s.id).articles if "quay" in a.title.lower())
+        quay = next(a for a in stored_articles(app) if "quay" in a.title.lower())
         assert quay.title == "CORRECTED: Harbour quay rebuild delayed to 2027"
         assert app.story(quay.story_id or "").story.title == quay.title
         assert [h.article.id for h in app.search("corrected delayed")] == [quay.id]  # search finds what is shown
@@ -529,7 +536,7 @@ def test_episodes_with_only_an_enclosure_are_each_kept(farm: Farm, db_url: str) 
         app.store.add_source(farm.base + "/podcast.xml")
         result = app.update(due_only=False).sources[0]
         assert (result.new_entries, result.new_articles) == (2, 2)
-        articles = sorted((a for s in app.stories() for a in app.story(s.id).articles), key=lambda a: a.title)
+        articles = sorted((a for a in stored_articles(app)), key=lambda a: a.title)
         assert [a.title for a in articles] == ["episode 01.mp3", "episode-02.mp3"]
         # the audio is there to play: the feed gave nothing else
         assert 'Listen: <a href="http://127.0.0.1/audio/episode%2001.mp3">episode 01.mp3</a>' in articles[0].html
@@ -717,7 +724,7 @@ def test_a_host_that_answers_a_page_with_429_is_asked_for_no_more_pages(farm: Fa
         # entry through per update if they waited)
         assert farm.state["busy_requests"] == 1
         assert result.status == "ok" and result.new_articles == 30
-        warnings = [w for s in app.stories() for a in app.story(s.id).articles for w in a.warnings]
+        warnings = [w for a in stored_articles(app) for w in a.warnings]
         assert sum("asked to be left alone until" in w for w in warnings) == 29
         assert result.warning and "30 of 30 new article pages not fetched" in result.warning
         assert "answered 429" in app.sources()[0].last_error
