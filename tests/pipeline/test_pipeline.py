@@ -267,7 +267,7 @@ def test_entries_the_store_refuses_fail_only_their_own_source(farm: Farm, db_url
         after = app.store.get_source(refused.id)
         assert after.etag is None and after.error_count == 1
         assert after.last_error == "internal error: its entries could not be stored: this entry cannot be stored"
-        assert len([a for a in stored_articles(app)]) == 2
+        assert len(stored_articles(app)) == 2
     finally:
         app.close()
 
@@ -277,7 +277,7 @@ def test_article_text_comes_from_the_page_and_feed_summary_is_kept(farm: Farm, d
     try:
         app.store.add_source(farm.base + "/good.xml")
         app.update(due_only=False)
-        articles = [a for a in stored_articles(app)]
+        articles = stored_articles(app)
         quay = next(a for a in articles if a.title.startswith("Harbour"))
         assert quay.extracted and "approved by the council of Port Alder" in quay.text
         assert "Home · World" not in quay.text and "©" not in quay.text
@@ -355,7 +355,7 @@ def test_pages_that_trickle_are_cut_short_by_the_sources_time_for_pages(farm: Fa
         assert result.status == "ok" and result.new_articles == 6
         assert result.warning == ("pages cut short: 6 article pages not fetched within 1 s "
                                   "(page_seconds_per_source), shown with the feed's text")
-        articles = [a for a in stored_articles(app)]
+        articles = stored_articles(app)
         assert len(articles) == 6 and not any(a.extracted for a in articles)
         assert all(a.text.startswith("Summary of Slow page") for a in articles)
         assert all("page not fetched: this source's 1 s for fetching pages ran out" in a.warnings for a in articles)
@@ -407,7 +407,7 @@ def test_pages_are_not_fetched_when_article_fetching_is_off(farm: Farm, db_url: 
     try:
         app.store.add_source(farm.base + "/good.xml")
         app.update(due_only=False)
-        articles = [a for a in stored_articles(app)]
+        articles = stored_articles(app)
         assert len(articles) == 2 and not any(a.extracted for a in articles)
         assert all("article fetching is off" in a.warnings for a in articles)
     finally:
