@@ -34,6 +34,11 @@ class FetchError(ProgletonError):
     happens next to a source ("it will be retried later", "check the URL"), which is no part of
     why a page could not be fetched (a page is fetched once): that is ``fact``."""
 
+    # Whether a later try may succeed (a timeout, a broken connection, a busy or failing
+    # server, a robots.txt that could not be read): an article page that failed so is fetched
+    # again on later updates; one that is missing, refused or too large is not.
+    temporary = False
+
     def __init__(self, message: str = "", *, advice: str = "") -> None:
         super().__init__(message + advice)
         self.fact, self.advice = message, advice
@@ -55,17 +60,26 @@ class ResponseTooLarge(FetchError):
 class FetchTimeout(FetchError):
     """The response took longer than the time cap."""
 
+    temporary = True
+
 
 class TooManyRedirects(FetchError):
     """The server redirected in a loop or too many times."""
 
 
 class RobotsDisallowed(FetchError):
-    """robots.txt of the host forbids fetching this page."""
+    """robots.txt of the host forbids fetching this page (``temporary``: it could not be read,
+    so the site is left alone for now)."""
+
+    def __init__(self, message: str = "", *, advice: str = "", temporary: bool = False) -> None:
+        super().__init__(message, advice=advice)
+        self.temporary = temporary
 
 
 class ConnectError(FetchError):
     """DNS, TCP or TLS failure."""
+
+    temporary = True
 
 
 class HTTPStatusError(FetchError):
@@ -75,6 +89,8 @@ class HTTPStatusError(FetchError):
         super().__init__(message, advice=advice)
         self.status = status
         self.retry_after = retry_after
+        # a timeout, too early, too many requests, or the server's own failure
+        self.temporary = status in (408, 425, 429) or status >= 500
 
 
 class SourceGone(HTTPStatusError):

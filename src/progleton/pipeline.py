@@ -357,8 +357,10 @@ def stored_doc(row: Mapping[str, Any]) -> Doc:
     ``assignments``): its text, or the feed's summary without one, and its time, or when it was
     stored. Assigning and the start-up replay both read it so, and must: a replay decides as
     the assigning did only on the same text."""
+    grouped = row.get("grouped_text")  # the feed's text, when the page's replaced it later
     return Doc(id=str(row["id"]), url=row["url"], source=str(row["source_id"]), title=row["title"],
-               text=row["text"] or row["summary"], published=row["published"] or row["created_at"])
+               text=grouped if grouped is not None else row["text"] or row["summary"],
+               published=row["published"] or row["created_at"])
 
 
 # ---- the updater ---------------------------------------------------------------------------------
@@ -376,6 +378,46 @@ POSTPONED = "page postponed: "
 # Why a page that was asked for (or due) could not be used: the article keeps the feed's text,
 # and the source counts these (:meth:`Updater._unfetched_note`).
 NOT_FETCHED = "page not fetched: "
+# A page that failed for a reason that may pass (``FetchError.temporary``: a timeout, a broken
+# connection, a 429 or 5xx, a robots.txt that could not be read; a host's 429 for another page;
+# the source's time for pages running out) is asked for again on the source's later updates,
+# after each of these waits in turn, or the server's Retry-After when longer; the article shows
+# the page's text from then on. After the last, it keeps the feed's text for good.
+PAGE_RETRY_WAITS = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4), timedelta(hours=12))
+# Pages asked for again per source and update, the longest waiting first (the rest wait for
+# the next update); they share the source's time for pages with its new entries.
+RETRY_PAGES_PER_UPDATE = 20
+
+
+def page_retry_at(now: datetime, failed: int, retry_after: float) -> datetime | None:
+    """When to ask again for a page that has failed ``failed`` times for a reason that may pass
+    (the server asked for ``retry_after`` seconds, or 0), or None after the last try."""
+    if failed > len(PAGE_RETRY_WAITS):
+        return None
+    return now + max(PAGE_RETRY_WAITS[failed - 1], timedelta(seconds=min(retry_after, MAX_PAGE_WAIT_SECONDS)))
+
+
+def retried_page(row: Mapping[str, Any], page: Prepared, retry_after: float | None,
+                 now: datetime) -> dict[str, Any]:
+    """What an article stored with the feed's text (a row of ``due_page_retries``) becomes once
+    its page was asked for again: the page's text and what the page said, or the next try
+    (``retry_after`` None: the failure will not pass). The text the grouper read is kept
+    (``grouped_text``): a replay at start-up must read what the assigning read."""
+    article, why_not, _ = page
+    failed = row["page_attempts"] + 1
+    if article is not None and why_not is None:
+        return {
+            "id": row["id"], "text": article.text, "html": article.html, "word_count": word_count(article.text),
+            "warnings": list(article.warnings), "language": article.language, "image": article.image,
+            "site_name": article.site_name, "authors": row["authors"] or authors(article.authors),
+            "extracted": True, "text_hash": text_hash(row["title"], article.text),
+            "grouped_text": row["grouped_text"] if row["grouped_text"] is not None else row["text"] or row["summary"],
+            "page_retry_at": None, "page_attempts": failed,
+        }
+    warnings = [w for w in row["warnings"] if not w.startswith(NOT_FETCHED)]
+    return {"id": row["id"], "warnings": [*warnings, why_not or "no article text found on the page"],
+            "page_attempts": failed,
+            "page_retry_at": None if retry_after is None else page_retry_at(now, failed + 1, retry_after)}
 
 
 class Updater:
@@ -406,6 +448,10 @@ class Updater:
         self._cut_short: dict[int, int] = {}  # pages each source ran out of time for
         self._postponed: dict[int, int] = {}  # entries left for the next update, pages not asked for
         self._unfetched: dict[int, tuple[int, int, str]] = {}  # pages not fetched, of, first reason
+        # pages that failed for a reason that may pass: the seconds the server asked for, or 0
+        self._retry_hints: dict[str, float] = {}
+        self._page_deadlines: dict[int, float] = {}  # each source's end of time for pages (loop time)
+        self._retrying: dict[int, int] = {}  # new articles whose page will be asked for again
 
     # Rows written per transaction: a commit (with its FTS5 index flush) costs more than a
     # feed's worth of inserts, so feeds are written in batches of at least this many rows,
@@ -419,7 +465,7 @@ class Updater:
         self._sources = {s.id: s for s in sources}
         self._host_waits, self._host_first = {}, {}
         self._unstored, self._added, self._cut_short, self._unfetched = {}, {}, {}, {}
-        self._postponed = {}
+        self._postponed, self._retry_hints, self._page_deadlines, self._retrying = {}, {}, {}, {}
         # What exists before the update (modules, the grouper's vocabulary, caches) is left
         # out of the collections that the update's allocations trigger, and young objects
         # (most die by reference counting) are collected every 20,000 allocations, not 700:
@@ -488,6 +534,8 @@ class Updater:
             if fetched.not_modified:
                 fields = self._success_fields(source, fetched, None, now, status="not modified")
                 result = SourceUpdate(source.id, source.url, "not modified")
+                if retried := await self._retry_pages(fetcher, source, source.site_url, now):
+                    fields["_page_retries"] = retried
             else:
                 feed, texts = await self._read_feed(fetched, source)
                 items, headlines, left = await self._new_items(fetcher, source, feed, texts, now)
@@ -497,6 +545,8 @@ class Updater:
                     fields["etag"] = fields["last_modified"] = None
                 if headlines:
                     fields["_headlines"] = headlines  # written with the entries (SQLStore.save_feeds)
+                if retried := await self._retry_pages(fetcher, source, source.site_url or feed.link, now):
+                    fields["_page_retries"] = retried
                 notes = (_unlinked_note(items), _left_note(len(items), left),
                          self._unfetched_note(source.id), self._cut_short_note(source.id),
                          self._postponed_note(source.id))
@@ -674,6 +724,9 @@ class Updater:
             if isinstance(record, dict):
                 record["published"] = not_after(record["published"], now)
                 record["updated"] = not_after(record["updated"], now)
+                if not record["extracted"] and (hint := self._retry_hints.get(page[2])) is not None:
+                    record["page_retry_at"] = page_retry_at(now, 1, hint)
+                    self._retrying[source.id] = self._retrying.get(source.id, 0) + 1
             records.append(record)
         return [
             ({"guid": guid, "link": entry.link, "title": entry.title, "summary": text.summary_html,
@@ -730,7 +783,7 @@ class Updater:
         100 links while the whole update waited."""
         prepared: list[Prepared] = []
         budget = self.settings.page_seconds_per_source
-        deadline = asyncio.get_running_loop().time() + budget
+        deadline = self._page_deadline(source_id)
         why = f"{NOT_FETCHED}this source's {budget:g} s for fetching pages ran out"
         # a page not yet asked for when the time ran out waits for the next update; one in
         # flight was tried (a page that always trickles must not hold its entry back for good)
@@ -745,6 +798,7 @@ class Updater:
             try:
                 return await asyncio.wait_for(self._fetch_page(fetcher, entry, text, stored), remaining)
             except TimeoutError:
+                self._retry_hints[entry.link or ""] = 0.0
                 return None, why, entry.link or ""
 
         for start in range(0, len(entries), self.PAGE_CHUNK):
@@ -762,14 +816,53 @@ class Updater:
             del pages  # the bodies go before the next chunk is fetched
         return prepared
 
+    def _page_deadline(self, source_id: int) -> float:
+        """When the source's time for pages (``page_seconds_per_source``) ends, in loop time:
+        from its first page of this update, new or asked for again."""
+        if source_id not in self._page_deadlines:
+            now = asyncio.get_running_loop().time()
+            self._page_deadlines[source_id] = now + self.settings.page_seconds_per_source
+        return self._page_deadlines[source_id]
+
+    async def _retry_pages(self, fetcher: Fetcher, source: Source, site_url: str | None,
+                           now: datetime) -> list[dict[str, Any]]:
+        """Ask again for the pages of the source's articles that are due (:data:`PAGE_RETRY_WAITS`),
+        within what is left of its time for pages; what ``save_feeds`` writes of each
+        (:func:`retried_page`). A page not asked for before the time ran out stays due."""
+        if not self.settings.fetch_articles:
+            return []
+        due = self.store.due_page_retries(source.id, now, RETRY_PAGES_PER_UPDATE)
+        if not due:
+            return []
+        deadline = self._page_deadline(source.id)
+        why = f"{NOT_FETCHED}this source's {self.settings.page_seconds_per_source:g} s for fetching pages ran out"
+        loop = asyncio.get_running_loop()
+
+        async def in_time(link: str) -> tuple[FetchResult | None, str | None, str] | None:
+            if (remaining := deadline - loop.time()) <= 0:
+                return None
+            try:
+                return await asyncio.wait_for(self._fetch_link(fetcher, link), remaining)
+            except TimeoutError:
+                self._retry_hints[link] = 0.0
+                return None, why, link
+
+        answers = await asyncio.gather(*(in_time(row["url"]) for row in due))
+        asked = [(row, page) for row, page in zip(due, answers, strict=True) if page is not None]
+        prepared = await self._extract_pages([page for _, page in asked], site_url)
+        return [retried_page(row, page, self._retry_hints.get(row["url"]), now)
+                for (row, _), page in zip(asked, prepared, strict=True)]
+
     def _unfetched_note(self, source_id: int) -> str | None:
         """What a source says when some of its article pages could not be fetched: the source
         itself is fine, but its articles show the feed's text (each says why on its own)."""
         n, of, first = self._unfetched.get(source_id, (0, 0, ""))
         if not n:
             return None
+        again = self._retrying.get(source_id)  # some failed for a reason that may pass
         return (f"{n} of {of} new article page{'s' if of != 1 else ''} not fetched, shown with the feed's "
-                f"text (the first: {first.removeprefix(NOT_FETCHED).rstrip('.')})")
+                f"text (the first: {first.removeprefix(NOT_FETCHED).rstrip('.')})"
+                + ("; asked for again later where the failure may pass" if again else ""))
 
     def _cut_short_note(self, source_id: int) -> str | None:
         """What a source says when its time for pages ran out (:meth:`_fetch_and_extract`)."""
@@ -778,7 +871,7 @@ class Updater:
             return None
         return (f"pages cut short: {cut} article page{'s' if cut != 1 else ''} not fetched within "
                 f"{self.settings.page_seconds_per_source:g} s (page_seconds_per_source), shown with the "
-                "feed's text")
+                "feed's text until asked for again")
 
     def _postponed_note(self, source_id: int) -> str | None:
         """What a source says of the entries whose pages were not asked for (:data:`POSTPONED`)."""
@@ -805,6 +898,10 @@ class Updater:
         assert link is not None  # _no_page answers for a missing link
         if text.canonical_link in stored:
             return None, "already stored", link
+        return await self._fetch_link(fetcher, link)
+
+    async def _fetch_link(self, fetcher: Fetcher, link: str) -> tuple[FetchResult | None, str | None, str]:
+        """A page, asked of its host after the host's first page of this update has answered."""
         host = host_of(link)
         first = self._host_first.get(host)
         if first is None:
@@ -820,7 +917,8 @@ class Updater:
                              link: str) -> tuple[FetchResult | None, str | None, str]:
         if (until := self._host_waits.get(host)) is not None and until > datetime.now(UTC):
             # stored with the feed's text: a host that keeps answering 429 would otherwise let
-            # one entry through per update
+            # one entry through per update; the page is asked for again once the host's time is up
+            self._retry_hints[link] = (until - datetime.now(UTC)).total_seconds()
             return None, f"{NOT_FETCHED}{host} asked to be left alone until {until:%H:%M} UTC", link
         try:
             return await fetcher.fetch_page(link), None, link
@@ -828,6 +926,8 @@ class Updater:
             if isinstance(exc, HTTPStatusError) and exc.status in (429, 503):  # busy: its other pages wait
                 wait = exc.retry_after if exc.retry_after is not None else PAGE_BUSY_SECONDS
                 self._host_waits[host] = datetime.now(UTC) + timedelta(seconds=min(wait, MAX_PAGE_WAIT_SECONDS))
+            if exc.temporary:
+                self._retry_hints[link] = (exc.retry_after or 0.0) if isinstance(exc, HTTPStatusError) else 0.0
             # the advice written for a source ("it will be retried") is not so for a page
             return None, f"{NOT_FETCHED}{exc.without_advice}", link
 

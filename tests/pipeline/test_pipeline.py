@@ -20,6 +20,7 @@ from progleton.core import Progleton
 from progleton.exceptions import HTTPStatusError
 from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
 from progleton.pipeline import (
+    PAGE_RETRY_WAITS,
     EntryText,
     Updater,
     entries_per_day,
@@ -28,10 +29,13 @@ from progleton.pipeline import (
     html_to_text,
     newest_entries,
     not_after,
+    page_retry_at,
     plain_title,
     profile_key,
     read_feed,
+    retried_page,
     retry_advice,
+    stored_doc,
 )
 from progleton.timefmt import duration_words
 from progleton.types import Article
@@ -119,6 +123,8 @@ class Farm:
         app.router.add_get("/trickle.xml", self.trickle_feed)
         app.router.add_get("/busy-pages.xml", self.busy_pages_feed)
         app.router.add_get("/busy/{slug}", self.busy_page)
+        app.router.add_get("/flaky.xml", self.flaky_feed)
+        app.router.add_get("/flaky/{slug}", self.flaky_page)
         answers = {
             "/html.xml": web.Response(text="<html><body><p>Welcome</p></body></html>", content_type="text/html"),
             "/empty.xml": web.Response(body=b"", content_type="application/rss+xml"),
@@ -172,6 +178,23 @@ class Farm:
     async def busy_page(self, request: web.Request) -> web.Response:
         self.state["busy_requests"] = self.state.get("busy_requests", 0) + 1
         return web.Response(status=429, headers={"Retry-After": "3600"})
+
+    async def flaky_feed(self, request: web.Request) -> web.Response:
+        items = rss(self.base, [("ferry", "Ferry timetable changes"), ("gone", "Lighthouse sold")])
+        return web.Response(text=items.replace("/a/", "/flaky/"), content_type="application/rss+xml")
+
+    async def flaky_page(self, request: web.Request) -> web.Response:
+        """Article pages of a site that fails for a while: 503 while ``flaky_down``; one page is
+        gone for good (404)."""
+        slug = request.match_info["slug"]
+        self.state.setdefault("flaky_requests", []).append(slug)
+        if slug == "gone":
+            return web.Response(status=404)
+        if self.state.get("flaky_down", True):
+            return web.Response(status=503, headers={"Retry-After": str(self.state.get("flaky_after", 5))})
+        body = ("The morning ferry to Port Alder leaves at 7.40 from Monday, the harbour board said, "
+                "after the new pontoon opened for the winter timetable.")
+        return web.Response(text=ARTICLE.format(title="Ferry timetable changes", body=body), content_type="text/html")
 
     async def trickle(self, request: web.Request) -> web.StreamResponse:
         """An article page that sends a byte every 0.2 s: never idle long enough to time out."""
@@ -354,7 +377,7 @@ def test_pages_that_trickle_are_cut_short_by_the_sources_time_for_pages(farm: Fa
         result = app.update(due_only=False).sources[0]
         assert result.status == "ok" and result.new_articles == 6
         assert result.warning == ("pages cut short: 6 article pages not fetched within 1 s "
-                                  "(page_seconds_per_source), shown with the feed's text")
+                                  "(page_seconds_per_source), shown with the feed's text until asked for again")
         articles = stored_articles(app)
         assert len(articles) == 6 and not any(a.extracted for a in articles)
         assert all(a.text.startswith("Summary of Slow page") for a in articles)
@@ -516,7 +539,106 @@ def test_a_headline_the_feed_changes_later_is_shown_and_the_grouping_reads_the_f
         app.close()
 
 
+def _retries_fall_due(app: Progleton) -> None:
+    """Every page retry falls due, as if its wait had passed."""
+    import sqlalchemy as sa
+
+    with app.store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE articles SET page_retry_at = :t WHERE page_retry_at IS NOT NULL"),
+                     {"t": datetime.now(UTC) - timedelta(seconds=1)})
+
+
+def _article(app: Progleton, slug: str) -> Article:
+    return next(a for a in stored_articles(app) if a.url.endswith("/" + slug))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def either_db_url(request: pytest.FixtureRequest, db_url: str) -> str:
+    """A fresh SQLite file, then a fresh PostgreSQL database."""
+    return db_url if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
+
+
+def test_a_page_that_failed_for_a_while_is_fetched_again_and_its_text_shown(farm: Farm, either_db_url: str) -> None:
+    """A site that answers 503 for a while: its article is stored with the feed's text and
+    asked for again on a later update, then shows the page's text and is found by it. The
+    grouper's replay reads the text it first read; a page gone for good (404) is not asked
+    for again."""
+    app = make_progleton(either_db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        app.store.add_source(farm.base + "/flaky.xml")
+        first = app.update(due_only=False).sources[0]
+        assert first.status == "ok" and first.new_articles == 2
+        ferry = _article(app, "ferry")
+        assert not ferry.extracted and "answered 503" in " ".join(ferry.warnings)
+        assert ferry.text == "Summary of Ferry timetable changes"
+        story_before = {a.id: a.story_id for a in stored_articles(app)}
+
+        farm.state["flaky_down"] = False
+        app.update(due_only=False)  # not due yet (15 minutes at least): nothing asked again
+        assert farm.state["flaky_requests"].count("ferry") == 1
+        _retries_fall_due(app)
+        app.update(due_only=False)
+        assert farm.state["flaky_requests"].count("ferry") == 2
+        assert farm.state["flaky_requests"].count("gone") == 1  # a 404 is not asked for again
+        ferry = _article(app, "ferry")
+        assert ferry.extracted and "pontoon" in ferry.text and not ferry.warnings
+        assert [h.article.id for h in app.search("pontoon")] == [ferry.id]
+        assert {a.id: a.story_id for a in stored_articles(app)} == story_before  # no regrouping
+        replayed = {r["id"]: r for r in app.store.assignments()}
+        assert stored_doc(replayed[ferry.id]).text == "Summary of Ferry timetable changes"
+        _retries_fall_due(app)
+        app.update(due_only=False)  # fetched: never asked for again
+        assert farm.state["flaky_requests"].count("ferry") == 2
+    finally:
+        app.close()
+
+
+def test_a_page_that_keeps_failing_is_asked_for_a_bounded_number_of_times(farm: Farm, db_url: str) -> None:
+    """Four more tries after the first, each later than the last (or the server's Retry-After,
+    when longer); then the article keeps the feed's text for good and says the last reason."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        farm.state["flaky_after"] = 3 * 3600  # longer than the first waits
+        app.store.add_source(farm.base + "/flaky.xml")
+        app.update(due_only=False)
+        for _ in range(6):
+            _retries_fall_due(app)
+            app.update(due_only=False)
+        assert farm.state["flaky_requests"].count("ferry") == 1 + len(PAGE_RETRY_WAITS)
+        ferry = _article(app, "ferry")
+        assert not ferry.extracted and ferry.text == "Summary of Ferry timetable changes"
+        assert sum("answered 503" in w for w in ferry.warnings) == 1  # the last reason, once
+    finally:
+        app.close()
+
+
 # ---- pure helpers ---------------------------------------------------------------------------
+
+def test_page_retries_wait_longer_each_time_and_at_least_what_the_server_asked() -> None:
+    now = datetime(2026, 12, 6, 12, tzinfo=UTC)
+    waits = [page_retry_at(now, failed, 0) for failed in range(1, len(PAGE_RETRY_WAITS) + 2)]
+    assert waits[:-1] == [now + w for w in PAGE_RETRY_WAITS] and waits[-1] is None
+    assert page_retry_at(now, 1, 3 * 3600) == now + timedelta(hours=3)
+    assert page_retry_at(now, 1, 10**9) == now + timedelta(days=1)  # a server's "never" is a day
+
+
+def test_a_retried_page_keeps_the_text_the_grouper_read() -> None:
+    from progleton.extract import ExtractedArticle
+
+    now = datetime(2026, 12, 6, 12, tzinfo=UTC)
+    row = {"id": 7, "title": "Ferry", "text": "", "summary": "Feed summary", "grouped_text": None,
+           "authors": [], "warnings": ["page not fetched: a answered 503.", "other"], "page_attempts": 0}
+    page = ExtractedArticle(title="Ferry", text="Page text", html="<p>Page text</p>", authors=("Ann Lee",))
+    done = retried_page(row, (page, None, "http://a/1"), None, now)
+    assert done["grouped_text"] == "Feed summary" and done["text"] == "Page text" and done["extracted"]
+    assert done["authors"] == ["Ann Lee"] and done["page_retry_at"] is None and done["page_attempts"] == 1
+    again = retried_page({**row, "grouped_text": "First"}, (page, None, "http://a/1"), None, now)
+    assert again["grouped_text"] == "First"
+    failed = retried_page(row, (None, "page not fetched: a answered 502.", "http://a/1"), 0.0, now)
+    assert failed["warnings"] == ["other", "page not fetched: a answered 502."]
+    assert failed["page_retry_at"] == now + PAGE_RETRY_WAITS[1] and "text" not in failed
+    assert retried_page(row, (None, "page not fetched: a answered 404.", "http://a/1"), None, now)["page_retry_at"] is None
+
 
 def test_entry_guid_prefers_id_then_link_then_content_hash() -> None:
     assert entry_guid(ParsedEntry(id="x", link="http://a/1")) == "x"
@@ -727,6 +849,7 @@ def test_a_host_that_answers_a_page_with_429_is_asked_for_no_more_pages(farm: Fa
         warnings = [w for a in stored_articles(app) for w in a.warnings]
         assert sum("asked to be left alone until" in w for w in warnings) == 29
         assert result.warning and "30 of 30 new article pages not fetched" in result.warning
+        assert "asked for again later where the failure may pass" in result.warning
         assert "answered 429" in app.sources()[0].last_error
     finally:
         app.close()

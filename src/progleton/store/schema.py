@@ -85,7 +85,16 @@ articles = sa.Table(
     # title's place. The grouper reads ``title``, as first stored (a replay at start-up must
     # read what the assigning read).
     sa.Column("headline", sa.Text),
+    # The text the grouper read, when ``text`` was replaced after the article was grouped (its
+    # page, fetched on a later try): a replay at start-up must read what the assigning read.
+    sa.Column("grouped_text", sa.Text),
+    # An article stored with the feed's text because its page failed for a reason that may
+    # pass (a timeout, a 503): when to fetch the page again (None: never), and how many tries
+    # have failed since the first.
+    sa.Column("page_retry_at", UTC_DATETIME),
+    sa.Column("page_attempts", sa.Integer, nullable=False, default=0, server_default="0"),
     sa.Index("ix_articles_published", "published"),
+    sa.Index("ix_articles_source_page_retry", "source_id", "page_retry_at"),
     # Exact duplicates are looked up by source and text; source_id queries use its prefix.
     sa.Index("ix_articles_source_text_hash", "source_id", "text_hash"),
 )

@@ -27,7 +27,7 @@ LockFn = Callable[..., AbstractContextManager[bool]]  # (engine, *, wait) -> the
 LEAD_WINDOW = timedelta(hours=24)  # a story's headline comes from its reports of the last day
 _SOURCE_COLUMNS = [c.name for c in t.sources.columns]
 _ARTICLE_INSERT_COLUMNS = [c.name for c in t.articles.columns
-                           if c.name not in ("id", "story_id", "wire_copy_of", "headline")]
+                           if c.name not in ("id", "story_id", "wire_copy_of", "headline", "grouped_text")]
 _ENTRY_INSERT_COLUMNS = [c.name for c in t.entries.columns if c.name != "id"]
 
 
@@ -193,7 +193,9 @@ class SQLStore(UserStateMixin):
         A source's validators (ETag, Last-Modified) are written with its entries, never
         before them, so a crash can never leave entries that the next conditional GET will
         not bring back. A feed's fields may carry ``_headlines``, its stored entries whose title
-        the feed changed (:meth:`_change_headlines`); they are written in the same transaction.
+        the feed changed (:meth:`_change_headlines`), and ``_page_retries``, its articles whose
+        page was fetched again (:meth:`_save_page_retries`); they are written in the same
+        transaction.
         Returns how many articles each source added (new pages, not entries pointed at a stored
         article).
         """
@@ -210,13 +212,17 @@ class SQLStore(UserStateMixin):
             self._insert_entries.execute(conn, entry_rows, {"first_seen": now})
             by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             changed: list[dict[str, Any]] = []
+            retried: list[dict[str, Any]] = []
             for source_id, fields, _ in feeds:
                 fields = dict(fields)
                 changed += [{**c, "_source_id": source_id} for c in fields.pop("_headlines", ())]
+                retried += fields.pop("_page_retries", ())
                 if fields:
                     by_keys.setdefault(tuple(sorted(fields)), []).append({**fields, "_source_id": source_id})
             if changed:
                 self._change_headlines(conn, changed)
+            if retried:
+                self._save_page_retries(conn, retried)
             for keys, rows in by_keys.items():
                 statement = t.sources.update().where(t.sources.c.id == sa.bindparam("_source_id")).values(
                     {key: sa.bindparam(key) for key in keys})
@@ -240,6 +246,34 @@ class SQLStore(UserStateMixin):
             stories = conn.execute(sa.select(t.articles.c.story_id).where(
                 t.articles.c.id.in_([c["article_id"] for c in articles]))).scalars()
             self._refresh(conn, [s for s in stories if s])
+
+    def _save_page_retries(self, conn: sa.Connection, retried: list[dict[str, Any]]) -> None:
+        """Articles whose page was fetched again (``_page_retries`` in a feed's fields: the
+        article's ``id`` and the columns to set): the page's text in place of the feed's, or
+        when to try next. Stories whose members' text changed are refreshed (their snippet)."""
+        by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in retried:
+            values = {k: v for k, v in row.items() if k != "id"}
+            by_keys.setdefault(tuple(sorted(values)), []).append({**values, "_id": row["id"]})
+        for keys, rows in by_keys.items():
+            conn.execute(t.articles.update().where(t.articles.c.id == sa.bindparam("_id")).values(
+                {key: sa.bindparam(key) for key in keys}), rows)
+        refetched = [row["id"] for row in retried if "text" in row]
+        if refetched:
+            stories = conn.execute(sa.select(t.articles.c.story_id).where(t.articles.c.id.in_(refetched))).scalars()
+            self._refresh(conn, [s for s in set(stories) if s])
+
+    def due_page_retries(self, source_id: int, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """The source's articles whose page is due to be fetched again (``page_retry_at`` has
+        passed), the longest waiting first: what :meth:`save_feeds` needs to replace their
+        text (``_page_retries``)."""
+        a = t.articles.c
+        query = sa.select(a.id, a.url, a.title, a.text, a.summary, a.grouped_text, a.authors, a.warnings,
+                          a.page_attempts).where(
+            a.source_id == source_id, a.page_retry_at.is_not(None), a.page_retry_at <= now,
+        ).order_by(a.page_retry_at, a.id).limit(limit)
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
 
     def known_entries(self, source_id: int, guids: Sequence[str]) -> dict[str, tuple[str | None, int | None]]:
         """Of ``guids``, those stored for the source: their title as the feed last gave it, and
@@ -312,7 +346,8 @@ class SQLStore(UserStateMixin):
         when = sa.func.coalesce(t.articles.c.published, t.articles.c.created_at)
         query = sa.select(
             t.articles.c.id, t.articles.c.url, t.articles.c.source_id, t.articles.c.title,
-            t.articles.c.text, t.articles.c.summary, t.articles.c.published, t.articles.c.created_at,
+            t.articles.c.text, t.articles.c.summary, t.articles.c.grouped_text, t.articles.c.published,
+            t.articles.c.created_at,
         ).where(t.articles.c.story_id.is_(None)).order_by(when, t.articles.c.id)
         with self._read() as conn:
             return [{**r._mapping, "published": utc(r.published), "created_at": utc(r.created_at)}
@@ -459,8 +494,8 @@ class SQLStore(UserStateMixin):
         query = sa.select(
             t.articles.c.id, t.articles.c.url, t.articles.c.canonical_url, t.articles.c.source_id,
             t.articles.c.title,
-            t.articles.c.text, t.articles.c.summary, t.articles.c.published, t.articles.c.created_at,
-            t.articles.c.story_id, t.articles.c.wire_copy_of,
+            t.articles.c.text, t.articles.c.summary, t.articles.c.grouped_text, t.articles.c.published,
+            t.articles.c.created_at, t.articles.c.story_id, t.articles.c.wire_copy_of,
         ).order_by(sa.func.coalesce(t.articles.c.published, t.articles.c.created_at), t.articles.c.id)
         if since is not None:
             query = query.where(sa.func.coalesce(t.articles.c.published, t.articles.c.created_at) >= since)
