@@ -973,10 +973,15 @@ class Updater:
             html = (feed_text.content_html or feed_text.summary_html) + enclosure_links(entry)
             text = feed_text.content_text or summary_text
         title = (plain_title(entry.title or "") or (article.title if article else None)
-                 or _first_words(text or summary_text, 12) or enclosure_name(entry) or link)
+                 or _first_words(text or summary_text, 12))
+        # An untitled episode is shown by its file's name, which says nothing of an event: the
+        # grouper reads no title (two episodes joined one story on "episode", "mp3").
+        episode = "" if title else enclosure_name(entry)
+        title = title or ("" if episode else link)
         published = entry.published or (article.published if article else None) or entry.updated
         return {
             "url": link, "canonical_url": canonical, "title": one_line(title)[:500],
+            "headline": one_line(episode)[:500] or None,
             "text": text, "html": html, "summary": summary_text[:1000],
             "authors": authors(entry.authors or (article.authors if article else ())),
             "published": published, "updated": (article.updated if usable and article else None) or entry.updated,

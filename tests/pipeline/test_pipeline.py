@@ -662,6 +662,10 @@ def test_episodes_with_only_an_enclosure_are_each_kept(farm: Farm, db_url: str) 
         assert [a.title for a in articles] == ["episode 01.mp3", "episode-02.mp3"]
         # the audio is there to play: the feed gave nothing else
         assert 'Listen: <a href="http://127.0.0.1/audio/episode%2001.mp3">episode 01.mp3</a>' in articles[0].html
+        # shown by their files' names, which say nothing of an event: not one story on "episode mp3"
+        assert len({a.story_id for a in articles}) == 2
+        assert app.story(articles[1].story_id or "").story.title == "episode-02.mp3"
+        assert [h.article.id for h in app.search("episode")] != []
     finally:
         app.close()
 

@@ -81,9 +81,10 @@ articles = sa.Table(
     sa.Column("reasons", sa.JSON, nullable=False, default=dict),
     sa.Column("extracted", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("created_at", UTC_DATETIME, nullable=False),
-    # The feed's later headline, when it changed after the article was stored: shown in the
-    # title's place. The grouper reads ``title``, as first stored (a replay at start-up must
-    # read what the assigning read).
+    # The headline shown in the title's place, when it is not what the grouper read: the feed's
+    # later headline, when it changed after the article was stored, or an untitled episode's
+    # file name (the grouper reads no title for it). The grouper reads ``title``, as first
+    # stored (a replay at start-up must read what the assigning read).
     sa.Column("headline", sa.Text),
     # The text the grouper read, when ``text`` was replaced after the article was grouped (its
     # page, fetched on a later try): a replay at start-up must read what the assigning read.

@@ -27,7 +27,7 @@ LockFn = Callable[..., AbstractContextManager[bool]]  # (engine, *, wait) -> the
 LEAD_WINDOW = timedelta(hours=24)  # a story's headline comes from its reports of the last day
 _SOURCE_COLUMNS = [c.name for c in t.sources.columns]
 _ARTICLE_INSERT_COLUMNS = [c.name for c in t.articles.columns
-                           if c.name not in ("id", "story_id", "wire_copy_of", "headline", "grouped_text")]
+                           if c.name not in ("id", "story_id", "wire_copy_of", "grouped_text")]
 _ENTRY_INSERT_COLUMNS = [c.name for c in t.entries.columns if c.name != "id"]
 
 
