@@ -30,6 +30,7 @@ from .feeds.model import ParsedEntry, ParsedFeed
 from .fetch import Fetcher, next_fetch, publishing_rate
 from .fetch.model import FetchResult
 from .settings import Settings
+from .store.base import KnownEntry
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
 from .timefmt import duration_words
@@ -538,13 +539,15 @@ class Updater:
                     fields["_page_retries"] = retried
             else:
                 feed, texts = await self._read_feed(fetched, source)
-                items, headlines, left = await self._new_items(fetcher, source, feed, texts, now)
+                items, headlines, retold, left = await self._new_items(fetcher, source, feed, texts, now)
                 fields = self._success_fields(source, fetched, feed, now, status="ok")
                 if left or self._postponed.get(source.id):
                     # entries left for later: the next fetch must not be answered "not modified"
                     fields["etag"] = fields["last_modified"] = None
                 if headlines:
                     fields["_headlines"] = headlines  # written with the entries (SQLStore.save_feeds)
+                if retold:
+                    fields["_texts"] = retold
                 if retried := await self._retry_pages(fetcher, source, source.site_url or feed.link, now):
                     fields["_page_retries"] = retried
                 notes = (_unlinked_note(items), _left_note(len(items), left),
@@ -685,9 +688,11 @@ class Updater:
         return read_feed(*args)
 
     async def _new_items(self, fetcher: Fetcher, source: Source, feed: ParsedFeed,
-                         texts: Sequence[EntryText], now: datetime) -> tuple[list[Any], list[dict[str, Any]], int]:
+                         texts: Sequence[EntryText], now: datetime
+                         ) -> tuple[list[Any], list[dict[str, Any]], list[dict[str, Any]], int]:
         """The feed's new entries, each with its article: what ``save_feeds`` stores; its
-        stored entries whose title the feed changed (:func:`_changed_headlines`); and how many
+        stored entries whose title the feed changed (:func:`_changed_headlines`), and whose text
+        it changed where the article shows the feed's text (:func:`_changed_texts`); and how many
         new entries were left for later updates (:func:`newest_entries`). No date is later than
         ``now`` (the fetch time), give or take :data:`CLOCK_SKEW`."""
         by_guid: dict[str, tuple[ParsedEntry, EntryText]] = {}
@@ -696,11 +701,11 @@ class Updater:
         # A source never fetched has no entries stored (its entries and its fetch time are
         # written in one transaction); the writer checks every entry again anyway.
         known = self.store.known_entries(source.id, list(by_guid)) if source.last_fetched_at else {}
-        headlines = _changed_headlines(by_guid, known)
+        headlines, retold = _changed_headlines(by_guid, known), _changed_texts(by_guid, known)
         new = [(g, e, t) for g, (e, t) in by_guid.items() if g not in known]
         new, left = newest_entries(new, max(1, self.settings.max_new_entries))
         if not new:
-            return [], headlines, left
+            return [], headlines, retold, left
         site_url = source.site_url or feed.link
         if self.settings.fetch_articles:
             # Stored articles are not fetched again. Without page fetching the writer alone
@@ -733,7 +738,7 @@ class Updater:
               "content": text.content_html, "authors": authors(entry.authors),
               "published": not_after(entry.published, now), "updated": not_after(entry.updated, now)}, record)
             for (guid, entry, text), record in zip(new, records, strict=True)
-        ], headlines, left
+        ], headlines, retold, left
 
     def _article_for(self, source: Source, guid: str, entry: ParsedEntry, page: Prepared, text: EntryText,
                      stored: dict[str, int], batch_urls: set[str]) -> dict[str, Any] | int | None:
@@ -969,9 +974,8 @@ class Updater:
         summary_text = feed_text.summary_text
         if usable and article:
             text, html = article.text, article.html
-        else:  # keep what the feed said, and what it attached (a podcast's audio) to play or open
-            html = (feed_text.content_html or feed_text.summary_html) + enclosure_links(entry)
-            text = feed_text.content_text or summary_text
+        else:
+            text, html = feed_body(entry, feed_text)
         title = (plain_title(entry.title or "") or (article.title if article else None)
                  or _first_words(text or summary_text, 12))
         # An untitled episode is shown by its file's name, which says nothing of an event: the
@@ -993,8 +997,35 @@ class Updater:
         }
 
 
+def feed_body(entry: ParsedEntry, text: EntryText) -> tuple[str, str]:
+    """An article's text and HTML when its page is not used: what the feed said, and what it
+    attached (a podcast's audio) to play or open."""
+    return text.content_text or text.summary_text, (text.content_html or text.summary_html) + enclosure_links(entry)
+
+
+def _changed_texts(by_guid: Mapping[str, tuple[ParsedEntry, EntryText]],
+                   known: Mapping[str, KnownEntry]) -> list[dict[str, Any]]:
+    """Stored entries whose feed now gives another text, for the articles that show the feed's
+    text (a live post the feed keeps rewriting, a corrected summary), as ``SQLStore.save_feeds``
+    takes them (``_texts``): the article shows the new text; the grouper keeps reading the text
+    it first read. An article whose page was used keeps the page's text."""
+    changed = []
+    for guid, (entry, text) in by_guid.items():
+        stored = known.get(guid)
+        if stored is None or stored.feed_text is None or stored.article_id is None:
+            continue
+        body, html = feed_body(entry, text)
+        if body and body != stored.feed_text:
+            title = one_line(plain_title(entry.title or ""))[:500]
+            changed.append({"guid": guid, "entry_summary": text.summary_html, "entry_content": text.content_html,
+                            "article_id": stored.article_id, "text": body, "html": html,
+                            "summary": text.summary_text[:1000], "word_count": word_count(body),
+                            "text_hash": text_hash(title, body)})
+    return changed
+
+
 def _changed_headlines(by_guid: Mapping[str, tuple[ParsedEntry, Any]],
-                       known: Mapping[str, tuple[str | None, int | None]]) -> list[dict[str, Any]]:
+                       known: Mapping[str, KnownEntry]) -> list[dict[str, Any]]:
     """Stored entries whose feed now gives another title (a corrected or updated headline), as
     ``SQLStore.save_feeds`` takes them: the article shows the new one; the grouper keeps reading
     the title it first read."""
@@ -1002,7 +1033,7 @@ def _changed_headlines(by_guid: Mapping[str, tuple[ParsedEntry, Any]],
     for guid, (entry, _) in by_guid.items():
         if guid not in known or not entry.title:
             continue
-        old_title, article_id = known[guid]
+        old_title, article_id = known[guid].title, known[guid].article_id
         headline = plain_title(entry.title)[:500]
         if entry.title != old_title and headline and headline != plain_title(old_title or ""):
             changed.append({"guid": guid, "title": entry.title, "article_id": article_id, "headline": headline})

@@ -52,10 +52,11 @@ def stored_articles(app: Progleton) -> list[Article]:
     return [a for s in app.stories() for a in app.story(s.id).articles]
 
 
-def rss(base: str, items: list[tuple[str, str]]) -> str:
+def rss(base: str, items: list[tuple[str, str]], summaries: dict[str, str] | None = None) -> str:
     body = "".join(
         f"<item><title>{title}</title><link>{base}/a/{slug}</link><guid>{slug}</guid>"
-        f"<pubDate>Wed, 25 Nov 2026 0{i}:00:00 GMT</pubDate><description>Summary of {title}</description></item>"
+        f"<pubDate>Wed, 25 Nov 2026 0{i}:00:00 GMT</pubDate>"
+        f"<description>{(summaries or {}).get(slug, f'Summary of {title}')}</description></item>"
         for i, (slug, title) in enumerate(items)
     )
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Test Gazette</title><link>{base}/</link>{body}</channel></rss>'
@@ -157,7 +158,7 @@ class Farm:
             return web.Response(status=500, text="Internal Server Error")
         quay = self.state.get("quay_title", "Harbour quay to be rebuilt")
         items = [("quay", quay), ("tram", "Tram line approved")]
-        return web.Response(text=rss(self.base, items), content_type="application/rss+xml")
+        return web.Response(text=rss(self.base, items, self.state.get("summaries")), content_type="application/rss+xml")
 
     async def many(self, request: web.Request) -> web.Response:
         count = self.state.get("many", 20)
@@ -608,6 +609,48 @@ def test_a_page_that_keeps_failing_is_asked_for_a_bounded_number_of_times(farm: 
         ferry = _article(app, "ferry")
         assert not ferry.extracted and ferry.text == "Summary of Ferry timetable changes"
         assert sum("answered 503" in w for w in ferry.warnings) == 1  # the last reason, once
+    finally:
+        app.close()
+
+
+def test_a_text_the_feed_rewrites_is_shown_where_the_feed_text_is(farm: Farm, either_db_url: str) -> None:
+    """A live post the feed keeps rewriting: an article that shows the feed's text shows its
+    new text and is found by it, in the same story; the grouper's replay reads the first text.
+    An article whose page was used keeps the page's text."""
+    app = make_progleton(either_db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        app.store.add_source(farm.base + "/good.xml")
+        app.update(due_only=False)
+        quay = _article(app, "quay")
+        farm.state["summaries"] = {"quay": "Divers found a cracked pile under the Harbour quay on Friday."}
+        again = app.update(due_only=False).sources[0]
+        assert again.status == "ok" and again.new_entries == 0
+        now = _article(app, "quay")
+        assert now.text == "Divers found a cracked pile under the Harbour quay on Friday."
+        assert now.story_id == quay.story_id and now.summary.startswith("Divers")
+        assert [h.article.id for h in app.search("cracked pile")] == [quay.id]
+        assert _article(app, "tram").text == "Summary of Tram line approved"
+        replayed = {r["id"]: r for r in app.store.assignments()}
+        assert stored_doc(replayed[quay.id]).text == "Summary of Harbour quay to be rebuilt"
+        farm.state["summaries"] = {"quay": "Divers found two cracked piles."}
+        app.update(due_only=False)
+        assert _article(app, "quay").text == "Divers found two cracked piles."
+        replayed = {r["id"]: r for r in app.store.assignments()}
+        assert stored_doc(replayed[quay.id]).text == "Summary of Harbour quay to be rebuilt"  # still the first
+    finally:
+        app.close()
+
+
+def test_a_text_the_feed_rewrites_leaves_a_page_read_article_alone(farm: Farm, db_url: str) -> None:
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        app.store.add_source(farm.base + "/good.xml")
+        app.update(due_only=False)
+        before = _article(app, "quay")
+        assert before.extracted
+        farm.state["summaries"] = {"quay": "Divers found a cracked pile under the Harbour quay on Friday."}
+        app.update(due_only=False)
+        assert _article(app, "quay").text == before.text
     finally:
         app.close()
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from progleton.exceptions import NotFound
 from progleton.store import open_store
+from progleton.store.base import KnownEntry
 from progleton.store.sql import SQLStore
 
 
@@ -393,7 +394,7 @@ def test_a_headline_the_feed_changed_is_shown_and_searched(store: SQLStore) -> N
     entry = {"guid": "g1", "link": "https://a.example/1", "title": "Bridge closes", "authors": []}
     store.save_feeds([(source.id, {"last_status": "ok"}, [(entry, _article(source.id, 1, **fields))])])
     article_id = store.article_id_by_canonical_url("https://news.example/1")
-    assert article_id is not None and store.known_entries(source.id, ["g1", "g2"]) == {"g1": ("Bridge closes", article_id)}
+    assert article_id is not None and store.known_entries(source.id, ["g1", "g2"]) == {"g1": KnownEntry("Bridge closes", article_id)}
     change = {"guid": "g1", "title": "CORRECTED: Quillington bridge reopens", "article_id": article_id,
               "headline": "CORRECTED: Quillington bridge reopens"}
     store.save_feeds([(source.id, {"last_status": "ok", "_headlines": [change]}, [])])

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ..types import Article, SearchHit, Source, Story, StoryDetail
 
@@ -27,6 +27,16 @@ class SearchFilters:
     after: datetime | None = None  # inclusive
     before: datetime | None = None  # exclusive
     language: str | None = None  # "en" matches "en" and "en-GB"
+
+
+class KnownEntry(NamedTuple):
+    """A stored entry, as an update compares it with the feed: its title as the feed last gave
+    it, its article's id, and that article's text when it shows the feed's own text (its page
+    was not used) and came from this source, else None."""
+
+    title: str | None
+    article_id: int | None
+    feed_text: str | None = None
 
 
 class Store(Protocol):
@@ -44,7 +54,7 @@ class Store(Protocol):
     def update_source(self, source_id: int, **fields: Any) -> None: ...
 
     # entries and articles
-    def known_entries(self, source_id: int, guids: Sequence[str]) -> dict[str, tuple[str | None, int | None]]: ...
+    def known_entries(self, source_id: int, guids: Sequence[str]) -> dict[str, KnownEntry]: ...
     def article_id_by_canonical_url(self, canonical_url: str) -> int | None: ...
     def article_ids_by_canonical_url(self, urls: Sequence[str]) -> dict[str, int]: ...
     def save_feeds(self, feeds: Sequence[tuple[int, dict[str, Any], Sequence[tuple[dict[str, Any], Any]]]]

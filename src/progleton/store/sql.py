@@ -15,7 +15,7 @@ from ..exceptions import NotFound
 from ..stories.rank import recent_reports, story_score
 from ..types import Article, SearchHit, Source, Story, StoryDetail, outlet_name
 from . import schema as t
-from .base import SearchFilters
+from .base import KnownEntry, SearchFilters
 from .sql_util import BulkInsert, insert_fresh, lookup, new_id, now_utc, placeholder, utc
 from .unspaced import substring_search_ids, wants_substring_search
 from .user_state import UserStateMixin
@@ -212,15 +212,19 @@ class SQLStore(UserStateMixin):
             self._insert_entries.execute(conn, entry_rows, {"first_seen": now})
             by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
             changed: list[dict[str, Any]] = []
+            retold: list[dict[str, Any]] = []
             retried: list[dict[str, Any]] = []
             for source_id, fields, _ in feeds:
                 fields = dict(fields)
                 changed += [{**c, "_source_id": source_id} for c in fields.pop("_headlines", ())]
+                retold += [{**c, "_source_id": source_id} for c in fields.pop("_texts", ())]
                 retried += fields.pop("_page_retries", ())
                 if fields:
                     by_keys.setdefault(tuple(sorted(fields)), []).append({**fields, "_source_id": source_id})
             if changed:
                 self._change_headlines(conn, changed)
+            if retold:
+                self._change_texts(conn, retold)
             if retried:
                 self._save_page_retries(conn, retried)
             for keys, rows in by_keys.items():
@@ -246,6 +250,24 @@ class SQLStore(UserStateMixin):
             stories = conn.execute(sa.select(t.articles.c.story_id).where(
                 t.articles.c.id.in_([c["article_id"] for c in articles]))).scalars()
             self._refresh(conn, [s for s in stories if s])
+
+    def _change_texts(self, conn: sa.Connection, changed: list[dict[str, Any]]) -> None:
+        """Entries whose feed now gives another text, for articles that show the feed's text
+        (``_texts`` in a feed's fields: guid, the entry's new ``summary`` and ``content`` HTML,
+        article_id, and the article's new text, html, summary, word_count, text_hash). The text
+        the grouper read is kept (``grouped_text``, as :func:`pipeline.stored_doc` reads it)."""
+        e, a = t.entries.c, t.articles.c
+        conn.execute(t.entries.update().where(e.source_id == sa.bindparam("_source_id"), e.guid == sa.bindparam("_guid"))
+                     .values(summary=sa.bindparam("_summary"), content=sa.bindparam("_content")),
+                     [{"_source_id": c["_source_id"], "_guid": c["guid"], "_summary": c["entry_summary"],
+                       "_content": c["entry_content"]} for c in changed])
+        read = sa.case((a.text == "", a.summary), else_=a.text)  # what the grouper read: stored_doc
+        columns = ("text", "html", "summary", "word_count", "text_hash")
+        conn.execute(t.articles.update().where(a.id == sa.bindparam("_id")).values(
+            grouped_text=sa.func.coalesce(a.grouped_text, read), **{k: sa.bindparam(f"_{k}") for k in columns}),
+            [{"_id": c["article_id"], **{f"_{k}": c[k] for k in columns}} for c in changed])
+        stories = conn.execute(sa.select(a.story_id).where(a.id.in_([c["article_id"] for c in changed]))).scalars()
+        self._refresh(conn, [s for s in set(stories) if s])
 
     def _save_page_retries(self, conn: sa.Connection, retried: list[dict[str, Any]]) -> None:
         """Articles whose page was fetched again (``_page_retries`` in a feed's fields: the
@@ -275,15 +297,15 @@ class SQLStore(UserStateMixin):
         with self._read() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    def known_entries(self, source_id: int, guids: Sequence[str]) -> dict[str, tuple[str | None, int | None]]:
-        """Of ``guids``, those stored for the source: their title as the feed last gave it, and
-        their article's id."""
+    def known_entries(self, source_id: int, guids: Sequence[str]) -> dict[str, KnownEntry]:
+        """Of ``guids``, those stored for the source (:class:`KnownEntry`)."""
         if not guids:
             return {}
         with self._read() as conn:
-            return {guid: (title, article_id) for guid, title, article_id in lookup(
-                conn, "SELECT guid, title, article_id FROM entries WHERE source_id = ? AND guid IN ({keys})", guids,
-                fixed=(source_id,))}
+            return {guid: KnownEntry(title, article_id, feed_text) for guid, title, article_id, feed_text in lookup(
+                conn, "SELECT e.guid, e.title, e.article_id, CASE WHEN a.extracted OR a.source_id <> e.source_id "
+                "THEN NULL ELSE a.text END FROM entries e LEFT JOIN articles a ON a.id = e.article_id "
+                "WHERE e.source_id = ? AND e.guid IN ({keys})", guids, fixed=(source_id,))}
 
     def _store_articles(self, conn: sa.Connection, records: Sequence[dict[str, Any]],
                         now: datetime, added: dict[int, int]) -> dict[str, int]:
