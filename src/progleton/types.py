@@ -78,6 +78,7 @@ class Article:
     wire_copy_of: int | None = None
     reasons: dict[str, Any] = field(default_factory=dict)
     extracted: bool = True  # False when the page could not be used and the feed's content was kept
+    page_retry_at: datetime | None = None  # when its page, which failed for a while, is asked for again
     created_at: datetime | None = None
 
     @property

@@ -175,6 +175,23 @@ def test_article_from_feed_only_says_so(client: TestClient, progleton: Progleton
         {"story_id": "story-summary"})
     html = client.get(f"/articles/{article_id}").text
     assert "Only the feed's own text was available" in html and "Just the summary." in html
+    assert "asked for again" not in html
+
+
+def test_article_whose_page_is_asked_for_again_says_when(client: TestClient, progleton: Progleton,
+                                                         seeded: Seeded) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    article_id = progleton.store.add_article(
+        {"url": "https://s.example/2", "canonical_url": "https://s.example/2", "title": "Page busy",
+         "summary": "A summary.", "extracted": False, "source_id": seeded.sources["Evening Star"],
+         "warnings": ["page not fetched: s.example answered 503 Service Unavailable."],
+         "page_retry_at": datetime.now(UTC) + timedelta(minutes=14, seconds=30)},
+        {"story_id": "story-busy"})
+    html = client.get(f"/articles/{article_id}").text
+    assert "answered 503 Service Unavailable. The page will be asked for again in 14 minutes." in html
+    api = client.get(f"/api/v1/articles/{article_id}").json()
+    assert api["page_retry_at"] and api["extracted"] is False
 
 
 def test_search_groups_by_story_and_highlights(client: TestClient, seeded: Seeded) -> None:

@@ -414,6 +414,7 @@ class SQLStore(UserStateMixin):
             source_title=m.get("source_title"), source_url=m.get("source_url"), story_id=m["story_id"],
             wire_copy_of=m["wire_copy_of"],
             reasons=dict(m["reasons"] or {}), extracted=bool(m["extracted"]), created_at=utc(m["created_at"]),
+            page_retry_at=utc(m.get("page_retry_at")),
         )
 
     def _articles_query(self) -> sa.Select[Any]:

@@ -122,6 +122,8 @@ class ArticleOut(BaseModel):
     why: list[str] | None = Field(None, description="The same reasons in words, as the story page shows them "
                                   "(in story responses)")
     extracted: bool = Field(description="False when only the feed's own content could be kept")
+    page_retry_at: datetime | None = Field(None, description=(
+        "When the article's page, which failed for a reason that may pass, is asked for again"))
     warnings: list[str]
     cites: list[CitationOut] | None = Field(None, description=(
         "The news outlets the article cites (\"according to the Japan Times\", \"Bloomberg reported\"), "
@@ -167,7 +169,7 @@ def article_out(a: Article, why: list[str] | None = None,
         authors=list(a.authors), published=a.published, updated=a.updated, language=a.language,
         image=a.image, summary=a.summary, text=a.text, html=a.html, word_count=a.word_count,
         source_id=a.source_id, story_id=a.story_id, wire_copy_of=a.wire_copy_of,
-        reasons=dict(a.reasons), extracted=a.extracted, warnings=list(a.warnings),
+        reasons=dict(a.reasons), extracted=a.extracted, warnings=list(a.warnings), page_retry_at=a.page_retry_at,
     )
 
 
