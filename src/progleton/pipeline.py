@@ -385,9 +385,10 @@ NOT_FETCHED = "page not fetched: "
 # after each of these waits in turn, or the server's Retry-After when longer; the article shows
 # the page's text from then on. After the last, it keeps the feed's text for good.
 PAGE_RETRY_WAITS = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4), timedelta(hours=12))
-# Pages asked for again per source and update, the longest waiting first (the rest wait for
-# the next update); they share the source's time for pages with its new entries.
-RETRY_PAGES_PER_UPDATE = 20
+# Pages asked for again per source and update, and in all, the longest waiting first (the rest
+# wait for the next update); they share the source's time for pages with its new entries.
+RETRY_PAGES_PER_SOURCE = 20
+RETRY_PAGES_PER_UPDATE = 2_000
 
 
 def page_retry_at(now: datetime, failed: int, retry_after: float) -> datetime | None:
@@ -402,8 +403,8 @@ def retried_page(row: Mapping[str, Any], page: Prepared, retry_after: float | No
                  now: datetime) -> dict[str, Any]:
     """What an article stored with the feed's text (a row of ``due_page_retries``) becomes once
     its page was asked for again: the page's text and what the page said, or the next try
-    (``retry_after`` None: the failure will not pass). The text the grouper read is kept
-    (``grouped_text``): a replay at start-up must read what the assigning read."""
+    (``retry_after`` None: the failure will not pass). The store keeps the text the grouper
+    read (``grouped_text``): a replay at start-up must read what the assigning read."""
     article, why_not, _ = page
     failed = row["page_attempts"] + 1
     if article is not None and why_not is None:
@@ -412,7 +413,6 @@ def retried_page(row: Mapping[str, Any], page: Prepared, retry_after: float | No
             "warnings": list(article.warnings), "language": article.language, "image": article.image,
             "site_name": article.site_name, "authors": row["authors"] or authors(article.authors),
             "extracted": True, "text_hash": text_hash(row["title"], article.text),
-            "grouped_text": row["grouped_text"] if row["grouped_text"] is not None else row["text"] or row["summary"],
             "page_retry_at": None, "page_attempts": failed,
         }
     warnings = [w for w in row["warnings"] if not w.startswith(NOT_FETCHED)]
@@ -453,6 +453,7 @@ class Updater:
         self._retry_hints: dict[str, float] = {}
         self._page_deadlines: dict[int, float] = {}  # each source's end of time for pages (loop time)
         self._retrying: dict[int, int] = {}  # new articles whose page will be asked for again
+        self._due_retries: dict[int, list[dict[str, Any]]] = {}  # articles whose page is due again, by source
 
     # Rows written per transaction: a commit (with its FTS5 index flush) costs more than a
     # feed's worth of inserts, so feeds are written in batches of at least this many rows,
@@ -467,6 +468,12 @@ class Updater:
         self._host_waits, self._host_first = {}, {}
         self._unstored, self._added, self._cut_short, self._unfetched = {}, {}, {}, {}
         self._postponed, self._retry_hints, self._page_deadlines, self._retrying = {}, {}, {}, {}
+        self._due_retries = {}
+        if self.settings.fetch_articles:
+            for row in self.store.due_page_retries(datetime.now(UTC), RETRY_PAGES_PER_UPDATE):
+                due = self._due_retries.setdefault(row["source_id"], [])
+                if len(due) < RETRY_PAGES_PER_SOURCE:
+                    due.append(row)
         # What exists before the update (modules, the grouper's vocabulary, caches) is left
         # out of the collections that the update's allocations trigger, and young objects
         # (most die by reference counting) are collected every 20,000 allocations, not 700:
@@ -834,9 +841,7 @@ class Updater:
         """Ask again for the pages of the source's articles that are due (:data:`PAGE_RETRY_WAITS`),
         within what is left of its time for pages; what ``save_feeds`` writes of each
         (:func:`retried_page`). A page not asked for before the time ran out stays due."""
-        if not self.settings.fetch_articles:
-            return []
-        due = self.store.due_page_retries(source.id, now, RETRY_PAGES_PER_UPDATE)
+        due = self._due_retries.pop(source.id, [])
         if not due:
             return []
         deadline = self._page_deadline(source.id)

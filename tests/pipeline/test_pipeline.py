@@ -665,18 +665,16 @@ def test_page_retries_wait_longer_each_time_and_at_least_what_the_server_asked()
     assert page_retry_at(now, 1, 10**9) == now + timedelta(days=1)  # a server's "never" is a day
 
 
-def test_a_retried_page_keeps_the_text_the_grouper_read() -> None:
+def test_a_retried_page_gives_the_pages_text_or_the_next_try() -> None:
     from progleton.extract import ExtractedArticle
 
     now = datetime(2026, 12, 6, 12, tzinfo=UTC)
-    row = {"id": 7, "title": "Ferry", "text": "", "summary": "Feed summary", "grouped_text": None,
-           "authors": [], "warnings": ["page not fetched: a answered 503.", "other"], "page_attempts": 0}
+    row = {"id": 7, "title": "Ferry", "authors": [], "warnings": ["page not fetched: a answered 503.", "other"],
+           "page_attempts": 0}
     page = ExtractedArticle(title="Ferry", text="Page text", html="<p>Page text</p>", authors=("Ann Lee",))
     done = retried_page(row, (page, None, "http://a/1"), None, now)
-    assert done["grouped_text"] == "Feed summary" and done["text"] == "Page text" and done["extracted"]
+    assert done["text"] == "Page text" and done["extracted"] and done["warnings"] == []
     assert done["authors"] == ["Ann Lee"] and done["page_retry_at"] is None and done["page_attempts"] == 1
-    again = retried_page({**row, "grouped_text": "First"}, (page, None, "http://a/1"), None, now)
-    assert again["grouped_text"] == "First"
     failed = retried_page(row, (None, "page not fetched: a answered 502.", "http://a/1"), 0.0, now)
     assert failed["warnings"] == ["other", "page not fetched: a answered 502."]
     assert failed["page_retry_at"] == now + PAGE_RETRY_WAITS[1] and "text" not in failed

@@ -95,7 +95,7 @@ articles = sa.Table(
     sa.Column("page_retry_at", UTC_DATETIME),
     sa.Column("page_attempts", sa.Integer, nullable=False, default=0, server_default="0"),
     sa.Index("ix_articles_published", "published"),
-    sa.Index("ix_articles_source_page_retry", "source_id", "page_retry_at"),
+    sa.Index("ix_articles_page_retry_at", "page_retry_at"),
     # Exact duplicates are looked up by source and text; source_id queries use its prefix.
     sa.Index("ix_articles_source_text_hash", "source_id", "text_hash"),
 )

@@ -29,6 +29,11 @@ _SOURCE_COLUMNS = [c.name for c in t.sources.columns]
 _ARTICLE_INSERT_COLUMNS = [c.name for c in t.articles.columns
                            if c.name not in ("id", "story_id", "wire_copy_of", "grouped_text")]
 _ENTRY_INSERT_COLUMNS = [c.name for c in t.entries.columns if c.name != "id"]
+# What an article's text was for the grouper, kept when a later text replaces it: the text the
+# grouper read first, else its text or, without one, its summary (as pipeline.stored_doc reads).
+# In an UPDATE that sets ``text`` too, the columns read here are the row's values before it.
+_GROUPED_TEXT = sa.func.coalesce(
+    t.articles.c.grouped_text, sa.case((t.articles.c.text == "", t.articles.c.summary), else_=t.articles.c.text))
 
 
 class SQLStore(UserStateMixin):
@@ -261,10 +266,9 @@ class SQLStore(UserStateMixin):
                      .values(summary=sa.bindparam("_summary"), content=sa.bindparam("_content")),
                      [{"_source_id": c["_source_id"], "_guid": c["guid"], "_summary": c["entry_summary"],
                        "_content": c["entry_content"]} for c in changed])
-        read = sa.case((a.text == "", a.summary), else_=a.text)  # what the grouper read: stored_doc
         columns = ("text", "html", "summary", "word_count", "text_hash")
         conn.execute(t.articles.update().where(a.id == sa.bindparam("_id")).values(
-            grouped_text=sa.func.coalesce(a.grouped_text, read), **{k: sa.bindparam(f"_{k}") for k in columns}),
+            grouped_text=_GROUPED_TEXT, **{k: sa.bindparam(f"_{k}") for k in columns}),
             [{"_id": c["article_id"], **{f"_{k}": c[k] for k in columns}} for c in changed])
         stories = conn.execute(sa.select(a.story_id).where(a.id.in_([c["article_id"] for c in changed]))).scalars()
         self._refresh(conn, [s for s in set(stories) if s])
@@ -275,25 +279,24 @@ class SQLStore(UserStateMixin):
         when to try next. Stories whose members' text changed are refreshed (their snippet)."""
         by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row in retried:
-            values = {k: v for k, v in row.items() if k != "id"}
-            by_keys.setdefault(tuple(sorted(values)), []).append({**values, "_id": row["id"]})
+            fields = {k: v for k, v in row.items() if k != "id"}
+            by_keys.setdefault(tuple(sorted(fields)), []).append({**fields, "_id": row["id"]})
         for keys, rows in by_keys.items():
-            conn.execute(t.articles.update().where(t.articles.c.id == sa.bindparam("_id")).values(
-                {key: sa.bindparam(key) for key in keys}), rows)
+            values: dict[str, Any] = {key: sa.bindparam(key) for key in keys}
+            if "text" in keys:
+                values["grouped_text"] = _GROUPED_TEXT
+            conn.execute(t.articles.update().where(t.articles.c.id == sa.bindparam("_id")).values(values), rows)
         refetched = [row["id"] for row in retried if "text" in row]
         if refetched:
             stories = conn.execute(sa.select(t.articles.c.story_id).where(t.articles.c.id.in_(refetched))).scalars()
             self._refresh(conn, [s for s in set(stories) if s])
 
-    def due_page_retries(self, source_id: int, now: datetime, limit: int) -> list[dict[str, Any]]:
-        """The source's articles whose page is due to be fetched again (``page_retry_at`` has
-        passed), the longest waiting first: what :meth:`save_feeds` needs to replace their
-        text (``_page_retries``)."""
+    def due_page_retries(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` articles whose page is due to be fetched again (``page_retry_at`` has
+        passed), the longest waiting first: one read per update, whatever the number of sources."""
         a = t.articles.c
-        query = sa.select(a.id, a.url, a.title, a.text, a.summary, a.grouped_text, a.authors, a.warnings,
-                          a.page_attempts).where(
-            a.source_id == source_id, a.page_retry_at.is_not(None), a.page_retry_at <= now,
-        ).order_by(a.page_retry_at, a.id).limit(limit)
+        query = sa.select(a.id, a.source_id, a.url, a.title, a.authors, a.warnings, a.page_attempts).where(
+            a.page_retry_at <= now).order_by(a.page_retry_at, a.id).limit(limit)
         with self._read() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 

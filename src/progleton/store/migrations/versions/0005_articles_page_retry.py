@@ -21,11 +21,11 @@ def upgrade() -> None:
     op.add_column("articles", sa.Column("grouped_text", sa.Text(), nullable=True))
     op.add_column("articles", sa.Column("page_retry_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("articles", sa.Column("page_attempts", sa.Integer(), nullable=False, server_default="0"))
-    op.create_index("ix_articles_source_page_retry", "articles", ["source_id", "page_retry_at"])
+    op.create_index("ix_articles_page_retry_at", "articles", ["page_retry_at"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_articles_source_page_retry", table_name="articles")
+    op.drop_index("ix_articles_page_retry_at", table_name="articles")
     with op.batch_alter_table("articles") as batch:
         batch.drop_column("page_attempts")
         batch.drop_column("page_retry_at")
