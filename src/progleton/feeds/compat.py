@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import io
 import time
 import warnings
@@ -38,29 +39,63 @@ def build_parsed_feed(
     bozo: bool,
     bozo_reason: str | None,
     skip_hours: list[str] | None = None,
+    feed_authors: list[str] | None = None,
     extra: dict[str, Any] | None = None,
     entries: tuple[ParsedEntry, ...] | None = None,
 ) -> ParsedFeed:
     """A ParsedFeed from a feedparser-shaped result (ours or feedparser's own).
 
     With ``entries`` given, ``raw["entries"]`` is not read and ``raw`` is not kept: it is
-    then not the whole feedparser result.
+    then not the whole feedparser result. ``feed_authors`` are the names of the feed-level
+    people as the walker met them; without them they are read from ``raw["feed"]``.
     """
     feed = raw["feed"]
+    authors = _distinct(feed_authors if feed_authors is not None else _feed_people(feed))
+    if entries is None:
+        entries = tuple(_entry(e) for e in raw["entries"])
+        extra = {"raw": raw, **(extra or {})}
+    else:
+        extra = dict(extra or {})
     return ParsedFeed(
         title=_get(feed, "title"),
         link=_get(feed, "link"),
         language=_get(feed, "language"),
         updated=_date(_get(feed, "updated_parsed")) or _date(_get(feed, "published_parsed")),
-        entries=tuple(_entry(e) for e in raw["entries"]) if entries is None else entries,
+        entries=_inheriting(entries, authors) if authors else entries,
         version=raw.get("version") or "",
         encoding=raw.get("encoding"),
         bozo=bozo,
         bozo_reason=bozo_reason,
         ttl_minutes=_ttl(_get(feed, "ttl")),
         skip_hours=_hours(skip_hours if skip_hours is not None else [_get(feed, "hour") or ""]),
-        extra={"raw": raw, **(extra or {})} if entries is None else dict(extra or {}),
+        authors=authors,
+        extra=extra,
     )
+
+
+def _feed_people(feed: Mapping[str, Any]) -> list[str]:
+    """The names of the feed-level people in a feedparser-shaped ``feed``.
+
+    feedparser also files an ``<itunes:owner>`` there, the same person as in
+    ``publisher_detail``: the podcast's contact, not its author, so left out.
+    """
+    owner = _get(feed, "publisher_detail")
+    return _names(p for p in _get(feed, "authors") or () if not (p == owner and "email" in p))
+
+
+def _names(people: Any) -> list[str]:
+    return [str(p["name"]) for p in people if isinstance(p, dict) and p.get("name")]
+
+
+def _distinct(names: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(n for name in names if (n := name.strip())))
+
+
+def _inheriting(
+    entries: tuple[ParsedEntry, ...], authors: tuple[str, ...]
+) -> tuple[ParsedEntry, ...]:
+    """The entries, those naming no author given the feed's (RFC 4287 4.2.1, JSON Feed 1.1)."""
+    return tuple(e if e.authors else dataclasses.replace(e, authors=authors) for e in entries)
 
 
 _dict_get = dict.get
@@ -119,6 +154,10 @@ def _entry(raw: dict[str, Any]) -> ParsedEntry:
         )
     if not authors and get(raw, "author"):
         authors = (str(get(raw, "author")),)
+    source = get(raw, "source")
+    if not authors and isinstance(source, dict):
+        # an Atom entry's <source>: the authors of the feed it came from come first (4.2.1)
+        authors = _distinct(_names(source.get("authors") or ()))
     tags = get(raw, "tags")
     links = get(raw, "links")
     content, content_type = _content(raw) if "content" in raw else (None, None)

@@ -90,6 +90,7 @@ class FeedWalker:
         self.compat_complete = True
         self.truncated: list[str] = []
         self.skip_hours: list[str] = []
+        self.feed_authors: list[str] = []  # names of the feed-level people, in order
         self._keys: dict[str, str] = {}
         # With ``direct`` set, entries are read into ParsedEntry objects (entries.py) and
         # ``entries`` stays empty; an entry the direct reader declines is walked in full

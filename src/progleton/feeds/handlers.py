@@ -242,10 +242,26 @@ def _author(field: str) -> Handler:
         # feedparser re-syncs after every part; only the last person counts, so once is enough
         ctx[field] = tc.clean_text(_own_text(el), w.encoding)
         _sync_person(ctx, field)
+        if ctx is w.feed:
+            # kept aside: feedparser's view lets a later <itunes:owner> overwrite this person,
+            # and cuts addresses under top-level domains of over four letters ("a@b.media")
+            name = person.get("name", "") if len(el) else person_name(ctx[field])
+            if name:
+                w.feed_authors.append(name)
 
     return handler
 
 
+def person_name(text: str) -> str:
+    """The name in a person written as text: "jo@example.org (Jo)", "Jo <jo@example.org>",
+    "Jo"; empty for an address alone."""
+    name = _ADDRESS.sub("", text).replace("()", "").replace("<>", "").strip()
+    if name[:1] == "(" and name[-1:] == ")":
+        name = name[1:-1].strip()
+    return name
+
+
+_ADDRESS = re.compile(r"[^\s()<>@]+@[^\s()<>@]+")
 _PERSON_PARTS = {"name": "name", "email": "email", "uri": "href", "url": "href", "homepage": "href"}
 
 

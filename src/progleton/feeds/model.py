@@ -55,6 +55,9 @@ class ParsedFeed:
     bozo_reason: str | None = None
     ttl_minutes: int | None = None  # RSS <ttl>
     skip_hours: frozenset[int] = frozenset()  # RSS <skipHours>, UTC hours
+    # The people the feed itself names as its author (by name; an address alone names
+    # nobody): the authors of each entry that names none of its own.
+    authors: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def to_feedparser(self) -> Any:

@@ -174,7 +174,12 @@ def _from_tree(
     if not extra["compat_complete"]:
         extra.update(_delegation_source(original, doc, url))
     return compat.build_parsed_feed(
-        extra.pop("raw"), bozo=bozo, bozo_reason=reason, skip_hours=walker.skip_hours, extra=extra
+        extra.pop("raw"),
+        bozo=bozo,
+        bozo_reason=reason,
+        skip_hours=walker.skip_hours,
+        feed_authors=walker.feed_authors,
+        extra=extra,
     )
 
 
@@ -202,6 +207,7 @@ def _direct_feed(
         bozo=bozo,
         bozo_reason=reason,
         skip_hours=walker.skip_hours,
+        feed_authors=walker.feed_authors,
         extra=extra,
         entries=walker.build_entries(),
     )
