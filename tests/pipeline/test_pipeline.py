@@ -97,6 +97,13 @@ PODCAST = """<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Tal
 </channel></rss>"""
 
 
+# relative links and guids, and a relative xml:base; read where the feed now lives (/a/)
+MOVED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Moved Gazette</title>
+<item><title>Dock reopens</title><link>dock</link><guid>dock</guid></item>
+<item xml:base="sub/"><title>Pier lights</title><link>../pier</link><guid isPermaLink="false">pier</guid></item>
+</channel></rss>"""
+
+
 # a JSON feed (JSON escapes allow any character) with controls and bidi overrides everywhere
 CONTROLS = json.dumps({
     "version": "https://jsonfeed.org/version/1.1", "title": "Harbour\u202e sweN\u202c \u2066Daily\u2069\x1b[31m",
@@ -137,6 +144,9 @@ class Farm:
             "/podcast.xml": web.Response(text=PODCAST, content_type="application/rss+xml"),
             "/controls.json": web.Response(text=CONTROLS, content_type="application/feed+json"),
             "/busy.xml": web.Response(status=503, headers={"Retry-After": "120"}),
+            # a feed moved for good: its relative links and guids are relative to /a/feed.xml
+            "/old/feed.xml": web.Response(status=301, headers={"Location": "/a/feed.xml"}),
+            "/a/feed.xml": web.Response(text=MOVED, content_type="application/rss+xml"),
             "/robots.txt": web.Response(text="User-agent: *\nAllow: /\n"),
             "/refused.xml": web.Response(
                 text=rss("http://127.0.0.1", [("refused", "An entry the store refuses")]).replace(
@@ -306,6 +316,22 @@ def test_article_text_comes_from_the_page_and_feed_summary_is_kept(farm: Farm, d
         assert quay.extracted and "approved by the council of Port Alder" in quay.text
         assert "Home · World" not in quay.text and "©" not in quay.text
         assert quay.summary == "Summary of Harbour quay to be rebuilt"
+    finally:
+        app.close()
+
+
+def test_relative_links_and_guids_of_a_moved_feed_are_read_where_it_now_lives(
+        farm: Farm, db_url: str) -> None:
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        source, _ = app.store.add_source(farm.base + "/old/feed.xml")
+        app.update(due_only=False)
+        articles = {a.title: a for a in stored_articles(app)}
+        assert articles["Dock reopens"].url == farm.base + "/a/dock"
+        assert articles["Pier lights"].url == farm.base + "/a/pier"
+        assert all(a.extracted for a in articles.values())  # the pages were there
+        known = app.store.known_entries(source.id, [farm.base + "/a/dock", "pier"])
+        assert set(known) == {farm.base + "/a/dock", "pier"}
     finally:
         app.close()
 
