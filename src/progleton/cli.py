@@ -130,7 +130,7 @@ def add(ctx: Context, url: str, groups: tuple[str, ...], no_discover: bool) -> N
     again = before is not None and before.retired
     verb = "Added" if created else ("Following again" if again else "Already following")
     in_groups = f" in {', '.join(source.groups)}" if source.groups else ""
-    address = f" ({escape(source.url)})" if source.name != source.url else ""  # an untitled feed goes by it
+    address = f" ({escape(source.url)})" if source.name != source.url else ""  # one named by nothing else
     console.print(f"{verb} [bold]{escape(source.name)}[/]{address}{escape(in_groups)}."
                   + (" Run `progleton update` to fetch it." if created or again else ""))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .urls import is_web_address
+from .urls import address_name, is_web_address
 
 
 @dataclass(frozen=True)
@@ -37,18 +37,20 @@ class Source:
 
     @property
     def name(self) -> str:
-        return self.title or self.url
+        """Its title, else what its address names (:func:`~progleton.urls.address_name`)."""
+        return self.title or address_name(self.url) or self.url
 
 
 def outlet_name(source_title: str | None, site_name: str | None, url: str, source_url: str | None = None) -> str:
     """What an article's outlet is called: its source's title, else the page's site name, else
-    the host of its source's feed (one name for all of a source's articles, those without a web
-    address too), else the host of its own address, else "unknown outlet"."""
+    what its source's feed address names (one name for all of a source's articles, those
+    without a web address too; :func:`~progleton.urls.address_name`), else what its own
+    address names, else "unknown outlet"."""
     if source_title or site_name:
         return source_title or site_name or ""
     for address in (source_url or "", url):
-        if is_web_address(address):
-            return address.split("/")[2]
+        if is_web_address(address) and (name := address_name(address)):
+            return name
     return "unknown outlet"
 
 

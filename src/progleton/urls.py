@@ -52,6 +52,35 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def address_name(url: str) -> str:
+    """What to call a site known only by its address: the host in lower case, without
+    ``www.``, user name or port; and the space of a user on a shared host, a path segment
+    starting with "@" or "~" ("medium.com/@ann", "uni.example/~bob"). The port stays beside a
+    bare IP address or ``localhost``: there the host names no publisher and the port tells
+    two development servers apart ("127.0.0.1:8765"). Empty when the URL has no host."""
+    parts = urlsplit(url)
+    host = host_of(url)
+    if not host:
+        return ""
+    try:
+        port = parts.port
+    except ValueError:  # not a number: no port worth naming
+        port = None
+    if port and port != _DEFAULT_PORTS.get(parts.scheme.lower()) and _names_no_publisher(host):
+        host = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    host = host.removeprefix("www.")
+    user = next((p for p in parts.path.split("/") if p[:1] in ("@", "~") and len(p) > 1), None)
+    return f"{host}/{user}" if user else host
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _names_no_publisher(host: str) -> bool:
+    return host == "localhost" or host.endswith(".localhost") or _IP_ADDRESS.fullmatch(host) is not None
+
+
+_IP_ADDRESS = re.compile(r"[0-9.]+|[0-9a-f:.]*:[0-9a-f:.]*")
 WEB_SCHEMES = ("http://", "https://")
 
 
