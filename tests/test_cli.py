@@ -133,6 +133,16 @@ def test_an_unknown_story_says_where_the_ids_are(db_url: str) -> None:
     assert "story-nope" in result.stderr and "progleton stories" in result.stderr
 
 
+def test_a_place_in_the_stories_list_given_as_a_story_id_names_the_story_there(db_url: str) -> None:
+    one_article(db_url, "Ferry strike ends", story_id="story-16~1")  # "~": typed as is in shells
+    result = run(db_url, "story", "1")
+    assert result.returncode == 1
+    assert "not an id" in result.stderr and "story-16~1" in result.stderr
+    assert "Ferry strike ends" in run(db_url, "story", "story-16~1").stdout
+    beyond = run(db_url, "story", "2")
+    assert beyond.returncode == 1 and "story-16~1" not in beyond.stderr
+
+
 def test_titles_that_look_like_terminal_markup_are_printed_as_written(db_url: str) -> None:
     """Feed and article titles are hostile input: "[/]" used to crash every listing, and
     "[link=…]" would have made a terminal link."""

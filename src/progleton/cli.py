@@ -302,7 +302,7 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
         try:
             detail = app.story(story_id)
         except NotFound as exc:
-            raise NotFound(f"{exc}: `progleton stories` lists the ids") from None
+            raise NotFound(f"{exc}: {_where_story_ids_are(app, story_id)}") from None
         related = app.related_stories(story_id, limit=5, detail=detail, weigh=weigh)
     why = reasons_in_words(detail.articles)
     cites, _ = story_citations(detail.articles)
@@ -349,6 +349,17 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
                           f"{_ago(o.last_seen)}{scored} · [dim]{escape(o.id)}[/]")
     console.print("\n[dim]Not the same story? `progleton move ARTICLE_ID` splits an article out, "
                   "`--to STORY_ID` moves it; `progleton merge STORY_ID OTHER_ID` merges two stories.[/]")
+
+
+def _where_story_ids_are(app: Progleton, story_id: str) -> str:
+    # `progleton stories` numbers its lines, which invites `progleton story 2`; a place in the
+    # list is no id (it changes with each update), but the story there now is worth naming
+    place = int(story_id) if story_id.isdecimal() and len(story_id) < 4 else 0
+    rows = app.stories(limit=place) if place else []
+    if place and len(rows) == place:
+        return (f"{place} is a place in `progleton stories`, not an id; the story there now is "
+                f"{rows[-1].id} (each story's id ends its line there)")
+    return "`progleton stories` lists the ids (each story's id ends its line there)"
 
 
 @main.command()
