@@ -5,7 +5,6 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import io
-import time
 import warnings
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -300,8 +299,3 @@ def _wrap(value: Any) -> Any:
     if isinstance(value, datetime):
         return to_struct_time(value)
     return value
-
-
-def struct_time_or_none(value: datetime | None) -> time.struct_time | None:
-    """A datetime as feedparser's struct_time (None stays None)."""
-    return to_struct_time(value) if value is not None else None

@@ -58,11 +58,6 @@ def normalize_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in headers.items()}
 
 
-def strip_bom(data: bytes) -> bytes:
-    """The document without a UTF-8 byte-order mark."""
-    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-
-
 _NOT_BLANK = re.compile(rb"[^ \t\r\n\x00\xef\xbb\xbf\xfe\xff]")
 
 
