@@ -454,6 +454,7 @@ class Updater:
         self._page_deadlines: dict[int, float] = {}  # each source's end of time for pages (loop time)
         self._retrying: dict[int, int] = {}  # new articles whose page will be asked for again
         self._due_retries: dict[int, list[dict[str, Any]]] = {}  # articles whose page is due again, by source
+        self._feed_authors: dict[int, tuple[str, ...]] = {}  # each feed's own authors, which entries inherit
 
     # Rows written per transaction: a commit (with its FTS5 index flush) costs more than a
     # feed's worth of inserts, so feeds are written in batches of at least this many rows,
@@ -702,6 +703,7 @@ class Updater:
         it changed where the article shows the feed's text (:func:`_changed_texts`); and how many
         new entries were left for later updates (:func:`newest_entries`). No date is later than
         ``now`` (the fetch time), give or take :data:`CLOCK_SKEW`."""
+        self._feed_authors[source.id] = feed.authors
         by_guid: dict[str, tuple[ParsedEntry, EntryText]] = {}
         for entry, text in zip(feed.entries, texts, strict=True):
             by_guid.setdefault(entry_guid(entry), (entry, text))
@@ -970,6 +972,14 @@ class Updater:
         await asyncio.gather(*(one_site(site, indexes) for site, indexes in by_site.items()))
         return prepared
 
+    def _byline(self, source_id: int, entry: ParsedEntry, article: ExtractedArticle | None) -> Sequence[str]:
+        """Who wrote the article: the entry's own authors, else the page's byline, else the
+        authors the entry inherits from its feed (a news site's managingEditor or the Atom feed's
+        author names no article's reporter where the page names one)."""
+        inherited = self._feed_authors.get(source_id, ())
+        own = () if inherited and tuple(entry.authors) == inherited else entry.authors
+        return own or (article.authors if article else ()) or entry.authors
+
     def _article_record(self, source: Source, entry: ParsedEntry, article: ExtractedArticle | None,
                         why_not: str | None, link: str, canonical: str, feed_text: EntryText) -> dict[str, Any]:
         usable = article is not None and why_not is None
@@ -992,7 +1002,7 @@ class Updater:
             "url": link, "canonical_url": canonical, "title": one_line(title)[:500],
             "headline": one_line(episode)[:500] or None,
             "text": text, "html": html, "summary": summary_text[:1000],
-            "authors": authors(entry.authors or (article.authors if article else ())),
+            "authors": authors(self._byline(source.id, entry, article)),
             "published": published, "updated": (article.updated if usable and article else None) or entry.updated,
             "language": article.language if article else None,
             "image": article.image if article else None,

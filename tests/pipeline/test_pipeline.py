@@ -132,6 +132,8 @@ class Farm:
         app.router.add_get("/busy-pages.xml", self.busy_pages_feed)
         app.router.add_get("/busy/{slug}", self.busy_page)
         app.router.add_get("/flaky.xml", self.flaky_feed)
+        app.router.add_get("/desk.xml", self.desk_feed)
+        app.router.add_get("/byline/{slug}", self.byline_page)
         app.router.add_get("/flaky/{slug}", self.flaky_page)
         answers = {
             "/html.xml": web.Response(text="<html><body><p>Welcome</p></body></html>", content_type="text/html"),
@@ -189,6 +191,17 @@ class Farm:
     async def busy_page(self, request: web.Request) -> web.Response:
         self.state["busy_requests"] = self.state.get("busy_requests", 0) + 1
         return web.Response(status=429, headers={"Retry-After": "3600"})
+
+    async def desk_feed(self, request: web.Request) -> web.Response:
+        """A news site's feed whose only author is the channel's managingEditor."""
+        items = rss(self.base, [("bridge", "Bridge closes for repairs")]).replace("/a/", "/byline/")
+        return web.Response(text=items.replace("<channel>", "<channel><managingEditor>desk@news.example "
+                                               "(News Desk)</managingEditor>"), content_type="application/rss+xml")
+
+    async def byline_page(self, request: web.Request) -> web.Response:
+        page = ARTICLE.format(title="Bridge closes for repairs", body="The bridge over the Alder closes on Monday.")
+        page = page.replace("<head>", '<head><meta name="author" content="Ann Lee">')
+        return web.Response(text=page, content_type="text/html")
 
     async def flaky_feed(self, request: web.Request) -> web.Response:
         items = rss(self.base, [("ferry", "Ferry timetable changes"), ("gone", "Lighthouse sold")])
@@ -577,6 +590,19 @@ def _retries_fall_due(app: Progleton) -> None:
 
 def _article(app: Progleton, slug: str) -> Article:
     return next(a for a in stored_articles(app) if a.url.endswith("/" + slug))
+
+
+@pytest.mark.parametrize("fetch_articles", [True, False])
+def test_a_pages_byline_comes_before_the_author_an_entry_inherits_from_its_feed(
+        farm: Farm, db_url: str, fetch_articles: bool) -> None:
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=fetch_articles)
+    try:
+        app.store.add_source(farm.base + "/desk.xml")
+        app.update(due_only=False)
+        expected = ("Ann Lee",) if fetch_articles else ("News Desk",)
+        assert _article(app, "bridge").authors == expected
+    finally:
+        app.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
