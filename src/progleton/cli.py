@@ -23,8 +23,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .core import Progleton, make_progleton
+from .entries import body_text
 from .exceptions import FetchError, NotFound, ProgletonError
-from .pipeline import body_text
 from .settings import REGISTRY, load_settings
 from .timefmt import time_ago, time_until
 from .types import UpdateResult
@@ -33,7 +33,7 @@ from .urls import web_address
 
 # A feed's text reaches the terminal: a title holding ESC sequences could retitle the window,
 # clear the screen or fake output. Every string rich renders (printed or in a table) is cleaned
-# as a stored text body is (:func:`~progleton.pipeline.body_text`: escape sequences and control
+# as a stored text body is (:func:`~progleton.entries.body_text`: escape sequences and control
 # characters go, newlines and tabs stay), for what was stored before titles were cleaned;
 # ":fire:" in a headline stays text, not an emoji.
 class _TerminalConsole(Console):

@@ -17,24 +17,26 @@ from aiohttp import web
 from local_server import LocalServer
 from progleton import make_progleton
 from progleton.core import Progleton
-from progleton.exceptions import HTTPStatusError
-from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
-from progleton.pipeline import (
-    PAGE_RETRY_WAITS,
+from progleton.entries import (
     EntryText,
-    Updater,
     entries_per_day,
     entry_guid,
     feed_warning,
     html_to_text,
     newest_entries,
     not_after,
-    page_retry_at,
     plain_title,
     profile_key,
     read_feed,
-    retried_page,
     retry_advice,
+)
+from progleton.exceptions import HTTPStatusError
+from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
+from progleton.pipeline import (
+    PAGE_RETRY_WAITS,
+    Updater,
+    page_retry_at,
+    retried_page,
     stored_doc,
 )
 from progleton.timefmt import duration_words
