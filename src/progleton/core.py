@@ -34,6 +34,10 @@ from .urls import web_address
 GROUPER_STATE_KEY = "stories.grouper_state"
 GROUPER_GENERATION_KEY = "stories.grouper_generation"  # changes whenever the grouping does
 REBUILD_POOL_MIN = 2000  # stored articles a rebuild replays before it uses the process pool
+# How long an update holds the due sources it took (``SQLStore.claim_due_sources``) before
+# another process may take them: longer than an update of thousands of sources takes, so
+# two updates never fetch one source; a source held by a process that died waits this long.
+SOURCE_CLAIM = timedelta(hours=1)
 # Related stories: the story's most frequent headline words searched for, and matches read;
 # the least probability of one event that lists a weighed story (on ECB+ train, 0.1 keeps 67
 # of the 69 same-event stories the grouper proposes over five orders and 11% of the 2,197 of
@@ -271,7 +275,8 @@ class Progleton:
             if source_ids is not None:
                 sources = [self.store.get_source(i) for i in source_ids]
             elif due_only:
-                sources = self.store.due_sources(datetime.now(UTC))
+                now = datetime.now(UTC)
+                sources = self.store.claim_due_sources(now, now + SOURCE_CLAIM)
             else:
                 sources = [s for s in self.store.list_sources() if not s.retired]
             updater = Updater(self.store, self.settings, None, self._process_pool())
@@ -535,11 +540,7 @@ class Progleton:
         """The key that signs sessions and feed tokens: the setting, else one generated and kept."""
         if self.settings.secret_key:
             return str(self.settings.secret_key)
-        key = self.store.get_meta("secret_key")
-        if key is None:
-            key = secrets.token_urlsafe(32)
-            self.store.set_meta("secret_key", key)
-        return key
+        return self.store.get_meta("secret_key") or self.store.first_meta("secret_key", secrets.token_urlsafe(32))
 
 
 @lru_cache(maxsize=4096)  # every story page reads the top stories' titles again

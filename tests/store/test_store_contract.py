@@ -72,6 +72,80 @@ def test_due_sources_respects_schedule_and_retired(store: SQLStore) -> None:
     assert [s.id for s in store.due_sources(now)] == [due.id]
 
 
+def test_due_sources_are_taken_by_one_update_at_a_time(store: SQLStore) -> None:
+    now = datetime.now(UTC)
+    due, _ = store.add_source("https://a.example/feed")
+    gone, _ = store.add_source("https://c.example/feed")
+    store.update_source(gone.id, retired=True)
+    until = now + timedelta(hours=1)
+    assert [s.id for s in store.claim_due_sources(now, until)] == [due.id]
+    assert store.claim_due_sources(now, until) == []  # another update, meanwhile: nothing left
+    assert [s.id for s in store.claim_due_sources(until, until + timedelta(hours=1))] == [due.id]  # a dead one's
+
+
+def _in_threads(count: int, work: object) -> list[object]:
+    """``work(i)`` in ``count`` threads started together."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    start = threading.Barrier(count)
+
+    def go(i: int) -> object:
+        start.wait()
+        return work(i)  # type: ignore[operator]
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(go, range(count)))
+
+
+@pytest.mark.postgres
+def test_updates_at_once_divide_the_due_sources(postgres_url: str) -> None:
+    stores = [open_store(postgres_url) for _ in range(4)]
+    try:
+        ids = {stores[0].add_source(f"https://s{i}.example/feed")[0].id for i in range(200)}
+        now = datetime.now(UTC)
+        taken = _in_threads(4, lambda i: [s.id for s in stores[i].claim_due_sources(now, now + timedelta(hours=1))])
+        assert sorted(i for part in taken for i in part) == sorted(ids)  # each once, none left
+    finally:
+        for s in stores:
+            s.close()
+
+
+@pytest.mark.postgres
+def test_processes_storing_the_same_articles_at_once_store_each_once(postgres_url: str) -> None:
+    """Two updates of one feed at once: the later insert of an article skips it (before: a
+    duplicate-key error failed the batch) and both point their entries at the one stored."""
+    stores = [open_store(postgres_url) for _ in range(3)]
+    try:
+        source, _ = stores[0].add_source("https://a.example/feed")
+        items = [({"guid": f"g{n}", "link": f"https://news.example/{n}", "title": "t", "authors": []},
+                  _article(source.id, n, html="", summary="", word_count=1, extracted=True)) for n in range(300)]
+        _in_threads(3, lambda i: stores[i].save_feeds([(source.id, {"last_status": "ok"}, items)]))
+        with stores[0].engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*), count(DISTINCT canonical_url) FROM articles")).one() == (300, 300)
+            assert conn.execute(sa.text("SELECT count(*) FROM entries WHERE article_id IS NOT NULL")).scalar() == 300
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_the_first_value_stored_is_kept(store: SQLStore) -> None:
+    assert store.first_meta("secret_key", "a") == "a"
+    assert store.first_meta("secret_key", "b") == "a"
+    store.set_meta("secret_key", "c")
+    assert store.get_meta("secret_key") == "c"
+
+
+@pytest.mark.postgres
+def test_processes_starting_at_once_keep_one_secret_key(postgres_url: str) -> None:
+    stores = [open_store(postgres_url) for _ in range(4)]
+    try:
+        assert len(set(_in_threads(4, lambda i: stores[i].first_meta("secret_key", f"key-{i}")))) == 1
+    finally:
+        for s in stores:
+            s.close()
+
+
 def test_articles_stories_and_search(store: SQLStore) -> None:
     source, _ = store.add_source("https://a.example/feed", title="Kestrel Post")
     first = store.add_article(_article(source.id, 1), {"story_id": "s1", "reasons": {"note": "new story"}})

@@ -24,6 +24,13 @@ SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[t
 LockFn = Callable[..., AbstractContextManager[bool]]  # (engine, *, wait) -> the grouping lock
 
 
+def _upsert(table: sa.Table, dialect: sa.Dialect) -> Any:
+    """An INSERT that can say what to do on a conflict, in the database's own dialect."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
+
+
 LEAD_WINDOW = timedelta(hours=24)  # a story's headline comes from its reports of the last day
 _SOURCE_COLUMNS = [c.name for c in t.sources.columns]
 _ARTICLE_INSERT_COLUMNS = [c.name for c in t.articles.columns
@@ -43,7 +50,10 @@ class SQLStore(UserStateMixin):
         self.engine = engine
         self._search_fn = search_fn
         self._lock_fn = lock_fn
-        self._insert_articles = BulkInsert(t.articles, _ARTICLE_INSERT_COLUMNS, engine.dialect)
+        # An article another process stored meanwhile (updates running at once) is skipped:
+        # the look-up after the insert finds its id all the same.
+        self._insert_articles = BulkInsert(t.articles, _ARTICLE_INSERT_COLUMNS, engine.dialect,
+                                           skip_duplicates_of=("canonical_url",))
         self._insert_entries = BulkInsert(t.entries, _ENTRY_INSERT_COLUMNS, engine.dialect,
                                           skip_duplicates_of=("source_id", "guid"))
 
@@ -151,6 +161,18 @@ class SQLStore(UserStateMixin):
         ).order_by(t.sources.c.id)
         with self._read() as conn:
             return [self._source(r) for r in conn.execute(query)]
+
+    def claim_due_sources(self, now: datetime, until: datetime) -> list[Source]:
+        """The due sources, each taken for this process until ``until`` (its next fetch is set
+        then, in the same statement), so that updates running at the same time in several
+        processes divide the due sources between them instead of each fetching them all. The
+        update writes each source's real next fetch; a source taken by a process that died is
+        due again at ``until``."""
+        s = t.sources.c
+        due = sa.and_(~s.retired, sa.or_(s.next_fetch_at.is_(None), s.next_fetch_at <= now))
+        with self._write() as conn:
+            rows = conn.execute(t.sources.update().where(due).values(next_fetch_at=until).returning(*t.sources.c))
+            return sorted((self._source(r) for r in rows), key=lambda source: source.id)
 
     def update_source(self, source_id: int, **fields: Any) -> None:
         unknown = set(fields) - set(_SOURCE_COLUMNS)
@@ -646,8 +668,16 @@ class SQLStore(UserStateMixin):
 
     def set_meta(self, key: str, value: str) -> None:
         with self._write() as conn:
-            if not conn.execute(t.meta.update().where(t.meta.c.key == key).values(value=value)).rowcount:
-                conn.execute(t.meta.insert().values(key=key, value=value))
+            conn.execute(_upsert(t.meta, conn.dialect).values(key=key, value=value).on_conflict_do_update(
+                index_elements=["key"], set_={"value": value}))
+
+    def first_meta(self, key: str, value: str) -> str:
+        """The value stored under ``key``, storing ``value`` first when there is none: processes
+        that start together all get the one stored first (two servers started at once had kept
+        two secret keys, one of them stored nowhere)."""
+        with self._write() as conn:
+            conn.execute(_upsert(t.meta, conn.dialect).values(key=key, value=value).on_conflict_do_nothing())
+            return str(conn.execute(sa.select(t.meta.c.value).where(t.meta.c.key == key)).scalar_one())
 
     def grouping_lock(self, *, wait: bool = True) -> AbstractContextManager[bool]:
         return self._lock_fn(self.engine, wait=wait)
