@@ -207,6 +207,8 @@ def test_a_word_finds_its_other_forms_and_a_quoted_word_only_itself(store: SQLSt
         5: ("Землетрясение у Листвянка", "Эпицентр у посёлка Листвянка.", "ru"),
         6: ("Gunmen seize school", "The children were freed; the crisis is over.", "en"),
         7: ("A gunman and a child", "Officials spoke of crises elsewhere.", "en"),
+        8: ("Two trains collided", "Rescuers carried the injured; the line stopped.", "en"),
+        9: ("Trains may collide, a report warns", "Signals stop working in the cold.", "en"),
     }
     number = {article_id: n for n, article_id in _seed_texts(store, texts).items()}
     found = lambda q: {number[h.article.id] for h in store.search(q)}  # noqa: E731
@@ -220,6 +222,8 @@ def test_a_word_finds_its_other_forms_and_a_quoted_word_only_itself(store: SQLSt
     assert found('"two earthquakes"') == {2}
     assert found("gunman") == found("gunmen") == found("children") == found("crisis") == {6, 7}
     assert all("<mark>" in h.highlight for h in store.search("injuries"))  # either form is marked
+    assert found("collide") == {8, 9} and found("carry") == {8} and found("stop") == {8, 9}
+    assert found("collided") == {8}  # a past form finds itself: "united" must not find "unit"
 
 
 def test_search_input_is_never_a_syntax_error(store: SQLStore) -> None:

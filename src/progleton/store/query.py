@@ -2,7 +2,7 @@
 
 The query language: words (every one must match; ``AND`` between them changes nothing),
 "phrases", ``OR`` between two terms, and ``-excluded`` terms (or ``NOT excluded``). A bare word also finds its other forms: "earthquake" finds "earthquakes",
-"injuries" finds "injury", "gunmen" finds "gunman", and a Russian or Greek word every word of its stem ("Листвянка" finds
+"injuries" finds "injury", "gunmen" finds "gunman", "collide" finds "collided" and "colliding", and a Russian or Greek word every word of its stem ("Листвянка" finds
 "Листвянки", "Листвянке"); "-opinion" leaves out "opinions" too. A quoted word or phrase matches
 as written. Anything else in the input is dropped, so no query is ever a syntax error. Each
 database renders the parsed query in its own syntax (``sqlite.fts_query``,
@@ -110,7 +110,7 @@ def _term(word: str) -> Term:
     elif GREEK.search(word):
         prefix = snowball("greek")(word)
     elif _LATIN.fullmatch(word):
-        forms = _plural_forms(word)
+        forms = _plural_forms(word) + _verb_forms(word)
     if prefix is not None and (len(prefix) < _MIN_PREFIX or prefix == word):
         prefix = None
     return Term((word,), tuple(f for f in forms if f != word), prefix)
@@ -135,6 +135,30 @@ def _plural_forms(word: str) -> list[str]:
     if word.endswith("y") and word[-2] not in "aeiou":
         return [word[:-1] + "ies"]
     return [word + "s"]
+
+
+_VOWELS = "aeiou"
+
+
+def _verb_forms(word: str) -> list[str]:
+    """A base verb's past and -ing forms ("collide" finds "collided", "colliding"; "carry"
+    "carried"; "stop" "stopped" as well as "stoped": a form no text uses costs nothing). Only
+    forward: "united" finding "unit" would be wrong, so a past form finds itself and its plural
+    forms only."""
+    if len(word) < 4 or word in _NOT_PLURAL or word.endswith(("s", "ed", "ing")):
+        return []
+    if word.endswith("ee"):
+        return [word + "d", word + "ing"]
+    if word.endswith("ie"):
+        return [word + "d", word[:-2] + "ying"]
+    if word.endswith("e"):
+        return [word + "d", word[:-1] + "ing"]
+    if word.endswith("y") and word[-2] not in _VOWELS:
+        return [word[:-1] + "ied", word + "ing"]
+    forms = [word + "ed", word + "ing"]
+    if word[-1] not in _VOWELS + "wxy" and word[-2] in _VOWELS and word[-3] not in _VOWELS:
+        forms += [word + word[-1] + "ed", word + word[-1] + "ing"]  # "stopped", "planning"
+    return forms
 
 
 def render(query: Query, *, word: Callable[[str], str], phrase: Callable[[tuple[str, ...]], str],
