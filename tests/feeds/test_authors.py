@@ -63,6 +63,14 @@ CASES = [
         b"<entry><title>Theirs</title><id>urn:2</id></entry></feed>",
         ("Feed Person",),
     ),
+    # a name that is nothing but an address names no one either
+    (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:f</id>'
+        b"<author><name>mailto:f@x.org</name></author>"
+        b"<entry><title>Mine</title><id>urn:1</id><author><name>Own Writer</name></author></entry>"
+        b"<entry><title>Theirs</title><id>urn:2</id></entry></feed>",
+        (),
+    ),
 ]
 
 
@@ -148,3 +156,65 @@ def test_feedparser_view_is_left_as_feedparser_makes_it() -> None:
     # feedparser itself copies nothing into the entries: to_feedparser() stays its equal
     view = parse(rss("<managingEditor>ed@x.com (Ed Itor)</managingEditor>")).to_feedparser()
     assert "author" not in view.entries[1]
+
+
+def rss_item(people: str) -> bytes:
+    return (
+        f'<rss version="2.0" {DC} {ITUNES}><channel><title>T</title>'
+        f"<item><title>One</title><link>http://x.example/1</link>{people}</item>"
+        "</channel></rss>"
+    ).encode()
+
+
+def atom_entry(people: str) -> bytes:
+    return (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><id>urn:f</id>'
+        f"<entry><title>One</title><id>urn:1</id>{people}</entry></feed>"
+    ).encode()
+
+
+ADDRESS_ALONE = [
+    (rss_item("<author>ed@news.com</author>"), ()),
+    (rss_item("<author>&lt;ed@news.com&gt;</author>"), ()),
+    (rss_item("<dc:creator>ed@news.com</dc:creator><dc:creator>Dee</dc:creator>"), ("Dee",)),
+    (rss_item("<itunes:author>pod@news.com</itunes:author>"), ()),
+    (atom_entry("<author><email>ed@news.com</email></author>"), ()),
+    (atom_entry("<author><name>ed@news.com</name></author>"), ()),
+    (atom_entry("<author><uri>https://ed.example/</uri></author>"), ()),
+    (
+        atom_entry("<author><email>ed@news.com</email></author><author><name>Zoe</name></author>"),
+        ("Zoe",),
+    ),
+    # a name, however odd, is a name: only a value that is nothing but an address is dropped
+    (atom_entry("<author><name>@ed</name></author>"), ("@ed",)),
+    (atom_entry("<author><name>Ed (Editor)</name></author>"), ("Ed (Editor)",)),
+    (atom_entry("<author><name>Ed</name><email>ed@news.com</email></author>"), ("Ed",)),
+]
+
+
+@pytest.mark.parametrize(("document", "authors"), ADDRESS_ALONE)
+@pytest.mark.parametrize("read", PATHS)
+def test_an_address_alone_names_no_author_of_an_entry(
+    document: bytes,
+    authors: tuple[str, ...],
+    read: Callable[[bytes, pytest.MonkeyPatch], ParsedFeed],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (entry,) = read(document, monkeypatch).entries
+    assert entry.authors == authors
+
+
+@pytest.mark.parametrize(
+    ("person", "authors"),
+    [
+        ('{"name": "J Son", "url": "https://j.example/"}', ("J Son",)),
+        ('{"name": "j@news.com"}', ()),
+        ('{"url": "https://j.example/"}', ()),
+    ],
+)
+def test_a_json_feed_author_is_named_or_nobody(person: str, authors: tuple[str, ...]) -> None:
+    feed = parse(
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "T",'
+        b' "items": [{"id": "1", "content_text": "x", "authors": [%s]}]}' % person.encode()
+    )
+    assert feed.entries[0].authors == authors

@@ -15,6 +15,7 @@ from feedparser.util import FeedParserDict
 from progleton.feeds.dates import parse_date, to_struct_time
 from progleton.feeds.handlers import PRIVATE_KEYS
 from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed, new_unchecked
+from progleton.feeds.people import is_address
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -83,7 +84,13 @@ def _feed_people(feed: Mapping[str, Any]) -> list[str]:
 
 
 def _names(people: Any) -> list[str]:
-    return [str(p["name"]) for p in people if isinstance(p, dict) and p.get("name")]
+    """The names of feedparser-shaped people: a person known only by an address (``email``)
+    or a link (``href``) names no one, nor does a name that is only an address."""
+    return [
+        name
+        for p in people
+        if isinstance(p, dict) and (name := str(p.get("name") or "")) and not is_address(name)
+    ]
 
 
 def _distinct(names: list[str]) -> tuple[str, ...]:
@@ -148,10 +155,8 @@ def _entry(raw: dict[str, Any]) -> ParsedEntry:
     people = get(raw, "authors")
     authors: tuple[str, ...] = ()
     if people:
-        authors = tuple(
-            n for p in people if isinstance(p, dict) and (n := p.get("name") or p.get("email"))
-        )
-    if not authors and get(raw, "author"):
+        authors = tuple(_names(people))
+    elif get(raw, "author") and not is_address(str(get(raw, "author"))):
         authors = (str(get(raw, "author")),)
     source = get(raw, "source")
     if not authors and isinstance(source, dict):

@@ -34,6 +34,7 @@ from progleton.feeds.handlers import (
     enclosure_link,
 )
 from progleton.feeds.model import ParsedEntry, new_unchecked
+from progleton.feeds.people import is_address
 
 if TYPE_CHECKING:
     from progleton.feeds.fast import FeedWalker
@@ -271,11 +272,9 @@ def _build(
     people = get("authors")
     authors: tuple[str, ...] = ()
     if people:
-        authors = tuple([n for p in people if (n := p.get("name") or p.get("email"))])
-    if not authors:
-        author = get("author")
-        if author:
-            authors = (str(author),)
+        authors = tuple([n for p in people if (n := p.get("name")) and not is_address(n)])
+    elif get("author") and not is_address(str(get("author"))):
+        authors = (str(get("author")),)
     summary, summary_type = summary_and_type
     body = body_type = None
     if content:

@@ -15,6 +15,7 @@ from lxml import etree
 
 from progleton.feeds import textconstructs as tc
 from progleton.feeds.dates import parse_date
+from progleton.feeds.people import is_address, person_name
 
 if TYPE_CHECKING:
     from progleton.feeds.fast import FeedWalker
@@ -246,22 +247,12 @@ def _author(field: str) -> Handler:
             # kept aside: feedparser's view lets a later <itunes:owner> overwrite this person,
             # and cuts addresses under top-level domains of over four letters ("a@b.media")
             name = person.get("name", "") if len(el) else person_name(ctx[field])
-            if name:
+            if name and not is_address(name):
                 w.feed_authors.append(name)
 
     return handler
 
 
-def person_name(text: str) -> str:
-    """The name in a person written as text: "jo@example.org (Jo)", "Jo <jo@example.org>",
-    "Jo"; empty for an address alone."""
-    name = _ADDRESS.sub("", text).replace("()", "").replace("<>", "").strip()
-    if name[:1] == "(" and name[-1:] == ")":
-        name = name[1:-1].strip()
-    return name
-
-
-_ADDRESS = re.compile(r"[^\s()<>@]+@[^\s()<>@]+")
 _PERSON_PARTS = {"name": "name", "email": "email", "uri": "href", "url": "href", "homepage": "href"}
 
 
