@@ -124,10 +124,16 @@ def test_an_entry_without_author_has_its_feeds(
         ("ed@news.museum", ""),
     ],
 )
-def test_a_feeds_author_is_read_whatever_the_address(person: str, name: str) -> None:
-    # feedparser reads "ed@news.me" and "dia (Ed Itor" in the first (a top-level domain of
-    # two to four letters); through the fallback the name is still feedparser's
-    feed = parse(rss(f"<managingEditor>{person}</managingEditor>"))
+@pytest.mark.parametrize("read", PATHS)
+def test_a_feeds_author_is_read_whatever_the_address(
+    person: str,
+    name: str,
+    read: Callable[[bytes, pytest.MonkeyPatch], ParsedFeed],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # feedparser reads "ed@news.medi" and "a (Ed Itor" in the first (its address pattern
+    # ends a domain after two to four letters); through the fallback that is mended
+    feed = read(rss(f"<managingEditor>{person}</managingEditor>"), monkeypatch)
     assert feed.entries[1].authors == ((name,) if name else ())
 
 
@@ -218,3 +224,50 @@ def test_a_json_feed_author_is_named_or_nobody(person: str, authors: tuple[str, 
         b' "items": [{"id": "1", "content_text": "x", "authors": [%s]}]}' % person.encode()
     )
     assert feed.entries[0].authors == authors
+
+
+# feedparser's address pattern ends a domain after two to four letters: "ed@news.media (Ed)"
+# is its address "ed@news.medi" and name "a (Ed"; "ed@news.example" its name "ple".
+CUT_ADDRESSES = [
+    (rss_item("<author>ed@news.media (Ed Itor)</author>"), ("Ed Itor",)),
+    (rss_item("<author>Ed Itor &lt;ed@news.online&gt;</author>"), ("Ed Itor",)),
+    (rss_item("<author>Ed Itor (ed@news.online)</author>"), ("Ed Itor",)),
+    (rss_item("<dc:creator>ed@news.example</dc:creator>"), ()),
+    (rss_item("<author>mailto:ed@news.com (Ed Itor)</author>"), ("Ed Itor",)),
+    (rss_item("<author>mailto:ed@news.com</author>"), ()),
+    (rss_item("<itunes:author>pod@news.podcast (Pod Host)</itunes:author>"), ("Pod Host",)),
+    # feedparser keeps only the last person as written: the others are mended from its split
+    (
+        rss_item(
+            "<dc:creator>a@x.media (Ann)</dc:creator><dc:creator>Bo &lt;b@y.online&gt;"
+            "</dc:creator><dc:creator>ed@news.example</dc:creator>"
+            "<dc:creator>Cy (c@z.online)</dc:creator><dc:creator>Di</dc:creator>"
+        ),
+        ("Ann", "Bo", "Cy", "Di"),
+    ),
+    # the same person twice is named once
+    (rss_item("<author>ed@x.media (Ed)</author><dc:creator>Ed</dc:creator>"), ("Ed",)),
+    (
+        atom_entry("<author><name>Ed Itor</name><email>ed@news.media</email></author>"),
+        ("Ed Itor",),
+    ),
+]
+
+
+@pytest.mark.parametrize(("document", "authors"), CUT_ADDRESSES)
+@pytest.mark.parametrize("read", PATHS)
+def test_an_entrys_author_is_read_whatever_the_address(
+    document: bytes,
+    authors: tuple[str, ...],
+    read: Callable[[bytes, pytest.MonkeyPatch], ParsedFeed],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (entry,) = read(document, monkeypatch).entries
+    assert entry.authors == authors
+
+
+def test_feedparser_view_of_an_entrys_author_is_left_as_feedparser_makes_it() -> None:
+    view = parse(rss_item("<author>ed@news.media (Ed Itor)</author>")).to_feedparser()
+    entry = view.entries[0]
+    assert entry.author == "ed@news.media (Ed Itor)"
+    assert entry.authors == [{"name": "a (Ed Itor", "email": "ed@news.medi"}]

@@ -84,7 +84,17 @@ HTML = [
     "before <![CDATA[" + "x]] y " * 100 + "]]> after",
 ]
 DATES = ["Tue, 10 Jun 2025 05:15:00 +0100", "2025-06-10T04:00:00Z", "10 June 2025", "nonsense", ""]
-PEOPLE = ["Ann Reporter", "ann@example.org (Ann Reporter)", "Ann <ann@example.org>", "", "x@y.z"]
+PEOPLE = [
+    "Ann Reporter",
+    "ann@example.org (Ann Reporter)",
+    "Ann <ann@example.org>",
+    "",
+    "x@y.z",
+    "ann@news.media (Ann Reporter)",
+    "Ann &lt;ann@news.online&gt;",
+    "mailto:ann@example.org",
+    "(Ann)",
+]
 ATTRS = ["", ' type="html"', ' type="text"', ' type="xhtml"', ' type="text/plain"']
 
 

@@ -13,9 +13,9 @@ from typing import Any
 from feedparser.util import FeedParserDict
 
 from progleton.feeds.dates import parse_date, to_struct_time
-from progleton.feeds.handlers import PRIVATE_KEYS
+from progleton.feeds.handlers import AUTHOR_NAMES, PRIVATE_KEYS
 from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed, new_unchecked
-from progleton.feeds.people import is_address
+from progleton.feeds.people import distinct, feedparser_names, is_address, person_name
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -45,12 +45,13 @@ def build_parsed_feed(
 ) -> ParsedFeed:
     """A ParsedFeed from a feedparser-shaped result (ours or feedparser's own).
 
-    With ``entries`` given, ``raw["entries"]`` is not read and ``raw`` is not kept: it is
-    then not the whole feedparser result. ``feed_authors`` are the names of the feed-level
-    people as the walker met them; without them they are read from ``raw["feed"]``.
+    With ``entries`` given, ``raw["entries"]`` is not read and ``raw`` is kept only where
+    ``extra`` holds it (the full walk's view; the direct reader's has no entries).
+    ``feed_authors`` are the names of the feed-level people as the walker met them;
+    without them they are read from ``raw["feed"]``.
     """
     feed = raw["feed"]
-    authors = _distinct(feed_authors if feed_authors is not None else _feed_people(feed))
+    authors = distinct(feed_authors if feed_authors is not None else _feed_people(feed))
     if entries is None:
         entries = tuple(_entry(e) for e in raw["entries"])
         extra = {"raw": raw, **(extra or {})}
@@ -80,7 +81,11 @@ def _feed_people(feed: Mapping[str, Any]) -> list[str]:
     ``publisher_detail``: the podcast's contact, not its author, so left out.
     """
     owner = _get(feed, "publisher_detail")
-    return _names(p for p in _get(feed, "authors") or () if not (p == owner and "email" in p))
+    people = _get(feed, "authors") or []
+    kept = [p for p in people if not (p == owner and "email" in p)]
+    # feed["author"] is the last person as written, unless that person was the owner
+    written = _get(feed, "author") if kept and kept[-1] is people[-1] else None
+    return feedparser_names(kept, written)
 
 
 def _names(people: Any) -> list[str]:
@@ -91,10 +96,6 @@ def _names(people: Any) -> list[str]:
         for p in people
         if isinstance(p, dict) and (name := str(p.get("name") or "")) and not is_address(name)
     ]
-
-
-def _distinct(names: list[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(n for name in names if (n := name.strip())))
 
 
 def _inheriting(
@@ -145,23 +146,27 @@ def _hours(values: list[str]) -> frozenset[int]:
 
 def entry_from_raw(raw: dict[str, Any]) -> ParsedEntry:
     """A ParsedEntry from the walker's full entry dict (its bookkeeping keys dropped)."""
+    names = raw.get(AUTHOR_NAMES) or []  # the people as the walker read them
     for key in PRIVATE_KEYS:
         raw.pop(key, None)
-    return _entry(raw)
+    return _entry(raw, names)
 
 
-def _entry(raw: dict[str, Any]) -> ParsedEntry:
+def _entry(raw: dict[str, Any], names: list[str] | None = None) -> ParsedEntry:
+    """A ParsedEntry from a feedparser-shaped entry; ``names`` are its authors as the walker
+    read them, without them they are read from feedparser's ``authors`` and mended."""
     get = _dict_get  # plain dict.get: fast, and no FeedParserDict aliases or warnings
-    people = get(raw, "authors")
-    authors: tuple[str, ...] = ()
-    if people:
-        authors = tuple(_names(people))
-    elif get(raw, "author") and not is_address(str(get(raw, "author"))):
-        authors = (str(get(raw, "author")),)
+    if names is None:
+        people = get(raw, "authors")
+        if people:
+            names = feedparser_names(people, get(raw, "author"))
+        elif get(raw, "author"):
+            names = [person_name(str(get(raw, "author")))]
+    authors = distinct(names) if names else ()
     source = get(raw, "source")
     if not authors and isinstance(source, dict):
         # an Atom entry's <source>: the authors of the feed it came from come first (4.2.1)
-        authors = _distinct(_names(source.get("authors") or ()))
+        authors = distinct(_names(source.get("authors") or ()))
     tags = get(raw, "tags")
     links = get(raw, "links")
     content, content_type = _content(raw) if "content" in raw else (None, None)

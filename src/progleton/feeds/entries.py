@@ -25,6 +25,7 @@ from progleton.feeds import textconstructs as tc
 from progleton.feeds.dates import parse_date
 from progleton.feeds.handlers import (
     _ENTITY_IN_LINK,
+    AUTHOR_NAMES,
     HANDLERS,
     Handler,
     _category,
@@ -34,7 +35,7 @@ from progleton.feeds.handlers import (
     enclosure_link,
 )
 from progleton.feeds.model import ParsedEntry, new_unchecked
-from progleton.feeds.people import is_address
+from progleton.feeds.people import distinct, is_address, person_name
 
 if TYPE_CHECKING:
     from progleton.feeds.fast import FeedWalker
@@ -207,6 +208,9 @@ def read_entry(w: FeedWalker, el: etree._Element, base: str) -> ParsedEntry | No
                 shared.setdefault("author_detail", person)
             else:
                 _sync_person(shared, "author")
+            name = person_name(value)  # as handlers._author: _sync_person cuts long domains
+            if name and not is_address(name):
+                shared.setdefault(AUTHOR_NAMES, []).append(name)
         elif kind == _ENCLOSURE:
             attrs = enclosure_link(child)
             links = shared.get("links")
@@ -269,12 +273,8 @@ def _build(
 ) -> ParsedEntry:
     # compat._entry over the same values
     get = shared.get
-    people = get("authors")
-    authors: tuple[str, ...] = ()
-    if people:
-        authors = tuple([n for p in people if (n := p.get("name")) and not is_address(n)])
-    elif get("author") and not is_address(str(get("author"))):
-        authors = (str(get("author")),)
+    names = get(AUTHOR_NAMES)
+    authors = distinct(names) if names else ()
     summary, summary_type = summary_and_type
     body = body_type = None
     if content:

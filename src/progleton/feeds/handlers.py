@@ -31,7 +31,9 @@ _ENTITY_IN_LINK = re.compile(r"&([A-Za-z0-9_]+);")
 _HAS_CONTENT = "\x00has_content"
 _TITLE_DONE = "\x00title_done"
 _IMAGE = "\x00image"
-PRIVATE_KEYS = (_HAS_CONTENT, _TITLE_DONE, _IMAGE)
+# the names of an entry's people as read here (a ParsedEntry's authors), in order
+AUTHOR_NAMES = "\x00author_names"
+PRIVATE_KEYS = (_HAS_CONTENT, _TITLE_DONE, _IMAGE, AUTHOR_NAMES)
 
 
 def _title(
@@ -243,12 +245,15 @@ def _author(field: str) -> Handler:
         # feedparser re-syncs after every part; only the last person counts, so once is enough
         ctx[field] = tc.clean_text(_own_text(el), w.encoding)
         _sync_person(ctx, field)
-        if ctx is w.feed:
-            # kept aside: feedparser's view lets a later <itunes:owner> overwrite this person,
-            # and cuts addresses under top-level domains of over four letters ("a@b.media")
-            name = person.get("name", "") if len(el) else person_name(ctx[field])
-            if name and not is_address(name):
+        # Kept aside as read here: feedparser's view cuts addresses under top-level domains
+        # of over four letters ("a@b.media (A)" gives the name "a (A"), and at the feed level
+        # lets a later <itunes:owner> overwrite this person.
+        name = person.get("name", "") if len(el) else person_name(ctx[field])
+        if name and not is_address(name):
+            if ctx is w.feed:
                 w.feed_authors.append(name)
+            else:
+                ctx.setdefault(AUTHOR_NAMES, []).append(name)
 
     return handler
 

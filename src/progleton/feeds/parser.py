@@ -167,6 +167,8 @@ def _from_tree(
         walker = _walk(root, doc, version, base, direct=True)
         return _direct_feed(walker, original, doc, url=url, base=base, version=version)
     walker = _walk(root, doc, version, base, direct=False)
+    # read before _feedparser_view drops the walker's bookkeeping (the entries' author names)
+    entries = tuple(compat.entry_from_raw(e) for e in walker.entries)
     bozo, reason, exception = _bozo(doc, walker, bozo_reason)
     extra: dict[str, Any] = {"headers": doc.headers, "href": url, "bozo_exception": exception}
     extra.update(_feedparser_view(root, walker, doc, version))
@@ -174,12 +176,13 @@ def _from_tree(
     if not extra["compat_complete"]:
         extra.update(_delegation_source(original, doc, url))
     return compat.build_parsed_feed(
-        extra.pop("raw"),
+        extra["raw"],
         bozo=bozo,
         bozo_reason=reason,
         skip_hours=walker.skip_hours,
         feed_authors=walker.feed_authors,
         extra=extra,
+        entries=entries,
     )
 
 
