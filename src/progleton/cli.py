@@ -467,6 +467,60 @@ def _demo_server(server_type: Any, avoid: int | None = None) -> Any:
         return server_type().start()
 
 
+@main.command(name="copy-to")
+@click.argument("target")
+@pass_ctx
+def copy_to(ctx: Context, target: str) -> None:
+    """Copy this installation (the SQLite database of --db) into TARGET, an empty PostgreSQL
+    database (postgresql://USER@HOST/NAME; create it first: createdb NAME). Every table is
+    copied, every row under the same ids: stories, articles, read and starred state, follows,
+    saved searches, corrections, users and tokens, the secret key. The SQLite file is only read.
+    Stop `progleton serve` and cron updates first: what they write meanwhile is not copied."""
+    from .store import default_db_url
+    from .store.transfer import copy_to_postgresql
+
+    source = str(load_settings(config_file=ctx.config, overrides=ctx.overrides).db or default_db_url())
+    with Progress(TextColumn("[bold]Copying"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
+                  TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
+                  transient=False, disable=not err_console.is_terminal) as bar:
+        report = copy_to_postgresql(source, target, progress=_CopyBar(bar))
+    shown = _hide_password(target)
+    console.print(f"Copied {sum(report.rows.values()):,} rows from {escape(source)} into {escape(shown)} "
+                  f"in {report.seconds:.1f} s:", highlight=False)
+    console.print("  " + ", ".join(f"{n:,} {escape(name)}" for name, n in report.rows.items()), highlight=False)
+    if report.nul_texts:
+        console.print(f"{report.nul_texts:,} texts held NUL characters, which PostgreSQL cannot store: "
+                      "they were left out of them.")
+    if report.replaced_meta:
+        console.print(f"The installation's secret key and state replaced the target's own "
+                      f"({escape(', '.join(report.replaced_meta))}).", highlight=False)
+    console.print(f"\nNext:\n  1. Point Progleton at the new database wherever it runs: "
+                  f"PROGLETON_DB='{escape(shown)}' (or db in the settings file, or --db).\n"
+                  "  2. Start `progleton serve` and your cron `progleton update` on it.\n"
+                  "  3. The SQLite file is unchanged: keep it until you have checked the copy.", highlight=False)
+
+
+class _CopyBar:
+    """A copy's progress on a rich progress bar (one task, every table's rows)."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.task = bar.add_task("", total=None)
+
+    def planned(self, rows: Any) -> None:
+        self.bar.update(self.task, total=sum(rows.values()))
+
+    def copied(self, table: str, rows: int) -> None:
+        self.bar.update(self.task, advance=rows, description=escape(table))
+
+    def building_indexes(self) -> None:
+        self.bar.update(self.task, description="building the indexes (search: a minute or more on a large one)")
+
+
+def _hide_password(url: str) -> str:
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1********@", url)
+
+
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @pass_ctx
@@ -478,7 +532,7 @@ def config(ctx: Context, as_json: bool) -> None:
     def shown(name: str) -> Any:  # secrets are never printed, only whether they are set
         value = getattr(settings, name)
         if name == "db":  # the database actually used, the default file too
-            return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1********@", str(value or default_db_url()))  # its password
+            return _hide_password(str(value or default_db_url()))
         return "********" if name in ("secret_key", "admin_password") and value else value
 
     if as_json:

@@ -32,6 +32,11 @@ def new_id(result: Any) -> int:
     return int(key[0])
 
 
+def high_id_key(table_name: str) -> str:
+    """The ``meta`` key of a SQLite table's high-water mark of ids (:func:`insert_fresh`)."""
+    return f"high_id:{table_name}"
+
+
 def insert_fresh(conn: sa.Connection, table: sa.Table, **values: Any) -> int:
     """Insert a row under an id that no row of ``table`` has had, deleted ones included.
 
@@ -43,7 +48,7 @@ def insert_fresh(conn: sa.Connection, table: sa.Table, **values: Any) -> int:
     """
     if conn.dialect.name != "sqlite":
         return new_id(conn.execute(table.insert().values(**values)))
-    key = f"high_id:{table.name}"
+    key = high_id_key(table.name)
     high = int(conn.execute(sa.select(meta.c.value).where(meta.c.key == key)).scalar() or 0)
     top = int(conn.execute(sa.select(sa.func.max(table.c.id))).scalar() or 0)
     fresh = max(high, top) + 1
