@@ -129,6 +129,11 @@ def test_processes_storing_the_same_articles_at_once_store_each_once(postgres_ur
             s.close()
 
 
+def test_corrections_are_dated_in_utc(store: SQLStore) -> None:
+    store.add_correction("merge", story_id="s2", into_story_id="s1")
+    assert store.corrections()[0]["created_at"].tzinfo is UTC
+
+
 def test_the_first_value_stored_is_kept(store: SQLStore) -> None:
     assert store.first_meta("secret_key", "a") == "a"
     assert store.first_meta("secret_key", "b") == "a"

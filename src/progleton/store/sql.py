@@ -640,7 +640,8 @@ class SQLStore(UserStateMixin):
 
     def corrections(self) -> list[dict[str, Any]]:
         with self._read() as conn:
-            return [dict(r._mapping) for r in conn.execute(sa.select(t.corrections).order_by(t.corrections.c.id))]
+            return [{**r._mapping, "created_at": utc(r.created_at)}
+                    for r in conn.execute(sa.select(t.corrections).order_by(t.corrections.c.id))]
 
     def story_exists(self, story_id: str) -> bool:
         with self._read() as conn:
