@@ -413,3 +413,29 @@ def _alive(pid: int) -> bool:
 def test_add_that_fails_says_nothing_was_added_not_that_it_will_be_retried(db_url: str) -> None:
     done = run(db_url, "add", "http://127.0.0.1:9/feed.xml")  # nothing listens there
     assert done.returncode == 1 and "Nothing was added" in done.stderr and "retried" not in done.stderr, done.stderr
+
+
+
+@pytest.mark.postgres
+def test_update_whose_grouping_lock_is_lost_prints_its_summary_and_why_then_exits_1(
+        postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlalchemy as sa
+
+    from progleton.pipeline import Updater
+    from progleton.store.postgres import GROUPING_LOCK_KEY
+
+    assign = Updater.assign_stories
+
+    def lose_the_lock_first(updater: Updater) -> int:  # as idle_session_timeout or a firewall would
+        admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                                 "AND ((classid::bigint << 32) | objid::bigint) = :key"), {"key": GROUPING_LOCK_KEY})
+        admin.dispose()
+        return assign(updater)
+
+    monkeypatch.setattr(Updater, "assign_stories", lose_the_lock_first)
+    result = CliRunner().invoke(main, ["--db", postgres_url, "update"])
+    assert result.exit_code == 1, result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
+    assert "0 of 0 sources updated" in result.output and "grouping lock was lost" in result.output

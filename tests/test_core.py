@@ -320,3 +320,39 @@ def test_stories_closed_for_days_can_still_be_corrected_and_merged_ones_lead_on(
         assert again.story(fresh).story.article_count == 3
     finally:
         again.close()
+
+
+def _end_grouping_lock_sessions(url: str) -> None:
+    """What idle_session_timeout, a restarted pgbouncer or a firewall do to the lock's session."""
+    import sqlalchemy as sa
+
+    from progleton.store.postgres import GROUPING_LOCK_KEY
+
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
+                             "AND ((classid::bigint << 32) | objid::bigint) = :key"), {"key": GROUPING_LOCK_KEY})
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_an_update_whose_grouping_lock_is_lost_writes_no_grouping_and_says_so(
+        postgres_url: str, monkeypatch: Any) -> None:
+    from progleton.exceptions import GroupingLockLost
+
+    p, _ = _with_articles(postgres_url, _docs(60))
+    assign = Updater.assign_stories
+
+    def lose_the_lock_first(updater: Updater) -> int:
+        _end_grouping_lock_sessions(postgres_url)
+        return assign(updater)
+
+    monkeypatch.setattr(Updater, "assign_stories", lose_the_lock_first)
+    with pytest.raises(GroupingLockLost, match="grouping lock was lost") as lost:
+        p.update(source_ids=[])
+    assert lost.value.result is not None and lost.value.result.sources == ()  # what was fetched
+    assert len(p.store.unassigned_articles()) == 60  # nothing grouped without the lock
+    monkeypatch.setattr(Updater, "assign_stories", assign)
+    assert p.assign_stories() == 60  # the next update groups them, from a grouper built again
+    assert _memberships_agree(p) == []
+    p.close()

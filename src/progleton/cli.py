@@ -24,7 +24,7 @@ from rich.text import Text
 
 from .core import Progleton, make_progleton
 from .entries import body_text
-from .exceptions import FetchError, NotFound, ProgletonError
+from .exceptions import FetchError, GroupingLockLost, NotFound, ProgletonError
 from .settings import REGISTRY, load_settings
 from .timefmt import time_ago, time_until
 from .types import UpdateResult
@@ -211,13 +211,22 @@ def _run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
 @pass_ctx
 def update(ctx: Context, everything: bool, as_json: bool) -> None:
     """Fetch every due source once, extract new articles and group them into stories.
-    Exits with status 1 when every source it fetched failed (for cron and systemd)."""
+    Exits with status 1 when every source it fetched failed, or the grouping could not be
+    finished (for cron and systemd)."""
+    grouping_failed = None
     with ctx.open() as app:
-        result = _run_update(app, due_only=not everything)
+        try:
+            result = _run_update(app, due_only=not everything)
+        except GroupingLockLost as exc:
+            if exc.result is None:
+                raise
+            result, grouping_failed = exc.result, exc  # what was fetched is stored: said below
     all_failed = bool(result.sources) and len(result.errors) == len(result.sources)
+    if grouping_failed is not None:
+        err_console.print(f"[red]Error:[/] {escape(str(grouping_failed))}")
     if as_json:
         _print_json([dataclasses.asdict(s) for s in result.sources])
-        if all_failed:
+        if all_failed or grouping_failed:
             raise click.exceptions.Exit(1)
         return
     for failed in result.errors:
@@ -229,7 +238,7 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
         + (f"; {len(result.errors)} failed." if result.errors else ".")
         + (" `progleton sources` shows each one's error." if result.errors else "")
     )
-    if all_failed:
+    if all_failed or grouping_failed:
         raise click.exceptions.Exit(1)
 
 

@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .exceptions import FetchError, NotFound, StoryMerged, UnsafeURLError
+from .exceptions import FetchError, GroupingLockLost, NotFound, StoryMerged, UnsafeURLError
 from .feeds.opml import OutlineSource, parse_opml, write_opml
 from .fetch import Fetcher
 from .pipeline import Progress, Updater, stored_doc
@@ -130,6 +130,10 @@ class Progleton:
                         self._grouper, self._generation = None, stored
                     self._changing(changes)
                     yield True
+                except GroupingLockLost:
+                    # what the grouper decided was not all written: the next hold builds it again
+                    self._grouper, self._generation = None, None
+                    raise
                 finally:
                     self._grouping_depth = 0
         finally:
@@ -269,7 +273,9 @@ class Progleton:
         """Fetch every due source (or the given ones) once; a failed source is a result.
 
         New articles are grouped into stories at the end (``group=False`` leaves them
-        for ``assign_stories()``).
+        for ``assign_stories()``). ``GroupingLockLost`` (its ``result`` says what was fetched and
+        stored) when the grouping lost its lock between processes: nothing more of it is
+        written, and the next update groups the articles left.
         """
         async with self._update_lock:
             if source_ids is not None:
@@ -283,7 +289,11 @@ class Progleton:
             result = await updater.update(sources, progress=progress, group=False)
             # off the event loop: grouping thousands of articles takes seconds, and the pages
             # and the API keep answering meanwhile
-            await asyncio.to_thread(self._group, assign=group)
+            try:
+                await asyncio.to_thread(self._group, assign=group)
+            except GroupingLockLost as exc:
+                exc.result = result  # what was fetched is stored: the caller may still report it
+                raise
             return result
 
     def assign_stories(self) -> int:

@@ -13,8 +13,9 @@
     ├── FeedParseError              (also ValueError) nothing could be salvaged
     ├── ExtractionError             (also ValueError) a page held no article
     ├── StorageError
-    │   └── NotFound                (also LookupError) no such source, article or story
-    │       └── StoryMerged         the story was merged into another (``.successor``)
+    │   ├── NotFound                (also LookupError) no such source, article or story
+    │   │   └── StoryMerged         the story was merged into another (``.successor``)
+    │   └── GroupingLockLost        the grouping lock went with its database session
     └── SettingsError               (also ValueError) a bad setting value
 
 Bad-input errors subclass ValueError too, so callers can catch either.
@@ -23,6 +24,11 @@ never stop an update of the other sources.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .types import UpdateResult
 
 
 class ProgletonError(Exception):
@@ -111,6 +117,14 @@ class StorageError(ProgletonError):
 
 class NotFound(StorageError, LookupError):
     """No such source, article or story."""
+
+
+class GroupingLockLost(StorageError):
+    """The grouping lock was lost while held (the database ended the session that held it):
+    another process may be grouping, so what this hold decided is not written. Raised by an
+    update, ``result`` is what it fetched and stored before."""
+
+    result: UpdateResult | None = None
 
 
 class SettingsError(ProgletonError, ValueError):

@@ -8,12 +8,14 @@ created by the migrations.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 
+from ..exceptions import GroupingLockLost
 from .base import SearchFilters
 from .query import parse_query, render
 
@@ -49,32 +51,123 @@ def create_engine(url: str) -> sa.Engine:
         url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, pool_pre_ping=True)
+    sa.event.listen(engine, "begin", _check_grouping_lock)
+    return engine
 
 
 # The session-level advisory lock of the story grouping (any fixed 64-bit key; this one spells
 # "progleton grouping" in its hash).
 GROUPING_LOCK_KEY = 0x70726F67_67727570
+# How often the session holding it says something while the grouping works in Python: at most
+# every KEEPALIVE_S seconds, and three times within the server's idle_session_timeout.
+KEEPALIVE_S = 30.0
+_STILL_HELD = sa.text(
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 "
+    "AND pid = pg_backend_pid() AND classid::bigint = :high AND objid::bigint = :low)"
+).bindparams(high=GROUPING_LOCK_KEY >> 32, low=GROUPING_LOCK_KEY & 0xFFFF_FFFF)
+_IDLE_TIMEOUT_MS = sa.text("SELECT setting FROM pg_settings WHERE name = 'idle_session_timeout'")
+_holding = threading.local()  # .holds: {engine: _Hold} of the locks this thread holds
+
+
+class _Hold:
+    """A grouping lock held: its connection (in autocommit, so it never idles in a transaction),
+    kept alive by a thread that asks the server now and then whether it still holds the lock."""
+
+    def __init__(self, conn: sa.Connection, idle_timeout_ms: float) -> None:
+        self.conn = conn
+        self.lost: str | None = None  # why it was lost
+        self._mutex = threading.Lock()  # one thread at a time on the connection
+        self._done = threading.Event()
+        self._interval = min(KEEPALIVE_S, idle_timeout_ms / 3000) if idle_timeout_ms > 0 else KEEPALIVE_S
+        self._thread = threading.Thread(target=self._keep_alive, name="progleton-grouping-lock", daemon=True)
+        self._thread.start()
+
+    def check(self) -> None:
+        """``GroupingLockLost`` unless the lock's session holds it now."""
+        with self._mutex:
+            self._ask()
+        if self.lost is not None:
+            raise GroupingLockLost(f"the grouping lock was lost ({self.lost}): another process may be "
+                                   "grouping now, so this grouping's results are not written; the next "
+                                   "update groups the articles left")
+
+    def _ask(self) -> None:
+        if self.lost is not None:
+            return
+        try:
+            held = self.conn.execute(_STILL_HELD).scalar()
+        except sa.exc.DBAPIError as exc:
+            self.lost = "its database session ended: " + str(exc.orig).strip().splitlines()[0]
+            return
+        if not held:  # a pooler in transaction mode gave this connection another server session
+            self.lost = ("its database session no longer holds it: connect directly or through a "
+                         "pooler in session mode")
+
+    def _keep_alive(self) -> None:
+        while not self._done.wait(self._interval) and self.lost is None:
+            with self._mutex:
+                self._ask()
+
+    def release(self) -> None:
+        """Unlock; a lock already lost (or a session that ends now) is a warning, not an error:
+        the server released it with the session."""
+        self._done.set()
+        self._thread.join()
+        if self.lost is None:
+            try:
+                self.conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": GROUPING_LOCK_KEY})
+                return
+            except sa.exc.DBAPIError as exc:
+                self.lost = "its database session ended: " + str(exc.orig).strip().splitlines()[0]
+        log.warning("the grouping lock was lost while held (%s); the server released it", self.lost)
+        self.conn.invalidate()
+
+
+def _holds() -> dict[sa.Engine, _Hold]:
+    holds: dict[sa.Engine, _Hold] | None = getattr(_holding, "holds", None)
+    if holds is None:
+        holds = _holding.holds = {}
+    return holds
+
+
+def _check_grouping_lock(conn: sa.Connection) -> None:
+    """Before a write made by a thread that holds the grouping lock, check that it still does:
+    what a grouping decided is not written once another process may be grouping too."""
+    if conn.info.get("write"):
+        hold = _holds().get(conn.engine)
+        if hold is not None:
+            hold.check()
 
 
 @contextmanager
 def grouping_lock(engine: sa.Engine, *, wait: bool = True) -> Iterator[bool]:
     """A session-level advisory lock held on a connection of its own: every process and
-    machine using the database sees it, and the server releases it when the session ends."""
+    machine using the database sees it, and the server releases it when the session ends.
+
+    While it is held the session is kept from idling out, and every write made by the thread
+    that holds it first checks that it still does (``GroupingLockLost`` if not: the session
+    ended, or a pooler in transaction mode swapped it). The check and the write are two
+    statements on two sessions: a session that ends between them is not caught."""
     with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        idle_timeout_ms = float(conn.execute(_IDLE_TIMEOUT_MS).scalar() or 0)  # none before PostgreSQL 14
         if wait:
             conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": GROUPING_LOCK_KEY})
             held = True
         else:
             held = bool(conn.execute(sa.text("SELECT pg_try_advisory_lock(:key)"),
                                      {"key": GROUPING_LOCK_KEY}).scalar())
-        conn.commit()  # the lock outlives the transaction; the session does not idle in one
+        if not held:
+            yield False
+            return
+        hold, holds = _Hold(conn, idle_timeout_ms), _holds()
+        holds[engine] = hold
         try:
-            yield held
+            yield True
         finally:
-            if held:
-                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": GROUPING_LOCK_KEY})
-                conn.commit()
+            del holds[engine]
+            hold.release()
 
 
 def warn_about_locale(engine: sa.Engine) -> None:
