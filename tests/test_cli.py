@@ -439,3 +439,38 @@ def test_update_whose_grouping_lock_is_lost_prints_its_summary_and_why_then_exit
     assert result.exit_code == 1, result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
     assert "0 of 0 sources updated" in result.output and "grouping lock was lost" in result.output
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_update_waiting_for_another_process_grouping_says_so_and_stops_on_sigterm(
+        database: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """The waiting update said nothing, and SIGTERM (`timeout`, systemd) could not end it: its
+    grouping thread waited in the lock and the interpreter waited for that thread."""
+    import queue
+    import signal
+    import threading
+    import time
+
+    from progleton.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'p.db'}" if database == "sqlite" else request.getfixturevalue("postgres_url")
+    store = open_store(url)
+    lines: queue.Queue[str] = queue.Queue()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROGLETON_")} | {"PROGLETON_DB": url}
+    with store.grouping_lock() as held:  # another process is grouping
+        assert held
+        update = subprocess.Popen([sys.executable, "-m", "progleton", "update", "--all"], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=lambda: [lines.put(line) for line in update.stdout or ()], daemon=True).start()
+        try:
+            said: list[str] = []
+            deadline = time.monotonic() + 60
+            while not any("waiting for another process's grouping" in line for line in said):
+                said.append(lines.get(timeout=max(0.1, deadline - time.monotonic())))
+            update.send_signal(signal.SIGTERM)
+            assert update.wait(timeout=20) == 128 + signal.SIGTERM  # while the lock is still held
+        finally:
+            update.kill()
+            update.wait()
+    store.close()
+    assert sum("waiting for another" in line for line in said) == 1

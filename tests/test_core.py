@@ -356,3 +356,35 @@ def test_an_update_whose_grouping_lock_is_lost_writes_no_grouping_and_says_so(
     assert p.assign_stories() == 60  # the next update groups them, from a grouper built again
     assert _memberships_agree(p) == []
     p.close()
+
+
+def test_a_correction_waits_for_another_process_grouping_a_bounded_time(shared_db: str, monkeypatch: Any) -> None:
+    """A reader's move or merge while another process groups (a cron update) gives up with
+    GroupingBusy (the web's 503) instead of waiting as long as that grouping takes; as does
+    one waiting for this process's own update."""
+    from progleton.exceptions import GroupingBusy
+    from progleton.store import open_store
+
+    monkeypatch.setattr(core, "CORRECTION_WAIT_S", 0.5)
+    p, _ = _with_articles(shared_db, _docs(40))
+    p.assign_stories()
+    top = p.stories(limit=2)
+    other_process = open_store(shared_db)
+    outcome: list[object] = []
+
+    def merge() -> None:
+        try:
+            outcome.append(p.merge_stories(top[0].id, top[1].id))
+        except Exception as exc:  # looked at below
+            outcome.append(exc)
+
+    for holder in (other_process.grouping_lock(), p.grouping()):  # another process; another thread
+        with holder:
+            thread = threading.Thread(target=merge)
+            thread.start()
+            thread.join(timeout=20)
+            assert not thread.is_alive(), "the merge waited for as long as the grouping held on"
+        assert isinstance(outcome[-1], GroupingBusy) and "try again" in str(outcome[-1])
+    assert p.merge_stories(top[0].id, top[1].id) == top[0].id  # not held: done at once
+    other_process.close()
+    p.close()

@@ -200,9 +200,12 @@ def _run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
         def progress(result: Any) -> None:
             bar.update(task, advance=1, description=escape(result.url[-50:]))
 
+        def waiting() -> None:
+            err_console.print("waiting for another process's grouping…")
+
         due = app.store.due_sources(datetime.now(UTC)) if due_only else app.sources()
         bar.update(task, total=len([s for s in due if not s.retired]))
-        return app.update(due_only=due_only, progress=progress)
+        return app.update(due_only=due_only, progress=progress, waiting=waiting)
 
 
 @main.command()

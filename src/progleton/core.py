@@ -6,19 +6,28 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import logging
 import os
 import re
 import secrets
 import threading
+import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from .exceptions import FetchError, GroupingLockLost, NotFound, StoryMerged, UnsafeURLError
+from .exceptions import (
+    FetchError,
+    GroupingBusy,
+    GroupingLockLost,
+    NotFound,
+    StoryMerged,
+    UnsafeURLError,
+)
 from .feeds.opml import OutlineSource, parse_opml, write_opml
 from .fetch import Fetcher
 from .pipeline import Progress, Updater, stored_doc
@@ -30,6 +39,8 @@ from .stories import StoryGrouper
 from .stories.features import language, text_language
 from .types import Article, RelatedStory, SearchHit, Source, Story, StoryDetail, UpdateResult
 from .urls import web_address
+
+log = logging.getLogger(__name__)
 
 GROUPER_STATE_KEY = "stories.grouper_state"
 GROUPER_GENERATION_KEY = "stories.grouper_generation"  # changes whenever the grouping does
@@ -47,6 +58,19 @@ RELATED_QUERY_WORDS = 10
 RELATED_HITS = 60
 RELATED_FLOOR = 0.1
 RELATED_WAIT_S = 1.0
+# How long a correction (a reader's move or merge) waits for a grouping under way before it
+# gives up (GroupingBusy: the web's 503), and how often a wait for another process's grouping
+# tries the lock again (a try never blocks: a wait says so, and can be stopped).
+CORRECTION_WAIT_S = 20.0
+GROUPING_POLL_S = 0.25
+
+
+def _give_up_waiting(deadline: float | None, stop: threading.Event | None, holder: str) -> None:
+    if stop is not None and stop.is_set():
+        raise GroupingBusy("stopped while waiting for the grouping")
+    if deadline is not None and time.monotonic() >= deadline:
+        raise GroupingBusy(f"{holder} has been grouping stories for longer than a correction waits: "
+                           "nothing was changed; try again in a minute")
 
 
 class Progleton:
@@ -101,13 +125,19 @@ class Progleton:
             return self._grouper
 
     @contextmanager
-    def grouping(self, *, changes: bool = False, wait: bool = True) -> Iterator[bool]:
+    def grouping(self, *, changes: bool = False, wait: bool = True, timeout: float | None = None,
+                 stop: threading.Event | None = None,
+                 waiting: Callable[[], None] | None = None) -> Iterator[bool]:
         """Hold the grouping: this process's threads and every other process using the
         database wait (with ``changes``, what is done inside changes the grouper or the
         memberships). Yields whether it is held: always with ``wait``; without, False when
         another thread keeps it past ``RELATED_WAIT_S`` or another process holds it. Inside,
-        :attr:`grouper` reflects the stored grouping. Re-entrant in one thread."""
-        if not self._grouping.acquire(timeout=-1 if wait else RELATED_WAIT_S):
+        :attr:`grouper` reflects the stored grouping. Re-entrant in one thread.
+
+        A wait raises ``GroupingBusy`` after ``timeout`` seconds, or as soon as ``stop`` is set;
+        ``waiting`` is called once if it waits for another process."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        if not self._hold_in_process(wait, deadline, stop):
             yield False
             return
         try:
@@ -119,7 +149,7 @@ class Progleton:
                 finally:
                     self._grouping_depth -= 1
                 return
-            with self.store.grouping_lock(wait=wait) as held:
+            with self._hold_in_store(wait, deadline, stop, waiting) as held:
                 if not held:
                     yield False
                     return
@@ -138,6 +168,36 @@ class Progleton:
                     self._grouping_depth = 0
         finally:
             self._grouping.release()
+
+    def _hold_in_process(self, wait: bool, deadline: float | None, stop: threading.Event | None) -> bool:
+        if not wait:
+            return self._grouping.acquire(timeout=RELATED_WAIT_S)
+        while not self._grouping.acquire(timeout=GROUPING_POLL_S):
+            _give_up_waiting(deadline, stop, "this process's update")
+        return True
+
+    @contextmanager
+    def _hold_in_store(self, wait: bool, deadline: float | None, stop: threading.Event | None,
+                       waiting: Callable[[], None] | None) -> Iterator[bool]:
+        """The store's lock between processes, tried until held: the database's own wait
+        (``pg_advisory_lock``, ``flock``) could be neither timed nor stopped."""
+        said = False
+        while True:
+            with self.store.grouping_lock(wait=False) as held:
+                if held or not wait:
+                    yield held
+                    return
+            _give_up_waiting(deadline, stop, "another process")
+            if not said:
+                said = True
+                log.info("waiting for another process's grouping")
+                if waiting is not None:
+                    waiting()
+            pause = GROUPING_POLL_S if deadline is None else min(GROUPING_POLL_S, deadline - time.monotonic())
+            if stop is not None:
+                stop.wait(max(pause, 0))
+            else:
+                time.sleep(max(pause, 0))
 
     def _changing(self, changes: bool) -> None:
         """Leave a new generation in the store (once a hold) before the grouping changes:
@@ -269,11 +329,13 @@ class Progleton:
     # ---- updating ------------------------------------------------------------------------------
 
     async def update_async(self, *, due_only: bool = True, source_ids: Iterable[int] | None = None,
-                           progress: Progress | None = None, group: bool = True) -> UpdateResult:
+                           progress: Progress | None = None, group: bool = True,
+                           waiting: Callable[[], None] | None = None) -> UpdateResult:
         """Fetch every due source (or the given ones) once; a failed source is a result.
 
         New articles are grouped into stories at the end (``group=False`` leaves them
-        for ``assign_stories()``). ``GroupingLockLost`` (its ``result`` says what was fetched and
+        for ``assign_stories()``); ``waiting`` is called once if the grouping waits for another
+        process's, a wait that ends when the update is cancelled. ``GroupingLockLost`` (its ``result`` says what was fetched and
         stored) when the grouping lost its lock between processes: nothing more of it is
         written, and the next update groups the articles left.
         """
@@ -289,10 +351,16 @@ class Progleton:
             result = await updater.update(sources, progress=progress, group=False)
             # off the event loop: grouping thousands of articles takes seconds, and the pages
             # and the API keep answering meanwhile
+            stop = threading.Event()
             try:
-                await asyncio.to_thread(self._group, assign=group)
+                await asyncio.to_thread(self._group, assign=group, stop=stop, waiting=waiting)
             except GroupingLockLost as exc:
                 exc.result = result  # what was fetched is stored: the caller may still report it
+                raise
+            except asyncio.CancelledError:
+                # (SIGTERM, Ctrl+C, a server stopping) asyncio.run waits for the thread: a wait for
+                # the lock ends now, a grouping under way is finished
+                stop.set()
                 raise
             return result
 
@@ -300,10 +368,11 @@ class Progleton:
         """Group every article not yet in a story; returns how many were assigned."""
         return self._group(assign=True)
 
-    def _group(self, *, assign: bool) -> int:
+    def _group(self, *, assign: bool, stop: threading.Event | None = None,
+               waiting: Callable[[], None] | None = None) -> int:
         """Assign the articles not yet in a story (with ``assign``), close quiet stories and
         save the grouper's state, all in one hold of the grouping."""
-        with self.grouping(changes=True):
+        with self.grouping(changes=True, stop=stop, waiting=waiting):
             grouper = self.grouper  # as stored now: another process may have grouped since
             # the extraction processes, when an update has started them, read the texts of a
             # large batch ahead of the assigning (Updater.assign_stories)
@@ -436,8 +505,9 @@ class Progleton:
         Stories quiet for longer than ``story_window_days`` are closed: the grouper no longer
         holds them and never weighs them again, so a correction that involves one is the
         store's alone (an open article moved into a closed story is first split out of its
-        open one, so the grouper never regroups it back)."""
-        with self.grouping(changes=True):
+        open one, so the grouper never regroups it back). ``GroupingBusy`` when a grouping
+        under way holds on for more than ``CORRECTION_WAIT_S``."""
+        with self.grouping(changes=True, timeout=CORRECTION_WAIT_S):
             article = self.store.get_article(article_id)
             if to_story is not None:
                 to_story = self.story_or_successor(to_story)  # NotFound for a bad id
@@ -504,8 +574,9 @@ class Progleton:
 
         A closed story (quiet for longer than ``story_window_days``) is merged in the store
         alone; when only ``into`` has closed, the open one survives instead, so that the
-        reports the grouper still adds to it land with the rest."""
-        with self.grouping(changes=True):
+        reports the grouper still adds to it land with the rest. ``GroupingBusy`` when a
+        grouping under way holds on for more than ``CORRECTION_WAIT_S``."""
+        with self.grouping(changes=True, timeout=CORRECTION_WAIT_S):
             target = self.story(into)
             absorbed = self.story(other)
             if absorbed.story.id == target.story.id:

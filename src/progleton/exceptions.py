@@ -15,7 +15,8 @@
     ├── StorageError
     │   ├── NotFound                (also LookupError) no such source, article or story
     │   │   └── StoryMerged         the story was merged into another (``.successor``)
-    │   └── GroupingLockLost        the grouping lock went with its database session
+    │   ├── GroupingLockLost        the grouping lock went with its database session
+    │   └── GroupingBusy            a correction waited too long for a grouping under way
     └── SettingsError               (also ValueError) a bad setting value
 
 Bad-input errors subclass ValueError too, so callers can catch either.
@@ -125,6 +126,11 @@ class GroupingLockLost(StorageError):
     update, ``result`` is what it fetched and stored before."""
 
     result: UpdateResult | None = None
+
+
+class GroupingBusy(StorageError):
+    """The grouping stayed held (an update grouping its new articles) for longer than this call
+    waits for it, or the wait was stopped: nothing was changed, and it may be tried again."""
 
 
 class SettingsError(ProgletonError, ValueError):

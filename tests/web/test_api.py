@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
 from fastapi.testclient import TestClient
 
 from progleton.core import Progleton
@@ -239,3 +240,21 @@ def test_a_storys_actions_answer_405_to_get(client: TestClient, seeded: Seeded) 
         answer = client.get(f"/api/v1/stories/{storm}/{action}")
         assert answer.status_code == 405 and answer.headers["allow"] == allowed, answer.text
     assert client.get("/api/v1/stories/story-nope/merge").status_code == 404
+
+
+def test_a_correction_while_another_process_groups_answers_503_soon(
+        client: TestClient, seeded: Seeded, progleton: Progleton, monkeypatch: pytest.MonkeyPatch) -> None:
+    from progleton import core
+    from progleton.store import open_store
+
+    monkeypatch.setattr(core, "CORRECTION_WAIT_S", 0.3)
+    storm, moved = seeded.stories["storm"], seeded.articles["storm3"]
+    other_process = open_store(progleton.store.engine.url.render_as_string(hide_password=False))
+    with other_process.grouping_lock():  # a cron `progleton update` grouping its new articles
+        busy = client.post(f"/api/v1/stories/{quote(storm)}/merge", json={"other": seeded.stories["wire"]})
+        assert busy.status_code == 503 and busy.headers["retry-after"]
+        assert "grouping" in busy.json()["detail"] and "try again" in busy.json()["detail"]
+        moving = client.put(f"/api/v1/articles/{moved}/story", json={"story_id": None})
+        assert moving.status_code == 503
+    other_process.close()
+    assert client.put(f"/api/v1/articles/{moved}/story", json={"story_id": None}).status_code == 200

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..exceptions import NotFound, StoryMerged
+from ..exceptions import GroupingBusy, NotFound, StoryMerged
 from ..explain import probability_text
 from ..timefmt import duration_words, time_ago, time_until
 from .accounts import (
@@ -131,7 +131,8 @@ def _error(request: Request, status: int, message: str) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
     titles = {400: "That request didn't make sense", 403: "Not allowed",
-              404: "Nothing here", 405: "Not allowed", 422: "That request didn't make sense"}
+              404: "Nothing here", 405: "Not allowed", 422: "That request didn't make sense",
+              503: "Busy grouping stories"}
     return render(request, "error.html", status_code=status, status=status,
                   title=titles.get(status, "Something went wrong"), message=message)
 
@@ -147,6 +148,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, StoryMerged) and request.method in ("GET", "HEAD"):
             return RedirectResponse(_successor_url(request, exc), status_code=301)
         return _error(request, 404, str(exc))
+
+    @app.exception_handler(GroupingBusy)
+    async def busy(request: Request, exc: GroupingBusy) -> Response:
+        # a move or merge while an update groups its new articles for longer than it waits
+        response = _error(request, 503, str(exc))
+        response.headers["retry-after"] = "30"
+        return response
 
     @app.exception_handler(OverflowError)
     async def too_large(request: Request, exc: OverflowError) -> Response:
