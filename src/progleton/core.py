@@ -14,7 +14,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -39,6 +39,7 @@ from .stories import StoryGrouper
 from .stories.features import language, text_language
 from .types import Article, RelatedStory, SearchHit, Source, Story, StoryDetail, UpdateResult
 from .urls import web_address
+from .workers import process_pool
 
 log = logging.getLogger(__name__)
 
@@ -252,10 +253,7 @@ class Progleton:
         if workers <= 1:
             return None
         if self._executor is None:
-            import multiprocessing
-
-            self._executor = ProcessPoolExecutor(max_workers=workers,
-                                                 mp_context=multiprocessing.get_context("spawn"))
+            self._executor = process_pool(workers)  # each exits when this process is killed
         return self._executor
 
     # ---- sources --------------------------------------------------------------------------------
