@@ -474,3 +474,24 @@ def test_update_waiting_for_another_process_grouping_says_so_and_stops_on_sigter
             update.wait()
     store.close()
     assert sum("waiting for another" in line for line in said) == 1
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgresql://postgres:S3cretPw@127.0.0.1:9/x", "postgresql://postgres:********@127.0.0.1:9/x"),  # refused
+    ("postgresql://postgres:S3cretPw@127.0.0.1:notaport/x", "cannot read the database URL"),
+    ("postgresql://postgres:S3c/ret@Pw@127.0.0.1:9/x", "postgresql://postgres:********@127.0.0.1:9/x"),
+    ("postgresql://postgres@127.0.0.1:9/x?password=S3cretPw", "?password=********"),
+    ("postgre://u:S3cretPw@db.example/x", "'postgre://u:********@db.example/x'"),  # unsupported
+])
+def test_database_errors_never_print_its_password(url: str, shown: str) -> None:
+    done = run(url, "sources")
+    assert done.returncode == 1 and shown in done.stderr, done.stderr
+    for secret in ("S3cretPw", "S3c/ret", "ret@Pw", "'Pw"):
+        assert secret not in done.stdout + done.stderr
+
+
+def test_copy_to_never_prints_the_targets_password(db_url: str) -> None:
+    one_article(db_url, "Harbour bridge closes after crack found")
+    done = run(db_url, "copy-to", "postgresql://postgres:S3c/ret@Pw@127.0.0.1:9/x")
+    assert done.returncode == 1 and "postgresql://postgres:********@127.0.0.1:9/x" in done.stderr, done.stderr
+    assert "S3c" not in done.stderr and "Pw@" not in done.stderr

@@ -6,7 +6,6 @@ import dataclasses
 import json
 import logging
 import os
-import re
 import signal
 import sys
 from collections.abc import Iterator
@@ -488,7 +487,7 @@ def copy_to(ctx: Context, target: str) -> None:
     copied, every row under the same ids: stories, articles, read and starred state, follows,
     saved searches, corrections, users and tokens, the secret key. The SQLite file is only read.
     Stop `progleton serve` and cron updates first: what they write meanwhile is not copied."""
-    from .store import default_db_url
+    from .store import default_db_url, masked_url
     from .store.transfer import copy_to_postgresql
 
     source = str(load_settings(config_file=ctx.config, overrides=ctx.overrides).db or default_db_url())
@@ -496,8 +495,8 @@ def copy_to(ctx: Context, target: str) -> None:
                   TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
                   transient=False, disable=not err_console.is_terminal) as bar:
         report = copy_to_postgresql(source, target, progress=_CopyBar(bar))
-    shown = _hide_password(target)
-    console.print(f"Copied {sum(report.rows.values()):,} rows from {escape(source)} into {escape(shown)} "
+    shown = masked_url(target)
+    console.print(f"Copied {sum(report.rows.values()):,} rows from {escape(masked_url(source))} into {escape(shown)} "
                   f"in {report.seconds:.1f} s:", highlight=False)
     console.print("  " + ", ".join(f"{n:,} {escape(name)}" for name, n in report.rows.items()), highlight=False)
     if report.nul_texts:
@@ -529,22 +528,18 @@ class _CopyBar:
         self.bar.update(self.task, description="building the indexes (search: a minute or more on a large one)")
 
 
-def _hide_password(url: str) -> str:
-    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1********@", url)
-
-
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @pass_ctx
 def config(ctx: Context, as_json: bool) -> None:
     """Print the effective settings and where each came from."""
-    from .store import default_db_url
+    from .store import default_db_url, masked_url
 
     settings = load_settings(config_file=ctx.config, overrides=ctx.overrides)
     def shown(name: str) -> Any:  # secrets are never printed, only whether they are set
         value = getattr(settings, name)
-        if name == "db":  # the database actually used, the default file too
-            return _hide_password(str(value or default_db_url()))
+        if name == "db":  # the database actually used, the default file too (not its password)
+            return masked_url(str(value or default_db_url()))
         return "********" if name in ("secret_key", "admin_password") and value else value
 
     if as_json:

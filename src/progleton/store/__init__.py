@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import unquote
 
 import platformdirs
 import sqlalchemy as sa
@@ -20,6 +22,32 @@ def default_db_url() -> str:
     """A SQLite file in the user's data directory."""
     path = Path(platformdirs.user_data_dir("progleton")) / "progleton.db"
     return f"sqlite:///{path}"
+
+
+# A database URL's password: in its user info (up to the last "@": a password written with an
+# "@" or "/" of its own is masked whole), and in a ``password=`` parameter (libpq's).
+_USERINFO_PASSWORD = re.compile(r"(?P<head>://[^:/@?#]*:)(?P<password>.*)@")
+_PARAMETER_PASSWORD = re.compile(r"(?P<head>[?&]password=)(?P<password>[^&#]*)", re.IGNORECASE)
+MASK = "********"
+
+
+def masked_url(url: str) -> str:
+    """``url`` as it may be printed or logged: its password, if any, is ``********``."""
+    url = _USERINFO_PASSWORD.sub(rf"\g<head>{MASK}@", url, count=1)
+    return _PARAMETER_PASSWORD.sub(rf"\g<head>{MASK}", url)
+
+
+def masked_error(error: object, url: str) -> str:
+    """An error's text without ``url``'s password, or a part of it: a driver may quote them (a
+    password written with an "@" makes its end the host it cannot find)."""
+    text = str(error)
+    secrets: set[str] = set()
+    for match in (*_USERINFO_PASSWORD.finditer(url), *_PARAMETER_PASSWORD.finditer(url)):
+        for password in (match["password"], unquote(match["password"])):
+            secrets.update(p for p in (password, *password.split("@")) if len(p) > 1)
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text
 
 
 MIGRATION_LOCK_KEY = 0x70726F67_6D696772  # "prog" "migr": PostgreSQL advisory lock
@@ -59,16 +87,16 @@ def open_store(url: str) -> SQLStore:
             raise StorageError(f"PostgreSQL needs its driver ({exc.name}): "
                                "pip install 'progleton[postgres]'") from exc
         except ValueError as exc:  # a port that is no number, and the like
-            raise StorageError(f"cannot read the database URL: {exc}") from exc
+            raise StorageError(f"cannot read the database URL: {masked_error(exc, url)}") from exc
         search_fn, lock_fn = postgres.search_ids_fn, postgres.grouping_lock
     else:
-        raise StorageError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://…")
+        raise StorageError(f"unsupported database URL {masked_url(url)!r}: use sqlite:///PATH or postgresql://…")
     try:
         migrate(engine)
     except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
-        raise StorageError(f"cannot open the database at {url}: {exc.orig}") from exc
+        raise StorageError(f"cannot open the database at {masked_url(url)}: {masked_error(exc.orig, url)}") from exc
     except ValueError as exc:  # a port that is no number, and the like
-        raise StorageError(f"cannot open the database at {url}: {exc}") from exc
+        raise StorageError(f"cannot open the database at {masked_url(url)}: {masked_error(exc, url)}") from exc
     if engine.dialect.name == "postgresql":
         postgres.warn_about_locale(engine)
     return SQLStore(engine, search_fn=search_fn, lock_fn=lock_fn)
@@ -81,4 +109,4 @@ def _sqlite_search(conn: sa.Connection, query: str, limit: int, offset: int,
     return search_ids(conn, query, limit=limit, offset=offset, filters=filters)
 
 
-__all__ = ["SQLStore", "SearchFilters", "Store", "default_db_url", "migrate", "open_store"]
+__all__ = ["SQLStore", "SearchFilters", "Store", "default_db_url", "masked_error", "masked_url", "migrate", "open_store"]

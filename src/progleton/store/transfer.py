@@ -28,6 +28,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from ..exceptions import StorageError
+from . import masked_error, masked_url
 from .schema import meta, metadata
 from .sql_util import high_id_key, utc
 
@@ -139,7 +140,7 @@ def check_source_revision(conn: sa.Connection, url: str) -> None:
     try:
         found = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     except sa.exc.DatabaseError as exc:  # no such table; not a database at all
-        raise StorageError(f"{_shown(url)} is not a Progleton database ({exc.orig})") from exc
+        raise StorageError(f"{_shown(url)} is not a Progleton database ({masked_error(exc.orig, url)})") from exc
     wanted = code_revision()
     if found == wanted:
         return
@@ -183,11 +184,11 @@ def _table_names(url: str) -> list[str]:
     except ModuleNotFoundError as exc:
         raise StorageError(f"PostgreSQL needs its driver ({exc.name}): pip install 'progleton[postgres]'") from exc
     except (ValueError, sa.exc.ArgumentError) as exc:  # a port that is no number, and the like
-        raise StorageError(f"cannot read the database URL: {exc}") from exc
+        raise StorageError(f"cannot read the database URL: {masked_error(exc, url)}") from exc
     try:
         return sa.inspect(engine).get_table_names()
     except sa.exc.DBAPIError as exc:
-        raise StorageError(f"cannot open the database at {_shown(url)}: {exc.orig} "
+        raise StorageError(f"cannot open the database at {_shown(url)}: {masked_error(exc.orig, url)} "
                            "(a new one is made with createdb NAME)") from exc
     finally:
         engine.dispose()
@@ -322,11 +323,9 @@ def _scripts() -> ScriptDirectory:
 
 
 def _shown(url: str) -> str:
-    """A database URL as said in messages: its password hidden."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except sa.exc.ArgumentError:
-        return url
+    """A database URL as said in messages: its password hidden (also in a URL that cannot be
+    read)."""
+    return masked_url(url)
 
 
 __all__ = ["BATCH_ROWS", "CopyProgress", "CopyReport", "code_revision", "copy_to_postgresql"]
