@@ -84,8 +84,9 @@ def open_store(url: str) -> SQLStore:
 
             engine = postgres.create_engine(url)
         except ModuleNotFoundError as exc:
-            raise StorageError(f"PostgreSQL needs its driver ({exc.name}): "
-                               "pip install 'progleton[postgres]'") from exc
+            raise StorageError(f"PostgreSQL needs its driver ({exc.name}): install it into Progleton's "
+                               "environment, `.venv/bin/pip install -e '.[postgres]'` in a checkout set up "
+                               "with `make`, else `pip install 'progleton[postgres]'`") from exc
         except ValueError as exc:  # a port that is no number, and the like
             raise StorageError(f"cannot read the database URL: {masked_error(exc, url)}") from exc
         search_fn, lock_fn = postgres.search_ids_fn, postgres.grouping_lock
