@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from progleton.exceptions import SettingsError
-from progleton.settings import REGISTRY, load_settings
+from progleton.settings import REGISTRY, Settings, load_settings
 
 
 def test_defaults_file_env_and_flags_in_order(tmp_path: Path) -> None:
@@ -40,3 +40,11 @@ def test_every_setting_has_help_and_a_default_of_its_type() -> None:
 
 def test_private_addresses_are_refused_by_default() -> None:
     assert load_settings(environ={}).allow_private_addresses is False
+
+
+def test_a_printed_or_logged_settings_shows_no_secret() -> None:
+    settings = Settings().replace(db="postgresql://u:S3cret@h/x", secret_key="k3y-value", admin_password="pa55word")
+    for text in (repr(settings), str(settings)):
+        assert "S3cret" not in text and "k3y-value" not in text and "pa55word" not in text
+        assert "postgresql://u:********@h/x" in text and "'secret_key': '********'" in text
+    assert settings.db == "postgresql://u:S3cret@h/x"  # the value itself is untouched

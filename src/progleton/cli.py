@@ -537,10 +537,9 @@ def config(ctx: Context, as_json: bool) -> None:
 
     settings = load_settings(config_file=ctx.config, overrides=ctx.overrides)
     def shown(name: str) -> Any:  # secrets are never printed, only whether they are set
-        value = getattr(settings, name)
         if name == "db":  # the database actually used, the default file too (not its password)
-            return masked_url(str(value or default_db_url()))
-        return "********" if name in ("secret_key", "admin_password") and value else value
+            return masked_url(str(settings.db or default_db_url()))
+        return settings.shown(name)
 
     if as_json:
         _print_json({s.name: {"value": shown(s.name), "from": settings.origin[s.name]} for s in REGISTRY})

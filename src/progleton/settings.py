@@ -79,6 +79,9 @@ def _coerce(setting: Setting, value: Any) -> Any:
         raise SettingsError(f"{setting.name}: expected {setting.type.__name__}, got {value!r}") from exc
 
 
+SECRET_SETTINGS = frozenset({"secret_key", "admin_password"})
+
+
 @dataclass(frozen=True)
 class Settings:
     """Effective settings; ``origin`` says where each value came from."""
@@ -101,6 +104,21 @@ class Settings:
             values[name] = _coerce(_BY_NAME[name], value)
             origin[name] = "override"
         return dataclasses.replace(self, values=values, origin=origin)
+
+    def shown(self, name: str) -> Any:
+        """A setting's value as it may be printed or logged: a secret only as whether it is set
+        (``********``), the database URL without its password."""
+        value = self.values[name]
+        if name in SECRET_SETTINGS and value:
+            return "********"
+        if name == "db" and value:
+            from .store import masked_url
+
+            return masked_url(str(value))
+        return value
+
+    def __repr__(self) -> str:  # a logged or printed Settings never shows a secret
+        return f"Settings({ {name: self.shown(name) for name in self.values}!r})"
 
     @property
     def user_agent_string(self) -> str:
