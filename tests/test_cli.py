@@ -495,3 +495,24 @@ def test_copy_to_never_prints_the_targets_password(db_url: str) -> None:
     done = run(db_url, "copy-to", "postgresql://postgres:S3c/ret@Pw@127.0.0.1:9/x")
     assert done.returncode == 1 and "postgresql://postgres:********@127.0.0.1:9/x" in done.stderr, done.stderr
     assert "S3c" not in done.stderr and "Pw@" not in done.stderr
+
+
+def test_update_says_when_it_grouped_what_an_earlier_update_left(db_url: str) -> None:
+    """An update killed between storing and grouping: the next one groups what it left, and
+    says so (it said "0 of 0 sources updated: 0 new articles" and nothing else)."""
+    from datetime import UTC, datetime
+
+    from progleton.core import make_progleton
+
+    app = make_progleton(db_url)
+    source, _ = app.store.add_source("https://a.example/feed")
+    app.store.update_source(source.id, next_fetch_at=datetime(2100, 1, 1, tzinfo=UTC))  # not due
+    article = {"url": "https://a.example/1", "canonical_url": "https://a.example/1", "title": "Ferry strike ends",
+               "text": "The ferries run again.", "html": "", "summary": "", "authors": [], "warnings": [],
+               "source_id": source.id, "text_hash": "h1", "word_count": 4, "extracted": True}
+    app.store.save_feeds([(source.id, {"last_status": "ok"}, [({"guid": "g1", "link": article["url"],
+                                                                 "title": "t", "authors": []}, article)])])
+    app.close()
+    result = CliRunner().invoke(main, ["--db", db_url, "update"])
+    assert result.exit_code == 0, result.output
+    assert "Grouped 1 article an earlier update had stored and not grouped." in " ".join(result.output.split())

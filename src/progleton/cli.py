@@ -239,6 +239,8 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
         f"{result.new_articles} new articles from {result.new_entries} new entries"
         + (f"; {len(result.errors)} failed." if result.errors else ".")
         + (" `progleton sources` shows each one's error." if result.errors else "")
+        + (f" Grouped {result.grouped_earlier} article{'s' if result.grouped_earlier != 1 else ''} an earlier "
+           "update had stored and not grouped." if result.grouped_earlier else "")
     )
     if all_failed or grouping_failed:
         raise click.exceptions.Exit(1)

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -351,7 +352,7 @@ class Progleton:
             # and the API keep answering meanwhile
             stop = threading.Event()
             try:
-                await asyncio.to_thread(self._group, assign=group, stop=stop, waiting=waiting)
+                grouped = await asyncio.to_thread(self._group, assign=group, stop=stop, waiting=waiting)
             except GroupingLockLost as exc:
                 exc.result = result  # what was fetched is stored: the caller may still report it
                 raise
@@ -360,7 +361,7 @@ class Progleton:
                 # the lock ends now, a grouping under way is finished
                 stop.set()
                 raise
-            return result
+            return replace(result, grouped=grouped)
 
     def assign_stories(self) -> int:
         """Group every article not yet in a story; returns how many were assigned."""

@@ -162,6 +162,13 @@ class SourceUpdate:
 @dataclass(frozen=True)
 class UpdateResult:
     sources: tuple[SourceUpdate, ...] = ()
+    grouped: int = 0  # articles put into stories: the update's new ones, and any an earlier one left
+
+    @property
+    def grouped_earlier(self) -> int:
+        """Articles an earlier update stored and left ungrouped (it was stopped, or its grouping
+        failed), grouped by this one."""
+        return max(0, self.grouped - self.new_articles)
 
     @property
     def new_articles(self) -> int:
