@@ -90,10 +90,9 @@ NOT_FETCHED = "page not fetched: "
 # after each of these waits in turn, or the server's Retry-After when longer; the article shows
 # the page's text from then on. After the last, it keeps the feed's text for good.
 PAGE_RETRY_WAITS = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4), timedelta(hours=12))
-# Pages asked for again per source and update, and in all, the longest waiting first (the rest
-# wait for the next update); they share the source's time for pages with its new entries.
+# Pages asked for again per source and update, the longest waiting first (the rest wait for the
+# next update); they share the source's time for pages with its new entries.
 RETRY_PAGES_PER_SOURCE = 20
-RETRY_PAGES_PER_UPDATE = 2_000
 
 
 def page_retry_at(now: datetime, failed: int, retry_after: float) -> datetime | None:
@@ -116,7 +115,8 @@ def retried_page(row: Mapping[str, Any], page: Prepared, retry_after: float | No
         return {
             "id": row["id"], "text": article.text, "html": article.html, "word_count": word_count(article.text),
             "warnings": list(article.warnings), "language": article.language, "image": article.image,
-            "site_name": article.site_name, "authors": row["authors"] or authors(article.authors),
+            # the page's byline first: the stored authors may be the feed's own, inherited
+            "site_name": article.site_name, "authors": authors(article.authors) or row["authors"],
             "extracted": True, "text_hash": text_hash(row["title"], article.text),
             "page_retry_at": None, "page_attempts": failed,
         }
@@ -176,10 +176,10 @@ class Updater:
         self._postponed, self._retry_hints, self._page_deadlines, self._retrying = {}, {}, {}, {}
         self._due_retries = {}
         if self.settings.fetch_articles:
-            for row in self.store.due_page_retries(datetime.now(UTC), RETRY_PAGES_PER_UPDATE):
-                due = self._due_retries.setdefault(row["source_id"], [])
-                if len(due) < RETRY_PAGES_PER_SOURCE:
-                    due.append(row)
+            updated = set(self._sources)
+            for row in self.store.due_page_retries(datetime.now(UTC), RETRY_PAGES_PER_SOURCE):
+                if row["source_id"] in updated:
+                    self._due_retries.setdefault(row["source_id"], []).append(row)
         # What exists before the update (modules, the grouper's vocabulary, caches) is left
         # out of the collections that the update's allocations trigger, and young objects
         # (most die by reference counting) are collected every 20,000 allocations, not 700:

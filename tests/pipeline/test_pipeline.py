@@ -729,6 +729,8 @@ def test_a_retried_page_gives_the_pages_text_or_the_next_try() -> None:
     done = retried_page(row, (page, None, "http://a/1"), None, now)
     assert done["text"] == "Page text" and done["extracted"] and done["warnings"] == []
     assert done["authors"] == ["Ann Lee"] and done["page_retry_at"] is None and done["page_attempts"] == 1
+    inherited = retried_page({**row, "authors": ["News Desk"]}, (page, None, "http://a/1"), None, now)
+    assert inherited["authors"] == ["Ann Lee"]  # the page's byline, not the feed's managingEditor
     failed = retried_page(row, (None, "page not fetched: a answered 502.", "http://a/1"), 0.0, now)
     assert failed["warnings"] == ["other", "page not fetched: a answered 502."]
     assert failed["page_retry_at"] == now + PAGE_RETRY_WAITS[1] and "text" not in failed

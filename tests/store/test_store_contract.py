@@ -129,6 +129,28 @@ def test_processes_storing_the_same_articles_at_once_store_each_once(postgres_ur
             s.close()
 
 
+def test_pages_due_again_are_taken_a_bounded_number_per_source(store: SQLStore) -> None:
+    """A source with thousands of pages waiting holds back no other source's, and a removed
+    source's articles are not asked for again."""
+    now = datetime.now(UTC)
+    busy, _ = store.add_source("https://busy.example/feed")
+    quiet, _ = store.add_source("https://quiet.example/feed")
+    fields = {"html": "", "summary": "", "word_count": 1, "extracted": False}
+
+    def waiting(source_id: int, numbers: range, hours_ago: int) -> list[tuple[dict[str, object], object]]:
+        return [({"guid": f"g{n}", "link": f"https://news.example/{n}", "title": "t", "authors": []},
+                 _article(source_id, n, **fields, page_retry_at=now - timedelta(hours=hours_ago, minutes=n)))
+                for n in numbers]
+
+    store.save_feeds([(busy.id, {"last_status": "ok"}, waiting(busy.id, range(30), 3)),
+                      (quiet.id, {"last_status": "ok"}, waiting(quiet.id, range(100, 101), 1))])
+    due = store.due_page_retries(now, 20)
+    assert sum(r["source_id"] == busy.id for r in due) == 20 and sum(r["source_id"] == quiet.id for r in due) == 1
+    assert next(r["url"] for r in due if r["source_id"] == busy.id) == _article(busy.id, 29)["url"]  # longest waiting
+    store.remove_source(busy.id)
+    assert [r["source_id"] for r in store.due_page_retries(now, 20)] == [quiet.id]
+
+
 def test_corrections_are_dated_in_utc(store: SQLStore) -> None:
     store.add_correction("merge", story_id="s2", into_story_id="s1")
     assert store.corrections()[0]["created_at"].tzinfo is UTC

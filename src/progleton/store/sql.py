@@ -139,6 +139,9 @@ class SQLStore(UserStateMixin):
 
     def remove_source(self, source_id: int) -> None:
         with self._write() as conn:
+            # its articles stay (in their stories), but no page of theirs is asked for again
+            conn.execute(t.articles.update().where(t.articles.c.source_id == source_id,
+                                                   t.articles.c.page_retry_at.is_not(None)).values(page_retry_at=None))
             if not conn.execute(t.sources.delete().where(t.sources.c.id == source_id)).rowcount:
                 raise NotFound(f"no source with id {source_id}")
 
@@ -313,12 +316,16 @@ class SQLStore(UserStateMixin):
             stories = conn.execute(sa.select(t.articles.c.story_id).where(t.articles.c.id.in_(refetched))).scalars()
             self._refresh(conn, [s for s in set(stories) if s])
 
-    def due_page_retries(self, now: datetime, limit: int) -> list[dict[str, Any]]:
-        """Up to ``limit`` articles whose page is due to be fetched again (``page_retry_at`` has
-        passed), the longest waiting first: one read per update, whatever the number of sources."""
+    def due_page_retries(self, now: datetime, per_source: int) -> list[dict[str, Any]]:
+        """The articles whose page is due to be fetched again (``page_retry_at`` has passed), at
+        most ``per_source`` of each source, the longest waiting first: one read per update,
+        whatever the number of sources, and a source with thousands waiting holds back no other."""
         a = t.articles.c
-        query = sa.select(a.id, a.source_id, a.url, a.title, a.authors, a.warnings, a.page_attempts).where(
-            a.page_retry_at <= now).order_by(a.page_retry_at, a.id).limit(limit)
+        place = sa.func.row_number().over(partition_by=a.source_id, order_by=(a.page_retry_at, a.id)).label("place")
+        due = sa.select(a.id, a.source_id, a.url, a.title, a.authors, a.warnings, a.page_attempts,
+                        a.page_retry_at, place).where(a.page_retry_at <= now, a.source_id.is_not(None)).subquery()
+        query = sa.select(*(c for c in due.c if c.name not in ("place", "page_retry_at"))).where(
+            due.c.place <= per_source).order_by(due.c.source_id, due.c.page_retry_at, due.c.id)
         with self._read() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
