@@ -339,15 +339,22 @@ class Progleton:
         written, and the next update groups the articles left.
         """
         async with self._update_lock:
+            claimed_until = None
             if source_ids is not None:
                 sources = [self.store.get_source(i) for i in source_ids]
             elif due_only:
                 now = datetime.now(UTC)
-                sources = self.store.claim_due_sources(now, now + SOURCE_CLAIM)
+                claimed_until = now + SOURCE_CLAIM
+                sources = self.store.claim_due_sources(now, claimed_until)
             else:
                 sources = [s for s in self.store.list_sources() if not s.retired]
             updater = Updater(self.store, self.settings, None, self._process_pool())
-            result = await updater.update(sources, progress=progress, group=False)
+            try:
+                result = await updater.update(sources, progress=progress, group=False)
+            except BaseException:  # stopped (SIGTERM, Ctrl+C, a server stopping) or failed
+                if claimed_until is not None:  # the sources not yet written are due again now
+                    self.store.release_sources([s.id for s in sources], claimed_until, datetime.now(UTC))
+                raise
             # off the event loop: grouping thousands of articles takes seconds, and the pages
             # and the API keep answering meanwhile
             stop = threading.Event()

@@ -428,6 +428,26 @@ def test_pages_that_trickle_are_cut_short_by_the_sources_time_for_pages(farm: Fa
         app.close()
 
 
+def test_an_update_stopped_midway_gives_its_sources_back(farm: Farm, db_url: str) -> None:
+    """A cron run under ``timeout`` or a stopped server: the sources it had taken and not
+    finished are due again at once, not an hour later."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        source, _ = app.store.add_source(farm.base + "/trickle.xml")
+
+        async def stopped() -> None:
+            task = asyncio.create_task(app.update_async())
+            await asyncio.sleep(1.5)  # its pages are trickling in
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+
+        asyncio.run(stopped())
+        assert [s.id for s in app.store.due_sources(datetime.now(UTC))] == [source.id]
+    finally:
+        app.close()
+
+
 def test_pages_not_yet_asked_for_when_the_time_ran_out_wait_for_the_next_update(farm: Farm, db_url: str) -> None:
     """Stored with the feed's text, they would never be fetched: the next update asks for them."""
     farm.state["trickle"] = 12  # a first chunk of 8 is in flight when the time runs out, 4 wait

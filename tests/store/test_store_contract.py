@@ -83,6 +83,17 @@ def test_due_sources_are_taken_by_one_update_at_a_time(store: SQLStore) -> None:
     assert [s.id for s in store.claim_due_sources(until, until + timedelta(hours=1))] == [due.id]  # a dead one's
 
 
+def test_sources_an_update_did_not_finish_are_given_back(store: SQLStore) -> None:
+    now = datetime.now(UTC)
+    first, _ = store.add_source("https://a.example/feed")
+    second, _ = store.add_source("https://b.example/feed")
+    until = now + timedelta(hours=1)
+    store.claim_due_sources(now, until)
+    store.update_source(first.id, next_fetch_at=now + timedelta(minutes=30))  # its update was written
+    store.release_sources([first.id, second.id], until, now)
+    assert [s.id for s in store.due_sources(now)] == [second.id]
+
+
 def _in_threads(count: int, work: object) -> list[object]:
     """``work(i)`` in ``count`` threads started together."""
     import threading

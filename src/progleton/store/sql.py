@@ -177,6 +177,15 @@ class SQLStore(UserStateMixin):
             rows = conn.execute(t.sources.update().where(due).values(next_fetch_at=until).returning(*t.sources.c))
             return sorted((self._source(r) for r in rows), key=lambda source: source.id)
 
+    def release_sources(self, source_ids: Sequence[int], until: datetime, now: datetime) -> None:
+        """Give back the sources :meth:`claim_due_sources` took until ``until`` whose update did
+        not finish (it was stopped): due again at ``now`` rather than in an hour."""
+        s = t.sources.c
+        with self._write() as conn:
+            for start in range(0, len(source_ids), 500):
+                conn.execute(t.sources.update().where(
+                    s.id.in_(source_ids[start:start + 500]), s.next_fetch_at == until).values(next_fetch_at=now))
+
     def update_source(self, source_id: int, **fields: Any) -> None:
         unknown = set(fields) - set(_SOURCE_COLUMNS)
         if unknown:
