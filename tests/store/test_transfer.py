@@ -259,6 +259,9 @@ def test_a_trial_run_on_the_new_database_does_not_make_it_non_empty(tmp_path: Pa
         key = app.secret_key()
     with make_progleton(postgres_url) as trial:
         assert trial.secret_key() != key
+        from progleton.web.accounts import ensure_local_user
+
+        ensure_local_user(trial.store)  # as serve does at start-up
     report = copy_to_postgresql(source, postgres_url)
     assert report.replaced_meta == ("secret_key",)
     with make_progleton(postgres_url) as app:

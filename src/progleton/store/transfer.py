@@ -29,7 +29,7 @@ from alembic.script import ScriptDirectory
 
 from ..exceptions import StorageError
 from . import masked_error, masked_url
-from .schema import meta, metadata
+from .schema import meta, metadata, users
 from .sql_util import high_id_key, utc
 
 BATCH_ROWS = 500  # rows read and written at a time (an article may hold 100 kB of HTML)
@@ -195,12 +195,15 @@ def _table_names(url: str) -> list[str]:
 
 
 def check_target_empty(dst: sa.Connection, url: str) -> tuple[str, ...]:
-    """Refuse a target holding any row, its ``meta`` aside: a trial ``serve`` of the empty
-    database leaves only its own secret key there. Those keys are deleted (the installation's
-    replace them) and returned."""
+    """Refuse a target holding any row, its ``meta`` and built-in user aside: a trial ``serve``
+    of the empty database leaves its own secret key and the built-in "local" user there. Those
+    are deleted (the installation's replace them), and the keys returned."""
     held = {}
     for table in metadata.sorted_tables:
-        if table is not meta and dst.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first():
+        rows = sa.select(sa.literal(1)).select_from(table)
+        if table is users:  # the built-in user a trial ``serve`` makes (web.accounts.ensure_local_user)
+            rows = rows.where(sa.not_(sa.and_(users.c.name == "local", users.c.password_hash == "!")))
+        if table is not meta and dst.execute(rows.limit(1)).first():
             held[table.name] = int(dst.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0)
     if held:
         what = ", ".join(f"{n:,} {name}" for name, n in held.items())
@@ -208,6 +211,7 @@ def check_target_empty(dst: sa.Connection, url: str) -> tuple[str, ...]:
                            "(createdb NAME), or drop and create this one again (dropdb NAME; createdb NAME)")
     keys = tuple(dst.execute(sa.select(meta.c.key).order_by(meta.c.key)).scalars())
     dst.execute(meta.delete())
+    dst.execute(users.delete())  # the installation's users, the built-in one with them, replace it
     return keys
 
 
