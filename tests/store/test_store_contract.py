@@ -246,7 +246,8 @@ def test_a_word_finds_its_other_forms_and_a_quoted_word_only_itself(store: SQLSt
         6: ("Gunmen seize school", "The children were freed; the crisis is over.", "en"),
         7: ("A gunman and a child", "Officials spoke of crises elsewhere.", "en"),
         8: ("Two trains collided", "Rescuers carried the injured; the line stopped.", "en"),
-        9: ("Trains may collide, a report warns", "Signals stop working in the cold.", "en"),
+        9: ("Trains may collide, a report warns", "Signals stop working in the cold; lines needed "
+            "repairs, banned from service.", "en"),
     }
     number = {article_id: n for n, article_id in _seed_texts(store, texts).items()}
     found = lambda q: {number[h.article.id] for h in store.search(q)}  # noqa: E731
@@ -262,6 +263,10 @@ def test_a_word_finds_its_other_forms_and_a_quoted_word_only_itself(store: SQLSt
     assert all("<mark>" in h.highlight for h in store.search("injuries"))  # either form is marked
     assert found("collide") == {8, 9} and found("carry") == {8} and found("stop") == {8, 9}
     assert found("collided") == {8}  # a past form finds itself: "united" must not find "unit"
+    assert found("need") == {9} and found("ban") == {9}
+    from progleton.store.query import parse_query
+
+    assert "thing" not in parse_query("the").must[0][0].forms
 
 
 def test_search_input_is_never_a_syntax_error(store: SQLStore) -> None:

@@ -189,7 +189,8 @@ def test_article_whose_page_is_asked_for_again_says_when(client: TestClient, pro
          "page_retry_at": datetime.now(UTC) + timedelta(minutes=14, seconds=30)},
         {"story_id": "story-busy"})
     html = client.get(f"/articles/{article_id}").text
-    assert "answered 503 Service Unavailable. The page will be asked for again in 14 minutes." in html
+    assert ("answered 503 Service Unavailable. The page will be asked for again when its source is next "
+            "updated, in 14 minutes or later.") in html
     api = client.get(f"/api/v1/articles/{article_id}").json()
     assert api["page_retry_at"] and api["extracted"] is False
 

@@ -144,8 +144,14 @@ def _verb_forms(word: str) -> list[str]:
     """A base verb's past and -ing forms ("collide" finds "collided", "colliding"; "carry"
     "carried"; "stop" "stopped" as well as "stoped": a form no text uses costs nothing). Only
     forward: "united" finding "unit" would be wrong, so a past form finds itself and its plural
-    forms only."""
-    if len(word) < 4 or word in _NOT_PLURAL or word.endswith(("s", "ed", "ing")):
+    forms only (and forms of it no text uses). A word of three letters gets only the doubled
+    forms of one that ends consonant, vowel, consonant ("ban" "banned", "win" "winning"):
+    "the" must not find "thing"."""
+    if len(word) < 3 or word in _NOT_PLURAL or word.endswith("s"):
+        return []
+    if len(word) == 3:
+        if word[0] not in _VOWELS and word[1] in _VOWELS and word[2] not in _VOWELS + "wxy":
+            return [word + word[-1] + "ed", word + word[-1] + "ing"]
         return []
     if word.endswith("ee"):
         return [word + "d", word + "ing"]
