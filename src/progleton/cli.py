@@ -507,8 +507,10 @@ def copy_to(ctx: Context, target: str) -> None:
     if report.replaced_meta:
         console.print(f"The installation's secret key and state replaced the target's own "
                       f"({escape(', '.join(report.replaced_meta))}).", highlight=False)
+    address = ("the address given here, password and all" if shown != target
+               else f"PROGLETON_DB='{escape(shown)}'")  # a masked one, pasted, would set a wrong password
     console.print(f"\nNext:\n  1. Point Progleton at the new database wherever it runs: "
-                  f"PROGLETON_DB='{escape(shown)}' (or db in the settings file, or --db).\n"
+                  f"{address} (or db in the settings file, or --db).\n"
                   "  2. Start `progleton serve` and your cron `progleton update` on it.\n"
                   "  3. The SQLite file is unchanged: keep it until you have checked the copy.", highlight=False)
 

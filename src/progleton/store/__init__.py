@@ -95,7 +95,10 @@ def open_store(url: str) -> SQLStore:
     try:
         migrate(engine)
     except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
-        raise StorageError(f"cannot open the database at {masked_url(url)}: {masked_error(exc.orig, url)}") from exc
+        hint = ("; an @ or / in a user name or password is written %40 or %2F"
+                if url.split("://", 1)[-1].split("?", 1)[0].count("@") > 1 else "")
+        raise StorageError(f"cannot open the database at {masked_url(url)}: "
+                           f"{masked_error(exc.orig, url)}{hint}") from exc
     except ValueError as exc:  # a port that is no number, and the like
         raise StorageError(f"cannot open the database at {masked_url(url)}: {masked_error(exc, url)}") from exc
     if engine.dialect.name == "postgresql":
