@@ -518,3 +518,17 @@ def test_update_says_when_it_grouped_what_an_earlier_update_left(db_url: str) ->
     result = CliRunner().invoke(main, ["--db", db_url, "update"])
     assert result.exit_code == 0, result.output
     assert "Grouped 1 article an earlier update had stored and not grouped." in " ".join(result.output.split())
+
+
+def test_the_extraction_libraries_warnings_are_for_verbose_runs(tmp_path: Path) -> None:
+    import logging
+
+    from progleton.cli import EXTRACTION_LOGGERS
+
+    before = {name: logging.getLogger(name).level for name in EXTRACTION_LOGGERS}
+    try:
+        CliRunner().invoke(main, ["--db", f"sqlite:///{tmp_path / 'x.db'}", "sources"])
+        assert all(logging.getLogger(name).level == logging.ERROR for name in EXTRACTION_LOGGERS)
+    finally:
+        for name, level in before.items():
+            logging.getLogger(name).setLevel(level)

@@ -85,6 +85,11 @@ pass_ctx = click.make_pass_decorator(Context)
 LIMIT = click.IntRange(1, 10_000)  # how many rows a listing shows
 
 
+# The libraries that read pages: their warnings are about one page's markup, which the
+# article's own warnings already cover, and a plain `update` printed them on the terminal.
+EXTRACTION_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext", "readability")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", help="Database URL (sqlite:///PATH or postgresql://…); default: the db setting "
               "(PROGLETON_DB), else a SQLite file in your user data directory (`progleton config` shows it).")
@@ -108,6 +113,9 @@ def main(ctx: click.Context, db: str | None, config: Path | None, allow_private_
                 out.width = 200
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not verbose:  # what the extraction libraries say of a page ("discarding data") is for -v
+        for name in EXTRACTION_LOGGERS:
+            logging.getLogger(name).setLevel(logging.ERROR)
     overrides = {"allow_private_addresses": allow_private_addresses, "db": db}
     ctx.obj = Context(db, config, overrides)
 
