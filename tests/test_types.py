@@ -25,6 +25,11 @@ from progleton.urls import address_name
         ("http://[::1]:8080/feed.xml", "[::1]:8080"),
         ("http://news.example:port/rss", "news.example"),
         ("urn:uuid:1", ""),
+        ("https://example.com./feed", "example.com"),  # the root's dot
+        ("https://xn--bcher-kva.example/", "bücher.example"),  # as its readers write it
+        ("https://xn--zz-bad.example/", "xn--zz-bad.example"),  # no valid punycode: as it is
+        ("https://www.co.uk/", "www.co.uk"),  # no site of co.uk
+        ("https://www.bbc.co.uk/news", "bbc.co.uk"),
     ],
 )
 def test_address_name(url: str, name: str) -> None:

@@ -68,12 +68,29 @@ def address_name(url: str) -> str:
         port = None
     if port and port != _DEFAULT_PORTS.get(parts.scheme.lower()) and _names_no_publisher(host):
         host = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    host = host.removeprefix("www.")
+    host = _readable_host(host.rstrip("."))
+    if not _SECOND_LEVEL.fullmatch(host.removeprefix("www.")):  # "www.co.uk" is no site of co.uk
+        host = host.removeprefix("www.")
     user = next((p for p in parts.path.split("/") if p[:1] in ("@", "~") and len(p) > 1), None)
     return f"{host}/{user}" if user else host
 
 
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+# A country's registry space ("co.uk", "com.au"): what follows "www." there is no site's name.
+_SECOND_LEVEL = re.compile(r"(?:co|com|org|net|ac|gov|edu|ne|or|go)\.[a-z]{2}")
+
+
+def _readable_host(host: str) -> str:
+    """A host as its readers write it: each punycode label ("xn--bcher-kva") in its own letters
+    ("bücher"); a label that is no valid punycode is kept as it is."""
+    if "xn--" not in host:
+        return host
+    labels = []
+    for label in host.split("."):
+        try:
+            labels.append(label.encode("ascii").decode("idna") if label.startswith("xn--") else label)
+        except UnicodeError:
+            labels.append(label)
+    return ".".join(labels)
 
 
 def _names_no_publisher(host: str) -> bool:
