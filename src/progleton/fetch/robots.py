@@ -110,7 +110,7 @@ class RobotsCache:
         if rules.verdict == "disallow_all":
             raise RobotsDisallowed(
                 f"Not fetching {url}: {rules.reason}, so Progleton stays away from this site "
-                "for now; it will ask again in a few minutes. The feed's own text is kept.",
+                "for now; it will ask again later. The feed's own text is kept until then.",
                 temporary=True,
             )
         raise RobotsDisallowed(
