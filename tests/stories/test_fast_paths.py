@@ -11,14 +11,19 @@ import hashlib
 import math
 import re
 import struct
+from collections import Counter
 from dataclasses import replace
 
+import numpy as np
+import pytest
 from datasketch import MinHashLSH
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from progleton.settings import Settings
 from progleton.stories import StoryGrouper
+from progleton.stories import grouper as grouper_module
+from progleton.stories import story as story_module
 from progleton.stories.features import (
     PHRASE_PREFIX,
     STOP_WORDS,
@@ -41,14 +46,19 @@ from progleton.stories.similarity import (
     FeatureWeights,
     JoinModel,
     MatchEvidence,
+    carrier_codes,
+    carrier_norms,
+    carrier_norms_arrays,
     channel_cosines,
     dot,
     kind_norms,
     raw_vector,
     weigh,
 )
+from progleton.stories.story import FeatureTable
 from progleton.stories.wire import WireIndex, _hashes32
 
+from .stream_languages import language_docs
 from .stream_news import stream_docs
 
 _features = st.dictionaries(
@@ -234,3 +244,94 @@ def test_the_best_nearest_member_bounds_the_join_probability(evidence: MatchEvid
     unknown = replace(evidence, nearest=0.0)  # as the grouper has it before the nearest member
     for model in (JoinModel(), PAIR_MODEL, NAMELESS_MODEL):
         assert model.best_nearest(unknown) >= model.probability(evidence)
+
+
+_members = st.lists(
+    st.dictionaries(st.sampled_from([f"{k}:{w}" for k in "wnd" for w in "abcdefgh"]), st.floats(0.01, 3.0), max_size=12),
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_members)
+def test_a_feature_table_sums_as_the_loop_adds(members: list[dict[str, float]]) -> None:
+    # a big story's centroid and carriers summed again from ids, as _accumulate adds them one by one
+    centroid: dict[str, float] = {}
+    carriers: Counter[str] = Counter()
+    for raw in members:
+        centroid.update((f, centroid.get(f, 0.0) + v) for f, v in raw.items())
+        carriers.update(frozenset(raw))
+    features, carried = FeatureTable(), FeatureTable()
+    ids = [features.member_ids(str(i), raw) for i, raw in enumerate(members)]
+    values = [np.fromiter(raw.values(), float, len(raw)) for raw in members]
+    assert list(features.sums(ids, values).items()) == list(centroid.items())
+    counted = [carried.member_ids(str(i), frozenset(raw)) for i, raw in enumerate(members)]
+    assert list(carried.sums(counted).items()) == list(carriers.items())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from([*(f"n:{w}" for w in "abcdef"), f"{PHRASE_PREFIX}x y", "d:1", "d:2"]),
+                       st.integers(1, 40)), st.integers(1, 40))
+def test_carrier_norms_from_arrays_equal_the_loop(carriers: dict[str, int], size: int) -> None:
+    counts = np.fromiter(carriers.values(), np.int64, len(carriers))
+    idfs = np.fromiter(map(_idf, carriers), float, len(carriers))
+    assert carrier_norms_arrays(counts, size, idfs, carrier_codes(list(carriers))) == carrier_norms(carriers, size, _idf)
+
+
+def _stories_plainly(grouper: StoryGrouper) -> dict[str, tuple[object, ...]]:
+    """Each open story's sums as the plain loop makes them: its members added in arrival order."""
+    out = {}
+    for story_id, story in grouper._stories.items():
+        centroid: dict[str, float] = {}
+        carriers: Counter[str] = Counter()
+        members = [grouper._members[m] for m in story.members]
+        for m in members[: story.accumulated]:
+            centroid.update((f, centroid.get(f, 0.0) + v) for f, v in m.raw.items())
+            carriers.update(m.specific)
+        out[story_id] = (list(centroid.items()), list(carriers.items()))
+    return out
+
+
+def _assert_plain_sums(grouper: StoryGrouper) -> None:
+    plainly = _stories_plainly(grouper)
+    idf = grouper.vocabulary.idf
+    for story_id, story in grouper._stories.items():
+        assert (list(story.centroid.items()), list(story.carriers.items())) == plainly[story_id]
+        assert grouper._norms(story) == kind_norms(story.centroid, idf)
+        assert grouper._carrier_sq(story) == carrier_norms(story.carriers, len(story.members), idf)
+
+
+def _run(grouper: StoryGrouper, check: bool) -> list[object]:
+    """The stream, then corrections that rebuild stories (a merge, a move, a split-out), then a
+    report that regroups an early miss (as in test_regroup)."""
+    decisions: list[object] = []
+    docs = {d.id: d for d in stream_docs()}
+    for doc in [*stream_docs(), *language_docs()]:
+        decisions.append(grouper.add(doc))
+        if check:
+            _assert_plain_sums(grouper)
+    a, b, c = (grouper.story_of(d) for d in ("tr-1", "jp-1", "tr-3"))
+    decisions += [grouper.merge(a, b), grouper.move("jp-1", c), grouper.move("tr-2"), grouper.stories()]
+    if check:
+        _assert_plain_sums(grouper)
+    early = StoryGrouper(Settings())
+    for doc_id, story_id in (("tr-1", "story-tr"), ("tr-2", "story-lonely"), ("jp-1", "story-jp")):
+        early.load(docs[doc_id], story_id=story_id)
+    decisions.append(early.add(docs["tr-3"]))
+    if check:
+        _assert_plain_sums(early)
+    return decisions
+
+
+def test_kept_arrays_and_rebuilds_with_ids_equal_the_plain_sums(monkeypatch: pytest.MonkeyPatch) -> None:
+    # with the thresholds at 1, every story keeps its keys' positions and is rebuilt from ids:
+    # the same sums and norms as the plain loop, and the same decisions as with neither
+    monkeypatch.setattr(story_module, "KEEP_POSITIONS_FROM", 1)
+    monkeypatch.setattr(grouper_module, "REBUILD_WITH_IDS_FROM", 1)
+    grouper = StoryGrouper(Settings(), params=GroupingParams(split_min_part=2))
+    fast = _run(grouper, check=True)
+    assert any(s.tables is not None for s in grouper._stories.values())
+    assert any(len(s.centroid_arrays.positions) for s in grouper._stories.values())
+    monkeypatch.setattr(story_module, "KEEP_POSITIONS_FROM", 10**9)
+    monkeypatch.setattr(grouper_module, "REBUILD_WITH_IDS_FROM", 10**9)
+    assert _run(StoryGrouper(Settings(), params=GroupingParams(split_min_part=2)), check=False) == fast

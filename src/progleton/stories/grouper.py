@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from itertools import compress, islice, repeat
+from itertools import chain, compress, islice, repeat
 from operator import add, neg
 from typing import TypeVar
 
@@ -59,7 +59,8 @@ from .similarity import (
     DocTerms,
     JoinModel,
     MatchEvidence,
-    carrier_norms,
+    carrier_codes,
+    carrier_norms_arrays,
     channel_cosines,
     dot,
     kind_codes,
@@ -80,7 +81,7 @@ from .state import (
     micros,
     params_crc,
 )
-from .story import OpenStory, Story, gap_hours, widen
+from .story import REBUILD_WITH_IDS_FROM, FeatureTable, OpenStory, Story, gap_hours, widen
 from .textparts import TextParts, text_parts, text_parts_batch, wire_index_for
 from .wire import containment
 
@@ -375,9 +376,14 @@ class StoryGrouper:
         return self.params.nameless_model
 
     def _carrier_sq(self, story: OpenStory) -> dict[str, float]:
+        """:func:`~.similarity.carrier_norms` of the story, the same sums, from its carriers as
+        arrays (:class:`~.story.FeatureArrays`)."""
         epoch = self.vocabulary.epoch
         if story.carrier_sq[:2] != (epoch, story.version):
-            sq = carrier_norms(story.carriers, len(story.members), self.vocabulary.idf)
+            arrays = story.carrier_arrays
+            arrays.update(story.carriers, story, self._specific_of, self.vocabulary.slots, carrier_codes)
+            idfs = arrays.weights(epoch, self.vocabulary.idfs)
+            sq = carrier_norms_arrays(arrays.values, len(story.members), idfs, arrays.codes)
             story.carrier_sq = (epoch, story.version, sq)
         return story.carrier_sq[2]
 
@@ -388,29 +394,19 @@ class StoryGrouper:
         return story.norms[2]
 
     def _centroid_norms(self, story: OpenStory) -> dict[str, float]:
-        """:func:`kind_norms` of the story's centroid, the same sums, with the slots, kinds and
-        inverse document frequencies of its features kept from the last time: features are only
-        appended to a centroid until it is rebuilt, and the weights change only at a snapshot;
-        and with its values kept while no member comes or goes."""
-        centroid, vocabulary = story.centroid, self.vocabulary
-        n = len(centroid)
-        layout, slots, codes = story.terms
-        epoch, idfs = story.idfs
-        if layout != story.layout:
-            slots, codes, idfs = slots[:0], codes[:0], idfs[:0]
-        if len(slots) < n:
-            new = list(islice(centroid, len(slots), None))
-            slots = np.concatenate([slots, vocabulary.slots(new)])
-            codes = np.concatenate([codes, kind_codes(new)])
-            story.terms = (story.layout, slots, codes)
-        if epoch != vocabulary.epoch or len(idfs) > n:
-            idfs = idfs[:0]
-        if len(idfs) < n:
-            idfs = np.concatenate([idfs, vocabulary.idfs(slots[len(idfs) :])])
-            story.idfs = (vocabulary.epoch, idfs)
-        if story.values[0] != story.version:
-            story.values = (story.version, np.fromiter(centroid.values(), float, n))
-        return weighted_norms(story.values[1], idfs, codes)
+        """:func:`kind_norms` of the story's centroid, the same sums, from its centroid as arrays
+        (:class:`~.story.FeatureArrays`: the slots, kinds and values of its features kept from
+        the last time, and their weights until the next snapshot)."""
+        arrays = story.centroid_arrays
+        arrays.update(story.centroid, story, self._raw_of, self.vocabulary.slots, kind_codes)
+        idfs = arrays.weights(self.vocabulary.epoch, self.vocabulary.idfs)
+        return weighted_norms(arrays.values, idfs, arrays.codes)
+
+    def _raw_of(self, doc_id: str) -> dict[str, float]:
+        return self._members[doc_id].raw
+
+    def _specific_of(self, doc_id: str) -> frozenset[str]:
+        return self._members[doc_id].specific
 
     def _weighted(self, member: _Member) -> dict[str, float]:
         epoch = self.vocabulary.epoch
@@ -680,12 +676,16 @@ class StoryGrouper:
         """Recompute a story's centroid and activity from its members, in arrival order."""
         members = sorted((self._members[m] for m in story.members), key=lambda m: m.seq)
         story.members = [m.doc.id for m in members]
-        story.centroid = {}
         story.layout += 1
+        story.version += 1
+        if len(members) >= REBUILD_WITH_IDS_FROM:
+            _sum_with_ids(story, members)
+            return
+        story.centroid = {}
+        story.accumulated = 0
         story.first_active = story.last_active = None
         story.year_counts = Counter()
         story.carriers = Counter()
-        story.version += 1
         for m in members:
             _accumulate(story, m)
 
@@ -1009,9 +1009,27 @@ def _accumulate(story: OpenStory, member: _Member) -> None:
     """Add a member's features, time, years, names and numbers to its story's sums."""
     centroid, raw = story.centroid, member.raw
     centroid.update(zip(raw, map(add, map(centroid.get, raw, repeat(0.0)), raw.values()), strict=True))
+    story.accumulated += 1
     widen(story, member.active)
     story.year_counts.update(member.years)
     story.carriers.update(member.specific)
+
+
+def _sum_with_ids(story: OpenStory, members: list[_Member]) -> None:
+    """:func:`_accumulate` of each member in turn on an emptied story, the same sums in the
+    same order, at C speed: a big story's features and names as ids (:class:`FeatureTable`)."""
+    if story.tables is None:
+        story.tables = (FeatureTable(), FeatureTable())
+    features, carried = story.tables
+    story.centroid = features.sums(
+        [features.member_ids(m.doc.id, m.raw) for m in members], [m.values for m in members]
+    )
+    story.carriers = Counter(carried.sums([carried.member_ids(m.doc.id, m.specific) for m in members]))
+    story.year_counts = Counter(chain.from_iterable(m.years for m in members))
+    times = [m.active for m in members if m.active is not None]
+    # min and max keep the first of equal times, as widen does
+    story.first_active, story.last_active = (min(times), max(times)) if times else (None, None)
+    story.accumulated = len(members)
 
 
 def _strongest(shared: list[tuple[float, str]], limit: int) -> tuple[str, ...]:

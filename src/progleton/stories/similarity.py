@@ -178,6 +178,32 @@ def carrier_norms(
     return sq
 
 
+def carrier_codes(features: Sequence[str]) -> np.ndarray:
+    """Each carried feature's code for :func:`carrier_norms_arrays`: 0 a name written with
+    capitals, 1 another "n" feature (a phrase standing in for names), 2 a number or date ("d"),
+    3 anything else."""
+    kinds = {"n": 1, "d": 2}
+    codes = (0 if is_name(f) else kinds.get(f[0], 3) for f in features)
+    return np.fromiter(codes, dtype=np.int8, count=len(features))
+
+
+_CARRIER_KIND = np.array([0, 0, 1, 2])  # carrier code -> "n", "n", "d", other
+_CARRIER_NAME = np.array([0, 1, 1, 1])  # carrier code -> name written with capitals, or not
+
+
+def carrier_norms_arrays(
+    counts: np.ndarray, story_size: int, idfs: np.ndarray, codes: np.ndarray
+) -> dict[str, float]:
+    """:func:`carrier_norms` of carriers given as arrays in the dict's order: how many members
+    carry each feature, its inverse document frequency and its :func:`carrier_codes`. The same
+    floats: each weight is worked out as there, and ``bincount`` adds them in index order."""
+    w = counts / story_size * idfs
+    sq = w * w
+    n, d, _ = np.bincount(_CARRIER_KIND[codes], weights=sq, minlength=3).tolist()
+    names = np.bincount(_CARRIER_NAME[codes], weights=sq, minlength=2).tolist()[0]
+    return {"n": n, "d": d, "names": names}
+
+
 def missing_shares(
     weighted_doc: Mapping[str, float],
     story_carriers: Mapping[str, int],
