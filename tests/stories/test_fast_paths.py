@@ -253,20 +253,24 @@ _members = st.lists(
 
 
 @settings(max_examples=200, deadline=None)
-@given(_members)
-def test_a_feature_table_sums_as_the_loop_adds(members: list[dict[str, float]]) -> None:
-    # a big story's centroid and carriers summed again from ids, as _accumulate adds them one by one
-    centroid: dict[str, float] = {}
-    carriers: Counter[str] = Counter()
-    for raw in members:
-        centroid.update((f, centroid.get(f, 0.0) + v) for f, v in raw.items())
-        carriers.update(frozenset(raw))
+@given(_members, st.lists(st.lists(st.booleans(), min_size=12, max_size=12), max_size=4))
+def test_a_feature_table_sums_as_the_loop_adds(members: list[dict[str, float]], subsets: list[list[bool]]) -> None:
+    # a big story's centroid and carriers summed again from ids, as _accumulate adds them one by
+    # one; the same table asked again as members come (put in their places) and go (laid out anew)
     features, carried = FeatureTable(), FeatureTable()
-    ids = [features.member_ids(str(i), raw) for i, raw in enumerate(members)]
-    values = [np.fromiter(raw.values(), float, len(raw)) for raw in members]
-    assert list(features.sums(ids, values).items()) == list(centroid.items())
-    counted = [carried.member_ids(str(i), frozenset(raw)) for i, raw in enumerate(members)]
-    assert list(carried.sums(counted).items()) == list(carriers.items())
+    raws = {str(i): raw for i, raw in enumerate(members)}
+    for chosen in [*subsets, [True] * 12]:
+        present = [(str(i), raw) for i, raw in enumerate(members) if chosen[i]]
+        centroid: dict[str, float] = {}
+        carriers: Counter[str] = Counter()
+        for _, raw in present:
+            centroid.update((f, centroid.get(f, 0.0) + v) for f, v in raw.items())
+            carriers.update(frozenset(raw))
+        doc_ids = [d for d, _ in present]
+        summed = features.sums(doc_ids, raws.__getitem__, lambda d: np.fromiter(raws[d].values(), float))
+        assert list(summed.items()) == list(centroid.items())
+        counted = carried.sums(doc_ids, lambda d: frozenset(raws[d]))
+        assert list(counted.items()) == list(carriers.items())
 
 
 @settings(max_examples=200, deadline=None)

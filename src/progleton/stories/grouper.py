@@ -1021,10 +1021,9 @@ def _sum_with_ids(story: OpenStory, members: list[_Member]) -> None:
     if story.tables is None:
         story.tables = (FeatureTable(), FeatureTable())
     features, carried = story.tables
-    story.centroid = features.sums(
-        [features.member_ids(m.doc.id, m.raw) for m in members], [m.values for m in members]
-    )
-    story.carriers = Counter(carried.sums([carried.member_ids(m.doc.id, m.specific) for m in members]))
+    by_id = {m.doc.id: m for m in members}
+    story.centroid = features.sums(story.members, lambda d: by_id[d].raw, lambda d: by_id[d].values)
+    story.carriers = Counter(carried.sums(story.members, lambda d: by_id[d].specific))
     story.year_counts = Counter(chain.from_iterable(m.years for m in members))
     times = [m.active for m in members if m.active is not None]
     # min and max keep the first of equal times, as widen does

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Reversible, Sequence
+from collections.abc import Callable, Iterable, Reversible
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
@@ -175,40 +175,78 @@ def _last(items: Reversible[T], count: int) -> list[T]:
 
 class FeatureTable:
     """Ids for the keys a big story's members add to one of its dicts (their features, or their
-    names and numbers), each member's as an array kept by doc id, so that the dict is summed
-    again at C speed (:meth:`sums`) when a regrouping brings members into the story. Ids are
-    never reused while the story is open; the table goes with it."""
+    names and numbers), and the members' keys (and values) laid end to end in arrival order, so
+    that the dict is summed again at C speed (:meth:`sums`) when a regrouping brings members into
+    the story: those that came since the last time are put in their places, the rest is kept.
+    Ids are never reused while the story is open; the table goes with it."""
 
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self.keys: list[str] = []
-        self._members: dict[str, np.ndarray] = {}  # doc id -> its keys' ids, in its order
+        self._doc_ids: list[str] = []  # the members laid out, in arrival order
+        self._lengths = np.empty(0, np.intp)  # how many keys each brings
+        self._every = np.empty(0, np.intp)  # their keys' ids, end to end
+        self._values = np.empty(0)  # and their values (when summed)
 
-    def member_ids(self, doc_id: str, keys: Iterable[str]) -> np.ndarray:
-        """The ids of a member's keys, in their order (numbered now if new; kept after)."""
-        found = self._members.get(doc_id)
-        if found is None:
-            ordered, ids = list(keys), self.ids
-            new = [k for k in dict.fromkeys(ordered) if k not in ids]
-            ids.update(zip(new, range(len(self.keys), len(self.keys) + len(new)), strict=True))
-            self.keys.extend(new)
-            found = self._members[doc_id] = np.fromiter(map(ids.__getitem__, ordered), np.int32, len(ordered))
-        return found
-
-    def sums(self, ids: Sequence[np.ndarray], values: Sequence[np.ndarray] | None = None) -> dict[str, Any]:
-        """What adding the members' values (``values``, one array each; None: 1 per key, a
-        count) key by key, member after member, gives: each key's sum, the keys in order of
-        first appearance. The same floats: ``bincount`` adds in index order, as the loop does."""
-        if not ids:
-            return {}
-        every = np.concatenate(ids)
-        n = len(every)
-        if values is None:
-            sums = np.bincount(every, minlength=len(self.keys))
-        else:
-            sums = np.bincount(every, weights=np.concatenate(values), minlength=len(self.keys))
-        first = np.full(len(self.keys), n, np.int64)
+    def sums(
+        self,
+        doc_ids: list[str],
+        keys_of: Callable[[str], Iterable[str]],
+        values_of: Callable[[str], np.ndarray] | None = None,
+    ) -> dict[str, Any]:
+        """What adding the members (``doc_ids``, in arrival order) to an empty dict one after the
+        other, key by key, gives: each key's sum of their values (``values_of``: an array in the
+        order of ``keys_of``; without it, 1 a key: a count), the keys in order of first
+        appearance. The same floats: ``bincount`` adds in index order, as the loop does."""
+        placed = set(self._doc_ids)
+        if [d for d in doc_ids if d in placed] != self._doc_ids:  # one left, or out of order
+            self._doc_ids, placed = [], set()
+            self._lengths, self._every, self._values = self._lengths[:0], self._every[:0], self._values[:0]
+        coming = [(i, d) for i, d in enumerate(doc_ids) if d not in placed]
+        if coming:
+            self._place(coming, keys_of, values_of)
+        self._doc_ids = list(doc_ids)  # a copy: the story appends to its own
+        every, n = self._every, len(self._every)
+        sums = np.bincount(every, weights=self._values if values_of else None, minlength=len(self.keys))
+        first = np.full(len(self.keys), n, np.intp)
         np.minimum.at(first, every, np.arange(n))
         present = np.flatnonzero(first < n)
         order = present[np.argsort(first[present])]  # first appearances differ: no ties
         return dict(zip(map(self.keys.__getitem__, order.tolist()), sums[order].tolist(), strict=True))
+
+    def _place(
+        self,
+        coming: list[tuple[int, str]],
+        keys_of: Callable[[str], Iterable[str]],
+        values_of: Callable[[str], np.ndarray] | None,
+    ) -> None:
+        """Lay out members (doc ids with their places among all) among those laid out."""
+        ids = [self._ids_of(list(keys_of(doc_id))) for _, doc_id in coming]
+        lengths = np.fromiter(map(len, ids), np.intp, len(ids))
+        before = np.fromiter((i - j for j, (i, _) in enumerate(coming)), np.intp, len(coming))
+        starts = np.concatenate([[0], np.cumsum(self._lengths)])
+        # each key goes where its member's predecessors end, after the keys put in before it
+        at = np.repeat(starts[before], lengths) + np.arange(int(lengths.sum()))
+        self._every = _inserted(self._every, at, np.concatenate(ids))
+        if values_of is not None:
+            values = np.concatenate([values_of(doc_id) for _, doc_id in coming])
+            self._values = _inserted(self._values, at, values)
+        self._lengths = _inserted(self._lengths, before + np.arange(len(coming)), lengths)
+
+    def _ids_of(self, keys: list[str]) -> np.ndarray:
+        """The ids of keys, numbering those new to the table."""
+        ids = self.ids
+        new = [k for k in dict.fromkeys(keys) if k not in ids]
+        ids.update(zip(new, range(len(self.keys), len(self.keys) + len(new)), strict=True))
+        self.keys.extend(new)
+        return np.fromiter(map(ids.__getitem__, keys), np.intp, len(keys))
+
+
+def _inserted(old: np.ndarray, at: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``old`` with ``new``'s items at positions ``at`` (increasing) of the result."""
+    out = np.empty(len(old) + len(new), old.dtype)
+    kept = np.ones(len(out), bool)
+    kept[at] = False
+    out[at] = new
+    out[kept] = old
+    return out
