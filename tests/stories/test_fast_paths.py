@@ -328,14 +328,17 @@ def _run(grouper: StoryGrouper, check: bool) -> list[object]:
 
 
 def test_kept_arrays_and_rebuilds_with_ids_equal_the_plain_sums(monkeypatch: pytest.MonkeyPatch) -> None:
-    # with the thresholds at 1, every story keeps its keys' positions and is rebuilt from ids:
+    # with the thresholds down, every story keeps its keys' positions, weighs its carriers as
+    # arrays and is rebuilt from ids:
     # the same sums and norms as the plain loop, and the same decisions as with neither
     monkeypatch.setattr(story_module, "KEEP_POSITIONS_FROM", 1)
     monkeypatch.setattr(grouper_module, "REBUILD_WITH_IDS_FROM", 1)
+    monkeypatch.setattr(grouper_module, "CARRIER_ARRAYS_FROM", 0)
     grouper = StoryGrouper(Settings(), params=GroupingParams(split_min_part=2))
     fast = _run(grouper, check=True)
     assert any(s.tables is not None for s in grouper._stories.values())
     assert any(len(s.centroid_arrays.positions) for s in grouper._stories.values())
     monkeypatch.setattr(story_module, "KEEP_POSITIONS_FROM", 10**9)
     monkeypatch.setattr(grouper_module, "REBUILD_WITH_IDS_FROM", 10**9)
+    monkeypatch.setattr(grouper_module, "CARRIER_ARRAYS_FROM", 10**9)
     assert _run(StoryGrouper(Settings(), params=GroupingParams(split_min_part=2)), check=False) == fast

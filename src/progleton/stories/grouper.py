@@ -60,6 +60,7 @@ from .similarity import (
     JoinModel,
     MatchEvidence,
     carrier_codes,
+    carrier_norms,
     carrier_norms_arrays,
     channel_cosines,
     dot,
@@ -81,7 +82,15 @@ from .state import (
     micros,
     params_crc,
 )
-from .story import REBUILD_WITH_IDS_FROM, FeatureTable, OpenStory, Story, gap_hours, widen
+from .story import (
+    CARRIER_ARRAYS_FROM,
+    REBUILD_WITH_IDS_FROM,
+    FeatureTable,
+    OpenStory,
+    Story,
+    gap_hours,
+    widen,
+)
 from .textparts import TextParts, text_parts, text_parts_batch, wire_index_for
 from .wire import containment
 
@@ -376,16 +385,20 @@ class StoryGrouper:
         return self.params.nameless_model
 
     def _carrier_sq(self, story: OpenStory) -> dict[str, float]:
-        """:func:`~.similarity.carrier_norms` of the story, the same sums, from its carriers as
-        arrays (:class:`~.story.FeatureArrays`)."""
+        """:func:`~.similarity.carrier_norms` of the story; from ``CARRIER_ARRAYS_FROM`` names
+        and numbers on, the same sums from its carriers as arrays (:class:`~.story.FeatureArrays`)."""
         epoch = self.vocabulary.epoch
-        if story.carrier_sq[:2] != (epoch, story.version):
+        if story.carrier_sq[:2] == (epoch, story.version):
+            return story.carrier_sq[2]
+        if len(story.carriers) < CARRIER_ARRAYS_FROM:  # the loop is quicker than numpy's calls
+            sq = carrier_norms(story.carriers, len(story.members), self.vocabulary.idf)
+        else:
             arrays = story.carrier_arrays
             arrays.update(story.carriers, story, self._specific_of, self.vocabulary.slots, carrier_codes)
             idfs = arrays.weights(epoch, self.vocabulary.idfs)
             sq = carrier_norms_arrays(arrays.values, len(story.members), idfs, arrays.codes)
-            story.carrier_sq = (epoch, story.version, sq)
-        return story.carrier_sq[2]
+        story.carrier_sq = (epoch, story.version, sq)
+        return sq
 
     def _norms(self, story: OpenStory) -> dict[str, float]:
         epoch = self.vocabulary.epoch

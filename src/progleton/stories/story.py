@@ -16,6 +16,9 @@ import numpy.typing as npt
 # back only the new member's values (see FeatureArrays); below it, reading the dict whole is
 # as quick and costs no memory.
 KEEP_POSITIONS_FROM = 512
+# A story carrying at least this many names and numbers weighs them as arrays (FeatureArrays);
+# fewer are summed quicker in a loop than with numpy's calls.
+CARRIER_ARRAYS_FROM = 64
 # A story of at least this many members is rebuilt (after a regrouping brings members in) from
 # ids of its members' features, at C speed (see FeatureTable); a smaller one adds them up in a loop.
 REBUILD_WITH_IDS_FROM = 64
