@@ -339,21 +339,23 @@ class Progleton:
         written, and the next update groups the articles left.
         """
         async with self._update_lock:
-            claimed_until = None
+            claim = None
+            claimed_until = datetime.now(UTC) + SOURCE_CLAIM  # one mark for every source this update takes
             if source_ids is not None:
                 sources = [self.store.get_source(i) for i in source_ids]
             elif due_only:
-                now = datetime.now(UTC)
-                claimed_until = now + SOURCE_CLAIM
-                sources = self.store.claim_due_sources(now, claimed_until)
+                sources = []
+
+                def claim(count: int) -> list[Source]:
+                    return self.store.claim_due_sources(datetime.now(UTC), claimed_until, limit=count)
             else:
                 sources = [s for s in self.store.list_sources() if not s.retired]
             updater = Updater(self.store, self.settings, None, self._process_pool())
             try:
-                result = await updater.update(sources, progress=progress, group=False)
+                result = await updater.update(sources, progress=progress, group=False, claim=claim)
             except BaseException:  # stopped (SIGTERM, Ctrl+C, a server stopping) or failed
-                if claimed_until is not None:  # the sources not yet written are due again now
-                    self.store.release_sources([s.id for s in sources], claimed_until, datetime.now(UTC))
+                if claim is not None:  # the sources taken and not yet written are due again now
+                    self.store.release_sources(updater.taken, claimed_until, datetime.now(UTC))
                 raise
             # off the event loop: grouping thousands of articles takes seconds, and the pages
             # and the API keep answering meanwhile

@@ -168,18 +168,18 @@ class Updater:
     MAX_PENDING_ROWS = 8_000
 
     async def update(self, sources: Sequence[Source], *, progress: Progress | None = None,
-                     group: bool = True) -> UpdateResult:
+                     group: bool = True, claim: Callable[[int], Sequence[Source]] | None = None) -> UpdateResult:
+        """Update ``sources``, then, with ``claim``, the sources it takes a few at a time
+        (:meth:`_update_claimed`); group the new articles unless ``group`` is False."""
         results: list[SourceUpdate] = []
         self._sources = {s.id: s for s in sources}
         self._host_waits, self._host_first = {}, {}
         self._unstored, self._added, self._cut_short, self._unfetched = {}, {}, {}, {}
         self._postponed, self._retry_hints, self._page_deadlines, self._retrying = {}, {}, {}, {}
         self._due_retries = {}
-        if self.settings.fetch_articles:
-            updated = set(self._sources)
+        if self.settings.fetch_articles:  # read once; a source takes its own when it is updated
             for row in self.store.due_page_retries(datetime.now(UTC), RETRY_PAGES_PER_SOURCE):
-                if row["source_id"] in updated:
-                    self._due_retries.setdefault(row["source_id"], []).append(row)
+                self._due_retries.setdefault(row["source_id"], []).append(row)
         # What exists before the update (modules, the grouper's vocabulary, caches) is left
         # out of the collections that the update's allocations trigger, and young objects
         # (most die by reference counting) are collected every 20,000 allocations, not 700:
@@ -197,19 +197,66 @@ class Updater:
                         progress(result)
 
                 await asyncio.gather(*(one(s) for s in sources))
+                if claim is not None:
+                    await self._update_claimed(claim, one)
                 await self._flush()
         finally:
             gc.set_threshold(*thresholds)
             gc.unfreeze()
         if group:
             self.assign_stories()
-        order = {s.id: i for i, s in enumerate(sources)}
+        order = {source_id: i for i, source_id in enumerate(self._sources)}
         # a source's new articles as stored: an entry the store found under a stored article
         # (its address, or the same title and text under another) adds none
         results = [self._unstored.get(r.source_id) or
                    (replace(r, new_articles=self._added.get(r.source_id, 0)) if r.status == "ok" else r)
                    for r in results]
         return UpdateResult(tuple(sorted(results, key=lambda r: order[r.source_id])))
+
+    @property
+    def taken(self) -> list[int]:
+        """The ids of the sources this update has been given or has taken so far."""
+        return list(self._sources)
+
+    async def _update_claimed(self, claim: Callable[[int], Sequence[Source]],
+                              one: Callable[[Source], Any]) -> None:
+        """Update the sources ``claim(n)`` takes (up to n due ones, for this update alone), twice
+        ``concurrency`` at a time and more whenever half have been done, until none is due:
+        updates in other processes or on other machines take the rest as they free up, so they
+        share the work rather than the first taking every due source. (Taking only
+        ``concurrency`` at a time left requests unused between takes: 2,000 feeds took 20%
+        longer than taken all at once.)"""
+        window = 4 * max(1, int(self.settings.concurrency))
+        tasks: list[asyncio.Task[None]] = []
+        running = 0
+        freed = asyncio.Event()  # half the window is free: time to take more
+
+        async def counted(source: Source) -> None:
+            nonlocal running
+            try:
+                await one(source)
+            finally:
+                running -= 1
+                if running <= window // 2:
+                    freed.set()
+
+        try:
+            while True:
+                wanted = window - running
+                taken = await asyncio.to_thread(claim, wanted)
+                for source in taken:
+                    self._sources[source.id] = source
+                    running += 1
+                    tasks.append(asyncio.create_task(counted(source)))
+                if len(taken) < wanted:  # none other is due now
+                    break
+                freed.clear()
+                if running > window // 2:
+                    await freed.wait()
+            await asyncio.gather(*tasks)
+        finally:
+            for task in tasks:  # stopped: the sources not finished are given back by the caller
+                task.cancel()
 
     def assign_stories(self) -> int:
         """Put every article not yet in a story into one, in publication order.

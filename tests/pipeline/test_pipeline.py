@@ -134,6 +134,7 @@ class Farm:
         app.router.add_get("/busy-pages.xml", self.busy_pages_feed)
         app.router.add_get("/busy/{slug}", self.busy_page)
         app.router.add_get("/flaky.xml", self.flaky_feed)
+        app.router.add_get("/slow.xml", self.slow_feed)
         app.router.add_get("/desk.xml", self.desk_feed)
         app.router.add_get("/byline/{slug}", self.byline_page)
         app.router.add_get("/flaky/{slug}", self.flaky_page)
@@ -193,6 +194,13 @@ class Farm:
     async def busy_page(self, request: web.Request) -> web.Response:
         self.state["busy_requests"] = self.state.get("busy_requests", 0) + 1
         return web.Response(status=429, headers={"Retry-After": "3600"})
+
+    async def slow_feed(self, request: web.Request) -> web.Response:
+        """A feed that takes a moment to answer; ``?n=`` makes each address a source of its own."""
+        await asyncio.sleep(0.3)
+        self.state.setdefault("slow_requests", []).append(request.query.get("n"))
+        n = request.query.get("n", "0")
+        return web.Response(text=rss(self.base, [(f"slow-{n}", f"Council story {n}")]), content_type="application/rss+xml")
 
     async def desk_feed(self, request: web.Request) -> web.Response:
         """A news site's feed whose only author is the channel's managingEditor."""
@@ -426,6 +434,26 @@ def test_pages_that_trickle_are_cut_short_by_the_sources_time_for_pages(farm: Fa
         assert all("page not fetched: this source's 1 s for fetching pages ran out" in a.warnings for a in articles)
     finally:
         app.close()
+
+
+def test_updates_at_once_share_the_due_sources_and_fetch_none_twice(farm: Farm, db_url: str) -> None:
+    """Two updates of one database at once (two cron runs, two machines): each takes a few due
+    sources at a time, so both do part of the work, and no feed is fetched twice."""
+    apps = [make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False,
+                           concurrency=1) for _ in range(2)]  # each takes 4 sources at a time
+    try:
+        for n in range(16):
+            apps[0].store.add_source(f"{farm.base}/slow.xml?n={n}")
+
+        async def both() -> list[Any]:
+            return list(await asyncio.gather(*(app.update_async(group=False) for app in apps)))
+
+        results = asyncio.run(both())
+        assert sorted(farm.state["slow_requests"], key=int) == [str(n) for n in range(16)]  # each once
+        assert all(len(r.sources) >= 2 for r in results) and sum(len(r.sources) for r in results) == 16
+    finally:
+        for app in apps:
+            app.close()
 
 
 def test_an_update_stopped_midway_gives_its_sources_back(farm: Farm, db_url: str) -> None:

@@ -83,6 +83,16 @@ def test_due_sources_are_taken_by_one_update_at_a_time(store: SQLStore) -> None:
     assert [s.id for s in store.claim_due_sources(until, until + timedelta(hours=1))] == [due.id]  # a dead one's
 
 
+def test_due_sources_are_taken_a_few_at_a_time_the_longest_due_first(store: SQLStore) -> None:
+    now = datetime.now(UTC)
+    ids = [store.add_source(f"https://s{i}.example/feed")[0].id for i in range(5)]
+    for i, source_id in enumerate(ids[:4]):  # the last was never fetched: due first
+        store.update_source(source_id, next_fetch_at=now - timedelta(minutes=10 * (5 - i)))
+    until = now + timedelta(hours=1)
+    taken = [[s.id for s in store.claim_due_sources(now, until, limit=2)] for _ in range(4)]
+    assert taken == [sorted([ids[4], ids[0]]), sorted(ids[1:3]), [ids[3]], []]
+
+
 def test_sources_an_update_did_not_finish_are_given_back(store: SQLStore) -> None:
     now = datetime.now(UTC)
     first, _ = store.add_source("https://a.example/feed")
@@ -117,6 +127,17 @@ def test_updates_at_once_divide_the_due_sources(postgres_url: str) -> None:
         now = datetime.now(UTC)
         taken = _in_threads(4, lambda i: [s.id for s in stores[i].claim_due_sources(now, now + timedelta(hours=1))])
         assert sorted(i for part in taken for i in part) == sorted(ids)  # each once, none left
+
+        def a_few_at_a_time(i: int) -> list[int]:
+            mine: list[int] = []
+            while taken := stores[i].claim_due_sources(later, later + timedelta(hours=1), limit=7):
+                mine += [s.id for s in taken]
+            return mine
+
+        later = now + timedelta(hours=2)  # all due again
+        shares = _in_threads(4, a_few_at_a_time)
+        assert sorted(i for part in shares for i in part) == sorted(ids)
+        assert all(shares)  # each update took a share
     finally:
         for s in stores:
             s.close()
