@@ -24,6 +24,18 @@ SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[t
 LockFn = Callable[..., AbstractContextManager[bool]]  # (engine, *, wait) -> the grouping lock
 
 
+def _update_each(conn: sa.Connection, table: sa.Table, rows: Sequence[tuple[int, dict[str, Any]]],
+                 also: Callable[[tuple[str, ...]], dict[str, Any]] | None = None) -> None:
+    """Update rows of ``table`` by id, each with its own columns: one executemany per set of
+    columns; ``also`` gives expressions to set beside a set of columns."""
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row_id, fields in rows:
+        by_columns.setdefault(tuple(sorted(fields)), []).append({**fields, "_row_id": row_id})
+    for columns, params in by_columns.items():
+        values = {column: sa.bindparam(column) for column in columns} | (also(columns) if also else {})
+        conn.execute(table.update().where(table.c.id == sa.bindparam("_row_id")).values(values), params)
+
+
 def _upsert(table: sa.Table, dialect: sa.Dialect) -> Any:
     """An INSERT that can say what to do on a conflict, in the database's own dialect."""
     from sqlalchemy.dialects import postgresql, sqlite
@@ -257,7 +269,7 @@ class SQLStore(UserStateMixin):
                 for source_id, _, items in feeds for entry, article in items
             ]
             self._insert_entries.execute(conn, entry_rows, {"first_seen": now})
-            by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            source_fields: list[tuple[int, dict[str, Any]]] = []
             changed: list[dict[str, Any]] = []
             retold: list[dict[str, Any]] = []
             retried: list[dict[str, Any]] = []
@@ -267,17 +279,14 @@ class SQLStore(UserStateMixin):
                 retold += [{**c, "_source_id": source_id} for c in fields.pop("_texts", ())]
                 retried += fields.pop("_page_retries", ())
                 if fields:
-                    by_keys.setdefault(tuple(sorted(fields)), []).append({**fields, "_source_id": source_id})
+                    source_fields.append((source_id, fields))
             if changed:
                 self._change_headlines(conn, changed)
             if retold:
                 self._change_texts(conn, retold)
             if retried:
                 self._save_page_retries(conn, retried)
-            for keys, rows in by_keys.items():
-                statement = t.sources.update().where(t.sources.c.id == sa.bindparam("_source_id")).values(
-                    {key: sa.bindparam(key) for key in keys})
-                conn.execute(statement, rows)
+            _update_each(conn, t.sources, source_fields)
         return added
 
     def _change_headlines(self, conn: sa.Connection, changed: list[dict[str, Any]]) -> None:
@@ -294,9 +303,7 @@ class SQLStore(UserStateMixin):
             conn.execute(t.articles.update().where(t.articles.c.id == sa.bindparam("_id")).values(
                 headline=sa.bindparam("_headline")),
                 [{"_id": c["article_id"], "_headline": c["headline"]} for c in articles])
-            stories = conn.execute(sa.select(t.articles.c.story_id).where(
-                t.articles.c.id.in_([c["article_id"] for c in articles]))).scalars()
-            self._refresh(conn, [s for s in stories if s])
+            self._refresh_stories_of(conn, [c["article_id"] for c in articles])
 
     def _change_texts(self, conn: sa.Connection, changed: list[dict[str, Any]]) -> None:
         """Entries whose feed now gives another text, for articles that show the feed's text
@@ -312,25 +319,20 @@ class SQLStore(UserStateMixin):
         conn.execute(t.articles.update().where(a.id == sa.bindparam("_id")).values(
             grouped_text=_GROUPED_TEXT, **{k: sa.bindparam(f"_{k}") for k in columns}),
             [{"_id": c["article_id"], **{f"_{k}": c[k] for k in columns}} for c in changed])
-        stories = conn.execute(sa.select(a.story_id).where(a.id.in_([c["article_id"] for c in changed]))).scalars()
-        self._refresh(conn, [s for s in set(stories) if s])
+        self._refresh_stories_of(conn, [c["article_id"] for c in changed])
 
     def _save_page_retries(self, conn: sa.Connection, retried: list[dict[str, Any]]) -> None:
         """Articles whose page was fetched again (``_page_retries`` in a feed's fields: the
         article's ``id`` and the columns to set): the page's text in place of the feed's, or
         when to try next. Stories whose members' text changed are refreshed (their snippet)."""
-        by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in retried:
-            fields = {k: v for k, v in row.items() if k != "id"}
-            by_keys.setdefault(tuple(sorted(fields)), []).append({**fields, "_id": row["id"]})
-        for keys, rows in by_keys.items():
-            values: dict[str, Any] = {key: sa.bindparam(key) for key in keys}
-            if "text" in keys:
-                values["grouped_text"] = _GROUPED_TEXT
-            conn.execute(t.articles.update().where(t.articles.c.id == sa.bindparam("_id")).values(values), rows)
-        refetched = [row["id"] for row in retried if "text" in row]
-        if refetched:
-            stories = conn.execute(sa.select(t.articles.c.story_id).where(t.articles.c.id.in_(refetched))).scalars()
+        _update_each(conn, t.articles, [(row["id"], {k: v for k, v in row.items() if k != "id"}) for row in retried],
+                     also=lambda columns: {"grouped_text": _GROUPED_TEXT} if "text" in columns else {})
+        self._refresh_stories_of(conn, [row["id"] for row in retried if "text" in row])
+
+    def _refresh_stories_of(self, conn: sa.Connection, article_ids: Sequence[int]) -> None:
+        """Refresh the stories these articles are in (a headline, text or snippet changed)."""
+        if article_ids:
+            stories = conn.execute(sa.select(t.articles.c.story_id).where(t.articles.c.id.in_(article_ids))).scalars()
             self._refresh(conn, [s for s in set(stories) if s])
 
     def due_page_retries(self, now: datetime, per_source: int) -> list[dict[str, Any]]:
