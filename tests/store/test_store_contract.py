@@ -78,9 +78,9 @@ def test_due_sources_are_taken_by_one_update_at_a_time(store: SQLStore) -> None:
     gone, _ = store.add_source("https://c.example/feed")
     store.update_source(gone.id, retired=True)
     until = now + timedelta(hours=1)
-    assert [s.id for s in store.claim_due_sources(now, until)] == [due.id]
-    assert store.claim_due_sources(now, until) == []  # another update, meanwhile: nothing left
-    assert [s.id for s in store.claim_due_sources(until, until + timedelta(hours=1))] == [due.id]  # a dead one's
+    assert [s.id for s in store.claim_due_sources(now, until, limit=10)] == [due.id]
+    assert store.claim_due_sources(now, until, limit=10) == []  # another update, meanwhile: nothing left
+    assert [s.id for s in store.claim_due_sources(until, until + timedelta(hours=1), limit=10)] == [due.id]  # a dead one's
 
 
 def test_due_sources_are_taken_a_few_at_a_time_the_longest_due_first(store: SQLStore) -> None:
@@ -98,7 +98,7 @@ def test_sources_an_update_did_not_finish_are_given_back(store: SQLStore) -> Non
     first, _ = store.add_source("https://a.example/feed")
     second, _ = store.add_source("https://b.example/feed")
     until = now + timedelta(hours=1)
-    store.claim_due_sources(now, until)
+    store.claim_due_sources(now, until, limit=10)
     store.update_source(first.id, next_fetch_at=now + timedelta(minutes=30))  # its update was written
     store.release_sources([first.id, second.id], until, now)
     assert [s.id for s in store.due_sources(now)] == [second.id]
@@ -125,7 +125,7 @@ def test_updates_at_once_divide_the_due_sources(postgres_url: str) -> None:
     try:
         ids = {stores[0].add_source(f"https://s{i}.example/feed")[0].id for i in range(200)}
         now = datetime.now(UTC)
-        taken = _in_threads(4, lambda i: [s.id for s in stores[i].claim_due_sources(now, now + timedelta(hours=1))])
+        taken = _in_threads(4, lambda i: [s.id for s in stores[i].claim_due_sources(now, now + timedelta(hours=1), limit=1000)])
         assert sorted(i for part in taken for i in part) == sorted(ids)  # each once, none left
 
         def a_few_at_a_time(i: int) -> list[int]:

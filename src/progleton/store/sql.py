@@ -177,7 +177,7 @@ class SQLStore(UserStateMixin):
         with self._read() as conn:
             return [self._source(r) for r in conn.execute(query)]
 
-    def claim_due_sources(self, now: datetime, until: datetime, limit: int | None = None) -> list[Source]:
+    def claim_due_sources(self, now: datetime, until: datetime, limit: int) -> list[Source]:
         """The due sources (at most ``limit``, the longest due first), each taken for this process
         until ``until`` (its next fetch is set then, in the same statement), so that updates
         running at the same time in several processes never fetch one source twice and, taking
@@ -185,14 +185,12 @@ class SQLStore(UserStateMixin):
         source taken by a process that died is due again at ``until``."""
         s = t.sources.c
         due = sa.and_(~s.retired, sa.or_(s.next_fetch_at.is_(None), s.next_fetch_at <= now))
-        statement = t.sources.update().where(due)
-        if limit is not None:
-            # the outer condition again: on PostgreSQL a row another update took meanwhile is
-            # checked anew once its lock is released (and locked rows are skipped outright)
-            pick = sa.select(s.id).where(due).order_by(s.next_fetch_at.nulls_first(), s.id).limit(limit)
-            if self.engine.dialect.name == "postgresql":
-                pick = pick.with_for_update(skip_locked=True)
-            statement = statement.where(s.id.in_(pick.scalar_subquery()))
+        pick = sa.select(s.id).where(due).order_by(s.next_fetch_at.nulls_first(), s.id).limit(limit)
+        if self.engine.dialect.name == "postgresql":  # rows another update is taking are skipped
+            pick = pick.with_for_update(skip_locked=True)
+        # the outer condition again: on PostgreSQL a row another update took meanwhile is
+        # checked anew once its lock is released
+        statement = t.sources.update().where(due, s.id.in_(pick.scalar_subquery()))
         with self._write() as conn:
             rows = conn.execute(statement.values(next_fetch_at=until).returning(*t.sources.c))
             return sorted((self._source(r) for r in rows), key=lambda source: source.id)
