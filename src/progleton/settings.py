@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .exceptions import SettingsError
+from .urls import MASK, masked_url
 
 
 @dataclass(frozen=True)
@@ -110,10 +111,8 @@ class Settings:
         (``********``), the database URL without its password."""
         value = self.values[name]
         if name in SECRET_SETTINGS and value:
-            return "********"
+            return MASK
         if name == "db" and value:
-            from .store import masked_url
-
             return masked_url(str(value))
         return value
 

@@ -133,3 +133,29 @@ def web_address(url: str) -> str:
     if not host:
         raise UnsafeURLError(f"{written[:80]!r}: not a web address (it names no host)")
     return url
+
+
+# A database URL's password: in its user info (up to the last "@": a password written with an
+# "@" or "/" of its own is masked whole), and in a ``password=`` parameter (libpq's).
+_USERINFO_PASSWORD = re.compile(r"(?P<head>://[^:/@?#]*:)(?P<password>.*)@")
+_PARAMETER_PASSWORD = re.compile(r"(?P<head>[?&]password=)(?P<password>[^&#]*)", re.IGNORECASE)
+MASK = "********"
+
+
+def masked_url(url: str) -> str:
+    """``url`` as it may be printed or logged: its password, if any, is ``********``."""
+    url = _USERINFO_PASSWORD.sub(rf"\g<head>{MASK}@", url, count=1)
+    return _PARAMETER_PASSWORD.sub(rf"\g<head>{MASK}", url)
+
+
+def masked_error(error: object, url: str) -> str:
+    """An error's text without ``url``'s password, or a part of it: a driver may quote them (a
+    password written with an "@" makes its end the host it cannot find)."""
+    text = str(error)
+    secrets: set[str] = set()
+    for match in (*_USERINFO_PASSWORD.finditer(url), *_PARAMETER_PASSWORD.finditer(url)):
+        for password in (match["password"], unquote(match["password"])):
+            secrets.update(p for p in (password, *password.split("@")) if len(p) > 1)
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text

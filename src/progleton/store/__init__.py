@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from importlib.resources import files
 from pathlib import Path
-from urllib.parse import unquote
 
 import platformdirs
 import sqlalchemy as sa
@@ -14,6 +12,7 @@ from alembic.config import Config
 from alembic.util import CommandError
 
 from ..exceptions import StorageError
+from ..urls import masked_error, masked_url
 from .base import SearchFilters, Store
 from .sql import SQLStore
 
@@ -22,32 +21,6 @@ def default_db_url() -> str:
     """A SQLite file in the user's data directory."""
     path = Path(platformdirs.user_data_dir("progleton")) / "progleton.db"
     return f"sqlite:///{path}"
-
-
-# A database URL's password: in its user info (up to the last "@": a password written with an
-# "@" or "/" of its own is masked whole), and in a ``password=`` parameter (libpq's).
-_USERINFO_PASSWORD = re.compile(r"(?P<head>://[^:/@?#]*:)(?P<password>.*)@")
-_PARAMETER_PASSWORD = re.compile(r"(?P<head>[?&]password=)(?P<password>[^&#]*)", re.IGNORECASE)
-MASK = "********"
-
-
-def masked_url(url: str) -> str:
-    """``url`` as it may be printed or logged: its password, if any, is ``********``."""
-    url = _USERINFO_PASSWORD.sub(rf"\g<head>{MASK}@", url, count=1)
-    return _PARAMETER_PASSWORD.sub(rf"\g<head>{MASK}", url)
-
-
-def masked_error(error: object, url: str) -> str:
-    """An error's text without ``url``'s password, or a part of it: a driver may quote them (a
-    password written with an "@" makes its end the host it cannot find)."""
-    text = str(error)
-    secrets: set[str] = set()
-    for match in (*_USERINFO_PASSWORD.finditer(url), *_PARAMETER_PASSWORD.finditer(url)):
-        for password in (match["password"], unquote(match["password"])):
-            secrets.update(p for p in (password, *password.split("@")) if len(p) > 1)
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, MASK)
-    return text
 
 
 MIGRATION_LOCK_KEY = 0x70726F67_6D696772  # "prog" "migr": PostgreSQL advisory lock
