@@ -26,7 +26,14 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
-from stories_stream import START, NewsStream, _machine_seconds, _rss_mib, _word  # type: ignore[import-not-found]
+from stories_stream import (  # type: ignore[import-not-found]
+    START,
+    NewsStream,
+    _machine_seconds,
+    _rss_mib,
+    _word,
+    scores_line,
+)
 
 from progleton.settings import Settings
 from progleton.stories import Doc, StoryGrouper
@@ -137,10 +144,7 @@ def main() -> int:
         return 0
     _, predicted = run(stream)
     scores = score_grouping(predicted, [key for _, key in stream])
-    print(
-        f"pairwise P {scores.pairwise_precision:.3f} R {scores.pairwise_recall:.3f} "
-        f"F1 {scores.pairwise_f1:.3f}  BCubed F1 {scores.bcubed_f1:.3f}"
-    )
+    print(scores_line(scores))
     return 0
 
 

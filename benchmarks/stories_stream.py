@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from progleton.settings import Settings
 from progleton.stories import Doc, StoryGrouper
-from progleton.stories.scoring import score_grouping
+from progleton.stories.scoring import GroupingScores, score_grouping
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 SYLLABLES = "ka lo mi ne ru sa to vi da pe zu ha ri mo ke ta bu lin gor an es ur ol im".split()
@@ -166,11 +166,14 @@ def main() -> int:
         f"assigned {args.docs} docs over {days} simulated days in {took:.1f} s: "
         f"{args.docs / took:.0f} docs/s; peak RSS {peak:.0f} MiB (includes the generated stream)"
     )
-    print(
-        f"pairwise P {scores.pairwise_precision:.3f} R {scores.pairwise_recall:.3f} "
-        f"F1 {scores.pairwise_f1:.3f}  BCubed F1 {scores.bcubed_f1:.3f}"
-    )
+    print(scores_line(scores))
     return 0
+
+
+def scores_line(scores: GroupingScores) -> str:
+    """A grouping's scores against the generated truth, on one line."""
+    return (f"pairwise P {scores.pairwise_precision:.3f} R {scores.pairwise_recall:.3f} "
+            f"F1 {scores.pairwise_f1:.3f}  BCubed F1 {scores.bcubed_f1:.3f}")
 
 
 if __name__ == "__main__":
