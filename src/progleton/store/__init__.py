@@ -26,12 +26,18 @@ def default_db_url() -> str:
 MIGRATION_LOCK_KEY = 0x70726F67_6D696772  # "prog" "migr": PostgreSQL advisory lock
 
 
+def migrations_config() -> Config:
+    """Alembic's configuration for Progleton's migrations (``migrations/``)."""
+    config = Config()
+    config.set_main_option("script_location", str(files("progleton.store") / "migrations"))
+    return config
+
+
 def migrate(engine: sa.Engine) -> None:
     """Apply every Alembic migration not yet applied (run at start-up). On PostgreSQL, two
     processes starting on a new database at once (``serve`` and a cron ``update``) take turns:
     the second finds the tables made."""
-    config = Config()
-    config.set_main_option("script_location", str(files("progleton.store") / "migrations"))
+    config = migrations_config()
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":  # held until this transaction ends
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
@@ -86,4 +92,5 @@ def _sqlite_search(conn: sa.Connection, query: str, limit: int, offset: int,
     return search_ids(conn, query, limit=limit, offset=offset, filters=filters)
 
 
-__all__ = ["SQLStore", "SearchFilters", "Store", "default_db_url", "masked_error", "masked_url", "migrate", "open_store"]
+__all__ = ["SQLStore", "SearchFilters", "Store", "default_db_url", "masked_error", "masked_url", "migrate",
+           "migrations_config", "open_store"]

@@ -19,16 +19,14 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from ..exceptions import StorageError
-from . import masked_error, masked_url
+from . import masked_error, masked_url, migrations_config
 from .schema import meta, metadata, users
 from .sql_util import high_id_key, utc
 
@@ -116,7 +114,7 @@ def open_sqlite_read_only(url: str) -> sa.Engine:
     parsed = sa.engine.make_url(url)
     path = parsed.database or ""
     if parsed.get_backend_name() != "sqlite" or path in ("", ":memory:"):
-        raise StorageError(f"the installation to copy must be a SQLite file, not {_shown(url)}: "
+        raise StorageError(f"the installation to copy must be a SQLite file, not {masked_url(url)}: "
                            "give it with --db sqlite:///PATH")
     file = Path(path).expanduser()
     if not file.is_file():
@@ -140,15 +138,15 @@ def check_source_revision(conn: sa.Connection, url: str) -> None:
     try:
         found = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     except sa.exc.DatabaseError as exc:  # no such table; not a database at all
-        raise StorageError(f"{_shown(url)} is not a Progleton database ({masked_error(exc.orig, url)})") from exc
+        raise StorageError(f"{masked_url(url)} is not a Progleton database ({masked_error(exc.orig, url)})") from exc
     wanted = code_revision()
     if found == wanted:
         return
     if found in {script.revision for script in _scripts().walk_revisions()}:
         raise StorageError(
-            f"{_shown(url)} is at schema version {found}, this Progleton at {wanted}: open it once with "
-            f"this version to migrate it (`progleton --db {_shown(url)} sources`), then copy it")
-    raise StorageError(f"{_shown(url)} was written by a newer Progleton (schema version {found}; this one "
+            f"{masked_url(url)} is at schema version {found}, this Progleton at {wanted}: open it once with "
+            f"this version to migrate it (`progleton --db {masked_url(url)} sources`), then copy it")
+    raise StorageError(f"{masked_url(url)} was written by a newer Progleton (schema version {found}; this one "
                        f"knows up to {wanted}): copy it with that version")
 
 
@@ -162,14 +160,14 @@ def open_empty_postgresql(url: str) -> sa.Engine:
     from . import open_store
 
     if not url.startswith(("postgresql", "postgres")):
-        raise StorageError(f"the copy goes into a PostgreSQL database, not {_shown(url)}: give "
+        raise StorageError(f"the copy goes into a PostgreSQL database, not {masked_url(url)}: give "
                            "postgresql://USER@HOST/NAME (create it first: createdb NAME)")
     if sa.engine.make_url(url).database in _SERVERS_OWN:
-        raise StorageError(f"{_shown(url)} is PostgreSQL's own database: create one for Progleton "
+        raise StorageError(f"{masked_url(url)} is PostgreSQL's own database: create one for Progleton "
                            "(createdb progleton) and copy into that")
     foreign = sorted(set(_table_names(url)) - _OURS)
     if foreign:
-        raise StorageError(f"{_shown(url)} holds tables that are not Progleton's ({', '.join(foreign[:5])}"
+        raise StorageError(f"{masked_url(url)} holds tables that are not Progleton's ({', '.join(foreign[:5])}"
                            f"{', …' if len(foreign) > 5 else ''}): copy into a new database "
                            "(createdb NAME), not this one")
     return open_store(url).engine  # migrated; refuses a database of a newer Progleton
@@ -188,7 +186,7 @@ def _table_names(url: str) -> list[str]:
     try:
         return sa.inspect(engine).get_table_names()
     except sa.exc.DBAPIError as exc:
-        raise StorageError(f"cannot open the database at {_shown(url)}: {masked_error(exc.orig, url)} "
+        raise StorageError(f"cannot open the database at {masked_url(url)}: {masked_error(exc.orig, url)} "
                            "(a new one is made with createdb NAME)") from exc
     finally:
         engine.dispose()
@@ -207,7 +205,7 @@ def check_target_empty(dst: sa.Connection, url: str) -> tuple[str, ...]:
             held[table.name] = int(dst.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0)
     if held:
         what = ", ".join(f"{n:,} {name}" for name, n in held.items())
-        raise StorageError(f"{_shown(url)} is not empty (it holds {what}): copy into a new database "
+        raise StorageError(f"{masked_url(url)} is not empty (it holds {what}): copy into a new database "
                            "(createdb NAME), or drop and create this one again (dropdb NAME; createdb NAME)")
     keys = tuple(dst.execute(sa.select(meta.c.key).order_by(meta.c.key)).scalars())
     dst.execute(meta.delete())
@@ -321,15 +319,7 @@ def _strings_without_nul(value: Any) -> Any:
 
 
 def _scripts() -> ScriptDirectory:
-    config = Config()
-    config.set_main_option("script_location", str(files("progleton.store") / "migrations"))
-    return ScriptDirectory.from_config(config)
-
-
-def _shown(url: str) -> str:
-    """A database URL as said in messages: its password hidden (also in a URL that cannot be
-    read)."""
-    return masked_url(url)
+    return ScriptDirectory.from_config(migrations_config())
 
 
 __all__ = ["BATCH_ROWS", "CopyProgress", "CopyReport", "code_revision", "copy_to_postgresql"]
