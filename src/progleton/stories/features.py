@@ -5,7 +5,8 @@ serves them all:
 
 - ``w:<stem>``   a content word of the text (stop words dropped, plurals folded);
 - ``t:<stem>``   a content word of the title (titles name the event more tightly than bodies);
-- ``n:<name>``   a capitalised phrase (person, place, organisation), lower-cased;
+- ``n:<name>``   a capitalised phrase (person, place, organisation), lower-cased; in Thai, Lao
+  and Khmer, which have no capitals, the words after a marker of their kind (:mod:`.markers`);
 - ``d:<number>`` a number, a year or a "month day" date.
 
 Names are found without a model: runs of capitalised words, where a single capitalised word at the
@@ -42,6 +43,7 @@ from ..scripts import (
     snowball,
     southeast_asian_words,
 )
+from .markers import marked_names, mentions
 
 STOP_WORDS = frozenset(
     """a about above after again against ago all also although am an and any are aren around as at
@@ -377,12 +379,25 @@ def content_words(text: str) -> list[str]:
 
 
 def names(text: str) -> list[str]:
-    """Capitalised phrases (people, places, organisations), lower-cased, in order of mention;
-    none in a script without capitals."""
-    if not _capitalises("", text):
-        return []
+    """Capitalised phrases (people, places, organisations), lower-cased, in order of mention; in
+    a script without capitals, the words that a marker of their kind goes before (Thai
+    "จังหวัด", province, before "เชียงใหม่")."""
     found = tokens(text)
-    return _names(found, language(text_language(text, found)))
+    return _names_of("", text, found, language(text_language(text, found)))
+
+
+def _names_of(title: str, text: str, tokens_: list[str], lang: Language) -> list[str]:
+    """Each mention of a name in the tokens of the title and text."""
+    if _capitalises(title, text):
+        return _names(tokens_, lang)
+    # A script without capitals (Chinese, Korean, Arabic, Hindi, Thai ...): its few Latin
+    # acronyms ("SNS", "KBS") are not the people and places a name would be. Thai, Lao and
+    # Khmer write before a name what kind of name it is (:mod:`.markers`).
+    both = title + "\n" + text
+    if SOUTHEAST_ASIAN.search(both) is None:
+        return []
+    found = marked_names(both, lang.content_stem)
+    return mentions(found, [lang.content_stem(t) if t[0].isalpha() else "" for t in tokens_])
 
 
 def _names(tokens: list[str], lang: Language) -> list[str]:
@@ -616,9 +631,7 @@ def article_features(title: str, text: str, *, title_weight: float = 2.0) -> Art
         if w:
             counts["t:" + w] += title_weight
     all_tokens = [*title_tokens, ".", *text_tokens]
-    # a script without capitals (Chinese, Korean, Arabic, Hindi, Thai ...) shows no names; its
-    # few Latin acronyms ("SNS", "KBS") are not the people and places a name would be
-    found = _names(all_tokens, lang) if _capitalises(title, text) else []
+    found = _names_of(title, text, all_tokens, lang)
     for n in found:
         counts["n:" + n] += 1
     if not found:  # a script without capitals, or a text that names no one
@@ -656,7 +669,8 @@ def repeated_phrases(tokens_: list[str], content_stem: Callable[[str], str]) -> 
 
 
 def is_name(feature: str) -> bool:
-    """Whether a feature key is a name written with capitals (not a repeated phrase)."""
+    """Whether a feature key is a name, written with capitals or after its marker (not a
+    repeated phrase)."""
     return feature[0] == "n" and not feature.startswith(PHRASE_PREFIX)
 
 
@@ -678,6 +692,8 @@ def name_forms(keys: Iterable[str], title: str, text: str) -> dict[str, str]:
     and possessive endings folded): "kestrel fall" -> "Kestrel Falls". For showing names to
     readers; a key the text does not write capitalised is left out."""
     both = title + "\n" + text
+    if not _capitalises(title, text):  # names told by their markers (Thai), keyed as words are
+        return _written_forms(list(keys), both, capitalised=False)
     found = {}
     missed = []
     for key in keys:

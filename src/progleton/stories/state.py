@@ -30,11 +30,12 @@ MAGIC = b"PGST"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Bump when features, weights or this layout change: an old state then raises ValueError and the
 # caller falls back to replay only.
-STATE_VERSION = 5  # 2: words of any alphabet, each language's stop words and stems; 3: no names in
+STATE_VERSION = 6  # 2: words of any alphabet, each language's stop words and stems; 3: no names in
 # scripts without capitals, German common nouns and capitalised stop words are not names, Korean
 # particles are not part of the word; 4: Thai, Lao, Khmer and Burmese in dictionary words, and a
 # text without names counts the phrases it repeats (models refitted); 5: the join and pair
-# models refitted to today's features, and no join below a cosine of 0.1
+# models refitted to today's features, and no join below a cosine of 0.1; 6: names in Thai, Lao
+# and Khmer told by the word before them (province, district, Mr ...)
 _HEADER = struct.Struct("<4sBIBqqqqdqq12I")
 NO_TIME = -(2**63)  # stands for an unknown time in the microsecond fields
 
