@@ -147,8 +147,8 @@ class Updater:
         # the first page asked of each host in this update: the others wait for its answer, so
         # a host that answers 429 is not sent a burst of requests already queued for it
         self._host_first: dict[str, asyncio.Event] = {}
-        self._pending: list[tuple[int, dict[str, Any], list[Any]]] = []
-        self._pending_rows = 0
+        self._queued: list[tuple[int, dict[str, Any], list[Any]]] = []
+        self._queued_rows = 0
         self._writing: asyncio.Task[None] | None = None
         self._sources: dict[int, Source] = {}
         self._unstored: dict[int, SourceUpdate] = {}  # sources whose entries the store refused
@@ -167,7 +167,7 @@ class Updater:
     # feed's worth of inserts, so feeds are written in batches of at least this many rows,
     # one batch at a time, while the next one fills.
     FLUSH_ROWS = 1_000
-    MAX_PENDING_ROWS = 8_000
+    MAX_QUEUED_ROWS = 8_000
 
     async def update(self, sources: Sequence[Source], *, progress: Progress | None = None,
                      group: bool = True, claim: Callable[[int], Sequence[Source]] | None = None) -> UpdateResult:
@@ -335,23 +335,23 @@ class Updater:
         """Queue a feed's rows; a batch is written in the background once it is big enough.
 
         The feed's task returns at once (its parsed feed and body are freed) unless the
-        store has fallen behind by ``MAX_PENDING_ROWS``: then it waits, so memory stays
+        store has fallen behind by ``MAX_QUEUED_ROWS``: then it waits, so memory stays
         bounded when the network is faster than the disk.
         """
-        self._pending.append((source_id, fields, items))
-        self._pending_rows += len(items) + 1
-        while self._pending_rows >= self.FLUSH_ROWS:
+        self._queued.append((source_id, fields, items))
+        self._queued_rows += len(items) + 1
+        while self._queued_rows >= self.FLUSH_ROWS:
             if self._writing is None or self._writing.done():
                 if self._writing is not None:
                     self._writing.result()  # a store that cannot be written stops the update
-                self._writing = asyncio.create_task(self._write(self._take_pending()))
+                self._writing = asyncio.create_task(self._write(self._take_queued()))
                 return
-            if self._pending_rows < self.MAX_PENDING_ROWS:
+            if self._queued_rows < self.MAX_QUEUED_ROWS:
                 return
             await asyncio.wait([self._writing])
 
-    def _take_pending(self) -> list[tuple[int, dict[str, Any], list[Any]]]:
-        batch, self._pending, self._pending_rows = self._pending, [], 0
+    def _take_queued(self) -> list[tuple[int, dict[str, Any], list[Any]]]:
+        batch, self._queued, self._queued_rows = self._queued, [], 0
         return batch
 
     async def _flush(self) -> None:
@@ -359,8 +359,8 @@ class Updater:
         if self._writing is not None:
             writing, self._writing = self._writing, None
             await writing
-        if self._pending:
-            await self._write(self._take_pending())
+        if self._queued:
+            await self._write(self._take_queued())
 
     async def _write(self, batch: list[tuple[int, dict[str, Any], list[Any]]]) -> None:
         """Write feeds in one transaction, off the event loop."""
