@@ -567,3 +567,66 @@ def test_an_untitled_sources_articles_go_by_one_outlet_name(store: SQLStore) -> 
                                   "title": "Unlinked", "source_id": source.id}, {"story_id": "story-1"})
     assert {store.get_article(i).outlet for i in (linked, unlinked)} == {"feeds.example"}
     assert store.get_story("story-1").story.outlets == ("feeds.example",)
+
+
+def _pending_row(guid: str, title: str, first_seen: datetime, reason: str = "more new entries than max_new_entries"
+                 ) -> dict[str, object]:
+    entry = {"entry": {"id": guid, "title": title, "authors": ["Ana Ruiz"], "published": "2026-11-25T08:00:00+00:00"},
+             "text": {"summary_text": "Engineers closed the bridge.\x00 \u202e Ωμέγα"}}
+    return {"guid": guid, "entry": entry, "reason": reason, "first_seen": first_seen}
+
+
+def test_pending_entries_are_written_once_replaced_taken_and_expired(store: SQLStore) -> None:
+    """Pending entries go in with their source's entries and state, in one transaction; a row
+    written again replaces itself (never a duplicate key), one taken goes, and those waiting since
+    before a time go for every source."""
+    a, _ = store.add_source("https://a.example/feed")
+    b, _ = store.add_source("https://b.example/feed")
+    now = datetime.now(UTC).replace(microsecond=0)
+    old = now - timedelta(days=20)
+    rows = [_pending_row("g1", "One", now), _pending_row("g2", "Two", old)]
+    for _ in range(2):  # a batch written again after a failure
+        store.save_feeds([(a.id, {"last_status": "ok", "_pending_entries": {"write": rows, "delete": []}}, []),
+                          (b.id, {"_pending_entries": {"write": [_pending_row("g1", "B", old)]}}, [])])
+    stored = store.pending_entries(a.id)
+    assert [(p.guid, p.entry, p.reason, p.first_seen) for p in stored] == \
+           [(r["guid"], r["entry"], r["reason"], r["first_seen"]) for r in reversed(rows)]  # the longest waiting first
+    assert store.get_source(a.id).last_status == "ok"
+
+    changed = _pending_row("g1", "One, corrected", now, reason="page postponed: time ran out")
+    entry = {"guid": "g2", "link": None, "title": "Two", "authors": []}
+    store.save_feeds([(a.id, {"_pending_entries": {"write": [changed], "delete": ["g2"]}}, [(entry, None)])])
+    assert [(p.guid, p.entry["entry"]["title"], p.reason) for p in store.pending_entries(a.id)] == \
+           [("g1", "One, corrected", "page postponed: time ran out")]
+    assert set(store.known_entries(a.id, ["g2"])) == {"g2"}  # taken: stored, and no longer pending
+    store.save_feeds([(a.id, {}, [({**entry, "guid": "g1"}, None)])])  # stored by another update meanwhile
+    known, waiting = store.known_and_pending(a.id, ["g3"])
+    assert set(known) == {"g1"} and [p.guid for p in waiting] == ["g1"]  # a pending one's guid is looked up too
+
+    assert store.expire_pending_entries(now - timedelta(days=14)) == 1  # b's
+    assert store.pending_entries(b.id) == [] and [p.guid for p in store.pending_entries(a.id)] == ["g1"]
+
+
+def test_a_removed_sources_pending_entries_go_with_it(store: SQLStore) -> None:
+    a, _ = store.add_source("https://a.example/feed")
+    b, _ = store.add_source("https://b.example/feed")
+    now = datetime.now(UTC)
+    for source in (a, b):
+        store.save_feeds([(source.id, {"_pending_entries": {"write": [_pending_row("g1", "One", now)]}}, [])])
+    store.remove_source(a.id)
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT source_id FROM pending_entries")).scalars().all() == [b.id]
+
+
+@pytest.mark.postgres
+def test_processes_writing_the_same_pending_entries_at_once_write_each_once(postgres_url: str) -> None:
+    stores = [open_store(postgres_url) for _ in range(3)]
+    try:
+        source, _ = stores[0].add_source("https://a.example/feed")
+        now = datetime.now(UTC)
+        rows = [_pending_row(f"g{n}", f"Report {n}", now) for n in range(300)]
+        _in_threads(3, lambda i: stores[i].save_feeds([(source.id, {"_pending_entries": {"write": rows}}, [])]))
+        assert len(stores[0].pending_entries(source.id)) == 300
+    finally:
+        for s in stores:
+            s.close()

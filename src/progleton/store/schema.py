@@ -118,6 +118,21 @@ entries = sa.Table(
     sa.UniqueConstraint("source_id", "guid", name="uq_entries_source_guid"),
 )
 
+# Entries an update saw and did not store: more new entries than ``max_new_entries``, or a page
+# not yet asked for when the source's time for pages ran out. Each holds what its article is made
+# of on a later update (``entry``: the parsed entry and its feed text, ``pending.entry_json``),
+# when it was first left waiting and why; a feed that drops it meanwhile loses nothing.
+pending_entries = sa.Table(
+    "pending_entries",
+    metadata,
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("guid", sa.Text, primary_key=True),
+    sa.Column("entry", sa.JSON, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("first_seen", UTC_DATETIME, nullable=False),
+    sa.Index("ix_pending_entries_first_seen", "first_seen"),
+)
+
 site_profiles = sa.Table(
     "site_profiles",
     metadata,

@@ -15,7 +15,7 @@ from ..exceptions import NotFound
 from ..stories.rank import recent_reports, story_score
 from ..types import Article, SearchHit, Source, Story, StoryDetail, outlet_name
 from . import schema as t
-from .base import KnownEntry, SearchFilters
+from .base import KnownEntry, PendingRow, SearchFilters
 from .sql_util import BulkInsert, insert_fresh, lookup, new_id, now_utc, placeholder, utc
 from .unspaced import substring_search_ids, wants_substring_search
 from .user_state import UserStateMixin
@@ -154,6 +154,7 @@ class SQLStore(UserStateMixin):
             # its articles stay (in their stories), but no page of theirs is asked for again
             conn.execute(t.articles.update().where(t.articles.c.source_id == source_id,
                                                    t.articles.c.page_retry_at.is_not(None)).values(page_retry_at=None))
+            # its entries, groups and pending entries go with it (ON DELETE CASCADE)
             if not conn.execute(t.sources.delete().where(t.sources.c.id == source_id)).rowcount:
                 raise NotFound(f"no source with id {source_id}")
 
@@ -251,8 +252,10 @@ class SQLStore(UserStateMixin):
         before them, so a crash can never leave entries that the next conditional GET will
         not bring back. A feed's fields may carry ``_headlines``, its stored entries whose title
         the feed changed (:meth:`_change_headlines`), and ``_page_retries``, its articles whose
-        page was fetched again (:meth:`_save_page_retries`); they are written in the same
-        transaction.
+        page was fetched again (:meth:`_save_page_retries`), and ``_pending_entries``, the changes
+        to its entries waiting for a later update (:meth:`_save_pending`); they are written in the
+        same transaction, so an entry taken from the pending ones is stored and no longer pending
+        at once.
         Returns how many articles each source added (new pages, not entries pointed at a stored
         article).
         """
@@ -271,8 +274,11 @@ class SQLStore(UserStateMixin):
             changed: list[dict[str, Any]] = []
             retold: list[dict[str, Any]] = []
             retried: list[dict[str, Any]] = []
+            pending: list[tuple[int, dict[str, Any]]] = []
             for source_id, fields, _ in feeds:
                 fields = dict(fields)
+                if "_pending_entries" in fields:
+                    pending.append((source_id, fields.pop("_pending_entries")))
                 changed += [{**c, "_source_id": source_id} for c in fields.pop("_headlines", ())]
                 retold += [{**c, "_source_id": source_id} for c in fields.pop("_texts", ())]
                 retried += fields.pop("_page_retries", ())
@@ -284,6 +290,8 @@ class SQLStore(UserStateMixin):
                 self._change_texts(conn, retold)
             if retried:
                 self._save_page_retries(conn, retried)
+            if pending:
+                self._save_pending(conn, pending)
             _update_each(conn, t.sources, source_fields)
         return added
 
@@ -327,6 +335,55 @@ class SQLStore(UserStateMixin):
                      also=lambda columns: {"grouped_text": _GROUPED_TEXT} if "text" in columns else {})
         self._refresh_stories_of(conn, [row["id"] for row in retried if "text" in row])
 
+    def _save_pending(self, conn: sa.Connection, changes: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """A source's entries waiting for a later update (``_pending_entries`` in a feed's fields):
+        ``delete``, the guids no longer pending (taken, stored meanwhile or dropped); ``write``, the
+        rows to insert or replace (guid, entry, reason, first_seen). Writing a row twice leaves
+        one: a source is updated by one process at a time, but a batch written again after a
+        failure, or an update that another took over, must not fail on a duplicate key."""
+        p = t.pending_entries.c
+        gone = [{"_source_id": source_id, "_guid": guid} for source_id, change in changes
+                for guid in change.get("delete", ())]
+        if gone:
+            conn.execute(t.pending_entries.delete().where(
+                p.source_id == sa.bindparam("_source_id"), p.guid == sa.bindparam("_guid")), gone)
+        rows = [{**row, "source_id": source_id} for source_id, change in changes for row in change.get("write", ())]
+        if rows:
+            insert = _upsert(t.pending_entries, conn.dialect)
+            conn.execute(insert.on_conflict_do_update(
+                index_elements=["source_id", "guid"],
+                set_={c: insert.excluded[c] for c in ("entry", "reason", "first_seen")}), rows)
+
+    def pending_entries(self, source_id: int) -> list[PendingRow]:
+        """The source's entries waiting for a later update (:mod:`progleton.pending`), the
+        longest waiting first."""
+        with self._read() as conn:
+            return self._pending_entries(conn, source_id)
+
+    @staticmethod
+    def _pending_entries(conn: sa.Connection, source_id: int) -> list[PendingRow]:
+        p = t.pending_entries.c
+        query = (sa.select(p.guid, p.entry, p.reason, p.first_seen).where(p.source_id == source_id)
+                 .order_by(p.first_seen, p.guid))
+        return [PendingRow(guid, entry, reason, utc(first_seen) or first_seen)
+                for guid, entry, reason, first_seen in conn.execute(query)]
+
+    def known_and_pending(self, source_id: int, guids: Sequence[str]
+                          ) -> tuple[dict[str, KnownEntry], list[PendingRow]]:
+        """What an update reads of a source before weighing its feed: its pending entries, and of
+        ``guids`` and theirs, those stored (:meth:`known_entries`: a pending one may have been
+        stored meanwhile); in one transaction, which costs half of two on SQLite."""
+        with self._read() as conn:
+            pending = self._pending_entries(conn, source_id)
+            return self._known_entries(conn, source_id, [*guids, *(p.guid for p in pending)]), pending
+
+    def expire_pending_entries(self, before: datetime) -> int:
+        """Drop the entries that have waited since before ``before``, of every source: those of a
+        source no longer updated (retired, failing for weeks) too. Returns how many."""
+        with self._write() as conn:
+            return int(conn.execute(t.pending_entries.delete().where(
+                t.pending_entries.c.first_seen < before)).rowcount or 0)
+
     def _refresh_stories_of(self, conn: sa.Connection, article_ids: Sequence[int]) -> None:
         """Refresh the stories these articles are in (a headline, text or snippet changed)."""
         if article_ids:
@@ -351,10 +408,14 @@ class SQLStore(UserStateMixin):
         if not guids:
             return {}
         with self._read() as conn:
-            return {guid: KnownEntry(title, article_id, feed_text) for guid, title, article_id, feed_text in lookup(
-                conn, "SELECT e.guid, e.title, e.article_id, CASE WHEN a.extracted OR a.source_id <> e.source_id "
-                "THEN NULL ELSE a.text END FROM entries e LEFT JOIN articles a ON a.id = e.article_id "
-                "WHERE e.source_id = ? AND e.guid IN ({keys})", guids, fixed=(source_id,))}
+            return self._known_entries(conn, source_id, guids)
+
+    @staticmethod
+    def _known_entries(conn: sa.Connection, source_id: int, guids: Sequence[str]) -> dict[str, KnownEntry]:
+        return {guid: KnownEntry(title, article_id, feed_text) for guid, title, article_id, feed_text in lookup(
+            conn, "SELECT e.guid, e.title, e.article_id, CASE WHEN a.extracted OR a.source_id <> e.source_id "
+            "THEN NULL ELSE a.text END FROM entries e LEFT JOIN articles a ON a.id = e.article_id "
+            "WHERE e.source_id = ? AND e.guid IN ({keys})", guids, fixed=(source_id,))}
 
     def _store_articles(self, conn: sa.Connection, records: Sequence[dict[str, Any]],
                         now: datetime, added: dict[int, int]) -> dict[str, int]:
