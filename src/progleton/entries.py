@@ -379,23 +379,25 @@ def changed_headlines(by_guid: Mapping[str, tuple[ParsedEntry, Any]],
     return changed
 
 
-def newest_entries(new: Sequence[tuple[str, ParsedEntry, EntryText]],
-                   cap: int) -> tuple[list[tuple[str, ParsedEntry, EntryText]], int]:
-    """At most ``cap`` of a feed's new entries, the newest by date (an undated entry ranks
-    after the dated ones, in feed order), kept in feed order; and how many were left.
+def recency(entry: ParsedEntry) -> tuple[bool, float]:
+    """How an entry ranks among new ones, the newest first: by date, an undated entry after the
+    dated ones."""
+    moment = entry.published or entry.updated
+    return moment is None, -moment.timestamp() if moment else 0.0
+
+
+def newest_entries(new: Sequence[tuple[str, ParsedEntry, EntryText]], cap: int
+                   ) -> tuple[list[tuple[str, ParsedEntry, EntryText]], list[tuple[str, ParsedEntry, EntryText]]]:
+    """At most ``cap`` of a feed's new entries, the newest by date (:func:`recency`; undated ones
+    in feed order), kept in feed order; and the ones left, the newest first.
 
     A feed of 100,000 items was stored in a minute and then grouped for half an hour: one
-    update takes a bounded number, and the older ones come on later updates while the feed
-    still lists them."""
+    update takes a bounded number, and the ones left wait for later updates
+    (:mod:`progleton.pending`)."""
     if len(new) <= cap:
-        return list(new), 0
-
-    def rank(i: int) -> tuple[bool, float, int]:
-        moment = new[i][1].published or new[i][1].updated
-        return moment is None, -moment.timestamp() if moment else 0.0, i
-
-    kept = sorted(sorted(range(len(new)), key=rank)[:cap])
-    return [new[i] for i in kept], len(new) - cap
+        return list(new), []
+    order = sorted(range(len(new)), key=lambda i: (*recency(new[i][1]), i))
+    return [new[i] for i in sorted(order[:cap])], [new[i] for i in order[cap:]]
 
 
 def first_words(text: str, count: int) -> str:

@@ -44,7 +44,17 @@ from .extract import ExtractedArticle, word_count
 from .feeds.model import ParsedEntry, ParsedFeed
 from .fetch import Fetcher, next_fetch
 from .fetch.model import FetchResult
+from .pending import (
+    MAX_PENDING_BYTES_PER_SOURCE,
+    MAX_PENDING_PER_SOURCE,
+    MORE_THAN_MAX,
+    PENDING_DAYS,
+    PendingChanges,
+    settle_pending,
+    still_pending,
+)
 from .settings import Settings
+from .store.base import KnownEntry, PendingRow
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
 from .types import Source, SourceUpdate, UpdateResult
@@ -80,8 +90,8 @@ def stored_doc(row: Mapping[str, Any]) -> Doc:
 PAGE_BUSY_SECONDS = 60.0
 MAX_PAGE_WAIT_SECONDS = 24 * 3600.0
 # Why a page was not asked for at all in this update (the source's time for pages ran out): its
-# entry is left for the next update, whose fetch of the page may succeed, rather than stored for
-# good with the feed's text.
+# entry is left pending for the next update (progleton.pending), whose fetch of the page may
+# succeed, rather than stored for good with the feed's text.
 POSTPONED = "page postponed: "
 # Why a page that was asked for (or due) could not be used: the article keeps the feed's text,
 # and the source counts these (:meth:`Updater._unfetched_note`).
@@ -155,6 +165,7 @@ class Updater:
         self._added: dict[int, int] = {}  # articles each source added, as the store counted them
         self._cut_short: dict[int, int] = {}  # pages each source ran out of time for
         self._postponed: dict[int, int] = {}  # entries left for the next update, pages not asked for
+        self._expired: dict[int, int] = {}  # pending entries dropped for having waited too long
         self._unfetched: dict[int, tuple[int, int, str]] = {}  # pages not fetched, of, first reason
         # pages that failed for a reason that may pass: the seconds the server asked for, or 0
         self._retry_hints: dict[str, float] = {}
@@ -178,6 +189,7 @@ class Updater:
         self._host_waits, self._host_first = {}, {}
         self._unstored, self._added, self._cut_short, self._unfetched = {}, {}, {}, {}
         self._postponed, self._retry_hints, self._page_deadlines, self._retrying = {}, {}, {}, {}
+        self._expired = {}
         self._due_retries = {}
         if self.settings.fetch_articles:  # read once; a source takes its own when it is updated
             for row in self.store.due_page_retries(datetime.now(UTC), RETRY_PAGES_PER_SOURCE):
@@ -202,6 +214,9 @@ class Updater:
                 if claim is not None:
                     await self._update_claimed(claim, one)
                 await self._flush()
+            # those of the sources not updated too (retired, failing for weeks); the updated
+            # ones have dropped theirs, and said so
+            await asyncio.to_thread(self.store.expire_pending_entries, datetime.now(UTC) - PENDING_DAYS)
         finally:
             gc.set_threshold(*thresholds)
             gc.unfreeze()
@@ -301,10 +316,13 @@ class Updater:
                     fields["_page_retries"] = retried
             else:
                 feed, texts = await self._read_feed(fetched, source)
-                items, headlines, retold, left = await self._new_items(fetcher, source, feed, texts, now)
+                items, headlines, retold, left, pending = await self._new_items(fetcher, source, feed, texts, now)
                 fields = self._success_fields(source, fetched, feed, now, status="ok")
-                if left or self._postponed.get(source.id):
-                    # entries left for later: the next fetch must not be answered "not modified"
+                if (stored := pending.as_stored()) is not None:
+                    fields["_pending_entries"] = stored  # written with the entries (SQLStore.save_feeds)
+                if pending.waiting:
+                    # entries wait: the next fetch must not be answered "not modified", or they would
+                    # wait until the feed changed
                     fields["etag"] = fields["last_modified"] = None
                 if headlines:
                     fields["_headlines"] = headlines  # written with the entries (SQLStore.save_feeds)
@@ -314,7 +332,7 @@ class Updater:
                     fields["_page_retries"] = retried
                 notes = (_unlinked_note(items), _left_note(len(items), left),
                          self._unfetched_note(source.id), self._cut_short_note(source.id),
-                         self._postponed_note(source.id))
+                         self._postponed_note(source.id), _pending_note(pending, self._expired.get(source.id, 0)))
                 if any(notes):
                     fields["last_error"] = "; ".join(filter(None, (fields["last_error"], *notes)))
                 result = SourceUpdate(
@@ -339,7 +357,7 @@ class Updater:
         bounded when the network is faster than the disk.
         """
         self._queued.append((source_id, fields, items))
-        self._queued_rows += len(items) + 1
+        self._queued_rows += len(items) + 1 + len(fields.get("_pending_entries", {}).get("write", ()))
         while self._queued_rows >= self.FLUSH_ROWS:
             if self._writing is None or self._writing.done():
                 if self._writing is not None:
@@ -451,24 +469,31 @@ class Updater:
 
     async def _new_items(self, fetcher: Fetcher, source: Source, feed: ParsedFeed,
                          texts: Sequence[EntryText], now: datetime
-                         ) -> tuple[list[Any], list[dict[str, Any]], list[dict[str, Any]], int]:
-        """The feed's new entries, each with its article: what ``save_feeds`` stores; its
-        stored entries whose title the feed changed (:func:`~progleton.entries.changed_headlines`), and whose text
-        it changed where the article shows the feed's text (:func:`~progleton.entries.changed_texts`); and how many
-        new entries were left for later updates (:func:`newest_entries`). No date is later than
-        ``now`` (the fetch time), give or take :data:`CLOCK_SKEW`."""
+                         ) -> tuple[list[Any], list[dict[str, Any]], list[dict[str, Any]], int, PendingChanges]:
+        """The feed's new entries and the source's pending ones, each with its article: what
+        ``save_feeds`` stores; its stored entries whose title the feed changed
+        (:func:`~progleton.entries.changed_headlines`), and whose text it changed where the article
+        shows the feed's text (:func:`~progleton.entries.changed_texts`); how many entries were left
+        for later updates by ``max_new_entries`` (:func:`newest_entries`); and what becomes of the
+        pending entries (:func:`~progleton.pending.settle_pending`). No date is later than ``now``
+        (the fetch time), give or take :data:`CLOCK_SKEW`."""
         self._feed_authors[source.id] = feed.authors
         by_guid: dict[str, tuple[ParsedEntry, EntryText]] = {}
         for entry, text in zip(feed.entries, texts, strict=True):
             by_guid.setdefault(entry_guid(entry), (entry, text))
-        # A source never fetched has no entries stored (its entries and its fetch time are
-        # written in one transaction); the writer checks every entry again anyway.
-        known = self.store.known_entries(source.id, list(by_guid)) if source.last_fetched_at else {}
+        # A source never fetched has no entries stored, nor pending ones (they are written in one
+        # transaction with its fetch time); the writer checks every entry again anyway.
+        known: dict[str, KnownEntry] = {}
+        stored_pending: list[PendingRow] = []
+        if source.last_fetched_at:
+            known, stored_pending = self.store.known_and_pending(source.id, list(by_guid))
         headlines, retold = changed_headlines(by_guid, known), changed_texts(by_guid, known)
+        waited, self._expired[source.id] = still_pending(stored_pending, by_guid, known, now)
         new = [(g, e, t) for g, (e, t) in by_guid.items() if g not in known]
-        new, left = newest_entries(new, max(1, self.settings.max_new_entries))
+        new, left = newest_entries([*new, *waited], max(1, self.settings.max_new_entries))
+        waiting = [(g, e, t, MORE_THAN_MAX) for g, e, t in left]
         if not new:
-            return [], headlines, retold, left
+            return [], headlines, retold, len(left), settle_pending(stored_pending, waiting, now)
         site_url = source.site_url or feed.link
         if self.settings.fetch_articles:
             # Stored articles are not fetched again. Without page fetching the writer alone
@@ -480,11 +505,11 @@ class Updater:
             stored = {}
             pages = [self._no_page(e.link) or (None, "article fetching is off", e.link or "") for _, e, _ in new]
             prepared = await self._extract_pages(pages, site_url)
-        postponed = sum(1 for _, why, _ in prepared if why and why.startswith(POSTPONED))
+        postponed = [(*n, why) for n, (_, why, _) in zip(new, prepared, strict=True) if why and why.startswith(POSTPONED)]
         if postponed:
             kept = [(n, p) for n, p in zip(new, prepared, strict=True) if not (p[1] or "").startswith(POSTPONED)]
             new, prepared = [n for n, _ in kept], [p for _, p in kept]
-            self._postponed[source.id] = postponed
+            self._postponed[source.id] = len(postponed)
         records: list[dict[str, Any] | int | None] = []
         batch_urls: set[str] = set()
         for (guid, entry, text), page in zip(new, prepared, strict=True):
@@ -501,7 +526,7 @@ class Updater:
               "content": text.content_html, "authors": authors(entry.authors),
               "published": not_after(entry.published, now), "updated": not_after(entry.updated, now)}, record)
             for (guid, entry, text), record in zip(new, records, strict=True)
-        ], headlines, retold, left
+        ], headlines, retold, len(left), settle_pending(stored_pending, [*postponed, *waiting], now)
 
     def _article_for(self, source: Source, guid: str, entry: ParsedEntry, page: Prepared, text: EntryText,
                      stored: dict[str, int], batch_urls: set[str]) -> dict[str, Any] | int | None:
@@ -772,6 +797,23 @@ def _left_note(taken: int, left: int) -> str | None:
         return None
     return (f"took the newest {taken:,} of {taken + left:,} new entries (max_new_entries); "
             f"{left:,} {'was' if left == 1 else 'were'} left for later updates")
+
+
+def _pending_note(pending: PendingChanges, expired: int) -> str | None:
+    """What a source says when entries waiting for a later update were dropped, never to be
+    stored (the bounds of :mod:`progleton.pending`), and how many still wait."""
+    said = []
+    if n := pending.dropped:
+        said.append(f"{n:,} of the entries left {'was' if n == 1 else 'were'} dropped, not stored, the oldest: "
+                    f"a source keeps at most {MAX_PENDING_PER_SOURCE:,} entries "
+                    f"({MAX_PENDING_BYTES_PER_SOURCE / 1e6:g} MB) waiting")
+    if n := expired:
+        said.append(f"{n:,} entr{'y' if n == 1 else 'ies'} that had waited {PENDING_DAYS.days} days "
+                    f"{'was' if n == 1 else 'were'} dropped, not stored: the feed no longer lists "
+                    f"{'it' if n == 1 else 'them'}")
+    if not said:
+        return None
+    return "; ".join([*said, f"{pending.waiting:,} wait{'s' if pending.waiting == 1 else ''} for later updates"])
 
 
 def _unlinked_note(items: Sequence[tuple[dict[str, Any], Any]]) -> str | None:

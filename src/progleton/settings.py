@@ -41,7 +41,8 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("per_host_concurrency", int, 2, "Requests in flight at once to one host."),
     Setting("fetch_articles", bool, True, "Fetch and extract each new entry's article page."),
     Setting("max_new_entries", int, 300, "New entries taken from one feed per update, the newest first; "
-            "the rest are left for later updates (a 100,000-item feed took over the update for half an hour)."),
+            "the rest wait in the database for later updates, even once the feed drops them (at most 1,000 "
+            "entries and 20 MB a source, for 14 days); a 100,000-item feed took over the update for half an hour."),
     Setting("page_seconds_per_source", float, 180.0, "Time for fetching one source's article pages in one update; "
             "a page in flight then keeps the feed's text, and entries whose pages were not yet asked for wait for the next "
             "update (pages that trickled a byte a second held an update for 25 minutes)."),

@@ -412,10 +412,11 @@ def test_newest_entries_ranks_by_date_then_feed_order() -> None:
     new = [(str(i), ParsedEntry(id=str(i), published=day + timedelta(hours=h) if h is not None else None), text)
            for i, h in enumerate([1, None, 5, 3, None])]
     kept, left = newest_entries(new, 3)
-    assert [g for g, _, _ in kept] == ["0", "2", "3"] and left == 2  # in feed order
+    assert [g for g, _, _ in kept] == ["0", "2", "3"]  # in feed order
+    assert [g for g, _, _ in left] == ["1", "4"]  # the newest first, undated ones in feed order
     kept, left = newest_entries(new[1:2] + new[4:], 1)  # undated: the first in the feed
-    assert [g for g, _, _ in kept] == ["1"] and left == 1
-    assert newest_entries(new, 10) == (new, 0)
+    assert [g for g, _, _ in kept] == ["1"] and [g for g, _, _ in left] == ["4"]
+    assert newest_entries(new, 10) == (new, [])
 
 
 def test_pages_that_trickle_are_cut_short_by_the_sources_time_for_pages(farm: Farm, db_url: str) -> None:

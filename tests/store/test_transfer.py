@@ -54,15 +54,20 @@ def sign_in(client: TestClient) -> None:
 
 
 def build_installation(app: Progleton, base: str) -> dict[str, Any]:
-    """The demo ingested, then what a reader leaves: a removed source, corrections, read,
-    starred and followed, two saved searches (one deleted), a signed-in admin."""
+    """The demo ingested, one outlet's older entries left pending by a cron run that takes two
+    new entries a feed, then what a reader leaves: a removed source, corrections, read, starred
+    and followed, two saved searches (one deleted), a signed-in admin."""
     held_back = _feed_path(EXPECTATIONS.multi_outlet_event[-1].split("/")[1])
     for url in feed_urls(base):
         if url != base + held_back:
             app.store.add_source(url, groups=["demo"])
     gone, _ = app.store.add_source("http://127.0.0.1:9/gone.xml")  # its id must never come back
     app.store.remove_source(gone.id)
-    app.update(due_only=False)
+    narrow = next(s for s in app.sources() if "/harbour-dispatch/" in s.url)  # no report of the event
+    with make_progleton(app.settings.db, allowed_hosts="127.0.0.1", extract_workers=1, max_new_entries=2) as cron:
+        assert cron.update(source_ids=[narrow.id]).sources[0].new_articles == 2
+    assert app.store.pending_entries(narrow.id)
+    app.update(source_ids=[s.id for s in app.sources() if s.id != narrow.id])
     stories = app.stories(limit=100)
     big = next(s for s in stories if s.article_count >= 3)
     split_out = app.story(big.id).articles[-1].id
@@ -83,7 +88,7 @@ def build_installation(app: Progleton, base: str) -> dict[str, Any]:
         assert client.delete(f"/api/v1/searches/{dropped['id']}", headers=api).status_code == 204
         return {"api": api, "feed": feed, "cookies": dict(client.cookies), "article": article, "followed": big.id,
                 "search": kept["id"], "dropped_search": dropped["id"], "gone_source": gone.id,
-                "held_back": base + held_back, "base": base, "split_out": split_out, "merged_into": merged_into,
+                "held_back": base + held_back, "narrow": narrow.id, "base": base, "split_out": split_out, "merged_into": merged_into,
                 "atom": client.get(feed).text}
 
 
@@ -209,11 +214,14 @@ def test_an_installation_copied_to_postgresql_is_the_same_installation(
             saved = client.post("/api/v1/searches", json={"name": "Whale", "query": "whale"}, headers=api).json()
             assert saved["id"] > made["dropped_search"]  # the sequence is past every id given out
 
-        # a later update: fresh ids, and the restarted grouper groups as the SQLite one does
+        # later updates, one source at a time (the order of ids is then fixed): fresh ids, the
+        # restarted grouper groups as the SQLite one does, and the pending entries are taken
         for app in (old, new):
             source_added, _ = app.store.add_source(made["held_back"], groups=["demo"])
             assert source_added.id > made["gone_source"]
-            app.update(due_only=False)
+            app.update(source_ids=[source_added.id])
+            assert app.update(source_ids=[made["narrow"]]).new_articles > 0
+            assert app.store.pending_entries(made["narrow"]) == []
     after_sqlite, after_pg = rows_at(source), rows_at(postgres_url)
     new_articles = [r for r in after_pg["articles"] if r not in pg_rows["articles"]]
     assert new_articles and min(r[0] for r in new_articles) > max(r[0] for r in pg_rows["articles"])
