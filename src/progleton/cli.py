@@ -23,7 +23,7 @@ from rich.text import Text
 
 from .core import Progleton, make_progleton
 from .entries import body_text
-from .exceptions import FetchError, GroupingLockLost, NotFound, ProgletonError
+from .exceptions import GroupingLockLost, NotFound, ProgletonError
 from .settings import REGISTRY, load_settings
 from .timefmt import time_ago, time_until
 from .types import UpdateResult
@@ -129,11 +129,7 @@ def add(ctx: Context, url: str, groups: tuple[str, ...], no_discover: bool) -> N
     """Follow a feed, or a site whose feed is found by autodiscovery."""
     with ctx.open() as app:
         before = app.store.source_by_url(web_address(url))
-        try:
-            source, created = app.add_source(url, groups=groups, discover=not no_discover)
-        except FetchError as exc:  # its advice ("it will be retried later") is for a followed source
-            raise FetchError(f"{exc.without_advice} Nothing was added: check the address, "
-                             "or add it again when the site answers.") from None
+        source, created = app.add_source(url, groups=groups, discover=not no_discover)
     again = before is not None and before.retired
     verb = "Added" if created else ("Following again" if again else "Already following")
     in_groups = f" in {', '.join(source.groups)}" if source.groups else ""

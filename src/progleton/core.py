@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 
 from .exceptions import (
+    NOTHING_ADDED,
     FetchError,
     GroupingBusy,
     GroupingLockLost,
@@ -263,7 +264,8 @@ class Progleton:
                                groups: Iterable[str] = (), discover: bool = True) -> tuple[Source, bool]:
         """Follow a feed, or a site whose feed is found by autodiscovery. Returns (source, created).
 
-        An address without a scheme is taken as https. One already followed gets the new
+        A FetchError says that nothing was added (:data:`~progleton.exceptions.NOTHING_ADDED`),
+        not what its source would do next. An address without a scheme is taken as https. One already followed gets the new
         ``groups`` too, and one retired (its feed said 410 Gone) is followed again."""
         url = web_address(url)
         existing = self.store.source_by_url(url)
@@ -272,7 +274,10 @@ class Progleton:
         feed_url = url
         if discover:
             async with Fetcher(self.settings) as fetcher:
-                feed_url = await fetcher.discover(url)
+                try:
+                    feed_url = await fetcher.discover(url)
+                except FetchError as exc:  # its advice ("it will be retried later") is for a followed source
+                    raise exc.advising(NOTHING_ADDED) from exc
         return self.store.add_source(feed_url, title=title, groups=groups)
 
     def add_source(self, url: str, **kwargs: Any) -> tuple[Source, bool]:

@@ -26,7 +26,7 @@ never stop an update of the other sources.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from .types import UpdateResult
@@ -54,6 +54,21 @@ class FetchError(ProgletonError):
     def without_advice(self) -> str:
         """The message without its advice, as a sentence."""
         return self.fact if self.fact.endswith((".", "!", "?")) else self.fact + "."
+
+    def advising(self, advice: str) -> Self:
+        """This error (its class and fields: ``status``, ``temporary`` ...) with other advice
+        after its fact: what happens next depends on who asked (a followed source is retried
+        later; an address being added is not, see :data:`NOTHING_ADDED`)."""
+        other = type(self).__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.fact, other.advice = self.without_advice, advice
+        other.args = (other.fact + advice,)
+        return other
+
+
+# What an address that could not be added says instead of its fetch error's advice: nothing
+# was followed, so nothing will be retried (the CLI's `add`, the Sources page, the API).
+NOTHING_ADDED = " Nothing was added: check the address, or add it again when the site answers."
 
 
 class UnsafeURLError(FetchError, ValueError):

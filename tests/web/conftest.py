@@ -134,14 +134,14 @@ HOME = b"""<!doctype html><html><head><title>Local Gazette</title>
 
 
 @contextmanager
-def serve_files(files: dict[str, tuple[bytes, str]]) -> Iterator[str]:
-    """A real HTTP server on 127.0.0.1 answering ``{path: (body, content type)}``, 404
-    otherwise; yields its base URL."""
+def serve_files(files: dict[str, tuple[bytes, str]], statuses: dict[str, int] | None = None) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1 answering ``{path: (body, content type)}`` (with 200,
+    or the status ``statuses`` gives the path), 404 otherwise; yields its base URL."""
 
     class Files(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             body, kind = files.get(self.path, (b"not found", "text/plain"))
-            self.send_response(200 if self.path in files else 404)
+            self.send_response((statuses or {}).get(self.path, 200) if self.path in files else 404)
             self.send_header("content-type", kind)
             self.send_header("content-length", str(len(body)))
             self.end_headers()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from collections.abc import Iterator
@@ -11,9 +12,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from progleton.core import Progleton, make_progleton
+from progleton.exceptions import NOTHING_ADDED
 from progleton.web import create_app
 
-from .conftest import csrf_token
+from .conftest import csrf_token, serve_files
 
 OPML = b"""<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head><body>
 <outline text="Alpha" title="Alpha" type="rss" xmlUrl="https://alpha.example/feed.xml"/>
@@ -53,6 +55,19 @@ def test_a_source_that_cannot_be_added_says_why(local_client: tuple[TestClient, 
     assert p.sources() == []
     empty = client.post("/sources", data={"csrf_token": csrf_token(client), "url": "  "})
     assert empty.status_code == 400 and "Type the address" in empty.text
+
+
+def test_a_site_that_fails_says_nothing_was_added_not_that_it_will_be_retried(
+        local_client: tuple[TestClient, Progleton]) -> None:
+    client, p = local_client
+    with serve_files({"/500": (b"<h1>Internal Server Error</h1>", "text/html")}, {"/500": 500}) as base:
+        page = client.post("/sources", data={"csrf_token": csrf_token(client), "url": base + "/500"})
+        api = client.post("/api/v1/sources", json={"url": base + "/500"})
+    assert page.status_code == 400 and api.status_code == 400
+    said = f"{base}/500 answered 500 Internal Server Error. {NOTHING_ADDED.strip()}"
+    assert f"Could not add {base}/500: {said}" in html.unescape(page.text), page.text
+    assert api.json()["detail"] == said
+    assert "retried" not in page.text + api.text and p.sources() == []
 
 
 def test_remove_a_source(local_client: tuple[TestClient, Progleton]) -> None:

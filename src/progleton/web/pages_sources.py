@@ -64,7 +64,7 @@ async def add_source(request: Request, url: Annotated[str, Form(max_length=2000)
         return _sources_page(request, status_code=400, error="Type the address of a feed or a site.")
     try:
         _, created = await progleton_of(request).add_source_async(url, groups=split_groups(groups))
-    except (FetchError, FeedParseError, ValueError) as exc:
+    except (FetchError, FeedParseError, ValueError) as exc:  # a FetchError says nothing was added
         return _sources_page(request, status_code=400, error=f"Could not add {url}: {exc}",
                              url=url, groups=groups)
     return RedirectResponse("/sources?notice=" + ("added" if created else "exists"), status_code=303)
