@@ -182,6 +182,18 @@ def test_new_tokens_revoke_the_old_and_forged_ids_are_no_one(locked: TestClient)
     assert locked.get("/api/v1/stories", headers={"authorization": f"Bearer {huge}.abc"}).status_code == 401
 
 
+def test_a_feed_without_its_token_says_in_plain_text_how_to_get_one(locked: TestClient) -> None:
+    for url, why in (("/feeds/top.atom", "needs a feed token"), ("/feeds/story.rss?id=story-storm", "needs a feed token"),
+                     ("/feeds/top.json?token=1.forged", "no longer works")):
+        answer = locked.get(url)
+        assert answer.status_code == 401, url
+        assert answer.headers["content-type"].startswith("text/plain"), url  # a feed reader shows no HTML page
+        assert why in answer.text and "/account" in answer.text and "<" not in answer.text, answer.text
+    sign_in(locked)
+    missing = locked.get("/feeds/story.atom?id=no-such-story")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/plain")
+
+
 def test_api_and_feed_tokens(locked: TestClient) -> None:
     sign_in(locked)
     account = locked.get("/account").text

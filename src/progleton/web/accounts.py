@@ -237,9 +237,16 @@ def require_user(request: Request) -> User:
                             "'Authorization: Bearer TOKEN' (see /account).",
                             headers={"www-authenticate": "Bearer"})
     if path.startswith("/feeds/"):
-        raise HTTPException(status_code=401, detail="This feed needs its token: copy the feed's "
-                            "address from the page while signed in.")
+        raise HTTPException(status_code=401, detail=feed_token_needed(bool(request.query_params.get("token"))))
     raise SignInRequired()
+
+
+def feed_token_needed(token_given: bool) -> str:
+    """What a feed asked for without a valid feed token says (in plain text: a feed reader shows it)."""
+    why = ("This feed address's token no longer works (new tokens were made, or the password was "
+           "changed)." if token_given else "This feed needs a feed token: sign-in is on.")
+    return (f"{why} To get the address with your token, sign in to the reader and copy the feed's "
+            "link (Atom, RSS or JSON Feed) from its page, or from your account page (/account).")
 
 
 def safe_next(target: str | None) -> str:

@@ -14,7 +14,13 @@ from urllib.parse import quote, unquote, urlencode
 import nh3
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -127,10 +133,18 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
+def _wants_plain(request: Request) -> bool:
+    """Output feeds and images answer an error in plain text: a feed reader shows an HTML
+    page as a broken feed, and an image has no page to show."""
+    return request.url.path.startswith(("/feeds/", "/images"))
+
+
 def _error(request: Request, status: int, message: str) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
-    titles = {400: "That request didn't make sense", 403: "Not allowed",
+    if _wants_plain(request):
+        return PlainTextResponse(message + "\n", status_code=status)
+    titles = {400: "That request didn't make sense", 401: "Sign-in required", 403: "Not allowed",
               404: "Nothing here", 405: "Not allowed", 422: "That request didn't make sense",
               503: "Busy grouping stories"}
     return render(request, "error.html", status_code=status, status=status,
