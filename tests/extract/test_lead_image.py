@@ -118,3 +118,32 @@ def test_other_stories_thumbnails_are_not_the_lead(body: str) -> None:
 )
 def test_placeholder_names(url: str, placeholder: bool) -> None:
     assert is_placeholder_image(url) is placeholder
+
+
+@pytest.mark.parametrize("src", ["x", "null", "undefined", "#", "#top"])
+def test_an_address_that_names_no_picture_is_no_lead_image(src: str) -> None:
+    # <img src=x onerror=...>: "x" resolves to a page beside the article, fetched as a broken image
+    for lead in (f'<img src="{src}" alt="">', f'<figure><img src="{src}"></figure>'):
+        article = extract(_page(lead), url=URL)
+        assert article.image is None, lead
+        assert "<img" not in article.html or 'src="' not in article.html, article.html
+    head = f'<meta property="og:image" content="{src}">'
+    assert extract(_page("", head=head), url=URL).image is None
+
+
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        ("photos/storm.jpg", "https://gazette.example.net/region/photos/storm.jpg"),
+        ("storm.jpg", "https://gazette.example.net/region/storm.jpg"),
+        ("/image?id=55", "https://gazette.example.net/image?id=55"),
+        ("render?id=55", "https://gazette.example.net/region/render?id=55"),
+        ("https://cdn.example/a", "https://cdn.example/a"),
+        ("//cdn.example/a", "https://cdn.example/a"),
+    ],
+)
+def test_relative_pictures_with_a_path_an_extension_or_a_query_stay(src: str, expected: str) -> None:
+    from progleton.extract.sanitize import picture_url
+
+    assert picture_url(src, URL) == expected
+    assert extract(_page(f'<figure><img src="{src}"></figure>'), url=URL).image == expected

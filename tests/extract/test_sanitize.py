@@ -90,6 +90,13 @@ def test_only_http_images() -> None:
     assert 'src="http://x.example/b.jpg"' in out
 
 
+def test_an_image_address_that_names_no_picture_is_dropped() -> None:
+    # a feed's <img src=x onerror=...>: "x" is no picture, and would show as a broken image
+    out = sanitize_html('<p>Fair</p><img src=x onerror="alert(1)"><img src="#"><img src="p.jpg">',
+                        base_url="https://a.example/news/fair")
+    assert out == '<p>Fair</p><img><img><img src="https://a.example/news/p.jpg">'
+
+
 def test_unknown_tags_keep_their_text() -> None:
     assert sanitize_html("<div><span>text</span></div>") == "text"
 

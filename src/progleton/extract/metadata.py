@@ -23,7 +23,7 @@ from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
 
 from progleton.extract.blocks import word_count
-from progleton.extract.sanitize import absolute_http_url
+from progleton.extract.sanitize import absolute_http_url, picture_url
 
 ARTICLE_TYPES = frozenset(
     {
@@ -355,7 +355,7 @@ def read_page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         authors=authors,
         published=published,
         updated=updated if updated != published else None,
-        image=absolute_http_url(image_url, url) if image_url else None,
+        image=picture_url(image_url, url) if image_url else None,
         canonical_url=_canonical(tree, meta, url),
         site_name=meta.get("og:site_name") or (publisher[0] if publisher else None),
         html_lang=_declared_language(tree, meta),
@@ -510,7 +510,7 @@ def image_source(image: HtmlElement, base_url: str | None) -> str | None:
     if not found and _is_tiny(image):
         return None
     for value in [*found, image.get("src"), _largest_in_srcset(image.get("srcset"))]:
-        resolved = absolute_http_url(value, base_url) if value else None
+        resolved = picture_url(value, base_url) if value else None
         if resolved and not is_placeholder_image(resolved):
             return resolved
     return None

@@ -87,10 +87,32 @@ def absolute_http_url(value: str, base_url: str | None) -> str | None:
     return resolved
 
 
+def picture_url(value: str, base_url: str | None) -> str | None:
+    """An image's address as :func:`absolute_http_url` resolves it, or None where it names no
+    picture: the page itself (``src="#"``), or a bare word written relative, with no folder,
+    file extension or query (``src="x"``, ``"null"``, ``"undefined"``: the stand-ins that
+    templates and scripts leave for an address filled in later), which resolves to a page
+    beside the article and is fetched as a broken image."""
+    resolved = absolute_http_url(value, base_url)
+    if resolved is None:
+        return None
+    try:
+        written = urlsplit(value.strip())
+    except ValueError:
+        return None
+    if not (written.scheme or written.netloc or written.query or "/" in written.path or "." in written.path):
+        return None
+    if base_url and resolved.split("#")[0] == base_url.split("#")[0]:
+        return None
+    return resolved
+
+
 _BASE_URL: ContextVar[str | None] = ContextVar("sanitize_base_url", default=None)
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if (tag, attribute) == ("img", "src"):
+        return picture_url(value, _BASE_URL.get())
     if (tag, attribute) in _URL_ATTRIBUTES:
         return absolute_http_url(value, _BASE_URL.get())
     return value
