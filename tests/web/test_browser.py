@@ -260,3 +260,55 @@ def test_theme_switch(browser: Any, site: str) -> None:
     page.reload()
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"  # remembered
     context.close()
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def test_pictures_that_fail_to_load_are_not_shown(browser: Any, tmp_path: Path) -> None:
+    """A lead image the outlet answers 404 for, or that is no image, leaves no empty box at
+    phone width: the page's script takes it out (with its figure), and the next page leaves it
+    out itself. Nothing runs inline: the CSP stays strict."""
+    from .conftest import serve_files
+
+    files = {"/a.png": (PNG, "image/png"), "/fake.jpg": (b"<html>oops</html>", "image/jpeg")}
+    with serve_files(files) as outlet:
+        p = make_progleton(f"sqlite:///{tmp_path}/pictures.db", allowed_hosts="127.0.0.1")
+        source, _ = p.store.add_source("https://outlet.example/feed.xml", title="Daily Courier")
+        broken = f'<figure><img src="{outlet}/missing.png"><figcaption>A ferry</figcaption></figure>'
+        stories = [("Harbour bridge closed", "/missing.png"), ("Fair opens", "/fake.jpg"),
+                   *((f"Council meets on item {n}", None) for n in range(4)), ("Ferry sails again", "/a.png")]
+        ids = [p.store.add_article(article_record(source.id, f"a{i}", title, image=image and outlet + image,
+                                                  hours_ago=i, html=(broken if i == 0 else "") + "<p>Text of the report.</p>"),
+                                   {"story_id": f"s{i}"})
+               for i, (title, image) in enumerate(stories)]
+        with live_server(create_app(p)) as site:
+            context = browser.new_context(base_url=site, viewport={"width": 360, "height": 780}, is_mobile=True)
+            stay_local(context, placeholder_images=False)  # the app's own /images answers
+            page = context.new_page()
+            problems: list[str] = []
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            everything_loaded = "Array.from(document.images).every(i => i.complete)"
+            for _ in range(2):  # the first time the script takes them out, the second the page leaves them out
+                page.goto("/")
+                page.wait_for_function("document.querySelectorAll('.story-card img').length === 1", timeout=5000)
+                assert page.locator(".story-card").count() == 7
+                # the picture that loads, below the fold and lazy (not loaded yet), is not taken for a broken one
+                good = page.locator(".story-card img.lead")
+                assert good.get_attribute("src").startswith("/images?url=" + quote(outlet, safe=""))
+                good.scroll_into_view_if_needed()
+                page.wait_for_function(everything_loaded)
+                assert page.evaluate("Array.from(document.images).map(i => i.naturalWidth)") == [1]
+                page.goto(f"/articles/{ids[0]}")
+                page.wait_for_function(everything_loaded)
+                assert page.locator("img").count() == 0 and page.locator("figure").count() == 0
+                assert "A ferry" not in page.locator("main").inner_text()
+                assert "Text of the report." in page.locator(".body").inner_text()
+            front = page.request.get("/").text()
+            assert "missing.png" not in front and "fake.jpg" not in front and "a.png" in front
+            assert not [m for m in problems if "Content Security Policy" in m or "Refused" in m], problems
+            assert not [m for m in problems if "404" not in m], problems  # only the images' own 404s
+            context.close()
+        p.close()

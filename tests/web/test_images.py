@@ -98,6 +98,44 @@ def test_images_route(tmp_path: Path, image_site: str) -> None:
     p.close()
 
 
+def test_pages_leave_out_the_images_that_failed(tmp_path: Path, image_site: str) -> None:
+    from .conftest import article_record
+
+    p = make_progleton(f"sqlite:///{tmp_path}/t.db", allowed_hosts="127.0.0.1")
+    source, _ = p.store.add_source("https://outlet.example/feed.xml", title="Outlet")
+    missing, good = image_site + "/missing.png", image_site + "/a.png"
+    body = f'<figure><img src="{missing}"><figcaption>Gone</figcaption></figure><p>Text.</p><img src="{good}">'
+    article = p.store.add_article(article_record(source.id, "a", "Harbour bridge closed", image=missing, html=body),
+                                  {"story_id": "s1"})
+    p.store.add_article(article_record(source.id, "b", "Ferry sails again", image=good), {"story_id": "s2"})
+    with TestClient(create_app(p), base_url="http://127.0.0.1:8000") as client:
+        secret = p.secret_key()
+        bad_path, good_path = (image_path(secret, u).replace("&", "&amp;") for u in (missing, good))
+        assert bad_path in client.get("/").text  # not known to fail yet
+        failed = client.get(image_path(secret, missing))
+        assert failed.status_code == 404 and failed.headers["content-type"].startswith("text/plain")
+        front, page = client.get("/").text, client.get(f"/articles/{article}").text
+        assert bad_path not in front and good_path in front  # known to fail: left out
+        assert bad_path not in page and good_path in page and 'class="lead"' not in page
+        assert client.app.state.image_cache.failed_lately(missing)  # type: ignore[attr-defined]
+    p.close()
+
+
+def test_a_broken_image_is_remembered_longer_than_a_failure_that_may_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    import progleton.web.images as images
+
+    now = [1000.0]
+    monkeypatch.setattr(images.time, "monotonic", lambda: now[0])
+    cache = ImageCache()
+    cache.failed("https://a.example/missing.png", lasting=True)
+    cache.failed("https://a.example/slow.png")
+    now[0] += ImageCache.FAILED_SECONDS + 1
+    assert cache.failed_lately("https://a.example/missing.png")
+    assert not cache.failed_lately("https://a.example/slow.png")
+    now[0] += ImageCache.BROKEN_SECONDS
+    assert not cache.failed_lately("https://a.example/missing.png")
+
+
 def test_private_addresses_stay_refused_by_default(tmp_path: Path, image_site: str) -> None:
     p = make_progleton(f"sqlite:///{tmp_path}/t.db")
     with TestClient(create_app(p), base_url="http://127.0.0.1:8000") as client:

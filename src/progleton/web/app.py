@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib.resources import files
@@ -64,13 +64,19 @@ def marks_only(highlight: str) -> Markup:
     return Markup(nh3.clean(highlight, tags={"mark"}, attributes={}))
 
 
-def clean_html(article_html: str, secret: str) -> Markup:
+def shown_image(secret: str, url: str | None, failing: Callable[[str], bool] = lambda url: False) -> str:
+    """An outlet's image as the page shows it (:func:`~progleton.web.images.image_path`), or ""
+    where it failed lately (``failing``): the page leaves out a picture known to be broken."""
+    return "" if url and failing(url) else image_path(secret, url)
+
+
+def clean_html(article_html: str, secret: str, failing: Callable[[str], bool] = lambda url: False) -> Markup:
     """Article HTML as markup, sanitized once more at the door (the pipeline did it first);
-    its images are served through ``/images``."""
+    its images are served through ``/images``, and those that failed lately lose their address."""
 
     def through_page(element: str, attribute: str, value: str) -> str | None:
         if element == "img" and attribute == "src":
-            return image_path(secret, value) or None
+            return shown_image(secret, value, failing) or None
         if element == "img" and attribute == "srcset":
             return None
         return value
@@ -89,8 +95,9 @@ def text_direction(language: str | None) -> str:
     return "rtl" if (language or "").split("-")[0].lower() in RTL_LANGUAGES else "auto"
 
 
-def make_templates(secret: str) -> Environment:
-    """The Jinja2 environment: autoescape on for everything, strict about missing names."""
+def make_templates(secret: str, failing_image: Callable[[str], bool] = lambda url: False) -> Environment:
+    """The Jinja2 environment: autoescape on for everything, strict about missing names;
+    ``failing_image`` tells the images to leave out (the image proxy's failures)."""
     env = Environment(loader=FileSystemLoader(str(WEB_DIR / "templates")), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["time_ago"] = lambda dt, now: time_ago(dt, now)
@@ -99,8 +106,8 @@ def make_templates(secret: str) -> Environment:
     env.filters["story_path"] = story_path
     env.filters["q"] = lambda s: quote(str(s), safe="")
     env.filters["marks_only"] = marks_only
-    env.filters["clean_html"] = lambda html: clean_html(html, secret)
-    env.filters["img"] = lambda url: image_path(secret, url)
+    env.filters["clean_html"] = lambda html: clean_html(html, secret, failing_image)
+    env.filters["img"] = lambda url: shown_image(secret, url, failing_image)
     env.filters["mark_terms"] = mark_terms
     env.filters["iso"] = lambda dt: dt.isoformat() if dt else ""
     env.filters["text_dir"] = text_direction
@@ -294,8 +301,8 @@ def create_app(progleton: Progleton, *, background_updates: bool = False, secure
                   description="Progleton's JSON API: sources, stories, articles and search.")
     app.state.progleton = progleton
     app.state.secret_key = progleton.secret_key()
-    app.state.templates = make_templates(app.state.secret_key)
     app.state.image_cache = ImageCache()
+    app.state.templates = make_templates(app.state.secret_key, app.state.image_cache.failed_lately)
     app.state.image_fetcher = None
     app.state.image_lock = asyncio.Lock()
     app.state.local_user = ensure_local_user(progleton.store)

@@ -95,22 +95,26 @@ def sniff_image(body: bytes) -> str | None:
 
 class ImageCache:
     """A small in-memory LRU of fetched images, bounded in bytes; and the addresses that failed
-    lately, so that a broken or slow image is not fetched again on every page view."""
+    lately, so that a broken or slow image is not fetched again on every page view, and the
+    pages leave it out (:func:`failed_lately`)."""
 
-    FAILED_SECONDS = 600.0
+    FAILED_SECONDS = 600.0  # a failure that may pass: a timeout, a broken connection, a 5xx
+    BROKEN_SECONDS = 86_400.0  # missing (404), not an image, too large: it does not mend soon
 
     def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
         self._items: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
         self._size = 0
-        self._failed: OrderedDict[str, float] = OrderedDict()
+        self._failed: OrderedDict[str, float] = OrderedDict()  # url -> when it may be tried again
 
     def failed_lately(self, url: str) -> bool:
-        when = self._failed.get(url)
-        return when is not None and time.monotonic() - when < self.FAILED_SECONDS
+        """Whether ``url`` failed, and it is not yet time to try it again."""
+        until = self._failed.get(url)
+        return until is not None and time.monotonic() < until
 
-    def failed(self, url: str) -> None:
-        self._failed[url] = time.monotonic()
+    def failed(self, url: str, *, lasting: bool = False) -> None:
+        """Remember that ``url`` failed: for a day when ``lasting``, else for ten minutes."""
+        self._failed[url] = time.monotonic() + (self.BROKEN_SECONDS if lasting else self.FAILED_SECONDS)
         self._failed.move_to_end(url)
         while len(self._failed) > 10_000:
             self._failed.popitem(last=False)
@@ -157,15 +161,15 @@ async def outlet_image(request: Request, url: Annotated[str, Query(max_length=40
                                                            max_bytes=MAX_IMAGE_BYTES)
         except (TimeoutError, FetchError, ValueError) as exc:
             log.info("image fetch failed url=%s error=%s", url, exc)
-            cache.failed(url)
+            cache.failed(url, lasting=not isinstance(exc, TimeoutError) and not getattr(exc, "temporary", False))
             raise HTTPException(status_code=404, detail="The image could not be fetched.") from exc
         media_type = sniff_image(result.body)
         if media_type is None:
-            cache.failed(url)
+            cache.failed(url, lasting=True)
             raise HTTPException(status_code=404, detail="That address is not an image.")
         pixels = pixel_count(result.body, media_type)
         if pixels is not None and pixels > MAX_PIXELS:
-            cache.failed(url)
+            cache.failed(url, lasting=True)
             raise HTTPException(status_code=404, detail="That image is too large to show.")
         cache.put(url, result.body, media_type)
         cached = (result.body, media_type)

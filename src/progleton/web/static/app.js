@@ -1,8 +1,28 @@
-/* Progleton: keyboard shortcuts and the theme switch. The pages work without this file. */
+/* Progleton: keyboard shortcuts, the theme switch, and outlets' pictures that fail to load
+   taken out. The pages work without this file. */
 (function () {
   "use strict";
   var ITEMS = ".story-card, .coverage .report, .hit-group li, .others li";
   var root = document.documentElement;
+
+  // An outlet's picture that does not load (missing at the outlet, not an image) is taken out,
+  // with its figure when it is the figure's only picture, instead of showing an empty box. The
+  // image proxy remembers the failure, so the next pages leave it out themselves. Error events
+  // do not bubble: they are caught on the way down; an image that failed before this script
+  // ran (it is deferred) is found by looking.
+  function dropBroken(image) {
+    var figure = image.closest("figure");
+    var gone = figure && figure.querySelectorAll("img").length === 1 ? figure : image;
+    if (gone.parentNode) { gone.parentNode.removeChild(gone); }
+  }
+  document.addEventListener("error", function (event) {
+    if (event.target && event.target.tagName === "IMG") { dropBroken(event.target); }
+  }, true);
+  Array.prototype.slice.call(document.images).forEach(function (image) {
+    // complete with no pixels: broken, or left with no address by the page (a lazy image not
+    // yet loaded is not complete)
+    if (image.complete && image.naturalWidth === 0) { dropBroken(image); }
+  });
 
   function applyTheme(theme) {
     if (theme === "light" || theme === "dark") { root.dataset.theme = theme; } else { delete root.dataset.theme; }
