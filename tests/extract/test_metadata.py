@@ -270,6 +270,30 @@ def test_a_byline_with_a_date_still_names_its_author(byline: str) -> None:
     assert extract(_byline_page(byline), url="https://rail.example/t").authors == ("Jane Roe",)
 
 
+_COURIER = '<meta property="og:site_name" content="Daily Courier">'
+
+
+@pytest.mark.parametrize(
+    ("meta_author", "byline", "expected"),
+    [
+        # the QA page: a role in the author tag, and the outlet's name after it in the byline
+        ("Staff reporter", "By Staff reporter, Daily Courier", ("Staff reporter",)),
+        (None, "By Staff reporter, Daily Courier", ("Staff reporter",)),
+        (None, "By Staff, Daily Courier", ("Staff",)),
+        (None, "By Anna Berg, Daily Courier", ("Anna Berg",)),
+        ("Daily Courier", "", ()),
+        # a person named anywhere comes before a role credited
+        ("Staff reporter", "By Jane Roe", ("Jane Roe",)),
+        ("Jane Roe", "By Staff reporter, Daily Courier", ("Jane Roe",)),
+    ],
+)
+def test_the_outlets_own_name_is_no_author_and_a_credited_role_is_kept(
+    meta_author: str | None, byline: str, expected: tuple[str, ...]
+) -> None:
+    head = _COURIER + (f'<meta name="author" content="{meta_author}">' if meta_author else "")
+    assert extract(_byline_page(byline, head), url="https://rail.example/t").authors == expected
+
+
 def test_jsonld_author_that_is_the_publisher_gives_way_to_the_bylines_people() -> None:
     ld = {
         "@context": "https://schema.org",

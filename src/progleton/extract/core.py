@@ -24,8 +24,8 @@ from progleton.extract.boilerplate import SiteProfile
 from progleton.extract.candidates import choose_body
 from progleton.extract.metadata import (
     PageMetadata,
-    byline_authors,
     detect_language,
+    fallback_authors,
     fallback_date,
     fallback_image,
     fallback_title,
@@ -184,7 +184,7 @@ def _complete_metadata(meta: PageMetadata, tree: HtmlElement, url: str) -> PageM
     return replace(
         meta,
         title=meta.title or fallback_title(tree),
-        authors=meta.authors or byline_authors(tree),
+        authors=meta.authors or fallback_authors(tree, meta),
         published=meta.published or fallback_date(tree, url),
         image=meta.image if image_is_real else fallback_image(tree, url) or meta.image,
     )

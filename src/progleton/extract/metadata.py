@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html import unescape as html_unescape
@@ -88,6 +88,7 @@ class PageMetadata:
     html_lang: str | None = None
     accessible_for_free: bool | None = None
     body: str = ""  # JSON-LD ``articleBody``: the text of a page its scripts render (plain text)
+    credit: str | None = None  # the desk or role the author meta tags credit, naming no one ("Staff reporter")
 
 
 def parse_datetime(value: object, *, now: datetime | None = None) -> datetime | None:
@@ -274,19 +275,39 @@ def split_authors(raw: list[str]) -> tuple[str, ...]:
     return tuple(seen.values())[:MAX_AUTHORS]
 
 
+def credited_people(raw: list[str], outlets: Iterable[str] = ()) -> tuple[str, ...]:
+    """:func:`split_authors` without the outlet's own name: "By Staff reporter, Daily
+    Courier" ends with the paper, which a byline-like part after a comma cannot be told from."""
+    own = {o.casefold() for o in outlets if o}
+    return tuple(a for a in split_authors(raw) if a.casefold() not in own)
+
+
+def credited_role(raw: list[str], outlets: Iterable[str] = ()) -> str | None:
+    """The desk or role a byline or author tag credits where it names no person ("Staff
+    reporter", "By Staff, Daily Courier" gives "Staff"), as written: the page's own word on
+    who wrote it, where :func:`split_authors` finds no one."""
+    own = {o.casefold() for o in outlets if o}
+    for item in raw:
+        head = _NAME_SEPARATORS.split(_BYLINE_PREFIX.sub("", " ".join(item.split())))[0]
+        role = clean_author(head.split(",")[0])
+        if role and _is_role(role, outlets=False) and len(role.split()) <= MAX_NAME_WORDS and role.casefold() not in own:
+            return role
+    return None
+
+
 def _page_authors(
     tree: HtmlElement, jsonld: list[str], publisher: list[str], meta: dict[str, str]
 ) -> tuple[str, ...]:
-    """JSON-LD's authors, else the meta tags'; a JSON-LD author that is only the publisher
+    """JSON-LD's authors, else the meta tags' people; a JSON-LD author that is only the publisher
     itself (a CMS default) gives way to the people the meta tags or the byline name."""
-    meta_authors = split_authors([meta[k] for k in AUTHOR_META if k in meta])
-    authors = split_authors(jsonld) or meta_authors
     outlet = {n.lower() for n in [*publisher, meta.get("og:site_name", "")] if n}
+    meta_authors = credited_people([meta[k] for k in AUTHOR_META if k in meta], outlet)
+    authors = split_authors(jsonld) or meta_authors
     if authors and all(a.lower() in outlet for a in authors):
         return (
             meta_authors
             if meta_authors != authors and meta_authors
-            else (byline_authors(tree) or authors)
+            else (byline_authors(tree, outlet) or authors)
         )
     return authors
 
@@ -345,6 +366,7 @@ def read_page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     index = _jsonld_index(tree) if article else {}
     publisher = _names(article.get("publisher"), index)
     authors = _page_authors(tree, _names(article.get("author"), index), publisher, meta)
+    outlets = [*publisher, meta.get("og:site_name", "")]
     image_url = (
         _first_url(article.get("image")) or meta.get("og:image") or meta.get("twitter:image")
     )
@@ -361,6 +383,7 @@ def read_page_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         html_lang=_declared_language(tree, meta),
         accessible_for_free=_as_bool(free),
         body=_article_body(article.get("articleBody")),
+        credit=credited_role([meta[k] for k in AUTHOR_META if k in meta], outlets),
     )
 
 
@@ -441,15 +464,31 @@ def _byline_without_date(text: str) -> str:
     return _TRAILING_DATE_WORDS.sub("", head.strip(_SEPARATORS)).strip(_SEPARATORS)
 
 
-def byline_authors(tree: HtmlElement) -> tuple[str, ...]:
-    """Authors from byline-like elements (rel/itemprop/class author or byline), short texts
+def bylines(tree: HtmlElement) -> list[str]:
+    """The texts of byline-like elements (rel/itemprop/class author or byline), short ones
     only, without the date a byline may carry."""
-    names: list[str] = []
+    texts: list[str] = []
     for element in tree.xpath(_BYLINE_XPATH):
         text = _byline_without_date(" ".join(element.text_content().split()))
         if 0 < len(text.split()) <= 12:
-            names.append(text)
-    return split_authors(names)
+            texts.append(text)
+    return texts
+
+
+def byline_authors(tree: HtmlElement, outlets: Iterable[str] = ()) -> tuple[str, ...]:
+    """The people the page's bylines name, the outlet's own name (``outlets``) left out."""
+    return credited_people(bylines(tree), outlets)
+
+
+def fallback_authors(tree: HtmlElement, meta: PageMetadata) -> tuple[str, ...]:
+    """Who wrote a page whose metadata names no person: the people its bylines name, else the
+    desk or role its author tags credit ("Staff reporter"), else the one its bylines credit.
+    Never the outlet's own name (the site name): the reader shows the outlet beside it."""
+    outlets = [meta.site_name or ""]
+    texts = bylines(tree)
+    people = credited_people(texts, outlets)
+    role = meta.credit or credited_role(texts, outlets)
+    return people or ((role,) if role else ())
 
 
 # Where a lazy-loading script keeps the real picture while @src holds a placeholder, most
