@@ -89,6 +89,14 @@ class Article:
         return outlet_name(self.source_title, self.site_name, self.url, self.source_url)
 
     @property
+    def byline(self) -> tuple[str, ...]:
+        """The authors to show beside the outlet: without the outlet's own name (a feed or page
+        that credits the paper itself, stored before extraction left it out), which would read
+        "Daily Courier by Daily Courier"."""
+        own = {n.casefold() for n in (self.outlet, self.source_title, self.site_name) if n}
+        return tuple(a for a in self.authors if a.casefold() not in own)
+
+    @property
     def link(self) -> str:
         """Where to send a reader for the original: its canonical address (the feed's click
         trackers, "utm_source" and the like, and any fragment dropped; a page's own claim only

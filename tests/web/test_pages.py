@@ -122,6 +122,21 @@ def test_article_page(client: TestClient, seeded: Seeded) -> None:
     assert 'datetime="' in html
 
 
+def test_a_byline_never_repeats_the_outlets_name(client: TestClient, progleton: Progleton, seeded: Seeded) -> None:
+    # stored before extraction left the outlet out: "By Staff reporter, Daily Courier" gave "Daily Courier"
+    courier, _ = progleton.store.add_source("https://courier.example/feed.xml", title="Daily Courier")
+    paper = progleton.store.add_article(
+        article_record(courier.id, "bridge", "Harbour bridge closed", authors=["Daily Courier"]), {"story_id": "s-b"})
+    both = progleton.store.add_article(
+        article_record(courier.id, "ferry", "Ferry sails again", authors=["Ana Reporter", "daily courier"],
+                       site_name="The Daily Courier Online"), {"story_id": "s-f"})
+    shown = main_of(client.get(f"/articles/{paper}").text)
+    assert "by Daily Courier" not in shown and "Daily Courier" in shown and '<span class="author">' not in shown
+    shown = main_of(client.get(f"/articles/{both}").text)
+    assert "by Ana Reporter</span> ·" in shown and "daily courier" not in shown
+    assert "by Daily Courier" not in client.get("/stories/s-b").text
+
+
 def test_the_original_is_linked_without_the_feeds_click_trackers(client: TestClient, seeded: Seeded,
                                                                    progleton: Progleton) -> None:
     record = article_record(seeded.sources["Harbour Daily"], "tide", "Spring tide floods the Verel quay",
