@@ -62,7 +62,31 @@ def test_the_timeline_says_which_report_relays_another_outlets() -> None:
 
 def test_wire_name_falls_back_to_the_original_outlet() -> None:
     group = Coverage(report=art(1, "Courier", authors=("Ana",)), copies=(art(2, "Post", copy_of=1, authors=("Bo",)),))
-    assert group.wire_name == "Courier"
+    assert group.wire_name == "Courier" and group.agency is None
+    assert group.wire_label == "Text first published by Courier"
+
+
+QUAKE = ("SANTIAGO (Global Wire) - A magnitude 6.8 earthquake struck northern Chile on Sunday, the U.S. "
+         "Geological Survey said.\n\nCopper miner Codelco said it was inspecting its operations.")
+
+
+def test_a_wire_text_is_named_by_the_agency_it_credits_not_its_first_outlet() -> None:
+    # the QA story: two outlets carry a "(Global Wire)" text; each credits "Staff reporter"
+    group = Coverage(report=replace(art(1, "Coast Herald", authors=("Staff reporter",)), text=QUAKE),
+                     copies=(replace(art(2, "Valley Tribune", copy_of=1, authors=("Staff reporter",)), text=QUAKE),))
+    assert group.agency == "Global Wire" and group.wire_label == "Global Wire text"
+    plain = QUAKE.replace(" (Global Wire)", "")
+    untold = Coverage(report=replace(group.report, text=plain), copies=(replace(group.copies[0], text=plain),))
+    assert untold.agency is None  # a shared desk is no agency
+    assert untold.wire_label == "Text first published by Coast Herald"
+    # a credit line naming the outlet whose page it is is that page's footer; carried, it is a credit
+    own = plain + "\n\n© 2026 Coast Herald. All rights reserved."
+    assert Coverage(report=replace(group.report, text=own), copies=untold.copies).agency is None
+    carried = (replace(group.copies[0], text=own),)
+    assert Coverage(report=replace(group.report, text=own), copies=carried).wire_label == "Coast Herald text"
+    [(_, moments)] = timeline(detail(replace(group.report, published=datetime(2026, 12, 6, tzinfo=UTC)),
+                                     replace(group.copies[0], published=datetime(2026, 12, 6, 1, tzinfo=UTC))))
+    assert [m.event for m in moments] == ["First report", "Carries Global Wire text"]
 
 
 def test_a_copy_whose_original_left_is_shown_as_a_report() -> None:

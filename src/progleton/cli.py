@@ -340,7 +340,7 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
                   f"latest {_ago(s.last_seen)} · [dim]{escape(s.id)}[/]")
     for group in coverage(detail):
         a = group.report
-        label = f" · {escape(group.wire_name)} text, carried by {len(group.carried_by)} outlets" if group.is_wire else ""
+        label = f" · {escape(group.wire_label)}, carried by {len(group.carried_by)} outlets" if group.is_wire else ""
         link = f"\n        [dim]{escape(a.link)}[/]" if a.link else ""
         console.print(f"\n[bold]{a.id:>6}[/]  {escape(a.title)}\n        {escape(a.outlet)}, {_ago(a.published)}{label}"
                       + link)

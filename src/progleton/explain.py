@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from .citations import Citation
+from .credits import text_credit
+from .extract.metadata import names_a_role
 from .stories.features import name_forms, word_forms
 from .stories.model import probability_text as probability_text  # for the CLI and the web reader
 from .types import Article, StoryDetail
@@ -38,12 +40,31 @@ class Coverage:
         return tuple(dict.fromkeys([self.report.outlet, *(c.outlet for c in self.copies)]))
 
     @property
-    def wire_name(self) -> str:
-        """Whose text this is: the byline every carrier shares (a wire agency), else the first outlet."""
+    def agency(self) -> str | None:
+        """The news agency whose text this is, where the text or its bylines say: the one its
+        dateline or credit line names ("SANTIAGO (Global Wire) -", "Copyright 2026 The
+        Associated Press"; not the outlet whose page it is: that is its own footer), else the
+        byline every carrier shares, but not a desk or role ("Staff reporter"). None when
+        nothing says."""
+        for article in (self.report, *self.copies):
+            if (named := text_credit(article.text)) and named.casefold() != article.outlet.casefold():
+                return named
         shared = set(self.report.authors)
         for copy in self.copies:
             shared &= set(copy.authors)
-        return next((a for a in self.report.authors if a in shared), self.report.outlet)
+        return next((a for a in self.report.authors if a in shared and not names_a_role(a)), None)
+
+    @property
+    def wire_name(self) -> str:
+        """Whose text this is: :attr:`agency`, else the first outlet that published it."""
+        return self.agency or self.report.outlet
+
+    @property
+    def wire_label(self) -> str:
+        """How a reader is told whose text this is: "AP text", or "Text first published by
+        Coast Herald" where nothing names an agency (the first outlet may have carried it too)."""
+        agency = self.agency
+        return f"{agency} text" if agency else f"Text first published by {self.report.outlet}"
 
 
 def coverage(detail: StoryDetail) -> list[Coverage]:
@@ -91,7 +112,8 @@ def timeline(detail: StoryDetail, cites: Mapping[int, Sequence[Citation]] | None
         if i == 0:
             event = "First report"
         elif original is not None:
-            event = f"Carries {original.outlet}'s text"
+            agency = Coverage(original, detail.copies_of(original.id)).agency or original.outlet
+            event = f"Carries {original.outlet}'s text" if agency == original.outlet else f"Carries {agency} text"
         elif relayed:
             event = f"Relays the report{'s' if len(relayed) > 1 else ''} of {_listed([r.outlet for r in relayed])}"
         elif a.outlet in seen:

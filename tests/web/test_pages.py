@@ -101,6 +101,26 @@ def test_story_page_groups_wire_copies_and_explains(client: TestClient, seeded: 
     assert 'href="/feeds/story.atom?id=story-storm"' in storm
 
 
+def test_a_wire_text_is_named_by_its_dateline_else_as_first_published_by_an_outlet(
+        client: TestClient, progleton: Progleton) -> None:
+    quake = ("SANTIAGO (Global Wire) - A magnitude 6.8 earthquake struck northern Chile on Sunday, the U.S. "
+             "Geological Survey said, shaking buildings in the port city of Antofagasta. ") * 3
+    for story, text in (("s-agency", quake), ("s-untold", quake.replace(" (Global Wire)", ""))):
+        ids = []
+        for hours, name in ((2.0, "Coast Herald"), (1.5, "Valley Tribune")):
+            source, _ = progleton.store.add_source(f"https://{name.replace(' ', '').lower()}.example/feed.xml", title=name)
+            ids.append(progleton.store.add_article(
+                article_record(source.id, story, "Magnitude 6.8 earthquake strikes northern Chile", host=f"{source.id}.example",
+                               text=text, hours_ago=hours, authors=["Staff reporter"]),
+                {"story_id": story, "wire_copy_of": ids[0] if ids else None}))
+    named = client.get(story_url("s-agency")).text
+    assert "<strong>Global Wire text</strong>, carried by 2 outlets: Coast Herald, Valley Tribune" in named
+    assert "Carries Global Wire text" in named and "Coast Herald text" not in named
+    untold = client.get(story_url("s-untold")).text
+    assert "<strong>Text first published by Coast Herald</strong>, carried by 2 outlets" in untold
+    assert "Staff reporter text" not in untold
+
+
 def test_story_ids_with_any_characters(client: TestClient, progleton: Progleton, seeded: Seeded) -> None:
     odd = "story-https://example.org/a/b?c=1&d=é~2"
     progleton.store.add_article({"url": "https://odd.example/1", "canonical_url": "https://odd.example/1",

@@ -235,6 +235,12 @@ def _is_role(part: str, *, outlets: bool = True) -> bool:
     return bool(words & vocabulary) or part.lower().startswith(("the ", "in "))
 
 
+def names_a_role(part: str) -> bool:
+    """Whether a byline's part names a desk or role ("Staff reporter", "Sports desk"), not a
+    person or an organisation."""
+    return _is_role(part, outlets=False)
+
+
 def _looks_like_a_name(part: str) -> bool:
     """Capitalised words (or words of a script without case), a few of them, no role."""
     words = part.split()
@@ -290,7 +296,7 @@ def credited_role(raw: list[str], outlets: Iterable[str] = ()) -> str | None:
     for item in raw:
         head = _NAME_SEPARATORS.split(_BYLINE_PREFIX.sub("", " ".join(item.split())))[0]
         role = clean_author(head.split(",")[0])
-        if role and _is_role(role, outlets=False) and len(role.split()) <= MAX_NAME_WORDS and role.casefold() not in own:
+        if role and names_a_role(role) and len(role.split()) <= MAX_NAME_WORDS and role.casefold() not in own:
             return role
     return None
 
