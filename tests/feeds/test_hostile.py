@@ -107,6 +107,23 @@ def test_quadratic_blowup_in_an_ill_formed_document_never_reaches_feedparser() -
     assert len(result.entries[0].summary or "") < 1_000_000
 
 
+@pytest.mark.parametrize("broken", [False, True])  # the fast path, and the salvaging one
+def test_references_to_dropped_entities_are_left_out_not_shown(broken: bool) -> None:
+    document = billion_laughs().replace(b"<title>&lol9;</title>",
+                                        b"<title>Laughs &lol9;</title><item><title>&lol9; &co; &nosuch;</title></item>")
+    document = document.replace(b'<!ENTITY lol0 "lol">', b'<!ENTITY lol0 "lol"><!ENTITY co "Example &amp; Co">')
+    if broken:
+        document = document.replace(b"</channel>", b"<unclosed></channel>")
+    result = outcome(document)
+    assert isinstance(result, ParsedFeed)
+    assert result.title == "Laughs" and result.to_feedparser()["feed"]["title"] == "Laughs"
+    # a safe declared entity expands; an undeclared name stays as written, as browsers show it
+    assert result.entries[0].title == "Example & Co &nosuch;"
+    assert result.bozo and "entity 'lol1' dropped" in (result.bozo_reason or "")
+    xxe = outcome(XXE)
+    assert isinstance(xxe, ParsedFeed) and xxe.title == "t" and xxe.bozo
+
+
 def test_small_declared_entities_still_expand() -> None:
     document = (
         b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY co "Example &amp; Co">]>'

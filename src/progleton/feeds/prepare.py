@@ -2,7 +2,8 @@
 
 Nothing downstream (lxml or feedparser) ever sees an internal entity declaration: simple
 entities are expanded here within a budget (so the quadratic blow-up cannot happen), and
-anything else in the internal subset is dropped.
+anything else in the internal subset is dropped, with the references to the entities dropped
+(a title "Laughs &lol9;" reads "Laughs"; the source says which were dropped).
 """
 
 from __future__ import annotations
@@ -133,23 +134,48 @@ def _neutralize_doctype(doc: PreparedDocument) -> None:
         return
     if b"netscape" in doctype.group(0).lower():
         doc.version_hint = "rss091n"
-    entities = _safe_entities(doctype.group(0), doc)
+    entities, dropped = _safe_entities(doctype.group(0), doc)
     head = head[: doctype.start()] + head[doctype.end() :]
+    if dropped and (kept := _drop_references(body, dropped)) != body:
+        body = kept
+        if not doc.bozo:  # what they stood for is missing from the feed: say so on the source
+            doc.bozo = True
+            doc.bozo_exception = FeedParseError(
+                f"unsafe DOCTYPE declarations dropped ({', '.join(doc.notes[:3])}); their references left out"
+            )
     if entities:
         body = _expand_entities(body, entities, doc)
     doc.data = head + body
 
 
-def _safe_entities(doctype: bytes, doc: PreparedDocument) -> dict[bytes, bytes]:
+# The entities XML defines itself: a declaration of one of these changes nothing.
+_PREDEFINED = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+
+
+def _safe_entities(doctype: bytes, doc: PreparedDocument) -> tuple[dict[bytes, bytes], set[bytes]]:
+    """The declared entities to expand (name -> value), and the names of those dropped (a
+    reference to other entities, an external one, a parameter entity)."""
     entities: dict[bytes, bytes] = {}
+    dropped: set[bytes] = set()
     for decl in _ENTITY_DECL.finditer(doctype):
         doc.entities_neutralized = True
         parameter, name, value = decl.group(1), decl.group(2), decl.group(3) or decl.group(4)
         if parameter or value is None or not _SAFE_VALUE.match(value):
             doc.notes.append(f"entity {name.decode('utf-8', 'replace')!r} dropped")
+            if not parameter and name not in _PREDEFINED:
+                dropped.add(name)
             continue
         entities[name] = value
-    return entities
+    dropped -= entities.keys()
+    return entities, dropped
+
+
+def _drop_references(body: bytes, names: set[bytes]) -> bytes:
+    """``body`` without its references to the entities dropped: what they stood for is not
+    shown, rather than the reference as text ("Laughs &lol9;": a billion laughs, or an
+    external file's contents)."""
+    pattern = re.compile(b"&(?:" + b"|".join(re.escape(n) for n in sorted(names)) + b");")
+    return pattern.sub(b"", body)
 
 
 def _expand_entities(body: bytes, entities: dict[bytes, bytes], doc: PreparedDocument) -> bytes:
