@@ -315,6 +315,45 @@ def test_site_profile_is_found_by_an_address_with_a_port(db_url: str) -> None:
         app.close()
 
 
+def test_serve_and_demo_on_a_port_in_use_say_so_before_anything_else(db_url: str) -> None:
+    """They said "Progleton is running at …", then uvicorn's "[Errno 98] … address already in
+    use", exit status 3; the demo ingested its outlets again first."""
+    import socket
+
+    database = Path(db_url.removeprefix("sqlite:///"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        for command in (["serve", "--no-updates"], ["--db", db_url, "demo"]):
+            done = run(db_url, *command, "--port", str(port))
+            assert done.returncode == 1, (command, done.stdout, done.stderr)
+            assert f"port {port} is in use (another Progleton?): try --port " in done.stderr, done.stderr
+            assert done.stdout == "" and "Errno" not in done.stderr, (command, done.stdout)
+    assert not database.exists()  # nothing opened, nothing ingested
+
+
+def test_serve_says_it_is_running_once_it_listens(db_url: str) -> None:
+    import signal
+    import socket
+    import urllib.request
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROGLETON_")} | {"PROGLETON_DB": db_url}
+    server = subprocess.Popen([sys.executable, "-m", "progleton", "serve", "--no-updates", "--port", str(port)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        said = server.stdout.readline()
+        assert said == f"Progleton is running at http://127.0.0.1:{port} (Ctrl+C to stop).\n", server.stderr
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).status == 200
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 def test_the_demo_outlets_leave_the_readers_port_free() -> None:
     """`progleton demo --port 8765` asked the reader for the outlets' usual port: both bound it."""
     from progleton.cli import DEMO_OTHER_PORT, DEMO_PORT, _demo_server
