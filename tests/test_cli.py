@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from local_server import LocalServer
 from progleton.cli import main
 from progleton.demo import EXPECTATIONS, opml_url
 
@@ -252,6 +255,73 @@ def test_update_exits_1_when_every_source_failed(db_url: str) -> None:
     assert "0 of 1 source updated" in done.stdout and "1 failed" in done.stdout and "Traceback" not in done.stderr
 
 
+EMPTY_RSS = '<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet Quay</title></channel></rss>'
+
+
+@pytest.fixture
+def outlets() -> Iterator[LocalServer]:
+    """A quick feed, a slow one (1.5 s), one that fails (500) and one that asks for time (429,
+    Retry-After: two hours), on a real local server."""
+    from aiohttp import web
+
+    async def quick(request: web.Request) -> web.Response:
+        return web.Response(text=EMPTY_RSS, content_type="application/rss+xml")
+
+    async def slow(request: web.Request) -> web.Response:
+        await asyncio.sleep(1.5)
+        return await quick(request)
+
+    async def failing(request: web.Request) -> web.Response:
+        return web.Response(status=500, text="<h1>Internal Server Error</h1>")
+
+    async def busy(request: web.Request) -> web.Response:
+        return web.Response(status=429, text="slow down", headers={"Retry-After": "7200"})
+
+    app = web.Application()
+    for path, handler in (("/quick.xml", quick), ("/slow.xml", slow), ("/500", failing), ("/429", busy)):
+        app.router.add_get(path, handler)
+    server = LocalServer(app)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def following(db_url: str, *urls: str) -> None:
+    from progleton.core import make_progleton
+
+    app = make_progleton(db_url)
+    for url in urls:
+        app.store.add_source(url)
+    app.close()
+
+
+def test_a_failed_source_is_named_once_on_its_line(db_url: str, outlets: LocalServer) -> None:
+    following(db_url, outlets.url("/500"), outlets.url("/quick.xml"))
+    done = run(db_url, "update")
+    assert done.returncode == 0, done.stderr
+    failed = [line for line in done.stdout.splitlines() if line.startswith("✗")]
+    assert failed == [f"✗ {outlets.url('/500')} answered 500 Internal Server Error; it will be retried later."]
+    assert "1 of 2 sources updated: 0 new articles from 0 new entries; 1 failed." in done.stdout
+
+
+def test_the_progress_bar_names_the_source_still_fetched_not_the_last_done(
+        db_url: str, outlets: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It showed "1/2 …/quick.xml" while the update waited for the slow feed."""
+    import io
+
+    from progleton import cli
+    from progleton.core import make_progleton
+
+    following(db_url, outlets.url("/quick.xml"), outlets.url("/slow.xml"))
+    shown = io.StringIO()
+    monkeypatch.setattr(cli, "err_console", cli._TerminalConsole(file=shown, force_terminal=True, width=160))
+    with make_progleton(db_url, allowed_hosts="127.0.0.1") as app:
+        result = cli._run_update(app, due_only=True)
+    assert len(result.sources) == 2 and not result.errors
+    assert f"waiting for 1: {outlets.url('/slow.xml')}" in shown.getvalue()
+
+
 def test_web_address_takes_https_and_refuses_other_schemes() -> None:
     from progleton.exceptions import UnsafeURLError
     from progleton.urls import web_address
@@ -299,6 +369,9 @@ def test_sources_come_back_get_groups_and_go(db_url: str, tmp_path: Path) -> Non
     assert removed.exit_code == 0 and "Stopped following Gone Gazette" in removed.output
     assert [s["url"] for s in json.loads(CliRunner().invoke(main, ["--db", db_url, "sources", "--json"]).output)] \
         == ["https://a.example/feed"]
+    one = tmp_path / "one.opml"
+    one.write_text('<opml version="2.0"><body><outline text="D" xmlUrl="https://d.example/feed"/></body></opml>')
+    assert "Imported 1 source (1 new, 0 already followed). Run `progleton update` to fetch it." in CliRunner().invoke(main, ["--db", db_url, "import", str(one)]).output
 
 
 def test_site_profile_is_found_by_an_address_with_a_port(db_url: str) -> None:

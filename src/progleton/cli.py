@@ -29,7 +29,7 @@ from .entries import body_text
 from .exceptions import GroupingLockLost, NotFound, ProgletonError
 from .settings import REGISTRY, Settings, load_settings
 from .timefmt import time_ago, time_until
-from .types import UpdateResult
+from .types import Source, UpdateResult
 from .urls import web_address
 
 
@@ -153,8 +153,9 @@ def import_(ctx: Context, file: Any) -> None:
     for why in skipped:
         err_console.print(f"[yellow]skipped[/] {escape(why)}")
     created = sum(1 for _, c in added if c)
-    console.print(f"Imported {len(added)} sources ({created} new, {len(added) - created} already followed"
-                  f"{f', {len(skipped)} skipped' if skipped else ''}). Run `progleton update` to fetch them.")
+    console.print(f"Imported {_count(len(added), 'source')} ({created} new, {len(added) - created} already followed"
+                  f"{f', {len(skipped)} skipped' if skipped else ''}). Run `progleton update` to fetch "
+                  f"{'it' if len(added) == 1 else 'them'}.")
 
 
 @main.command()
@@ -204,16 +205,35 @@ def _run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
                   TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
                   transient=False, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("", total=None)
+        in_flight: dict[int, str] = {}  # the sources being fetched, the longest first
+
+        def show() -> None:
+            # what is still fetched, not the source that finished last: "16/17 …/huge.xml" stood
+            # for half a minute while another source was what the update waited for
+            url = next(iter(in_flight.values()), "")
+            url = url if len(url) <= 50 else "…" + url[-49:]
+            bar.update(task, description=f"waiting for {len(in_flight)}: {escape(url)}" if in_flight else "")
+
+        def started(source: Source) -> None:
+            in_flight[source.id] = source.url
+            show()
 
         def progress(result: Any) -> None:
-            bar.update(task, advance=1, description=escape(result.url[-50:]))
+            in_flight.pop(result.source_id, None)
+            bar.update(task, advance=1)
+            show()
 
         def waiting() -> None:
             err_console.print("waiting for another process's grouping…")
 
         due = app.store.due_sources(datetime.now(UTC)) if due_only else app.sources()
         bar.update(task, total=len([s for s in due if not s.retired]))
-        return app.update(due_only=due_only, progress=progress, waiting=waiting)
+        return app.update(due_only=due_only, progress=progress, waiting=waiting, started=started)
+
+
+def _count(n: int, noun: str, plural: str = "") -> str:
+    """"1 source", "2 sources"; "1 new entry", "2 new entries" (``plural`` given)."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
 @main.command()
@@ -240,12 +260,13 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
         if all_failed or grouping_failed:
             raise click.exceptions.Exit(1)
         return
-    for failed in result.errors:
-        console.print(f"[red]✗[/] {escape(failed.url)}: {escape(failed.error or '')}")
+    for failed in result.errors:  # an error that names its address is not preceded by it again
+        error = failed.error or ""
+        console.print(f"[red]✗[/] {escape(error if failed.url in error else f'{failed.url}: {error}')}")
     fetched = len(result.sources) - len(result.errors)
     console.print(
-        f"{fetched} of {len(result.sources)} source{'s' if len(result.sources) != 1 else ''} updated: "
-        f"{result.new_articles} new articles from {result.new_entries} new entries"
+        f"{fetched} of {_count(len(result.sources), 'source')} updated: "
+        f"{_count(result.new_articles, 'new article')} from {_count(result.new_entries, 'new entry', 'new entries')}"
         + (f"; {len(result.errors)} failed." if result.errors else ".")
         + (" `progleton sources` shows each one's error." if result.errors else "")
         + (f" Grouped {result.grouped_earlier} article{'s' if result.grouped_earlier != 1 else ''} an earlier "
@@ -516,8 +537,8 @@ def demo(ctx: Context, port: int | None, no_serve: bool) -> None:
             for url in feed_urls(server.base_url):
                 app.store.add_source(url, groups=["demo"])
             result = _run_update(app, due_only=False)
-            console.print(f"Ingested {result.new_articles} articles; {len(result.errors)} source(s) failed "
-                          "(one is broken on purpose).")
+            console.print(f"Ingested {_count(result.new_articles, 'article')}; {_count(len(result.errors), 'source')} "
+                          "failed (one is broken on purpose).")
             if listener is not None:
                 _serve(app, listener, background_updates=True)
 

@@ -334,8 +334,10 @@ class Progleton:
 
     async def update_async(self, *, due_only: bool = True, source_ids: Iterable[int] | None = None,
                            progress: Progress | None = None, group: bool = True,
-                           waiting: Callable[[], None] | None = None) -> UpdateResult:
+                           waiting: Callable[[], None] | None = None,
+                           started: Callable[[Source], None] | None = None) -> UpdateResult:
         """Fetch every due source (or the given ones) once; a failed source is a result.
+        ``started`` is called as each source's fetch begins, ``progress`` as it ends.
 
         New articles are grouped into stories at the end (``group=False`` leaves them
         for ``assign_stories()``); ``waiting`` is called once if the grouping waits for another
@@ -357,7 +359,7 @@ class Progleton:
                 sources = [s for s in self.store.list_sources() if not s.retired]
             updater = Updater(self.store, self.settings, None, self._process_pool())
             try:
-                result = await updater.update(sources, progress=progress, group=False, claim=claim)
+                result = await updater.update(sources, progress=progress, group=False, claim=claim, started=started)
             except BaseException:  # stopped (SIGTERM, Ctrl+C, a server stopping) or failed
                 if claim is not None:  # the sources taken and not yet written are due again now
                     self.store.release_sources(updater.taken, claimed_until, datetime.now(UTC))

@@ -181,9 +181,11 @@ class Updater:
     MAX_QUEUED_ROWS = 8_000
 
     async def update(self, sources: Sequence[Source], *, progress: Progress | None = None,
-                     group: bool = True, claim: Callable[[int], Sequence[Source]] | None = None) -> UpdateResult:
+                     group: bool = True, claim: Callable[[int], Sequence[Source]] | None = None,
+                     started: Callable[[Source], None] | None = None) -> UpdateResult:
         """Update ``sources``, then, with ``claim``, the sources it takes a few at a time
-        (:meth:`_update_claimed`); group the new articles unless ``group`` is False."""
+        (:meth:`_update_claimed`); group the new articles unless ``group`` is False.
+        ``started`` is called as each source's fetch begins, ``progress`` as it ends."""
         results: list[SourceUpdate] = []
         self._sources = {s.id: s for s in sources}
         self._host_waits, self._host_first = {}, {}
@@ -205,6 +207,8 @@ class Updater:
         try:
             async with Fetcher(self.settings) as fetcher:
                 async def one(source: Source) -> None:
+                    if started is not None:
+                        started(source)
                     result = await self._update_source(fetcher, source)
                     results.append(result)
                     if progress is not None:
