@@ -322,6 +322,25 @@ def test_the_progress_bar_names_the_source_still_fetched_not_the_last_done(
     assert f"waiting for 1: {outlets.url('/slow.xml')}" in shown.getvalue()
 
 
+def test_update_all_leaves_a_source_whose_server_asked_for_time(db_url: str, outlets: LocalServer) -> None:
+    """A plain update scheduled the 429 source in two hours (its Retry-After); `update --all`
+    asked it again at once. A source in our own backoff after a 500 is still fetched again."""
+    busy, failing = outlets.url("/429"), outlets.url("/500")
+    following(db_url, busy, failing, outlets.url("/quick.xml"))
+    assert run(db_url, "update").returncode == 0
+    listed = {s["url"]: s for s in json.loads(run(db_url, "sources", "--json").stdout)}
+    assert listed[busy]["last_status"] == "rate limited" and listed[failing]["last_status"] == "error"
+    done = run(db_url, "update", "--all")
+    assert done.returncode == 0, done.stderr
+    assert outlets.paths().count("/429") == 1 and outlets.paths().count("/500") == 2
+    assert f"– {busy} skipped: its server asked for time; due again in 2 hours (" in done.stdout
+    assert "1 of 2 sources updated: 0 new articles from 0 new entries; 1 failed; 1 skipped, as its server " \
+           "asked." in done.stdout
+    skipped = [s for s in json.loads(run(db_url, "update", "--all", "--json").stdout) if s["status"] == "skipped"]
+    assert [s["url"] for s in skipped] == [busy] and skipped[0]["next_fetch_at"] == listed[busy]["next_fetch_at"]
+    assert outlets.paths().count("/429") == 1
+
+
 def test_web_address_takes_https_and_refuses_other_schemes() -> None:
     from progleton.exceptions import UnsafeURLError
     from progleton.urls import web_address

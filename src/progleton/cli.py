@@ -27,9 +27,10 @@ from rich.text import Text
 from .core import Progleton, make_progleton
 from .entries import body_text
 from .exceptions import GroupingLockLost, NotFound, ProgletonError
+from .fetch import asked_to_wait
 from .settings import REGISTRY, Settings, load_settings
 from .timefmt import time_ago, time_until
-from .types import Source, UpdateResult
+from .types import Source, SourceUpdate, UpdateResult
 from .urls import web_address
 
 
@@ -226,8 +227,9 @@ def _run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
         def waiting() -> None:
             err_console.print("waiting for another process's grouping…")
 
-        due = app.store.due_sources(datetime.now(UTC)) if due_only else app.sources()
-        bar.update(task, total=len([s for s in due if not s.retired]))
+        now = datetime.now(UTC)
+        due = app.store.due_sources(now) if due_only else app.sources()
+        bar.update(task, total=sum(1 for s in due if not s.retired and not asked_to_wait(s.last_status, s.next_fetch_at, now)))
         return app.update(due_only=due_only, progress=progress, waiting=waiting, started=started)
 
 
@@ -237,7 +239,8 @@ def _count(n: int, noun: str, plural: str = "") -> str:
 
 
 @main.command()
-@click.option("--all", "everything", is_flag=True, help="Fetch every source, not only the due ones.")
+@click.option("--all", "everything", is_flag=True,
+              help="Fetch every source, not only the due ones (but none whose server asked for time).")
 @click.option("--json", "as_json", is_flag=True, help="Output JSON.")
 @pass_ctx
 def update(ctx: Context, everything: bool, as_json: bool) -> None:
@@ -256,24 +259,38 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
     if grouping_failed is not None:
         err_console.print(f"[red]Error:[/] {escape(str(grouping_failed))}")
     if as_json:
-        _print_json([dataclasses.asdict(s) for s in result.sources])
+        _print_json([dataclasses.asdict(s) for s in result.sources] + [
+            {**dataclasses.asdict(SourceUpdate(s.id, s.url, "skipped", warning="its server asked for time")),
+             "next_fetch_at": s.next_fetch_at} for s in result.held_back])
         if all_failed or grouping_failed:
             raise click.exceptions.Exit(1)
         return
     for failed in result.errors:  # an error that names its address is not preceded by it again
         error = failed.error or ""
         console.print(f"[red]✗[/] {escape(error if failed.url in error else f'{failed.url}: {error}')}")
+    for held in result.held_back:
+        due = held.next_fetch_at
+        at = f" ({due.astimezone():%H:%M})" if due is not None else ""
+        console.print(f"[yellow]–[/] {escape(held.url)} skipped: its server asked for time; due again "
+                      f"{_ago(due)}{at}.", highlight=False)
+    console.print(_update_summary(result))
+    if all_failed or grouping_failed:
+        raise click.exceptions.Exit(1)
+
+
+def _update_summary(result: UpdateResult) -> str:
     fetched = len(result.sources) - len(result.errors)
-    console.print(
+    held = len(result.held_back)
+    return (
         f"{fetched} of {_count(len(result.sources), 'source')} updated: "
         f"{_count(result.new_articles, 'new article')} from {_count(result.new_entries, 'new entry', 'new entries')}"
-        + (f"; {len(result.errors)} failed." if result.errors else ".")
+        + (f"; {len(result.errors)} failed" if result.errors else "")
+        + (f"; {held} skipped, as {'its server' if held == 1 else 'their servers'} asked" if held else "")
+        + "."
         + (" `progleton sources` shows each one's error." if result.errors else "")
         + (f" Grouped {result.grouped_earlier} article{'s' if result.grouped_earlier != 1 else ''} an earlier "
            "update had stored and not grouped." if result.grouped_earlier else "")
     )
-    if all_failed or grouping_failed:
-        raise click.exceptions.Exit(1)
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

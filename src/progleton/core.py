@@ -31,7 +31,7 @@ from .exceptions import (
     UnsafeURLError,
 )
 from .feeds.opml import OutlineSource, parse_opml, write_opml
-from .fetch import Fetcher
+from .fetch import Fetcher, asked_to_wait
 from .pipeline import Progress, Updater, stored_doc
 from .searching import Found, parse_query, store_filters
 from .settings import Settings, load_settings
@@ -337,6 +337,8 @@ class Progleton:
                            waiting: Callable[[], None] | None = None,
                            started: Callable[[Source], None] | None = None) -> UpdateResult:
         """Fetch every due source (or the given ones) once; a failed source is a result.
+        ``due_only=False`` fetches every source but those whose server asked for time that has
+        not passed (:func:`~progleton.fetch.asked_to_wait`): ``UpdateResult.held_back``.
         ``started`` is called as each source's fetch begins, ``progress`` as it ends.
 
         New articles are grouped into stories at the end (``group=False`` leaves them
@@ -347,6 +349,7 @@ class Progleton:
         """
         async with self._update_lock:
             claim = None
+            held_back: tuple[Source, ...] = ()
             claimed_until = datetime.now(UTC) + SOURCE_CLAIM  # one mark for every source this update takes
             if source_ids is not None:
                 sources = [self.store.get_source(i) for i in source_ids]
@@ -355,11 +358,15 @@ class Progleton:
 
                 def claim(count: int) -> list[Source]:
                     return self.store.claim_due_sources(datetime.now(UTC), claimed_until, limit=count)
-            else:
-                sources = [s for s in self.store.list_sources() if not s.retired]
+            else:  # every source, but none whose server asked for time not yet passed
+                now = datetime.now(UTC)
+                followed = [s for s in self.store.list_sources() if not s.retired]
+                held_back = tuple(s for s in followed if asked_to_wait(s.last_status, s.next_fetch_at, now))
+                sources = [s for s in followed if s not in held_back]
             updater = Updater(self.store, self.settings, None, self._process_pool())
             try:
                 result = await updater.update(sources, progress=progress, group=False, claim=claim, started=started)
+                result = replace(result, held_back=held_back)
             except BaseException:  # stopped (SIGTERM, Ctrl+C, a server stopping) or failed
                 if claim is not None:  # the sources taken and not yet written are due again now
                     self.store.release_sources(updater.taken, claimed_until, datetime.now(UTC))

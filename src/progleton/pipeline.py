@@ -42,7 +42,7 @@ from .entries import (
 from .exceptions import FeedParseError, FetchError, HTTPStatusError, SourceGone
 from .extract import ExtractedArticle, word_count
 from .feeds.model import ParsedEntry, ParsedFeed
-from .fetch import Fetcher, next_fetch
+from .fetch import RATE_LIMITED, Fetcher, next_fetch
 from .fetch.model import FetchResult
 from .pending import (
     MAX_PENDING_BYTES_PER_SOURCE,
@@ -450,8 +450,9 @@ class Updater:
         if isinstance(exc, HTTPStatusError) and exc.retry_after:
             # the fetcher's advice repeats what the server asked; the schedule may wait longer
             message = prefix + retry_advice(exc, decision.next_fetch_at - now)
+        limited = bool(getattr(exc, "retry_after", None)) or getattr(exc, "status", None) == 429
         fields = {
-            "last_fetched_at": now, "last_status": "error", "last_error": message,
+            "last_fetched_at": now, "last_status": RATE_LIMITED if limited else "error", "last_error": message,
             "error_count": error_count, "next_fetch_at": decision.next_fetch_at,
             "backoff_minutes": decision.backoff_minutes,
         }

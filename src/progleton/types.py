@@ -24,7 +24,7 @@ class Source:
     groups: tuple[str, ...] = ()
     added_at: datetime | None = None
     last_fetched_at: datetime | None = None
-    last_status: str | None = None  # "ok", "not modified", "error", "gone"
+    last_status: str | None = None  # "ok", "not modified", "error", "rate limited", "gone"
     last_error: str | None = None
     error_count: int = 0
     next_fetch_at: datetime | None = None
@@ -171,6 +171,9 @@ class SourceUpdate:
 class UpdateResult:
     sources: tuple[SourceUpdate, ...] = ()
     grouped: int = 0  # articles put into stories: the update's new ones, and any an earlier one left
+    # the sources an update of every source left alone: their server asked for time that has
+    # not passed (429, Retry-After; :func:`~progleton.fetch.asked_to_wait`), until next_fetch_at
+    held_back: tuple[Source, ...] = ()
 
     @property
     def grouped_earlier(self) -> int:

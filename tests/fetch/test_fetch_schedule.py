@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from progleton.fetch import next_fetch, publishing_rate
+from progleton.fetch import RATE_LIMITED, asked_to_wait, next_fetch, publishing_rate
 from progleton.fetch.schedule import BACKOFF_CAP_MINUTES, Outcome, backoff_minutes
 from progleton.settings import Settings
 
@@ -187,6 +187,17 @@ def test_jitter_never_schedules_before_retry_after(retry_after: float, errors: i
         settings=SETTINGS, rng=random.Random(seed),
     )
     assert minutes_until(decision.next_fetch_at) >= min(retry_after / 60, BACKOFF_CAP_MINUTES) - 1e-6
+
+
+@pytest.mark.parametrize(("status", "next_in", "waits"), [
+    (RATE_LIMITED, timedelta(hours=2), True),  # the server's time has not passed
+    (RATE_LIMITED, -timedelta(minutes=1), False),  # it has
+    ("error", timedelta(hours=2), False),  # our own backoff: an update of every source may try again
+    ("ok", timedelta(hours=2), False),
+    (RATE_LIMITED, None, False),
+])
+def test_a_servers_time_holds_until_the_next_fetch(status: str, next_in: timedelta | None, waits: bool) -> None:
+    assert asked_to_wait(status, NOW + next_in if next_in is not None else None, NOW) is waits
 
 
 def test_skip_hours_postpone_the_fetch() -> None:

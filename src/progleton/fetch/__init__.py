@@ -9,15 +9,17 @@ from .discover import find_feed_links, looks_like_feed
 from .model import FetchResult
 from .robots import RobotsRules, rules_from_answer
 from .safety import AddressPolicy, address_refusal, check_url
-from .schedule import ScheduleDecision, next_fetch, publishing_rate
+from .schedule import RATE_LIMITED, ScheduleDecision, asked_to_wait, next_fetch, publishing_rate
 
 __all__ = [
+    "RATE_LIMITED",
     "AddressPolicy",
     "FetchResult",
     "Fetcher",
     "RobotsRules",
     "ScheduleDecision",
     "address_refusal",
+    "asked_to_wait",
     "check_url",
     "find_feed_links",
     "looks_like_feed",

@@ -9,6 +9,8 @@
   when longer, also capped at 24 hours.
 * Jitter of +-10 % spreads sources that share an interval; RSS ``skipHours`` (UTC
   hours) postpone the fetch, but never beyond the upper bound.
+* A source whose server asked for time (429 Too Many Requests, or a ``Retry-After``) is
+  ``RATE_LIMITED``: even an update of every source leaves it until its next fetch.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Literal
 from ..settings import Settings
 
 Outcome = Literal["ok", "not_modified", "error", "rate_limited"]
+RATE_LIMITED = "rate limited"  # the status of a source whose server asked for time
 BACKOFF_CAP_MINUTES = 24 * 60
 NOT_MODIFIED_GROWTH = 1.25  # without a known rate, stretch the interval on each 304
 _MIN_SPAN_DAYS = 1 / 24
@@ -125,6 +128,14 @@ def next_fetch(
         interval_minutes=interval,
         backoff_minutes=backoff,
     )
+
+
+def asked_to_wait(last_status: str | None, next_fetch_at: datetime | None, now: datetime) -> bool:
+    """Whether a source's server asked for time that has not passed: its last answer was 429
+    Too Many Requests, or a 429 or 503 with a ``Retry-After`` (``last_status`` is
+    ``RATE_LIMITED``), and its next fetch, which waits at least as long, is still to come.
+    "Not only the due sources" (``update --all``) is no reason to ask again before then."""
+    return last_status == RATE_LIMITED and next_fetch_at is not None and next_fetch_at > now
 
 
 def _hints(cache_seconds: float | None, ttl_minutes: int | None) -> tuple[float, ...]:

@@ -35,7 +35,8 @@ class SourceOut(BaseModel):
     groups: list[str]
     added_at: datetime | None
     last_fetched_at: datetime | None
-    last_status: str | None = Field(description='"ok", "not modified", "error" or "gone"')
+    last_status: str | None = Field(description='"ok", "not modified", "error", "rate limited" (the server '
+                                    'asked for time: 429, Retry-After) or "gone"')
     last_error: str | None
     error_count: int
     next_fetch_at: datetime | None
