@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from local_server import LocalServer
 from progleton.cli import main
 from progleton.demo import EXPECTATIONS, opml_url
+from progleton.exceptions import NotFound
 
 
 def run(db_url: str, *args: str, allow_local: bool = True) -> subprocess.CompletedProcess[str]:
@@ -28,15 +29,17 @@ def run(db_url: str, *args: str, allow_local: bool = True) -> subprocess.Complet
 
 
 def one_article(db_url: str, title: str, *, url: str = "https://x.example/1", canonical_url: str | None = None,
-                source_title: str = "Coastline Courier", story_id: str = "story-1") -> None:
-    """A database holding one source and one article of it, written straight to the store."""
+                source_title: str = "Coastline Courier", story_id: str = "story-1") -> int:
+    """A database holding one source and one article of it, written straight to the store;
+    the article's id."""
     from progleton.core import make_progleton
 
     app = make_progleton(db_url)
     source, _ = app.store.add_source("https://x.example/feed", title=source_title)
-    app.store.add_article({"url": url, "canonical_url": canonical_url or url, "title": title, "text": title,
-                           "source_id": source.id}, {"story_id": story_id})
+    article_id = app.store.add_article({"url": url, "canonical_url": canonical_url or url, "title": title,
+                                       "text": title, "source_id": source.id}, {"story_id": story_id})
     app.close()
+    return int(article_id)
 
 
 def test_add_a_site_finds_its_feed_by_autodiscovery(demo_server: object, db_url: str) -> None:
@@ -144,6 +147,44 @@ def test_a_place_in_the_stories_list_given_as_a_story_id_names_the_story_there(d
     assert "Ferry strike ends" in run(db_url, "story", "story-16~1").stdout
     beyond = run(db_url, "story", "2")
     assert beyond.returncode == 1 and "story-16~1" not in beyond.stderr
+
+
+def test_merge_and_move_say_where_the_ids_are_as_story_does(db_url: str) -> None:
+    """`merge 4 1` said only "no story with id 4"; a place in `progleton stories` is named as
+    such, with the story there now, and an unknown id says where the ids come from."""
+    article = one_article(db_url, "Ferry strike ends", story_id="story-16~1")
+
+    def refused(*args: str) -> str:
+        done = CliRunner().invoke(main, ["--db", db_url, *args])
+        assert done.exit_code == 1 and isinstance(done.exception, NotFound), (args, done.output)
+        return str(done.exception)
+
+    place = "1 is a place in `progleton stories`, not an id; the story there now is story-16~1"
+    assert place in refused("merge", "story-16~1", "1")
+    assert place in refused("merge", "1", "story-16~1")
+    assert place in refused("move", str(article), "--to", "1")
+    assert refused("merge", "story-16~1", "story-999") == ("no story with id story-999: `progleton stories` lists "
+                                                          "the ids (each story's id ends its line there)")
+    assert refused("move", "999").startswith("no article with id 999: the article ids are in `progleton story STORY_ID`")
+
+
+def test_update_with_nothing_due_says_when_the_next_source_is(db_url: str) -> None:
+    """It said "0 of 0 sources updated: 0 new articles from 0 new entries"."""
+    from datetime import UTC, datetime, timedelta
+
+    from progleton.core import make_progleton
+
+    none = CliRunner().invoke(main, ["--db", db_url, "update"])
+    assert none.exit_code == 0 and "No sources to update: `progleton add URL`" in none.output, none.output
+    app = make_progleton(db_url)
+    for url, hours in (("https://later.example/feed", 5), ("https://soon.example/feed", 2)):
+        source, _ = app.store.add_source(url)
+        app.store.update_source(source.id, next_fetch_at=datetime.now(UTC) + timedelta(hours=hours, minutes=5))
+    app.close()
+    done = CliRunner().invoke(main, ["--db", db_url, "update"])
+    assert done.exit_code == 0, done.output
+    assert " ".join(done.output.split()) == ("No source is due yet: the next, soon.example, is due in 2 hours. "
+                                             "`progleton update --all` fetches every source now.")
 
 
 def test_titles_that_look_like_terminal_markup_are_printed_as_written(db_url: str) -> None:
@@ -569,7 +610,7 @@ def test_update_whose_grouping_lock_is_lost_prints_its_summary_and_why_then_exit
     result = CliRunner().invoke(main, ["--db", postgres_url, "update"])
     assert result.exit_code == 1, result.output
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
-    assert "0 of 0 sources updated" in result.output and "grouping lock was lost" in result.output
+    assert "No sources to update" in result.output and "grouping lock was lost" in result.output
 
 
 @pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

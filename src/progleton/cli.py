@@ -255,6 +255,8 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
             if exc.result is None:
                 raise
             result, grouping_failed = exc.result, exc  # what was fetched is stored: said below
+        idle = not result.sources and not result.held_back
+        followed = [s for s in app.sources() if not s.retired] if idle else []
     all_failed = bool(result.sources) and len(result.errors) == len(result.sources)
     if grouping_failed is not None:
         err_console.print(f"[red]Error:[/] {escape(str(grouping_failed))}")
@@ -273,7 +275,7 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
         at = f" ({due.astimezone():%H:%M})" if due is not None else ""
         console.print(f"[yellow]–[/] {escape(held.url)} skipped: its server asked for time; due again "
                       f"{_ago(due)}{at}.", highlight=False)
-    console.print(_update_summary(result))
+    console.print(_update_summary(result) if not idle else _nothing_due(followed, result))
     if all_failed or grouping_failed:
         raise click.exceptions.Exit(1)
 
@@ -288,9 +290,23 @@ def _update_summary(result: UpdateResult) -> str:
         + (f"; {held} skipped, as {'its server' if held == 1 else 'their servers'} asked" if held else "")
         + "."
         + (" `progleton sources` shows each one's error." if result.errors else "")
-        + (f" Grouped {result.grouped_earlier} article{'s' if result.grouped_earlier != 1 else ''} an earlier "
-           "update had stored and not grouped." if result.grouped_earlier else "")
+        + _grouped_earlier(result)
     )
+
+
+def _nothing_due(followed: list[Source], result: UpdateResult) -> str:
+    """What an update that fetched nothing says: when the next source is due ("0 of 0 sources
+    updated" said nothing of it), or that there is none to fetch."""
+    if not followed:
+        return "No sources to update: `progleton add URL` or `progleton import FILE.opml` first." + _grouped_earlier(result)
+    first = min(followed, key=lambda s: s.next_fetch_at or datetime.min.replace(tzinfo=UTC))
+    return (f"No source is due yet: the next, {escape(first.name)}, is due {_ago(first.next_fetch_at)}. "
+            "`progleton update --all` fetches every source now." + _grouped_earlier(result))
+
+
+def _grouped_earlier(result: UpdateResult) -> str:
+    n = result.grouped_earlier
+    return f" Grouped {_count(n, 'article')} an earlier update had stored and not grouped." if n else ""
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
@@ -411,6 +427,15 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
                   "`--to STORY_ID` moves it; `progleton merge STORY_ID OTHER_ID` merges two stories.[/]")
 
 
+def _known_story(app: Progleton, story_id: str) -> None:
+    """``NotFound`` for an id that names no story (nor one merged into another), saying where
+    the ids are as `progleton story` does: `merge 4 1` said only "no story with id 4"."""
+    try:
+        app.story_or_successor(story_id)
+    except NotFound as exc:
+        raise NotFound(f"{exc}: {_where_story_ids_are(app, story_id)}") from None
+
+
 def _where_story_ids_are(app: Progleton, story_id: str) -> str:
     # `progleton stories` numbers its lines, which invites `progleton story 2`; a place in the
     # list is no id (it changes with each update), but the story there now is worth naming
@@ -429,6 +454,13 @@ def _where_story_ids_are(app: Progleton, story_id: str) -> str:
 def move(ctx: Context, article_id: int, to_story: str | None) -> None:
     """Move an article out of its story (or into another); remembered for later updates."""
     with ctx.open() as app:
+        try:
+            app.article(article_id)
+        except NotFound as exc:
+            raise NotFound(f"{exc}: the article ids are in `progleton story STORY_ID` (before each report's "
+                           "headline) and `progleton search WORDS` (under each headline)") from None
+        if to_story is not None:
+            _known_story(app, to_story)
         story_id = app.move_article(article_id, to_story=to_story)
     console.print(f"Article {article_id} is now in story {escape(story_id)}.")
 
@@ -442,6 +474,8 @@ def merge(ctx: Context, into: str, other: str) -> None:
     if into == other:
         raise click.UsageError("a story cannot be merged into itself: give two different story ids")
     with ctx.open() as app:
+        for story_id in (into, other):
+            _known_story(app, story_id)
         survivor = app.merge_stories(into, other)
     console.print(f"Merged into story {escape(survivor)}.")
 
