@@ -133,6 +133,18 @@ def test_story_shows_ids_and_reasons_then_move_and_merge_use_them(db_url: str) -
     assert moved in [a["id"] for a in listed["articles"]]
 
 
+def test_story_with_no_related_story_says_so(db_url: str) -> None:
+    """`story ID --weigh` printed no candidates section at all when none scored 0.10; the
+    web's /merge?story= says so."""
+    one_article(db_url, "Ferry strike ends", story_id="story-ferry")
+    weighed = CliRunner().invoke(main, ["--db", db_url, "story", "story-ferry", "--weigh"])
+    assert weighed.exit_code == 0, weighed.output
+    assert ("No other story comes close to this one: none the grouper weighed scored 0.10 or more as the same "
+            "event") in " ".join(weighed.output.split())
+    plain = " ".join(CliRunner().invoke(main, ["--db", db_url, "story", "story-ferry"]).output.split())
+    assert "No other story's headline shares its words (`--weigh` asks the grouper" in plain
+
+
 def test_an_unknown_story_says_where_the_ids_are(db_url: str) -> None:
     result = run(db_url, "story", "story-nope")
     assert result.returncode == 1

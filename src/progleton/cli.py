@@ -24,7 +24,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from .core import Progleton, make_progleton
+from .core import RELATED_FLOOR, Progleton, make_progleton
 from .entries import body_text
 from .exceptions import GroupingLockLost, NotFound, ProgletonError
 from .fetch import asked_to_wait
@@ -423,6 +423,13 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
                 scored += f" · headlines share {', '.join(r.shared_words)}"
             console.print(f"  {escape(o.title)} · {o.article_count} article{'s' if o.article_count != 1 else ''} · "
                           f"{_ago(o.last_seen)}{scored} · [dim]{escape(o.id)}[/]")
+    elif weigh:  # as the web's /merge?story= says it: weighed and found nothing, not "nothing said"
+        console.print(f"\nNo other story comes close to this one: none the grouper weighed scored "
+                      f"{probability_text(RELATED_FLOOR)} or more as the same event (stories that only share "
+                      "a headline word are weighed too).", highlight=False)
+    else:
+        console.print("\nNo other story's headline shares its words (`--weigh` asks the grouper, which weighs "
+                      "its nearby stories too).", highlight=False)
     console.print("\n[dim]Not the same story? `progleton move ARTICLE_ID` splits an article out, "
                   "`--to STORY_ID` moves it; `progleton merge STORY_ID OTHER_ID` merges two stories.[/]")
 
