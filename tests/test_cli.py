@@ -231,6 +231,13 @@ def test_search_prints_the_original_without_the_feeds_click_trackers(db_url: str
         assert "https://x.example/tide?id=7" in output and "utm_" not in output, (command, output)
 
 
+def test_search_shows_the_ids_that_move_and_story_take(db_url: str) -> None:
+    """Only `--json` gave them: a user had to read JSON to move an article found."""
+    article = one_article(db_url, "Spring tide floods the quay", url="https://x.example/tide", story_id="story-tide")
+    lines = CliRunner().invoke(main, ["--db", db_url, "search", "tide"]).output.splitlines()
+    assert lines[1] == f"  article {article} · story-tide · https://x.example/tide"
+
+
 def test_piped_sources_show_whole_addresses(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A table is as wide as it needs out of a terminal, and an address never ends in "…"."""
     from progleton.core import make_progleton

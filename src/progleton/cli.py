@@ -332,10 +332,11 @@ def search(ctx: Context, query: tuple[str, ...], limit: int, as_json: bool) -> N
         raise click.exceptions.Exit(2)
     if not found.hits:
         console.print("No articles match. Try fewer words, or `progleton update` to fetch more.")
-    for hit in found.hits:
+    for hit in found.hits:  # with the ids `progleton move` and `progleton story` take
         a = hit.article
-        link = f"\n  [dim]{escape(a.link)}[/]" if a.link else ""
-        console.print(f"[bold]{escape(a.title)}[/] — {escape(a.outlet)}, {_ago(a.published)}{link}")
+        below = " · ".join(filter(None, (f"article {a.id}", a.story_id, a.link)))
+        console.print(f"[bold]{escape(a.title)}[/] — {escape(a.outlet)}, {_ago(a.published)}\n  [dim]{escape(below)}[/]",
+                      highlight=False)
 
 
 @main.command()
