@@ -284,6 +284,19 @@ def test_search_reads_filters_and_exclusions_like_the_web(db_url: str) -> None:
     assert huge.exit_code == 2 and "Traceback" not in huge.output and "--limit" in huge.output
 
 
+@pytest.mark.parametrize(("query", "why"), [
+    ("", "progleton search WORDS…"),  # it exited 0: "No articles match"
+    (" ", "progleton search WORDS…"),
+    ('"', "letters or digits."),
+    ("AND", "AND and OR join the words searched for"),  # it said "letters or digits"
+])
+def test_a_search_with_no_word_to_search_for_is_refused_alike(db_url: str, query: str, why: str) -> None:
+    for args in ([query], ["--json", query]):
+        done = CliRunner().invoke(main, ["--db", db_url, "search", *args])
+        assert done.exit_code == 2, (args, done.output)
+        assert f"Add a word to search for: {why}" in done.output and "No articles match" not in done.output
+
+
 def test_config_never_prints_secrets_and_names_the_database_and_a_missing_file(tmp_path: Path) -> None:
     env = {"PROGLETON_ADMIN_PASSWORD": "hunter2", "PROGLETON_SECRET_KEY": "s" * 40}
     shown = CliRunner().invoke(main, ["--db", "sqlite:////tmp/x.db", "config", "--json"], env=env)

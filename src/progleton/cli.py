@@ -319,16 +319,20 @@ def search(ctx: Context, query: tuple[str, ...], limit: int, as_json: bool) -> N
     out, and the filters source:NAME, after:2026-01-31, before:2026-02-28, lang:en. A word
     also finds its other forms ("earthquake" finds "earthquakes"); a quoted word only itself.
     The words may come as one argument or several: progleton search ferry -storm."""
+    words = " ".join(query)
     with ctx.open() as app:
-        found = app.find(" ".join(query), limit=limit)
+        found = app.find(words, limit=limit)
+    # an empty query finds nothing in the web's search box, which shows the form; here it is
+    # refused as a quote alone is (it exited 0 with "No articles match")
+    problems = found.problems if words.strip() else ("Add a word to search for: progleton search WORDS…",)
     if as_json:
-        if found.problems:
-            raise click.UsageError(" ".join(found.problems))
+        if problems:
+            raise click.UsageError(" ".join(problems))
         _print_json([{"article": dataclasses.asdict(h.article), "highlight": h.highlight} for h in found.hits])
         return
-    for problem in found.problems:
+    for problem in problems:
         err_console.print(f"[red]✗[/] {escape(problem)}")
-    if found.problems:
+    if problems:
         raise click.exceptions.Exit(2)
     if not found.hits:
         console.print("No articles match. Try fewer words, or `progleton update` to fetch more.")

@@ -14,6 +14,7 @@ from .types import SearchHit, Source
 
 _TOKEN = re.compile(r'(-?\w+:)?("[^"]*"?|\S+)')
 FILTER_NAMES = ("source", "after", "before", "lang")
+OPERATORS = ("OR", "AND", "NOT")  # the full-text index's, written in capitals
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class SearchQuery:
         out = []
         negate_next = False
         for match in re.finditer(r'(-?)"([^"]+)"|(-?)(\S+)', self.text):
-            if match.group(4) in ("OR", "AND", "NOT"):
+            if match.group(4) in OPERATORS:
                 negate_next = match.group(4) == "NOT"
                 continue
             if match.group(2) and not match.group(1) and not negate_next:
@@ -87,10 +88,19 @@ def parse_query(query: str) -> SearchQuery:
     if not parsed.text.strip() and parsed.filtered:
         problems.append("Add some words to search for: filters narrow a search down.")
     elif parsed.text.strip() and not parsed.terms():
-        excluding = re.search(r'(^|\s)-\S|(^|\s)NOT(\s|$)', parsed.text)
-        problems.append("Add a word to search for: -word and NOT word leave a word out of what the others find."
-                        if excluding else "Add a word to search for: letters or digits.")
+        problems.append(_no_word(parsed.text))
     return SearchQuery(**{**parsed.__dict__, "problems": tuple(problems)})
+
+
+def _no_word(text: str) -> str:
+    """Why a query with text has no word to search for: an exclusion alone, an operator alone
+    ("AND" is no word, and was told to add "letters or digits"), or no letter or digit."""
+    if re.search(r'(^|\s)-\S|(^|\s)NOT(\s|$)', text):
+        return "Add a word to search for: -word and NOT word leave a word out of what the others find."
+    if all(token in OPERATORS for token in text.split()):
+        return ('Add a word to search for: AND and OR join the words searched for ("and" in quotes is '
+                "searched for itself).")
+    return "Add a word to search for: letters or digits."
 
 
 def _start(day: date) -> datetime:

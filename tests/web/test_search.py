@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -26,6 +27,19 @@ def test_parse_query_splits_filters_from_words() -> None:
         "Add a word to search for: -word and NOT word leave a word out of what the others find.",)
     assert parse_query("at 10:30 -source:x") == SearchQuery(text="at 10:30 -source:x")
     assert not parse_query("plain words").filtered
+
+
+@pytest.mark.parametrize(("query", "why"), [
+    ("AND", 'AND and OR join the words searched for ("and" in quotes is searched for itself).'),
+    ("OR AND", 'AND and OR join the words searched for ("and" in quotes is searched for itself).'),
+    ("NOT", "-word and NOT word leave a word out of what the others find."),
+    ('"', "letters or digits."),
+    ("* (", "letters or digits."),
+])
+def test_a_query_with_no_word_says_why(query: str, why: str) -> None:
+    """An operator alone is no word to search for: "AND" was told to add "letters or digits"."""
+    assert parse_query(query).problems == (f"Add a word to search for: {why}",)
+    assert not parse_query('"and"').problems and not parse_query("ferry AND gale").problems
 
 
 @given(st.text(max_size=80))
