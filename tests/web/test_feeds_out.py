@@ -130,3 +130,18 @@ def test_feed_and_entry_ids_stay_the_same_whatever_name_the_server_is_reached_by
             assert 'xml:lang="en"' in atom.split(">", 2)[1]  # the feed's own language, as chosen
     assert ids[0] == ids[1] and ids[0][0].endswith(":feed:top?lang=en")
     assert all(i.startswith("urn:progleton:") for i in ids[0]) and len(set(ids[0])) == len(ids[0])
+
+
+@pytest.mark.parametrize("path", ["/feeds/story.atom?id=story-storm", "/feeds/search.atom?q=ferry"])
+def test_article_entries_have_the_installations_ids_not_the_originals_addresses(
+        client: TestClient, seeded: Seeded, path: str) -> None:
+    """The story and search feeds gave an article's address as its entry id, the outlet's own
+    entry id in its feed for another entry (another title, other content); the top stories
+    feed and the guide say urn:progleton:…"""
+    entries = parse(client.get(path).content).entries
+    links = {e.link for e in entries}
+    ids = [e.id for e in entries]
+    assert ids and all(i.startswith("urn:progleton:") and ":article:" in i for i in ids)
+    assert len(set(ids)) == len(ids) and not links & set(ids)
+    top = parse(client.get("/feeds/top.atom").content).entries[0].id
+    assert ids[0].rsplit(":article:", 1)[0] == top.rsplit(":story:", 1)[0]  # one installation's ids

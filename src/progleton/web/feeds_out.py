@@ -180,8 +180,10 @@ def article_item(article: Article, base: str, ids: str) -> OutItem:
     content = (f"<p>{html.escape(article.snippet)}</p><p>{html.escape(article.outlet)}"
                f"{' (wire copy)' if article.wire_copy_of else ''} · "
                f'<a href="{html.escape(reader_url)}">Read in Progleton</a></p>')
-    # an article whose feed gave no web address is linked to its page here
-    return OutItem(id=article.link or f"{ids}:article:{article.id}", url=article.link or reader_url, title=f"{article.title} ({article.outlet})",
+    # an article whose feed gave no web address is linked to its page here. Its id is the
+    # installation's, as a story's is: the original's address is the outlet's own entry id in
+    # its feed, for an entry that is not this one (another title, other content)
+    return OutItem(id=f"{ids}:article:{article.id}", url=article.link or reader_url, title=f"{article.title} ({article.outlet})",
                    content_html=content, summary=article.snippet, published=article.published or article.created_at,
                    updated=article.updated, authors=article.authors, language=article.language)
 
