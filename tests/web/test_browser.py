@@ -266,6 +266,18 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
 
+def _until(page: Any, expression: str, timeout: float = 10.0) -> None:
+    """Wait until ``expression`` is true in the page. ``page.wait_for_function`` compiles its
+    predicate with eval inside the page, which the app's CSP refuses once the first look fails
+    (under load); ``page.evaluate`` goes through the browser's debugging protocol."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"not true within {timeout:g} s: {expression}"
+        page.wait_for_timeout(50)
+
+
 def test_pictures_that_fail_to_load_are_not_shown(browser: Any, tmp_path: Path) -> None:
     """A lead image the outlet answers 404 for, or that is no image, leaves no empty box at
     phone width: the page's script takes it out (with its figure), and the next page leaves it
@@ -293,16 +305,16 @@ def test_pictures_that_fail_to_load_are_not_shown(browser: Any, tmp_path: Path) 
             everything_loaded = "Array.from(document.images).every(i => i.complete)"
             for _ in range(2):  # the first time the script takes them out, the second the page leaves them out
                 page.goto("/")
-                page.wait_for_function("document.querySelectorAll('.story-card img').length === 1", timeout=5000)
+                _until(page, "document.querySelectorAll('.story-card img').length === 1")
                 assert page.locator(".story-card").count() == 7
                 # the picture that loads, below the fold and lazy (not loaded yet), is not taken for a broken one
                 good = page.locator(".story-card img.lead")
                 assert good.get_attribute("src").startswith("/images?url=" + quote(outlet, safe=""))
                 good.scroll_into_view_if_needed()
-                page.wait_for_function(everything_loaded)
+                _until(page, everything_loaded)
                 assert page.evaluate("Array.from(document.images).map(i => i.naturalWidth)") == [1]
                 page.goto(f"/articles/{ids[0]}")
-                page.wait_for_function(everything_loaded)
+                _until(page, everything_loaded)
                 assert page.locator("img").count() == 0 and page.locator("figure").count() == 0
                 assert "A ferry" not in page.locator("main").inner_text()
                 assert "Text of the report." in page.locator(".body").inner_text()
