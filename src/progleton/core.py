@@ -289,7 +289,7 @@ class Progleton:
         return self.store.list_sources()
 
     def remove_source(self, source_id: int) -> None:
-        """Stop following a source (its stored articles stay, without their source)."""
+        """Stop following a source: its stored articles stay, in their stories, under its name."""
         self.store.remove_source(source_id)
 
     def _refollow(self, source: Source, groups: Iterable[str]) -> Source:

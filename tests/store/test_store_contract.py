@@ -630,3 +630,26 @@ def test_processes_writing_the_same_pending_entries_at_once_write_each_once(post
     finally:
         for s in stores:
             s.close()
+
+
+@pytest.mark.parametrize("title", ["Huge Feed", None])
+def test_a_removed_sources_articles_keep_its_name(store: SQLStore, title: str | None) -> None:
+    """`progleton remove` stops a source; its articles stay, and were shown as "127.0.0.1:8810"
+    (their own address) instead of the source's name. An article whose page named its site
+    keeps that name where the source had no title, as before the removal."""
+    source, _ = store.add_source("http://127.0.0.1:8810/huge.xml", title=title)
+    other, _ = store.add_source("https://b.example/feed", title="Morning Ledger")
+    ids = [store.add_article(_article(source.id, n, url=f"http://127.0.0.1:8810/huge/{n}",
+                                      canonical_url=f"http://127.0.0.1:8810/huge/{n}", site_name=site),
+                             {"story_id": "story-1", "reasons": {}})
+           for n, site in ((1, None), (2, "The Huge Site"))]
+    store.add_article(_article(other.id, 3), {"story_id": "story-1", "reasons": {}})
+    named = {i: store.get_article(i).outlet for i in ids}
+    outlets = store.get_story("story-1").story.outlets
+    store.remove_source(source.id)
+    assert {i: store.get_article(i).outlet for i in ids} == named
+    assert store.get_story("story-1").story.outlets == outlets
+    assert store.get_article(ids[0]).outlet == (title or "127.0.0.1:8810")
+    assert [a.outlet for a in store.get_story("story-1").articles if a.id in ids] == [named[i] for i in ids]
+    with pytest.raises(NotFound):
+        store.remove_source(source.id)

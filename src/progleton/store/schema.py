@@ -94,6 +94,9 @@ articles = sa.Table(
     # have failed since the first.
     sa.Column("page_retry_at", UTC_DATETIME),
     sa.Column("page_attempts", sa.Integer, nullable=False, default=0, server_default="0"),
+    # What its source was called (its title, else what its feed address names), written when the
+    # source is removed: the article stays, and goes on showing the outlet by that name.
+    sa.Column("source_name", sa.Text),
     sa.Index("ix_articles_published", "published"),
     sa.Index("ix_articles_page_retry_at", "page_retry_at"),
     # Exact duplicates are looked up by source and text; source_id queries use its prefix.

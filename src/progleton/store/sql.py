@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from ..exceptions import NotFound
 from ..stories.rank import recent_reports, story_score
 from ..types import Article, SearchHit, Source, Story, StoryDetail, outlet_name
+from ..urls import address_name, is_web_address
 from . import schema as t
 from .base import KnownEntry, PendingRow, SearchFilters
 from .sql_util import BulkInsert, insert_fresh, lookup, new_id, now_utc, placeholder, utc
@@ -150,13 +151,24 @@ class SQLStore(UserStateMixin):
             return [self._source(r, groups.get(r.id, ()), r.article_count) for r in conn.execute(query)]
 
     def remove_source(self, source_id: int) -> None:
+        """Stop following a source. Its articles stay (in their stories), named as before: the
+        source's name is written on those it named (all, where it has a title; else those
+        without a site name of their own, which :func:`~progleton.types.outlet_name` puts
+        first), and no page of theirs is asked for again."""
         with self._write() as conn:
-            # its articles stay (in their stories), but no page of theirs is asked for again
-            conn.execute(t.articles.update().where(t.articles.c.source_id == source_id,
-                                                   t.articles.c.page_retry_at.is_not(None)).values(page_retry_at=None))
-            # its entries, groups and pending entries go with it (ON DELETE CASCADE)
-            if not conn.execute(t.sources.delete().where(t.sources.c.id == source_id)).rowcount:
+            source = conn.execute(sa.select(t.sources.c.title, t.sources.c.url)
+                                  .where(t.sources.c.id == source_id)).first()
+            if source is None:
                 raise NotFound(f"no source with id {source_id}")
+            mine = t.articles.c.source_id == source_id
+            conn.execute(t.articles.update().where(mine, t.articles.c.page_retry_at.is_not(None))
+                         .values(page_retry_at=None))
+            named = mine if source.title else sa.and_(mine, t.articles.c.site_name.is_(None))
+            name = source.title or (address_name(source.url) if is_web_address(source.url) else "")
+            if name:
+                conn.execute(t.articles.update().where(named).values(source_name=name))
+            # its entries, groups and pending entries go with it (ON DELETE CASCADE)
+            conn.execute(t.sources.delete().where(t.sources.c.id == source_id))
 
     def set_source_groups(self, source_id: int, groups: Iterable[str]) -> None:
         with self._write() as conn:
@@ -535,7 +547,9 @@ class SQLStore(UserStateMixin):
         )
 
     def _articles_query(self) -> sa.Select[Any]:
-        return sa.select(t.articles, t.sources.c.title.label("source_title"),
+        # a removed source's name stays on its articles (source_name)
+        source_title = sa.func.coalesce(t.sources.c.title, t.articles.c.source_name)
+        return sa.select(t.articles, source_title.label("source_title"),
                          t.sources.c.url.label("source_url")).outerjoin(
             t.sources, t.sources.c.id == t.articles.c.source_id
         )
@@ -567,7 +581,7 @@ class SQLStore(UserStateMixin):
     def _outlets(self, conn: sa.Connection, story_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         if not story_ids:
             return {}
-        name = sa.func.coalesce(t.sources.c.title, t.articles.c.site_name)
+        name = sa.func.coalesce(t.sources.c.title, t.articles.c.source_name, t.articles.c.site_name)
         # the address only where there is no name: one row per named outlet, as before
         address = sa.case((name.is_(None), sa.func.coalesce(t.sources.c.url, t.articles.c.url)), else_=None)
         query = (
