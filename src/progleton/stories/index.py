@@ -37,6 +37,7 @@ class Vocabulary:
         self._counts = np.zeros(1 << slots_log2, dtype=np.int32)
         self._snapshot = self._counts.copy()
         self._next_snapshot = 1
+        self._snapshot_docs = -1  # the count of docs at the latest snapshot (-1: unknown)
         self._log_docs = 0.0
         self._logs = np.zeros(1)  # math.log(df + 1) for df = 0, 1, ...: grown as counts grow
         self._idf_by_df = self._logs + 1.0  # compute_idf of a feature by its count, this snapshot
@@ -56,12 +57,26 @@ class Vocabulary:
         self.docs += 1
         np.add.at(self._counts, slots, 1)
         if self.docs >= self._next_snapshot:
-            np.copyto(self._snapshot, self._counts)
-            self._log_docs = math.log(self.docs + 1)
-            self._weigh_counts()
-            self._idf.clear()
-            self.epoch += 1
-            self._next_snapshot = self.docs + max(1, min(self.max_interval, self.docs // 16))
+            self._take_snapshot()
+
+    def take_back(self, slots: np.ndarray) -> None:
+        """Undo :meth:`add_slots` of the latest doc, which turned out to repeat evidence counted
+        already. No weight keeps a trace of it: if counting it took a snapshot, the snapshot is
+        taken again without it, due again as if taken at the count of docs before it."""
+        snapshotted = self._snapshot_docs == self.docs
+        self.docs -= 1
+        np.subtract.at(self._counts, slots, 1)
+        if snapshotted:
+            self._take_snapshot()
+
+    def _take_snapshot(self) -> None:
+        np.copyto(self._snapshot, self._counts)
+        self._snapshot_docs = self.docs
+        self._log_docs = math.log(self.docs + 1)
+        self._weigh_counts()
+        self._idf.clear()
+        self.epoch += 1
+        self._next_snapshot = self.docs + max(1, min(self.max_interval, self.docs // 16))
 
     @property
     def slots_log2(self) -> int:
@@ -88,6 +103,7 @@ class Vocabulary:
         np.copyto(self._counts, counts)
         np.copyto(self._snapshot, snapshot)
         self.docs, self.epoch, self._next_snapshot = docs, epoch, next_snapshot
+        self._snapshot_docs = -1  # only the doc counted last is ever taken back
         self._log_docs = log_docs
         self._weigh_counts()
         self._idf.clear()

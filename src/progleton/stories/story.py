@@ -51,6 +51,7 @@ class OpenStory:
     last_active: datetime | None = None
     year_counts: Counter[str] = field(default_factory=Counter)
     carriers: Counter[str] = field(default_factory=Counter)  # names/numbers -> members carrying
+    outlets: Counter[str] = field(default_factory=Counter)  # doc sources -> members from each
     version: int = 0  # bumped on every change, for the cached norms
     layout: int = 0  # bumped when the centroid is rebuilt (its features' order may change)
     accumulated: int = 0  # members added to the sums since the last rebuild (the first ones)
