@@ -29,7 +29,7 @@ def test_migrations_are_recorded(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'm.db'}")
     try:
         with store.engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0007"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0008"
     finally:
         store.close()
 
@@ -68,3 +68,47 @@ def test_a_mistyped_sqlite_path_makes_no_folders(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="does not exist; create it first"):
         open_store(f"sqlite:///{tmp_path / 'no' / 'such' / 'x.db'}")
     assert not (tmp_path / "no").exists()
+
+
+def test_upgrading_scores_every_story_again_by_its_recent_outlets(tmp_path: Path) -> None:
+    """Migration 0008: a story of one feed's 300 items, scored when reports of the last six
+    hours counted one by one, had stayed above a story of three outlets until its next report."""
+    from datetime import UTC, datetime, timedelta
+
+    from alembic import command
+
+    from progleton.store import migrate, migrations_config
+    from progleton.stories import story_score
+
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    engine = sa.create_engine(url)
+    config = migrations_config()
+    now = datetime(2026, 12, 6, 22, tzinfo=UTC)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0007")
+        conn.execute(sa.text("INSERT INTO sources (id, url, title, added_at) VALUES "
+                             "(1, 'https://a.example/feed', 'A', :t), (2, 'https://b.example/feed', 'B', :t), "
+                             "(3, 'https://c.example/feed', 'C', :t), (4, 'https://d.example/feed', 'D', :t), "
+                             "(5, 'https://flood.example/feed', 'Flood', :t)"), {"t": now})
+        for story_id, outlets, last, old_score in (
+                ("story-flood", 1, now, story_score(1, now, 300)), ("story-quake", 3, now - timedelta(hours=1),
+                                                                   story_score(3, now - timedelta(hours=1), 4))):
+            conn.execute(sa.text("INSERT INTO stories (id, title, last_seen, article_count, independent_count, score) "
+                                 "VALUES (:id, 'x', :last, 1, :n, :score)"),
+                         {"id": story_id, "last": last, "n": outlets, "score": old_score})
+        rows = [("story-flood", 5, now - timedelta(minutes=i), None) for i in range(300)]
+        rows += [("story-quake", s, now - timedelta(hours=1, minutes=s), None) for s in (1, 2, 3)]
+        rows += [("story-quake", 4, now - timedelta(hours=1), 3)]  # a wire copy: no outlet of its own
+        for n, (story_id, source_id, at, copy_of) in enumerate(rows):
+            conn.execute(sa.text("INSERT INTO articles (url, canonical_url, title, source_id, story_id, published, "
+                                 "wire_copy_of, created_at, authors, warnings, reasons) VALUES "
+                                 "(:u, :u, 'x', :s, :story, :at, :copy, :at, '[]', '[]', '{}')"),
+                         {"u": f"https://x.example/{n}", "s": source_id, "story": story_id, "at": at, "copy": copy_of})
+    migrate(engine)
+    with engine.connect() as conn:
+        scores = dict(conn.execute(sa.text("SELECT id, score FROM stories")).all())
+    engine.dispose()
+    assert scores["story-flood"] == pytest.approx(story_score(1, now, 1))
+    assert scores["story-quake"] == pytest.approx(story_score(3, now - timedelta(hours=1), 3))
+    assert scores["story-quake"] > scores["story-flood"]

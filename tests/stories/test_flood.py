@@ -86,3 +86,13 @@ def test_the_stabbing_stays_apart_from_the_theft_beside_a_flood(updated: tuple[P
         by_event.setdefault(r.event, set()).add(_story_of(p, server, r.outlet, r.slug))
     assert all(len(stories) == 1 for stories in by_event.values()), by_event
     assert len(set().union(*by_event.values())) == 3
+
+
+def test_a_flood_from_one_outlet_ranks_below_a_story_of_four(updated: tuple[Progleton, LocalServer]) -> None:
+    p, server = updated
+    flood = _story_of(p, server, "flood", "huge/0")
+    quake = _story_of(p, server, "courier", "chile-quake")
+    assert p.story(flood).story.article_count == FLOOD_ITEMS and p.story(flood).story.outlets == ("Huge Feed",)
+    order = [s.id for s in p.stories(limit=10)]
+    assert order.index(quake) < order.index(flood)
+    assert p.story(quake).story.score > p.story(flood).story.score

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..exceptions import NotFound
-from ..stories.rank import recent_reports, story_score
+from ..stories.rank import recent_outlets, story_score
 from ..types import Article, SearchHit, Source, Story, StoryDetail, outlet_name
 from ..urls import address_name, is_web_address
 from . import schema as t
@@ -696,7 +696,7 @@ class SQLStore(UserStateMixin):
             latest = [r for r in reports if last is not None and (w := utc(r.when)) is not None
                       and w >= last - LEAD_WINDOW]
             lead = max(latest or reports, key=lambda r: (r.word_count, -r.id))
-            recent = recent_reports(times, last)
+            recent = recent_outlets([(r.source_id, w) for r in reports if (w := utc(r.when)) is not None], last)
             conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(
                 title=lead.title, first_seen=first, last_seen=last, article_count=len(rows),
                 outlet_count=len(outlets), independent_count=len(independent_outlets),
