@@ -129,8 +129,19 @@ def test_story_shows_ids_and_reasons_then_move_and_merge_use_them(db_url: str) -
            "scored 0.99 as the same event" in flat
     merged = cli.invoke(main, ["--db", db_url, "merge", storm, new_story])
     assert merged.exit_code == 0 and storm in merged.output
+    assert f"To undo it: progleton unmerge {new_story}" in " ".join(merged.output.split())
     listed = json.loads(cli.invoke(main, ["--db", db_url, "story", storm, "--json"]).output)
     assert moved in [a["id"] for a in listed["articles"]]
+    flat = " ".join(cli.invoke(main, ["--db", db_url, "story", storm]).output.split())
+    assert (f"Merged in by a user: Gale warning: ferry crossings cancelled · 1 article · "
+            f"`progleton unmerge {new_story}` undoes it") in flat
+    undone = cli.invoke(main, ["--db", db_url, "unmerge", new_story])
+    assert undone.exit_code == 0, undone.output
+    assert f"Story {new_story} is back, with 1 article taken out of story {storm}." in " ".join(undone.output.split())
+    listed = json.loads(cli.invoke(main, ["--db", db_url, "story", new_story, "--json"]).output)
+    assert [a["id"] for a in listed["articles"]] == [moved]
+    again = run(db_url, "unmerge", new_story)  # the entry point words the error
+    assert again.returncode == 1 and "no merge to undo" in again.stderr
 
 
 def test_story_with_no_related_story_says_so(db_url: str) -> None:

@@ -388,3 +388,52 @@ def test_a_correction_waits_for_another_process_grouping_a_bounded_time(shared_d
     assert p.merge_stories(top[0].id, top[1].id) == top[0].id  # not held: done at once
     other_process.close()
     p.close()
+
+
+def test_a_wrong_merge_is_undone_and_each_story_keeps_its_id(tmp_path: Path) -> None:
+    """QA merged story-3 into story-15 (the wrong way round), then moved articles back out:
+    story-15 then held the other story, and its own articles were in story-15~1, so bookmarks
+    of story-15 showed the wrong story. An unmerge puts the merged story's articles back under
+    its own id, with the reasons they had, and leaves the other story its id and articles."""
+    from progleton.exceptions import NotFound
+
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    p, source_id = _with_articles(url, _docs(120))
+    p.assign_stories()
+    a, b, c = [s.id for s in p.stories(limit=40) if s.article_count >= 2][:3]
+    before = {s: {x.id: x.reasons for x in p.story(s).articles} for s in (a, b, c)}
+    readers = {s: p.store.add_user(f"reader-{n}", "x") for n, s in enumerate((a, b))}
+    for story_id, reader in readers.items():
+        p.store.set_story_state(reader, story_id, followed=True)
+
+    assert p.merge_stories(a, b) == a
+    assert [x.reasons["from_story"] for x in p.story(a).articles if x.id in before[b]] == [b] * len(before[b])
+    assert p.unmerge_story(b) == b
+    for story_id in (a, b):
+        assert {x.id: x.reasons for x in p.story(story_id).articles} == before[story_id]
+    assert p.store.merged_into(b) is None and p.story_or_successor(b) == b
+    assert p.store.followed_story_ids(readers[b]) == sorted([a, b])  # the merge's follow of a stays
+    assert p.store.followed_story_ids(readers[a]) == [a]
+    assert _memberships_agree(p) == []
+    with pytest.raises(NotFound, match="no merge to undo"):
+        p.unmerge_story(b)
+
+    # merged twice over: undone in the reverse order
+    p.merge_stories(a, b)
+    p.merge_stories(c, a)
+    with pytest.raises(NotFound, match=f"unmerge {a} first"):
+        p.unmerge_story(b)
+    p.unmerge_story(a)
+    p.unmerge_story(b)
+    for story_id in (a, b, c):
+        assert {x.id: x.reasons for x in p.story(story_id).articles} == before[story_id]
+    _save(p, source_id, _docs(40, seed=8), 300)
+    p.assign_stories()
+    assert _memberships_agree(p) == []
+    p.close()
+
+    again = make_progleton(url, extract_workers=1)  # a restart replays the corrections left
+    try:
+        assert _memberships_agree(again) == []
+    finally:
+        again.close()

@@ -377,7 +377,7 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
     article is there (the ids `progleton move` and `progleton merge` take), and the stories that
     may report the same event."""
     from .citations import story_citations
-    from .explain import coverage, probability_text, reasons_in_words
+    from .explain import coverage, merged_in, probability_text, reasons_in_words
 
     with ctx.open() as app:
         try:
@@ -416,6 +416,10 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
         for copy in group.copies:
             console.print(f"  [bold]{copy.id:>6}[/]  copy in {escape(copy.outlet)}, {_ago(copy.published)}: "
                           f"{escape(copy.title)}")
+    for merged in merged_in(detail):
+        console.print(f"\nMerged in by a user: {escape(merged.title)} · {merged.articles} "
+                      f"article{'s' if merged.articles != 1 else ''} · `progleton unmerge {escape(merged.story_id)}` "
+                      "undoes it", highlight=False)
     if related:
         console.print("\nThe same event? (`progleton merge`)" if weigh else
                       "\nStories whose headlines share its words (the same event? `progleton merge`; "
@@ -489,7 +493,22 @@ def merge(ctx: Context, into: str, other: str) -> None:
         for story_id in (into, other):
             _known_story(app, story_id)
         survivor = app.merge_stories(into, other)
-    console.print(f"Merged into story {escape(survivor)}.")
+        gone = other if survivor == into else into
+        undo = f" To undo it: progleton unmerge {escape(gone)}" if app.store.last_merge(gone) == survivor else ""
+    console.print(f"Merged into story {escape(survivor)}.{undo}")
+
+
+@main.command()
+@click.argument("story_id")
+@pass_ctx
+def unmerge(ctx: Context, story_id: str) -> None:
+    """Undo a merge: STORY_ID (the story merged away) gets back its articles, its id and its address."""
+    with ctx.open() as app:
+        into = app.store.last_merge(story_id)
+        app.unmerge_story(story_id)
+        count = app.story(story_id).story.article_count
+    console.print(f"Story {escape(story_id)} is back, with {count} article{'' if count == 1 else 's'} "
+                  f"taken out of story {escape(into or '')}.")
 
 
 @main.command(name="site-profile")

@@ -613,11 +613,53 @@ class Progleton:
                 survivor = target.story.id
             gone = absorbed.story.id
             self.store.add_correction("merge", story_id=gone, into_story_id=survivor)
-            reasons = {"note": f"merged by a user into {survivor}", "action": "merged", "score": 1.0}
             for article in absorbed.articles:
+                # where it came from and why it was there, for an unmerge to put back
+                reasons = {"note": f"merged by a user into {survivor} from {gone}", "action": "merged",
+                           "score": 1.0, "from_story": gone, "from_title": absorbed.story.title,
+                           "before": dict(article.reasons)}
                 self.store.set_story_membership(article.id, survivor, reasons, article.wire_copy_of)
             self.store.carry_story_states(gone, survivor)
             return survivor
+
+    def unmerge_story(self, story_id: str) -> str:
+        """Undo a user's merge of ``story_id`` into another story; returns ``story_id``.
+
+        Its articles that came in with the merge and are still there go back into it, under
+        its own id, with the reasons they had before, and the wire copies of their texts that
+        joined since go with them; its address, feed and API answer again, its readers' states
+        are its own again (a follow stopped since stays stopped), and the merge is no longer
+        remembered: the grouper is built again from storage at its next use, as if the merge
+        had never been made. The story it went into keeps its id and its own articles.
+
+        ``NotFound`` when ``story_id`` is not merged away (never merged, or back), when the
+        story it went into has been merged into another since (unmerge that one first), or when
+        none of its articles is left there. ``GroupingBusy`` as for :meth:`merge_stories`."""
+        with self.grouping(changes=True, timeout=CORRECTION_WAIT_S):
+            into = self.store.last_merge(story_id)
+            if into is None or self.store.story_exists(story_id):
+                raise NotFound(f"story {story_id} is not merged into another: there is no merge to undo")
+            if not self.store.story_exists(into):
+                successor = self.store.merged_into(into)
+                raise NotFound(f"story {story_id} went into {into}, which has been merged into {successor} "
+                               f"since: unmerge {into} first" if successor else
+                               f"story {story_id} went into {into}, which holds none of its articles now")
+            members = self.store.get_story(into).articles
+            back = {a.id: a for a in members if a.reasons.get("action") == "merged"
+                    and a.reasons.get("from_story") == story_id}
+            if not back:
+                raise NotFound(f"none of story {story_id}'s articles is left in {into}: there is no merge to undo")
+            for article in back.values():
+                before = article.reasons.get("before")
+                self.store.set_story_membership(article.id, story_id, dict(before) if isinstance(before, dict) else {},
+                                                article.wire_copy_of)
+            for copy in members:  # a wire copy stays with the text it carries
+                if copy.id not in back and copy.wire_copy_of in back:
+                    self.store.set_story_membership(copy.id, story_id, dict(copy.reasons), copy.wire_copy_of)
+            self.store.forget_merge(story_id)
+            self.store.restore_story_states(story_id, into)
+            self._grouper = None  # rebuilt from storage and the corrections left at its next use
+            return story_id
 
     def _split_id(self, article_id: int) -> str:
         """A new story's id for an article split out of a closed story."""

@@ -81,6 +81,28 @@ def coverage(detail: StoryDetail) -> list[Coverage]:
 
 
 @dataclass(frozen=True)
+class MergedIn:
+    """A story a user merged into this one, whose articles are still here: what an unmerge
+    (``Progleton.unmerge_story``) would take back out, under its own id."""
+
+    story_id: str
+    title: str
+    articles: int
+
+
+def merged_in(detail: StoryDetail) -> list[MergedIn]:
+    """The stories merged into this one by a user, in the order their articles appear. Merges
+    made before merged articles recorded where they came from are not known here."""
+    found: dict[str, list[Article]] = {}
+    for a in detail.articles:
+        origin = a.reasons.get("from_story") if a.reasons.get("action") == "merged" else None
+        if isinstance(origin, str):
+            found.setdefault(origin, []).append(a)
+    return [MergedIn(story_id, str(group[0].reasons.get("from_title") or group[0].title), len(group))
+            for story_id, group in found.items()]
+
+
+@dataclass(frozen=True)
 class Moment:
     """One article in a story's timeline, and what it added to the story."""
 
@@ -214,6 +236,8 @@ def _action_lines(reasons: Mapping[str, Any]) -> list[str] | None:
         return [_split_line(score, bar, "text" in (reasons.get("evidence") or ()))]
     if action == "regrouped":
         return [_regrouped_line(score, reasons.get("story_size") or "a few")]
+    if action == "merged" and reasons.get("from_title"):
+        return [f"Merged into this story by a user, with the other reports of “{reasons['from_title']}”."]
     if action in _BY_A_USER:
         return [_BY_A_USER[action]]
     return []  # "wire_copy" (said with the original), "loaded", or one this version does not know

@@ -653,3 +653,28 @@ def test_a_removed_sources_articles_keep_its_name(store: SQLStore, title: str | 
     assert [a.outlet for a in store.get_story("story-1").articles if a.id in ids] == [named[i] for i in ids]
     with pytest.raises(NotFound):
         store.remove_source(source.id)
+
+
+def test_a_merge_forgotten_is_no_longer_replayed_or_followed(store: SQLStore) -> None:
+    """What an unmerge asks of the store: the latest merge of a story, forgotten (no redirect,
+    no replay), and its readers' states, kept since the merge, its own again."""
+    source, _ = store.add_source("https://a.example/feed")
+    for n, story_id in ((1, "story-a"), (2, "story-b")):
+        store.add_article(_article(source.id, n), {"story_id": story_id, "reasons": {}})
+    stays, stops = store.add_user("stays", "x"), store.add_user("stops", "x")
+    for user in (stays, stops):
+        store.set_story_state(user, "story-b", followed=True)
+    store.add_correction("merge", story_id="story-b", into_story_id="story-a")
+    store.carry_story_states("story-b", "story-a")
+    store.set_story_membership(store.article_id_by_canonical_url("https://news.example/2") or 0, "story-a", {})
+    assert store.followed_story_ids(stays) == ["story-a"] and store.merged_into("story-b") == "story-a"
+    store.set_story_state(stops, "story-a", followed=False)
+    assert store.last_merge("story-b") == "story-a" and store.last_merge("story-a") is None
+    store.set_story_membership(store.article_id_by_canonical_url("https://news.example/2") or 0, "story-b", {})
+    store.forget_merge("story-b")
+    store.restore_story_states("story-b", "story-a")
+    assert store.last_merge("story-b") is None and store.merged_into("story-b") is None
+    assert [c["kind"] for c in store.corrections()] == []
+    assert store.followed_story_ids(stays) == ["story-a", "story-b"] and store.followed_story_ids(stops) == []
+    with pytest.raises(NotFound):
+        store.forget_merge("story-b")

@@ -146,13 +146,25 @@ def test_move_and_merge_through_the_api(client: TestClient, seeded: Seeded, prog
     merged = client.post(f"/api/v1/stories/{quote(storm)}/merge", json={"other": new_story})
     assert merged.status_code == 200
     why = {a["id"]: a["why"] for a in merged.json()["articles"]}
-    assert why[moved] == ["Merged into this story by a user."]
+    assert why[moved] == ["Merged into this story by a user, with the other reports of "
+                          "“Gale warning: ferry crossings cancelled”."]
     assert "Closest to Harbour Daily: Storm closes Verel ferry." in why[seeded.articles["storm2"]]
     assert merged.json()["story"]["id"] == storm
     assert moved in [a["id"] for a in merged.json()["articles"]]
     assert progleton.article(moved).story_id == storm
     gone = client.get(f"/api/v1/stories/{quote(new_story)}", follow_redirects=False)
     assert (gone.status_code, gone.headers["location"]) == (301, f"/api/v1/stories/{quote(storm)}")
+
+    # the merge undone: the story merged away is back, under its own id and address
+    unmerged = client.post(f"/api/v1/stories/{quote(new_story)}/unmerge")
+    assert unmerged.status_code == 200 and unmerged.json()["story"]["id"] == new_story
+    assert [a["id"] for a in unmerged.json()["articles"]] == [moved]
+    assert unmerged.json()["articles"][0]["reasons"]["note"] == "split out by a user"
+    assert client.get(f"/api/v1/stories/{quote(new_story)}", follow_redirects=False).status_code == 200
+    assert len(client.get(f"/api/v1/stories/{quote(storm)}").json()["articles"]) == 2
+    again = client.post(f"/api/v1/stories/{quote(new_story)}/unmerge")
+    assert again.status_code == 404 and "no merge to undo" in again.json()["detail"]
+    client.post(f"/api/v1/stories/{quote(storm)}/merge", json={"other": new_story})
 
     # moved back out, then into a named story
     client.put(f"/api/v1/articles/{moved}/story", json={"story_id": None})
@@ -173,6 +185,7 @@ def test_corrections_through_the_api_reject_bad_ids(client: TestClient, seeded: 
     schema = client.get("/openapi.json").json()["paths"]
     assert "put" in schema["/api/v1/articles/{article_id}/story"]
     assert "post" in schema["/api/v1/stories/{story_id}/merge"]
+    assert "post" in schema["/api/v1/stories/{story_id}/unmerge"]
     assert "get" in schema["/api/v1/stories/{story_id}/related"]
 
 
@@ -240,6 +253,9 @@ def test_a_storys_actions_answer_405_to_get(client: TestClient, seeded: Seeded) 
         answer = client.get(f"/api/v1/stories/{storm}/{action}")
         assert answer.status_code == 405 and answer.headers["allow"] == allowed, answer.text
     assert client.get("/api/v1/stories/story-nope/merge").status_code == 404
+    client.post(f"/api/v1/stories/{quote(seeded.stories['wire'])}/merge", json={"other": seeded.stories["storm"]})
+    answer = client.get(f"/api/v1/stories/{storm}/unmerge")  # of a story merged away
+    assert answer.status_code == 405 and answer.headers["allow"] == "POST", answer.text
 
 
 def test_a_correction_while_another_process_groups_answers_503_soon(

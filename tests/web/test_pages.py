@@ -305,6 +305,27 @@ def test_split_and_merge(client: TestClient, seeded: Seeded, progleton: Progleto
         assert (answer.status_code, answer.headers["location"]) == (301, new_url), old_url
 
 
+def test_a_merge_is_undone_from_the_story_page(client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
+    storm, wire = seeded.stories["storm"], seeded.stories["wire"]
+    token = csrf_token(client, story_url(storm))
+    merged = client.post("/story-actions/merge", data={"csrf_token": token, "story_id": storm,
+                                                       "other_story_id": wire}, follow_redirects=False)
+    assert merged.headers["location"] == f"/stories/story-storm?notice=merged&from={wire}"
+    page = client.get(merged.headers["location"]).text
+    undo_notice = page.split('class="notice"', 1)[1].split("</div>", 1)[0]
+    assert "The stories were merged." in undo_notice and f'name="story_id" value="{wire}"' in undo_notice
+    assert "Merged in by a user" in page and "Port Verel approves sea wall · 4 articles" in page
+    assert "Merged into this story by a user, with the other reports of “Port Verel approves sea wall”." in page
+    undone = client.post("/story-actions/unmerge", data={"csrf_token": token, "story_id": wire},
+                         follow_redirects=False)
+    assert (undone.status_code, undone.headers["location"]) == (303, f"/stories/{wire}?notice=unmerged")
+    assert "The merge was undone" in client.get(undone.headers["location"]).text
+    assert len(progleton.story(wire).articles) == 4 and len(progleton.story(storm).articles) == 3
+    assert "Merged in by a user" not in client.get(story_url(storm)).text
+    missing = client.post("/story-actions/unmerge", data={"csrf_token": token, "story_id": wire})
+    assert missing.status_code == 404 and "no merge to undo" in missing.text
+
+
 def test_the_story_pages_merge_form_offers_stories_sharing_its_headline_words_first_and_merges_nothing_unchosen(
         client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
     storm, wire = seeded.stories["storm"], seeded.stories["wire"]

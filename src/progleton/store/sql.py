@@ -769,6 +769,25 @@ class SQLStore(UserStateMixin):
             exists = conn.execute(sa.select(t.stories.c.id).where(t.stories.c.id == story_id)).scalar()
         return story_id if len(seen) > 1 and exists is not None else None
 
+    def last_merge(self, story_id: str) -> str | None:
+        """The story a user last merged ``story_id`` into (not following later merges of that
+        one); None if it was never merged, or its merge was undone (:meth:`forget_merge`)."""
+        c = t.corrections.c
+        with self._read() as conn:
+            return conn.execute(sa.select(c.into_story_id).where(c.kind == "merge", c.story_id == story_id)
+                                .order_by(c.id.desc()).limit(1)).scalar()
+
+    def forget_merge(self, story_id: str) -> None:
+        """Undo the record of ``story_id``'s latest merge: a replay no longer makes it, and the
+        story's address no longer leads on to the one it went into."""
+        c = t.corrections.c
+        with self._write() as conn:
+            latest = conn.execute(sa.select(c.id).where(c.kind == "merge", c.story_id == story_id)
+                                  .order_by(c.id.desc()).limit(1)).scalar()
+            if latest is None:
+                raise NotFound(f"story {story_id} was never merged into another")
+            conn.execute(t.corrections.delete().where(c.id == latest))
+
     def get_meta(self, key: str) -> str | None:
         with self._read() as conn:
             return conn.execute(sa.select(t.meta.c.value).where(t.meta.c.key == key)).scalar()

@@ -131,7 +131,8 @@ class UserStateMixin:
 
     def carry_story_states(self, from_story: str, to_story: str) -> None:
         """Each user's follow of a story merged away passes to the story it went into (and what
-        they had seen of it, where they had not looked at that one)."""
+        they had seen of it, where they had not looked at that one). The merged story's own
+        states are kept, unused while it is merged away, for an undone merge to bring back."""
         s = t.story_state.c
         with self._write() as conn:
             old = conn.execute(sa.select(s.user_id, s.last_seen_at, s.followed).where(s.story_id == from_story)).all()
@@ -143,11 +144,22 @@ class UserStateMixin:
                                                                last_seen_at=row.last_seen_at, followed=row.followed))
                 elif row.followed and not present.followed:
                     conn.execute(t.story_state.update().where(where).values(followed=True))
-            conn.execute(t.story_state.delete().where(s.story_id == from_story))
+
+    def restore_story_states(self, story_id: str, merged_into: str) -> None:
+        """An undone merge of ``story_id`` into ``merged_into``: its readers' states, kept since
+        the merge, are its own again, but for a follow its reader has since stopped (of the
+        story it had gone into)."""
+        s = t.story_state.c
+        with self._write() as conn:
+            stopped = sa.select(s.user_id).where(s.story_id == merged_into, sa.not_(s.followed))
+            conn.execute(t.story_state.update().where(s.story_id == story_id, s.followed,
+                                                      s.user_id.in_(stopped)).values(followed=False))
 
     def followed_story_ids(self, user_id: int) -> list[str]:
+        """The stories ``user_id`` follows (not those merged away: their follows went on)."""
         s = t.story_state.c
-        query = sa.select(s.story_id).where(s.user_id == user_id, s.followed).order_by(s.story_id)
+        query = sa.select(s.story_id).join(t.stories, t.stories.c.id == s.story_id).where(
+            s.user_id == user_id, s.followed).order_by(s.story_id)
         with self._read() as conn:
             return list(conn.execute(query).scalars())
 

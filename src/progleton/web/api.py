@@ -299,7 +299,7 @@ def related_stories(request: Request, story_id: str,
 
 
 # A story's actions, and the method each takes (:func:`get_story` answers GET of them 405).
-_STORY_ACTIONS = {"merge": "POST", "follow": "PUT"}
+_STORY_ACTIONS = {"merge": "POST", "unmerge": "POST", "follow": "PUT"}
 
 
 @router.get("/stories/{story_id:path}", response_model=StoryDetailOut, responses=ERRORS | MERGED)
@@ -307,7 +307,8 @@ def get_story(request: Request, story_id: str) -> StoryDetailOut:
     """One story with every article, in publication order."""
     p = _p(request)
     story, _, action = story_id.rpartition("/")
-    if action in _STORY_ACTIONS and not p.store.story_exists(story_id) and p.store.story_exists(story):
+    if (action in _STORY_ACTIONS and not p.store.story_exists(story_id)
+            and (p.store.story_exists(story) or p.store.last_merge(story) is not None)):
         # GET of a story's action (ids may hold "/", so the path matched this route)
         allowed = _STORY_ACTIONS[action]
         raise HTTPException(status_code=405, detail=f"/{action} takes {allowed}, not GET", headers={"Allow": allowed})
@@ -431,6 +432,17 @@ def merge_stories(request: Request, story_id: str, body: StoryMergeIn,
         raise HTTPException(status_code=400, detail="a story cannot be merged into itself")
     p = _p(request)
     return story_detail_out(p.story(p.merge_stories(story_id, body.other)))
+
+
+@router.post("/stories/{story_id:path}/unmerge", response_model=StoryDetailOut, responses=ERRORS)
+def unmerge_story(request: Request, story_id: str, user: Annotated[User, Depends(require_user)]) -> StoryDetailOut:
+    """Correct the grouping: undo the merge of this story (one merged away) into another. Its
+    articles that came in with the merge go back into it, under its own id and address, with
+    the reasons they had before; the story it went into keeps its own. Returns this story.
+    404 when it is not merged away, or the story it went into has been merged since (unmerge
+    that one first)."""
+    p = _p(request)
+    return story_detail_out(p.story(p.unmerge_story(story_id)))
 
 
 @router.get("/starred", response_model=list[ArticleOut])

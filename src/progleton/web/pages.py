@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from ..citations import citations, story_citations
 from ..core import RELATED_FLOOR
 from ..exceptions import NotFound
-from ..explain import coverage, reasons_in_words, timeline
+from ..explain import coverage, merged_in, reasons_in_words, timeline
 from ..stories import GroupingParams
 from ..types import Article
 from .accounts import current_user
@@ -82,6 +82,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     cites, cited = story_citations(detail.articles)
     return render(request, "story.html", detail=detail, story=detail.story, cites=cites, cited=cited,
                   coverage=coverage(detail), timeline=timeline(detail, cites), reasons=reasons, merge_candidates=others,
+                  merged_in=merged_in(detail),
                   last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states)
 
 
@@ -157,4 +158,13 @@ def merge_story(request: Request, story_id: Annotated[str, Form()],
     if other_story_id == story_id:
         return RedirectResponse(story_path(story_id), status_code=303)
     survivor = progleton_of(request).merge_stories(story_id, other_story_id)
-    return RedirectResponse(story_path(survivor) + "?notice=merged", status_code=303)
+    gone = other_story_id if survivor == story_id else story_id
+    return RedirectResponse(story_path(survivor) + "?" + urlencode({"notice": "merged", "from": gone}),
+                            status_code=303)
+
+
+@router.post("/story-actions/unmerge", dependencies=[Depends(require_csrf)])
+def unmerge_story(request: Request, story_id: Annotated[str, Form()]) -> RedirectResponse:
+    """Undo the merge of ``story_id`` into another story: it is back, under its own id."""
+    progleton_of(request).unmerge_story(story_id)
+    return RedirectResponse(story_path(story_id) + "?notice=unmerged", status_code=303)
