@@ -237,7 +237,7 @@ def _action_lines(reasons: Mapping[str, Any]) -> list[str] | None:
     if action == "regrouped":
         return [_regrouped_line(score, reasons.get("story_size") or "a few")]
     if action == "merged" and reasons.get("from_title"):
-        return [f"Merged into this story by a user, with the other reports of “{reasons['from_title']}”."]
+        return [f"Merged into this story by a user, with the reports of “{reasons['from_title']}”."]
     if action in _BY_A_USER:
         return [_BY_A_USER[action]]
     return []  # "wire_copy" (said with the original), "loaded", or one this version does not know

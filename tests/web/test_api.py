@@ -146,7 +146,7 @@ def test_move_and_merge_through_the_api(client: TestClient, seeded: Seeded, prog
     merged = client.post(f"/api/v1/stories/{quote(storm)}/merge", json={"other": new_story})
     assert merged.status_code == 200
     why = {a["id"]: a["why"] for a in merged.json()["articles"]}
-    assert why[moved] == ["Merged into this story by a user, with the other reports of "
+    assert why[moved] == ["Merged into this story by a user, with the reports of "
                           "“Gale warning: ferry crossings cancelled”."]
     assert "Closest to Harbour Daily: Storm closes Verel ferry." in why[seeded.articles["storm2"]]
     assert merged.json()["story"]["id"] == storm

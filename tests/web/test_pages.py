@@ -315,7 +315,7 @@ def test_a_merge_is_undone_from_the_story_page(client: TestClient, seeded: Seede
     undo_notice = page.split('class="notice"', 1)[1].split("</div>", 1)[0]
     assert "The stories were merged." in undo_notice and f'name="story_id" value="{wire}"' in undo_notice
     assert "Merged in by a user" in page and "Port Verel approves sea wall · 4 articles" in page
-    assert "Merged into this story by a user, with the other reports of “Port Verel approves sea wall”." in page
+    assert "Merged into this story by a user, with the reports of “Port Verel approves sea wall”." in page
     undone = client.post("/story-actions/unmerge", data={"csrf_token": token, "story_id": wire},
                          follow_redirects=False)
     assert (undone.status_code, undone.headers["location"]) == (303, f"/stories/{wire}?notice=unmerged")
