@@ -70,7 +70,9 @@ def test_a_mistyped_sqlite_path_makes_no_folders(tmp_path: Path) -> None:
     assert not (tmp_path / "no").exists()
 
 
-def test_upgrading_scores_every_story_again_by_its_recent_outlets(tmp_path: Path) -> None:
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_upgrading_scores_every_story_again_by_its_recent_outlets(
+        tmp_path: Path, request: pytest.FixtureRequest, database: str) -> None:
     """Migration 0008: a story of one feed's 300 items, scored when reports of the last six
     hours counted one by one, had stayed above a story of three outlets until its next report."""
     from datetime import UTC, datetime, timedelta
@@ -80,7 +82,7 @@ def test_upgrading_scores_every_story_again_by_its_recent_outlets(tmp_path: Path
     from progleton.store import migrate, migrations_config
     from progleton.stories import story_score
 
-    url = f"sqlite:///{tmp_path / 'm.db'}"
+    url = f"sqlite:///{tmp_path / 'm.db'}" if database == "sqlite" else request.getfixturevalue("postgres_url")
     engine = sa.create_engine(url)
     config = migrations_config()
     now = datetime(2026, 12, 6, 22, tzinfo=UTC)
