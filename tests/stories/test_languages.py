@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -111,18 +112,21 @@ def test_chinese_reads_as_character_pairs() -> None:
     assert shingles("四川发生地震") == ["四 川 发", "川 发 生", "发 生 地", "生 地 震"]
 
 
+def _groups(docs: list[Doc], story_of: Callable[[str], str]) -> set[frozenset[str]]:
+    """The docs' ids grouped by ``story_of`` (a grouper's stories, or the expected events)."""
+    by_story: defaultdict[str, set[str]] = defaultdict(set)
+    for doc in docs:
+        by_story[story_of(doc.id)].add(doc.id)
+    return {frozenset(ids) for ids in by_story.values()}
+
+
 def test_stream_in_four_languages_groups_exactly_by_event() -> None:
     """Each event by several outlets in their own words, beside an event of the same kind."""
     grouper = StoryGrouper(Settings())
     docs = language_docs()
     for doc in docs:
         grouper.add(doc)
-    got: defaultdict[str, set[str]] = defaultdict(set)
-    expected: defaultdict[str, set[str]] = defaultdict(set)
-    for doc in docs:
-        got[grouper.story_of(doc.id)].add(doc.id)
-        expected[EXPECTED[doc.id]].add(doc.id)
-    assert {frozenset(g) for g in got.values()} == {frozenset(g) for g in expected.values()}
+    assert _groups(docs, grouper.story_of) == _groups(docs, EXPECTED.__getitem__)
 
 
 _ENGLISH_REPORTS = [
@@ -315,10 +319,5 @@ def test_thai_events_of_one_kind_stay_apart_by_the_names_their_markers_tell(othe
     stream = sorted(language_docs(thai=True) + docs, key=lambda d: (d.published, d.id)) if other_languages else docs
     for doc in stream:
         grouper.add(doc)
-    got: defaultdict[str, set[str]] = defaultdict(set)
-    expected: defaultdict[str, set[str]] = defaultdict(set)
-    for doc in docs:
-        got[grouper.story_of(doc.id)].add(doc.id)
-        expected[THAI_MARKED_EXPECTED[doc.id]].add(doc.id)
-    assert {frozenset(g) for g in got.values()} == {frozenset(g) for g in expected.values()}
+    assert _groups(docs, grouper.story_of) == _groups(docs, THAI_MARKED_EXPECTED.__getitem__)
     assert grouper.reasons("th-ss-2").shared_names == ("สม ศักดิ์",)
