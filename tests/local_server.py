@@ -50,3 +50,14 @@ class LocalServer:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
         self._loop.close()
+
+
+async def trickle(request: web.Request, content_type: str = "text/html") -> web.StreamResponse:
+    """A response that sends a byte every 0.2 s for 100 s: never idle long enough to time out,
+    so only a bound on the whole fetch ends it."""
+    response = web.StreamResponse(headers={"Content-Type": content_type})
+    await response.prepare(request)
+    for _ in range(500):
+        await response.write(b" ")
+        await asyncio.sleep(0.2)
+    return response

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from local_server import LocalServer
+from local_server import LocalServer, trickle
 from progleton import make_progleton
 from progleton.core import Progleton
 from progleton.entries import (
@@ -232,12 +232,7 @@ class Farm:
 
     async def trickle(self, request: web.Request) -> web.StreamResponse:
         """An article page that sends a byte every 0.2 s: never idle long enough to time out."""
-        response = web.StreamResponse(headers={"Content-Type": "text/html"})
-        await response.prepare(request)
-        for _ in range(500):
-            await response.write(b" ")
-            await asyncio.sleep(0.2)
-        return response
+        return await trickle(request)
 
     async def article(self, request: web.Request) -> web.Response:
         slug = request.match_info["slug"]

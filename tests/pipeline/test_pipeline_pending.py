@@ -5,7 +5,6 @@ in a Progleton of its own, as cron runs them (a restart keeps what waits)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from aiohttp import web
 
-from local_server import LocalServer
+from local_server import LocalServer, trickle
 from progleton import make_progleton
 from progleton.core import Progleton
 from progleton.pending import MAX_PENDING_PER_SOURCE, PENDING_DAYS
@@ -61,12 +60,7 @@ class Rotating:
         slug = request.match_info["slug"]
         if slug not in self.slow:
             return web.Response(text=PAGE.format(title=f"Report {slug}", slug=slug), content_type="text/html")
-        response = web.StreamResponse(headers={"Content-Type": "text/html"})
-        await response.prepare(request)
-        for _ in range(500):
-            await response.write(b" ")
-            await asyncio.sleep(0.2)
-        return response
+        return await trickle(request)
 
 
 @pytest.fixture
