@@ -671,7 +671,8 @@ def test_update_waiting_for_another_process_grouping_says_so_and_stops_on_sigter
     url = f"sqlite:///{tmp_path / 'p.db'}" if database == "sqlite" else request.getfixturevalue("postgres_url")
     store = open_store(url)
     lines: queue.Queue[str] = queue.Queue()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PROGLETON_")} | {"PROGLETON_DB": url}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROGLETON_")} | {"PROGLETON_DB": url,
+                                                                                    "PYTHONFAULTHANDLER": "1"}
     with store.grouping_lock() as held:  # another process is grouping
         assert held
         update = subprocess.Popen([sys.executable, "-m", "progleton", "update", "--all"], env=env,
@@ -683,7 +684,19 @@ def test_update_waiting_for_another_process_grouping_says_so_and_stops_on_sigter
             while not any("waiting for another process's grouping" in line for line in said):
                 said.append(lines.get(timeout=max(0.1, deadline - time.monotonic())))
             update.send_signal(signal.SIGTERM)
-            assert update.wait(timeout=20) == 128 + signal.SIGTERM  # while the lock is still held
+            try:
+                # while the lock is still held; about a second here, but CI under full load twice
+                # took over 20 s, cause not found: on a timeout its threads' stacks are shown
+                rc = update.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                update.send_signal(signal.SIGABRT)  # PYTHONFAULTHANDLER prints every thread's stack
+                update.wait(timeout=10)
+                time.sleep(0.5)
+                stacks = []
+                while not lines.empty():
+                    stacks.append(lines.get())
+                raise AssertionError("no exit within 60 s of SIGTERM:\n" + "".join(stacks)) from None
+            assert rc == 128 + signal.SIGTERM
         finally:
             update.kill()
             update.wait()
