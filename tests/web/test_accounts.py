@@ -245,3 +245,25 @@ def test_turning_sign_in_on_keeps_what_the_reader_read_starred_followed_and_save
         assert locked.get(f"/api/v1/articles/{article}/state", headers=key).json()["starred"] is True
         assert [s["id"] for s in locked.get("/api/v1/following", headers=key).json()] == [seeded.stories["storm"]]
         assert [s["query"] for s in locked.get("/api/v1/searches", headers=key).json()] == ["ferry"]
+
+
+def test_a_feed_reader_can_send_the_feed_token_as_a_basic_password(locked: TestClient) -> None:
+    """RFC 9110: a 401 names how to authenticate. A feed reader that keeps a user name and
+    password for a feed sends them with Basic authentication; the password is the feed token."""
+    sign_in(locked)
+    account = locked.get("/account").text
+    feed_token = re.search(r"/feeds/top.atom\?token=([\w.]+)", account).group(1)  # type: ignore[union-attr]
+    assert f"<code>{feed_token}</code> as the password" in account
+    locked.cookies.clear()
+    refused = locked.get("/feeds/top.atom")
+    assert refused.status_code == 401
+    assert refused.headers["www-authenticate"].startswith('Basic realm="Progleton feeds"')
+    assert "the feed token as the password" in refused.text
+    assert locked.get("/feeds/top.atom", auth=("anyone", feed_token)).status_code == 200
+    assert locked.get("/feeds/top.rss", auth=("admin", feed_token)).status_code == 200
+    forged = locked.get("/feeds/top.atom", auth=("admin", "1.forged"))
+    assert forged.status_code == 401 and "no longer works" in forged.text
+    assert locked.get("/feeds/top.atom", headers={"authorization": "Basic !!!"}).status_code == 401
+    # the feed token opens feeds only: not the API, not the pages
+    assert locked.get("/api/v1/stories", auth=("admin", feed_token)).status_code == 401
+    assert locked.get("/", auth=("admin", feed_token), follow_redirects=False).status_code == 303

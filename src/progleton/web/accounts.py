@@ -214,8 +214,8 @@ def current_user(request: Request) -> User | None:
         path = request.url.path
         if user is None and path.startswith("/api/") and bearer.lower().startswith("bearer "):
             user = check_token(store, secret, "api", bearer[7:].strip())
-        if user is None and path.startswith("/feeds/") and request.query_params.get("token"):
-            user = check_token(store, secret, "feed", request.query_params["token"])
+        if user is None and path.startswith("/feeds/"):
+            user = check_token(store, secret, "feed", request.query_params.get("token") or _basic_password(bearer))
     request.state.user = user
     return user
 
@@ -237,8 +237,26 @@ def require_user(request: Request) -> User:
                             "'Authorization: Bearer TOKEN' (see /account).",
                             headers={"www-authenticate": "Bearer"})
     if path.startswith("/feeds/"):
-        raise HTTPException(status_code=401, detail=feed_token_needed(bool(request.query_params.get("token"))))
+        given = bool(request.query_params.get("token") or _basic_password(request.headers.get("authorization", "")))
+        raise HTTPException(status_code=401, detail=feed_token_needed(given), headers={"www-authenticate": FEED_CHALLENGE})
     raise SignInRequired()
+
+
+# Feed readers that keep a user name and password for a feed (most do) send them with HTTP Basic
+# authentication: the password is the feed token, so the token need not sit in the address.
+FEED_CHALLENGE = 'Basic realm="Progleton feeds", charset="UTF-8"'
+
+
+def _basic_password(authorization: str) -> str | None:
+    """The password of an HTTP Basic ``Authorization`` header (any user name), if it has one."""
+    scheme, _, encoded = authorization.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return None
+    return decoded.partition(":")[2] or None
 
 
 def feed_token_needed(token_given: bool) -> str:
@@ -246,7 +264,9 @@ def feed_token_needed(token_given: bool) -> str:
     why = ("This feed address's token no longer works (new tokens were made, or the password was "
            "changed)." if token_given else "This feed needs a feed token: sign-in is on.")
     return (f"{why} To get the address with your token, sign in to the reader and copy the feed's "
-            "link (Atom, RSS or JSON Feed) from its page, or from your account page (/account).")
+            "link (Atom, RSS or JSON Feed) from its page, or from your account page (/account). A feed "
+            "reader that asks for a user name and password can take the plain address instead, with "
+            "the feed token as the password.")
 
 
 def safe_next(target: str | None) -> str:
