@@ -394,14 +394,15 @@ def test_the_progress_bar_names_the_source_still_fetched_not_the_last_done(
     """It showed "1/2 …/quick.xml" while the update waited for the slow feed."""
     import io
 
-    from progleton import cli
+    from progleton.cli import updating
+    from progleton.cli.terminal import TerminalConsole
     from progleton.core import make_progleton
 
     following(db_url, outlets.url("/quick.xml"), outlets.url("/slow.xml"))
     shown = io.StringIO()
-    monkeypatch.setattr(cli, "err_console", cli._TerminalConsole(file=shown, force_terminal=True, width=160))
+    monkeypatch.setattr(updating, "err_console", TerminalConsole(file=shown, force_terminal=True, width=160))
     with make_progleton(db_url, allowed_hosts="127.0.0.1") as app:
-        result = cli._run_update(app, due_only=True)
+        result = updating.run_update(app, due_only=True)
     assert len(result.sources) == 2 and not result.errors
     assert f"waiting for 1: {outlets.url('/slow.xml')}" in shown.getvalue()
 
@@ -532,7 +533,7 @@ def test_serve_says_it_is_running_once_it_listens(db_url: str) -> None:
 
 def test_the_demo_outlets_leave_the_readers_port_free() -> None:
     """`progleton demo --port 8765` asked the reader for the outlets' usual port: both bound it."""
-    from progleton.cli import DEMO_OTHER_PORT, DEMO_PORT, _demo_server
+    from progleton.cli.serving import DEMO_OTHER_PORT, DEMO_PORT, _demo_server
 
     class Server:
         def __init__(self, port: int = 0) -> None:

@@ -1,0 +1,124 @@
+"""``progleton serve`` and ``progleton demo``: the web reader, on a socket taken before
+anything else is done."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import socket
+from typing import Any
+
+import click
+
+from ..core import Progleton
+from ..settings import Settings
+from .context import Context, pass_ctx
+from .terminal import console, count
+from .updating import run_update
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to listen on.")
+@click.option("--port", default=None, type=int, help="Port to listen on.")
+@click.option("--no-updates", is_flag=True, help="Do not fetch sources in the background.")
+@pass_ctx
+def serve(ctx: Context, host: str | None, port: int | None, no_updates: bool) -> None:
+    """Run the web reader (and update sources in the background)."""
+    with _listener(ctx.settings(host=host, port=port)) as listener, ctx.open(host=host, port=port) as app:
+        _serve(app, listener, background_updates=not no_updates)
+
+
+def _listener(settings: Settings) -> socket.socket:
+    """A socket bound to the reader's address, taken before anything else is done: a port in
+    use was found by uvicorn only after "Progleton is running at …" had been printed (and, for
+    the demo, after the whole demo had been ingested again), in uvicorn's own words."""
+    host, port = str(settings.host), int(settings.port)
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                                             flags=socket.AI_PASSIVE)[0]
+    except (socket.gaierror, OverflowError) as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {getattr(exc, 'strerror', None) or exc}") from None
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: no wait after a restart
+    try:
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        if exc.errno != errno.EADDRINUSE:
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+        free = _free_port(family, address, port)
+        advice = f"try --port {free} (or PROGLETON_PORT={free})" if free else "try another --port"
+        raise click.ClickException(f"port {port} is in use (another Progleton?): {advice}") from None
+    return sock
+
+
+def _free_port(family: socket.AddressFamily, address: tuple[Any, ...], port: int) -> int | None:
+    """The first port after ``port`` that is free on the same address, if one of the next 20 is."""
+    for candidate in range(port + 1, min(port + 21, 65536)):
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((address[0], candidate, *address[2:]))
+            except OSError:
+                continue
+            return candidate
+    return None
+
+
+def _serve(app: Progleton, listener: socket.socket, *, background_updates: bool) -> None:
+    import uvicorn
+
+    from ..web import create_app
+
+    host, port = listener.getsockname()[:2]
+    shown = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started:  # said once it listens, not before
+                console.print(f"Progleton is running at [bold]{shown}[/] (Ctrl+C to stop).")
+
+    web = create_app(app, background_updates=background_updates,
+                     secure_cookies=bool(app.settings.secure_cookies))
+    Server(uvicorn.Config(web, log_level="warning")).run(sockets=[listener])
+
+
+@click.command()
+@click.option("--port", default=None, type=int, help="Port for the web reader.")
+@click.option("--no-serve", is_flag=True, help="Ingest the demo and exit.")
+@pass_ctx
+def demo(ctx: Context, port: int | None, no_serve: bool) -> None:
+    """Serve the bundled demo outlets on 127.0.0.1, ingest them, and open the reader."""
+    from ..demo import DemoServer, feed_urls
+    from ..store import default_db_url
+
+    listener = None if no_serve else _listener(ctx.settings(port=port))  # in use: said before the ingest
+    with listener or contextlib.nullcontext():
+        server = _demo_server(DemoServer, avoid=port)
+        if ctx.db is None:  # a kept demo database has the outlets' port in its sources: one for each port
+            served_on = int(server.base_url.rsplit(":", 1)[1])
+            name = "demo.db" if served_on == DEMO_PORT else f"demo-{served_on}.db"
+            ctx.db = default_db_url().replace("progleton.db", name)
+        with server, ctx.open(allowed_hosts="127.0.0.1", port=port) as app:
+            console.print(f"Demo outlets served at {server.base_url}")
+            for url in feed_urls(server.base_url):
+                app.store.add_source(url, groups=["demo"])
+            result = run_update(app, due_only=False)
+            console.print(f"Ingested {count(result.new_articles, 'article')}; {count(len(result.errors), 'source')} "
+                          "failed (one is broken on purpose).")
+            if listener is not None:
+                _serve(app, listener, background_updates=True)
+
+
+DEMO_PORT = 8765  # fixed, so that a kept demo database keeps the same source URLs
+DEMO_OTHER_PORT = 8766  # the outlets' port when the reader asks for theirs (fixed too)
+
+
+def _demo_server(server_type: Any, avoid: int | None = None) -> Any:
+    """The demo outlets' server, on DEMO_PORT, or DEMO_OTHER_PORT when the reader asked for that
+    one (``avoid``); on any free port when it is taken."""
+    try:
+        return server_type(port=DEMO_OTHER_PORT if avoid == DEMO_PORT else DEMO_PORT).start()
+    except OSError:
+        return server_type().start()

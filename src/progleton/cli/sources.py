@@ -1,0 +1,110 @@
+"""The sources followed: ``add``, ``import``, ``remove``, ``export``, ``sources``, and
+``site-profile`` (what is stripped from a site's pages)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from ..urls import web_address
+from .context import Context, pass_ctx
+from .terminal import ago, console, count, err_console, json_default, print_json
+
+
+@click.command()
+@click.argument("url")
+@click.option("--group", "groups", multiple=True, help="Put the source in a group (repeatable).")
+@click.option("--no-discover", is_flag=True, help="Take URL as the feed itself.")
+@pass_ctx
+def add(ctx: Context, url: str, groups: tuple[str, ...], no_discover: bool) -> None:
+    """Follow a feed, or a site whose feed is found by autodiscovery."""
+    with ctx.open() as app:
+        before = app.store.source_by_url(web_address(url))
+        source, created = app.add_source(url, groups=groups, discover=not no_discover)
+    again = before is not None and before.retired
+    verb = "Added" if created else ("Following again" if again else "Already following")
+    in_groups = f" in {', '.join(source.groups)}" if source.groups else ""
+    address = f" ({escape(source.url)})" if source.name != source.url else ""  # one named by nothing else
+    console.print(f"{verb} [bold]{escape(source.name)}[/]{address}{escape(in_groups)}."
+                  + (" Run `progleton update` to fetch it." if created or again else ""))
+
+
+@click.command(name="import")
+@click.argument("file", type=click.File("rb"))
+@pass_ctx
+def import_(ctx: Context, file: Any) -> None:
+    """Follow every feed listed in an OPML file."""
+    with ctx.open() as app:
+        added, skipped = app.import_opml_report(file.read())
+    for why in skipped:
+        err_console.print(f"[yellow]skipped[/] {escape(why)}")
+    created = sum(1 for _, c in added if c)
+    console.print(f"Imported {count(len(added), 'source')} ({created} new, {len(added) - created} already followed"
+                  f"{f', {len(skipped)} skipped' if skipped else ''}). Run `progleton update` to fetch "
+                  f"{'it' if len(added) == 1 else 'them'}.")
+
+
+@click.command()
+@click.argument("source_id", type=int)
+@pass_ctx
+def remove(ctx: Context, source_id: int) -> None:
+    """Stop following a source (`progleton sources` lists the ids); its articles stay."""
+    with ctx.open() as app:
+        source = app.store.get_source(source_id)
+        app.remove_source(source_id)
+    console.print(f"Stopped following [bold]{escape(source.name)}[/] ({escape(source.url)}); its articles stay.")
+
+
+@click.command()
+@pass_ctx
+def export(ctx: Context) -> None:
+    """Print the followed sources as OPML."""
+    with ctx.open() as app:
+        click.echo(app.export_opml())
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@pass_ctx
+def sources(ctx: Context, as_json: bool) -> None:
+    """List sources with their last fetch, status, error and next fetch."""
+    with ctx.open() as app:
+        rows = app.sources()
+    if as_json:
+        print_json([dataclasses.asdict(s) for s in rows])
+        return
+    table = Table("id", "source", "last fetch", "status", "next fetch", "articles", "error")
+    for column in (table.columns[1], table.columns[6]):
+        column.overflow = "fold"  # an address or an error cut short with "…" says nothing
+    for s in rows:
+        status = "retired" if s.retired else (s.last_status or "new")
+        if s.backoff_minutes:
+            status += f" (backoff {s.backoff_minutes:.0f} min)"
+        upcoming = "never (`progleton add` the address to follow it again)" if s.retired else ago(s.next_fetch_at)
+        table.add_row(str(s.id), f"{escape(s.name)}\n[dim]{escape(s.url)}[/]", ago(s.last_fetched_at), status,
+                      escape(upcoming), str(s.article_count), escape(s.last_error or ""))
+    console.print(table)
+
+
+@click.command(name="site-profile")
+@click.argument("site")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@pass_ctx
+def site_profile(ctx: Context, site: str, as_json: bool) -> None:
+    """What boilerplate Progleton has learned to strip from SITE's pages, and why."""
+    with ctx.open() as app:
+        profiles = app.site_profile(site)
+    if as_json:
+        print_json(profiles)
+        return
+    for key, entries in profiles.items():
+        console.print(f"[bold]{escape(key)}[/]: {len(entries)} boilerplate block(s) stripped")
+        for entry in entries:
+            data = json_default(entry) if dataclasses.is_dataclass(entry) else dict(entry)
+            sample = " ".join(str(data.get("sample", "")).split())[:90]
+            console.print(f"  • “{escape(sample)}” — seen on {data.get('pages_seen', '?')} pages "
+                          f"({float(data.get('share', 0)):.0%} of the site's pages), at {data.get('dom_path', '?')}")

@@ -1,0 +1,122 @@
+"""``progleton update``: fetch the due sources under a progress bar, and say what came of it."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..core import Progleton
+from ..exceptions import GroupingLockLost
+from ..fetch import asked_to_wait
+from ..types import Source, SourceUpdate, UpdateResult
+from .context import Context, pass_ctx
+from .terminal import ago, console, count, err_console, print_json
+
+
+def run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
+    """``app.update()`` under a progress bar on stderr (a terminal only) that names what is still fetched."""
+    with Progress(TextColumn("[bold]Updating"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
+                  transient=False, disable=not err_console.is_terminal) as bar:
+        task = bar.add_task("", total=None)
+        in_flight: dict[int, str] = {}  # the sources being fetched, the longest first
+
+        def show() -> None:
+            # what is still fetched, not the source that finished last: "16/17 …/huge.xml" stood
+            # for half a minute while another source was what the update waited for
+            url = next(iter(in_flight.values()), "")
+            url = url if len(url) <= 50 else "…" + url[-49:]
+            bar.update(task, description=f"waiting for {len(in_flight)}: {escape(url)}" if in_flight else "")
+
+        def started(source: Source) -> None:
+            in_flight[source.id] = source.url
+            show()
+
+        def progress(result: Any) -> None:
+            in_flight.pop(result.source_id, None)
+            bar.update(task, advance=1)
+            show()
+
+        def waiting() -> None:
+            err_console.print("waiting for another process's grouping…")
+
+        now = datetime.now(UTC)
+        due = app.store.due_sources(now) if due_only else app.sources()
+        bar.update(task, total=sum(1 for s in due if not s.retired and not asked_to_wait(s.last_status, s.next_fetch_at, now)))
+        return app.update(due_only=due_only, progress=progress, waiting=waiting, started=started)
+
+
+@click.command()
+@click.option("--all", "everything", is_flag=True,
+              help="Fetch every source, not only the due ones (but none whose server asked for time).")
+@click.option("--json", "as_json", is_flag=True, help="Output JSON.")
+@pass_ctx
+def update(ctx: Context, everything: bool, as_json: bool) -> None:
+    """Fetch every due source once, extract new articles and group them into stories.
+    Exits with status 1 when every source it fetched failed, or the grouping could not be
+    finished (for cron and systemd)."""
+    grouping_failed = None
+    with ctx.open() as app:
+        try:
+            result = run_update(app, due_only=not everything)
+        except GroupingLockLost as exc:
+            if exc.result is None:
+                raise
+            result, grouping_failed = exc.result, exc  # what was fetched is stored: said below
+        idle = not result.sources and not result.held_back
+        followed = [s for s in app.sources() if not s.retired] if idle else []
+    all_failed = bool(result.sources) and len(result.errors) == len(result.sources)
+    if grouping_failed is not None:
+        err_console.print(f"[red]Error:[/] {escape(str(grouping_failed))}")
+    if as_json:
+        print_json([dataclasses.asdict(s) for s in result.sources] + [
+            {**dataclasses.asdict(SourceUpdate(s.id, s.url, "skipped", warning="its server asked for time")),
+             "next_fetch_at": s.next_fetch_at} for s in result.held_back])
+        if all_failed or grouping_failed:
+            raise click.exceptions.Exit(1)
+        return
+    for failed in result.errors:  # an error that names its address is not preceded by it again
+        error = failed.error or ""
+        console.print(f"[red]✗[/] {escape(error if failed.url in error else f'{failed.url}: {error}')}")
+    for held in result.held_back:
+        due = held.next_fetch_at
+        at = f" ({due.astimezone():%H:%M})" if due is not None else ""
+        console.print(f"[yellow]–[/] {escape(held.url)} skipped: its server asked for time; due again "
+                      f"{ago(due)}{at}.", highlight=False)
+    console.print(_update_summary(result) if not idle else _nothing_due(followed, result))
+    if all_failed or grouping_failed:
+        raise click.exceptions.Exit(1)
+
+
+def _update_summary(result: UpdateResult) -> str:
+    fetched = len(result.sources) - len(result.errors)
+    held = len(result.held_back)
+    return (
+        f"{fetched} of {count(len(result.sources), 'source')} updated: "
+        f"{count(result.new_articles, 'new article')} from {count(result.new_entries, 'new entry', 'new entries')}"
+        + (f"; {len(result.errors)} failed" if result.errors else "")
+        + (f"; {held} skipped, as {'its server' if held == 1 else 'their servers'} asked" if held else "")
+        + "."
+        + (" `progleton sources` shows each one's error." if result.errors else "")
+        + _grouped_earlier(result)
+    )
+
+
+def _nothing_due(followed: list[Source], result: UpdateResult) -> str:
+    """What an update that fetched nothing says: when the next source is due ("0 of 0 sources
+    updated" said nothing of it), or that there is none to fetch."""
+    if not followed:
+        return "No sources to update: `progleton add URL` or `progleton import FILE.opml` first." + _grouped_earlier(result)
+    first = min(followed, key=lambda s: s.next_fetch_at or datetime.min.replace(tzinfo=UTC))
+    return (f"No source is due yet: the next, {escape(first.name)}, is due {ago(first.next_fetch_at)}. "
+            "`progleton update --all` fetches every source now." + _grouped_earlier(result))
+
+
+def _grouped_earlier(result: UpdateResult) -> str:
+    n = result.grouped_earlier
+    return f" Grouped {count(n, 'article')} an earlier update had stored and not grouped." if n else ""
