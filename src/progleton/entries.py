@@ -400,6 +400,27 @@ def newest_entries(new: Sequence[tuple[str, ParsedEntry, EntryText]], cap: int
     return [new[i] for i in sorted(order[:cap])], [new[i] for i in order[cap:]]
 
 
+def left_note(taken: int, left: int) -> str | None:
+    """What a source says when :func:`newest_entries` left some of its new entries."""
+    if not left:
+        return None
+    return (f"took the newest {taken:,} of {taken + left:,} new entries (max_new_entries); "
+            f"{left:,} {'was' if left == 1 else 'were'} left for later updates")
+
+
+def unlinked_note(items: Sequence[tuple[dict[str, Any], Any]]) -> str | None:
+    """What a source should say about its new entries whose link is no web address (a
+    ``javascript:``, ``data:`` or ``urn:`` one): they are read from the feed's own text, with no
+    link to the original, since a reader could not be sent there. (An entry with no link at
+    all is ordinary, a status update or a note, and goes unremarked.)"""
+    odd = [e["link"] for e, _ in items if e["link"] and not is_web_address(e["link"])]
+    if not odd:
+        return None
+    count = f"{len(odd)} new entr{'y links' if len(odd) == 1 else 'ies link'}"
+    return (f"{count} to no web address (such as {odd[0][:60]!r}): shown with the feed's own text "
+            "and no link to the original")
+
+
 def first_words(text: str, count: int) -> str:
     words = text.split()
     return " ".join(words[:count]) + ("…" if len(words) > count else "")

@@ -1,7 +1,7 @@
 """Entries an update left for a later one: pure functions, no I/O.
 
 An update takes at most ``max_new_entries`` of a feed's new entries, the newest first, and
-leaves those whose page it had no time left to ask for (``pipeline.POSTPONED``). What it leaves
+leaves those whose page it had no time left to ask for (``pages.POSTPONED``). What it leaves
 is stored as it was read, the entry and its feed text (the store's ``pending_entries``), so a
 feed that drops an entry before the next update loses nothing: each update weighs the feed's
 new entries and the source's pending ones together (:func:`still_pending`; the feed's current
@@ -26,7 +26,7 @@ The bounds, so that no feed fills the disk:
   this bounds what they add there too.
 
 What the bounds drop goes the oldest first; the source's note says how many were dropped and
-how many wait (``pipeline._pending_note``).
+how many wait (:func:`pending_note`).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from .store.base import PendingRow
 PENDING_DAYS = timedelta(days=14)
 MAX_PENDING_PER_SOURCE = 1_000
 MAX_PENDING_BYTES_PER_SOURCE = 20_000_000
-# Why an entry waits, besides a page postponed (pipeline.POSTPONED, which says why in its words).
+# Why an entry waits, besides a page postponed (pages.POSTPONED, which says why in its words).
 MORE_THAN_MAX = "more new entries than max_new_entries"
 
 Candidate = tuple[str, ParsedEntry, EntryText]  # guid, entry, its feed text: as newest_entries weighs them
@@ -151,3 +151,20 @@ def settle_pending(rows: Sequence[PendingRow], left: Sequence[Left], now: dateti
                       "first_seen": row.first_seen if current and row is not None else now})
     return PendingChanges(write=write, delete=[guid for guid in stored if guid not in kept],
                           waiting=len(kept), dropped=len(left) - len(kept))
+
+
+def pending_note(pending: PendingChanges, expired: int) -> str | None:
+    """What a source says when entries waiting for a later update were dropped, never to be
+    stored (the bounds of :mod:`progleton.pending`), and how many still wait."""
+    said = []
+    if n := pending.dropped:
+        said.append(f"{n:,} of the entries left {'was' if n == 1 else 'were'} dropped, not stored, the oldest: "
+                    f"a source keeps at most {MAX_PENDING_PER_SOURCE:,} entries "
+                    f"({MAX_PENDING_BYTES_PER_SOURCE / 1e6:g} MB) waiting")
+    if n := expired:
+        said.append(f"{n:,} entr{'y' if n == 1 else 'ies'} that had waited {PENDING_DAYS.days} days "
+                    f"{'was' if n == 1 else 'were'} dropped, not stored: the feed no longer lists "
+                    f"{'it' if n == 1 else 'them'}")
+    if not said:
+        return None
+    return "; ".join([*said, f"{pending.waiting:,} wait{'s' if pending.waiting == 1 else ''} for later updates"])

@@ -8,13 +8,12 @@ never raised; one source's failure never stops the others.
 from __future__ import annotations
 
 import asyncio
-import functools
 import gc
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from .entries import (
@@ -26,30 +25,30 @@ from .entries import (
     entries_per_day,
     entry_address,
     entry_guid,
-    extract_pages,
     feed_body,
     feed_warning,
     first_words,
+    left_note,
     newest_entries,
     not_after,
     one_line,
     plain_title,
-    profile_key,
     read_feed,
     retry_advice,
     text_hash,
+    unlinked_note,
 )
 from .exceptions import FeedParseError, FetchError, HTTPStatusError, SourceGone
 from .extract import ExtractedArticle, word_count
 from .feeds.model import ParsedEntry, ParsedFeed
 from .fetch import RATE_LIMITED, Fetcher, next_fetch
 from .fetch.model import FetchResult
+from .pages import POSTPONED, RETRY_PAGES_PER_SOURCE, PagesMixin, Prepared, page_retry_at
 from .pending import (
-    MAX_PENDING_BYTES_PER_SOURCE,
-    MAX_PENDING_PER_SOURCE,
     MORE_THAN_MAX,
     PENDING_DAYS,
     PendingChanges,
+    pending_note,
     settle_pending,
     still_pending,
 )
@@ -63,8 +62,6 @@ from .urls import canonical_url, host_of, is_web_address
 log = logging.getLogger("progleton.update")
 
 Progress = Callable[[SourceUpdate], None]
-Fetched = tuple[FetchResult | None, str | None, str]  # page, why there is none, page URL
-Prepared = tuple[ExtractedArticle | None, str | None, str]  # article, why it is not used, page URL
 # From this many new articles on, their texts are read for grouping in the extraction processes
 # (StoryGrouper.add_many); fewer are read here, where the tasks' round trips would cost more.
 ASSIGN_POOL_MIN = 1_000
@@ -83,62 +80,7 @@ def stored_doc(row: Mapping[str, Any]) -> Doc:
 
 # ---- the updater ---------------------------------------------------------------------------------
 
-# A host that answers an article page with 429 Too Many Requests or 503 is asked nothing more in
-# this update until its Retry-After (else a minute) has passed: thirty pages of one feed went on
-# being requested after the first answered 429 with an hour to wait. Pages skipped keep the
-# feed's text, as any page not fetched does.
-PAGE_BUSY_SECONDS = 60.0
-MAX_PAGE_WAIT_SECONDS = 24 * 3600.0
-# Why a page was not asked for at all in this update (the source's time for pages ran out): its
-# entry is left pending for the next update (progleton.pending), whose fetch of the page may
-# succeed, rather than stored for good with the feed's text.
-POSTPONED = "page postponed: "
-# Why a page that was asked for (or due) could not be used: the article keeps the feed's text,
-# and the source counts these (:meth:`Updater._unfetched_note`).
-NOT_FETCHED = "page not fetched: "
-# A page that failed for a reason that may pass (``FetchError.temporary``: a timeout, a broken
-# connection, a 429 or 5xx, a robots.txt that could not be read; a host's 429 for another page;
-# the source's time for pages running out) is asked for again on the source's later updates,
-# after each of these waits in turn, or the server's Retry-After when longer; the article shows
-# the page's text from then on. After the last, it keeps the feed's text for good.
-PAGE_RETRY_WAITS = (timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4), timedelta(hours=12))
-# Pages asked for again per source and update, the longest waiting first (the rest wait for the
-# next update); they share the source's time for pages with its new entries.
-RETRY_PAGES_PER_SOURCE = 20
-
-
-def page_retry_at(now: datetime, failed: int, retry_after: float) -> datetime | None:
-    """When to ask again for a page that has failed ``failed`` times for a reason that may pass
-    (the server asked for ``retry_after`` seconds, or 0), or None after the last try."""
-    if failed > len(PAGE_RETRY_WAITS):
-        return None
-    return now + max(PAGE_RETRY_WAITS[failed - 1], timedelta(seconds=min(retry_after, MAX_PAGE_WAIT_SECONDS)))
-
-
-def retried_page(row: Mapping[str, Any], page: Prepared, retry_after: float | None,
-                 now: datetime) -> dict[str, Any]:
-    """What an article stored with the feed's text (a row of ``due_page_retries``) becomes once
-    its page was asked for again: the page's text and what the page said, or the next try
-    (``retry_after`` None: the failure will not pass). The store keeps the text the grouper
-    read (``grouped_text``): a replay at start-up must read what the assigning read."""
-    article, why_not, _ = page
-    failed = row["page_attempts"] + 1
-    if article is not None and why_not is None:
-        return {
-            "id": row["id"], "text": article.text, "html": article.html, "word_count": word_count(article.text),
-            "warnings": list(article.warnings), "language": article.language, "image": article.image,
-            # the page's byline first: the stored authors may be the feed's own, inherited
-            "site_name": article.site_name, "authors": authors(article.authors) or row["authors"],
-            "extracted": True, "text_hash": text_hash(row["title"], article.text),
-            "page_retry_at": None, "page_attempts": failed,
-        }
-    warnings = [w for w in row["warnings"] if not w.startswith(NOT_FETCHED)]
-    return {"id": row["id"], "warnings": [*warnings, why_not or "no article text found on the page"],
-            "page_attempts": failed,
-            "page_retry_at": None if retry_after is None else page_retry_at(now, failed + 1, retry_after)}
-
-
-class Updater:
+class Updater(PagesMixin):
     """Updates sources into a store, assigning new articles to stories with ``grouper`` (None:
     an updater that only fetches; ``update(group=False)``).
 
@@ -334,9 +276,9 @@ class Updater:
                     fields["_texts"] = retold
                 if retried := await self._retry_pages(fetcher, source, source.site_url or feed.link, now):
                     fields["_page_retries"] = retried
-                notes = (_unlinked_note(items), _left_note(len(items), left),
+                notes = (unlinked_note(items), left_note(len(items), left),
                          self._unfetched_note(source.id), self._cut_short_note(source.id),
-                         self._postponed_note(source.id), _pending_note(pending, self._expired.get(source.id, 0)))
+                         self._postponed_note(source.id), pending_note(pending, self._expired.get(source.id, 0)))
                 if any(notes):
                     fields["last_error"] = "; ".join(filter(None, (fields["last_error"], *notes)))
                 result = SourceUpdate(
@@ -540,7 +482,7 @@ class Updater:
 
         An entry without a web link (none, or a ``javascript:``, ``data:`` or ``urn:`` one) is
         an article of the feed's own text under :func:`entry_address`, shown without a link to
-        an original (see :func:`_unlinked_note`)."""
+        an original (see :func:`~progleton.entries.unlinked_note`)."""
         article, why_not, final_url = page
         link = final_url or entry.link
         if not link or not is_web_address(link):
@@ -565,196 +507,6 @@ class Updater:
         batch_urls.add(canonical)
         return self._article_record(source, entry, article, why_not, link, canonical, text)
 
-    # Pages fetched and extracted together: a page's body is held only until its chunk is
-    # extracted, so a feed of any length holds at most this many bodies (each up to
-    # ``max_response_bytes``) at once. Eight keeps the per-host bound (2) busy between chunk
-    # boundaries and lets a site's profile see several pages per batch; 40 pages of 15 MB
-    # held together peaked at 1.08 GB.
-    PAGE_CHUNK = 8
-
-    async def _fetch_and_extract(self, fetcher: Fetcher, source_id: int,
-                                 entries: Sequence[tuple[ParsedEntry, EntryText]],
-                                 stored: dict[str, int], site_url: str | None) -> list[Prepared]:
-        """Fetch and extract the entries' pages, :attr:`PAGE_CHUNK` at a time, within the
-        source's time for pages (``page_seconds_per_source``): each response has its own limit,
-        but pages that trickle in under it, two at a time per host, added up to 25 minutes for
-        100 links while the whole update waited."""
-        prepared: list[Prepared] = []
-        why = self._out_of_time()
-        # a page not yet asked for when the time ran out waits for the next update; one in
-        # flight was tried (a page that always trickles must not hold its entry back for good)
-        later = POSTPONED + why.removeprefix(NOT_FETCHED)
-
-        async def in_time(entry: ParsedEntry, text: EntryText) -> Fetched:
-            fetching = functools.partial(self._fetch_page, fetcher, entry, text, stored)
-            if (page := await self._within_page_time(source_id, entry.link or "", fetching)) is not None:
-                return page
-            if (no_page := self._no_page(entry.link)) is not None:  # needing no request, it still says why
-                return no_page
-            return None, "already stored" if text.canonical_link in stored else later, entry.link or ""
-
-        for start in range(0, len(entries), self.PAGE_CHUNK):
-            chunk = entries[start:start + self.PAGE_CHUNK]
-            pages = await asyncio.gather(*(in_time(e, t) for e, t in chunk))
-            cut = sum(1 for _, reason, _ in pages if reason == why)
-            if cut:
-                self._cut_short[source_id] = self._cut_short.get(source_id, 0) + cut
-            failed = [r for _, r, _ in pages if r and r != why and r.startswith(NOT_FETCHED)]
-            tried = len(failed) + sum(1 for page, r, _ in pages if page is not None and r is None)
-            if tried:
-                n, of, first = self._unfetched.get(source_id, (0, 0, ""))
-                self._unfetched[source_id] = (n + len(failed), of + tried, first or (failed[0] if failed else ""))
-            prepared += await self._extract_pages(pages, site_url)
-            del pages  # the bodies go before the next chunk is fetched
-        return prepared
-
-    def _out_of_time(self) -> str:
-        """Why a page in flight when its source's time for pages ran out is not used."""
-        return f"{NOT_FETCHED}this source's {self.settings.page_seconds_per_source:g} s for fetching pages ran out"
-
-    async def _within_page_time(self, source_id: int, link: str,
-                                fetching: Callable[[], Awaitable[Fetched]]) -> Fetched | None:
-        """``fetching()`` within what is left of the source's time for pages (:meth:`_page_deadline`);
-        None, and nothing asked, when none is left. A page cut short may be asked for again."""
-        remaining = self._page_deadline(source_id) - asyncio.get_running_loop().time()
-        if remaining <= 0:
-            return None
-        try:
-            return await asyncio.wait_for(fetching(), remaining)
-        except TimeoutError:
-            self._retry_hints[link] = 0.0
-            return None, self._out_of_time(), link
-
-    def _page_deadline(self, source_id: int) -> float:
-        """When the source's time for pages (``page_seconds_per_source``) ends, in loop time:
-        from its first page of this update, new or asked for again."""
-        if source_id not in self._page_deadlines:
-            now = asyncio.get_running_loop().time()
-            self._page_deadlines[source_id] = now + self.settings.page_seconds_per_source
-        return self._page_deadlines[source_id]
-
-    async def _retry_pages(self, fetcher: Fetcher, source: Source, site_url: str | None,
-                           now: datetime) -> list[dict[str, Any]]:
-        """Ask again for the pages of the source's articles that are due (:data:`PAGE_RETRY_WAITS`),
-        within what is left of its time for pages; what ``save_feeds`` writes of each
-        (:func:`retried_page`). A page not asked for before the time ran out stays due."""
-        due = self._due_retries.pop(source.id, [])
-        if not due:
-            return []
-        answers = await asyncio.gather(*(
-            self._within_page_time(source.id, row["url"], functools.partial(self._fetch_link, fetcher, row["url"]))
-            for row in due))
-        asked = [(row, page) for row, page in zip(due, answers, strict=True) if page is not None]
-        prepared = await self._extract_pages([page for _, page in asked], site_url)
-        return [retried_page(row, page, self._retry_hints.get(row["url"]), now)
-                for (row, _), page in zip(asked, prepared, strict=True)]
-
-    def _unfetched_note(self, source_id: int) -> str | None:
-        """What a source says when some of its article pages could not be fetched: the source
-        itself is fine, but its articles show the feed's text (each says why on its own)."""
-        n, of, first = self._unfetched.get(source_id, (0, 0, ""))
-        if not n:
-            return None
-        again = self._retrying.get(source_id)  # some failed for a reason that may pass
-        return (f"{n} of {of} new article page{'s' if of != 1 else ''} not fetched, shown with the feed's "
-                f"text (the first: {first.removeprefix(NOT_FETCHED).rstrip('.')})"
-                + ("; asked for again later where the failure may pass" if again else ""))
-
-    def _cut_short_note(self, source_id: int) -> str | None:
-        """What a source says when its time for pages ran out (:meth:`_fetch_and_extract`)."""
-        cut = self._cut_short.get(source_id)
-        if not cut:
-            return None
-        return (f"pages cut short: {cut} article page{'s' if cut != 1 else ''} not fetched within "
-                f"{self.settings.page_seconds_per_source:g} s (page_seconds_per_source), shown with the "
-                "feed's text until asked for again")
-
-    def _postponed_note(self, source_id: int) -> str | None:
-        """What a source says of the entries whose pages were not asked for (:data:`POSTPONED`)."""
-        n = self._postponed.get(source_id)
-        if not n:
-            return None
-        return f"{n} new entr{'ies' if n != 1 else 'y'} left for the next update, {'their' if n != 1 else 'its'} page not yet fetched"
-
-    @staticmethod
-    def _no_page(link: str | None) -> Fetched | None:
-        """Why a link is no page to fetch, or None when it is one."""
-        if not link:
-            return None, "entry has no link", ""
-        if not is_web_address(link):
-            return None, f"not an http(s) link: {link[:80]}", link
-        return None
-
-    async def _fetch_page(self, fetcher: Fetcher, entry: ParsedEntry, text: EntryText,
-                          stored: dict[str, int]) -> Fetched:
-        """The entry's article page, or why there is none: (page, why not, URL)."""
-        link = entry.link
-        if (no_page := self._no_page(link)) is not None:
-            return no_page
-        assert link is not None  # _no_page answers for a missing link
-        if text.canonical_link in stored:
-            return None, "already stored", link
-        return await self._fetch_link(fetcher, link)
-
-    async def _fetch_link(self, fetcher: Fetcher, link: str) -> Fetched:
-        """A page, asked of its host after the host's first page of this update has answered."""
-        host = host_of(link)
-        first = self._host_first.get(host)
-        if first is None:
-            self._host_first[host] = first = asyncio.Event()
-            try:
-                return await self._fetch_page_of(fetcher, host, link)
-            finally:
-                first.set()
-        await first.wait()
-        return await self._fetch_page_of(fetcher, host, link)
-
-    async def _fetch_page_of(self, fetcher: Fetcher, host: str,
-                             link: str) -> Fetched:
-        if (until := self._host_waits.get(host)) is not None and until > datetime.now(UTC):
-            # stored with the feed's text: a host that keeps answering 429 would otherwise let
-            # one entry through per update; the page is asked for again once the host's time is up
-            self._retry_hints[link] = (until - datetime.now(UTC)).total_seconds()
-            return None, f"{NOT_FETCHED}{host} asked to be left alone until {until:%H:%M} UTC", link
-        try:
-            return await fetcher.fetch_page(link), None, link
-        except FetchError as exc:
-            if isinstance(exc, HTTPStatusError) and exc.status in (429, 503):  # busy: its other pages wait
-                wait = exc.retry_after if exc.retry_after is not None else PAGE_BUSY_SECONDS
-                self._host_waits[host] = datetime.now(UTC) + timedelta(seconds=min(wait, MAX_PAGE_WAIT_SECONDS))
-            if exc.temporary:
-                self._retry_hints[link] = (exc.retry_after or 0.0) if isinstance(exc, HTTPStatusError) else 0.0
-            # the advice written for a source ("it will be retried") is not so for a page
-            return None, f"{NOT_FETCHED}{exc.without_advice}", link
-
-    async def _extract_pages(self, pages: Sequence[Fetched],
-                             site_url: str | None) -> list[Prepared]:
-        """Extract the fetched pages, one batch per site so that its profile sees them all."""
-        prepared: list[Prepared] = [(None, why, link) for _, why, link in pages]
-        by_site: dict[str, list[int]] = {}
-        for i, (page, _, _) in enumerate(pages):
-            if page is not None:
-                by_site.setdefault(profile_key(page.final_url, site_url), []).append(i)
-
-        async def one_site(site: str, indexes: list[int]) -> None:
-            batch = [(pages[i][0].body, pages[i][0].final_url) for i in indexes]  # type: ignore[union-attr]
-            async with self._site_locks.setdefault(site, asyncio.Lock()):
-                profile_json = self.store.get_site_profile(site)
-                loop = asyncio.get_running_loop()
-                articles, new_profile = await loop.run_in_executor(
-                    self.executor, extract_pages, batch, site, profile_json)
-                self.store.put_site_profile(site, new_profile)
-            for i, article in zip(indexes, articles, strict=True):
-                url = pages[i][0].final_url  # type: ignore[union-attr]
-                if article.refused:
-                    prepared[i] = (article, "; ".join(article.warnings), url)
-                elif not article.text.strip():
-                    prepared[i] = (article, "no article text found on the page", url)
-                else:
-                    prepared[i] = (article, None, url)
-
-        await asyncio.gather(*(one_site(site, indexes) for site, indexes in by_site.items()))
-        return prepared
 
     def _byline(self, source_id: int, entry: ParsedEntry, article: ExtractedArticle | None) -> Sequence[str]:
         """Who wrote the article: the entry's own authors, else the page's byline, else the
@@ -794,44 +546,6 @@ class Updater:
             "word_count": word_count(text), "warnings": warnings, "text_hash": text_hash(title, text),
             "source_id": source.id, "extracted": usable,
         }
-
-
-def _left_note(taken: int, left: int) -> str | None:
-    """What a source says when :func:`newest_entries` left some of its new entries."""
-    if not left:
-        return None
-    return (f"took the newest {taken:,} of {taken + left:,} new entries (max_new_entries); "
-            f"{left:,} {'was' if left == 1 else 'were'} left for later updates")
-
-
-def _pending_note(pending: PendingChanges, expired: int) -> str | None:
-    """What a source says when entries waiting for a later update were dropped, never to be
-    stored (the bounds of :mod:`progleton.pending`), and how many still wait."""
-    said = []
-    if n := pending.dropped:
-        said.append(f"{n:,} of the entries left {'was' if n == 1 else 'were'} dropped, not stored, the oldest: "
-                    f"a source keeps at most {MAX_PENDING_PER_SOURCE:,} entries "
-                    f"({MAX_PENDING_BYTES_PER_SOURCE / 1e6:g} MB) waiting")
-    if n := expired:
-        said.append(f"{n:,} entr{'y' if n == 1 else 'ies'} that had waited {PENDING_DAYS.days} days "
-                    f"{'was' if n == 1 else 'were'} dropped, not stored: the feed no longer lists "
-                    f"{'it' if n == 1 else 'them'}")
-    if not said:
-        return None
-    return "; ".join([*said, f"{pending.waiting:,} wait{'s' if pending.waiting == 1 else ''} for later updates"])
-
-
-def _unlinked_note(items: Sequence[tuple[dict[str, Any], Any]]) -> str | None:
-    """What a source should say about its new entries whose link is no web address (a
-    ``javascript:``, ``data:`` or ``urn:`` one): they are read from the feed's own text, with no
-    link to the original, since a reader could not be sent there. (An entry with no link at
-    all is ordinary, a status update or a note, and goes unremarked.)"""
-    odd = [e["link"] for e, _ in items if e["link"] and not is_web_address(e["link"])]
-    if not odd:
-        return None
-    count = f"{len(odd)} new entr{'y links' if len(odd) == 1 else 'ies link'}"
-    return (f"{count} to no web address (such as {odd[0][:60]!r}): shown with the feed's own text "
-            "and no link to the original")
 
 
 def reasons_dict(assignment: Any) -> dict[str, Any]:

@@ -32,13 +32,8 @@ from progleton.entries import (
 )
 from progleton.exceptions import HTTPStatusError
 from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
-from progleton.pipeline import (
-    PAGE_RETRY_WAITS,
-    Updater,
-    page_retry_at,
-    retried_page,
-    stored_doc,
-)
+from progleton.pages import PAGE_RETRY_WAITS, page_retry_at, retried_page
+from progleton.pipeline import Updater, stored_doc
 from progleton.timefmt import duration_words
 from progleton.types import Article
 
