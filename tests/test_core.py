@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from progleton import Progleton, core, make_progleton
+from progleton import Progleton, core, grouping, make_progleton
 from progleton.pipeline import Updater
 
 NOW = datetime.now(UTC)
@@ -219,7 +219,7 @@ def test_a_rebuild_with_the_process_pool_groups_as_one_without(tmp_path: Path, m
     p, _ = _with_articles(url, _docs(400))
     p.assign_stories()
     p.close()
-    monkeypatch.setattr(core, "REBUILD_POOL_MIN", 100)
+    monkeypatch.setattr(grouping, "REBUILD_POOL_MIN", 100)
     pooled = make_progleton(url, extract_workers=2)  # the rebuild reads texts in two processes
     alone = make_progleton(url, extract_workers=1)  # no pool: read here
     with pooled.grouping():  # one at a time: each hold also locks the database's lock file

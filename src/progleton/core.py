@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 import contextlib
 import logging
 import os
@@ -21,10 +20,10 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from .corrections import back_as_original, reoriginate, split_id, undo_merge, write_merge
 from .exceptions import (
     NOTHING_ADDED,
     FetchError,
-    GroupingBusy,
     GroupingLockLost,
     NotFound,
     StoryMerged,
@@ -32,7 +31,15 @@ from .exceptions import (
 )
 from .feeds.opml import OutlineSource, parse_opml, write_opml
 from .fetch import Fetcher, asked_to_wait
-from .pipeline import Progress, Updater, stored_doc
+from .grouping import (
+    GROUPER_GENERATION_KEY,
+    GROUPER_STATE_KEY,
+    GROUPING_POLL_S,
+    give_up_waiting,
+    hold_in_store,
+    rebuild_grouper,
+)
+from .pipeline import Progress, Updater
 from .searching import Found, parse_query, store_filters
 from .settings import Settings, load_settings
 from .store import SearchFilters, default_db_url, open_store
@@ -45,9 +52,6 @@ from .workers import process_pool
 
 log = logging.getLogger(__name__)
 
-GROUPER_STATE_KEY = "stories.grouper_state"
-GROUPER_GENERATION_KEY = "stories.grouper_generation"  # changes whenever the grouping does
-REBUILD_POOL_MIN = 2000  # stored articles a rebuild replays before it uses the process pool
 # How long an update holds the due sources it took (``SQLStore.claim_due_sources``) before
 # another process may take them: longer than an update of thousands of sources takes, so
 # two updates never fetch one source; a source held by a process that died waits this long.
@@ -62,18 +66,8 @@ RELATED_HITS = 60
 RELATED_FLOOR = 0.1
 RELATED_WAIT_S = 1.0
 # How long a correction (a reader's move or merge) waits for a grouping under way before it
-# gives up (GroupingBusy: the web's 503), and how often a wait for another process's grouping
-# tries the lock again (a try never blocks: a wait says so, and can be stopped).
+# gives up (GroupingBusy: the web's 503).
 CORRECTION_WAIT_S = 20.0
-GROUPING_POLL_S = 0.25
-
-
-def _give_up_waiting(deadline: float | None, stop: threading.Event | None, holder: str) -> None:
-    if stop is not None and stop.is_set():
-        raise GroupingBusy("stopped while waiting for the grouping")
-    if deadline is not None and time.monotonic() >= deadline:
-        raise GroupingBusy(f"{holder} has been grouping stories for longer than a correction waits: "
-                           "nothing was changed; try again in a minute")
 
 
 class Progleton:
@@ -124,7 +118,7 @@ class Progleton:
             if self._grouper is None:
                 if not self._grouping_depth:  # outside a hold: note what it is built from
                     self._generation = self.store.get_meta(GROUPER_GENERATION_KEY)
-                self._grouper = self._rebuild_grouper()
+                self._grouper = rebuild_grouper(self.store, self.settings, self._process_pool)
             return self._grouper
 
     @contextmanager
@@ -152,7 +146,7 @@ class Progleton:
                 finally:
                     self._grouping_depth -= 1
                 return
-            with self._hold_in_store(wait, deadline, stop, waiting) as held:
+            with hold_in_store(self.store, wait, deadline, stop, waiting) as held:
                 if not held:
                     yield False
                     return
@@ -176,31 +170,8 @@ class Progleton:
         if not wait:
             return self._grouping.acquire(timeout=RELATED_WAIT_S)
         while not self._grouping.acquire(timeout=GROUPING_POLL_S):
-            _give_up_waiting(deadline, stop, "this process's update")
+            give_up_waiting(deadline, stop, "this process's update")
         return True
-
-    @contextmanager
-    def _hold_in_store(self, wait: bool, deadline: float | None, stop: threading.Event | None,
-                       waiting: Callable[[], None] | None) -> Iterator[bool]:
-        """The store's lock between processes, tried until held: the database's own wait
-        (``pg_advisory_lock``, ``flock``) could be neither timed nor stopped."""
-        said = False
-        while True:
-            with self.store.grouping_lock(wait=False) as held:
-                if held or not wait:
-                    yield held
-                    return
-            _give_up_waiting(deadline, stop, "another process")
-            if not said:
-                said = True
-                log.info("waiting for another process's grouping")
-                if waiting is not None:
-                    waiting()
-            pause = GROUPING_POLL_S if deadline is None else min(GROUPING_POLL_S, deadline - time.monotonic())
-            if stop is not None:
-                stop.wait(max(pause, 0))
-            else:
-                time.sleep(max(pause, 0))
 
     def _changing(self, changes: bool) -> None:
         """Leave a new generation in the store (once a hold) before the grouping changes:
@@ -209,44 +180,6 @@ class Progleton:
             self._generation = secrets.token_hex(8)
             self.store.set_meta(GROUPER_GENERATION_KEY, self._generation)
             self._generation_new = True
-
-    def _rebuild_grouper(self) -> StoryGrouper:
-        """Replay stored memberships (not re-decide them), then the user's corrections."""
-        grouper = StoryGrouper(self.settings)
-        since = datetime.now(UTC) - timedelta(days=int(self.settings.story_window_days) * 2)
-        saved = self.store.get_meta(GROUPER_STATE_KEY)
-        if saved:
-            try:  # term statistics of every doc ever seen, so later decisions match an unbroken run
-                state = base64.b64decode(saved)
-                grouper.restore_state(state)
-                oldest_open = StoryGrouper.replay_since(state)
-                if oldest_open is not None:
-                    since = min(since, oldest_open)  # long-running stories keep all their members
-            except (ValueError, binascii.Error):
-                grouper = StoryGrouper(self.settings)  # an older format: the replay rebuilds what it can
-        rows = [
-            (stored_doc(row), row["story_id"], str(row["wire_copy_of"]) if row["wire_copy_of"] else None)
-            for row in self.store.assignments(since=since)
-            if row["story_id"] is not None  # not yet assigned: the next update assigns it
-        ]
-        # Thousands of texts to read again: their features are computed in the extraction
-        # processes (the same values; a 9,264-doc window took 6.3 s instead of 11.7 on two cores).
-        grouper.load_many(rows, self._process_pool() if len(rows) >= REBUILD_POOL_MIN else None)
-        for correction in self.store.corrections():
-            self._replay(grouper, correction)
-        return grouper
-
-    def _replay(self, grouper: StoryGrouper, correction: dict[str, Any]) -> None:
-        try:
-            if correction["kind"] == "move":
-                try:
-                    grouper.move(str(correction["article_id"]), to_story=correction["story_id"])
-                except NotFound:  # into a closed story: split out here, as move_article did
-                    grouper.move(str(correction["article_id"]))
-            elif correction["kind"] == "merge":
-                grouper.merge(correction["into_story_id"], correction["story_id"])
-        except (KeyError, NotFound):
-            pass  # the article or story has gone since; the correction no longer applies
 
     def _process_pool(self) -> Executor | None:
         """The processes (``extract_workers``) that extract pages and re-read texts for a
@@ -539,7 +472,7 @@ class Progleton:
             except NotFound:  # the article's story, or the one it goes to, has closed
                 with contextlib.suppress(NotFound):
                     grouper.move(str(article.id))
-                story_id = to_story or self._split_id(article_id)
+                story_id = to_story or split_id(self.store, article_id)
             self.store.add_correction("move", article_id=article_id, story_id=to_story)
             action = "moved" if to_story is not None else "split_out"
             note = "moved by a user" if to_story is not None else "split out by a user"
@@ -548,46 +481,9 @@ class Progleton:
             self.store.set_story_membership(article_id, story_id, {"note": note, "action": action, "score": 1.0},
                                             article.wire_copy_of)
             if article.story_id and article.story_id != story_id:
-                self._reoriginate(article_id, article.story_id)
-                self._back_as_original(article_id, story_id)
+                reoriginate(self.store, grouper, article_id, article.story_id)
+                back_as_original(self.store, grouper, article_id, story_id)
             return story_id
-
-    def _back_as_original(self, article_id: int, story_id: str) -> None:
-        """An article moved back into the story whose copies of its text a member carries since
-        it left (:meth:`_reoriginate`): it carries its text again, and they are its copies."""
-        members = self.store.get_story(story_id).articles
-        stand_in = next((a for a in members if a.reasons.get("action") == "wire_original"
-                         and a.reasons.get("original") == article_id), None)
-        if stand_in is None:
-            return
-        for a in members:
-            if a.id == stand_in.id or a.wire_copy_of == stand_in.id:
-                reasons = {"note": f"wire copy of {article_id}", "action": "wire_copy"} if a.id == stand_in.id \
-                    else dict(a.reasons)
-                self.store.set_story_membership(a.id, story_id, reasons, article_id)
-                self.grouper.set_wire_copy_of(str(a.id), str(article_id))
-        self.store.set_story_membership(article_id, story_id, dict(self.store.get_article(article_id).reasons))
-        self.grouper.set_wire_copy_of(str(article_id), None)
-
-    def _reoriginate(self, gone: int, story_id: str) -> None:
-        """The wire copies of ``gone`` left in ``story_id`` when it moved out: the earliest of
-        them carries the text there now, and the others are its copies (they still count as
-        one report, shown together)."""
-        try:
-            left = [a for a in self.store.get_story(story_id).articles if a.wire_copy_of == gone]
-        except NotFound:
-            return  # the story held only that article
-        if not left:
-            return
-        first, *rest = sorted(left, key=lambda a: (a.published or a.created_at or datetime.min.replace(tzinfo=UTC),
-                                                   a.id))
-        self.store.set_story_membership(first.id, story_id, {"note": "carries the text of an article split out",
-                                                             "action": "wire_original", "score": 1.0,
-                                                             "original": gone})
-        self.grouper.set_wire_copy_of(str(first.id), None)
-        for copy in rest:
-            self.store.set_story_membership(copy.id, story_id, dict(copy.reasons), first.id)
-            self.grouper.set_wire_copy_of(str(copy.id), str(first.id))
 
     def merge_stories(self, into: str, other: str) -> str:
         """Merge story ``other`` into ``into`` (remembered); returns the surviving id, which
@@ -611,15 +507,7 @@ class Progleton:
                 if other in open_ids and into not in open_ids:
                     target, absorbed = absorbed, target
                 survivor = target.story.id
-            gone = absorbed.story.id
-            self.store.add_correction("merge", story_id=gone, into_story_id=survivor)
-            for article in absorbed.articles:
-                # where it came from and why it was there, for an unmerge to put back
-                reasons = {"note": f"merged by a user into {survivor} from {gone}", "action": "merged",
-                           "score": 1.0, "from_story": gone, "from_title": absorbed.story.title,
-                           "before": dict(article.reasons)}
-                self.store.set_story_membership(article.id, survivor, reasons, article.wire_copy_of)
-            self.store.carry_story_states(gone, survivor)
+            write_merge(self.store, absorbed, survivor)
             return survivor
 
     def unmerge_story(self, story_id: str) -> str:
@@ -636,37 +524,9 @@ class Progleton:
         story it went into has been merged into another since (unmerge that one first), or when
         none of its articles is left there. ``GroupingBusy`` as for :meth:`merge_stories`."""
         with self.grouping(changes=True, timeout=CORRECTION_WAIT_S):
-            into = self.store.last_merge(story_id)
-            if into is None or self.store.story_exists(story_id):
-                raise NotFound(f"story {story_id} is not merged into another: there is no merge to undo")
-            if not self.store.story_exists(into):
-                successor = self.store.merged_into(into)
-                raise NotFound(f"story {story_id} went into {into}, which has been merged into {successor} "
-                               f"since: unmerge {into} first" if successor else
-                               f"story {story_id} went into {into}, which holds none of its articles now")
-            members = self.store.get_story(into).articles
-            back = {a.id: a for a in members if a.reasons.get("action") == "merged"
-                    and a.reasons.get("from_story") == story_id}
-            if not back:
-                raise NotFound(f"none of story {story_id}'s articles is left in {into}: there is no merge to undo")
-            for article in back.values():
-                before = article.reasons.get("before")
-                self.store.set_story_membership(article.id, story_id, dict(before) if isinstance(before, dict) else {},
-                                                article.wire_copy_of)
-            for copy in members:  # a wire copy stays with the text it carries
-                if copy.id not in back and copy.wire_copy_of in back:
-                    self.store.set_story_membership(copy.id, story_id, dict(copy.reasons), copy.wire_copy_of)
-            self.store.forget_merge(story_id)
-            self.store.restore_story_states(story_id, into)
+            undo_merge(self.store, story_id)
             self._grouper = None  # rebuilt from storage and the corrections left at its next use
             return story_id
-
-    def _split_id(self, article_id: int) -> str:
-        """A new story's id for an article split out of a closed story."""
-        n = 1
-        while self.store.story_exists(f"story-{article_id}~{n}"):
-            n += 1
-        return f"story-{article_id}~{n}"
 
     def site_profile(self, site: str) -> dict[str, list[Any]]:
         """What boilerplate is learned for a site (a host, or ``host/outlet`` where outlets
