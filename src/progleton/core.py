@@ -30,7 +30,7 @@ from .exceptions import (
     UnsafeURLError,
 )
 from .feeds.opml import OutlineSource, parse_opml, write_opml
-from .fetch import Fetcher, asked_to_wait
+from .fetch import Fetcher
 from .grouping import (
     GROUPER_GENERATION_KEY,
     GROUPER_STATE_KEY,
@@ -39,7 +39,7 @@ from .grouping import (
     hold_in_store,
     rebuild_grouper,
 )
-from .pipeline import Progress, Updater
+from .pipeline import Progress, Updater, server_waits
 from .searching import Found, parse_query, store_filters
 from .settings import Settings, load_settings
 from .store import SearchFilters, default_db_url, open_store
@@ -47,7 +47,7 @@ from .store.sql import SQLStore
 from .stories import StoryGrouper
 from .stories.features import language, text_language
 from .types import Article, RelatedStory, SearchHit, Source, Story, StoryDetail, UpdateResult
-from .urls import web_address
+from .urls import server_of, web_address
 from .workers import process_pool
 
 log = logging.getLogger(__name__)
@@ -271,7 +271,10 @@ class Progleton:
                            started: Callable[[Source], None] | None = None) -> UpdateResult:
         """Fetch every due source (or the given ones) once; a failed source is a result.
         ``due_only=False`` fetches every source but those whose server asked for time that has
-        not passed (:func:`~progleton.fetch.asked_to_wait`): ``UpdateResult.held_back``.
+        not passed (:func:`~progleton.fetch.asked_to_wait`), for them or for another source it
+        serves (:func:`~progleton.pipeline.server_waits`): ``UpdateResult.held_back``, each with
+        the time its server allows as its ``next_fetch_at`` where that is later. A due source's
+        server that asked for time is not asked either: the source is rate limited until then.
         ``started`` is called as each source's fetch begins, ``progress`` as it ends.
 
         New articles are grouped into stories at the end (``group=False`` leaves them
@@ -283,22 +286,27 @@ class Progleton:
         async with self._update_lock:
             claim = None
             held_back: tuple[Source, ...] = ()
+            waits: dict[str, datetime] = {}
             claimed_until = datetime.now(UTC) + SOURCE_CLAIM  # one mark for every source this update takes
-            if source_ids is not None:
+            if source_ids is not None:  # asked for by name: asked of their servers all the same
                 sources = [self.store.get_source(i) for i in source_ids]
             elif due_only:
                 sources = []
+                # a due source whose server asked for time, answering another source, is not asked
+                waits = server_waits(self.store.list_sources(), datetime.now(UTC))
 
                 def claim(count: int) -> list[Source]:
                     return self.store.claim_due_sources(datetime.now(UTC), claimed_until, limit=count)
             else:  # every source, but none whose server asked for time not yet passed
-                now = datetime.now(UTC)
                 followed = [s for s in self.store.list_sources() if not s.retired]
-                held_back = tuple(s for s in followed if asked_to_wait(s.last_status, s.next_fetch_at, now))
-                sources = [s for s in followed if s not in held_back]
+                waits = server_waits(followed, datetime.now(UTC))
+                sources = [s for s in followed if server_of(s.url) not in waits]
+                held_back = tuple(_due_after(s, waits[server_of(s.url)]) for s in followed
+                                  if server_of(s.url) in waits)
             updater = Updater(self.store, self.settings, None, self._process_pool())
             try:
-                result = await updater.update(sources, progress=progress, group=False, claim=claim, started=started)
+                result = await updater.update(sources, progress=progress, group=False, claim=claim, started=started,
+                                              servers_waiting=waits)
                 result = replace(result, held_back=held_back)
             except BaseException:  # stopped (SIGTERM, Ctrl+C, a server stopping) or failed
                 if claim is not None:  # the sources taken and not yet written are due again now
@@ -549,6 +557,14 @@ class Progleton:
 
 
 @lru_cache(maxsize=4096)  # every story page reads the top stories' titles again
+def _due_after(source: Source, server_allows: datetime) -> Source:
+    """``source`` as an update of every source reports it held back: due no sooner than its
+    server allows."""
+    if source.next_fetch_at is None or source.next_fetch_at < server_allows:
+        return replace(source, next_fetch_at=server_allows)
+    return source
+
+
 def _headline_words(title: str) -> frozenset[str]:
     """The words of a headline that can tell one story from another (no stop words, no numbers),
     lower-cased."""

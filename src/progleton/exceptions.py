@@ -8,7 +8,8 @@
     │   ├── TooManyRedirects        redirect loop or chain too long
     │   ├── RobotsDisallowed        robots.txt forbids the page
     │   ├── HTTPStatusError         4xx/5xx answer (``.status``, ``.retry_after``)
-    │   │   └── SourceGone          410: the source is retired
+    │   │   ├── SourceGone          410: the source is retired
+    │   │   └── ServerBusy          not asked: the server asked for time (a 429) not yet passed
     │   └── ConnectError            DNS, TCP or TLS failure
     ├── FeedParseError              (also ValueError) nothing could be salvaged
     ├── ExtractionError             (also ValueError) a page held no article
@@ -26,6 +27,7 @@ never stop an update of the other sources.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
@@ -117,6 +119,17 @@ class HTTPStatusError(FetchError):
 
 class SourceGone(HTTPStatusError):
     """The server answered 410 Gone: the source should be retired."""
+
+
+class ServerBusy(HTTPStatusError):
+    """Not asked at all: the server answered another request with 429 Too Many Requests, or a
+    Retry-After, and the time it asked for has not passed. Counts as that 429 (``status``,
+    ``retry_after``: the time left), not as a failure of the address not asked."""
+
+    def __init__(self, url: str, server: str, until: datetime) -> None:
+        left = max((until - datetime.now(UTC)).total_seconds(), 1.0)
+        super().__init__(f"{url} was not asked: {server} asked for time until {until:%H:%M} UTC, answering "
+                         "another of its feeds or pages", status=429, retry_after=left)
 
 
 class FeedParseError(ProgletonError, ValueError):

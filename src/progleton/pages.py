@@ -24,7 +24,7 @@ from .fetch.model import FetchResult
 from .settings import Settings
 from .store.sql import SQLStore
 from .types import Source
-from .urls import host_of, is_web_address
+from .urls import is_web_address, server_of
 
 Fetched = tuple[FetchResult | None, str | None, str]  # page, why there is none, page URL
 Prepared = tuple[ExtractedArticle | None, str | None, str]  # article, why it is not used, page URL
@@ -35,6 +35,8 @@ Prepared = tuple[ExtractedArticle | None, str | None, str]  # article, why it is
 # feed's text, as any page not fetched does.
 PAGE_BUSY_SECONDS = 60.0
 MAX_PAGE_WAIT_SECONDS = 24 * 3600.0
+# (The Fetcher also leaves a server alone, feeds and pages, after its 429 or a Retry-After:
+# ``Fetcher.busy_until``. This keeps the pages' own wait after a 503 without one, and says why.)
 # Why a page was not asked for at all in this update (the source's time for pages ran out): its
 # entry is left pending for the next update (progleton.pending), whose fetch of the page may
 # succeed, rather than stored for good with the feed's text.
@@ -224,6 +226,13 @@ class PagesMixin:
             return None, f"not an http(s) link: {link[:80]}", link
         return None
 
+    def _server_busy(self, url: str, exc: HTTPStatusError) -> None:
+        """Leave ``url``'s server alone after its 429 or 503: for its Retry-After, else a minute."""
+        wait = exc.retry_after if exc.retry_after is not None else PAGE_BUSY_SECONDS
+        until = datetime.now(UTC) + timedelta(seconds=min(wait, MAX_PAGE_WAIT_SECONDS))
+        server = server_of(url)
+        self._host_waits[server] = max(until, self._host_waits.get(server, until))
+
     async def _fetch_page(self, fetcher: Fetcher, entry: ParsedEntry, text: EntryText,
                           stored: dict[str, int]) -> Fetched:
         """The entry's article page, or why there is none: (page, why not, URL)."""
@@ -237,7 +246,7 @@ class PagesMixin:
 
     async def _fetch_link(self, fetcher: Fetcher, link: str) -> Fetched:
         """A page, asked of its host after the host's first page of this update has answered."""
-        host = host_of(link)
+        host = server_of(link)
         first = self._host_first.get(host)
         if first is None:
             self._host_first[host] = first = asyncio.Event()
@@ -259,8 +268,7 @@ class PagesMixin:
             return await fetcher.fetch_page(link), None, link
         except FetchError as exc:
             if isinstance(exc, HTTPStatusError) and exc.status in (429, 503):  # busy: its other pages wait
-                wait = exc.retry_after if exc.retry_after is not None else PAGE_BUSY_SECONDS
-                self._host_waits[host] = datetime.now(UTC) + timedelta(seconds=min(wait, MAX_PAGE_WAIT_SECONDS))
+                self._server_busy(link, exc)
             if exc.temporary:
                 self._retry_hints[link] = (exc.retry_after or 0.0) if isinstance(exc, HTTPStatusError) else 0.0
             # the advice written for a source ("it will be retried") is not so for a page

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -38,12 +38,18 @@ from .entries import (
     text_hash,
     unlinked_note,
 )
-from .exceptions import FeedParseError, FetchError, HTTPStatusError, SourceGone
+from .exceptions import FeedParseError, FetchError, HTTPStatusError, ServerBusy, SourceGone
 from .extract import ExtractedArticle, word_count
 from .feeds.model import ParsedEntry, ParsedFeed
-from .fetch import RATE_LIMITED, Fetcher, next_fetch
+from .fetch import RATE_LIMITED, Fetcher, asked_to_wait, next_fetch
 from .fetch.model import FetchResult
-from .pages import POSTPONED, RETRY_PAGES_PER_SOURCE, PagesMixin, Prepared, page_retry_at
+from .pages import (
+    POSTPONED,
+    RETRY_PAGES_PER_SOURCE,
+    PagesMixin,
+    Prepared,
+    page_retry_at,
+)
 from .pending import (
     MORE_THAN_MAX,
     PENDING_DAYS,
@@ -57,7 +63,7 @@ from .store.base import KnownEntry, PendingRow
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
 from .types import Source, SourceUpdate, UpdateResult
-from .urls import canonical_url, host_of, is_web_address
+from .urls import canonical_url, host_of, is_web_address, server_of
 
 log = logging.getLogger("progleton.update")
 
@@ -79,6 +85,19 @@ def stored_doc(row: Mapping[str, Any]) -> Doc:
 
 
 # ---- the updater ---------------------------------------------------------------------------------
+
+
+def server_waits(sources: Iterable[Source], now: datetime) -> dict[str, datetime]:
+    """The servers (:func:`~progleton.urls.server_of`) that asked for time not yet passed, and
+    until when: those of the sources whose last answer was a 429 or a Retry-After
+    (:func:`~progleton.fetch.asked_to_wait`). Their other sources are not asked before then."""
+    waits: dict[str, datetime] = {}
+    for source in sources:
+        if source.next_fetch_at is not None and asked_to_wait(source.last_status, source.next_fetch_at, now):
+            server = server_of(source.url)
+            waits[server] = max(source.next_fetch_at, waits.get(server, source.next_fetch_at))
+    return waits
+
 
 class Updater(PagesMixin):
     """Updates sources into a store, assigning new articles to stories with ``grouper`` (None:
@@ -124,10 +143,13 @@ class Updater(PagesMixin):
 
     async def update(self, sources: Sequence[Source], *, progress: Progress | None = None,
                      group: bool = True, claim: Callable[[int], Sequence[Source]] | None = None,
-                     started: Callable[[Source], None] | None = None) -> UpdateResult:
+                     started: Callable[[Source], None] | None = None,
+                     servers_waiting: Mapping[str, datetime] | None = None) -> UpdateResult:
         """Update ``sources``, then, with ``claim``, the sources it takes a few at a time
         (:meth:`_update_claimed`); group the new articles unless ``group`` is False.
-        ``started`` is called as each source's fetch begins, ``progress`` as it ends."""
+        ``started`` is called as each source's fetch begins, ``progress`` as it ends.
+        ``servers_waiting``: servers (:func:`~progleton.urls.server_of`) asked nothing before the
+        time given (:func:`server_waits`), as one that answers 429 in this update is not."""
         results: list[SourceUpdate] = []
         self._sources = {s.id: s for s in sources}
         self._host_waits, self._host_first = {}, {}
@@ -148,6 +170,9 @@ class Updater(PagesMixin):
         gc.set_threshold(max(thresholds[0], 20_000), *thresholds[1:])
         try:
             async with Fetcher(self.settings) as fetcher:
+                for server, until in (servers_waiting or {}).items():
+                    fetcher.leave_alone(server, until)
+
                 async def one(source: Source) -> None:
                     if started is not None:
                         started(source)
@@ -382,7 +407,7 @@ class Updater(PagesMixin):
     def _error_fields(self, source: Source, exc: Exception, now: datetime, *,
                       prefix: str = "") -> tuple[dict[str, Any], SourceUpdate]:
         message = prefix + (str(exc) or type(exc).__name__)
-        error_count = source.error_count + 1
+        error_count = source.error_count + (not isinstance(exc, ServerBusy))  # not asked: no failure
         decision = next_fetch(
             now=now, outcome="rate_limited" if getattr(exc, "retry_after", None) else "error",
             entries_per_day=None, interval_minutes=source.interval_minutes, error_count=error_count,

@@ -52,6 +52,21 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def server_of(url: str) -> str:
+    """The server a URL is asked of, for politeness between requests: the host in lower case,
+    with its port when it is not the scheme's default (``127.0.0.1:8810``); empty when it has
+    none. http and https on their default ports are one server."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:  # a port out of range: no server to be polite to
+        return host
+    if host and port and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        return f"{host}:{port}"
+    return host
+
+
 def address_name(url: str) -> str:
     """What to call a site known only by its address: the host in lower case, without
     ``www.``, user name or port; and the space of a user on a shared host, a path segment

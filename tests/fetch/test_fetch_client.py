@@ -8,12 +8,13 @@ from typing import TypeVar
 
 import pytest
 from aiohttp import web
-from fetch_servers import ETAG, FEED, LAST_MODIFIED, LocalServer
+from fetch_servers import ETAG, FEED, LAST_MODIFIED, Handler, LocalServer
 
 from progleton.exceptions import (
     ConnectError,
     FetchError,
     HTTPStatusError,
+    ServerBusy,
     SourceGone,
     TooManyRedirects,
 )
@@ -177,3 +178,83 @@ def test_refused_connection_is_connect_error(settings: Settings) -> None:
 def test_fetcher_must_be_opened() -> None:
     with pytest.raises(RuntimeError, match="async with"):
         asyncio.run(Fetcher().fetch_feed("http://example.com/feed"))
+
+
+def _busy_server(serve: Callable[[dict[str, Handler]], LocalServer], answer: web.Response) -> LocalServer:
+    async def limited(request: web.Request) -> web.Response:
+        return answer
+
+    async def feed(request: web.Request) -> web.Response:
+        return web.Response(body=FEED, content_type="application/rss+xml")
+
+    return serve({"/limited": limited, "/feed": feed})
+
+
+@pytest.mark.parametrize(
+    ("status", "retry", "left"), [(429, "3600", 3600.0), (429, None, 60.0), (503, "120", 120.0), (503, None, None)]
+)
+def test_a_server_that_asked_for_time_is_asked_nothing_more_until_then(
+    serve: Callable[[dict[str, Handler]], LocalServer], settings: Settings,
+    status: int, retry: str | None, left: float | None,
+) -> None:
+    """One feed's 429 left the server's other feeds asked all the same: a rate limiter counts
+    a client's requests to the server. A 503 without a Retry-After is a server failing, not
+    one asking for time: the other addresses are asked."""
+    busy = _busy_server(serve, web.Response(status=status, headers={"Retry-After": retry} if retry else {}))
+    other = _busy_server(serve, web.Response(status=200))  # another port: another server
+
+    async def action(fetcher: Fetcher) -> tuple[BaseException | FetchResult, FetchResult]:
+        with pytest.raises(HTTPStatusError):
+            await fetcher.fetch_feed(busy.url("/limited"))
+        try:
+            same: BaseException | FetchResult = await fetcher.fetch_feed(busy.url("/feed"))
+        except ServerBusy as exc:
+            same = exc
+        return same, await fetcher.fetch_feed(other.url("/feed"))
+
+    same, elsewhere = run(settings, action)
+    assert elsewhere.status == 200
+    if left is None:
+        assert isinstance(same, FetchResult) and busy.paths() == ["/limited", "/feed"]
+        return
+    assert isinstance(same, ServerBusy) and busy.paths() == ["/limited"]  # not asked at all
+    assert same.status == 429 and same.retry_after is not None and left - 5 < same.retry_after <= left
+    assert str(same).startswith(f"{busy.url('/feed')} was not asked: 127.0.0.1:{busy.port} asked for time until ")
+
+
+def test_requests_waiting_for_the_hosts_slot_are_not_sent_after_its_429(
+    serve: Callable[[dict[str, Handler]], LocalServer], settings: Settings,
+) -> None:
+    """Feeds of one server queue for its slot (``per_host_concurrency``); after the first
+    answers 429, those behind it were sent one by one all the same."""
+    busy = _busy_server(serve, web.Response(status=429, headers={"Retry-After": "600"}))
+    one_at_a_time = settings.replace(per_host_concurrency=1)
+
+    async def action(fetcher: Fetcher) -> list[BaseException | FetchResult]:
+        urls = [busy.url("/limited")] + [busy.url(f"/feed?n={i}") for i in range(5)]
+        return await asyncio.gather(*(fetcher.fetch_feed(u) for u in urls), return_exceptions=True)
+
+    answers = run(one_at_a_time, action)
+    assert busy.paths() == ["/limited"]
+    assert all(isinstance(a, ServerBusy) for a in answers[1:]), answers
+
+
+def test_leave_alone_carries_a_wait_from_an_earlier_run(
+    serve: Callable[[dict[str, Handler]], LocalServer], settings: Settings,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from progleton.urls import server_of
+
+    busy = _busy_server(serve, web.Response(status=200))
+
+    async def action(fetcher: Fetcher) -> None:
+        fetcher.leave_alone(server_of(busy.url("/")), datetime.now(UTC) + timedelta(minutes=30))
+        with pytest.raises(ServerBusy, match="was not asked"):
+            await fetcher.fetch_page(busy.url("/feed"))
+        fetcher.leave_alone(server_of(busy.url("/")), datetime.now(UTC) - timedelta(seconds=1))  # no sooner
+        with pytest.raises(ServerBusy):
+            await fetcher.fetch_feed(busy.url("/feed"))
+
+    run(settings, action)
+    assert busy.paths() == []

@@ -128,6 +128,7 @@ class Farm:
         app.router.add_get("/trickle.xml", self.trickle_feed)
         app.router.add_get("/busy-pages.xml", self.busy_pages_feed)
         app.router.add_get("/busy/{slug}", self.busy_page)
+        app.router.add_get("/busy-feed.xml", self.busy_page)
         app.router.add_get("/flaky.xml", self.flaky_feed)
         app.router.add_get("/slow.xml", self.slow_feed)
         app.router.add_get("/desk.xml", self.desk_feed)
@@ -974,6 +975,49 @@ def test_feed_warning_says_what_was_wrong(body: bytes, content_type: str, expect
         assert warning == expected
     else:
         assert warning is not None and warning.startswith(expected)
+
+
+def test_a_server_that_answers_a_feed_with_429_is_asked_for_no_other_feed_until_then(
+        farm: Farm, db_url: str) -> None:
+    """One feed's 429 with an hour to wait left its server's other feeds asked, in the same
+    update and the next ones: a rate limiter counts a client's requests to the server. They are
+    rate limited until then, and not counted as failing (not asked is not failed)."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, per_host_concurrency=1,
+                         fetch_articles=False)
+    try:
+        busy = app.store.add_source(farm.base + "/busy-feed.xml")[0]
+        others = [app.store.add_source(farm.base + f"/slow.xml?n={n}")[0] for n in range(3)]
+        first = {r.source_id: r for r in app.update(due_only=False).sources}
+        assert farm.state["busy_requests"] == 1 and farm.state.get("slow_requests", []) == []
+        assert "answered 429 Too Many Requests" in (first[busy.id].error or "")
+        for source in others:
+            assert first[source.id].status == "error"
+            assert "was not asked: 127.0.0.1:" in (first[source.id].error or "")
+            assert "asked for time until" in (first[source.id].error or "")
+        by_id = {s.id: s for s in app.sources()}
+        hour = datetime.now(UTC) + timedelta(minutes=55)
+        for source in others:
+            stored = by_id[source.id]
+            assert stored.last_status == "rate limited" and stored.error_count == 0
+            assert stored.next_fetch_at is not None and stored.next_fetch_at > hour
+        # a plain update when one of them is due again (say, the schedule was changed): its
+        # server's hour is not over, so it is not asked; one of another server is
+        app.store.update_source(others[0].id, next_fetch_at=datetime.now(UTC) - timedelta(minutes=1))
+        other_farm = Farm()  # another port: another server
+        try:
+            elsewhere = app.store.add_source(other_farm.base + "/slow.xml?n=9")[0]
+            second = {r.source_id: r for r in app.update().sources}
+            assert set(second) == {others[0].id, elsewhere.id}
+            assert "was not asked" in (second[others[0].id].error or "") and second[elsewhere.id].status == "ok"
+            assert other_farm.state["slow_requests"] == ["9"]
+        finally:
+            other_farm.close()
+        assert farm.state.get("slow_requests", []) == [] and farm.state["busy_requests"] == 1
+        # asked for by name, a source is asked of its server all the same
+        app.update(source_ids=[others[1].id])
+        assert farm.state["slow_requests"] == ["1"]
+    finally:
+        app.close()
 
 
 def test_a_host_that_answers_a_page_with_429_is_asked_for_no_more_pages(farm: Farm, db_url: str) -> None:

@@ -11,6 +11,12 @@ Contract (for the pipeline):
   count against the time caps.
 * Redirects are followed by hand so that every hop passes ``check_url``; host
   names are checked again at connect time by the ``SafeResolver``.
+* A server (host and port, ``urls.server_of``) that answers 429 Too Many Requests, or
+  429 or 503 with a ``Retry-After``, is asked nothing more until that time has passed
+  (a minute for a 429 without one, a day at most): each request meanwhile raises
+  ``ServerBusy`` at once, also one already waiting for the host's slot. A rate limiter
+  counts a client's requests to the server, not to one feed. ``leave_alone`` sets such a
+  wait from an earlier run.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from types import TracebackType
 
@@ -33,12 +39,14 @@ from ..exceptions import (
     FetchError,
     FetchTimeout,
     HTTPStatusError,
+    ServerBusy,
     SourceGone,
     TooManyRedirects,
     UnsafeURLError,
 )
 from ..settings import Settings
 from ..timefmt import duration_words
+from ..urls import server_of
 from .body import read_body
 from .discover import discover_feed
 from .headers import (
@@ -54,6 +62,8 @@ from .robots import RobotsCache
 from .safety import AddressPolicy, UnsafeAddress, check_url, make_connector
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+BUSY_SECONDS = 60.0  # how long a 429 without a Retry-After leaves its server alone
+MAX_BUSY_SECONDS = 86_400.0  # the schedule waits a day at most too
 PERMANENT_STATUSES = frozenset({301, 308})
 
 
@@ -104,6 +114,7 @@ class Fetcher:
         self._session: aiohttp.ClientSession | None = None
         self._slots: _Slots | None = None
         self._robots: RobotsCache | None = None
+        self._busy: dict[str, datetime] = {}  # servers that asked for time, until when (UTC)
 
     async def __aenter__(self) -> Fetcher:
         s = self.settings
@@ -138,6 +149,15 @@ class Fetcher:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    def leave_alone(self, server: str, until: datetime) -> None:
+        """Ask ``server`` (``urls.server_of``) nothing before ``until``: it asked for time."""
+        self._busy[server] = max(until, self._busy.get(server, until))
+
+    def busy_until(self, url: str) -> datetime | None:
+        """When ``url``'s server may be asked again, if it asked for time not yet passed."""
+        until = self._busy.get(server_of(url))
+        return until if until is not None and until > datetime.now(UTC) else None
 
     async def fetch_feed(
         self, url: str, *, etag: str | None = None, last_modified: str | None = None
@@ -218,7 +238,9 @@ class Fetcher:
         self, url: URL, headers: Mapping[str, str], limit: int, budget: float
     ) -> _Answer | _Redirect:
         assert self._slots is not None, "use `async with Fetcher(...)`"
+        self._not_busy(url)
         async with self._slots.hold(f"{url.host}:{url.port}"):
+            self._not_busy(url)  # the request before this one, in the host's slot, may have said so
             if budget <= 0:
                 raise _total_timeout(url, self.settings)
             try:
@@ -226,6 +248,15 @@ class Fetcher:
                     return await self._request(url, headers, limit)
             except TimeoutError as exc:
                 raise _timeout_error(url, exc, self.settings) from exc
+            except HTTPStatusError as exc:
+                if exc.status == 429 or (exc.status == 503 and exc.retry_after is not None):
+                    wait = min(exc.retry_after if exc.retry_after is not None else BUSY_SECONDS, MAX_BUSY_SECONDS)
+                    self.leave_alone(server_of(str(url)), datetime.now(UTC) + timedelta(seconds=wait))
+                raise
+
+    def _not_busy(self, url: URL) -> None:
+        if (until := self.busy_until(str(url))) is not None:
+            raise ServerBusy(str(url), server_of(str(url)), until)
 
     async def _request(
         self, url: URL, headers: Mapping[str, str], limit: int

@@ -30,6 +30,7 @@ from ..exceptions import (
     FetchError,
     HTTPStatusError,
     RobotsDisallowed,
+    ServerBusy,
     TooManyRedirects,
     UnsafeURLError,
 )
@@ -150,7 +151,7 @@ class RobotsCache:
             result = await self._fetcher.fetch(
                 str(target), accept=ROBOTS_ACCEPT, max_bytes=ROBOTS_MAX_BYTES
             )
-        except UnsafeURLError:
+        except (UnsafeURLError, ServerBusy):  # not asked: no answer to keep for the origin
             raise
         except HTTPStatusError as exc:
             return rules_from_answer(exc.status)
