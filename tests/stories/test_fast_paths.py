@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from progleton.settings import Settings
 from progleton.stories import StoryGrouper
+from progleton.stories import choice as choice_module
 from progleton.stories import grouper as grouper_module
 from progleton.stories import story as story_module
 from progleton.stories.features import (
@@ -255,7 +256,7 @@ _members = st.lists(
 @settings(max_examples=200, deadline=None)
 @given(_members, st.lists(st.lists(st.booleans(), min_size=12, max_size=12), max_size=4))
 def test_a_feature_table_sums_as_the_loop_adds(members: list[dict[str, float]], subsets: list[list[bool]]) -> None:
-    # a big story's centroid and carriers summed again from ids, as _accumulate adds them one by
+    # a big story's centroid and carriers summed again from ids, as accumulate adds them one by
     # one; the same table asked again as members come (put in their places) and go (laid out anew)
     features, carried = FeatureTable(), FeatureTable()
     raws = {str(i): raw for i, raw in enumerate(members)}
@@ -333,12 +334,12 @@ def test_kept_arrays_and_rebuilds_with_ids_equal_the_plain_sums(monkeypatch: pyt
     # the same sums and norms as the plain loop, and the same decisions as with neither
     monkeypatch.setattr(story_module, "KEEP_POSITIONS_FROM", 1)
     monkeypatch.setattr(grouper_module, "REBUILD_WITH_IDS_FROM", 1)
-    monkeypatch.setattr(grouper_module, "CARRIER_ARRAYS_FROM", 0)
+    monkeypatch.setattr(choice_module, "CARRIER_ARRAYS_FROM", 0)
     grouper = StoryGrouper(Settings(), params=GroupingParams(split_min_part=2))
     fast = _run(grouper, check=True)
     assert any(s.tables is not None for s in grouper._stories.values())
     assert any(len(s.centroid_arrays.positions) for s in grouper._stories.values())
     monkeypatch.setattr(story_module, "KEEP_POSITIONS_FROM", 10**9)
     monkeypatch.setattr(grouper_module, "REBUILD_WITH_IDS_FROM", 10**9)
-    monkeypatch.setattr(grouper_module, "CARRIER_ARRAYS_FROM", 10**9)
+    monkeypatch.setattr(choice_module, "CARRIER_ARRAYS_FROM", 10**9)
     assert _run(StoryGrouper(Settings(), params=GroupingParams(split_min_part=2)), check=False) == fast

@@ -22,6 +22,8 @@ CARRIER_ARRAYS_FROM = 64
 # A story of at least this many members is rebuilt (after a regrouping brings members in) from
 # ids of its members' features, at C speed (see FeatureTable); a smaller one adds them up in a loop.
 REBUILD_WITH_IDS_FROM = 64
+# A story's id is this and the id of the doc that started it (a split adds "~...")
+STORY_PREFIX = "story-"
 T = TypeVar("T")
 
 
