@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 from progleton.settings import Settings
 from progleton.stories import Doc, StoryGrouper
 from progleton.stories.features import (
-    _ASCII_TOKEN,
-    _TOKEN,
     PHRASE_PREFIX,
     article_features,
     content_words,
@@ -26,6 +24,7 @@ from progleton.stories.features import (
     tokens,
     word_forms,
 )
+from progleton.stories.tokens import _ASCII_TOKEN, _TOKEN
 
 from .stream_languages import (
     EXPECTED,

@@ -12,9 +12,9 @@ from dataclasses import replace
 from operator import neg
 from typing import TYPE_CHECKING
 
-from .features import PHRASE_MARK, PHRASE_PREFIX
 from .member import Member
 from .model import Reasons, probability_text
+from .names import PHRASE_MARK, PHRASE_PREFIX
 from .similarity import (
     DocTerms,
     JoinModel,

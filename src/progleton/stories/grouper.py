@@ -58,10 +58,10 @@ import numpy as np
 from ..settings import Settings
 from . import choice, corrections, reading, repair, restart
 from .cut import split_sizes
-from .features import is_name
 from .index import StoryIndex, Vocabulary
 from .member import Member, accumulate, sum_with_ids
 from .model import Assignment, Doc, Reasons
+from .names import is_name
 from .params import GroupingParams
 from .similarity import kind_codes
 from .state import MemberState, from_micros

@@ -16,7 +16,7 @@ from operator import add, itemgetter, mul, truediv
 
 import numpy as np
 
-from .features import is_name
+from .names import is_name
 
 IdfFn = Callable[[str], float]
 _first = itemgetter(0)

@@ -32,7 +32,7 @@ from typing import Literal
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
-from .features import shingles
+from .tokens import shingles
 
 NUM_PERM = 128
 
