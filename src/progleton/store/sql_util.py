@@ -182,6 +182,13 @@ def _memo_datetimes(process: Any) -> Any:
     return convert
 
 
+def upsert(table: sa.Table, dialect: sa.Dialect) -> Any:
+    """An INSERT that can say what to do on a conflict, in the database's own dialect."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    return (postgresql.insert if dialect.name == "postgresql" else sqlite.insert)(table)
+
+
 def placeholder(dialect: sa.Dialect) -> str:
     """The driver's positional parameter marker (``?`` for sqlite3, ``%s`` for psycopg)."""
     return "?" if dialect.paramstyle == "qmark" else "%s"
