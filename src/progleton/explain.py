@@ -17,7 +17,7 @@ from typing import Any
 
 from .citations import Citation
 from .credits import text_credit
-from .extract.metadata import names_a_role
+from .extract.authors import names_a_role
 from .stories.features import name_forms, word_forms
 from .stories.model import probability_text as probability_text  # for the CLI and the web reader
 from .types import Article, StoryDetail

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from progleton.extract import extract
-from progleton.extract.metadata import is_placeholder_image
+from progleton.extract.images import is_placeholder_image
 
 URL = "https://gazette.example.net/region/storm-damage"
 PARAGRAPH = (

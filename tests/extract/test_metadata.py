@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from progleton.extract import extract
-from progleton.extract.metadata import parse_datetime, split_authors
+from progleton.extract.authors import split_authors
+from progleton.extract.dates import parse_datetime
 
 URL = "https://courier.example.org/transport/tram"
 

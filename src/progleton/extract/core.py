@@ -19,18 +19,16 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.utils import load_html
 
 from progleton.extract.appeals import strip_generic_boilerplate
+from progleton.extract.authors import fallback_authors
 from progleton.extract.blocks import strip_invisible, word_count
 from progleton.extract.boilerplate import SiteProfile
 from progleton.extract.candidates import choose_body
+from progleton.extract.dates import fallback_date
+from progleton.extract.images import fallback_image, is_placeholder_image, lead_image_element
 from progleton.extract.metadata import (
     PageMetadata,
     detect_language,
-    fallback_authors,
-    fallback_date,
-    fallback_image,
     fallback_title,
-    is_placeholder_image,
-    lead_image_element,
     read_page_metadata,
 )
 from progleton.extract.model import ExtractedArticle
