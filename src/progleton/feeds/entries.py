@@ -23,17 +23,10 @@ from lxml import etree
 from progleton.feeds import compat
 from progleton.feeds import textconstructs as tc
 from progleton.feeds.dates import parse_date
-from progleton.feeds.handlers import (
-    _ENTITY_IN_LINK,
-    AUTHOR_NAMES,
-    HANDLERS,
-    Handler,
-    _category,
-    _link,
-    _sync_person,
-    add_tag,
-    enclosure_link,
-)
+from progleton.feeds.handlers import AUTHOR_NAMES, HANDLERS, Handler, add_tag, enclosure_link
+from progleton.feeds.handlers.categories import _category
+from progleton.feeds.handlers.links import _ENTITY_IN_LINK, _link
+from progleton.feeds.handlers.people import _sync_person
 from progleton.feeds.model import ParsedEntry, new_unchecked
 from progleton.feeds.people import distinct, is_address, person_name
 

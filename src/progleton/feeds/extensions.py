@@ -14,20 +14,11 @@ from lxml import etree
 
 from progleton.feeds import textconstructs as tc
 from progleton.feeds.dates import parse_date
-from progleton.feeds.handlers import (
-    _TITLE_DONE,
-    HANDLERS,
-    Context,
-    Handler,
-    _author,
-    _category,
-    _description,
-    _ignore_text,
-    _own_text,
-    _sync_person,
-    _text_field,
-    add_tag,
-)
+from progleton.feeds.handlers import HANDLERS, Context, Handler, add_tag
+from progleton.feeds.handlers.base import _TITLE_DONE
+from progleton.feeds.handlers.categories import _category
+from progleton.feeds.handlers.people import _author, _ignore_text, _own_text, _sync_person
+from progleton.feeds.handlers.text import _description, _text_field
 
 if TYPE_CHECKING:
     from progleton.feeds.fast import FeedWalker
