@@ -658,19 +658,13 @@ def test_add_that_fails_says_nothing_was_added_not_that_it_will_be_retried(db_ur
 @pytest.mark.postgres
 def test_update_whose_grouping_lock_is_lost_prints_its_summary_and_why_then_exits_1(
         postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sqlalchemy as sa
-
+    from pg_locks import end_lock_sessions_at
     from progleton.pipeline import Updater
-    from progleton.store.postgres import GROUPING_LOCK_KEY
 
     assign = Updater.assign_stories
 
     def lose_the_lock_first(updater: Updater) -> int:  # as idle_session_timeout or a firewall would
-        admin = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                                 "AND ((classid::bigint << 32) | objid::bigint) = :key"), {"key": GROUPING_LOCK_KEY})
-        admin.dispose()
+        end_lock_sessions_at(postgres_url)
         return assign(updater)
 
     monkeypatch.setattr(Updater, "assign_stories", lose_the_lock_first)

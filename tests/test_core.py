@@ -324,15 +324,9 @@ def test_stories_closed_for_days_can_still_be_corrected_and_merged_ones_lead_on(
 
 def _end_grouping_lock_sessions(url: str) -> None:
     """What idle_session_timeout, a restarted pgbouncer or a firewall do to the lock's session."""
-    import sqlalchemy as sa
+    from pg_locks import end_lock_sessions_at
 
-    from progleton.store.postgres import GROUPING_LOCK_KEY
-
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-                             "AND ((classid::bigint << 32) | objid::bigint) = :key"), {"key": GROUPING_LOCK_KEY})
-    admin.dispose()
+    end_lock_sessions_at(url)
 
 
 @pytest.mark.postgres

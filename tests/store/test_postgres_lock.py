@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from pg_locks import end_lock_sessions
 from progleton.exceptions import GroupingLockLost
 from progleton.store import open_store
-from progleton.store.postgres import GROUPING_LOCK_KEY
 from progleton.store.sql import SQLStore
 
 pytestmark = pytest.mark.postgres
@@ -32,10 +32,7 @@ def _open(url: str) -> SQLStore:
 
 def _end_the_lock_session(admin: sa.Connection) -> None:
     """What idle_session_timeout, a restarted pgbouncer or a firewall do to the lock's session."""
-    ended = admin.execute(sa.text(
-        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' "
-        "AND ((classid::bigint << 32) | objid::bigint) = :key"), {"key": GROUPING_LOCK_KEY}).all()
-    assert ended == [(True,)]
+    assert end_lock_sessions(admin) == [True]
 
 
 def test_the_lock_outlasts_the_databases_idle_session_timeout(postgres_url: str, admin: sa.Connection) -> None:
