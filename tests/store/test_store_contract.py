@@ -655,6 +655,24 @@ def test_a_removed_sources_articles_keep_its_name(store: SQLStore, title: str | 
         store.remove_source(source.id)
 
 
+def test_removed_sources_count_as_the_outlets_they_were(store: SQLStore) -> None:
+    """Articles of removed sources have no source id: every removed outlet had counted as one
+    outlet, and a story of three outlets, two of them removed, ranked as one of two."""
+    first, _ = store.add_source("https://a.example/feed", title="Harbour Post")
+    second, _ = store.add_source("https://b.example/feed", title="Valley Times")
+    third, _ = store.add_source("https://c.example/feed", title="Morning Ledger")
+    for n, source in enumerate((first, second), 1):
+        store.add_article(_article(source.id, n), {"story_id": "story-1", "reasons": {}})
+    before = store.get_story("story-1").story
+    store.remove_source(first.id)
+    store.remove_source(second.id)
+    store.add_article(_article(third.id, 3), {"story_id": "story-1", "reasons": {}})  # the story is recounted
+    after = store.get_story("story-1").story
+    assert (before.outlet_count, before.independent_count) == (2, 2)
+    assert (after.outlet_count, after.independent_count) == (3, 3)
+    assert after.outlets == ("Harbour Post", "Morning Ledger", "Valley Times")
+
+
 def test_a_merge_forgotten_is_no_longer_replayed_or_followed(store: SQLStore) -> None:
     """What an unmerge asks of the store: the latest merge of a story, forgotten (no redirect,
     no replay), and its readers' states, kept since the merge, its own again."""

@@ -4,7 +4,7 @@ the same queries serve SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from ..exceptions import NotFound
 from ..stories.rank import recent_outlets, story_score
+from ..urls import address_name
 from . import schema as t
 from .sql_util import lookup, new_id, now_utc, utc
 
@@ -122,7 +123,7 @@ class StoryMembershipMixin:
         for story_id in set(story_ids):
             rows = conn.execute(
                 sa.select(t.articles.c.id, sa.func.coalesce(t.articles.c.headline, t.articles.c.title).label("title"),
-                          t.articles.c.source_id,
+                          t.articles.c.source_id, t.articles.c.source_name, t.articles.c.url,
                           t.articles.c.wire_copy_of, t.articles.c.word_count,
                           sa.func.coalesce(t.articles.c.published, t.articles.c.created_at).label("when"))
                 .where(t.articles.c.story_id == story_id)
@@ -133,8 +134,8 @@ class StoryMembershipMixin:
             times = [w for r in rows if (w := utc(r.when)) is not None]
             first, last = (min(times), max(times)) if times else (None, None)
             independent = [r for r in rows if r.wire_copy_of is None]
-            outlets = {r.source_id for r in rows}
-            independent_outlets = {r.source_id for r in independent} or {rows[0].source_id}
+            outlets = {_outlet(r) for r in rows}
+            independent_outlets = {_outlet(r) for r in independent} or {_outlet(rows[0])}
             # The lead is the fullest independent report of the story's latest day of news; its
             # headline heads the story, so one that runs for days says where it stands now
             # ("Wildfire contained"), not how it began.
@@ -142,9 +143,18 @@ class StoryMembershipMixin:
             latest = [r for r in reports if last is not None and (w := utc(r.when)) is not None
                       and w >= last - LEAD_WINDOW]
             lead = max(latest or reports, key=lambda r: (r.word_count, -r.id))
-            recent = recent_outlets([(r.source_id, w) for r in reports if (w := utc(r.when)) is not None], last)
+            recent = recent_outlets([(_outlet(r), w) for r in reports if (w := utc(r.when)) is not None], last)
             conn.execute(t.stories.update().where(t.stories.c.id == story_id).values(
                 title=lead.title, first_seen=first, last_seen=last, article_count=len(rows),
                 outlet_count=len(outlets), independent_count=len(independent_outlets),
                 lead_article_id=lead.id, score=story_score(len(independent_outlets), last, recent),
             ))
+
+
+def _outlet(row: Any) -> Hashable:
+    """Which outlet a story's article counts for: its source; a removed source's articles
+    keep its name (``source_name``), not its id, and each removed outlet counts once (they had
+    all counted as one), or as its site where it had no name."""
+    if row.source_id is not None:
+        return row.source_id
+    return ("removed", row.source_name or address_name(row.url or ""))
