@@ -156,5 +156,5 @@ def _outlet(row: Any) -> Hashable:
     keep its name (``source_name``), not its id, and each removed outlet counts once (they had
     all counted as one), or as its site where it had no name."""
     if row.source_id is not None:
-        return row.source_id
-    return ("removed", row.source_name or address_name(row.url or ""))
+        return int(row.source_id)
+    return ("removed", str(row.source_name or address_name(row.url or "")))
