@@ -449,6 +449,26 @@ def test_update_all_leaves_a_source_whose_server_asked_for_time(
     assert outlets.paths().count("/429") == 1 and outlets.paths().count("/quick.xml") == asked_before
 
 
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_two_updates_of_every_source_at_once_fetch_each_feed_once(
+        database: str, request: pytest.FixtureRequest, tmp_path: Path, outlets: LocalServer) -> None:
+    """Two `update --all` at once (cron beside a user's, two machines) each fetched every feed:
+    the plain update shares the due sources, `--all` took none."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = f"sqlite:///{tmp_path / 'p.db'}" if database == "sqlite" else request.getfixturevalue("postgres_url")
+    feeds = [outlets.url(f"/slow.xml?n={n}") for n in range(6)]  # 1.5 s each: the two overlap
+    following(url, *feeds)
+    with ThreadPoolExecutor(2) as pool:
+        done = list(pool.map(lambda _: run(url, "update", "--all"), range(2)))
+    assert all(d.returncode == 0 for d in done), [d.stderr for d in done]
+    assert sorted(outlets.paths()) == sorted(f"/slow.xml?n={n}" for n in range(6))  # each once
+    said = " ".join(d.stdout for d in done)
+    assert "left to another update running now" in said or "Another update running now is fetching" in said, said
+    listed = json.loads(run(url, "sources", "--json").stdout)
+    assert all(s["last_status"] == "ok" for s in listed)
+
+
 def test_web_address_takes_https_and_refuses_other_schemes() -> None:
     from progleton.exceptions import UnsafeURLError
     from progleton.urls import web_address

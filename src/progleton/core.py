@@ -286,6 +286,7 @@ class Progleton:
         async with self._update_lock:
             claim = None
             held_back: tuple[Source, ...] = ()
+            elsewhere = 0
             waits: dict[str, datetime] = {}
             claimed_until = datetime.now(UTC) + SOURCE_CLAIM  # one mark for every source this update takes
             if source_ids is not None:  # asked for by name: asked of their servers all the same
@@ -298,18 +299,23 @@ class Progleton:
                 def claim(count: int) -> list[Source]:
                     return self.store.claim_due_sources(datetime.now(UTC), claimed_until, limit=count)
             else:  # every source, but none whose server asked for time not yet passed
+                now = datetime.now(UTC)
                 followed = [s for s in self.store.list_sources() if not s.retired]
-                waits = server_waits(followed, datetime.now(UTC))
-                sources = [s for s in followed if server_of(s.url) not in waits]
+                waits = server_waits(followed, now)
                 held_back = tuple(_due_after(s, waits[server_of(s.url)]) for s in followed
                                   if server_of(s.url) in waits)
+                wanted = [s.id for s in followed if server_of(s.url) not in waits]
+                # taken for this update, as the plain update takes the due ones: another update
+                # running now (of every source, or of the due ones) is fetching the others
+                sources = self.store.claim_sources(wanted, now, claimed_until)
+                elsewhere = len(wanted) - len(sources)
             updater = Updater(self.store, self.settings, None, self._process_pool())
             try:
                 result = await updater.update(sources, progress=progress, group=False, claim=claim, started=started,
                                               servers_waiting=waits)
-                result = replace(result, held_back=held_back)
+                result = replace(result, held_back=held_back, elsewhere=elsewhere)
             except BaseException:  # stopped (SIGTERM, Ctrl+C, a server stopping) or failed
-                if claim is not None:  # the sources taken and not yet written are due again now
+                if source_ids is None:  # the sources taken and not yet written are free (and due) again
                     self.store.release_sources(updater.taken, claimed_until, datetime.now(UTC))
                 raise
             # off the event loop: grouping thousands of articles takes seconds, and the pages

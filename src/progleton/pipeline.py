@@ -327,6 +327,7 @@ class Updater(PagesMixin):
         store has fallen behind by ``MAX_QUEUED_ROWS``: then it waits, so memory stays
         bounded when the network is faster than the disk.
         """
+        fields["claimed_until"] = None  # written: free for the next update that takes it
         self._queued.append((source_id, fields, items))
         self._queued_rows += len(items) + 1 + len(fields.get("_pending_entries", {}).get("write", ()))
         while self._queued_rows >= self.FLUSH_ROWS:
@@ -372,7 +373,7 @@ class Updater(PagesMixin):
                 reason = getattr(exc, "orig", None) or exc  # the driver's words, not the whole statement
                 error, result = self._error_fields(
                     source, reason, datetime.now(UTC), prefix="internal error: its entries could not be stored: ")
-                self.store.save_feeds([(source_id, error, [])])
+                self.store.save_feeds([(source_id, error | {"claimed_until": None}, [])])
                 self._unstored[source_id] = result
 
     def _success_fields(self, source: Source, fetched: FetchResult, feed: ParsedFeed | None,

@@ -174,6 +174,9 @@ class UpdateResult:
     # the sources an update of every source left alone: their server asked for time that has
     # not passed (429, Retry-After; :func:`~progleton.fetch.asked_to_wait`), until next_fetch_at
     held_back: tuple[Source, ...] = ()
+    # how many sources an update of every source left to another update that had taken them
+    # (fetching them at that moment, in this process or another)
+    elsewhere: int = 0
 
     @property
     def grouped_earlier(self) -> int:

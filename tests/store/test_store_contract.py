@@ -104,6 +104,43 @@ def test_sources_an_update_did_not_finish_are_given_back(store: SQLStore) -> Non
     assert [s.id for s in store.due_sources(now)] == [second.id]
 
 
+def test_an_update_of_every_source_takes_those_no_other_update_has(store: SQLStore) -> None:
+    """`update --all` took no source: two at once, or one beside a plain update, fetched every
+    feed twice."""
+    now = datetime.now(UTC)
+    until = now + timedelta(hours=1)
+    due, _ = store.add_source("https://a.example/feed")
+    later, _ = store.add_source("https://b.example/feed")
+    gone, _ = store.add_source("https://c.example/feed")
+    store.update_source(later.id, next_fetch_at=now + timedelta(hours=3))
+    store.update_source(gone.id, retired=True)
+    everything = [due.id, later.id, gone.id]
+    assert [s.id for s in store.claim_sources(everything, now, until)] == [due.id, later.id]
+    assert store.claim_sources(everything, now, until) == []  # a second `--all` meanwhile
+    assert store.claim_due_sources(now, until, limit=10) == []  # a plain update: `due` is taken
+    by_id = {s.id: s for s in store.list_sources()}
+    assert by_id[later.id].next_fetch_at == now + timedelta(hours=3)  # its schedule is its own
+    store.update_source(due.id, claimed_until=None)  # its fetch was written
+    assert [s.id for s in store.claim_due_sources(now, until, limit=10)] == [due.id]
+    store.release_sources([later.id], until, now)  # stopped before `later` was written
+    assert [s.id for s in store.claim_sources(everything, now, until)] == [later.id]
+    # a taker that died: free once its hour has passed
+    assert [s.id for s in store.claim_sources(everything, until, until + timedelta(hours=1))] == [due.id, later.id]
+
+
+@pytest.mark.postgres
+def test_updates_of_every_source_at_once_take_each_once(postgres_url: str) -> None:
+    stores = [open_store(postgres_url) for _ in range(4)]
+    try:
+        ids = [stores[0].add_source(f"https://s{i}.example/feed")[0].id for i in range(200)]
+        now = datetime.now(UTC)
+        taken = _in_threads(4, lambda i: [s.id for s in stores[i].claim_sources(ids, now, now + timedelta(hours=1))])
+        assert sorted(i for part in taken for i in part) == sorted(ids)  # type: ignore[attr-defined]
+    finally:
+        for s in stores:
+            s.close()
+
+
 def _in_threads(count: int, work: object) -> list[object]:
     """``work(i)`` in ``count`` threads started together."""
     import threading

@@ -68,7 +68,7 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
             if exc.result is None:
                 raise
             result, grouping_failed = exc.result, exc  # what was fetched is stored: said below
-        idle = not result.sources and not result.held_back
+        idle = not result.sources and not result.held_back and not result.elsewhere
         followed = [s for s in app.sources() if not s.retired] if idle else []
     all_failed = bool(result.sources) and len(result.errors) == len(result.sources)
     if grouping_failed is not None:
@@ -96,11 +96,16 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
 def _update_summary(result: UpdateResult) -> str:
     fetched = len(result.sources) - len(result.errors)
     held = len(result.held_back)
+    if not result.sources and result.elsewhere:
+        return (f"Another update running now is fetching {'the' if held else 'every'} "
+                f"{count(result.elsewhere, 'source')}{' whose servers allow it' if held else ''}; "
+                "nothing was fetched twice." + _grouped_earlier(result))
     return (
         f"{fetched} of {count(len(result.sources), 'source')} updated: "
         f"{count(result.new_articles, 'new article')} from {count(result.new_entries, 'new entry', 'new entries')}"
         + (f"; {len(result.errors)} failed" if result.errors else "")
         + (f"; {held} skipped, as {'its server' if held == 1 else 'their servers'} asked" if held else "")
+        + (f"; {count(result.elsewhere, 'other')} left to another update running now" if result.elsewhere else "")
         + "."
         + (" `progleton sources` shows each one's error." if result.errors else "")
         + _grouped_earlier(result)

@@ -31,6 +31,9 @@ sources = sa.Table(
     sa.Column("backoff_minutes", sa.Float, nullable=False, server_default="0"),
     sa.Column("entries_per_day", sa.Float),
     sa.Column("retired", sa.Boolean, nullable=False, server_default=sa.false()),
+    # until when an update has taken the source (SQLStore.claim_due_sources, claim_sources);
+    # cleared when it writes the source's fetch
+    sa.Column("claimed_until", UTC_DATETIME),
 )
 
 source_groups = sa.Table(

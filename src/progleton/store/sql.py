@@ -177,7 +177,7 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
         a few at a time, share the work. The update writes each source's real next fetch; a
         source taken by a process that died is due again at ``until``."""
         s = t.sources.c
-        due = sa.and_(~s.retired, sa.or_(s.next_fetch_at.is_(None), s.next_fetch_at <= now))
+        due = sa.and_(~s.retired, sa.or_(s.next_fetch_at.is_(None), s.next_fetch_at <= now), _unclaimed(now))
         pick = sa.select(s.id).where(due).order_by(s.next_fetch_at.nulls_first(), s.id).limit(limit)
         if self.engine.dialect.name == "postgresql":  # rows another update is taking are skipped
             pick = pick.with_for_update(skip_locked=True)
@@ -185,17 +185,34 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
         # checked anew once its lock is released
         statement = t.sources.update().where(due, s.id.in_(pick.scalar_subquery()))
         with self._write() as conn:
-            rows = conn.execute(statement.values(next_fetch_at=until).returning(*t.sources.c))
+            rows = conn.execute(statement.values(next_fetch_at=until, claimed_until=until).returning(*t.sources.c))
             return sorted((self._source(r) for r in rows), key=lambda source: source.id)
 
+    def claim_sources(self, source_ids: Sequence[int], now: datetime, until: datetime) -> list[Source]:
+        """Of the given sources, those no other update has taken, each taken for this process
+        until ``until`` (an update of every source, ``update --all``): due or not, and their
+        schedule left as it is. Two such updates at once, or one beside the plain updates,
+        fetch no source twice."""
+        s = t.sources.c
+        taken: list[Source] = []
+        with self._write() as conn:
+            for start in range(0, len(source_ids), 500):
+                rows = conn.execute(t.sources.update().where(
+                    s.id.in_(source_ids[start:start + 500]), ~s.retired, _unclaimed(now),
+                ).values(claimed_until=until).returning(*t.sources.c))
+                taken += (self._source(r) for r in rows)
+        return sorted(taken, key=lambda source: source.id)
+
     def release_sources(self, source_ids: Sequence[int], until: datetime, now: datetime) -> None:
-        """Give back the sources :meth:`claim_due_sources` took until ``until`` whose update did
-        not finish (it was stopped): due again at ``now`` rather than in an hour."""
+        """Give back the sources :meth:`claim_due_sources` or :meth:`claim_sources` took until
+        ``until`` whose update did not finish (it was stopped): free for another update, and
+        those that were due, due again at ``now`` rather than in an hour."""
         s = t.sources.c
         with self._write() as conn:
             for start in range(0, len(source_ids), 500):
-                conn.execute(t.sources.update().where(
-                    s.id.in_(source_ids[start:start + 500]), s.next_fetch_at == until).values(next_fetch_at=now))
+                ids = source_ids[start:start + 500]
+                conn.execute(t.sources.update().where(s.id.in_(ids), s.next_fetch_at == until).values(next_fetch_at=now))
+                conn.execute(t.sources.update().where(s.id.in_(ids), s.claimed_until == until).values(claimed_until=None))
 
     def update_source(self, source_id: int, **fields: Any) -> None:
         unknown = set(fields) - set(_SOURCE_COLUMNS)
@@ -206,3 +223,10 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
 
     def grouping_lock(self, *, wait: bool = True) -> AbstractContextManager[bool]:
         return self._lock_fn(self.engine, wait=wait)
+
+
+def _unclaimed(now: datetime) -> sa.ColumnElement[bool]:
+    """No update has the source now: never taken, written since, or its taker died (``until``
+    has passed)."""
+    claimed = t.sources.c.claimed_until
+    return sa.or_(claimed.is_(None), claimed <= now)
