@@ -22,7 +22,7 @@ import nh3
 from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
 from . import feeds
-from .exceptions import HTTPStatusError
+from .exceptions import FetchError, HTTPStatusError
 from .extract import ExtractedArticle, SiteProfile, extract, sanitize_html, word_count
 from .feeds.model import ParsedEntry, ParsedFeed
 from .fetch import publishing_rate
@@ -94,6 +94,14 @@ def retry_advice(exc: HTTPStatusError, wait: timedelta) -> str:
     if seconds > asked * 1.15:  # beyond the schedule's jitter
         said += f" (it asked for {_seconds_in_words(asked)}, sooner than this source's backoff)"
     return f"{exc.without_advice[:-1]}; it will be retried in {said}."
+
+
+def retried_in(exc: FetchError, wait: timedelta) -> str:
+    """A failed source's error with its advice made exact: "it will be retried later" says when
+    (``wait``, from the schedule's backoff), as a server's Retry-After does (:func:`retry_advice`)."""
+    if "retried later" not in exc.advice:
+        return str(exc)
+    return exc.fact + exc.advice.replace("retried later", f"retried in {_seconds_in_words(wait.total_seconds())}", 1)
 
 
 def _seconds_in_words(seconds: float) -> str:

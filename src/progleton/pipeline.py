@@ -34,6 +34,7 @@ from .entries import (
     one_line,
     plain_title,
     read_feed,
+    retried_in,
     retry_advice,
     text_hash,
     unlinked_note,
@@ -418,6 +419,8 @@ class Updater(PagesMixin):
         if isinstance(exc, HTTPStatusError) and exc.retry_after:
             # the fetcher's advice repeats what the server asked; the schedule may wait longer
             message = prefix + retry_advice(exc, decision.next_fetch_at - now)
+        elif isinstance(exc, FetchError):  # "retried later": the schedule knows when
+            message = prefix + retried_in(exc, decision.next_fetch_at - now)
         limited = bool(getattr(exc, "retry_after", None)) or getattr(exc, "status", None) == 429
         fields = {
             "last_fetched_at": now, "last_status": RATE_LIMITED if limited else "error", "last_error": message,
