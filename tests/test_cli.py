@@ -571,7 +571,7 @@ def test_serve_says_it_is_running_once_it_listens(db_url: str) -> None:
     try:
         assert server.stdout is not None
         said = server.stdout.readline()
-        assert said == f"Progleton is running at http://127.0.0.1:{port} (Ctrl+C to stop).\n", server.stderr
+        assert said == f"Progleton is running at http://127.0.0.1:{port} (Ctrl+C to stop). Sign-in is off.\n", server.stderr
         assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).status == 200
     finally:
         server.send_signal(signal.SIGTERM)
@@ -802,3 +802,33 @@ def test_the_extraction_libraries_warnings_are_for_verbose_runs(tmp_path: Path) 
     finally:
         for name, level in before.items():
             logging.getLogger(name).setLevel(level)
+
+
+def test_sign_in_stays_on_without_the_setting_says_so_and_turns_off_as_asked(db_url: str) -> None:
+    """Serving once with PROGLETON_ADMIN_PASSWORD keeps the password in the database: without
+    the variable, sign-in stayed on while `config` showed admin_password empty, "default"."""
+    from progleton.core import make_progleton
+    from progleton.web import create_app
+
+    def config(**env: str) -> dict[str, Any]:
+        shown = CliRunner().invoke(main, ["--db", db_url, "config", "--json"], env={"PROGLETON_ADMIN_PASSWORD": "", **env})
+        assert shown.exit_code == 0, shown.output
+        return dict(json.loads(shown.output)["sign_in"])
+
+    assert config()["value"] == "off" and config(PROGLETON_ADMIN_PASSWORD="s3cret pass")["value"] == "on"
+    with make_progleton(db_url) as app:
+        create_app(app, admin_password="s3cret pass")  # as `serve` does with the variable set
+    said = config()
+    assert said["value"] == "on" and said["from"] == "database", said
+    assert "admin" in said["why"] and "progleton sign-in off" in said["why"]
+    table = CliRunner().invoke(main, ["--db", db_url, "config"], env={"PROGLETON_ADMIN_PASSWORD": ""}).output
+    row = next(line for line in table.splitlines() if line.startswith("│ sign_in "))
+    assert [cell.strip() for cell in row.split("│")[2:4]] == ["on", "database"], row
+    kept = CliRunner().invoke(main, ["--db", db_url, "sign-in", "off"], env={"PROGLETON_ADMIN_PASSWORD": "s3cret pass"})
+    assert kept.exit_code == 1 and "Remove the setting first" in kept.output  # serve would turn it on again
+    assert config()["value"] == "on"
+    done = CliRunner().invoke(main, ["--db", db_url, "sign-in", "off"], env={"PROGLETON_ADMIN_PASSWORD": ""})
+    assert done.exit_code == 0 and "Sign-in is off: the password of admin is removed" in done.output, done.output
+    assert config()["value"] == "off"
+    status = CliRunner().invoke(main, ["--db", db_url, "sign-in", "status"], env={"PROGLETON_ADMIN_PASSWORD": ""})
+    assert status.output.startswith("Sign-in is off: no account has a password"), status.output

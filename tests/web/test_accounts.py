@@ -267,3 +267,28 @@ def test_a_feed_reader_can_send_the_feed_token_as_a_basic_password(locked: TestC
     # the feed token opens feeds only: not the API, not the pages
     assert locked.get("/api/v1/stories", auth=("admin", feed_token)).status_code == 401
     assert locked.get("/", auth=("admin", feed_token), follow_redirects=False).status_code == 303
+
+
+def test_sign_in_off_opens_the_reader_and_gives_back_what_the_admin_read(progleton: Progleton, seeded: Seeded) -> None:
+    """Removing PROGLETON_ADMIN_PASSWORD leaves sign-in on (the password is in the database);
+    `progleton sign-in off` turns it off, and the admin's state is the open reader's again."""
+    from progleton.web.accounts import turn_sign_in_off
+
+    article = seeded.articles["storm1"]
+    with TestClient(create_app(progleton, admin_password=PASSWORD), base_url="http://127.0.0.1:8000") as locked:
+        sign_in(locked)
+        assert locked.put(f"/api/v1/articles/{article}/state", json={"starred": True}).status_code == 200
+        assert locked.post("/api/v1/searches", json={"query": "ferry"}).status_code == 201
+    with TestClient(create_app(progleton, admin_password=""), base_url="http://127.0.0.1:8000") as running:
+        assert running.get("/", follow_redirects=False).status_code == 303  # no setting: still on
+        assert turn_sign_in_off(progleton.store) == ["admin"]
+        # a reader running meanwhile opens at its sign-in page, where everything led
+        assert running.get("/login", follow_redirects=False).headers["location"] == "/"
+        assert running.get("/").status_code == 200
+        assert running.get(f"/api/v1/articles/{article}/state").json()["starred"] is True
+        assert [s["query"] for s in running.get("/api/v1/searches").json()] == ["ferry"]
+    assert turn_sign_in_off(progleton.store) == []
+    with TestClient(create_app(progleton, admin_password="a new one"), base_url="http://127.0.0.1:8000") as again:
+        assert sign_in(again).status_code == 401  # type: ignore[attr-defined]  # the old password is gone
+        assert sign_in(again, "a new one").status_code == 303  # type: ignore[attr-defined]
+        assert again.get(f"/api/v1/articles/{article}/state").json()["starred"] is True  # back with the admin

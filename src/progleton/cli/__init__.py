@@ -19,7 +19,7 @@ from rich.table import Table
 
 from ..exceptions import ProgletonError
 from ..settings import REGISTRY, load_settings
-from . import copying, serving, sources, stories, updating
+from . import accounts, copying, serving, sources, stories, updating
 from .context import Context, pass_ctx
 from .terminal import console, err_console, print_json
 
@@ -71,18 +71,23 @@ def config(ctx: Context, as_json: bool) -> None:
             return masked_url(str(settings.db or default_db_url()))
         return settings.shown(name)
 
+    # sign-in is on while an account has a password in the database, admin_password set or not
+    sign_in = accounts.sign_in_state(settings, str(settings.db or default_db_url()))
     if as_json:
-        print_json({s.name: {"value": shown(s.name), "from": settings.origin[s.name]} for s in REGISTRY})
+        print_json({**{s.name: {"value": shown(s.name), "from": settings.origin[s.name]} for s in REGISTRY},
+                    "sign_in": {"value": sign_in.value, "from": sign_in.origin, "why": sign_in.why}})
         return
     table = Table("setting", "value", "from", "help")
     for s in REGISTRY:
         table.add_row(s.name, str(shown(s.name)), settings.origin[s.name], s.help)
+    table.add_row("sign_in", sign_in.value, sign_in.origin, f"Whether the web reader asks to sign in: {sign_in.why}.")
     console.print(table)
 
 
 for command in (sources.add, sources.import_, sources.remove, sources.export, sources.sources,
                 sources.site_profile, updating.update, stories.search, stories.stories, stories.story,
-                stories.move, stories.merge, stories.unmerge, serving.serve, serving.demo, copying.copy_to):
+                stories.move, stories.merge, stories.unmerge, serving.serve, serving.demo, copying.copy_to,
+                accounts.sign_in):
     main.add_command(command)
 
 

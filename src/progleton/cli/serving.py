@@ -12,6 +12,7 @@ import click
 
 from ..core import Progleton
 from ..settings import Settings
+from .accounts import serve_words
 from .context import Context, pass_ctx
 from .terminal import console, count
 from .updating import run_update
@@ -69,6 +70,7 @@ def _serve(app: Progleton, listener: socket.socket, *, background_updates: bool)
     import uvicorn
 
     from ..web import create_app
+    from ..web.accounts import sign_in_on
 
     host, port = listener.getsockname()[:2]
     shown = f"http://{f'[{host}]' if ':' in host else host}:{port}"
@@ -77,7 +79,8 @@ def _serve(app: Progleton, listener: socket.socket, *, background_updates: bool)
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets=sockets)
             if self.started:  # said once it listens, not before
-                console.print(f"Progleton is running at [bold]{shown}[/] (Ctrl+C to stop).")
+                console.print(f"Progleton is running at [bold]{shown}[/] (Ctrl+C to stop). "
+                              + serve_words(sign_in_on(web.state)))
 
     web = create_app(app, background_updates=background_updates,
                      secure_cookies=bool(app.settings.secure_cookies))

@@ -51,14 +51,25 @@ class UserStateMixin:
             ))
 
     def hand_over_state(self, from_user: int, to_user: int) -> None:
-        """Give ``to_user`` (who has none yet) what ``from_user`` read, starred, followed and
-        saved: the reader's own state when sign-in is turned on."""
+        """Give ``to_user`` what ``from_user`` read, starred, followed and saved: the reader's own
+        state when sign-in is turned on (the local user's to the admin's) and off again (back).
+        What ``to_user`` holds of the same article, story or query is kept as it is."""
+        keys = ((t.article_state, t.article_state.c.article_id), (t.story_state, t.story_state.c.story_id),
+                (t.saved_searches, t.saved_searches.c.query))
         with self._write() as conn:
-            for table in (t.article_state, t.story_state, t.saved_searches):
-                held = conn.execute(sa.select(sa.func.count()).select_from(table).where(
-                    table.c.user_id == to_user)).scalar()
-                if not held:
-                    conn.execute(table.update().where(table.c.user_id == from_user).values(user_id=to_user))
+            for table, key in keys:
+                held = sa.select(key).where(table.c.user_id == to_user)
+                conn.execute(table.update().where(table.c.user_id == from_user, key.not_in(held))
+                             .values(user_id=to_user))
+
+    def remove_passwords(self) -> list[str]:
+        """Take every account's password away (its sessions and tokens stop working, and no one
+        can sign in: the reader is open again); the names of those that had one."""
+        c = t.users.c
+        with self._write() as conn:
+            names = list(conn.execute(sa.select(c.name).where(c.password_hash != "!").order_by(c.name)).scalars())
+            conn.execute(t.users.update().where(c.password_hash != "!").values(password_hash="!"))
+        return names
 
     def get_user(self, *, user_id: int | None = None, name: str | None = None) -> dict[str, Any] | None:
         query = sa.select(t.users).where(t.users.c.id == user_id if user_id is not None else t.users.c.name == name)

@@ -3,7 +3,9 @@
 Until some user has a password the reader runs in open mode (the default on 127.0.0.1):
 everyone is the built-in "local" user and no sign-in is asked. Once an admin password is
 set (``PROGLETON_ADMIN_PASSWORD`` or ``create_app(admin_password=...)``) every page, the
-API and the output feeds need a session, an API token or a feed token.
+API and the output feeds need a session, an API token or a feed token. The password is kept
+in the database: removing the setting leaves sign-in on (a protected reader is never opened
+by a missing variable); :func:`turn_sign_in_off` (``progleton sign-in off``) opens it.
 """
 
 from __future__ import annotations
@@ -185,6 +187,19 @@ def ensure_local_user(store: SQLStore) -> User:
         user = _user(store.get_user(name=LOCAL_USER))
     assert user is not None
     return user
+
+
+def turn_sign_in_off(store: SQLStore) -> list[str]:
+    """Sign-in off, as asked for (``progleton sign-in off``): every account's password is
+    removed, so its sessions and tokens stop working and the reader is open again, and what the
+    admin read, starred, followed and saved goes back to the local user of open mode, whence it
+    came when sign-in was turned on. The names of the accounts that had a password."""
+    local = ensure_local_user(store)
+    names = store.remove_passwords()
+    admin = store.get_user(name="admin")
+    if admin is not None:
+        store.hand_over_state(int(admin["id"]), local.id)
+    return names
 
 
 def auth_required(request: Request) -> bool:

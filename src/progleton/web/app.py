@@ -32,6 +32,7 @@ from ..explain import probability_text
 from ..timefmt import duration_words, time_ago, time_until
 from .accounts import (
     LOCAL_USER,
+    NO_PASSWORD,
     LoginLimiter,
     SignInRequired,
     auth_required,
@@ -251,14 +252,15 @@ async def update_loop(progleton: Progleton, every_minutes: float) -> None:
 def set_admin_password(progleton: Progleton, password: str) -> None:
     """Create the admin account, or change its password (kept as is when it already matches).
 
-    The admin account made when sign-in is first turned on takes over what the reader had read,
-    starred, followed and saved in open mode (as the built-in local user), so nothing seems lost.
+    The admin account takes over what the reader had read, starred, followed and saved in open
+    mode (as the built-in local user) when sign-in is turned on, the first time or again after
+    ``progleton sign-in off``, so nothing seems lost.
     """
     existing = progleton.store.get_user(name="admin")
     if existing is None or not verify_password(password, str(existing["password_hash"])):
         admin = progleton.store.add_user("admin", hash_password(password), is_admin=True)
         local = progleton.store.get_user(name=LOCAL_USER)
-        if existing is None and local is not None:
+        if (existing is None or existing["password_hash"] == NO_PASSWORD) and local is not None:
             progleton.store.hand_over_state(int(local["id"]), admin)
 
 

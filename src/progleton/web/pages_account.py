@@ -41,6 +41,7 @@ def _name_key(name: str) -> list[str]:
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> Response:
+    request.app.state.auth_required = None  # read again: `progleton sign-in off` may have run since
     if not auth_required(request):
         return RedirectResponse("/", status_code=303)
     return render(request, "login.html", next=safe_next(next), error="", name="")
