@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -274,3 +275,35 @@ def test_a_correction_while_another_process_groups_answers_503_soon(
         assert moving.status_code == 503
     other_process.close()
     assert client.put(f"/api/v1/articles/{moved}/story", json={"story_id": None}).status_code == 200
+
+
+@pytest.mark.parametrize(("method", "path", "body", "field", "takes"), [
+    ("PUT", "/api/v1/articles/{article}/state", {"reed": True}, "reed", "read, starred"),
+    ("PUT", "/api/v1/stories/{story}/follow", {"folow": False}, "folow", "followed, follow"),
+    ("POST", "/api/v1/searches", {"query": "ferry", "title": "Ferries"}, "title", "query, name"),
+    ("POST", "/api/v1/sources", {"url": "https://x.example/feed", "group": ["a"]}, "group", "url, groups"),
+    ("PUT", "/api/v1/articles/{article}/story", {"story": None}, "story", "story_id"),
+    ("POST", "/api/v1/stories/{story}/merge", {"other": "story-wire-sea-wall", "into": "x"}, "into", "other"),
+])
+def test_a_field_the_request_does_not_take_is_a_422_naming_it(
+        client: TestClient, seeded: Seeded, method: str, path: str, body: dict[str, Any], field: str,
+        takes: str) -> None:
+    """{"reed": true} answered 200 and changed nothing."""
+    url = path.format(article=seeded.articles["storm1"], story=seeded.stories["storm"])
+    answer = client.request(method, url, json=body)
+    assert answer.status_code == 422, answer.text
+    [error] = [e for e in answer.json()["detail"] if e["type"] == "extra_forbidden"]
+    assert error["loc"] == ["body", field] and error["msg"].startswith(f"unknown field '{field}': this request takes {takes}")
+    assert client.get(f"/api/v1/articles/{seeded.articles['storm1']}/state").json()["read"] is False
+
+
+def test_follow_takes_followed_as_the_answer_names_it(client: TestClient, seeded: Seeded) -> None:
+    """{"followed": false} was ignored: the story was followed, and the answer said so."""
+    story = f"/api/v1/stories/{seeded.stories['storm']}/follow"
+    assert client.put(story, json={}).json()["followed"] is True  # left out: follow
+    assert client.put(story, json={"followed": False}).json()["followed"] is False
+    assert client.get("/api/v1/following").json() == []
+    assert client.put(story, json={"follow": True}).json()["followed"] is True  # the older name works
+    assert client.put(story, json={"follow": False, "followed": False}).json()["followed"] is False
+    mixed = client.put(story, json={"follow": True, "followed": False})
+    assert mixed.status_code == 422 and "send followed alone" in mixed.text

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.security import HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..citations import Citation, citations, story_citations
 from ..exceptions import FeedParseError, FetchError, NotFound
@@ -46,7 +46,14 @@ class SourceOut(BaseModel):
     article_count: int
 
 
-class SourceIn(BaseModel):
+class RequestIn(BaseModel):
+    """A request's JSON body: a field it does not know is a 422 naming it (a misspelt field
+    was ignored, and the request answered 200 having done nothing it asked)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceIn(RequestIn):
     url: str = Field(min_length=1, max_length=2000, description="A feed URL, or a site whose feed is found")
     groups: list[str] = Field(default_factory=list, max_length=20)
     title: str | None = None
@@ -195,18 +202,18 @@ MERGED: dict[int | str, dict[str, Any]] = {
     301: {"description": "The story was merged into another: Location is the same request for that one"}}
 
 
-class ArticleStateIn(BaseModel):
+class ArticleStateIn(RequestIn):
     read: bool | None = None
     starred: bool | None = None
 
 
-class ArticleStoryIn(BaseModel):
+class ArticleStoryIn(RequestIn):
     story_id: str | None = Field(
         description="The story to move the article into; null: split it out into a story of its own",
         max_length=500)
 
 
-class StoryMergeIn(BaseModel):
+class StoryMergeIn(RequestIn):
     other: str = Field(min_length=1, max_length=500, description="The story merged into this one")
 
 
@@ -216,8 +223,21 @@ class ArticleStateOut(BaseModel):
     starred: bool
 
 
-class FollowIn(BaseModel):
-    follow: bool = Field(True, description="true to follow the story, false to stop")
+class FollowIn(RequestIn):
+    followed: bool | None = Field(None, description="true to follow the story, false to stop (as the "
+                                  "response names it); true when left out")
+    follow: bool | None = Field(None, description="The same as followed (the older name); both given must agree")
+
+    @model_validator(mode="after")
+    def _agree(self) -> FollowIn:
+        if self.follow is not None and self.followed is not None and self.follow != self.followed:
+            raise ValueError("follow and followed say different things: send followed alone")
+        return self
+
+    @property
+    def wanted(self) -> bool:
+        """Whether the story is to be followed."""
+        return next((v for v in (self.followed, self.follow) if v is not None), True)
 
 
 class FollowOut(BaseModel):
@@ -225,7 +245,7 @@ class FollowOut(BaseModel):
     followed: bool
 
 
-class SavedSearchIn(BaseModel):
+class SavedSearchIn(RequestIn):
     query: str = Field(min_length=1, max_length=500, description="A search, filters included")
     name: str = Field("", max_length=200, description="What to call it (the query when empty)")
 
@@ -362,11 +382,12 @@ def get_article_state(request: Request, article_id: int,
 @router.put("/stories/{story_id:path}/follow", response_model=FollowOut, responses=ERRORS)
 def follow_story(request: Request, story_id: str, body: FollowIn,
                  user: Annotated[User, Depends(require_user)]) -> FollowOut:
-    """Follow a story (``/following`` lists it with what is new) or stop."""
+    """Follow a story (``/following`` lists it with what is new), or stop with
+    ``{"followed": false}``; ``follow`` is taken as the same field."""
     p = _p(request)
     story_id = p.story_or_successor(story_id)
-    p.store.set_story_state(user.id, story_id, followed=body.follow)
-    return FollowOut(story_id=story_id, followed=body.follow)
+    p.store.set_story_state(user.id, story_id, followed=body.wanted)
+    return FollowOut(story_id=story_id, followed=body.wanted)
 
 
 @router.get("/following", response_model=list[StoryOut])

@@ -196,7 +196,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if _wants_json(request):
-            return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
+            body = getattr(request.scope.get("route"), "body_field", None)
+            model = getattr(getattr(body, "field_info", None), "annotation", None)
+            return JSONResponse({"detail": jsonable_errors(exc, model)}, status_code=422)
         return _error(request, 400, "Some of the values in this address or form are not valid.")
 
 
@@ -231,8 +233,17 @@ def _successor_url(request: Request, merged: StoryMerged) -> str:
     return "/".join(segments) + (f"?{query}" if query else "")
 
 
-def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+def jsonable_errors(exc: RequestValidationError, body_model: Any = None) -> list[dict[str, Any]]:
+    """The validation errors as the API answers them; a field the body does not take is named,
+    with the fields ``body_model`` (the route's request model) takes."""
+    fields = ", ".join(getattr(body_model, "model_fields", {}))
+
+    def message(e: Any) -> str:
+        if e.get("type") == "extra_forbidden" and e.get("loc"):
+            return f"unknown field {e['loc'][-1]!r}" + (f": this request takes {fields}" if fields else "")
+        return str(e.get("msg", ""))
+
+    return [{"loc": list(e.get("loc", ())), "msg": message(e), "type": str(e.get("type", ""))}
             for e in exc.errors()]
 
 
