@@ -262,7 +262,7 @@ def test_a_feed_reader_can_send_the_feed_token_as_a_basic_password(locked: TestC
     assert locked.get("/feeds/top.atom", auth=("anyone", feed_token)).status_code == 200
     assert locked.get("/feeds/top.rss", auth=("admin", feed_token)).status_code == 200
     forged = locked.get("/feeds/top.atom", auth=("admin", "1.forged"))
-    assert forged.status_code == 401 and "no longer works" in forged.text
+    assert forged.status_code == 401 and "is not its feed token" in forged.text
     assert locked.get("/feeds/top.atom", headers={"authorization": "Basic !!!"}).status_code == 401
     # the feed token opens feeds only: not the API, not the pages
     assert locked.get("/api/v1/stories", auth=("admin", feed_token)).status_code == 401
@@ -292,3 +292,23 @@ def test_sign_in_off_opens_the_reader_and_gives_back_what_the_admin_read(proglet
         assert sign_in(again).status_code == 401  # type: ignore[attr-defined]  # the old password is gone
         assert sign_in(again, "a new one").status_code == 303  # type: ignore[attr-defined]
         assert again.get(f"/api/v1/articles/{article}/state").json()["starred"] is True  # back with the admin
+
+
+def test_a_token_that_does_not_work_is_told_apart_from_one_missing(locked: TestClient) -> None:
+    """The admin password typed into a feed reader's login box was answered "This feed
+    address's token no longer works"; a revoked API token, "Sign-in required"."""
+    sign_in(locked)
+    api_token = re.search(r"Authorization: Bearer ([\w.]+)", locked.get("/account").text).group(1)  # type: ignore[union-attr]
+    locked.post("/account/tokens", data={"csrf_token": csrf_token(locked, "/account")})
+    locked.cookies.clear()
+    password = locked.get("/feeds/top.atom", auth=("admin", PASSWORD))
+    assert password.status_code == 401 and password.text.startswith(
+        "The password sent for this feed is not its feed token. The password a feed reader sends is the feed "
+        "token from your account page (/account), not the account's password"), password.text
+    assert "no longer works (new tokens" not in password.text
+    revoked = locked.get("/api/v1/stories", headers={"authorization": f"Bearer {api_token}"})
+    assert revoked.status_code == 401 and revoked.headers["www-authenticate"] == 'Bearer error="invalid_token"'
+    assert revoked.json()["detail"].startswith("This API token is not valid any more: new tokens were made")
+    assert "/account" in revoked.json()["detail"] and "Sign-in required" not in revoked.json()["detail"]
+    missing = locked.get("/api/v1/stories")
+    assert missing.status_code == 401 and missing.json()["detail"].startswith("Sign-in required")

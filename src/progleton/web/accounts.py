@@ -247,14 +247,24 @@ def require_user(request: Request) -> User:
     if user is not None:
         return user
     path = request.url.path
+    authorization = request.headers.get("authorization", "")
     if path.startswith("/api/"):
+        if authorization.lower().startswith("bearer "):  # RFC 6750: the token sent is no good
+            raise HTTPException(status_code=401, detail=API_TOKEN_INVALID,
+                                headers={"www-authenticate": 'Bearer error="invalid_token"'})
         raise HTTPException(status_code=401, detail="Sign-in required: send an API token as "
                             "'Authorization: Bearer TOKEN' (see /account).",
                             headers={"www-authenticate": "Bearer"})
     if path.startswith("/feeds/"):
-        given = bool(request.query_params.get("token") or _basic_password(request.headers.get("authorization", "")))
-        raise HTTPException(status_code=401, detail=feed_token_needed(given), headers={"www-authenticate": FEED_CHALLENGE})
+        sent = ("address" if request.query_params.get("token") else
+                "basic" if authorization.strip().lower().startswith("basic") else None)
+        raise HTTPException(status_code=401, detail=feed_token_needed(sent), headers={"www-authenticate": FEED_CHALLENGE})
     raise SignInRequired()
+
+
+API_TOKEN_INVALID = ("This API token is not valid any more: new tokens were made on the account page, or the "
+                     "password was changed. Sign in to the reader and copy the current API token from your "
+                     "account page (/account).")
 
 
 # Feed readers that keep a user name and password for a feed (most do) send them with HTTP Basic
@@ -274,10 +284,16 @@ def _basic_password(authorization: str) -> str | None:
     return decoded.partition(":")[2] or None
 
 
-def feed_token_needed(token_given: bool) -> str:
-    """What a feed asked for without a valid feed token says (in plain text: a feed reader shows it)."""
-    why = ("This feed address's token no longer works (new tokens were made, or the password was "
-           "changed)." if token_given else "This feed needs a feed token: sign-in is on.")
+def feed_token_needed(sent: str | None) -> str:
+    """What a feed asked for without a valid feed token says (in plain text: a feed reader shows
+    it); ``sent`` is how a token that did not work came: in the "address" (``?token=``), as a
+    "basic" password, or None."""
+    why = {"address": "This feed address's token no longer works (new tokens were made, or the password was "
+                      "changed).",
+           "basic": "The password sent for this feed is not its feed token. The password a feed reader sends "
+                    "is the feed token from your account page (/account), not the account's password (a token "
+                    "made before new tokens were made, or before the password was changed, no longer works).",
+           }.get(sent or "", "This feed needs a feed token: sign-in is on.")
     return (f"{why} To get the address with your token, sign in to the reader and copy the feed's "
             "link (Atom, RSS or JSON Feed) from its page, or from your account page (/account). A feed "
             "reader that asks for a user name and password can take the plain address instead, with "
