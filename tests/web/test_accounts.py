@@ -312,3 +312,13 @@ def test_a_token_that_does_not_work_is_told_apart_from_one_missing(locked: TestC
     assert "/account" in revoked.json()["detail"] and "Sign-in required" not in revoked.json()["detail"]
     missing = locked.get("/api/v1/stories")
     assert missing.status_code == 401 and missing.json()["detail"].startswith("Sign-in required")
+
+
+def test_the_sign_in_page_says_the_name_is_admin(locked: TestClient) -> None:
+    """Only a password is ever set (admin_password): the page asked for a name no one was told."""
+    page = locked.get("/login").text
+    assert re.search(r'<input id="login-name" name="name"[^>]* value="admin"', page), page
+    assert "The name is <code>admin</code>" in page
+    assert re.search(r'<input id="login-password"[^>]* autofocus>', page)  # the password is what to type
+    failed = locked.post("/login", data={"csrf_token": csrf_token(locked, "/login"), "name": "Ana", "password": "x"})
+    assert 'value="Ana"' in failed.text  # what was typed stays

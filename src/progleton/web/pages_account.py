@@ -44,7 +44,8 @@ def login_page(request: Request, next: str = "/") -> Response:
     request.app.state.auth_required = None  # read again: `progleton sign-in off` may have run since
     if not auth_required(request):
         return RedirectResponse("/", status_code=303)
-    return render(request, "login.html", next=safe_next(next), error="", name="")
+    # the only account sign-in makes is "admin": the name is filled in, the password asked for
+    return render(request, "login.html", next=safe_next(next), error="", name="admin")
 
 
 @router.post("/login", dependencies=[Depends(require_csrf)], response_model=None)
