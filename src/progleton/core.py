@@ -466,6 +466,14 @@ class Progleton:
                                       "`progleton sources` (or the Sources page) lists them.",))
         return Found(self.search(parsed.text, limit=limit, offset=offset, filters=filters), parsed)
 
+    def saved_search_problems(self, query: str) -> tuple[str, ...]:
+        """Why a search cannot be saved: what :meth:`find` says of it (in its words), or that it
+        has no word to search for (filters alone find nothing); empty when it can be."""
+        found = self.find(query, limit=1)
+        if found.problems or found.query.text.strip():
+            return found.problems
+        return ("Add some words to search for; filters narrow a search down.",)
+
     # ---- corrections ---------------------------------------------------------------------------
 
     def move_article(self, article_id: int, to_story: str | None = None) -> str:

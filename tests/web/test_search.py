@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from progleton.searching import SearchQuery, parse_query, store_filters
 from progleton.web.search import mark_terms
 
-from .conftest import Seeded
+from .conftest import Seeded, csrf_token
 
 
 def test_parse_query_splits_filters_from_words() -> None:
@@ -138,3 +138,24 @@ def test_filters_become_store_filters(tmp_path: object) -> None:
         assert filters.language == "en"
         assert store_filters(parse_query(f"x source:{harbour.id}"), p.sources()).source_ids == [harbour.id]
         assert store_filters(parse_query("x source:nowhere"), p.sources()).source_ids == []
+
+
+@pytest.mark.parametrize("query", ["OR", '"', "-ferry", "after:2026-13-01 ferry", "source:Nowhere ferry",
+                                   "after:2026-01-01"])
+def test_a_search_that_can_find_nothing_is_not_saved(client: TestClient, seeded: Seeded, query: str) -> None:
+    """POST /api/v1/searches {"query": "OR"} answered 201 though /search answers 422; the search
+    page offered "Save this search as" above its own error."""
+    saved = client.post("/api/v1/searches", json={"query": query, "name": "Never"})
+    assert saved.status_code == 422, saved.text
+    searched = client.get("/api/v1/search", params={"q": query})
+    if searched.status_code == 422:
+        assert saved.json()["detail"] == searched.json()["detail"]  # the same words
+    else:  # filters alone: the search finds nothing and says nothing
+        assert saved.json()["detail"] == "Add some words to search for; filters narrow a search down."
+    page = client.get("/search", params={"q": query}).text
+    assert 'action="/searches"' not in page and "Save this search as" not in page
+    posted = client.post("/searches", data={"csrf_token": csrf_token(client), "q": query, "name": "Never"},
+                         follow_redirects=False)
+    assert posted.status_code == 303 and "notice=saved" not in posted.headers["location"]
+    assert client.get("/api/v1/searches").json() == []
+    assert client.post("/api/v1/searches", json={"query": "ferry source:North"}).status_code == 201

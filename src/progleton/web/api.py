@@ -414,13 +414,18 @@ def saved_searches(request: Request, user: Annotated[User, Depends(require_user)
     return [_saved_out(s, request) for s in _p(request).store.saved_searches(user.id)]
 
 
-@router.post("/searches", response_model=SavedSearchOut, status_code=201)
+@router.post("/searches", response_model=SavedSearchOut, status_code=201,
+             responses={422: {"model": ErrorOut, "description": "A query that can find nothing, and why"}})
 def save_search(request: Request, body: SavedSearchIn,
                 user: Annotated[User, Depends(require_user)]) -> SavedSearchOut:
-    """Keep a search under a name (the same query saved again takes the new name)."""
+    """Keep a search under a name (the same query saved again takes the new name). A query
+    ``/search`` answers 422 is refused alike, in the same words, and so is one of filters alone."""
     query = body.query.strip()
     if not query:
         raise HTTPException(status_code=422, detail="the query is empty")
+    problems = _p(request).saved_search_problems(query)
+    if problems:
+        raise HTTPException(status_code=422, detail=" ".join(problems))
     store = _p(request).store
     search_id = store.add_saved_search(user.id, body.name.strip() or query, query)
     return _saved_out(next(s for s in store.saved_searches(user.id) if s["id"] == search_id), request)

@@ -76,9 +76,12 @@ def following_page(request: Request, user: UserDep) -> HTMLResponse:
 def save_search(request: Request, user: UserDep, q: Annotated[str, Form(min_length=1, max_length=500)],
                 name: Annotated[str, Form(max_length=200)] = "") -> RedirectResponse:
     """Keep a search under a name; it is listed on the search page and is also a feed. A query
-    of spaces keeps nothing; the same query saved again takes the new name."""
+    of spaces keeps nothing, nor does one that can find nothing (the search page says why); the
+    same query saved again takes the new name."""
     if not q.strip():
         return RedirectResponse("/search", status_code=303)
+    if progleton_of(request).saved_search_problems(q):
+        return RedirectResponse("/search?" + urlencode({"q": q}), status_code=303)
     progleton_of(request).store.add_saved_search(user.id, name.strip() or q.strip(), q.strip())
     return RedirectResponse("/search?" + urlencode({"q": q, "notice": "saved"}), status_code=303)
 
