@@ -15,6 +15,21 @@ from .types import SearchHit, Source
 _TOKEN = re.compile(r'(-?\w+:)?("[^"]*"?|\S+)')
 FILTER_NAMES = ("source", "after", "before", "lang")
 OPERATORS = ("OR", "AND", "NOT")  # the full-text index's, written in capitals
+# ISO 639-1, the codes an article's language is stored in (extraction reports them)
+LANGUAGE_CODES = frozenset("""
+    aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+    da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz
+    ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo
+    lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps
+    pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn
+    to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu""".split())
+
+
+def language_problem(code: str) -> str | None:
+    """Why ``code`` is no language code an article can have (``None`` when it is one; pure)."""
+    if code.split("-")[0].lower() in LANGUAGE_CODES:
+        return None
+    return f"{code!r} is not a language code: give an ISO 639-1 code, two letters such as 'en', 'de' or 'ja'."
 
 
 @dataclass(frozen=True)

@@ -307,3 +307,19 @@ def test_follow_takes_followed_as_the_answer_names_it(client: TestClient, seeded
     assert client.put(story, json={"follow": False, "followed": False}).json()["followed"] is False
     mixed = client.put(story, json={"follow": True, "followed": False})
     assert mixed.status_code == 422 and "send followed alone" in mixed.text
+
+
+def test_stories_of_a_group_or_language_that_is_none_is_a_422_saying_so(client: TestClient, seeded: Seeded) -> None:
+    """?group=Nope and ?language=xx answered 200 [], as if nothing had happened yet."""
+    nope = client.get("/api/v1/stories", params={"group": "Nope"})
+    assert nope.status_code == 422
+    assert nope.json()["detail"] == "No source is in the group 'Nope': the groups are 'National', 'Verel'."
+    bad = client.get("/api/v1/stories", params={"language": "xx"})
+    assert bad.status_code == 422 and bad.json()["detail"].startswith("'xx' is not a language code: give an ISO 639-1")
+    both = client.get("/api/v1/stories", params={"group": "Nope", "language": "xx"}).json()["detail"]
+    assert "'Nope'" in both and "'xx'" in both
+    assert client.get("/api/v1/stories", params={"language": "fr"}).json() == []  # a language with no stories
+    english = client.get("/api/v1/stories", params={"language": "en"}).json()
+    assert english and client.get("/api/v1/stories", params={"language": "EN"}).json() == english
+    verel = client.get("/api/v1/stories", params={"group": "Verel"})
+    assert verel.status_code == 200 and verel.json()

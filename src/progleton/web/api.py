@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ..citations import Citation, citations, story_citations
 from ..exceptions import FeedParseError, FetchError, NotFound
 from ..explain import reasons_in_words
+from ..searching import language_problem
 from ..types import Article, SearchHit, Source, Story, StoryDetail
 from .accounts import User, require_user
 
@@ -298,14 +299,34 @@ def delete_source(request: Request, source_id: int) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/stories", response_model=list[StoryOut])
+@router.get("/stories", response_model=list[StoryOut],
+            responses={422: {"model": ErrorOut, "description": "A group no source is in, or no language code"}})
 def list_stories(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 30,
                  offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-                 group: str | None = None, language: str | None = None,
+                 group: Annotated[str | None, Query(description="A source group (as /sources gives them)")] = None,
+                 language: Annotated[str | None, Query(description="An ISO 639-1 code, such as en")] = None,
                  since: datetime | None = None) -> list[StoryOut]:
-    """Top stories, best first (independent outlets, recency, velocity)."""
-    stories = _p(request).stories(limit=limit, offset=offset, since=since, group=group, language=language)
+    """Top stories, best first (independent outlets, recency, velocity). A ``group`` no source
+    is in, or a ``language`` that is no language code, is a 422 saying so (a language no story
+    is in answers an empty list)."""
+    p = _p(request)
+    problems = [problem for problem in (_group_problem(p, group), language and language_problem(language)) if problem]
+    if problems:
+        raise HTTPException(status_code=422, detail=" ".join(problems))
+    language = language.lower() if language else None
+    stories = p.stories(limit=limit, offset=offset, since=since, group=group, language=language)
     return [story_out(s) for s in stories]
+
+
+def _group_problem(p: Progleton, group: str | None) -> str | None:
+    """Why ``group`` filters out every story: no source is in it (None when some is, or no group is asked)."""
+    if group is None:
+        return None
+    groups = [name for name, _ in p.store.source_groups()]
+    if group in groups:
+        return None
+    known = f"the groups are {', '.join(map(repr, groups))}." if groups else "no source is in a group."
+    return f"No source is in the group {group!r}: {known}"
 
 
 @router.get("/stories/{story_id:path}/related", response_model=list[RelatedStoryOut], responses=ERRORS | MERGED)
