@@ -211,7 +211,7 @@ def test_a_new_user_from_sign_in_to_search(browser: Any, fresh_site: str, local_
     assert "The source was added" in page.locator(".notice").inner_text()
     page.get_by_role("button", name="Update all now").click()
     page.wait_for_load_state()
-    assert page.locator(".notice").inner_text().startswith("Updated: 1 new article")
+    assert page.locator(".notice").inner_text() == "1 of 1 source updated: 1 new article from 1 new entry."
 
     page.get_by_role("link", name="Top stories", exact=True).click()
     page.wait_for_url(fresh_site + "/")

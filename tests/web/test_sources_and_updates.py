@@ -147,7 +147,8 @@ def test_update_now_from_the_sources_page(local_client: tuple[TestClient, Progle
     answer = client.post("/sources/update", data={"csrf_token": csrf_token(client)}, follow_redirects=False)
     assert answer.status_code == 303
     page = client.get(answer.headers["location"]).text
-    assert "Updated: 1 new article; 1 source failed (see below)." in page
+    assert ("1 of 2 sources updated: 1 new article from 1 new entry; 1 failed. Each one&#39;s error, or when "
+            "it is due again, is below.") in page
     assert "Bridge reopens after repairs" in client.get("/").text
 
 
@@ -161,3 +162,21 @@ def test_edit_a_sources_groups(local_client: tuple[TestClient, Progleton]) -> No
     assert p.store.get_source(source.id).groups == ("Europe", "public broadcasters")
     assert 'value="Europe, public broadcasters"' in client.get("/sources").text
     assert client.post("/sources/999/groups", data={"csrf_token": csrf_token(client)}).status_code == 404
+
+
+def test_update_now_says_which_sources_it_skipped_as_their_server_asked_for_time(
+        local_client: tuple[TestClient, Progleton], local_site: str) -> None:
+    """It said "Updated: 0 new articles." of an update that had left a rate-limited source alone."""
+    client, p = local_client
+    p.store.add_source(local_site + "/feed.xml", title="Local Gazette")
+    with serve_files({"/feed.xml": (b"slow down", "text/plain")}, statuses={"/feed.xml": 429}) as busy:
+        p.store.add_source(busy + "/feed.xml", title="Busy Wire")
+        client.post("/sources/update", data={"csrf_token": csrf_token(client)})
+        again = client.post("/sources/update", data={"csrf_token": csrf_token(client)})
+    assert ("1 of 1 source updated: 0 new articles from 0 new entries; 1 skipped, as its server asked for time. "
+            "Each one&#39;s error, or when it is due again, is below.") in again.text, again.text
+    assert "rate limited" in again.text
+    for p_source in p.sources():
+        p.remove_source(p_source.id)
+    assert "Nothing was updated: no source is followed yet." in client.post(
+        "/sources/update", data={"csrf_token": csrf_token(client)}).text

@@ -33,6 +33,23 @@ def split_groups(text: str) -> list[str]:
     return [g.strip() for g in text.split(",") if g.strip()][:20]
 
 
+def _n(n: int, noun: str, plural: str = "") -> str:
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def update_notice(sources: int, new: int, entries: int, failed: int, skipped: int) -> str:
+    """What "Update all now" came to, as `progleton update` says it: the sources updated of
+    those fetched, what was new, those that failed, and those skipped because their server had
+    asked for time (rate limited: they are not asked until it has passed)."""
+    if not sources and not skipped:
+        return "Nothing was updated: no source is followed yet."
+    held = f"{'its server' if skipped == 1 else 'their servers'} asked for time"
+    return (f"{sources - failed} of {_n(sources, 'source')} updated: {_n(new, 'new article')} from "
+            f"{_n(entries, 'new entry', 'new entries')}" + (f"; {failed} failed" if failed else "")
+            + (f"; {skipped} skipped, as {held}" if skipped else "") + "."
+            + (" Each one's error, or when it is due again, is below." if failed or skipped else ""))
+
+
 def _sources_page(request: Request, *, status_code: int = 200, error: str = "",
                   url: str = "", groups: str = "") -> HTMLResponse:
     p = progleton_of(request)
@@ -44,9 +61,7 @@ def _sources_page(request: Request, *, status_code: int = 200, error: str = "",
                   + (f"; {skipped} outline{'' if skipped == 1 else 's'} skipped (not a web address)." if skipped
                      else "."))
     if params.get("notice") == "updated":
-        new, failed = _count(params.get("new")), _count(params.get("failed"))
-        notice = (f"Updated: {new} new article{'' if new == 1 else 's'}"
-                  + (f"; {failed} source{'' if failed == 1 else 's'} failed (see below)." if failed else "."))
+        notice = update_notice(*(_count(params.get(k)) for k in ("sources", "new", "entries", "failed", "skipped")))
     return render(request, "sources.html", status_code=status_code, sources=p.sources(),
                   notice=notice, error=error, form={"url": url, "groups": groups})
 
@@ -103,9 +118,11 @@ async def import_opml(request: Request, opml: UploadFile) -> Response:
 
 @router.post("/sources/update", dependencies=[Depends(require_csrf)])
 async def update_now(request: Request) -> RedirectResponse:
-    """Fetch every source now (not only the due ones) and say what came of it."""
+    """Fetch every source now (not only the due ones, but none whose server asked for time)
+    and say what came of it."""
     result = await progleton_of(request).update_async(due_only=False)
-    query = urlencode({"notice": "updated", "new": result.new_articles, "failed": len(result.errors)})
+    query = urlencode({"notice": "updated", "sources": len(result.sources), "new": result.new_articles,
+                       "entries": result.new_entries, "failed": len(result.errors), "skipped": len(result.held_back)})
     return RedirectResponse("/sources?" + query, status_code=303)
 
 
