@@ -120,7 +120,7 @@ def test_sign_in_and_out(locked: TestClient) -> None:
     cookie = answer.headers["set-cookie"]  # type: ignore[attr-defined]
     assert cookie.startswith("progleton_session=") and "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert locked.get("/").status_code == 200
-    assert '<a href="/account">admin</a>' in locked.get("/").text
+    assert '<a class="account" href="/account">admin</a>' in locked.get("/").text
     session = locked.cookies.get("progleton_session")
     locked.post("/logout", data={"csrf_token": csrf_token(locked)})
     assert locked.get("/", follow_redirects=False).status_code == 303

@@ -174,8 +174,14 @@ def test_usable_on_a_phone(browser: Any, site: str, progleton: Progleton, seeded
     for url in ("/", "/stories/story-wire-sea-wall", "/articles/1", "/sources", "/search?q=ferry",
                 "/stories/story-long", f"/articles/{long_one}", "/search?q=harbour"):
         page.goto(url)
-        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        # against the screen's width: a phone widens window.innerWidth to what sticks out (the
+        # OPML file input's 363px on the Sources page passed as 363 - 363)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{url} scrolls sideways by {overflow}px"
+        assert page.evaluate("window.innerWidth") == 360, url
+        # the pages of the menu on one line ("Sources" went alone onto a second)
+        tops = page.evaluate("Array.from(document.querySelectorAll('header.site ul a'), a => a.getBoundingClientRect().top)")
+        assert len(tops) == 4 and len(set(tops)) == 1, (url, tops)
         if url == "/sources":  # the column headers are hidden: each value says what it is
             label = page.evaluate("getComputedStyle(document.querySelector('td[data-label]'), '::before').content")
             assert label == '"Health: "', label
