@@ -678,6 +678,17 @@ def test_add_that_fails_says_nothing_was_added_not_that_it_will_be_retried(db_ur
     assert done.returncode == 1 and "Nothing was added" in done.stderr and "retried" not in done.stderr, done.stderr
 
 
+def test_add_of_a_site_that_asks_to_wait_says_to_add_it_again_then(db_url: str, outlets: LocalServer) -> None:
+    """A 429 said "check the address", which is fine: the site asks for time."""
+    done = run(db_url, "add", outlets.url("/429"))
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 1 and "answered 429 Too Many Requests. Nothing was added: the site asks to wait " \
+        "until " in said and " UTC; add it again after that." in said, done.stderr
+    assert "check the address" not in said and "retried" not in said
+    missing = " ".join(run(db_url, "add", outlets.url("/missing.xml")).stderr.split())
+    assert "answered 404 Not Found. Nothing was added: check the address." in missing
+
+
 
 @pytest.mark.postgres
 def test_update_whose_grouping_lock_is_lost_prints_its_summary_and_why_then_exits_1(

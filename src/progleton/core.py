@@ -22,12 +22,12 @@ from typing import Any
 
 from .corrections import back_as_original, reoriginate, split_id, undo_merge, write_merge
 from .exceptions import (
-    NOTHING_ADDED,
     FetchError,
     GroupingLockLost,
     NotFound,
     StoryMerged,
     UnsafeURLError,
+    nothing_added,
 )
 from .feeds.opml import OutlineSource, parse_opml, write_opml
 from .fetch import Fetcher
@@ -197,7 +197,7 @@ class Progleton:
                                groups: Iterable[str] = (), discover: bool = True) -> tuple[Source, bool]:
         """Follow a feed, or a site whose feed is found by autodiscovery. Returns (source, created).
 
-        A FetchError says that nothing was added (:data:`~progleton.exceptions.NOTHING_ADDED`),
+        A FetchError says that nothing was added (:func:`~progleton.exceptions.nothing_added`),
         not what its source would do next. An address without a scheme is taken as https. One already followed gets the new
         ``groups`` too, and one retired (its feed said 410 Gone) is followed again."""
         url = web_address(url)
@@ -210,7 +210,7 @@ class Progleton:
                 try:
                     feed_url = await fetcher.discover(url)
                 except FetchError as exc:  # its advice ("it will be retried later") is for a followed source
-                    raise exc.advising(NOTHING_ADDED) from exc
+                    raise exc.advising(nothing_added(exc)) from exc
         return self.store.add_source(feed_url, title=title, groups=groups)
 
     def add_source(self, url: str, **kwargs: Any) -> tuple[Source, bool]:

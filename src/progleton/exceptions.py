@@ -27,7 +27,7 @@ never stop an update of the other sources.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ class FetchError(ProgletonError):
     def advising(self, advice: str) -> Self:
         """This error (its class and fields: ``status``, ``temporary`` ...) with other advice
         after its fact: what happens next depends on who asked (a followed source is retried
-        later; an address being added is not, see :data:`NOTHING_ADDED`)."""
+        later; an address being added is not, see :func:`nothing_added`)."""
         other = type(self).__new__(type(self))
         other.__dict__.update(self.__dict__)
         other.fact, other.advice = self.without_advice, advice
@@ -70,7 +70,26 @@ class FetchError(ProgletonError):
 
 # What an address that could not be added says instead of its fetch error's advice: nothing
 # was followed, so nothing will be retried (the CLI's `add`, the Sources page, the API).
+# :func:`nothing_added` chooses among them by the error.
 NOTHING_ADDED = " Nothing was added: check the address, or add it again when the site answers."
+NOTHING_ADDED_CHECK = " Nothing was added: check the address."
+NOTHING_ADDED_WAIT = " Nothing was added: the site asks to wait; add it again later."
+
+
+def nothing_added(error: FetchError) -> str:
+    """The advice for an address that could not be added, by why: a site that asked for time
+    (a 429, or a 503 with a Retry-After) is to be added again once it has passed, not checked
+    (the address is fine); an answer that will not change (404, 403, an unsafe address) is to
+    be checked; a site that failed or did not answer (a timeout, a 500, no connection: also a
+    mistyped host) either."""
+    if isinstance(error, HTTPStatusError) and (error.status == 429
+                                               or (error.temporary and error.retry_after is not None)):
+        if error.retry_after is None:
+            return NOTHING_ADDED_WAIT
+        until = datetime.now(UTC) + timedelta(seconds=error.retry_after)
+        day = "" if error.retry_after < 20 * 3600 else f"{until:%Y-%m-%d} "
+        return f" Nothing was added: the site asks to wait until {day}{until:%H:%M} UTC; add it again after that."
+    return NOTHING_ADDED if error.temporary else NOTHING_ADDED_CHECK
 
 
 class UnsafeURLError(FetchError, ValueError):
