@@ -364,6 +364,53 @@ def test_only_a_postgresql_database_of_its_own_is_a_target(tmp_path: Path, targe
 
 
 
+def test_a_server_that_is_not_reached_is_told_from_a_database_to_create(tmp_path: Path) -> None:
+    """A port where nothing listens said "Connection refused … (a new one is made with createdb NAME)"."""
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    open_store(url).close()
+    with pytest.raises(StorageError) as refused:
+        copy_to_postgresql(url, TARGET)
+    said = str(refused.value)
+    assert said.startswith("cannot connect to the PostgreSQL server at 127.0.0.1:1 for " + TARGET + ": ")
+    assert "Connection refused" in said and "is PostgreSQL running there? Check the host and port" in said
+    assert "createdb" not in said
+
+
+@pytest.mark.postgres
+def test_a_database_that_does_not_exist_is_to_be_created(tmp_path: Path, postgres_url: str) -> None:
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    open_store(url).close()
+    missing = postgres_url + "_none"
+    with pytest.raises(StorageError, match=f"there is no database {missing.rsplit('/', 1)[1]} on the PostgreSQL "
+                                           "server at 127.0.0.1:5432: create it first, with a UTF-8 locale: "
+                                           "createdb --template=template0 --locale=C.UTF-8 "):
+        copy_to_postgresql(url, missing)
+
+
+@pytest.mark.postgres
+def test_a_database_of_the_c_locale_is_refused_before_anything_is_made_in_it(
+        tmp_path: Path, postgres_url: str) -> None:
+    """It was copied into, with a warning that said to add the sources to it again."""
+    source = f"sqlite:///{tmp_path / 'p.db'}"
+    open_store(source).close()
+    name = postgres_url.rsplit("/", 1)[1] + "_c"
+    admin = sa.create_engine(postgres_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'")
+    target = postgres_url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        with pytest.raises(StorageError, match=r"was created with LC_CTYPE C, .* createdb --template=template0 "
+                                               rf"--locale=C.UTF-8 NAME, .*dropdb {name} first\); nothing was copied"):
+            copy_to_postgresql(source, target)
+        engine = sa.create_engine(target)
+        assert sa.inspect(engine).get_table_names() == []
+        engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
 @pytest.mark.postgres
 def test_the_command_copies_and_says_what_to_do_next(tmp_path: Path, postgres_url: str) -> None:
     source = f"sqlite:///{tmp_path / 'p.db'}"

@@ -18,7 +18,8 @@ from .terminal import console, err_console
 @pass_ctx
 def copy_to(ctx: Context, target: str) -> None:
     """Copy this installation (the SQLite database of --db) into TARGET, an empty PostgreSQL
-    database (postgresql://USER@HOST/NAME; create it first: createdb NAME). Every table is
+    database (postgresql://USER@HOST/NAME; create it first, with a UTF-8 locale: createdb
+    --template=template0 --locale=C.UTF-8 NAME). Every table is
     copied, every row under the same ids: stories, articles, read and starred state, follows,
     saved searches, corrections, users and tokens, the secret key. The SQLite file is only read.
     Stop `progleton serve` and cron updates first: what they write meanwhile is not copied."""

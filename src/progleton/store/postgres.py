@@ -170,12 +170,18 @@ def grouping_lock(engine: sa.Engine, *, wait: bool = True) -> Iterator[bool]:
             hold.release()
 
 
+def ascii_locale(conn: sa.Connection) -> str | None:
+    """The database's LC_CTYPE where it is C (or POSIX), which reads no letter beyond ASCII as a
+    letter: words in other alphabets, and accented ones, are never found. None for any other."""
+    ctype = str(conn.exec_driver_sql("SHOW lc_ctype").scalar() or "")
+    return ctype if ctype.upper() in ("C", "POSIX") else None
+
+
 def warn_about_locale(engine: sa.Engine) -> None:
-    """A database whose LC_CTYPE is C (or POSIX) reads no letter beyond ASCII as a letter:
-    words in other alphabets, and accented ones, are never found. Said once, at start-up."""
+    """Say once, at start-up, that the database cannot search words beyond ASCII (:func:`ascii_locale`)."""
     with engine.connect() as conn:
-        ctype = str(conn.exec_driver_sql("SHOW lc_ctype").scalar() or "")
-    if ctype.upper() in ("C", "POSIX"):
+        ctype = ascii_locale(conn)
+    if ctype is not None:
         log.warning("this PostgreSQL database's LC_CTYPE is %s: words beyond ASCII cannot be searched; "
                     "create the database with a UTF-8 locale (createdb --template=template0 "
                     "--locale=C.UTF-8 NAME) and add the sources to it again", ctype)

@@ -165,16 +165,25 @@ def open_empty_postgresql(url: str) -> sa.Engine:
     if sa.engine.make_url(url).database in _SERVERS_OWN:
         raise StorageError(f"{masked_url(url)} is PostgreSQL's own database: create one for Progleton "
                            "(createdb progleton) and copy into that")
-    foreign = sorted(set(_table_names(url)) - _OURS)
+    tables, ctype = _look_at(url)
+    foreign = sorted(set(tables) - _OURS)
     if foreign:
         raise StorageError(f"{masked_url(url)} holds tables that are not Progleton's ({', '.join(foreign[:5])}"
                            f"{', …' if len(foreign) > 5 else ''}): copy into a new database "
                            "(createdb NAME), not this one")
+    if ctype is not None:
+        name = sa.engine.make_url(url).database
+        raise StorageError(f"{masked_url(url)} was created with LC_CTYPE {ctype}, which reads no letter beyond "
+                           "ASCII as a letter (words in other alphabets, and accented ones, could never be "
+                           "found): create one with a UTF-8 locale, createdb --template=template0 "
+                           f"--locale=C.UTF-8 NAME, and copy into that (to make it under this name, dropdb {name} "
+                           "first); nothing was copied")
     return open_store(url).engine  # migrated; refuses a database of a newer Progleton
 
 
-def _table_names(url: str) -> list[str]:
-    """The tables in the PostgreSQL database at ``url`` (in its default schema)."""
+def _look_at(url: str) -> tuple[list[str], str | None]:
+    """The tables in the PostgreSQL database at ``url`` (in its default schema), and its
+    LC_CTYPE where it is C or POSIX (:func:`~.postgres.ascii_locale`)."""
     try:
         from . import postgres
 
@@ -184,12 +193,28 @@ def _table_names(url: str) -> list[str]:
     except (ValueError, sa.exc.ArgumentError) as exc:  # a port that is no number, and the like
         raise StorageError(f"cannot read the database URL: {masked_error(exc, url)}") from exc
     try:
-        return sa.inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            return sa.inspect(conn).get_table_names(), postgres.ascii_locale(conn)
     except sa.exc.DBAPIError as exc:
-        raise StorageError(f"cannot open the database at {masked_url(url)}: {masked_error(exc.orig, url)} "
-                           "(a new one is made with createdb NAME)") from exc
+        raise StorageError(_not_opened(exc.orig, url)) from exc
     finally:
         engine.dispose()
+
+
+def _not_opened(error: object, url: str) -> str:
+    """Why the target could not be opened, and what to do: a server that is not reached is
+    no database to create. The driver's first line says what failed (its second repeats a hint);
+    a server's own refusal says ``FATAL`` (no SQLSTATE comes with a failed connection)."""
+    said = masked_error(error, url).strip().splitlines()[0].removeprefix("connection failed: ")
+    parsed = sa.engine.make_url(url)
+    where = masked_error(f"{parsed.host or 'localhost'}:{parsed.port or 5432}", url)  # an unescaped @ in a password
+    if "FATAL" not in said:
+        return (f"cannot connect to the PostgreSQL server at {where} for {masked_url(url)}: {said}; is "
+                "PostgreSQL running there? Check the host and port")
+    if f'database "{parsed.database}" does not exist' in said:
+        return (f"there is no database {parsed.database} on the PostgreSQL server at {where}: create it first, "
+                f"with a UTF-8 locale: createdb --template=template0 --locale=C.UTF-8 {parsed.database}")
+    return f"cannot open the database at {masked_url(url)}: {said}"
 
 
 def check_target_empty(dst: sa.Connection, url: str) -> tuple[str, ...]:
