@@ -7,9 +7,11 @@ Precedence: defaults < TOML file < ``PROGLETON_*`` environment < explicit overri
 from __future__ import annotations
 
 import dataclasses
+import difflib
+import logging
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,20 +67,40 @@ REGISTRY: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in REGISTRY}
 
 
-def _coerce(setting: Setting, value: Any) -> Any:
-    if isinstance(value, setting.type):
+# PROGLETON_* variables read elsewhere than the registry: not unknown settings.
+OTHER_VARIABLES = frozenset({
+    "PROGLETON_CONFIG",  # the settings file (here and the CLI's --config)
+    "PROGLETON_TEST_PG",  # the test suite's PostgreSQL server (tests/conftest.py)
+})
+_EXPECTED = {bool: "true or false", int: "a whole number", float: "a number", str: "a text"}
+
+log = logging.getLogger(__name__)
+_warned: set[str] = set()  # each unknown variable is said once a process, not at each load
+
+
+def _coerce(setting: Setting, value: Any, where: str = "") -> Any:
+    """``value`` as the setting's type; ``where`` names what gave it (a variable, a file's key)."""
+    if isinstance(value, setting.type) and not (setting.type is int and isinstance(value, bool)):
         return value
-    if setting.type is bool:
-        text = str(value).strip().lower()
-        if text in {"1", "true", "yes", "on"}:
-            return True
-        if text in {"0", "false", "no", "off", ""}:
-            return False
-        raise SettingsError(f"{setting.name}: expected true or false, got {value!r}")
-    try:
-        return setting.type(value)
-    except (TypeError, ValueError) as exc:
-        raise SettingsError(f"{setting.name}: expected {setting.type.__name__}, got {value!r}") from exc
+    text = str(value).strip().lower()
+    if setting.type is bool and text in {"1", "true", "yes", "on"}:
+        return True
+    if setting.type is bool and text in {"0", "false", "no", "off", ""}:
+        return False
+    if setting.type is not bool and not isinstance(value, bool) and \
+            not (setting.type is int and isinstance(value, float) and not value.is_integer()):
+        try:
+            return setting.type(value)
+        except (TypeError, ValueError):
+            pass
+    raise SettingsError(f"{where or setting.name}: expected {_EXPECTED[setting.type]}, got {value!r}")
+
+
+def _unknown(name: str, known: Iterable[str], prefix: str = "") -> str:
+    """" (did you mean port?)" for a name close to a known one; empty for none. The names are
+    compared without their common ``prefix`` (PROGLETON_ made every variable close)."""
+    close = difflib.get_close_matches(name.removeprefix(prefix), [k.removeprefix(prefix) for k in known], n=1)
+    return f" (did you mean {prefix}{close[0]}?)" if close else ""
 
 
 SECRET_SETTINGS = frozenset({"secret_key", "admin_password"})
@@ -135,30 +157,64 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
 ) -> Settings:
-    """Build effective settings: defaults < TOML file < PROGLETON_* env < overrides."""
+    """Build effective settings: defaults < TOML file < PROGLETON_* env < overrides.
+
+    Every bad value and every unknown key of the file is a :class:`SettingsError`, all of them
+    in one, each named by where it was given (the file and key, the environment variable);
+    an unknown ``PROGLETON_*`` variable is logged as a warning (did you mean …?) and ignored."""
     environ = os.environ if environ is None else environ
     settings = Settings()
     values, origin = dict(settings.values), dict(settings.origin)
-    path = config_file or (Path(environ["PROGLETON_CONFIG"]) if environ.get("PROGLETON_CONFIG") else None)
-    if path is not None and not path.is_file():
-        raise SettingsError(f"the settings file {path} does not exist (named by --config or PROGLETON_CONFIG)")
-    if path is not None:
+    errors: list[str] = []
+
+    def take(name: str, value: Any, where: str, came_from: str) -> None:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
-        for name, value in data.get("progleton", data).items():
-            if name not in _BY_NAME:
-                raise SettingsError(f"{path}: unknown setting {name!r}")
-            values[name], origin[name] = _coerce(_BY_NAME[name], value), f"file {path}"
+            values[name], origin[name] = _coerce(_BY_NAME[name], value, where), came_from
+        except SettingsError as exc:
+            errors.append(str(exc))
+
+    path = config_file or (Path(environ["PROGLETON_CONFIG"]) if environ.get("PROGLETON_CONFIG") else None)
+    if path is not None:
+        for name, value in _read_file(path).items():
+            if name in _BY_NAME:
+                take(name, value, f"{path}: {name}", f"file {path}")
+            else:
+                errors.append(f"{path}: unknown setting {name!r}{_unknown(name, _BY_NAME)}")
     for setting in REGISTRY:
         key = f"PROGLETON_{setting.name.upper()}"
         if key in environ:
-            values[setting.name], origin[setting.name] = _coerce(setting, environ[key]), f"env {key}"
+            take(setting.name, environ[key], f"environment variable {key}", f"env {key}")
+    _warn_about_unknown_variables(environ)
     for name, value in (overrides or {}).items():
         if value is None:
             continue
         if name not in _BY_NAME:
-            raise SettingsError(f"unknown setting {name!r}")
-        values[name], origin[name] = _coerce(_BY_NAME[name], value), "flag"
+            raise SettingsError(f"unknown setting {name!r}{_unknown(name, _BY_NAME)}")
+        take(name, value, name, "flag")
+    if len(errors) == 1:
+        raise SettingsError(errors[0])
+    if errors:
+        raise SettingsError(f"{len(errors)} bad settings:\n  " + "\n  ".join(errors))
     return Settings(values=values, origin=origin)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    """The settings of a TOML file: its ``[progleton]`` table, else its top level."""
+    if not path.is_file():
+        raise SettingsError(f"the settings file {path} does not exist (named by --config or PROGLETON_CONFIG)")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from exc
+    table = data.get("progleton", data)
+    return table if isinstance(table, dict) else {"progleton": table}
+
+
+def _warn_about_unknown_variables(environ: Mapping[str, str]) -> None:
+    """A misspelt ``PROGLETON_*`` variable is said, not silently ignored (once a process)."""
+    known = {f"PROGLETON_{s.name.upper()}" for s in REGISTRY} | OTHER_VARIABLES
+    for key in sorted(environ):
+        if key.startswith("PROGLETON_") and key not in known and key not in _warned:
+            _warned.add(key)
+            log.warning("the environment variable %s is no Progleton setting and is ignored%s; "
+                        "`progleton config` lists the settings", key, _unknown(key, known, "PROGLETON_"))
