@@ -578,6 +578,119 @@ def test_serve_says_it_is_running_once_it_listens(db_url: str) -> None:
         server.wait(timeout=30)
 
 
+class Serving:
+    """``progleton serve`` in a real process, its output read as it comes."""
+
+    def __init__(self, env: dict[str, str], *args: str) -> None:
+        import threading
+
+        self.lines: list[str] = []
+        self.process = subprocess.Popen([sys.executable, "-m", "progleton", "serve", *args], env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, words: str, timeout: float = 60) -> str:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [line for line in self.lines if words in line]
+            if found:
+                return found[0]
+            time.sleep(0.1)
+        raise AssertionError(f"{words!r} not said: {self.lines}")
+
+    def stop(self) -> None:
+        import signal
+
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        return int(free.getsockname()[1])
+
+
+@pytest.mark.parametrize("password", ["", "pa55word-long-enough", "set before"])
+def test_serve_on_every_address_without_sign_in_warns_that_anyone_may_use_it(db_url: str, password: str) -> None:
+    """`serve --host 0.0.0.0` said "running at http://0.0.0.0:8601" and nothing more. A password
+    set by an earlier `serve` keeps sign-in on without the setting: no warning then either."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROGLETON_")} | {"PROGLETON_DB": db_url}
+    if password == "set before":
+        earlier = Serving(env | {"PROGLETON_ADMIN_PASSWORD": "pa55word-long-enough"}, "--no-updates",
+                          "--port", str(free_port()))
+        try:
+            earlier.wait_for("Progleton is running at")
+        finally:
+            earlier.stop()
+    elif password:
+        env["PROGLETON_ADMIN_PASSWORD"] = password
+    server = Serving(env, "--no-updates", "--host", "0.0.0.0", "--port", str(free_port()))
+    try:
+        server.wait_for("Progleton is running at")
+    finally:
+        server.stop()
+    said = " ".join(" ".join(server.lines).split())
+    warning = ("Warning: sign-in is off and the reader listens on every address of this machine: anyone on the "
+               "network who can reach it can read, add and remove sources and use the API. Set "
+               "PROGLETON_ADMIN_PASSWORD")
+    assert (warning in said) is not bool(password), said
+
+
+def test_the_warning_is_for_addresses_beyond_this_machine_only(capsys: pytest.CaptureFixture[str]) -> None:
+    from progleton.cli.serving import warn_if_open_to_the_network
+
+    for host in ("127.0.0.1", "::1", "127.0.0.2"):
+        warn_if_open_to_the_network(host, signed_in=False)
+    assert capsys.readouterr().err == ""
+    warn_if_open_to_the_network("192.168.1.20", signed_in=False)
+    assert "listens on 192.168.1.20: anyone" in " ".join(capsys.readouterr().err.split())
+    # sign-in on: by the setting, or by a password set before and kept in the database
+    warn_if_open_to_the_network("::", signed_in=True)
+    assert capsys.readouterr().err == ""
+
+
+def test_serve_says_each_background_update(db_url: str, outlets: LocalServer) -> None:
+    """The background updates said nothing at all."""
+    following(db_url, outlets.url("/quick.xml"), outlets.url("/500"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROGLETON_")}
+    env |= {"PROGLETON_DB": db_url, "PROGLETON_ALLOWED_HOSTS": "127.0.0.1", "PROGLETON_EXTRACT_WORKERS": "1"}
+    server = Serving(env, "--port", str(free_port()))
+    try:
+        line = server.wait_for(" update: ")
+    finally:
+        server.stop()
+    assert line.endswith(" update: 1 of 2 sources updated, 0 new articles; 1 failed (`progleton sources` "
+                         "shows why)."), server.lines
+    assert line[:2].isdigit() and line[2] == ":" and line[3:5].isdigit()
+
+
+def test_an_update_in_a_line() -> None:
+    from datetime import UTC, datetime
+
+    from progleton.cli.serving import update_line
+    from progleton.types import Source, SourceUpdate, UpdateResult
+
+    now = datetime(2026, 3, 1, 14, 5, tzinfo=UTC)
+    at = f"{now.astimezone():%H:%M}"
+    assert update_line(UpdateResult(), now) == f"{at} update: no source was due."
+    assert update_line(UpdateResult(elsewhere=2), now) == \
+        f"{at} update: another update running now is fetching the due sources."
+    done = UpdateResult(sources=(SourceUpdate(1, "u", "ok", new_entries=3, new_articles=3),),
+                        held_back=(Source(id=2, url="v"),))
+    assert update_line(done, now) == f"{at} update: 1 of 1 source updated, 3 new articles; 1 skipped, as its " \
+                                     "server asked."
+
+
 def test_the_demo_outlets_leave_the_readers_port_free() -> None:
     """`progleton demo --port 8765` asked the reader for the outlets' usual port: both bound it."""
     from progleton.cli.serving import DEMO_OTHER_PORT, DEMO_PORT, _demo_server

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import ipaddress
 import socket
+from datetime import UTC, datetime
 from typing import Any
 
 import click
 
 from ..core import Progleton
 from ..settings import Settings
+from ..types import UpdateResult
 from .accounts import serve_words
 from .context import Context, pass_ctx
-from .terminal import console, count
+from .terminal import console, count, err_console
 from .updating import run_update
 
 
@@ -83,8 +86,46 @@ def _serve(app: Progleton, listener: socket.socket, *, background_updates: bool)
                               + serve_words(sign_in_on(web.state)))
 
     web = create_app(app, background_updates=background_updates,
-                     secure_cookies=bool(app.settings.secure_cookies))
+                     secure_cookies=bool(app.settings.secure_cookies), on_update=say_update)
+    warn_if_open_to_the_network(host, signed_in=sign_in_on(web.state))
     Server(uvicorn.Config(web, log_level="warning")).run(sockets=[listener])
+
+
+def say_update(result: UpdateResult) -> None:
+    """Print a line as each of serve's background updates ends: serve said nothing of them."""
+    console.print(update_line(result, datetime.now(UTC)), highlight=False)
+
+
+def update_line(result: UpdateResult, now: datetime) -> str:
+    """One update in a line: "14:05 update: 3 of 4 sources updated, 12 new articles; 1 failed."."""
+    if not result.sources and not result.held_back:
+        if result.elsewhere:
+            return f"{now.astimezone():%H:%M} update: another update running now is fetching the due sources."
+        return f"{now.astimezone():%H:%M} update: no source was due."
+    fetched = len(result.sources) - len(result.errors)
+    held = len(result.held_back)
+    return (f"{now.astimezone():%H:%M} update: {fetched} of {count(len(result.sources), 'source')} updated, "
+            f"{count(result.new_articles, 'new article')}"
+            + (f"; {len(result.errors)} failed (`progleton sources` shows why)" if result.errors else "")
+            + (f"; {held} skipped, as {'its server' if held == 1 else 'their servers'} asked" if held else "")
+            + ".")
+
+
+def warn_if_open_to_the_network(host: str, *, signed_in: bool) -> None:
+    """Say so when the reader listens beyond this machine (0.0.0.0, a LAN address) with sign-in
+    off (``signed_in``: as the database says, a password set before counts): anyone who
+    reaches the address may read, add and remove sources and use the API."""
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return  # the socket's own address is always one; only a test would give a name
+    if address.is_loopback or signed_in:
+        return
+    where = "every address of this machine" if address.is_unspecified else host
+    err_console.print(f"[yellow]Warning:[/] sign-in is off and the reader listens on {where}: anyone on the "
+                      "network who can reach it can read, add and remove sources and use the API. Set "
+                      "PROGLETON_ADMIN_PASSWORD (or admin_password in the settings file) to ask for sign-in, "
+                      "or serve on 127.0.0.1.", highlight=False)
 
 
 @click.command()

@@ -50,6 +50,7 @@ from .security import SecurityMiddleware, open_mode_host
 
 if TYPE_CHECKING:
     from ..core import Progleton
+    from ..types import UpdateResult
 
 log = logging.getLogger("progleton.web")
 WEB_DIR = files("progleton.web")
@@ -247,12 +248,16 @@ def jsonable_errors(exc: RequestValidationError, body_model: Any = None) -> list
             for e in exc.errors()]
 
 
-async def update_loop(progleton: Progleton, every_minutes: float) -> None:
-    """Update due sources forever; an error is logged and the loop goes on."""
+async def update_loop(progleton: Progleton, every_minutes: float,
+                      on_update: Callable[[UpdateResult], None] | None = None) -> None:
+    """Update due sources forever, calling ``on_update`` with each result; an error is logged
+    and the loop goes on."""
     while True:
         try:
             result = await progleton.update_async(due_only=True)
             log.info("update done new_articles=%d errors=%d", result.new_articles, len(result.errors))
+            if on_update is not None:
+                on_update(result)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -276,11 +281,13 @@ def set_admin_password(progleton: Progleton, password: str) -> None:
 
 
 def create_app(progleton: Progleton, *, background_updates: bool = False, secure_cookies: bool = False,
-               admin_password: str | None = None) -> FastAPI:
+               admin_password: str | None = None,
+               on_update: Callable[[UpdateResult], None] | None = None) -> FastAPI:
     """The web reader and JSON API on one Progleton.
 
     With ``background_updates`` the app updates due sources every
-    ``settings.update_every_minutes`` while it runs. ``admin_password`` (default: the
+    ``settings.update_every_minutes`` while it runs, calling ``on_update`` with each result
+    (``serve`` prints a line). ``admin_password`` (default: the
     ``admin_password`` setting, e.g. ``PROGLETON_ADMIN_PASSWORD``) turns sign-in on; ``secure_cookies``
     marks cookies Secure (serve over HTTPS).
     """
@@ -295,7 +302,7 @@ def create_app(progleton: Progleton, *, background_updates: bool = False, secure
         task = None
         if background_updates:
             every = float(progleton.settings.update_every_minutes)
-            task = asyncio.create_task(update_loop(progleton, every))
+            task = asyncio.create_task(update_loop(progleton, every, on_update))
         try:
             yield
         finally:
