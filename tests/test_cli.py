@@ -525,6 +525,38 @@ def test_sources_come_back_get_groups_and_go(db_url: str, tmp_path: Path) -> Non
     assert "Imported 1 source (1 new, 0 already followed). Run `progleton update` to fetch it." in CliRunner().invoke(main, ["--db", db_url, "import", str(one)]).output
 
 
+def test_remove_takes_an_id_a_feeds_address_or_a_title(db_url: str) -> None:
+    """`remove http://…/feed.xml` said "is not a valid integer"."""
+    from progleton.core import make_progleton
+
+    with make_progleton(db_url) as app:
+        harbour, _ = app.store.add_source("https://harbour.example/feed.xml", title="Harbour Daily")
+        coast, _ = app.store.add_source("http://coast.example/rss/", title="Coast Herald",
+                                        site_url="http://coast.example/")
+        twins = [app.store.add_source(f"https://twin{n}.example/feed", title="Twin")[0] for n in (1, 2)]
+        quay, _ = app.store.add_source("https://quay.example/feed", title="Quay")
+
+    def remove(given: str) -> Any:
+        return CliRunner().invoke(main, ["--db", db_url, "remove", given])
+
+    def left() -> list[int]:
+        return sorted(s["id"] for s in json.loads(CliRunner().invoke(main, ["--db", db_url, "sources", "--json"]).output))
+
+    assert "Stopped following Harbour Daily" in remove("HARBOUR.example/feed.xml").output  # as it would be added
+    assert "Stopped following Coast Herald" in remove("http://coast.example/rss").output
+    ambiguous = remove("Twin")
+    assert ambiguous.exit_code == 1 and f"'Twin' names 2 sources: {twins[0].id} Twin (https://twin1.example/feed); " \
+        f"{twins[1].id} Twin (https://twin2.example/feed). Give the id of the one to remove." in ambiguous.output
+    unknown = remove("Nothing Here")
+    assert isinstance(unknown.exception, NotFound)  # said as "Error: …" by the command's entry point
+    assert str(unknown.exception).startswith("no source is named 'Nothing Here': give its id, its feed's address")
+    assert left() == sorted([twins[0].id, twins[1].id, quay.id])
+    assert "Stopped following Quay" in remove("quay").output
+    assert "Stopped following Twin (https://twin2.example/feed)" in remove(str(twins[1].id)).output
+    assert "Stopped following Twin (https://twin1.example/feed)" in remove("Twin").output
+    assert left() == [] and harbour.id and coast.id
+
+
 def test_site_profile_is_found_by_an_address_with_a_port(db_url: str) -> None:
     """Profiles are kept by host: http://127.0.0.1:8911/outlet/ names 127.0.0.1/outlet."""
     from progleton.core import make_progleton

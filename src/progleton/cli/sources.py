@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import click
 from rich.markup import escape
 from rich.table import Table
 
+from ..exceptions import NotFound
+from ..types import Source
 from ..urls import web_address
 from .context import Context, pass_ctx
 from .terminal import ago, console, count, err_console, json_default, print_json
@@ -49,14 +53,52 @@ def import_(ctx: Context, file: Any) -> None:
 
 
 @click.command()
-@click.argument("source_id", type=int)
+@click.argument("source")
 @pass_ctx
-def remove(ctx: Context, source_id: int) -> None:
-    """Stop following a source (`progleton sources` lists the ids); its articles stay."""
+def remove(ctx: Context, source: str) -> None:
+    """Stop following SOURCE: its id, its feed's address (or its site's), or its title
+    (`progleton sources` lists them); its articles stay."""
     with ctx.open() as app:
-        source = app.store.get_source(source_id)
-        app.remove_source(source_id)
-    console.print(f"Stopped following [bold]{escape(source.name)}[/] ({escape(source.url)}); its articles stay.")
+        if source.strip().isdigit():
+            found = app.store.get_source(int(source))
+        else:
+            found = _one_source(sources_named(app.sources(), source), source)
+        app.remove_source(found.id)
+    console.print(f"Stopped following [bold]{escape(found.name)}[/] ({escape(found.url)}); its articles stay.")
+
+
+def sources_named(followed: Sequence[Source], given: str) -> list[Source]:
+    """The sources ``given`` names: its feed's address as stored or as it would be added
+    (``example.org/feed``, another case of host, a slash more or less), else its site's
+    address, else its exact title (else the same title in another case)."""
+    given = given.strip()
+    try:
+        key = _address_key(web_address(given))
+    except ValueError:
+        key = None
+    if key is not None:
+        by_feed = [s for s in followed if _address_key(s.url) == key]
+        by_site = [s for s in followed if s.site_url and _address_key(s.site_url) == key]
+        if by_feed or by_site:
+            return by_feed or by_site
+    exact = [s for s in followed if s.name == given]
+    return exact or [s for s in followed if s.name.casefold() == given.casefold()]
+
+
+def _address_key(url: str) -> str:
+    """An address as compared: its scheme and host in lower case, without a final slash."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), parts.query, ""))
+
+
+def _one_source(found: list[Source], given: str) -> Source:
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise NotFound(f"no source is named {given!r}: give its id, its feed's address or its title "
+                       "(`progleton sources` lists them)")
+    listed = "; ".join(f"{s.id} {s.name} ({s.url})" for s in found)
+    raise click.ClickException(f"{given!r} names {len(found)} sources: {listed}. Give the id of the one to remove.")
 
 
 @click.command()
