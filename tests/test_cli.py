@@ -525,6 +525,24 @@ def test_sources_come_back_get_groups_and_go(db_url: str, tmp_path: Path) -> Non
     assert "Imported 1 source (1 new, 0 already followed). Run `progleton update` to fetch it." in CliRunner().invoke(main, ["--db", db_url, "import", str(one)]).output
 
 
+def test_import_says_the_outlines_a_file_repeats(db_url: str, tmp_path: Path) -> None:
+    """8 outlines, one of them twice, said "7 new, 0 already followed" and no more."""
+    outlines = [f'<outline text="{n}" xmlUrl="https://o{n}.example/feed"/>' for n in range(7)]
+    outlines.append(outlines[2])
+    opml = tmp_path / "twice.opml"
+    opml.write_text(f'<opml version="2.0"><body>{"".join(outlines)}</body></opml>')
+    done = CliRunner().invoke(main, ["--db", db_url, "import", str(opml)])
+    assert "Imported 7 sources (7 new, 0 already followed; 1 outline repeated, taken once). Run `progleton " \
+           "update` to fetch them." in " ".join(done.output.split()), done.output
+    outlines.append('<outline text="again" xmlUrl="HTTPS://o3.example/feed#top" category="Coast"/>')
+    opml.write_text(f'<opml version="2.0"><body>{"".join(outlines)}</body></opml>')
+    again = CliRunner().invoke(main, ["--db", db_url, "import", str(opml)])
+    assert "Imported 7 sources (0 new, 7 already followed; 2 outlines repeated, taken once)." in \
+        " ".join(again.output.split())
+    listed = json.loads(CliRunner().invoke(main, ["--db", db_url, "sources", "--json"]).output)
+    assert [s["groups"] for s in listed if s["url"] == "https://o3.example/feed"] == [["Coast"]]
+
+
 def test_remove_takes_an_id_a_feeds_address_or_a_title(db_url: str) -> None:
     """`remove http://…/feed.xml` said "is not a valid integer"."""
     from progleton.core import make_progleton

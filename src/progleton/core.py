@@ -29,7 +29,7 @@ from .exceptions import (
     UnsafeURLError,
     nothing_added,
 )
-from .feeds.opml import OutlineSource, parse_opml, write_opml
+from .feeds.opml import OutlineSource, read_opml, write_opml
 from .fetch import Fetcher
 from .grouping import (
     GROUPER_GENERATION_KEY,
@@ -46,7 +46,16 @@ from .store import SearchFilters, default_db_url, open_store
 from .store.sql import SQLStore
 from .stories import StoryGrouper
 from .stories.features import language, text_language
-from .types import Article, RelatedStory, SearchHit, Source, Story, StoryDetail, UpdateResult
+from .types import (
+    Article,
+    OpmlImport,
+    RelatedStory,
+    SearchHit,
+    Source,
+    Story,
+    StoryDetail,
+    UpdateResult,
+)
 from .urls import server_of, web_address
 from .workers import process_pool
 
@@ -243,8 +252,15 @@ class Progleton:
 
     def import_opml_report(self, data: bytes) -> tuple[list[tuple[Source, bool]], list[str]]:
         """:meth:`import_opml`, and the outlines skipped with why ("not a url: no host")."""
-        added, skipped = [], []
-        for outline in parse_opml(data):
+        done = self.import_opml_file(data)
+        return list(done.added), list(done.skipped)
+
+    def import_opml_file(self, data: bytes) -> OpmlImport:
+        """:meth:`import_opml_report`, each source once, and how many outlines repeated one."""
+        found, repeated = read_opml(data)
+        added: dict[int, tuple[Source, bool]] = {}
+        skipped = []
+        for outline in found:
             try:
                 url = web_address(outline.url)
             except UnsafeURLError as exc:
@@ -252,8 +268,12 @@ class Progleton:
                 continue
             source, created = self.store.add_source(url, title=outline.title,
                                                     site_url=outline.site_url, groups=outline.categories)
-            added.append((source if created else self._refollow(source, outline.categories), created))
-        return added, skipped
+            if source.id in added:  # "HTTPS://x/feed#top" after "https://x/feed": its groups join
+                repeated += 1
+                created = added[source.id][1]
+            added[source.id] = (self._refollow(source, outline.categories) if source.id in added or not created
+                                else source, created)
+        return OpmlImport(added=tuple(added.values()), skipped=tuple(skipped), repeated=repeated)
 
     def export_opml(self) -> str:
         """The followed sources as an OPML document (groups as categories)."""

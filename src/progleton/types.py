@@ -168,6 +168,17 @@ class SourceUpdate:
 
 
 @dataclass(frozen=True)
+class OpmlImport:
+    """What an OPML import did: each source its outlines name, once, with whether it is new;
+    the outlines skipped, with why; how many outlines named a source named before in the file
+    (the same address again, or another way of writing it), each taken once."""
+
+    added: tuple[tuple[Source, bool], ...] = ()
+    skipped: tuple[str, ...] = ()
+    repeated: int = 0
+
+
+@dataclass(frozen=True)
 class UpdateResult:
     sources: tuple[SourceUpdate, ...] = ()
     grouped: int = 0  # articles put into stories: the update's new ones, and any an earlier one left

@@ -43,13 +43,14 @@ def add(ctx: Context, url: str, groups: tuple[str, ...], no_discover: bool) -> N
 def import_(ctx: Context, file: Any) -> None:
     """Follow every feed listed in an OPML file."""
     with ctx.open() as app:
-        added, skipped = app.import_opml_report(file.read())
-    for why in skipped:
+        done = app.import_opml_file(file.read())
+    for why in done.skipped:
         err_console.print(f"[yellow]skipped[/] {escape(why)}")
-    created = sum(1 for _, c in added if c)
-    console.print(f"Imported {count(len(added), 'source')} ({created} new, {len(added) - created} already followed"
-                  f"{f', {len(skipped)} skipped' if skipped else ''}). Run `progleton update` to fetch "
-                  f"{'it' if len(added) == 1 else 'them'}.")
+    created = sum(1 for _, c in done.added if c)
+    skipped = f", {len(done.skipped)} skipped" if done.skipped else ""
+    twice = f"; {count(done.repeated, 'outline')} repeated, taken once" if done.repeated else ""
+    console.print(f"Imported {count(len(done.added), 'source')} ({created} new, {len(done.added) - created} already "
+                  f"followed{skipped}{twice}). Run `progleton update` to fetch {'it' if len(done.added) == 1 else 'them'}.")
 
 
 @click.command()

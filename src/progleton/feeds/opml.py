@@ -34,6 +34,12 @@ def parse_opml(data: bytes) -> list[OutlineSource]:
     Folders (outlines without ``xmlUrl``) and the ``category`` attribute become categories.
     Entity declarations are never expanded. Raises FeedParseError when it is not OPML.
     """
+    return read_opml(data)[0]
+
+
+def read_opml(data: bytes) -> tuple[list[OutlineSource], int]:
+    """:func:`parse_opml`, and how many outlines repeated an address listed before (left out:
+    the first outline of an address is the one taken)."""
     if not data or not data.strip():
         raise FeedParseError("not an OPML file: the document is empty")
     doc = prepare_xml(data, normalize_headers(None))
@@ -52,13 +58,14 @@ def parse_opml(data: bytes) -> list[OutlineSource]:
         raise FeedParseError("not an OPML file: the root element is not <opml>")
     body = next((c for c in root if isinstance(c.tag, str) and c.tag.lower() == "body"), None)
     found: dict[str, OutlineSource] = {}
+    repeats: list[str] = []
     if body is not None:
-        _collect(body, (), found)
-    return list(found.values())
+        _collect(body, (), found, repeats)
+    return list(found.values()), len(repeats)
 
 
 def _collect(
-    parent: etree._Element, folders: tuple[str, ...], found: dict[str, OutlineSource]
+    parent: etree._Element, folders: tuple[str, ...], found: dict[str, OutlineSource], repeats: list[str]
 ) -> None:
     for outline in parent:
         if (
@@ -72,7 +79,9 @@ def _collect(
         url = (attrs.get("xmlurl") or "").strip()
         if url:
             label = None if label == url else label
-            if url not in found:
+            if url in found:
+                repeats.append(url)
+            else:
                 found[url] = OutlineSource(
                     url=url,
                     title=label,
@@ -80,7 +89,7 @@ def _collect(
                     categories=_categories(folders, attrs.get("category", "")),
                 )
             continue
-        _collect(outline, (*folders, label) if label else folders, found)
+        _collect(outline, (*folders, label) if label else folders, found, repeats)
 
 
 def _categories(folders: tuple[str, ...], attribute: str) -> tuple[str, ...]:
