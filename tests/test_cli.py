@@ -89,7 +89,9 @@ def test_config_shows_where_each_value_came_from(tmp_path: Path) -> None:
 def test_listings_on_an_empty_database_say_what_to_do(db_url: str, command: str) -> None:
     result = CliRunner().invoke(main, ["--db", db_url, *command.split()])
     assert result.exit_code == 0, result.output
-    assert result.output.strip()
+    assert result.output.strip() and "┃" not in result.output  # `sources` drew an empty table
+    if command == "sources":
+        assert result.output == "No sources yet: `progleton add URL`, or `progleton import FILE.opml`.\n"
 
 
 def test_story_shows_ids_and_reasons_then_move_and_merge_use_them(db_url: str) -> None:
@@ -262,6 +264,34 @@ def test_piped_sources_show_whole_addresses(db_url: str, monkeypatch: pytest.Mon
     app.close()
     output = CliRunner().invoke(main, ["--db", db_url, "sources"]).output
     assert any(url in line for line in output.splitlines()) and "…" not in output
+
+
+def test_sources_at_80_columns_give_the_address_the_room(db_url: str) -> None:
+    """At 80 columns the addresses were cut into 10-character pieces beside an empty error column."""
+    from datetime import UTC, datetime, timedelta
+
+    from progleton.core import make_progleton
+
+    long = "https://www.coastline-courier.example/news/feeds/rss/latest.xml"
+    with make_progleton(db_url) as app:
+        app.store.add_source(long, title="Coastline Courier")
+        failing, _ = app.store.add_source("https://example.org/feed", title="Example")
+        app.store.update_source(failing.id, last_status="error", backoff_minutes=30,
+                                last_fetched_at=datetime.now(UTC) - timedelta(hours=3),
+                                next_fetch_at=datetime.now(UTC) + timedelta(minutes=25, seconds=30),
+                                last_error="https://example.org/feed answered 500 Internal Server Error; it "
+                                           "will be retried later.")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROGLETON_")} | {"COLUMNS": "80"}
+    done = subprocess.run([sys.executable, "-m", "progleton", "--db", db_url, "sources"], env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0 and all(len(line) <= 80 for line in lines), done.stdout
+    sources = [line.split("│")[2].strip() for line in lines if line.count("│") == 5]
+    assert long in "".join(sources) and len(sources[1]) >= 35, done.stdout  # two pieces, not seven
+    assert "✗ answered 500 Internal Server Error; it will be retried later." in " ".join(sources), done.stdout
+    assert "error (backoff 30 min)" in done.stdout and "fetched 3 hours ago" in done.stdout
+    assert "next in 25 minutes" in done.stdout and "due now" in done.stdout
+    assert "┃ error" not in done.stdout and "last fetch" not in done.stdout
 
 
 def test_search_reads_filters_and_exclusions_like_the_web(db_url: str) -> None:

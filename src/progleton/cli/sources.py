@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -120,17 +121,37 @@ def sources(ctx: Context, as_json: bool) -> None:
     if as_json:
         print_json([dataclasses.asdict(s) for s in rows])
         return
-    table = Table("id", "source", "last fetch", "status", "next fetch", "articles", "error")
-    for column in (table.columns[1], table.columns[6]):
-        column.overflow = "fold"  # an address or an error cut short with "…" says nothing
+    if not rows:
+        console.print("No sources yet: `progleton add URL`, or `progleton import FILE.opml`.")
+        return
+    # The address has the room: at 80 columns, seven columns cut it into 10-character pieces
+    # and kept an error column that was mostly empty. A source's error goes under its address,
+    # its fetch times under its status.
+    table = Table("id", "source", "status", "articles")
+    table.columns[0].justify = table.columns[3].justify = "right"
+    table.columns[1].overflow = "fold"  # an address or an error cut short with "…" says nothing
+    table.columns[1].ratio = 1
     for s in rows:
-        status = "retired" if s.retired else (s.last_status or "new")
-        if s.backoff_minutes:
-            status += f" (backoff {s.backoff_minutes:.0f} min)"
-        upcoming = "never (`progleton add` the address to follow it again)" if s.retired else ago(s.next_fetch_at)
-        table.add_row(str(s.id), f"{escape(s.name)}\n[dim]{escape(s.url)}[/]", ago(s.last_fetched_at), status,
-                      escape(upcoming), str(s.article_count), escape(s.last_error or ""))
+        said = (s.last_error or "").removeprefix(s.url + " ")  # "… answered 500", under the address
+        error = f"\n[red]✗ {escape(said)}[/]" if said and not s.retired else ""
+        table.add_row(str(s.id), f"{escape(s.name)}\n[dim]{escape(s.url)}[/]{error}", escape(_fetches(s)),
+                      str(s.article_count))
     console.print(table)
+
+
+def _fetches(s: Source) -> str:
+    """A source's status, with when it was fetched and is fetched next, a line each."""
+    status = "retired" if s.retired else (s.last_status or "new")
+    if s.backoff_minutes:
+        status += f" (backoff {s.backoff_minutes:.0f} min)"
+    if s.retired:
+        return f"{status}\nnever fetched again (`progleton add` the address to follow it again)"
+    lines = [status]
+    if s.last_fetched_at is not None:
+        lines.append(f"fetched {ago(s.last_fetched_at)}")
+    due = s.next_fetch_at is None or s.next_fetch_at <= datetime.now(UTC)
+    lines.append("due now" if due else f"next {ago(s.next_fetch_at)}")
+    return "\n".join(lines)
 
 
 @click.command(name="site-profile")
