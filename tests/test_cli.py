@@ -294,6 +294,23 @@ def test_sources_at_80_columns_give_the_address_the_room(db_url: str) -> None:
     assert "┃ error" not in done.stdout and "last fetch" not in done.stdout
 
 
+@pytest.mark.parametrize(("query", "said"), [
+    ("bridge after:2099-01-01", "No articles match: after:2099-01-01 is in the future, and no article is "
+                                "published after it yet."),
+    ("bridge after:2026-03-05 before:2026-03-01", "No articles match: no day is both after:2026-03-05 and "
+                                                  "before:2026-03-01 (the after: date comes first)."),
+    ("bridge before:2000-01-01", "No articles match with before:2000-01-01. Try without it, or with fewer words."),
+    ('bridge source:"Harbour Daily" lang:de', 'No articles match with source:"Harbour Daily" lang:de. Try without '
+                                              "them, or with fewer words."),
+    ("nothingatallhere", "No articles match. Try fewer words, or `progleton update` to fetch more."),
+])
+def test_a_search_that_finds_nothing_says_what_left_everything_out(db_url: str, query: str, said: str) -> None:
+    """A date filter in the future was told to try fewer words, or `progleton update`."""
+    one_article(db_url, "Harbour bridge closes after crack found", source_title="Harbour Daily")
+    done = CliRunner().invoke(main, ["--db", db_url, "search", *query.split(" ", 1)])
+    assert done.exit_code == 0 and " ".join(done.output.split()) == said, done.output
+
+
 def test_search_reads_filters_and_exclusions_like_the_web(db_url: str) -> None:
     """The CLI searches as the web does: source:/after:/before:/lang: filters, -word without
     "--", several words as several arguments; a filter it cannot read finds nothing and says so."""

@@ -118,6 +118,23 @@ def _no_word(text: str) -> str:
     return "Add a word to search for: letters or digits."
 
 
+def nothing_found(query: SearchQuery, today: date) -> str:
+    """What a search that found nothing says, by what excluded everything: a date filter in the
+    future, after: and before: that leave no day, or the filters or the words."""
+    if query.after is not None and query.after > today:
+        return (f"No articles match: after:{query.after} is in the future, and no article is published "
+                "after it yet.")
+    if query.after is not None and query.before is not None and query.after > query.before:
+        return (f"No articles match: no day is both after:{query.after} and before:{query.before} (the "
+                "after: date comes first).")
+    if query.filtered:
+        given = [f'{name}:"{value}"' if " " in str(value) else f"{name}:{value}" for name, value in (("source", query.source), ("after", query.after),
+                                                      ("before", query.before), ("lang", query.lang)) if value]
+        return (f"No articles match with {' '.join(given)}. Try without {'it' if len(given) == 1 else 'them'}, "
+                "or with fewer words.")
+    return "No articles match. Try fewer words, or `progleton update` to fetch more."
+
+
 def _start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 

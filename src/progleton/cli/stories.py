@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 
 import click
 from rich.markup import escape
 
 from ..core import RELATED_FLOOR, Progleton
 from ..exceptions import NotFound
+from ..searching import nothing_found
 from .context import LIMIT, Context, pass_ctx
 from .terminal import ago, console, err_console, print_json
 
@@ -40,7 +42,7 @@ def search(ctx: Context, query: tuple[str, ...], limit: int, as_json: bool) -> N
     if problems:
         raise click.exceptions.Exit(2)
     if not found.hits:
-        console.print("No articles match. Try fewer words, or `progleton update` to fetch more.")
+        console.print(nothing_found(found.query, datetime.now(UTC).date()))
     for hit in found.hits:  # with the ids `progleton move` and `progleton story` take
         a = hit.article
         below = " · ".join(filter(None, (f"article {a.id}", a.story_id, a.link)))
