@@ -59,7 +59,8 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("web_hosts", str, "", "Comma-separated host names the web app answers to without sign-in "
             "(addresses and localhost always are; any other name is refused, against DNS rebinding)."),
     Setting("update_every_minutes", int, 5, "How often `serve` checks for due sources."),
-    Setting("admin_password", str, "", "Password of the admin account; when set, the web app asks to sign in."),
+    Setting("admin_password", str, "", "Password of the admin account; when set, the web app asks to sign in, "
+            "and goes on asking once it is unset (`progleton sign-in off` turns sign-in off)."),
     Setting("secure_cookies", bool, False, "Mark cookies Secure (set when served over HTTPS behind a proxy)."),
     Setting("secret_key", str, "", "Key for signing sessions and feed tokens; generated and stored on first run when empty."),
 )
