@@ -12,8 +12,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..core import Progleton
 from ..exceptions import GroupingLockLost
-from ..fetch import asked_to_wait
+from ..pipeline import server_waits
 from ..types import Source, SourceUpdate, UpdateResult
+from ..urls import server_of
 from .context import Context, pass_ctx
 from .terminal import ago, console, count, err_console, print_json
 
@@ -47,7 +48,9 @@ def run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
 
         now = datetime.now(UTC)
         due = app.store.due_sources(now) if due_only else app.sources()
-        bar.update(task, total=sum(1 for s in due if not s.retired and not asked_to_wait(s.last_status, s.next_fetch_at, now)))
+        # --all leaves every source of a server that asked for time (pipeline.server_waits)
+        busy = set() if due_only else set(server_waits(due, now))
+        bar.update(task, total=sum(1 for s in due if not s.retired and server_of(s.url) not in busy))
         return app.update(due_only=due_only, progress=progress, waiting=waiting, started=started)
 
 
