@@ -428,8 +428,13 @@ def _outlets_app() -> Any:
     async def busy(request: web.Request) -> web.Response:
         return web.Response(status=429, text="slow down", headers={"Retry-After": "7200"})
 
+    async def broken(request: web.Request) -> web.Response:  # salvaged, with a warning
+        return web.Response(text=EMPTY_RSS.replace("</channel></rss>", "<item><title>Half"),
+                            content_type="application/rss+xml")
+
     app = web.Application()
-    for path, handler in (("/quick.xml", quick), ("/slow.xml", slow), ("/500", failing), ("/429", busy)):
+    for path, handler in (("/quick.xml", quick), ("/slow.xml", slow), ("/500", failing), ("/429", busy),
+                          ("/broken.xml", broken)):
         app.router.add_get(path, handler)
     return app
 
@@ -453,6 +458,22 @@ def test_a_failed_source_is_named_once_on_its_line(db_url: str, outlets: LocalSe
         rf"✗ {re.escape(outlets.url('/500'))} answered 500 Internal Server Error; it will be retried in \d+ minutes\.",
         failed[0]), failed
     assert "1 of 2 sources updated: 0 new articles from 0 new entries; 1 failed." in done.stdout
+
+
+def test_update_names_sources_as_sources_does_and_counts_warnings(db_url: str, outlets: LocalServer) -> None:
+    """Errors named a source by its address only, where `progleton sources` shows its title; a
+    source fetched with a warning (a feed salvaged, pages not fetched) read as plain "ok"."""
+    from progleton.core import make_progleton
+
+    app = make_progleton(db_url)
+    app.store.add_source(outlets.url("/500"), title="Harbour Post")
+    app.close()
+    following(db_url, outlets.url("/broken.xml"))
+    done = run(db_url, "update")
+    failed = [line for line in done.stdout.splitlines() if line.startswith("✗")]
+    assert len(failed) == 1 and failed[0].startswith(f"✗ Harbour Post: {outlets.url('/500')} answered 500"), failed
+    assert ("1 of 2 sources updated: 0 new articles from 1 new entry; 1 failed; 1 source with a warning. "
+            "`progleton sources` shows each one's error.") in " ".join(done.stdout.split()), done.stdout
 
 
 def test_the_progress_bar_names_the_source_still_fetched_not_the_last_done(
@@ -490,8 +511,9 @@ def test_update_all_leaves_a_source_whose_server_asked_for_time(
     assert done.returncode == 0, done.stderr
     assert outlets.paths().count("/429") == 1 and other_outlets.paths().count("/500") == 2
     assert outlets.paths().count("/quick.xml") == asked_before
-    for skipped_url in (busy, same_server):
-        assert f"– {skipped_url} skipped: its server asked for time; due again in 2 hours (" in done.stdout
+    # named as `progleton sources` names them: the quick feed by its title, the other by its address
+    for named in (busy, f"Quiet Quay: {same_server}"):
+        assert f"– {named} skipped: its server asked for time; due again in 2 hours (" in done.stdout
     assert "1 of 2 sources updated: 0 new articles from 0 new entries; 1 failed; 2 skipped, as their servers " \
            "asked." in done.stdout
     skipped = [s for s in json.loads(run(db_url, "update", "--all", "--json").stdout) if s["status"] == "skipped"]

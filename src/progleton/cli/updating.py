@@ -73,6 +73,8 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
             result, grouping_failed = exc.result, exc  # what was fetched is stored: said below
         idle = not result.sources and not result.held_back and not result.elsewhere
         followed = [s for s in app.sources() if not s.retired] if idle else []
+        # the names `progleton sources` shows, for the lines that name a source
+        titles = {s.id: s.title for s in app.sources() if s.title} if result.errors else {}
     all_failed = bool(result.sources) and len(result.errors) == len(result.sources)
     if grouping_failed is not None:
         err_console.print(f"[red]Error:[/] {escape(str(grouping_failed))}")
@@ -85,11 +87,14 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
         return
     for failed in result.errors:  # an error that names its address is not preceded by it again
         error = failed.error or ""
-        console.print(f"[red]✗[/] {escape(error if failed.url in error else f'{failed.url}: {error}')}")
+        line = error if failed.url in error else f"{failed.url}: {error}"
+        title = titles.get(failed.source_id)
+        console.print(f"[red]✗[/] {escape(f'{title}: {line}' if title else line)}")
     for held in result.held_back:
         due = held.next_fetch_at
         at = f" ({due.astimezone():%H:%M})" if due is not None else ""
-        console.print(f"[yellow]–[/] {escape(held.url)} skipped: its server asked for time; due again "
+        named = f"{held.title}: {held.url}" if held.title else held.url
+        console.print(f"[yellow]–[/] {escape(named)} skipped: its server asked for time; due again "
                       f"{ago(due)}{at}.", highlight=False)
     console.print(_update_summary(result) if not idle else _nothing_due(followed, result))
     if all_failed or grouping_failed:
@@ -107,12 +112,19 @@ def _update_summary(result: UpdateResult) -> str:
         f"{fetched} of {count(len(result.sources), 'source')} updated: "
         f"{count(result.new_articles, 'new article')} from {count(result.new_entries, 'new entry', 'new entries')}"
         + (f"; {len(result.errors)} failed" if result.errors else "")
+        + (f"; {count(warned, 'source')} with a warning" if (warned := _warned(result)) else "")
         + (f"; {held} skipped, as {'its server' if held == 1 else 'their servers'} asked" if held else "")
         + (f"; {count(result.elsewhere, 'other')} left to another update running now" if result.elsewhere else "")
         + "."
-        + (" `progleton sources` shows each one's error." if result.errors else "")
+        + (" `progleton sources` shows each one's error." if result.errors or _warned(result) else "")
         + _grouped_earlier(result)
     )
+
+
+def _warned(result: UpdateResult) -> int:
+    """Sources fetched with a warning: a feed salvaged, article pages not fetched (their entries
+    kept with the feed's text), entries left for a later update. Each reads "ok" otherwise."""
+    return sum(1 for s in result.sources if s.status in ("ok", "not modified") and s.warning)
 
 
 def _nothing_due(followed: list[Source], result: UpdateResult) -> str:
