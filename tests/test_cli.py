@@ -970,8 +970,10 @@ def test_update_waiting_for_another_process_grouping_says_so_and_stops_on_sigter
                 said.append(lines.get(timeout=max(0.1, deadline - time.monotonic())))
             update.send_signal(signal.SIGTERM)
             try:
-                # while the lock is still held; about a second here, but CI under full load twice
-                # took over 20 s, cause not found: on a timeout its threads' stacks are shown
+                # while the lock is still held; about a second. Under load it hung until killed: the
+                # SystemExit came in the step that started the grouping thread, and nothing ended
+                # the thread's wait (test_core's ..._stopped_as_its_grouping_thread_starts_...).
+                # On a timeout its threads' stacks are shown
                 rc = update.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 update.send_signal(signal.SIGABRT)  # PYTHONFAULTHANDLER prints every thread's stack

@@ -384,6 +384,51 @@ def test_a_correction_waits_for_another_process_grouping_a_bounded_time(shared_d
     p.close()
 
 
+def test_an_update_stopped_as_its_grouping_thread_starts_ends_its_wait(
+        shared_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SIGTERM's SystemExit can be raised in the very step that starts the grouping thread,
+    before it awaits it (a busy machine: the thread is already waiting for another process's
+    lock). The task then ends with it and nothing cancels it: the wait was ended only on the
+    CancelledError, so asyncio.run waited for the thread as long as the other process grouped
+    (CI's SIGTERM test hung so under load)."""
+    import functools
+
+    from progleton.store import open_store
+
+    p, _ = _with_articles(shared_db, _docs(3))
+    waiting = threading.Event()
+
+    to_thread = asyncio.to_thread
+
+    async def to_thread_then_stopped(func: Any, /, *args: Any, **kwargs: Any) -> Any:
+        if getattr(func, "__name__", "") != "_group":  # the update's other work in threads
+            return await to_thread(func, *args, **kwargs)
+        asyncio.get_running_loop().run_in_executor(None, functools.partial(func, *args, **kwargs))
+        assert waiting.wait(20), "the grouping never waited"
+        raise SystemExit(143)  # what the CLI's SIGTERM handler raises, here in this step
+
+    monkeypatch.setattr(asyncio, "to_thread", to_thread_then_stopped)
+    outcome: list[BaseException] = []
+
+    def update() -> None:
+        try:
+            p.update(due_only=False, waiting=waiting.set)
+        except BaseException as exc:  # looked at below
+            outcome.append(exc)
+
+    other_process = open_store(shared_db)
+    with other_process.grouping_lock():
+        thread = threading.Thread(target=update)
+        thread.start()
+        thread.join(timeout=20)
+        stuck = thread.is_alive()
+    thread.join()
+    other_process.close()
+    p.close()
+    assert not stuck, "the update waited for the other process's grouping after it was stopped"
+    assert len(outcome) == 1 and isinstance(outcome[0], SystemExit)
+
+
 def test_a_wrong_merge_is_undone_and_each_story_keeps_its_id(tmp_path: Path) -> None:
     """QA merged story-3 into story-15 (the wrong way round), then moved articles back out:
     story-15 then held the other story, and its own articles were in story-15~1, so bookmarks

@@ -346,9 +346,13 @@ class Progleton:
             except GroupingLockLost as exc:
                 exc.result = result  # what was fetched is stored: the caller may still report it
                 raise
-            except asyncio.CancelledError:
-                # (SIGTERM, Ctrl+C, a server stopping) asyncio.run waits for the thread: a wait for
-                # the lock ends now, a grouping under way is finished
+            except BaseException:
+                # stopped (SIGTERM, Ctrl+C, a server stopping): asyncio.run waits for the thread, so a
+                # wait for the lock ends now (a grouping under way is finished). Not only on the
+                # CancelledError asyncio.run sends: SIGTERM's SystemExit can be raised in this very
+                # step, after the thread started and before the await yields (a busy machine, the
+                # thread already waiting); the task then ends with it, nothing cancels it, and the
+                # update waited for the other process's lock however long it held it.
                 stop.set()
                 raise
             return replace(result, grouped=grouped)
