@@ -20,8 +20,11 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from . import feeds
 from .corrections import back_as_original, reoriginate, split_id, undo_merge, write_merge
+from .entries import plain_title
 from .exceptions import (
+    FeedParseError,
     FetchError,
     GroupingLockLost,
     NotFound,
@@ -31,6 +34,7 @@ from .exceptions import (
 )
 from .feeds.opml import OutlineSource, read_opml, write_opml
 from .fetch import Fetcher
+from .fetch.model import FetchResult
 from .grouping import (
     GROUPER_GENERATION_KEY,
     GROUPER_STATE_KEY,
@@ -217,9 +221,11 @@ class Progleton:
         if discover:
             async with Fetcher(self.settings) as fetcher:
                 try:
-                    feed_url = await fetcher.discover(url)
+                    feed_url, fetched = await fetcher.discover_fetched(url)
                 except FetchError as exc:  # its advice ("it will be retried later") is for a followed source
                     raise exc.advising(nothing_added(exc)) from exc
+            # named by its feed from the start, not by its host until the first update
+            title = title or _feed_title(fetched)
         return self.store.add_source(feed_url, title=title, groups=groups)
 
     def add_source(self, url: str, **kwargs: Any) -> tuple[Source, bool]:
@@ -594,7 +600,16 @@ class Progleton:
         return self.store.get_meta("secret_key") or self.store.first_meta("secret_key", secrets.token_urlsafe(32))
 
 
-@lru_cache(maxsize=4096)  # every story page reads the top stories' titles again
+def _feed_title(fetched: FetchResult) -> str | None:
+    """The title a fetched feed gives itself, as an update would store it; None if it has none
+    or cannot be read (the first update tries again)."""
+    try:
+        feed = feeds.parse(fetched.body, url=fetched.final_url, headers=fetched.headers)
+    except FeedParseError:
+        return None
+    return (plain_title(feed.title)[:200] or None) if feed.title else None
+
+
 def _due_after(source: Source, server_allows: datetime) -> Source:
     """``source`` as an update of every source reports it held back: due no sooner than its
     server allows."""
@@ -603,6 +618,7 @@ def _due_after(source: Source, server_allows: datetime) -> Source:
     return source
 
 
+@lru_cache(maxsize=4096)  # every story page reads the top stories' titles again
 def _headline_words(title: str) -> frozenset[str]:
     """The words of a headline that can tell one story from another (no stop words, no numbers),
     lower-cased."""

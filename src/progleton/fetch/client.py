@@ -48,7 +48,7 @@ from ..settings import Settings
 from ..timefmt import duration_words
 from ..urls import server_of
 from .body import read_body
-from .discover import discover_feed
+from .discover import discover_feed, discover_feed_fetched
 from .headers import (
     ACCEPT_ENCODING,
     FEED_ACCEPT,
@@ -190,6 +190,10 @@ class Fetcher:
     async def discover(self, url: str) -> str:
         """The feed URL for ``url``: itself when it is a feed, else one the site links or serves."""
         return await discover_feed(self, url)
+
+    async def discover_fetched(self, url: str) -> tuple[str, FetchResult]:
+        """:meth:`discover`'s feed URL and the feed as fetched."""
+        return await discover_feed_fetched(self, url)
 
     async def fetch(
         self,

@@ -152,6 +152,12 @@ async def discover_feed(fetcher: Fetcher, url: str) -> str:
     A URL typed without a scheme gets ``https://``. Fetch errors on ``url`` itself
     propagate; failures on candidates (unsafe ones included) are skipped.
     """
+    return (await discover_feed_fetched(fetcher, url))[0]
+
+
+async def discover_feed_fetched(fetcher: Fetcher, url: str) -> tuple[str, FetchResult]:
+    """:func:`discover_feed`'s feed URL, with the feed as it was fetched to tell it was one
+    (its title names a source added before its first update)."""
     typed = url
     if not _HAS_SCHEME.match(url):
         url = f"https://{url}"
@@ -163,7 +169,7 @@ async def discover_feed(fetcher: Fetcher, url: str) -> str:
                                f"tried; if the site speaks plain HTTP, add http://{typed}") from exc
         raise
     if looks_like_feed(first.body, first.headers.get("content-type", "")):
-        return first.permanent_url or url
+        return first.permanent_url or url, first
     linked = find_feed_links(first.body, first.final_url)[:_MAX_CANDIDATES]
     root = URL(first.final_url).origin()
     # a blog under /blog/ has its own /blog/feed, before the site's /feed
@@ -184,7 +190,8 @@ async def discover_feed(fetcher: Fetcher, url: str) -> str:
     )
 
 
-async def _probe(fetcher: Fetcher, candidate: str, refused: list[str] | None = None) -> str | None:
+async def _probe(fetcher: Fetcher, candidate: str,
+                 refused: list[str] | None = None) -> tuple[str, FetchResult] | None:
     try:
         result: FetchResult = await fetcher.fetch(candidate, accept=FEED_ACCEPT)
     except UnsafeURLError as exc:  # a candidate we may not fetch is no answer; the user hears why
@@ -194,5 +201,5 @@ async def _probe(fetcher: Fetcher, candidate: str, refused: list[str] | None = N
     except FetchError:
         return None
     if looks_like_feed(result.body, result.headers.get("content-type", "")):
-        return result.permanent_url or candidate
+        return result.permanent_url or candidate, result
     return None
