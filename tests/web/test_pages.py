@@ -62,8 +62,12 @@ def test_front_page_filters(client: TestClient, seeded: Seeded) -> None:
     assert client.get("/?page=0").status_code == 400
     assert 'href="/feeds/top.rss?group=Verel">RSS</a>' in verel and 'href="/feeds/top.atom?group=Verel"' in verel
     assert 'href="/feeds/top.json">JSON Feed</a>' in client.get("/").text
+    # a group no source is in, or no language code, is said (the API answers 422)
     nowhere = client.get("/?group=nope").text
-    assert "No stories match these filters (group <q>nope</q>)" in nowhere and "No stories yet" not in nowhere
+    assert "No source is in the group &#39;nope&#39;: the groups are" in nowhere and "No stories yet" not in nowhere
+    assert "is not a language code" in client.get("/?lang=xx").text
+    # a real group and language that no story matches are plain filters
+    assert "No stories match these filters" in client.get("/?group=Verel&lang=de").text
 
 
 def test_empty_front_page_invites_to_add_sources(client: TestClient) -> None:

@@ -15,6 +15,7 @@ from ..explain import reasons_in_words
 from ..searching import language_problem
 from ..types import Article, SearchHit, Source, Story, StoryDetail
 from .accounts import User, require_user
+from .views import group_problem
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -310,23 +311,12 @@ def list_stories(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 
     is in, or a ``language`` that is no language code, is a 422 saying so (a language no story
     is in answers an empty list)."""
     p = _p(request)
-    problems = [problem for problem in (_group_problem(p, group), language and language_problem(language)) if problem]
+    problems = [problem for problem in (group_problem(group, [name for name, _ in p.store.source_groups()]), language and language_problem(language)) if problem]
     if problems:
         raise HTTPException(status_code=422, detail=" ".join(problems))
     language = language.lower() if language else None
     stories = p.stories(limit=limit, offset=offset, since=since, group=group, language=language)
     return [story_out(s) for s in stories]
-
-
-def _group_problem(p: Progleton, group: str | None) -> str | None:
-    """Why ``group`` filters out every story: no source is in it (None when some is, or no group is asked)."""
-    if group is None:
-        return None
-    groups = [name for name, _ in p.store.source_groups()]
-    if group in groups:
-        return None
-    known = f"the groups are {', '.join(map(repr, groups))}." if groups else "no source is in a group."
-    return f"No source is in the group {group!r}: {known}"
 
 
 @router.get("/stories/{story_id:path}/related", response_model=list[RelatedStoryOut], responses=ERRORS | MERGED)

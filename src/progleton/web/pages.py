@@ -13,12 +13,13 @@ from ..citations import citations, story_citations
 from ..core import RELATED_FLOOR
 from ..exceptions import NotFound
 from ..explain import coverage, merged_in, reasons_in_words, timeline
+from ..searching import language_problem
 from ..stories import GroupingParams
 from ..types import Article
 from .accounts import current_user
 from .app import render, story_path
 from .security import require_csrf
-from .views import TIME_FILTERS, Paging, group_hits, since_for
+from .views import TIME_FILTERS, Paging, group_hits, group_problem, since_for
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -56,10 +57,13 @@ def front_page(request: Request, page: Annotated[int, Query(ge=1, le=10_000)] = 
     stories = p.stories(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
                         since=since_for(since, now), group=group or None, language=lang or None)
     new_counts, seen = story_card_state(request, [s.id for s in stories[:PAGE_SIZE]])
+    groups = p.store.source_groups()
+    problems = [] if stories else [why for why in (group_problem(group, [name for name, _ in groups]),
+                                                   lang and language_problem(lang)) if why]
     return render(request, "front.html", stories=stories[:PAGE_SIZE], new_counts=new_counts, seen=seen,
-                  paging=Paging(page, len(stories) > PAGE_SIZE), groups=p.store.source_groups(),
+                  paging=Paging(page, len(stories) > PAGE_SIZE), groups=groups,
                   filters={"group": group or "", "since": since or "", "lang": lang or ""},
-                  time_filters=TIME_FILTERS)
+                  time_filters=TIME_FILTERS, filter_problems=problems)
 
 
 @router.get("/stories/{story_id:path}")

@@ -40,3 +40,12 @@ class Paging:
     @property
     def has_previous(self) -> bool:
         return self.page > 1
+
+
+def group_problem(group: str | None, groups: Sequence[str]) -> str | None:
+    """Why ``group`` filters out every story: no source is in it (None when some is, or no
+    group is asked). ``groups``: the groups sources are in."""
+    if not group or group in groups:
+        return None
+    known = f"the groups are {', '.join(map(repr, groups))}." if groups else "no source is in a group."
+    return f"No source is in the group {group!r}: {known}"
