@@ -20,6 +20,7 @@ from .exceptions import FetchError, HTTPStatusError
 from .extract import ExtractedArticle, word_count
 from .feeds.model import ParsedEntry
 from .fetch import Fetcher
+from .fetch.client import MAX_BUSY_SECONDS, busy_seconds
 from .fetch.model import FetchResult
 from .settings import Settings
 from .store.sql import SQLStore
@@ -33,10 +34,10 @@ Prepared = tuple[ExtractedArticle | None, str | None, str]  # article, why it is
 # this update until its Retry-After (else a minute) has passed: thirty pages of one feed went on
 # being requested after the first answered 429 with an hour to wait. Pages skipped keep the
 # feed's text, as any page not fetched does.
-PAGE_BUSY_SECONDS = 60.0
-MAX_PAGE_WAIT_SECONDS = 24 * 3600.0
-# (The Fetcher also leaves a server alone, feeds and pages, after its 429 or a Retry-After:
-# ``Fetcher.busy_until``. This keeps the pages' own wait after a 503 without one, and says why.)
+# (The Fetcher leaves a server alone the same time, feeds and pages, after its 429 or a
+# Retry-After: ``Fetcher.busy_until``. This keeps the pages' wait after a 503 without one too,
+# and says why a page was not asked.)
+MAX_PAGE_WAIT_SECONDS = MAX_BUSY_SECONDS
 # Why a page was not asked for at all in this update (the source's time for pages ran out): its
 # entry is left pending for the next update (progleton.pending), whose fetch of the page may
 # succeed, rather than stored for good with the feed's text.
@@ -228,8 +229,7 @@ class PagesMixin:
 
     def _server_busy(self, url: str, exc: HTTPStatusError) -> None:
         """Leave ``url``'s server alone after its 429 or 503: for its Retry-After, else a minute."""
-        wait = exc.retry_after if exc.retry_after is not None else PAGE_BUSY_SECONDS
-        until = datetime.now(UTC) + timedelta(seconds=min(wait, MAX_PAGE_WAIT_SECONDS))
+        until = datetime.now(UTC) + timedelta(seconds=busy_seconds(exc))
         server = server_of(url)
         self._host_waits[server] = max(until, self._host_waits.get(server, until))
 

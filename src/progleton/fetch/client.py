@@ -254,8 +254,7 @@ class Fetcher:
                 raise _timeout_error(url, exc, self.settings) from exc
             except HTTPStatusError as exc:
                 if exc.status == 429 or (exc.status == 503 and exc.retry_after is not None):
-                    wait = min(exc.retry_after if exc.retry_after is not None else BUSY_SECONDS, MAX_BUSY_SECONDS)
-                    self.leave_alone(server_of(str(url)), datetime.now(UTC) + timedelta(seconds=wait))
+                    self.leave_alone(server_of(str(url)), datetime.now(UTC) + timedelta(seconds=busy_seconds(exc)))
                 raise
 
     def _not_busy(self, url: URL) -> None:
@@ -305,6 +304,12 @@ class Fetcher:
         if self._robots is None:
             raise RuntimeError("Fetcher is not open: use `async with Fetcher(settings)`.")
         return self._robots
+
+
+def busy_seconds(exc: HTTPStatusError) -> float:
+    """How long a server that answered ``exc`` (a 429 or 503) is left alone: its Retry-After,
+    else :data:`BUSY_SECONDS`; a day at most."""
+    return min(exc.retry_after if exc.retry_after is not None else BUSY_SECONDS, MAX_BUSY_SECONDS)
 
 
 def _key(url: URL) -> str:
