@@ -20,21 +20,15 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from . import feeds
 from .corrections import back_as_original, reoriginate, split_id, undo_merge, write_merge
-from .entries import plain_title
 from .exceptions import (
-    FeedParseError,
     FetchError,
     GroupingLockLost,
     NotFound,
     StoryMerged,
-    UnsafeURLError,
     nothing_added,
 )
-from .feeds.opml import OutlineSource, read_opml, write_opml
 from .fetch import Fetcher
-from .fetch.model import FetchResult
 from .grouping import (
     GROUPER_GENERATION_KEY,
     GROUPER_STATE_KEY,
@@ -43,13 +37,14 @@ from .grouping import (
     hold_in_store,
     rebuild_grouper,
 )
-from .pipeline import Progress, Updater, server_waits
+from .pipeline import Progress, Updater, held_until, server_waits
 from .searching import Found, parse_query, store_filters
 from .settings import Settings, load_settings
 from .store import SearchFilters, default_db_url, open_store
 from .store.sql import SQLStore
 from .stories import StoryGrouper
 from .stories.features import language, text_language
+from .subscriptions import feed_title, import_opml, opml_of, refollow
 from .types import (
     Article,
     OpmlImport,
@@ -225,7 +220,7 @@ class Progleton:
                 except FetchError as exc:  # its advice ("it will be retried later") is for a followed source
                     raise exc.advising(nothing_added(exc)) from exc
             # named by its feed from the start, not by its host until the first update
-            title = title or _feed_title(fetched)
+            title = title or feed_title(fetched)
         return self.store.add_source(feed_url, title=title, groups=groups)
 
     def add_source(self, url: str, **kwargs: Any) -> tuple[Source, bool]:
@@ -241,14 +236,7 @@ class Progleton:
         self.store.remove_source(source_id)
 
     def _refollow(self, source: Source, groups: Iterable[str]) -> Source:
-        """A source added again: the new groups join its own, and a retired one comes back."""
-        wanted = set(source.groups) | {g.strip() for g in groups if g.strip()}
-        if wanted != set(source.groups):
-            self.store.set_source_groups(source.id, wanted)
-        if source.retired:
-            self.store.update_source(source.id, retired=False, error_count=0, backoff_minutes=0.0,
-                                     next_fetch_at=None, last_error=None)
-        return self.store.get_source(source.id)
+        return refollow(self.store, source, groups)
 
     def import_opml(self, data: bytes) -> list[tuple[Source, bool]]:
         """Add every feed of an OPML file (categories become groups); no network needed.
@@ -263,31 +251,11 @@ class Progleton:
 
     def import_opml_file(self, data: bytes) -> OpmlImport:
         """:meth:`import_opml_report`, each source once, and how many outlines repeated one."""
-        found, repeated = read_opml(data)
-        added: dict[int, tuple[Source, bool]] = {}
-        skipped = []
-        for outline in found:
-            try:
-                url = web_address(outline.url)
-            except UnsafeURLError as exc:
-                skipped.append(str(exc))
-                continue
-            source, created = self.store.add_source(url, title=outline.title,
-                                                    site_url=outline.site_url, groups=outline.categories)
-            if source.id in added:  # "HTTPS://x/feed#top" after "https://x/feed": its groups join
-                repeated += 1
-                created = added[source.id][1]
-            added[source.id] = (self._refollow(source, outline.categories) if source.id in added or not created
-                                else source, created)
-        return OpmlImport(added=tuple(added.values()), skipped=tuple(skipped), repeated=repeated)
+        return import_opml(self.store, data)
 
     def export_opml(self) -> str:
         """The followed sources as an OPML document (groups as categories)."""
-        return write_opml(
-            (OutlineSource(url=s.url, title=s.title, site_url=s.site_url, categories=s.groups)
-             for s in self.sources()),
-            title="Progleton subscriptions",
-        )
+        return opml_of(self.sources())
 
     # ---- updating ------------------------------------------------------------------------------
 
@@ -328,7 +296,7 @@ class Progleton:
                 now = datetime.now(UTC)
                 followed = [s for s in self.store.list_sources() if not s.retired]
                 waits = server_waits(followed, now)
-                held_back = tuple(_due_after(s, waits[server_of(s.url)]) for s in followed
+                held_back = tuple(held_until(s, waits[server_of(s.url)]) for s in followed
                                   if server_of(s.url) in waits)
                 wanted = [s.id for s in followed if server_of(s.url) not in waits]
                 # taken for this update, as the plain update takes the due ones: another update
@@ -598,24 +566,6 @@ class Progleton:
         if self.settings.secret_key:
             return str(self.settings.secret_key)
         return self.store.get_meta("secret_key") or self.store.first_meta("secret_key", secrets.token_urlsafe(32))
-
-
-def _feed_title(fetched: FetchResult) -> str | None:
-    """The title a fetched feed gives itself, as an update would store it; None if it has none
-    or cannot be read (the first update tries again)."""
-    try:
-        feed = feeds.parse(fetched.body, url=fetched.final_url, headers=fetched.headers)
-    except FeedParseError:
-        return None
-    return (plain_title(feed.title)[:200] or None) if feed.title else None
-
-
-def _due_after(source: Source, server_allows: datetime) -> Source:
-    """``source`` as an update of every source reports it held back: due no sooner than its
-    server allows."""
-    if source.next_fetch_at is None or source.next_fetch_at < server_allows:
-        return replace(source, next_fetch_at=server_allows)
-    return source
 
 
 @lru_cache(maxsize=4096)  # every story page reads the top stories' titles again

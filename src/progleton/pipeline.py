@@ -85,9 +85,6 @@ def stored_doc(row: Mapping[str, Any]) -> Doc:
                published=row["published"] or row["created_at"])
 
 
-# ---- the updater ---------------------------------------------------------------------------------
-
-
 def server_waits(sources: Iterable[Source], now: datetime) -> dict[str, datetime]:
     """The servers (:func:`~progleton.urls.server_of`) that asked for time not yet passed, and
     until when: those of the sources whose last answer was a 429 or a Retry-After
@@ -98,6 +95,17 @@ def server_waits(sources: Iterable[Source], now: datetime) -> dict[str, datetime
             server = server_of(source.url)
             waits[server] = max(source.next_fetch_at, waits.get(server, source.next_fetch_at))
     return waits
+
+
+def held_until(source: Source, server_allows: datetime) -> Source:
+    """``source`` as an update of every source reports it held back: due no sooner than its
+    server allows."""
+    if source.next_fetch_at is None or source.next_fetch_at < server_allows:
+        return replace(source, next_fetch_at=server_allows)
+    return source
+
+
+# ---- the updater ---------------------------------------------------------------------------------
 
 
 class Updater(PagesMixin):
