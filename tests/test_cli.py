@@ -430,13 +430,25 @@ def _outlets_app() -> Any:
     async def busy(request: web.Request) -> web.Response:
         return web.Response(status=429, text="slow down", headers={"Retry-After": "7200"})
 
+    async def paged(request: web.Request) -> web.Response:  # four entries whose pages take a while
+        items = "".join(f"<item><title>Harbour notice {n}</title><link>{request.url.origin()}/page/{n}</link>"
+                        f"<guid>notice-{n}</guid></item>" for n in range(4))
+        return web.Response(text=EMPTY_RSS.replace("</channel>", items + "</channel>"),
+                            content_type="application/rss+xml")
+
+    async def page(request: web.Request) -> web.Response:
+        await asyncio.sleep(0.4)
+        words = " ".join(["The harbour board met on Tuesday to discuss the ferry timetable."] * 20)
+        return web.Response(text=f"<html><head><title>Notice</title></head><body><article><h1>Notice</h1>"
+                                 f"<p>{words}</p></article></body></html>", content_type="text/html")
+
     async def broken(request: web.Request) -> web.Response:  # salvaged, with a warning
         return web.Response(text=EMPTY_RSS.replace("</channel></rss>", "<item><title>Half"),
                             content_type="application/rss+xml")
 
     app = web.Application()
     for path, handler in (("/quick.xml", quick), ("/slow.xml", slow), ("/500", failing), ("/429", busy),
-                          ("/broken.xml", broken)):
+                          ("/broken.xml", broken), ("/paged.xml", paged), ("/page/{n}", page)):
         app.router.add_get(path, handler)
     return app
 
@@ -494,6 +506,36 @@ def test_the_progress_bar_names_the_source_still_fetched_not_the_last_done(
         result = updating.run_update(app, due_only=True)
     assert len(result.sources) == 2 and not result.errors
     assert f"waiting for 1: {outlets.url('/slow.xml')}" in shown.getvalue()
+
+
+def test_the_progress_bar_counts_the_pages_of_the_source_still_fetched(
+        db_url: str, outlets: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QA: "0/1 waiting for 1" stood still while a source's pages were fetched; one of hundreds
+    of new pages looked stuck."""
+    import io
+
+    from progleton.cli import updating
+    from progleton.cli.terminal import TerminalConsole
+    from progleton.core import make_progleton
+
+    following(db_url, outlets.url("/paged.xml"))
+    shown = io.StringIO()
+    monkeypatch.setattr(updating, "err_console", TerminalConsole(file=shown, force_terminal=True, width=160))
+    told: list[tuple[int, int, int]] = []
+    with make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1) as app:
+        update = app.update
+
+        def told_too(**kwargs: Any) -> Any:  # what the bar is told, kept
+            bar = kwargs["pages"]
+            kwargs["pages"] = lambda *done: (told.append(done), bar(*done))
+            return update(**kwargs)
+
+        app.update = told_too  # type: ignore[method-assign]
+        updating.run_update(app, due_only=True)
+        source_id = app.sources()[0].id
+    assert told == [(source_id, n, 4) for n in range(1, 5)]  # two at a time per host, 0.4 s each
+    assert re.search(rf"waiting for 1: {re.escape(outlets.url('/paged.xml'))} \([0-4] of 4 pages\)",
+                     shown.getvalue()), shown.getvalue()[-2000:]
 
 
 def test_update_all_leaves_a_source_whose_server_asked_for_time(

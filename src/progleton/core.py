@@ -37,6 +37,7 @@ from .grouping import (
     hold_in_store,
     rebuild_grouper,
 )
+from .pages import PagesProgress
 from .pipeline import Progress, Updater, held_until, server_waits
 from .searching import Found, parse_query, store_filters
 from .settings import Settings, load_settings
@@ -262,14 +263,16 @@ class Progleton:
     async def update_async(self, *, due_only: bool = True, source_ids: Iterable[int] | None = None,
                            progress: Progress | None = None, group: bool = True,
                            waiting: Callable[[], None] | None = None,
-                           started: Callable[[Source], None] | None = None) -> UpdateResult:
+                           started: Callable[[Source], None] | None = None,
+                           pages: PagesProgress | None = None) -> UpdateResult:
         """Fetch every due source (or the given ones) once; a failed source is a result.
         ``due_only=False`` fetches every source but those whose server asked for time that has
         not passed (:func:`~progleton.fetch.asked_to_wait`), for them or for another source it
         serves (:func:`~progleton.pipeline.server_waits`): ``UpdateResult.held_back``, each with
         the time its server allows as its ``next_fetch_at`` where that is later. A due source's
         server that asked for time is not asked either: the source is rate limited until then.
-        ``started`` is called as each source's fetch begins, ``progress`` as it ends.
+        ``started`` is called as each source's fetch begins, ``progress`` as it ends, ``pages``
+        (source id, pages done, pages to do) as each of its article pages is done.
 
         New articles are grouped into stories at the end (``group=False`` leaves them
         for ``assign_stories()``); ``waiting`` is called once if the grouping waits for another
@@ -306,7 +309,7 @@ class Progleton:
             updater = Updater(self.store, self.settings, None, self._process_pool())
             try:
                 result = await updater.update(sources, progress=progress, group=False, claim=claim, started=started,
-                                              servers_waiting=waits)
+                                              servers_waiting=waits, pages=pages)
                 result = replace(result, held_back=held_back, elsewhere=elsewhere)
             except BaseException:  # stopped (SIGTERM, Ctrl+C, a server stopping) or failed
                 if source_ids is None:  # the sources taken and not yet written are free (and due) again

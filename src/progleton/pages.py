@@ -28,6 +28,7 @@ from .types import Source
 from .urls import is_web_address, server_of
 
 Fetched = tuple[FetchResult | None, str | None, str]  # page, why there is none, page URL
+PagesProgress = Callable[[int, int, int], None]  # source id, its pages done, its pages to do
 Prepared = tuple[ExtractedArticle | None, str | None, str]  # article, why it is not used, page URL
 
 # A host that answers an article page with 429 Too Many Requests or 503 is asked nothing more in
@@ -97,6 +98,7 @@ class PagesMixin:
     settings: Settings
     executor: Executor | None
     _site_locks: dict[str, asyncio.Lock]
+    _pages_progress: PagesProgress | None
     _host_waits: dict[str, datetime]
     _host_first: dict[str, asyncio.Event]
     _cut_short: dict[int, int]
@@ -127,7 +129,18 @@ class PagesMixin:
         # flight was tried (a page that always trickles must not hold its entry back for good)
         later = POSTPONED + why.removeprefix(NOT_FETCHED)
 
+        done = 0
+
         async def in_time(entry: ParsedEntry, text: EntryText) -> Fetched:
+            nonlocal done
+            try:
+                return await asked_in_time(entry, text)
+            finally:
+                done += 1
+                if self._pages_progress is not None:  # a source of hundreds of pages looked stuck
+                    self._pages_progress(source_id, done, len(entries))
+
+        async def asked_in_time(entry: ParsedEntry, text: EntryText) -> Fetched:
             fetching = functools.partial(self._fetch_page, fetcher, entry, text, stored)
             if (page := await self._within_page_time(source_id, entry.link or "", fetching)) is not None:
                 return page

@@ -48,6 +48,7 @@ from .pages import (
     POSTPONED,
     RETRY_PAGES_PER_SOURCE,
     PagesMixin,
+    PagesProgress,
     Prepared,
     page_retry_at,
 )
@@ -143,6 +144,7 @@ class Updater(PagesMixin):
         self._retrying: dict[int, int] = {}  # new articles whose page will be asked for again
         self._due_retries: dict[int, list[dict[str, Any]]] = {}  # articles whose page is due again, by source
         self._feed_authors: dict[int, tuple[str, ...]] = {}  # each feed's own authors, which entries inherit
+        self._pages_progress: PagesProgress | None = None
 
     # Rows written per transaction: a commit (with its FTS5 index flush) costs more than a
     # feed's worth of inserts, so feeds are written in batches of at least this many rows,
@@ -153,14 +155,17 @@ class Updater(PagesMixin):
     async def update(self, sources: Sequence[Source], *, progress: Progress | None = None,
                      group: bool = True, claim: Callable[[int], Sequence[Source]] | None = None,
                      started: Callable[[Source], None] | None = None,
-                     servers_waiting: Mapping[str, datetime] | None = None) -> UpdateResult:
+                     servers_waiting: Mapping[str, datetime] | None = None,
+                     pages: PagesProgress | None = None) -> UpdateResult:
         """Update ``sources``, then, with ``claim``, the sources it takes a few at a time
         (:meth:`_update_claimed`); group the new articles unless ``group`` is False.
-        ``started`` is called as each source's fetch begins, ``progress`` as it ends.
+        ``started`` is called as each source's fetch begins, ``progress`` as it ends, and
+        ``pages`` (source id, pages done, pages to do) as each of its article pages is done.
         ``servers_waiting``: servers (:func:`~progleton.urls.server_of`) asked nothing before the
         time given (:func:`server_waits`), as one that answers 429 in this update is not."""
         results: list[SourceUpdate] = []
         self._sources = {s.id: s for s in sources}
+        self._pages_progress = pages
         self._host_waits, self._host_first = {}, {}
         self._unstored, self._added, self._cut_short, self._unfetched = {}, {}, {}, {}
         self._postponed, self._retry_hints, self._page_deadlines, self._retrying = {}, {}, {}, {}

@@ -26,13 +26,17 @@ def run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
                   transient=False, disable=not err_console.is_terminal) as bar:
         task = bar.add_task("", total=None)
         in_flight: dict[int, str] = {}  # the sources being fetched, the longest first
+        pages_done: dict[int, tuple[int, int]] = {}  # of those, the article pages done, of how many
 
         def show() -> None:
             # what is still fetched, not the source that finished last: "16/17 …/huge.xml" stood
-            # for half a minute while another source was what the update waited for
-            url = next(iter(in_flight.values()), "")
+            # for half a minute while another source was what the update waited for; and how far
+            # its pages are ("0/1 waiting for 1" stood still while it fetched hundreds)
+            source_id, url = next(iter(in_flight.items()), (0, ""))
             url = url if len(url) <= 50 else "…" + url[-49:]
-            bar.update(task, description=f"waiting for {len(in_flight)}: {escape(url)}" if in_flight else "")
+            done, of = pages_done.get(source_id, (0, 0))
+            pages = f" ({done} of {count(of, 'page')})" if of else ""
+            bar.update(task, description=f"waiting for {len(in_flight)}: {escape(url)}{pages}" if in_flight else "")
 
         def started(source: Source) -> None:
             in_flight[source.id] = source.url
@@ -40,8 +44,14 @@ def run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
 
         def progress(result: Any) -> None:
             in_flight.pop(result.source_id, None)
+            pages_done.pop(result.source_id, None)
             bar.update(task, advance=1)
             show()
+
+        def pages(source_id: int, done: int, of: int) -> None:
+            pages_done[source_id] = (done, of)
+            show()
+            bar.refresh()  # each page said: the bar's own refresh (10 a second) could miss them all
 
         def waiting() -> None:
             err_console.print("waiting for another process's grouping…")
@@ -51,7 +61,7 @@ def run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
         # --all leaves every source of a server that asked for time (pipeline.server_waits)
         busy = set() if due_only else set(server_waits(due, now))
         bar.update(task, total=sum(1 for s in due if not s.retired and server_of(s.url) not in busy))
-        return app.update(due_only=due_only, progress=progress, waiting=waiting, started=started)
+        return app.update(due_only=due_only, progress=progress, waiting=waiting, started=started, pages=pages)
 
 
 @click.command()
