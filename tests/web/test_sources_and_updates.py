@@ -91,6 +91,11 @@ def test_opml_import_and_export(local_client: tuple[TestClient, Progleton]) -> N
     again = client.post("/sources/import", data={"csrf_token": csrf_token(client)},
                         files={"opml": ("mine.opml", odd, "text/x-opml")})
     assert "0 new sources, 2 already followed; 1 outline skipped (not a web address)." in again.text
+    # an outline repeated in the file is said, as `progleton import` says it
+    twice = OPML.replace(b"</body>", b'<outline text="A" xmlUrl="https://alpha.example/feed.xml"/></body>')
+    repeated = client.post("/sources/import", data={"csrf_token": csrf_token(client)},
+                           files={"opml": ("mine.opml", twice, "text/x-opml")})
+    assert "0 new sources, 2 already followed; 1 outline repeated, taken once." in repeated.text
     exported = client.get("/sources/export.opml")
     assert exported.headers["content-disposition"] == 'attachment; filename="progleton.opml"'
     assert b"https://alpha.example/feed.xml" in exported.content

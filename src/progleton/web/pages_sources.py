@@ -56,8 +56,9 @@ def _sources_page(request: Request, *, status_code: int = 200, error: str = "",
     params = request.query_params
     notice = NOTICES.get(params.get("notice", ""), "")
     if params.get("notice") == "imported":
-        new, known, skipped = (_count(params.get(k)) for k in ("new", "known", "skipped"))
+        new, known, skipped, repeated = (_count(params.get(k)) for k in ("new", "known", "skipped", "repeated"))
         notice = (f"The OPML file was imported: {new} new source{'' if new == 1 else 's'}, {known} already followed"
+                  + (f"; {repeated} outline{'' if repeated == 1 else 's'} repeated, taken once" if repeated else "")
                   + (f"; {skipped} outline{'' if skipped == 1 else 's'} skipped (not a web address)." if skipped
                      else "."))
     if params.get("notice") == "updated":
@@ -108,11 +109,12 @@ async def import_opml(request: Request, opml: UploadFile) -> Response:
     if len(data) > MAX_OPML_BYTES:
         return _sources_page(request, status_code=413, error="That OPML file is too large.")
     try:
-        added, skipped = progleton_of(request).import_opml_report(data)
+        done = progleton_of(request).import_opml_file(data)
     except (FeedParseError, ValueError) as exc:
         return _sources_page(request, status_code=400, error=f"Could not read that OPML file: {exc}")
-    new = sum(1 for _, created in added if created)
-    query = urlencode({"notice": "imported", "new": new, "known": len(added) - new, "skipped": len(skipped)})
+    new = sum(1 for _, created in done.added if created)
+    query = urlencode({"notice": "imported", "new": new, "known": len(done.added) - new,
+                       "skipped": len(done.skipped), "repeated": done.repeated})
     return RedirectResponse("/sources?" + query, status_code=303)
 
 
