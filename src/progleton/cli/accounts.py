@@ -9,15 +9,13 @@ turns it off as asked.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import click
-import sqlalchemy as sa
 from rich.markup import escape
 
 from ..exceptions import StorageError
 from ..settings import Settings
-from ..urls import masked_error
+from ..store import accounts_with_password
 from .context import Context, pass_ctx
 from .terminal import console
 
@@ -32,33 +30,6 @@ class SignIn:
     value: str
     origin: str
     why: str
-
-
-def accounts_with_password(url: str) -> list[str]:
-    """The names of the accounts that can sign in, read without creating or migrating the
-    database (``config`` must change nothing); raises StorageError when it cannot be read."""
-    if url.startswith("sqlite"):
-        path = url.split(":///", 1)[-1]
-        if not Path(path).expanduser().is_file():
-            return []  # no database yet: nothing to sign in to
-        engine = sa.create_engine(f"sqlite:///file:{Path(path).expanduser()}?mode=ro&uri=true")
-    else:
-        try:
-            engine = sa.create_engine(url.replace("postgres://", "postgresql://", 1).replace(
-                "postgresql://", "postgresql+psycopg://", 1), connect_args={"connect_timeout": 5})
-        except (ModuleNotFoundError, ValueError, sa.exc.ArgumentError) as exc:
-            raise StorageError(masked_error(exc, url)) from exc
-    users = sa.table("users", sa.column("name"), sa.column("password_hash"))
-    try:
-        with engine.connect() as conn:
-            if not sa.inspect(conn).has_table("users"):
-                return []
-            query = sa.select(users.c.name).where(users.c.password_hash != "!").order_by(users.c.name)
-            return list(conn.execute(query).scalars())
-    except sa.exc.DBAPIError as exc:
-        raise StorageError(masked_error(exc.orig, url)) from exc
-    finally:
-        engine.dispose()
 
 
 def sign_in_state(settings: Settings, url: str) -> SignIn:

@@ -13,6 +13,7 @@ from alembic.util import CommandError
 
 from ..exceptions import StorageError
 from ..urls import masked_error, masked_url
+from . import schema
 from .base import SearchFilters, Store
 from .sql import SQLStore
 
@@ -83,6 +84,34 @@ def open_store(url: str) -> SQLStore:
     if engine.dialect.name == "postgresql":
         postgres.warn_about_locale(engine)
     return SQLStore(engine, search_fn=search_fn, lock_fn=lock_fn)
+
+
+def accounts_with_password(url: str) -> list[str]:
+    """The names of the accounts that can sign in, read without creating or migrating the
+    database (``progleton config`` changes nothing); StorageError when it cannot be read."""
+    if url.startswith("sqlite"):
+        path = Path(url.split(":///", 1)[-1]).expanduser()
+        if not path.is_file():
+            return []  # no database yet: nothing to sign in to
+        engine = sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    else:
+        try:
+            from . import postgres
+
+            engine = sa.create_engine(postgres.driver_url(url), connect_args={"connect_timeout": 5})
+        except (ModuleNotFoundError, ValueError, sa.exc.ArgumentError) as exc:
+            raise StorageError(masked_error(exc, url)) from exc
+    users = schema.users.c
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("users"):
+                return []
+            query = sa.select(users.name).where(users.password_hash != "!").order_by(users.name)
+            return list(conn.execute(query).scalars())
+    except sa.exc.DBAPIError as exc:
+        raise StorageError(masked_error(exc.orig, url)) from exc
+    finally:
+        engine.dispose()
 
 
 def _sqlite_search(conn: sa.Connection, query: str, limit: int, offset: int,

@@ -46,12 +46,18 @@ _FOLD = ("CREATE OR REPLACE FUNCTION progleton_fold(text) RETURNS text LANGUAGE 
          "STRICT AS $$ SELECT {body} $$")
 
 
-def create_engine(url: str) -> sa.Engine:
+def driver_url(url: str) -> str:
+    """A PostgreSQL URL as SQLAlchemy takes it with psycopg 3 ("postgres://" and "postgresql://"
+    name no driver)."""
     if url.startswith("postgres://"):
         url = "postgresql://" + url.removeprefix("postgres://")
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = sa.create_engine(url, pool_pre_ping=True)
+    return url
+
+
+def create_engine(url: str) -> sa.Engine:
+    engine = sa.create_engine(driver_url(url), pool_pre_ping=True)
     sa.event.listen(engine, "begin", _check_grouping_lock)
     return engine
 
