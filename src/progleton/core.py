@@ -28,7 +28,7 @@ from .exceptions import (
     StoryMerged,
     nothing_added,
 )
-from .fetch import Fetcher
+from .fetch import RATE_LIMITED, Fetcher
 from .grouping import (
     GROUPER_GENERATION_KEY,
     GROUPER_STATE_KEY,
@@ -291,7 +291,8 @@ class Progleton:
             elif due_only:
                 sources = []
                 # a due source whose server asked for time, answering another source, is not asked
-                waits = server_waits(self.store.list_sources(), datetime.now(UTC))
+                now = datetime.now(UTC)
+                waits = server_waits(self.store.waiting_sources(RATE_LIMITED, now), now)
 
                 def claim(count: int) -> list[Source]:
                     return self.store.claim_due_sources(datetime.now(UTC), claimed_until, limit=count)

@@ -72,6 +72,21 @@ def test_due_sources_respects_schedule_and_retired(store: SQLStore) -> None:
     assert [s.id for s in store.due_sources(now)] == [due.id]
 
 
+def test_waiting_sources_are_those_of_a_status_not_yet_due(store: SQLStore) -> None:
+    """What an update reads of the sources whose server asked for time, without counting
+    every source's articles as the listing does."""
+    now = datetime.now(UTC)
+    waiting, _ = store.add_source("https://a.example/feed")
+    passed, _ = store.add_source("https://b.example/feed")
+    failing, _ = store.add_source("https://c.example/feed")
+    store.update_source(waiting.id, last_status="rate limited", next_fetch_at=now + timedelta(hours=1))
+    store.update_source(passed.id, last_status="rate limited", next_fetch_at=now - timedelta(minutes=1))
+    store.update_source(failing.id, last_status="error", next_fetch_at=now + timedelta(hours=1))
+    assert [s.id for s in store.waiting_sources("rate limited", now)] == [waiting.id]
+    store.update_source(waiting.id, retired=True)
+    assert store.waiting_sources("rate limited", now) == []
+
+
 def test_due_sources_are_taken_by_one_update_at_a_time(store: SQLStore) -> None:
     now = datetime.now(UTC)
     due, _ = store.add_source("https://a.example/feed")

@@ -170,6 +170,15 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
         with self._read() as conn:
             return [self._source(r) for r in conn.execute(query)]
 
+    def waiting_sources(self, status: str, now: datetime) -> list[Source]:
+        """The followed sources whose last fetch ended in ``status`` (the fetch stage's "rate
+        limited") and whose next fetch is still to come: read before each update, so without
+        :meth:`list_sources`' count of every source's articles."""
+        s = t.sources.c
+        query = sa.select(t.sources).where(~s.retired, s.last_status == status, s.next_fetch_at > now)
+        with self._read() as conn:
+            return [self._source(r) for r in conn.execute(query.order_by(s.id))]
+
     def claim_due_sources(self, now: datetime, until: datetime, limit: int) -> list[Source]:
         """The due sources (at most ``limit``, the longest due first), each taken for this process
         until ``until`` (its next fetch is set then, in the same statement), so that updates
