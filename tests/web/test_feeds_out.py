@@ -145,3 +145,18 @@ def test_article_entries_have_the_installations_ids_not_the_originals_addresses(
     assert len(set(ids)) == len(ids) and not links & set(ids)
     top = parse(client.get("/feeds/top.atom").content).entries[0].id
     assert ids[0].rsplit(":article:", 1)[0] == top.rsplit(":story:", 1)[0]  # one installation's ids
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss", "json"])
+def test_top_stories_feed_of_a_group_no_source_is_in_says_so(client: TestClient, seeded: Seeded, fmt: str) -> None:
+    """A feed of an unknown group (a typo: "verel") answered an empty feed, which a feed reader
+    shows as "no news" for ever; the front page and the API say the group is unknown."""
+    answer = client.get(f"/feeds/top.{fmt}?group=verel")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/plain")
+    assert "No source is in the group 'verel'" in answer.text and "'Verel'" in answer.text
+    bad_language = client.get(f"/feeds/top.{fmt}?lang=english")
+    assert bad_language.status_code == 404 and "not a language code" in bad_language.text
+    # a group some source is in, and a language no story is in, are feeds (empty for now)
+    assert client.get(f"/feeds/top.{fmt}?group=Verel").status_code == 200
+    assert client.get(f"/feeds/top.{fmt}?lang=de").status_code == 200

@@ -19,9 +19,11 @@ from xml.etree import ElementTree as ET
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from ..searching import language_problem
 from ..types import Article, Story
 from .accounts import User, require_user
 from .app import story_path
+from .views import group_problem
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -226,8 +228,14 @@ def _p(request: Request) -> Progleton:
 @router.get("/feeds/top.{fmt}")
 def top_stories_feed(request: Request, fmt: str, group: Annotated[str | None, Query(max_length=200)] = None,
                      lang: Annotated[str | None, Query(max_length=20)] = None) -> Response:
-    """Top stories (optionally of one source group) as a feed."""
+    """Top stories (optionally of one source group) as a feed. A group no source is in, or a
+    language that is no code, is a 404 saying so (a feed reader would show an empty feed as no
+    news for ever), as the front page and the API say it."""
     _check(fmt)
+    groups = [name for name, _ in _p(request).store.source_groups()]
+    problems = [why for why in (group_problem(group, groups), lang and language_problem(lang)) if why]
+    if problems:
+        raise HTTPException(status_code=404, detail=" ".join(problems))
     base = _base(request)
     stories = _p(request).stories(limit=FEED_SIZE, group=group or None, language=lang or None)
     home = base + "/" + (("?" + urlencode({"group": group})) if group else "")
