@@ -1121,3 +1121,12 @@ def test_sign_in_stays_on_without_the_setting_says_so_and_turns_off_as_asked(db_
     assert config()["value"] == "off"
     status = CliRunner().invoke(main, ["--db", db_url, "sign-in", "status"], env={"PROGLETON_ADMIN_PASSWORD": ""})
     assert status.output.startswith("Sign-in is off: no account has a password"), status.output
+
+
+@pytest.mark.parametrize("article", ["3000000000", "99999999999999999999"])
+def test_move_of_an_id_past_what_the_database_holds_says_there_is_no_such_article(db_url: str, article: str) -> None:
+    """`progleton move 99999999999999999999` ended in a traceback (OverflowError)."""
+    one_article(db_url, "Ferry strike ends", story_id="story-16~1")
+    done = CliRunner().invoke(main, ["--db", db_url, "move", article])
+    assert done.exit_code == 1 and isinstance(done.exception, NotFound), done.output
+    assert article in str(done.exception) or "nothing with that number" in str(done.exception)

@@ -748,3 +748,16 @@ def test_a_merge_forgotten_is_no_longer_replayed_or_followed(store: SQLStore) ->
     assert store.followed_story_ids(stays) == ["story-a", "story-b"] and store.followed_story_ids(stops) == []
     with pytest.raises(NotFound):
         store.forget_merge("story-b")
+
+
+@pytest.mark.parametrize("number", [2**31, 10**20])
+def test_an_id_past_what_the_database_holds_is_not_found(store: SQLStore, number: int) -> None:
+    """`/api/v1/articles/3000000000` answered 500 on PostgreSQL (its ids are 32-bit: "integer
+    out of range"), and `progleton move 99999999999999999999` a traceback on SQLite (past 64
+    bits): an id no row can have names nothing, as an unknown one does."""
+    source, _ = store.add_source("https://a.example/feed")
+    store.add_article(_article(source.id, 1), {"story_id": "s1", "reasons": {}})
+    for lookup in (store.get_article, store.get_source, lambda n: store.set_story_membership(n, "s1", {})):
+        with pytest.raises(NotFound, match=f"{number}|nothing with that number"):
+            lookup(number)
+    assert store.get_article(1).story_id == "s1"  # the store goes on working

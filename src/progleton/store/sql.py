@@ -36,6 +36,25 @@ _ARTICLE_INSERT_COLUMNS = [c.name for c in t.articles.columns
 _ENTRY_INSERT_COLUMNS = [c.name for c in t.entries.columns if c.name != "id"]
 
 
+@contextmanager
+def _no_number_past_range() -> Iterator[None]:
+    """An id no row can have (past 32 bits on PostgreSQL, 64 on SQLite: a typo, a guessed
+    address) names nothing, as an unknown id does; the databases answered an error (PostgreSQL's
+    "integer out of range", SQLite's OverflowError) that became a 500 or a traceback. Only the
+    ids a caller gives can be that large: the values Progleton writes fit their columns."""
+    past = "there is nothing with that number, past the ids the database holds"
+    try:
+        yield
+    except OverflowError as exc:
+        if "SQLite INTEGER" not in str(exc):
+            raise
+        raise NotFound(past) from exc
+    except sa.exc.DataError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "22003":  # numeric_value_out_of_range
+            raise
+        raise NotFound(past) from exc
+
+
 class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, UserStateMixin):
     """Storage on an SQLAlchemy engine. See ``progleton.store.base.Store``."""
 
@@ -55,12 +74,12 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
 
     @contextmanager
     def _read(self) -> Iterator[sa.Connection]:
-        with self.engine.connect() as conn:
+        with _no_number_past_range(), self.engine.connect() as conn:
             yield conn
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
-        with self.engine.connect() as conn:
+        with _no_number_past_range(), self.engine.connect() as conn:
             conn.info["write"] = True
             try:
                 with conn.begin():
