@@ -160,3 +160,19 @@ def test_top_stories_feed_of_a_group_no_source_is_in_says_so(client: TestClient,
     # a group some source is in, and a language no story is in, are feeds (empty for now)
     assert client.get(f"/feeds/top.{fmt}?group=Verel").status_code == 200
     assert client.get(f"/feeds/top.{fmt}?lang=de").status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss", "json"])
+@pytest.mark.parametrize(("query", "why"), [
+    ("source:Nobody ferry", "No source's name or address contains 'Nobody'"),
+    ("OR", "word to search for"),
+    ("ferry after:2026-13-45", "after:"),
+])
+def test_a_search_feed_that_can_find_nothing_says_why(client: TestClient, seeded: Seeded, fmt: str,
+                                                       query: str, why: str) -> None:
+    """A search feed whose query can find nothing answered an empty feed (no news, for ever, in a
+    feed reader) where the search page and the API say why; it answers 404 saying so."""
+    answer = client.get(f"/feeds/search.{fmt}?q={quote(query)}")
+    assert answer.status_code == 404, answer.text
+    assert answer.headers["content-type"].startswith("text/plain") and why in answer.text
+    assert client.get(f"/feeds/search.{fmt}?q={quote('ferry source:North')}").status_code == 200

@@ -264,10 +264,15 @@ def story_feed(request: Request, fmt: str, id: Annotated[str, Query(max_length=2
 
 @router.get("/feeds/search.{fmt}")
 def search_feed(request: Request, fmt: str, q: Annotated[str, Query(min_length=1, max_length=500)]) -> Response:
-    """A search as a feed: the best matching articles."""
+    """A search as a feed: the best matching articles. A query that can find nothing (a
+    filter it cannot read, a ``source:`` naming none, no word) is a 404 saying why, as the
+    search page and the API say it."""
     _check(fmt)
     base, ids = _base(request), _ids(request)
-    hits = _p(request).find(q, limit=FEED_SIZE).hits
+    found = _p(request).find(q, limit=FEED_SIZE)
+    if found.problems:
+        raise HTTPException(status_code=404, detail=" ".join(found.problems))
+    hits = found.hits
     feed = OutFeed(title=f"Progleton search: {q}", home_url=f"{base}/search?q={quote(q)}",
                    feed_url=str(request.url), description=f"Articles matching {q}",
                    items=tuple(article_item(h.article, base, ids) for h in hits),
