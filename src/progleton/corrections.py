@@ -93,6 +93,10 @@ def undo_merge(store: SQLStore, story_id: str) -> None:
     members = store.get_story(into).articles
     back = {a.id: a for a in members if a.reasons.get("action") == "merged"
             and a.reasons.get("from_story") == story_id}
+    if not back and any(_merged_unrecorded(a.reasons, into) for a in members):
+        raise NotFound(f"story {story_id} was merged into {into} by an earlier version of Progleton, which did "
+                       f"not record which articles came from it, so the merge cannot be undone: "
+                       f"`progleton move ARTICLE_ID` splits an article out of {into}")
     if not back:
         raise NotFound(f"none of story {story_id}'s articles is left in {into}: there is no merge to undo")
     for article in back.values():
@@ -104,6 +108,12 @@ def undo_merge(store: SQLStore, story_id: str) -> None:
             store.set_story_membership(copy.id, story_id, dict(copy.reasons), copy.wire_copy_of)
     store.forget_merge(story_id)
     store.restore_story_states(story_id, into)
+
+
+def _merged_unrecorded(reasons: dict[str, Any], into: str) -> bool:
+    """Whether an article came into ``into`` by a merge of the first versions, which wrote only
+    a note, not the story it came from."""
+    return "from_story" not in reasons and reasons.get("note") == f"merged by a user into {into}"
 
 
 def replay(grouper: StoryGrouper, correction: dict[str, Any]) -> None:

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from progleton import Progleton, make_progleton
+from progleton.exceptions import NotFound
 from progleton.store import migrations_config
 from progleton.web.accounts import hash_password, verify_password
 
@@ -159,6 +160,15 @@ def test_corrections_are_kept_and_a_merged_story_leads_on(upgraded: Progleton) -
     upgraded.grouper  # built from storage: saved state absent, memberships and corrections replayed  # noqa: B018
     assert upgraded.story("story-4~1").articles[0].id == 4
     assert upgraded.move_article(2) != "story-1"  # a new correction on the upgraded data
+
+
+def test_an_old_merge_that_cannot_be_undone_says_why(upgraded: Progleton) -> None:
+    """The first versions did not record which articles a merge brought: story-5's article is
+    still in story-1, so 'none of its articles is left' was wrong."""
+    with pytest.raises(NotFound, match="earlier version of Progleton") as caught:
+        upgraded.unmerge_story("story-5")
+    assert "none of" not in str(caught.value)
+    assert "progleton move" in str(caught.value)
 
 
 def test_accounts_and_reading_state_are_kept(upgraded: Progleton) -> None:
