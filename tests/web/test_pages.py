@@ -86,7 +86,7 @@ def test_story_page_has_a_timeline(client: TestClient, seeded: Seeded) -> None:
 
 def test_story_page_groups_wire_copies_and_explains(client: TestClient, seeded: Seeded) -> None:
     html = client.get(story_url(seeded.stories["wire"])).text
-    assert "<h1>Port Verel approves sea wall</h1>" in html
+    assert '<h1 lang="en" dir="auto">Port Verel approves sea wall</h1>' in html
     assert ("<strong>Continental Press text</strong>, carried by 4 outlets: "
             "Continental Press, Harbour Daily, Morning Ledger, Evening Star") in html
     assert html.count('class="report copy"') == 3
@@ -131,7 +131,7 @@ def test_story_ids_with_any_characters(client: TestClient, progleton: Progleton,
                                  "title": "Odd id", "source_id": seeded.sources["Evening Star"]},
                                 {"story_id": odd})
     assert "/stories/story-https%3A%2F%2Fexample.org%2Fa%2Fb%3Fc%3D1%26d%3D%C3%A9~2" in client.get("/").text
-    assert "<h1>Odd id</h1>" in client.get(story_url(odd)).text
+    assert '<h1 dir="auto">Odd id</h1>' in client.get(story_url(odd)).text
     assert client.get(f"/api/v1/stories/{quote(odd, safe='')}").json()["story"]["id"] == odd
 
 

@@ -97,6 +97,14 @@ def text_direction(language: str | None) -> str:
     return "rtl" if (language or "").split("-")[0].lower() in RTL_LANGUAGES else "auto"
 
 
+def language_attributes(language: str | None) -> Markup:
+    """An outlet's text's ``lang`` and ``dir`` attributes, with a leading space; an unknown
+    language gives ``dir="auto"`` alone, the direction read from the text."""
+    if not language:
+        return Markup(' dir="auto"')
+    return Markup(' lang="{}" dir="{}"').format(language, text_direction(language))
+
+
 def make_templates(secret: str, failing_image: Callable[[str], bool] = lambda url: False) -> Environment:
     """The Jinja2 environment: autoescape on for everything, strict about missing names;
     ``failing_image`` tells the images to leave out (the image proxy's failures)."""
@@ -113,6 +121,7 @@ def make_templates(secret: str, failing_image: Callable[[str], bool] = lambda ur
     env.filters["mark_terms"] = mark_terms
     env.filters["iso"] = lambda dt: dt.isoformat() if dt else ""
     env.filters["text_dir"] = text_direction
+    env.filters["lang_dir"] = language_attributes
     env.filters["probability"] = probability_text
     env.filters["longdate"] = lambda dt: dt.strftime("%-d %B %Y, %H:%M UTC") if dt else ""
     return env

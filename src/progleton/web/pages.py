@@ -86,7 +86,8 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     cites, cited = story_citations(detail.articles)
     return render(request, "story.html", detail=detail, story=detail.story, cites=cites, cited=cited,
                   coverage=coverage(detail), timeline=timeline(detail, cites), reasons=reasons, merge_candidates=others,
-                  merged_in=merged_in(detail),
+                  merged_in=merged_in(detail), lead_language=next(
+                      (a.language for a in detail.articles if a.id == detail.story.lead_article_id), None),
                   last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states)
 
 
