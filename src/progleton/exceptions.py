@@ -7,6 +7,7 @@
     │   ├── FetchTimeout            total time or read time over the cap
     │   ├── TooManyRedirects        redirect loop or chain too long
     │   ├── RobotsDisallowed        robots.txt forbids the page
+    │   ├── NotAWebPage             an article link leads to a file (audio, a PDF), not a page
     │   ├── HTTPStatusError         4xx/5xx answer (``.status``, ``.retry_after``)
     │   │   ├── SourceGone          410: the source is retired
     │   │   └── ServerBusy          not asked: the server asked for time (a 429) not yet passed
@@ -123,6 +124,11 @@ class ConnectError(FetchError):
     """DNS, TCP or TLS failure."""
 
     temporary = True
+
+
+class NotAWebPage(FetchError):
+    """An article link leads to a file (a podcast's episode, a PDF, an image), not to a web
+    page: found from its ``Content-Type`` or its first bytes, before the rest is read."""
 
 
 class HTTPStatusError(FetchError):

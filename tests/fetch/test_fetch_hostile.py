@@ -8,12 +8,14 @@ import tracemalloc
 from collections.abc import Callable
 
 import pytest
+from aiohttp import web
 from fetch_servers import FEED, LocalServer, MiB, RawServer
 
 from progleton.exceptions import (
     FetchError,
     FetchTimeout,
     HTTPStatusError,
+    NotAWebPage,
     ResponseTooLarge,
     TooManyRedirects,
     UnsafeURLError,
@@ -173,3 +175,103 @@ def test_quoted_keeps_short_text_and_cuts_long_text() -> None:
 
     assert quoted("Bad status line\r\n'x\x00y'") == "Bad status line 'x y'"
     assert quoted("a" * 1000) == "a" * 199 + "…"
+
+
+def fetch_page(settings: Settings, url: str) -> FetchResult:
+    async def main() -> FetchResult:
+        async with Fetcher(settings) as fetcher:
+            return await fetcher.fetch_page(url)
+
+    return asyncio.run(main())
+
+
+PAGE = b"<html><head><title>Ferry</title></head><body><p>The ferry runs later.</p></body></html>"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+
+
+def test_an_article_link_to_audio_is_refused_before_its_body_is_read(
+    serve: Callable[..., LocalServer], settings: Settings
+) -> None:
+    """A podcast's item links to its 30 MB episode: the page fetch stops at the headers instead
+    of reading the file up to the cap, and says what the link is."""
+    sent: list[int] = []
+
+    async def episode(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "audio/mpeg"})
+        await response.prepare(request)
+        try:
+            for _ in range(30):
+                await response.write(b"ID3" + bytes(MiB - 3))
+                sent.append(MiB)
+        except ConnectionResetError:
+            pass
+        return response
+
+    server = serve({"/episode.mp3": episode})
+    with pytest.raises(NotAWebPage) as caught:
+        fetch_page(settings.replace(max_response_bytes=64 * MiB), server.url("/episode.mp3"))
+    assert "audio/mpeg" in str(caught.value) and "not a web page" in str(caught.value)
+    assert not caught.value.temporary
+    assert sum(sent) < 8 * MiB
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"),
+        ("image/png", PNG),
+        ("application/octet-stream", PNG),  # S3's default type, for an image
+        ("text/html", PNG),  # a server that calls everything text/html
+        ("", b"%PDF-1.4\n" + bytes(2000)),
+    ],
+)
+def test_an_article_link_to_a_file_is_not_a_web_page(
+    serve: Callable[..., LocalServer], settings: Settings, content_type: str, body: bytes
+) -> None:
+    async def answer(request: web.Request) -> web.Response:
+        response = web.Response(body=body)
+        if content_type:
+            response.headers["Content-Type"] = content_type
+        else:
+            response.headers.pop("Content-Type", None)
+        return response
+
+    server = serve({"/file": answer})
+    with pytest.raises(NotAWebPage, match="not a web page"):
+        fetch_page(settings, server.url("/file"))
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/html; charset=utf-8", PAGE),
+        ("application/xhtml+xml", PAGE),
+        ("application/octet-stream", PAGE),  # misconfigured, but a page
+        ("text/plain", b"The ferry runs later from Monday."),
+        ("text/html; charset=utf-16", "\ufeff".encode("utf-16-le") + PAGE.decode().encode("utf-16-le")),
+        ("", PAGE),
+    ],
+)
+def test_web_pages_of_any_declared_type_are_read(
+    serve: Callable[..., LocalServer], settings: Settings, content_type: str, body: bytes
+) -> None:
+    async def answer(request: web.Request) -> web.Response:
+        response = web.Response(body=body)
+        if content_type:
+            response.headers["Content-Type"] = content_type
+        else:
+            response.headers.pop("Content-Type", None)
+        return response
+
+    server = serve({"/page": answer})
+    assert fetch_page(settings, server.url("/page")).body == body
+
+
+def test_a_feed_is_read_whatever_type_it_is_served_as(serve: Callable[..., LocalServer], settings: Settings) -> None:
+    """Only article pages are refused by type: a feed served as image/png is still read (the
+    update notes the type)."""
+    async def answer(request: web.Request) -> web.Response:
+        return web.Response(body=FEED, content_type="image/png")
+
+    server = serve({"/feed": answer})
+    assert fetch_feed(settings, server.url("/feed")).body == FEED

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -134,6 +135,8 @@ class Farm:
         app.router.add_get("/desk.xml", self.desk_feed)
         app.router.add_get("/byline/{slug}", self.byline_page)
         app.router.add_get("/flaky/{slug}", self.flaky_page)
+        app.router.add_get("/files.xml", self.files_feed)
+        app.router.add_get("/files/{name}", self.file)
         answers = {
             "/html.xml": web.Response(text="<html><body><p>Welcome</p></body></html>", content_type="text/html"),
             "/empty.xml": web.Response(body=b"", content_type="application/rss+xml"),
@@ -225,6 +228,29 @@ class Farm:
         body = ("The morning ferry to Port Alder leaves at 7.40 from Monday, the harbour board said, "
                 "after the new pontoon opened for the winter timetable.")
         return web.Response(text=ARTICLE.format(title="Ferry timetable changes", body=body), content_type="text/html")
+
+    async def files_feed(self, request: web.Request) -> web.Response:
+        """Items that link to their files, not to pages: an episode, a PDF report, an image."""
+        items = [("episode.mp3", "Harbour Talk episode 12"), ("report.pdf", "Harbour board annual report"),
+                 ("chart.png", "Tide chart for December")]
+        return web.Response(text=rss(self.base, items).replace("/a/", "/files/"), content_type="application/rss+xml")
+
+    async def file(self, request: web.Request) -> web.StreamResponse:
+        """A 12 MB file of the type its name says (the image as application/octet-stream)."""
+        name = request.match_info["name"]
+        self.state.setdefault("file_requests", []).append(name)
+        kind, start = {"episode.mp3": ("audio/mpeg", b"ID3"), "report.pdf": ("application/pdf", b"%PDF-1.7\n"),
+                       "chart.png": ("application/octet-stream", b"\x89PNG\r\n\x1a\n")}[name]
+        response = web.StreamResponse(headers={"Content-Type": kind})
+        await response.prepare(request)
+        try:
+            await response.write(start)
+            for _ in range(12):
+                await response.write(bytes(1024 * 1024))
+                self.state["file_bytes"] = self.state.get("file_bytes", 0) + 1024 * 1024
+        except ConnectionResetError:
+            pass
+        return response
 
     async def trickle(self, request: web.Request) -> web.StreamResponse:
         """An article page that sends a byte every 0.2 s: never idle long enough to time out."""
@@ -747,6 +773,32 @@ def test_a_text_the_feed_rewrites_leaves_a_page_read_article_alone(farm: Farm, d
         farm.state["summaries"] = {"quay": "Divers found a cracked pile under the Harbour quay on Friday."}
         app.update(due_only=False)
         assert _article(app, "quay").text == before.text
+    finally:
+        app.close()
+
+
+def test_entries_that_link_to_files_keep_the_feeds_text_and_the_files_are_not_downloaded(
+        farm: Farm, db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """A podcast's episode, a PDF, an image (served as octet-stream) are no article pages: each
+    fetch stops at the start of the file, the article keeps the feed's text and says what the link
+    is, nothing is logged as an error, and the files are not asked for again."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, max_response_bytes=32 * 1024 * 1024)
+    try:
+        app.store.add_source(farm.base + "/files.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 3
+        assert farm.state.get("file_bytes", 0) < 8 * 1024 * 1024
+        said = {"episode.mp3": "is audio (audio/mpeg), not a web page",
+                "report.pdf": "is a PDF document (application/pdf), not a web page",
+                "chart.png": "is an image (PNG) (application/octet-stream), not a web page"}
+        for name, why in said.items():
+            article = _article(app, name)
+            assert not article.extracted and article.text.startswith("Summary of ")
+            assert any(why in w for w in article.warnings), article.warnings
+        assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+        _retries_fall_due(app)
+        app.update(due_only=False)
+        assert sorted(farm.state["file_requests"]) == sorted(said)
     finally:
         app.close()
 

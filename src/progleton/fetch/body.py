@@ -8,13 +8,14 @@ at most one piece of output (``_PIECE`` bytes) more, never after inflating it al
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Protocol
 
 import aiohttp
 import brotli
 
 from ..exceptions import FetchError, ResponseTooLarge
+from .filetype import SNIFF_BYTES
 
 _PIECE = 64 * 1024  # most output produced per decompression step
 _READ = 64 * 1024  # most raw bytes read from the socket at once
@@ -120,11 +121,15 @@ def _too_large(url: str, limit: int, what: str) -> ResponseTooLarge:
     )
 
 
-async def read_body(response: aiohttp.ClientResponse, *, url: str, max_bytes: int) -> bytes:
+async def read_body(response: aiohttp.ClientResponse, *, url: str, max_bytes: int,
+                    sniff: Callable[[bytes], None] | None = None) -> bytes:
     """Read and decompress ``response``'s body, raising ResponseTooLarge past ``max_bytes``.
 
     The cap applies to the raw bytes on the wire and to the decompressed bytes.
     Time caps are the caller's (an enclosing timeout) and aiohttp's read timeout.
+    ``sniff`` is called once with the start of the decompressed body (its first
+    :data:`~progleton.fetch.filetype.SNIFF_BYTES`, or all of a shorter one) and may
+    raise to stop before the rest is read.
     """
     declared = response.content_length
     if declared is not None and declared > max_bytes:
@@ -143,4 +148,10 @@ async def read_body(response: aiohttp.ClientResponse, *, url: str, max_bytes: in
             if total > max_bytes:
                 raise _too_large(url, max_bytes, "after decompression")
             parts.append(piece)
-    return b"".join(parts)
+            if sniff is not None and total >= SNIFF_BYTES:
+                sniff(b"".join(parts)[:SNIFF_BYTES])
+                sniff = None
+    body = b"".join(parts)
+    if sniff is not None:
+        sniff(body)
+    return body

@@ -22,6 +22,7 @@ Contract (for the pipeline):
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -39,6 +40,7 @@ from ..exceptions import (
     FetchError,
     FetchTimeout,
     HTTPStatusError,
+    NotAWebPage,
     ServerBusy,
     SourceGone,
     TooManyRedirects,
@@ -49,6 +51,7 @@ from ..timefmt import duration_words
 from ..urls import server_of
 from .body import read_body
 from .discover import discover_feed, discover_feed_fetched
+from .filetype import declared_file, media_type, sniffed_file
 from .headers import (
     ACCEPT_ENCODING,
     FEED_ACCEPT,
@@ -182,10 +185,11 @@ class Fetcher:
         """GET an article page after checking robots.txt (cached per host) on every hop.
 
         Raises RobotsDisallowed when robots.txt forbids it (or could not be read
-        because of a server error; see ``robots``).
+        because of a server error; see ``robots``), and NotAWebPage when the link leads to
+        a file (its type or first bytes say so; ``filetype``), before the rest is read.
         """
         robots = self._require_robots().check if self.settings.respect_robots else None
-        return await self.fetch(url, accept=PAGE_ACCEPT, before_each_hop=robots)
+        return await self.fetch(url, accept=PAGE_ACCEPT, before_each_hop=robots, web_page=True)
 
     async def discover(self, url: str) -> str:
         """The feed URL for ``url``: itself when it is a feed, else one the site links or serves."""
@@ -203,12 +207,14 @@ class Fetcher:
         extra_headers: Mapping[str, str] | None = None,
         max_bytes: int | None = None,
         before_each_hop: Callable[[str], Awaitable[None]] | None = None,
+        web_page: bool = False,
     ) -> FetchResult:
         """GET ``url`` following safe redirects; the building block of the methods above.
 
         ``before_each_hop`` is awaited with each URL about to be requested (the first
         and every redirect target) and may raise to stop; ``fetch_page`` checks
         robots.txt there, so a redirect to another host obeys that host's rules.
+        ``web_page`` refuses an answer that is a file, not a page (``NotAWebPage``).
         """
         self._require_session()
         started = time.monotonic()
@@ -221,7 +227,7 @@ class Fetcher:
             if before_each_hop is not None:
                 await before_each_hop(str(current))
             hop_started = time.monotonic()
-            outcome = await self._hop(current, headers, limit, budget)
+            outcome = await self._hop(current, headers, limit, budget, web_page)
             budget -= time.monotonic() - hop_started
             if isinstance(outcome, _Answer):
                 return _result(url, current, outcome, permanent and current != initial, started)
@@ -239,7 +245,7 @@ class Fetcher:
         )
 
     async def _hop(
-        self, url: URL, headers: Mapping[str, str], limit: int, budget: float
+        self, url: URL, headers: Mapping[str, str], limit: int, budget: float, web_page: bool
     ) -> _Answer | _Redirect:
         assert self._slots is not None, "use `async with Fetcher(...)`"
         self._not_busy(url)
@@ -249,7 +255,7 @@ class Fetcher:
                 raise _total_timeout(url, self.settings)
             try:
                 async with asyncio.timeout(budget):
-                    return await self._request(url, headers, limit)
+                    return await self._request(url, headers, limit, web_page)
             except TimeoutError as exc:
                 raise _timeout_error(url, exc, self.settings) from exc
             except HTTPStatusError as exc:
@@ -262,12 +268,12 @@ class Fetcher:
             raise ServerBusy(str(url), server_of(str(url)), until)
 
     async def _request(
-        self, url: URL, headers: Mapping[str, str], limit: int
+        self, url: URL, headers: Mapping[str, str], limit: int, web_page: bool
     ) -> _Answer | _Redirect:
         session = self._require_session()
         try:
             async with session.get(url, headers=headers, allow_redirects=False) as response:
-                return await _read_answer(response, url, limit)
+                return await _read_answer(response, url, limit, web_page)
         except aiohttp.ClientConnectorDNSError as exc:
             if isinstance(exc.os_error, UnsafeAddress):
                 raise UnsafeURLError(f"Refusing {url}: {exc.os_error}") from exc
@@ -317,7 +323,7 @@ def _key(url: URL) -> str:
 
 
 async def _read_answer(
-    response: aiohttp.ClientResponse, url: URL, limit: int
+    response: aiohttp.ClientResponse, url: URL, limit: int, web_page: bool = False
 ) -> _Answer | _Redirect:
     status = response.status
     location = response.headers.get("Location")
@@ -329,13 +335,25 @@ async def _read_answer(
         return _Redirect(status, target)
     headers = _lower_headers(response)
     if status == 304 or 200 <= status < 300:
-        body = (
-            b""
-            if status in (204, 304)
-            else await read_body(response, url=str(url), max_bytes=limit)
-        )
-        return _Answer(status, headers, body)
+        if status in (204, 304):
+            return _Answer(status, headers, b"")
+        sniff = None
+        if web_page:
+            content_type = headers.get("content-type", "")
+            _refuse_file(url, content_type, declared_file(content_type))
+            sniff = functools.partial(_refuse_sniffed_file, url, content_type)
+        return _Answer(status, headers, await read_body(response, url=str(url), max_bytes=limit, sniff=sniff))
     raise _status_error(url, status, headers)
+
+
+def _refuse_file(url: URL, content_type: str, what: str | None) -> None:
+    if what is not None:
+        declared = media_type(content_type) or "no Content-Type"
+        raise NotAWebPage(f"{url} is {what} ({declared}), not a web page")
+
+
+def _refuse_sniffed_file(url: URL, content_type: str, start: bytes) -> None:
+    _refuse_file(url, content_type, sniffed_file(start))
 
 
 def _lower_headers(response: aiohttp.ClientResponse) -> dict[str, str]:
