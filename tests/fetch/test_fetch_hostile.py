@@ -249,6 +249,7 @@ def test_an_article_link_to_a_file_is_not_a_web_page(
         ("application/octet-stream", PAGE),  # misconfigured, but a page
         ("text/plain", b"The ferry runs later from Monday."),
         ("text/html; charset=utf-16", "\ufeff".encode("utf-16-le") + PAGE.decode().encode("utf-16-le")),
+        ("text/html", PAGE.replace(b"Ferry", b"Fer\x00ry")),  # a stray NUL from a broken CMS
         ("", PAGE),
     ],
 )

@@ -25,6 +25,8 @@ _SIGNATURES = (
     (b"fLaC", "audio (FLAC)"), (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
     (b"\x1f\x8b", "a gzip file"), (b"RIFF", "audio, video or an image (RIFF)"),
 )
+# Every byte but the control characters that no text holds.
+_TEXT_BYTES = bytes(b for b in range(256) if b >= 0x20 or b in b"\t\n\r\f\x1b")
 # Bytes of the start that :func:`sniffed_file` reads.
 SNIFF_BYTES = 1024
 
@@ -50,11 +52,14 @@ def declared_file(content_type: str) -> str | None:
 
 def sniffed_file(start: bytes) -> str | None:
     """What a body beginning with ``start`` (its first :data:`SNIFF_BYTES` decoded bytes) is
-    when it is a file and no text, or None. A NUL byte marks binary data, unless a UTF-16 or
-    UTF-32 byte order mark says the text is written so."""
+    when it is a file and no text, or None. Control characters that text never holds (NUL and
+    the like, not tab, line ends or ESC), one byte in ten or more, mark binary data, unless a
+    UTF-16 or UTF-32 byte order mark says the text is written so; a page with a stray NUL is
+    still a page."""
     for signature, what in _SIGNATURES:
         if start.startswith(signature):
             return what
     if start.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         return None
-    return "binary data" if b"\x00" in start[:SNIFF_BYTES] else None
+    head = start[:SNIFF_BYTES]
+    return "binary data" if head and len(head.translate(None, _TEXT_BYTES)) * 10 >= len(head) else None
