@@ -56,3 +56,26 @@ def test_the_fast_path_for_canonical_links_agrees_with_the_full_rules(scheme: st
     finally:
         urls_module._ALREADY_CANONICAL = fast
     assert urls_module.canonical_url.__wrapped__(url) == by_the_full_rules
+
+
+BROKEN_WEB_ADDRESSES = [
+    "http://127.0.0.1:99999/a", "https://example.org:-1/a", "http://example.org:port/a",
+    "http://[::1/a", "http://[not-an-address]/a", "http:///no-host", "https://",
+]
+
+
+def test_an_address_that_cannot_be_read_is_no_web_address() -> None:
+    for url in BROKEN_WEB_ADDRESSES:
+        assert not urls_module.is_web_address(url), url
+    for url in ["https://example.org/a", "HTTP://example.org:8080/a", "http://[::1]:8080/a", "https://xn--bcher-kva.example/"]:
+        assert urls_module.is_web_address(url), url
+
+
+@given(st.sampled_from(["http://", "https://", "HTTP://"]), st.text(max_size=40))
+def test_url_helpers_never_raise_on_what_a_feed_may_write(scheme: str, rest: str) -> None:
+    """A feed's or a page's link of any text: one that cannot be parsed failed its whole source
+    ("internal error: Port out of range 0-65535")."""
+    for url in [scheme + rest, *BROKEN_WEB_ADDRESSES]:
+        canonical_url(url)
+        host_of(url)
+        urls_module.server_of(url)

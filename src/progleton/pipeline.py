@@ -535,7 +535,7 @@ class Updater(PagesMixin):
         canonical = text.canonical_link if link == entry.link and text.canonical_link else canonical_url(link)
         if article is not None and why_not is None and article.canonical_url:
             claimed = canonical_url(article.canonical_url)
-            if claimed.startswith(("http://", "https://")) and host_of(claimed) == host_of(canonical):
+            if is_web_address(claimed) and host_of(claimed) == host_of(canonical):
                 canonical = claimed
         candidates = list(dict.fromkeys((canonical, text.canonical_link or canonical)))
         extra = [c for c in candidates if c not in stored]

@@ -33,14 +33,20 @@ def canonical_url(url: str) -> str:
     """The identity of a page: scheme and host lower-cased, default port, fragment and
     tracking parameters dropped, remaining query parameters sorted, percent-escapes
     normalised. ``https`` and ``http`` stay distinct (they can differ), ``www.`` stays.
+    An address no parser reads (a port out of range, an unclosed IPv6 bracket: no
+    :func:`is_web_address`) is its own identity, as written; it never raises.
     """
     if _ALREADY_CANONICAL.fullmatch(url):
         return url if url.count("/") > 2 else url + "/"
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return url.strip()
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
-    if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
-        host = f"{host}:{parts.port}"
+    if port and port != _DEFAULT_PORTS.get(scheme):
+        host = f"{host}:{port}"
     path = quote(unquote(parts.path), safe="/:@!$&'()*+,;=-._~%") or "/"
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                              if not _is_tracking(k)))
@@ -48,16 +54,21 @@ def canonical_url(url: str) -> str:
 
 
 def host_of(url: str) -> str:
-    """The host (lower-case, no port) of a URL; empty when it has none."""
-    return (urlsplit(url).hostname or "").lower()
+    """The host (lower-case, no port) of a URL; empty when it has none (or no parser reads it)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # an unclosed IPv6 bracket
+        return ""
 
 
 def server_of(url: str) -> str:
     """The server a URL is asked of, for politeness between requests: the host in lower case,
     with its port when it is not the scheme's default (``127.0.0.1:8810``); empty when it has
     none. http and https on their default ports are one server."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower().rstrip(".")
+    host = host_of(url).rstrip(".")
+    parts = urlsplit(url) if host else None
+    if parts is None:
+        return ""
     try:
         port = parts.port
     except ValueError:  # a port out of range: no server to be polite to
@@ -117,8 +128,19 @@ WEB_SCHEMES = ("http://", "https://")
 
 
 def is_web_address(url: str) -> bool:
-    """Whether ``url`` is one a reader or a fetcher may be sent to: http or https, any case."""
-    return url[:8].lower().startswith(WEB_SCHEMES)
+    """Whether ``url`` is one a reader or a fetcher may be sent to: http or https, any case,
+    with a host and a port that can be read. A feed's link to a port out of range or with an
+    unclosed IPv6 bracket failed its whole source where the address was parsed; it is no web
+    address, like a ``javascript:`` one."""
+    if not url[:8].lower().startswith(WEB_SCHEMES):
+        return False
+    if _ALREADY_CANONICAL.fullmatch(url):
+        return True
+    try:
+        parts = urlsplit(url)
+        return bool(parts.hostname) and (parts.port is None or parts.port > 0)
+    except ValueError:
+        return False
 
 
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(.*)", re.DOTALL)

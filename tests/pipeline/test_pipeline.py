@@ -136,6 +136,8 @@ class Farm:
         app.router.add_get("/byline/{slug}", self.byline_page)
         app.router.add_get("/flaky/{slug}", self.flaky_page)
         app.router.add_get("/files.xml", self.files_feed)
+        app.router.add_get("/odd-links.xml", self.odd_links_feed)
+        app.router.add_get("/claims/{slug}", self.claiming_page)
         app.router.add_get("/files/{name}", self.file)
         answers = {
             "/html.xml": web.Response(text="<html><body><p>Welcome</p></body></html>", content_type="text/html"),
@@ -228,6 +230,20 @@ class Farm:
         body = ("The morning ferry to Port Alder leaves at 7.40 from Monday, the harbour board said, "
                 "after the new pontoon opened for the winter timetable.")
         return web.Response(text=ARTICLE.format(title="Ferry timetable changes", body=body), content_type="text/html")
+
+    async def odd_links_feed(self, request: web.Request) -> web.Response:
+        """Links no URL parser reads (a port out of range, an unclosed IPv6 bracket) beside a good
+        one, and a page that claims a canonical address with a port out of range."""
+        items = rss(self.base, [("quay", "Harbour quay to be rebuilt"), ("port", "Port out of range"),
+                                ("bracket", "Unclosed bracket"), ("claim", "Tram line approved")])
+        items = items.replace(f"{self.base}/a/port", "http://127.0.0.1:99999/a/port")
+        items = items.replace(f"{self.base}/a/bracket", "http://[::1/a/bracket")
+        return web.Response(text=items.replace("/a/claim", "/claims/claim"), content_type="application/rss+xml")
+
+    async def claiming_page(self, request: web.Request) -> web.Response:
+        page = ARTICLE.format(title="Tram line approved", body="The tram line was approved on Tuesday.")
+        page = page.replace("<head>", '<head><link rel="canonical" href="http://127.0.0.1:99999/claims/claim">')
+        return web.Response(text=page, content_type="text/html")
 
     async def files_feed(self, request: web.Request) -> web.Response:
         """Items that link to their files, not to pages: an episode, a PDF report, an image."""
@@ -773,6 +789,27 @@ def test_a_text_the_feed_rewrites_leaves_a_page_read_article_alone(farm: Farm, d
         farm.state["summaries"] = {"quay": "Divers found a cracked pile under the Harbour quay on Friday."}
         app.update(due_only=False)
         assert _article(app, "quay").text == before.text
+    finally:
+        app.close()
+
+
+def test_links_no_parser_reads_spoil_only_their_own_entries(farm: Farm, db_url: str) -> None:
+    """An entry linking to a port out of range or an unclosed IPv6 bracket, and a page claiming
+    such a canonical address, failed the whole source ("internal error: Port out of range
+    0-65535") and none of its entries was stored: they are entries without a web link, and the
+    claim is not taken."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        app.store.add_source(farm.base + "/odd-links.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 4, result
+        assert "2 new entries link to no web address" in (result.warning or "")
+        by_title = {a.title: a for a in stored_articles(app)}
+        assert by_title["Harbour quay to be rebuilt"].extracted
+        claim = by_title["Tram line approved"]
+        assert claim.extracted and claim.canonical_url == farm.base + "/claims/claim"
+        for title in ("Port out of range", "Unclosed bracket"):
+            assert by_title[title].link == "" and by_title[title].text == f"Summary of {title}"
     finally:
         app.close()
 
