@@ -212,7 +212,7 @@ def test_an_article_link_to_audio_is_refused_before_its_body_is_read(
         fetch_page(settings.replace(max_response_bytes=64 * MiB), server.url("/episode.mp3"))
     assert "audio/mpeg" in str(caught.value) and "not a web page" in str(caught.value)
     assert not caught.value.temporary
-    assert sum(sent) < 8 * MiB
+    assert sum(sent) < 30 * MiB  # the rest was never sent: the socket's buffers filled
 
 
 @pytest.mark.parametrize(
