@@ -33,15 +33,18 @@ from .urls import canonical_url, host_of, is_web_address
 
 def entry_guid(entry: ParsedEntry) -> str:
     """What identifies an entry within its source: its id, else its link, else its
-    enclosure's URL (a podcast's episode may have nothing else), else a hash."""
-    if entry.id:
-        return entry.id
-    if entry.link:
-        return entry.link
-    if entry.enclosures:
-        return entry.enclosures[0].url
-    digest = hashlib.sha256(f"{entry.title}\n{entry.summary}".encode()).hexdigest()
+    enclosure's URL (a podcast's episode may have nothing else), else a hash; one longer than
+    :data:`MAX_GUID_BYTES` by its hash."""
+    guid = entry.id or entry.link or (entry.enclosures[0].url if entry.enclosures else "")
+    if guid and len(guid.encode()) <= MAX_GUID_BYTES:
+        return guid
+    digest = hashlib.sha256((guid or f"{entry.title}\n{entry.summary}").encode()).hexdigest()
     return f"sha256:{digest[:32]}"
+
+
+# The longest guid kept as written, in UTF-8 bytes: it is a unique key, and PostgreSQL indexes
+# a value of at most 2,704 bytes (an 8,000-character guid failed its whole source there).
+MAX_GUID_BYTES = 1000
 
 
 # How far past the fetch time a date may lie and be kept as written: a publisher's clock

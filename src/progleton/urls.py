@@ -123,6 +123,10 @@ def _names_no_publisher(host: str) -> bool:
     return host == "localhost" or host.endswith(".localhost") or _IP_ADDRESS.fullmatch(host) is not None
 
 
+# The longest canonical address an article is stored under, in UTF-8 bytes: it is a unique key,
+# and PostgreSQL indexes a value of at most 2,704 bytes (an 8,000-character link failed its
+# source there). 2,000 is also the longest address that sitemaps and most servers take.
+MAX_URL_BYTES = 2000
 _IP_ADDRESS = re.compile(r"[0-9.]+|[0-9a-f:.]*:[0-9a-f:.]*")
 WEB_SCHEMES = ("http://", "https://")
 
@@ -130,17 +134,19 @@ WEB_SCHEMES = ("http://", "https://")
 def is_web_address(url: str) -> bool:
     """Whether ``url`` is one a reader or a fetcher may be sent to: http or https, any case,
     with a host and a port that can be read. A feed's link to a port out of range or with an
-    unclosed IPv6 bracket failed its whole source where the address was parsed; it is no web
-    address, like a ``javascript:`` one."""
-    if not url[:8].lower().startswith(WEB_SCHEMES):
+    unclosed IPv6 bracket failed its whole source where the address was parsed, and one whose
+    canonical form passes :data:`MAX_URL_BYTES` did on PostgreSQL; it is no web address, like a
+    ``javascript:`` one."""
+    if not url[:8].lower().startswith(WEB_SCHEMES) or len(url) > MAX_URL_BYTES:
         return False
     if _ALREADY_CANONICAL.fullmatch(url):
         return True
     try:
         parts = urlsplit(url)
-        return bool(parts.hostname) and (parts.port is None or parts.port > 0)
+        readable = bool(parts.hostname) and (parts.port is None or parts.port > 0)
     except ValueError:
         return False
+    return readable and len(canonical_url(url).encode()) <= MAX_URL_BYTES
 
 
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(.*)", re.DOTALL)

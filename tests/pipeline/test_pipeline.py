@@ -8,6 +8,8 @@ import asyncio
 import gzip
 import json
 import logging
+import random
+import string
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -137,6 +139,7 @@ class Farm:
         app.router.add_get("/flaky/{slug}", self.flaky_page)
         app.router.add_get("/files.xml", self.files_feed)
         app.router.add_get("/odd-links.xml", self.odd_links_feed)
+        app.router.add_get("/long-links.xml", self.long_links_feed)
         app.router.add_get("/claims/{slug}", self.claiming_page)
         app.router.add_get("/files/{name}", self.file)
         answers = {
@@ -239,6 +242,15 @@ class Farm:
         items = items.replace(f"{self.base}/a/port", "http://127.0.0.1:99999/a/port")
         items = items.replace(f"{self.base}/a/bracket", "http://[::1/a/bracket")
         return web.Response(text=items.replace("/a/claim", "/claims/claim"), content_type="application/rss+xml")
+
+    async def long_links_feed(self, request: web.Request) -> web.Response:
+        """An entry whose link, and one whose guid, is 8,000 random characters (no compression
+        brings them under PostgreSQL's limit for an indexed value), beside an ordinary one."""
+        noise = "".join(random.Random(7).choices(string.ascii_letters + string.digits, k=8000))
+        items = rss(self.base, [("quay", "Harbour quay to be rebuilt"), ("long", "A link too long"),
+                                ("guid", "A guid too long")])
+        items = items.replace("/a/long<", f"/a/long-{noise}<").replace("<guid>guid</guid>", f"<guid>{noise}</guid>")
+        return web.Response(text=items, content_type="application/rss+xml")
 
     async def claiming_page(self, request: web.Request) -> web.Response:
         page = ARTICLE.format(title="Tram line approved", body="The tram line was approved on Tuesday.")
@@ -813,6 +825,25 @@ def test_links_no_parser_reads_spoil_only_their_own_entries(farm: Farm, db_url: 
         assert claim.extracted and claim.canonical_url == farm.base + "/claims/claim"
         for title in ("Port out of range", "Unclosed bracket"):
             assert by_title[title].link == "" and by_title[title].text == f"Summary of {title}"
+    finally:
+        app.close()
+
+
+def test_a_link_or_guid_too_long_to_index_spoils_only_its_own_entry(farm: Farm, either_db_url: str) -> None:
+    """On PostgreSQL an entry whose link (the article's canonical URL) or guid, both unique
+    keys, held 8,000 random characters failed its whole source ("index row size exceeds btree
+    version 4 maximum 2704"), and none of its entries was stored, on every update."""
+    app = make_progleton(either_db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        app.store.add_source(farm.base + "/long-links.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 3, result
+        assert "1 new entry links to no web address" in (result.warning or "")
+        by_title = {a.title: a for a in stored_articles(app)}
+        assert by_title["Harbour quay to be rebuilt"].extracted and by_title["A guid too long"].extracted
+        assert by_title["A link too long"].link == "" and by_title["A link too long"].text == "Summary of A link too long"
+        again = app.update(due_only=False).sources[0]
+        assert again.status == "ok" and again.new_entries == 0, again
     finally:
         app.close()
 
