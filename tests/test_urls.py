@@ -79,3 +79,15 @@ def test_url_helpers_never_raise_on_what_a_feed_may_write(scheme: str, rest: str
         canonical_url(url)
         host_of(url)
         urls_module.server_of(url)
+
+
+def test_a_web_address_longer_than_an_index_takes_is_refused_with_its_length() -> None:
+    """`progleton add` of a 6,000-character address ended in a database traceback on PostgreSQL."""
+    import pytest
+
+    from progleton.exceptions import UnsafeURLError
+
+    with pytest.raises(UnsafeURLError, match="6,030 characters"):
+        urls_module.web_address("https://example.org/feed?x=" + "a" * 6003)
+    long_enough = "https://example.org/feed?x=" + "a" * (urls_module.MAX_URL_BYTES - 27)
+    assert urls_module.web_address(long_enough) == long_enough

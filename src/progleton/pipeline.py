@@ -414,8 +414,8 @@ class Updater(PagesMixin):
                 fields["title"] = plain_title(feed.title)[:200] or None
             if feed.link and not source.site_url:
                 fields["site_url"] = feed.link
-        if fetched.permanent_url and fetched.permanent_url != source.url:
-            if self.store.source_by_url(fetched.permanent_url) is None:
+        if fetched.permanent_url and fetched.permanent_url != source.url and is_web_address(fetched.permanent_url):
+            if self.store.source_by_url(fetched.permanent_url) is None:  # (one too long to index is not taken)
                 fields["url"] = fetched.permanent_url
         return fields
 

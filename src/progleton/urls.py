@@ -156,7 +156,7 @@ def web_address(url: str) -> str:
     """A source's address as followed: ``https://`` before one written without a scheme
     ("example.org/feed", "example.org:8080/feed"), the scheme lower-cased ("HTTP://…"), no
     fragment ("…/feed#top" is the same feed); ``UnsafeURLError`` for another scheme (ftp:,
-    javascript:, file:) or no host."""
+    javascript:, file:), no host, or one longer than :data:`MAX_URL_BYTES`."""
     written = url.strip()
     url = written.split("#", 1)[0].strip()
     match = _SCHEME.fullmatch(url)
@@ -169,6 +169,9 @@ def web_address(url: str) -> str:
         url = "https://" + url
     if any(c.isspace() for c in url):
         raise UnsafeURLError(f"{written[:80]!r}: a web address has no spaces")
+    if len(url.encode()) > MAX_URL_BYTES:
+        raise UnsafeURLError(f"{written[:80]!r}…: an address of {len(url):,} characters is longer than the "
+                             f"{MAX_URL_BYTES:,} Progleton takes; look for a shorter address of the feed")
     try:
         host = urlsplit(url).hostname
     except ValueError:

@@ -140,6 +140,7 @@ class Farm:
         app.router.add_get("/files.xml", self.files_feed)
         app.router.add_get("/odd-links.xml", self.odd_links_feed)
         app.router.add_get("/long-links.xml", self.long_links_feed)
+        app.router.add_get("/long-moved.xml", self.long_moved_feed)
         app.router.add_get("/claims/{slug}", self.claiming_page)
         app.router.add_get("/files/{name}", self.file)
         answers = {
@@ -251,6 +252,11 @@ class Farm:
                                 ("guid", "A guid too long")])
         items = items.replace("/a/long<", f"/a/long-{noise}<").replace("<guid>guid</guid>", f"<guid>{noise}</guid>")
         return web.Response(text=items, content_type="application/rss+xml")
+
+    async def long_moved_feed(self, request: web.Request) -> web.Response:
+        """A feed moved for good to an address of 6,000 random characters."""
+        noise = "".join(random.Random(8).choices(string.ascii_letters, k=6000))
+        return web.Response(status=301, headers={"Location": f"/a/feed.xml?x={noise}"})
 
     async def claiming_page(self, request: web.Request) -> web.Response:
         page = ARTICLE.format(title="Tram line approved", body="The tram line was approved on Tuesday.")
@@ -844,6 +850,17 @@ def test_a_link_or_guid_too_long_to_index_spoils_only_its_own_entry(farm: Farm, 
         assert by_title["A link too long"].link == "" and by_title["A link too long"].text == "Summary of A link too long"
         again = app.update(due_only=False).sources[0]
         assert again.status == "ok" and again.new_entries == 0, again
+    finally:
+        app.close()
+
+
+def test_a_feed_moved_to_an_address_too_long_to_index_is_read_where_it_was(farm: Farm, either_db_url: str) -> None:
+    app = make_progleton(either_db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        source, _ = app.store.add_source(farm.base + "/long-moved.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 2, result
+        assert app.store.get_source(source.id).url == farm.base + "/long-moved.xml"
     finally:
         app.close()
 
