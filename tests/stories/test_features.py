@@ -9,6 +9,7 @@ from progleton.stories.features import (
     content_words,
     name_forms,
     names,
+    number_value,
     numbers_and_dates,
     shingles,
     stem,
@@ -47,6 +48,26 @@ def test_names_are_capitalised_phrases_not_sentence_starts() -> None:
 def test_numbers_and_dates_are_normalised() -> None:
     found = numbers_and_dates("On June 8, 2013 a magnitude 6.4 quake killed 1,200 people; 03 May.")
     assert {"june 8", "2013", "6.4", "1200", "may 3", "3"} <= set(found)
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("300,000", "300000"), ("300.000", "300000"), ("1.000.000", "1000000"),  # thousands
+        ("6,8", "6.8"), ("6.8", "6.8"), ("0,5", "0.5"),  # a decimal comma or point
+        ("1.234,5", "1234.5"), ("1,234.5", "1234.5"),  # both
+        ("0.125", "0.125"), ("12.05.2013", "12.05.2013"), ("07", "7"),  # neither
+    ],
+)
+def test_a_number_is_the_same_however_a_language_writes_it(written: str, value: str) -> None:
+    assert number_value(written) == value
+
+
+def test_reports_in_two_languages_share_their_numbers() -> None:
+    english = article_features("", "A magnitude 6.8 quake cut power to 300,000 homes in Chile.")
+    german = article_features("", "Ein Beben der Stärke 6,8 ließ 300.000 Haushalte in Chile ohne Strom.")
+    numbers = {f for f in english.counts if f.startswith("d:")}
+    assert numbers == {"d:6.8", "d:300000"} == {f for f in german.counts if f.startswith("d:")}
 
 
 def test_article_features_keep_kinds_apart() -> None:

@@ -39,6 +39,7 @@ __all__ = [
     "language",
     "name_forms",
     "names",
+    "number_value",
     "numbers_and_dates",
     "repeated_phrases",
     "shingles",
@@ -79,12 +80,29 @@ def _numbers_and_dates(text: str, numbers: Iterable[str]) -> list[str]:
         month = (match.group(1) or match.group(4)).lower()
         day = int(match.group(2) or match.group(3))
         found.append(f"{month} {day}")
-    for value in numbers:
-        value = value.replace(",", "")
-        if "." not in value:
-            value = str(int(value))
-        found.append(value)
+    found.extend(map(number_value, numbers))
     return found
+
+
+# Thousands grouped by a comma ("300,000", English) or a point ("300.000", German, Spanish,
+# French ...): the same number either way. The first group never starts with 0 ("0.125").
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:(?P<sep>[.,])\d{3})(?:(?P=sep)\d{3})*")
+
+
+def number_value(written: str) -> str:
+    """A number as a feature, the same however a language writes it: "300,000" and "300.000"
+    are 300000, a lone decimal comma ("6,8" in German, Spanish, French ...) is "6.8" as in
+    English, "1.234,5" and "1,234.5" are "1234.5"; anything else (dates, versions: "12.05.2013")
+    keeps its points."""
+    if _GROUPED.fullmatch(written):
+        return str(int(written.replace(",", "").replace(".", "")))
+    comma = written.rfind(",")
+    if comma > written.rfind(".") and written.count(",") == 1:
+        whole = written[:comma]
+        if whole.isdecimal() or _GROUPED.fullmatch(whole):
+            return f"{int(whole.replace('.', '').replace(',', ''))}.{written[comma + 1:]}"
+    value = written.replace(",", "")
+    return value if "." in value else str(int(value))
 
 
 def article_features(title: str, text: str, *, title_weight: float = 2.0) -> ArticleFeatures:
