@@ -164,6 +164,55 @@ def test_reports_in_two_languages_that_write_the_same_names_join_one_story() -> 
     }
 
 
+_CHILE_ENGLISH = [
+    ("en-chile-1", 0.5, "Strong earthquake shakes central Chile near Valparaiso",
+     "A magnitude 6.8 earthquake struck off the coast of central Chile on Monday evening, shaking "
+     "buildings in Valparaiso and the capital Santiago. The United States Geological Survey said the "
+     "quake was centred 40 kilometres west of Valparaiso at a depth of 25 kilometres. Interior "
+     "minister Carolina Toha said at least five people had died. Power was cut to about 300,000 "
+     "homes."),
+    ("en-chile-2", 1.0, "Strong earthquake hits Chile",
+     "Buildings swayed across Valparaiso and Santiago on Monday night when an earthquake of "
+     "magnitude 6.8 hit central Chile. Minister Carolina Toha said the death toll stood at seven. "
+     "The USGS placed the epicentre in the Pacific Ocean west of Valparaiso. President Gabriel "
+     "Boric said he would travel to Valparaiso on Tuesday."),
+    ("en-chile-3", 1.5, "Chile earthquake: deaths reported in Valparaiso",
+     "Several people were killed when a powerful magnitude 6.8 earthquake rocked central Chile, "
+     "authorities in Santiago said. Most victims died in Valparaiso, where old adobe houses gave "
+     "way. The quake struck offshore, the USGS said. Carolina Toha urged residents to stay away "
+     "from damaged buildings."),
+]
+_CHILE_GERMAN = (
+    "de-chile-1", 2.0, "Schweres Erdbeben erschüttert Chile",
+    "Ein Erdbeben der Stärke 6,8 hat am Montagabend die Mitte Chiles erschüttert. Besonders "
+    "betroffen war die Hafenstadt Valparaiso, wo mehrere Menschen ums Leben kamen. Nach Angaben "
+    "der US-Erdbebenwarte USGS lag das Epizentrum rund 40 Kilometer westlich von Valparaiso im "
+    "Pazifik. Innenministerin Carolina Toha sprach von mindestens fünf Toten. In Santiago waren "
+    "300.000 Haushalte ohne Strom. Präsident Gabriel Boric kündigte an, Valparaiso am Dienstag zu "
+    "besuchen.",
+)
+
+
+def test_a_report_that_writes_its_numbers_the_german_way_joins_the_english_story() -> None:
+    """ "6,8" and "300.000" are the English reports' 6.8 and 300,000. Read as 68 and a decimal, the
+    German report's numbers were numbers no English report gives, which weigh against it; in
+    QA's stream of outlets in three languages it then started a story of its own (0.699 < 0.70)."""
+    grouper = StoryGrouper(Settings())
+    chile = [
+        Doc(doc_id, f"https://news.example/{doc_id}", doc_id[:2], title, text,
+            T0 + timedelta(days=3, hours=hours))
+        for doc_id, hours, title, text in (*_CHILE_ENGLISH, _CHILE_GERMAN)
+    ]
+    for doc in sorted(language_docs() + chile, key=lambda d: (d.published, d.id)):
+        grouper.add(doc)
+    assert grouper.story_of("de-chile-1") == grouper.story_of("en-chile-1")
+    assert {grouper.story_of(d) for d in ("en-chile-2", "en-chile-3")} == {grouper.story_of("en-chile-1")}
+    assert grouper.reasons("de-chile-1").action == "joined"
+    # the German numbers are evidence the English reports carry, not numbers none of them gives
+    carriers = grouper._stories[grouper.story_of("de-chile-1")].carriers
+    assert (carriers["d:6.8"], carriers["d:300000"], carriers["d:68"]) == (4, 2, 0)
+
+
 def test_shared_words_and_names_are_shown_as_the_article_writes_them() -> None:
     """Stems are keys, not words: a reader sees "Иркутске", not "иркутск"."""
     title = "В Иркутске после толчков эвакуировали школу"
