@@ -174,6 +174,23 @@ def test_move_and_merge_through_the_api(client: TestClient, seeded: Seeded, prog
     assert into.json()["reasons"]["note"] == "moved by a user"
 
 
+def test_an_article_and_a_moves_answer_give_why_in_words_and_cites_as_a_list(
+        client: TestClient, seeded: Seeded) -> None:
+    """GET /articles/{id} and the move's answer gave "why": null where the story gives the
+    reasons in words, and the move's "cites": null where there was nothing cited."""
+    storm, article = seeded.stories["storm"], seeded.articles["storm2"]
+    in_story = {a["id"]: a for a in client.get(f"/api/v1/stories/{quote(storm)}").json()["articles"]}
+    alone = client.get(f"/api/v1/articles/{article}").json()
+    assert alone["why"] == in_story[article]["why"] and alone["why"]
+    assert alone["cites"] == in_story[article]["cites"] == []
+    split = client.put(f"/api/v1/articles/{article}/story", json={"story_id": None}).json()
+    assert split["why"] == ["Split out into a story of its own by a user."]
+    assert split["cites"] == []
+    moved = client.put(f"/api/v1/articles/{article}/story", json={"story_id": storm}).json()
+    story = {a["id"]: a for a in client.get(f"/api/v1/stories/{quote(storm)}").json()["articles"]}
+    assert moved["why"] == story[article]["why"] and moved["cites"] == story[article]["cites"] == []
+
+
 def test_corrections_through_the_api_reject_bad_ids(client: TestClient, seeded: Seeded) -> None:
     storm = seeded.stories["storm"]
     assert client.put("/api/v1/articles/99999/story", json={"story_id": None}).status_code == 404

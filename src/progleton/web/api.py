@@ -130,7 +130,7 @@ class ArticleOut(BaseModel):
         "split_off, regrouped, moved, split_out, merged), score and the bar it was held to, shared_names, "
         "shared_terms, nearest (an article id), note (the same in one line); older records have the note only"))
     why: list[str] | None = Field(None, description="The same reasons in words, as the story page shows them "
-                                  "(in story responses)")
+                                  "(in story and article responses; null in search and starred lists)")
     extracted: bool = Field(description="False when only the feed's own content could be kept")
     page_retry_at: datetime | None = Field(None, description=(
         "When the article's page, which failed for a reason that may pass, is asked for again"))
@@ -138,7 +138,7 @@ class ArticleOut(BaseModel):
     cites: list[CitationOut] | None = Field(None, description=(
         "The news outlets the article cites (\"according to the Japan Times\", \"Bloomberg reported\"), "
         "each with its own report in the same story where the story holds one (in story and article "
-        "responses)"))
+        "responses, an empty list when it cites none; null in search and starred lists)"))
 
 
 class StoryDetailOut(BaseModel):
@@ -181,6 +181,14 @@ def article_out(a: Article, why: list[str] | None = None,
         source_id=a.source_id, story_id=a.story_id, wire_copy_of=a.wire_copy_of,
         reasons=dict(a.reasons), extracted=a.extracted, warnings=list(a.warnings), page_retry_at=a.page_retry_at,
     )
+
+
+def article_in_story_out(p: Progleton, article: Article) -> ArticleOut:
+    """One article as a story's response gives it: with its reasons in words and the outlets
+    it cites, both read against the other reports of its story."""
+    others = p.story(article.story_id).articles if article.story_id else (article,)
+    why = reasons_in_words(others).get(article.id, [])
+    return article_out(article, why, citations(article, others))
 
 
 def story_detail_out(d: StoryDetail) -> StoryDetailOut:
@@ -349,11 +357,10 @@ def get_story(request: Request, story_id: str) -> StoryDetailOut:
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=ERRORS)
 def get_article(request: Request, article_id: int) -> ArticleOut:
-    """One article, with the outlets it cites (tied to their reports in its story)."""
+    """One article, with why it is in its story (in words, as the story gives it) and the
+    outlets it cites (tied to their reports in its story)."""
     p = _p(request)
-    article = p.article(article_id)
-    others = p.story(article.story_id).articles if article.story_id else ()
-    return article_out(article, cites=citations(article, others))
+    return article_in_story_out(p, p.article(article_id))
 
 
 @router.get("/search", response_model=list[SearchHitOut])
@@ -453,10 +460,11 @@ def move_article(request: Request, article_id: int, body: ArticleStoryIn,
                  user: Annotated[User, Depends(require_user)]) -> ArticleOut:
     """Correct the grouping: move an article into another story, or (``story_id`` null) split
     it out into a story of its own. Remembered: later assignments respect it, and the story
-    it is put in is never split or regrouped automatically."""
+    it is put in is never split or regrouped automatically. Answers the article as
+    ``GET /articles/{article_id}`` does, in its new story."""
     p = _p(request)
     p.move_article(article_id, body.story_id)
-    return article_out(p.article(article_id))
+    return article_in_story_out(p, p.article(article_id))
 
 
 @router.post("/stories/{story_id:path}/merge", response_model=StoryDetailOut,
