@@ -96,6 +96,47 @@ def test_listings_on_an_empty_database_say_what_to_do(db_url: str, command: str)
         assert result.output == "No sources yet: `progleton add URL`, or `progleton import FILE.opml`.\n"
 
 
+def test_the_json_of_stories_story_and_search_is_the_apis(db_url: str) -> None:
+    """`story --json` said `source_title` where the API says `outlet`, and gave no `link`:
+    each object has the API's names and shape (a story's articles less their text and html)."""
+    from fastapi.testclient import TestClient
+
+    from progleton.core import make_progleton
+    from progleton.web import create_app
+    from web.conftest import seed
+
+    app = make_progleton(db_url)
+    seeded = seed(app)
+    storm = seeded.stories["storm"]
+    with TestClient(create_app(app, admin_password=""), base_url="http://127.0.0.1:8000") as client:
+        api_story = client.get(f"/api/v1/stories/{storm}").json()
+        api_related = client.get(f"/api/v1/stories/{storm}/related", params={"limit": 5}).json()
+        api_stories = client.get("/api/v1/stories", params={"limit": 20}).json()
+        api_hits = client.get("/api/v1/search", params={"q": "ferry"}).json()
+        api_sources = client.get("/api/v1/sources").json()
+    app.close()
+
+    def cli_json(*args: str) -> Any:
+        done = CliRunner().invoke(main, ["--db", db_url, *args, "--json"])
+        assert done.exit_code == 0, done.output
+        return json.loads(done.output)
+
+    story = cli_json("story", storm)
+    assert story["story"] == api_story["story"]
+    assert story["articles"] == [{k: v for k, v in a.items() if k not in ("text", "html")}
+                                 for a in api_story["articles"]]
+    assert story["articles"][0]["outlet"] and story["articles"][0]["link"]
+    assert "source_title" not in story["articles"][0]
+    assert [r["story"]["id"] for r in story["related"]] == [r["story"]["id"] for r in api_related]
+    assert story["related"][0].keys() == api_related[0].keys()
+    assert story["related"][0]["story"] == api_related[0]["story"]
+    assert cli_json("stories") == api_stories
+    assert cli_json("search", "ferry") == api_hits
+    # the API's fields, and the validators the next fetch sends back
+    assert [{k: v for k, v in s.items() if k not in ("etag", "last_modified")}
+            for s in cli_json("sources")] == api_sources
+
+
 def test_story_shows_ids_and_reasons_then_move_and_merge_use_them(db_url: str) -> None:
     from progleton.core import make_progleton
     from web.conftest import seed
@@ -124,7 +165,7 @@ def test_story_shows_ids_and_reasons_then_move_and_merge_use_them(db_url: str) -
     assert moved not in [a["id"] for a in listed["articles"]]
     assert all("text" not in a and isinstance(a["why"], list) for a in listed["articles"])
     # the split-off article shares "ferry" with the story's headlines, the sea wall "Verel"
-    assert {r["id"] for r in listed["related"]} == {new_story, seeded.stories["wire"]}
+    assert {r["story"]["id"] for r in listed["related"]} == {new_story, seeded.stories["wire"]}
     assert all(r["same_event"] is None for r in listed["related"])  # not weighed unless asked
     weighed = cli.invoke(main, ["--db", db_url, "story", storm, "--weigh"])
     assert weighed.exit_code == 0, weighed.output

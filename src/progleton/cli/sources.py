@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..exceptions import NotFound
+from ..json_out import source_out
 from ..types import Source
 from ..urls import web_address
 from .context import Context, pass_ctx
@@ -119,7 +120,8 @@ def sources(ctx: Context, as_json: bool) -> None:
     with ctx.open() as app:
         rows = app.sources()
     if as_json:
-        print_json([dataclasses.asdict(s) for s in rows])
+        print_json([{**source_out(s).model_dump(mode="json"), "etag": s.etag, "last_modified": s.last_modified}
+                    for s in rows])
         return
     if not rows:
         console.print("No sources yet: `progleton add URL`, or `progleton import FILE.opml`.")

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 
 import click
@@ -11,6 +10,7 @@ from rich.markup import escape
 
 from ..core import RELATED_FLOOR, Progleton
 from ..exceptions import NotFound
+from ..json_out import hit_out, related_out, story_detail_out, story_out
 from ..searching import nothing_found
 from .context import LIMIT, Context, pass_ctx
 from .terminal import ago, console, err_console, print_json
@@ -35,7 +35,7 @@ def search(ctx: Context, query: tuple[str, ...], limit: int, as_json: bool) -> N
     if as_json:
         if problems:
             raise click.UsageError(" ".join(problems))
-        print_json([{"article": dataclasses.asdict(h.article), "highlight": h.highlight} for h in found.hits])
+        print_json([hit_out(h).model_dump(mode="json") for h in found.hits])
         return
     for problem in problems:
         err_console.print(f"[red]✗[/] {escape(problem)}")
@@ -59,7 +59,7 @@ def stories(ctx: Context, limit: int, as_json: bool) -> None:
     with ctx.open() as app:
         rows = app.stories(limit=limit)
     if as_json:
-        print_json([dataclasses.asdict(s) for s in rows])
+        print_json([story_out(s).model_dump(mode="json") for s in rows])
         return
     if not rows:
         console.print("No stories yet: `progleton add URL` then `progleton update` (or `progleton demo`).")
@@ -92,18 +92,14 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
         except NotFound as exc:
             raise NotFound(f"{exc}: {_where_story_ids_are(app, story_id)}") from None
         related = app.related_stories(story_id, limit=5, detail=detail, weigh=weigh)
+    if as_json:
+        # the API's story (GET /api/v1/stories/{id}), its articles less their text and html,
+        # and the API's related stories
+        shown = story_detail_out(detail).model_dump(mode="json", exclude={"articles": {"__all__": {"text", "html"}}})
+        print_json({**shown, "related": [related_out(r).model_dump(mode="json") for r in related]})
+        return
     why = reasons_in_words(detail.articles)
     cites, _ = story_citations(detail.articles)
-    if as_json:
-        print_json({
-            "story": dataclasses.asdict(detail.story),
-            "articles": [{**{k: v for k, v in dataclasses.asdict(a).items() if k not in ("text", "html")},
-                          "why": why[a.id], "cites": [dataclasses.asdict(c) for c in cites[a.id]]}
-                         for a in detail.articles],
-            "related": [{**dataclasses.asdict(r.story), "same_event": r.same_event,
-                         "shared_words": list(r.shared_words)} for r in related],
-        })  # fmt: skip
-        return
     s = detail.story
     independent = f" ({s.independent_count} independent)" if s.independent_count != s.outlet_count else ""
     console.print(f"[bold]{escape(s.title)}[/]\n{s.article_count} article{'s' if s.article_count != 1 else ''} · "

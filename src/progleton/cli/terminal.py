@@ -32,8 +32,9 @@ err_console = TerminalConsole(stderr=True, emoji=False)
 
 def json_default(value: Any) -> Any:
     """A value ``json`` cannot write as one it can (``--json`` output)."""
-    if isinstance(value, datetime):
-        return value.isoformat()
+    if isinstance(value, datetime):  # as the API writes it (pydantic): UTC as "Z"
+        written = value.isoformat()
+        return written.removesuffix("+00:00") + "Z" if written.endswith("+00:00") else written
     if dataclasses.is_dataclass(value):
         return dataclasses.asdict(value)  # type: ignore[arg-type]
     if isinstance(value, (set, frozenset, tuple)):

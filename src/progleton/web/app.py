@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..exceptions import GroupingBusy, NotFound, StoryMerged
 from ..explain import probability_text
+from ..json_out import story_path as story_path  # for the pages and feeds
 from ..timefmt import duration_words, time_ago, time_until
 from .accounts import (
     LOCAL_USER,
@@ -54,11 +55,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("progleton.web")
 WEB_DIR = files("progleton.web")
-
-
-def story_path(story_id: str) -> str:
-    """The page of a story; ids may hold any character, so every one is quoted."""
-    return "/stories/" + quote(story_id, safe="")
 
 
 def marks_only(highlight: str) -> Markup:
