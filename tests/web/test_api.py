@@ -340,3 +340,15 @@ def test_stories_of_a_group_or_language_that_is_none_is_a_422_saying_so(client: 
     assert english and client.get("/api/v1/stories", params={"language": "EN"}).json() == english
     verel = client.get("/api/v1/stories", params={"group": "Verel"})
     assert verel.status_code == 200 and verel.json()
+
+
+def test_stories_take_the_language_as_lang_too_and_refuse_two_that_differ(client: TestClient, seeded: Seeded) -> None:
+    """The feeds choose a language by `lang`, /api/v1/stories by `language`: each takes both."""
+    english = client.get("/api/v1/stories", params={"language": "en"}).json()
+    assert english and client.get("/api/v1/stories", params={"lang": "en"}).json() == english
+    assert client.get("/api/v1/stories", params={"lang": "en", "language": "EN"}).json() == english
+    assert client.get("/api/v1/stories", params={"lang": "fr"}).json() == []
+    assert "not a language code" in client.get("/api/v1/stories", params={"lang": "xx"}).json()["detail"]
+    both = client.get("/api/v1/stories", params={"lang": "en", "language": "fr"})
+    assert both.status_code == 422
+    assert both.json()["detail"] == "lang='en' and language='fr' ask for different languages: give lang alone."

@@ -163,6 +163,22 @@ def test_top_stories_feed_of_a_group_no_source_is_in_says_so(client: TestClient,
 
 
 @pytest.mark.parametrize("fmt", ["atom", "rss", "json"])
+def test_top_stories_feed_takes_the_language_as_language_too(client: TestClient, seeded: Seeded, fmt: str) -> None:
+    """The API chooses a language by `language`, the feeds by `lang`: each takes both, and two
+    that differ are refused (400, saying so) rather than one of them silently chosen."""
+    by_lang = client.get(f"/feeds/top.{fmt}?lang=en")
+    by_language = client.get(f"/feeds/top.{fmt}?language=en")
+    # the same feed under the same ids: only its own address differs
+    assert by_language.status_code == 200
+    assert by_language.content.replace(b"language=en", b"lang=en") == by_lang.content
+    assert client.get(f"/feeds/top.{fmt}?lang=en&language=EN").status_code == 200
+    assert "not a language code" in client.get(f"/feeds/top.{fmt}?language=english").text
+    both = client.get(f"/feeds/top.{fmt}?lang=en&language=fr")
+    assert both.status_code == 400 and both.headers["content-type"].startswith("text/plain")
+    assert both.text.rstrip("\n") == "lang='en' and language='fr' ask for different languages: give lang alone."
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss", "json"])
 @pytest.mark.parametrize(("query", "why"), [
     ("source:Nobody ferry", "No source's name or address contains 'Nobody'"),
     ("OR", "word to search for"),

@@ -68,6 +68,9 @@ def test_front_page_filters(client: TestClient, seeded: Seeded) -> None:
     assert "is not a language code" in client.get("/?lang=xx").text
     # a real group and language that no story matches are plain filters
     assert "No stories match these filters" in client.get("/?group=Verel&lang=de").text
+    # the API's name for the language is taken too; two that differ are refused
+    assert "No stories match these filters" in client.get("/?group=Verel&language=de").text
+    assert client.get("/?lang=en&language=fr").status_code == 400
 
 
 def test_empty_front_page_invites_to_add_sources(client: TestClient) -> None:

@@ -27,7 +27,7 @@ from ..json_out import (
 )
 from ..searching import language_problem
 from .accounts import User, require_user
-from .views import group_problem
+from .views import group_problem, language_asked
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -169,12 +169,18 @@ def delete_source(request: Request, source_id: int) -> Response:
 def list_stories(request: Request, limit: Annotated[int, Query(ge=1, le=200)] = 30,
                  offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
                  group: Annotated[str | None, Query(description="A source group (as /sources gives them)")] = None,
-                 language: Annotated[str | None, Query(description="An ISO 639-1 code, such as en")] = None,
+                 lang: Annotated[str | None, Query(description="An ISO 639-1 code, such as en")] = None,
+                 language: Annotated[str | None, Query(description="The same as lang (as the article's field "
+                                                       "is named); both given must agree")] = None,
                  since: datetime | None = None) -> list[StoryOut]:
     """Top stories, best first (independent outlets, recency, velocity). A ``group`` no source
-    is in, or a ``language`` that is no language code, is a 422 saying so (a language no story
-    is in answers an empty list)."""
+    is in, or a ``lang`` that is no language code, is a 422 saying so (a language no story
+    is in answers an empty list); so are ``lang`` and ``language`` naming two languages."""
     p = _p(request)
+    try:
+        language = language_asked(lang, language)
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
     problems = [problem for problem in (group_problem(group, [name for name, _ in p.store.source_groups()]), language and language_problem(language)) if problem]
     if problems:
         raise HTTPException(status_code=422, detail=" ".join(problems))

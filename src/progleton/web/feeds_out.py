@@ -23,7 +23,7 @@ from ..searching import language_problem
 from ..types import Article, Story
 from .accounts import User, require_user
 from .app import story_path
-from .views import group_problem
+from .views import group_problem, language_asked
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -227,11 +227,17 @@ def _p(request: Request) -> Progleton:
 
 @router.get("/feeds/top.{fmt}")
 def top_stories_feed(request: Request, fmt: str, group: Annotated[str | None, Query(max_length=200)] = None,
-                     lang: Annotated[str | None, Query(max_length=20)] = None) -> Response:
-    """Top stories (optionally of one source group) as a feed. A group no source is in, or a
-    language that is no code, is a 404 saying so (a feed reader would show an empty feed as no
-    news for ever), as the front page and the API say it."""
+                     lang: Annotated[str | None, Query(max_length=20)] = None,
+                     language: Annotated[str | None, Query(max_length=20)] = None) -> Response:
+    """Top stories (optionally of one source group, of one language: ``lang``, or ``language``
+    as the API names it) as a feed. A group no source is in, or a language that is no code, is
+    a 404 saying so (a feed reader would show an empty feed as no news for ever), as the front
+    page and the API say it; ``lang`` and ``language`` naming two languages are a 400."""
     _check(fmt)
+    try:
+        lang = language_asked(lang, language)
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
     groups = [name for name, _ in _p(request).store.source_groups()]
     problems = [why for why in (group_problem(group, groups), lang and language_problem(lang)) if why]
     if problems:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from ..citations import citations, story_citations
@@ -19,7 +19,7 @@ from ..types import Article
 from .accounts import current_user
 from .app import render, story_path
 from .security import require_csrf
-from .views import TIME_FILTERS, Paging, group_hits, group_problem, since_for
+from .views import TIME_FILTERS, Paging, group_hits, group_problem, language_asked, since_for
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -51,8 +51,12 @@ def story_card_state(request: Request, story_ids: list[str]) -> tuple[dict[str, 
 @router.get("/")
 def front_page(request: Request, page: Annotated[int, Query(ge=1, le=10_000)] = 1,
                group: str | None = None, since: str | None = None,
-               lang: str | None = None) -> HTMLResponse:
+               lang: str | None = None, language: str | None = None) -> HTMLResponse:
     p = progleton_of(request)
+    try:
+        lang = language_asked(lang, language)  # `language` as the API names it
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
     now = datetime.now(UTC)
     stories = p.stories(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
                         since=since_for(since, now), group=group or None, language=lang or None)

@@ -42,6 +42,16 @@ class Paging:
         return self.page > 1
 
 
+def language_asked(lang: str | None, language: str | None) -> str | None:
+    """The language a request chooses by ``lang`` or by its other name ``language`` (the
+    feeds and the front page said ``lang``, the API ``language``): None when neither is given
+    (or empty); ``ValueError`` saying so when both are and name different languages."""
+    given = [v for v in (lang, language) if v]
+    if len(given) == 2 and given[0].lower() != given[1].lower():
+        raise ValueError(f"lang={lang!r} and language={language!r} ask for different languages: give lang alone.")
+    return given[0] if given else None
+
+
 def group_problem(group: str | None, groups: Sequence[str]) -> str | None:
     """Why ``group`` filters out every story: no source is in it (None when some is, or no
     group is asked). ``groups``: the groups sources are in."""
