@@ -321,7 +321,7 @@ def test_a_merge_is_undone_from_the_story_page(client: TestClient, seeded: Seede
     page = client.get(merged.headers["location"]).text
     undo_notice = page.split('class="notice"', 1)[1].split("</div>", 1)[0]
     assert "The stories were merged." in undo_notice and f'name="story_id" value="{wire}"' in undo_notice
-    assert "Merged in by a user" in page and "Port Verel approves sea wall · 4 articles" in page
+    assert "Merged in by a user" in page and "<bdi>Port Verel approves sea wall</bdi> · 4 articles" in page
     assert "Merged into this story by a user, with the reports of “Port Verel approves sea wall”." in page
     undone = client.post("/story-actions/unmerge", data={"csrf_token": token, "story_id": wire},
                          follow_redirects=False)
@@ -435,3 +435,34 @@ def test_right_to_left_articles_read_right_to_left(client: TestClient, progleton
     # an article in a left-to-right language, or of no known language, lets the text decide
     assert '<h1 lang="en" dir="auto">' in client.get(f"/articles/{seeded.articles['storm1']}").text
     assert '<h2 id="s1" dir="auto">' in client.get("/").text
+
+
+def test_an_article_of_no_known_language_is_not_marked_english(
+        client: TestClient, progleton: Progleton, seeded: Seeded) -> None:
+    """The article page gave `lang="en"` to an article whose language extraction did not find;
+    its headline and text now take `lang` only when it is known, and their direction from the
+    text. The page's own `lang` is the reader's."""
+    unknown = progleton.store.add_article(article_record(
+        seeded.sources["Evening Star"], "unknown", "Kvarteret stängs för reparationer", language=None),
+        {"story_id": seeded.stories["storm"]})
+    page = client.get(f"/articles/{unknown}").text
+    assert '<html lang="en">' in page
+    assert '<h1 dir="auto">Kvarteret stängs för reparationer</h1>' in page
+    assert '<div class="body" dir="auto">' in page
+    assert 'lang="en" dir="auto">Kvarteret' not in client.get(story_url(seeded.stories["storm"])).text
+    # the others of its story, each with its own language
+    other = client.get(f"/articles/{seeded.articles['storm1']}").text
+    assert f'<a href="/articles/{unknown}" dir="auto">Kvarteret' in other
+
+
+def test_a_merged_in_storys_title_reads_its_direction_from_its_text(
+        client: TestClient, progleton: Progleton, seeded: Seeded) -> None:
+    """The story page's "Merged in by a user" and the merge page's buttons wrote a story's
+    headline into an English line without isolating it: an Arabic headline turned the line."""
+    progleton.store.add_article(article_record(
+        seeded.sources["Evening Star"], "zilzal", "زلزال يضرب المنطقة", language="ar"), {"story_id": "story-zilzal"})
+    storm = seeded.stories["storm"]
+    assert "Merge into “<bdi>Ferries halted as storm hits coast</bdi>”" in client.get(f"/merge?story={quote(storm)}").text
+    progleton.merge_stories("story-zilzal", storm)
+    page = client.get(story_url("story-zilzal")).text
+    assert "<li><bdi>Ferries halted as storm hits coast</bdi> · 3 articles" in page
