@@ -127,6 +127,21 @@ def test_split_an_article_out_of_its_story(page: Any, progleton: Progleton, seed
     assert progleton.article(seeded.articles["storm3"]).story_id != "story-storm"
 
 
+def test_a_starred_reports_star_is_read_out(page: Any, progleton: Progleton, seeded: Seeded) -> None:
+    """The story page's ★ before a starred report's headline had only a `title`, which screen
+    readers do not read: the headline is now "Starred: …" to them, and the ★ itself is not read."""
+    page.goto("/stories/story-storm")
+    with page.expect_navigation():
+        page.locator(f"#a{seeded.articles['storm2']}").get_by_role("button", name="☆ Star").click()
+    heading = page.get_by_role("heading", name="Starred: Ferries halted as storm hits coast", exact=True)
+    assert heading.is_visible()
+    hidden = heading.locator(".visually-hidden").bounding_box()  # what is seen is the ★ alone
+    assert hidden is not None and hidden["width"] <= 1 and hidden["height"] <= 1
+    assert heading.locator(".star").get_attribute("title") == "Starred"  # and a pointer still says so
+    assert page.get_by_role("heading", name="Storm closes Verel ferry", exact=True).is_visible()  # not starred
+    assert page.problems == []
+
+
 def test_script_in_an_article_never_runs(page: Any, seeded: Seeded) -> None:
     page.goto(f"/articles/{seeded.articles['evil']}")
     assert page.evaluate("typeof window.pwned") == "undefined"

@@ -39,6 +39,18 @@ def test_star_and_the_starred_page(client: TestClient, seeded: Seeded) -> None:
     assert "Nothing starred yet" in client.get("/starred").text
 
 
+def test_a_starred_reports_star_has_words_for_screen_readers(client: TestClient, seeded: Seeded) -> None:
+    """The story page's ★ had only a `title` (which screen readers skip); it says "Starred" in
+    visually hidden text, and the ★ itself is left out of what they read."""
+    article = seeded.articles["storm2"]
+    client.post(f"/articles/{article}/state", data={"csrf_token": csrf_token(client), "starred": "1"})
+    page = client.get("/stories/story-storm").text
+    heading = page.split(f'id="a{article}">', 1)[1].split("</h3>", 1)[0]
+    assert ('<span class="star" title="Starred"><span aria-hidden="true">★</span>'
+            '<span class="visually-hidden">Starred:</span></span>') in heading
+    assert page.count('class="star"') == 1
+
+
 def test_new_since_last_look(client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
     first = client.get("/stories/story-storm").text
     assert "since you last looked" not in first
