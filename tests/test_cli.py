@@ -209,6 +209,26 @@ def test_an_unknown_story_says_where_the_ids_are(db_url: str) -> None:
     assert "story-nope" in result.stderr and "progleton stories" in result.stderr
 
 
+def test_a_merged_story_says_which_story_to_see(db_url: str) -> None:
+    """`story MERGED_ID` said "was merged into story-8: `progleton stories` lists the ids",
+    though it had just named the story to see."""
+    from progleton.core import make_progleton
+
+    one_article(db_url, "Ferry strike ends", story_id="story-ferry")
+    app = make_progleton(db_url)
+    source, _ = app.store.add_source("https://y.example/feed", title="Harbour Daily")
+    app.store.add_article({"url": "https://y.example/1", "canonical_url": "https://y.example/1",
+                           "title": "Ferry strike is over", "text": "Ferry strike is over",
+                           "source_id": source.id}, {"story_id": "story-8"})
+    assert app.merge_stories("story-8", "story-ferry") == "story-8"
+    app.close()
+    result = run(db_url, "story", "story-ferry")
+    assert result.returncode == 1
+    assert " ".join(result.stderr.split()).endswith(
+        "story story-ferry was merged into story-8: see `progleton story story-8`"), result.stderr
+    assert "progleton stories" not in result.stderr
+
+
 def test_a_place_in_the_stories_list_given_as_a_story_id_names_the_story_there(db_url: str) -> None:
     one_article(db_url, "Ferry strike ends", story_id="story-16~1")  # "~": typed as is in shells
     result = run(db_url, "story", "1")

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import shlex
 from datetime import UTC, datetime
 
 import click
 from rich.markup import escape
 
 from ..core import RELATED_FLOOR, Progleton
-from ..exceptions import NotFound
+from ..exceptions import NotFound, StoryMerged
 from ..json_out import hit_out, related_out, story_detail_out, story_out
 from ..searching import nothing_found
 from .context import LIMIT, Context, pass_ctx
@@ -89,6 +90,8 @@ def story(ctx: Context, story_id: str, as_json: bool, weigh: bool) -> None:
     with ctx.open() as app:
         try:
             detail = app.story(story_id)
+        except StoryMerged as exc:  # the story to see is known: say it, not where ids are listed
+            raise NotFound(f"{exc}: see `progleton story {shlex.quote(exc.successor)}`") from None
         except NotFound as exc:
             raise NotFound(f"{exc}: {_where_story_ids_are(app, story_id)}") from None
         related = app.related_stories(story_id, limit=5, detail=detail, weigh=weigh)
