@@ -802,6 +802,50 @@ def test_serve_says_it_is_running_once_it_listens(db_url: str) -> None:
         server.wait(timeout=30)
 
 
+def test_the_demo_says_where_its_database_is_and_what_to_do_next(tmp_path: Path) -> None:
+    """`make run` said where the outlets were served and how many articles it ingested, but not
+    that the demo keeps a database of its own, where, or what to do next: `progleton stories`
+    after it said "No stories yet"."""
+    import signal
+    import socket
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROGLETON_")} | {
+        "XDG_DATA_HOME": str(tmp_path), "COLUMNS": "200"}
+    ingested = subprocess.run([sys.executable, "-m", "progleton", "demo", "--no-serve"], env=env,
+                              capture_output=True, text=True, timeout=300, check=False)
+    assert ingested.returncode == 0, ingested.stderr
+    said = ingested.stdout
+    found = re.search(r"The demo's database: (\S+/demo(?:-\d+)?\.db) ", said)
+    assert found and Path(found[1]).exists() and Path(found[1]).parent == tmp_path / "progleton", said
+    assert f"its own; the other commands use {tmp_path / 'progleton' / 'progleton.db'}" in said
+    assert f"progleton --db sqlite:///{found[1]} stories" in said  # to read it from the terminal
+    assert "progleton add URL" in said and "progleton update" in said  # to follow real sources
+    assert "progleton demo` serves it with the reader" in said  # none was started: how to start one
+    stories = subprocess.run([sys.executable, "-m", "progleton", "--db", f"sqlite:///{found[1]}", "stories"],
+                             env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert stories.returncode == 0 and "No stories yet" not in stories.stdout, stories.stdout
+
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    demo = subprocess.Popen([sys.executable, "-m", "progleton", "demo", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert demo.stdout is not None
+        lines = []
+        while not lines or not lines[-1].startswith("Progleton is running"):
+            line = demo.stdout.readline()
+            assert line, (lines, demo.stderr)
+            lines.append(line)
+    finally:
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(timeout=30)
+    said = " ".join(lines)
+    assert f"The demo's database: {found[1]} " in said
+    assert f"Next: open http://127.0.0.1:{port} in a browser" in said
+    assert f"progleton --db sqlite:///{found[1]} stories" in said and "progleton add URL" in said
+
+
 class Serving:
     """``progleton serve`` in a real process, its output read as it comes."""
 

@@ -6,8 +6,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import ipaddress
+import shlex
+import shutil
 import socket
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -15,6 +19,7 @@ import click
 from ..core import Progleton
 from ..settings import Settings
 from ..types import UpdateResult
+from ..urls import masked_url
 from .accounts import serve_words
 from .context import Context, pass_ctx
 from .terminal import console, count, err_console
@@ -75,8 +80,8 @@ def _serve(app: Progleton, listener: socket.socket, *, background_updates: bool)
     from ..web import create_app
     from ..web.accounts import sign_in_on
 
-    host, port = listener.getsockname()[:2]
-    shown = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    host = listener.getsockname()[0]
+    shown = _address(listener)
 
     class Server(uvicorn.Server):
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -89,6 +94,43 @@ def _serve(app: Progleton, listener: socket.socket, *, background_updates: bool)
                      secure_cookies=bool(app.settings.secure_cookies), on_update=say_update)
     warn_if_open_to_the_network(host, signed_in=sign_in_on(web.state))
     Server(uvicorn.Config(web, log_level="warning")).run(sockets=[listener])
+
+
+def _address(listener: socket.socket) -> str:
+    """The reader's address, as a browser is given it."""
+    host, port = listener.getsockname()[:2]
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def demo_guide(db_url: str, *, own_db: str | None, reader: str | None) -> list[str]:
+    """What the demo says once it has ingested: where its database is (``own_db``: the one
+    the other commands use, when the demo chose its own) and what to do next, in the browser
+    at ``reader`` (None: no reader was started) or in the terminal."""
+    command = progleton_command()
+    db = f"{command} --db {shlex.quote(masked_url(db_url))}"
+    where = f" (its own; the other commands use {_shown_db(own_db)} unless given --db)" if own_db else ""
+    # without the reader, `demo` (not `serve`) reads it: the outlets it updates from are served then
+    browse = (f"open {reader} in a browser. In another terminal, " if reader
+              else f"`{command if own_db else db} demo` serves it with the reader; ")
+    return [f"The demo's database: {_shown_db(db_url)}{where}.",
+            f"Next: {browse}`{db} stories` lists its stories. To follow real sources: `{command} add URL`, "
+            f"then `{command} update` (into your own database, not the demo's)."]
+
+
+def _shown_db(db_url: str) -> str:
+    """A database as a person looks for it: a SQLite file's path, else its URL without password."""
+    return db_url.removeprefix("sqlite:///") if db_url.startswith("sqlite:///") else masked_url(db_url)
+
+
+def progleton_command() -> str:
+    """How this shell reaches the command: "progleton" when it is found on PATH (or run as
+    ``python -m progleton``), else the path it was run by (".venv/bin/progleton" after
+    `make run`)."""
+    ran = Path(sys.argv[0])
+    on_path = shutil.which("progleton")
+    if ran.name != "progleton" or (on_path and Path(on_path).resolve() == ran.resolve()):
+        return "progleton"
+    return shlex.quote(sys.argv[0])
 
 
 def say_update(result: UpdateResult) -> None:
@@ -140,6 +182,7 @@ def demo(ctx: Context, port: int | None, no_serve: bool) -> None:
     listener = None if no_serve else _listener(ctx.settings(port=port))  # in use: said before the ingest
     with listener or contextlib.nullcontext():
         server = _demo_server(DemoServer, avoid=port)
+        given_db = ctx.db is not None
         if ctx.db is None:  # a kept demo database has the outlets' port in its sources: one for each port
             served_on = int(server.base_url.rsplit(":", 1)[1])
             name = "demo.db" if served_on == DEMO_PORT else f"demo-{served_on}.db"
@@ -151,6 +194,10 @@ def demo(ctx: Context, port: int | None, no_serve: bool) -> None:
             result = run_update(app, due_only=False)
             console.print(f"Ingested {count(result.new_articles, 'article')}; {count(len(result.errors), 'source')} "
                           "failed (one is broken on purpose).")
+            reader = None if listener is None else _address(listener)
+            for line in demo_guide(ctx.db, own_db=None if given_db else ctx.settings().db or default_db_url(),
+                                   reader=reader):
+                console.print(line, highlight=False, soft_wrap=True)
             if listener is not None:
                 _serve(app, listener, background_updates=True)
 
