@@ -26,9 +26,13 @@ demo: run
 ## make test: install dev dependencies, start what the tests need, run the whole suite
 test: $(VENV)/.dev-installed
 	@scripts/test-services.sh
-	@# pytest exits 5 when it collected no tests: say so plainly instead of failing obscurely.
+	@# pytest exits 5 when it collected no tests: with a suite this size that means something
+	@# broke (a wrong PYTEST_ARGS path or -k, a conftest that stopped collection), so say so
+	@# plainly and fail rather than pass a run that tested nothing.
 	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
-	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5)"; exit 0; fi; exit $$rc
+	  if [ $$rc -eq 5 ]; then \
+	    echo "pytest collected no tests: something is broken (PYTEST_ARGS='$(PYTEST_ARGS)'); failing." >&2; \
+	    exit 1; fi; exit $$rc
 
 ## make test-fast: skip the slow tests (corpora, browser)
 test-fast: $(VENV)/.dev-installed
