@@ -358,7 +358,8 @@ def changed_texts(by_guid: Mapping[str, tuple[ParsedEntry, EntryText]],
     """Stored entries whose feed now gives another text, for the articles that show the feed's
     text (a live post the feed keeps rewriting, a corrected summary), as ``SQLStore.save_feeds``
     takes them (``_texts``): the article shows the new text; the grouper keeps reading the text
-    it first read. An article whose page was used keeps the page's text."""
+    it first read. An article whose page was used keeps the page's text. ``updated`` is the
+    entry's own updated time, if the feed gives one (the store dates the change by it)."""
     changed = []
     for guid, (entry, text) in by_guid.items():
         stored = known.get(guid)
@@ -368,7 +369,7 @@ def changed_texts(by_guid: Mapping[str, tuple[ParsedEntry, EntryText]],
         if body and body != stored.feed_text:
             title = one_line(plain_title(entry.title or ""))[:500]
             changed.append({"guid": guid, "entry_summary": text.summary_html, "entry_content": text.content_html,
-                            "article_id": stored.article_id, "text": body, "html": html,
+                            "article_id": stored.article_id, "text": body, "html": html, "updated": entry.updated,
                             "summary": text.summary_text[:1000], "word_count": word_count(body),
                             "text_hash": text_hash(title, body)})
     return changed
@@ -378,7 +379,8 @@ def changed_headlines(by_guid: Mapping[str, tuple[ParsedEntry, Any]],
                        known: Mapping[str, KnownEntry]) -> list[dict[str, Any]]:
     """Stored entries whose feed now gives another title (a corrected or updated headline), as
     ``SQLStore.save_feeds`` takes them: the article shows the new one; the grouper keeps reading
-    the title it first read."""
+    the title it first read. ``updated`` is the entry's own updated time, if the feed gives one
+    (the store dates the change by it)."""
     changed = []
     for guid, (entry, _) in by_guid.items():
         if guid not in known or not entry.title:
@@ -386,7 +388,8 @@ def changed_headlines(by_guid: Mapping[str, tuple[ParsedEntry, Any]],
         old_title, article_id = known[guid].title, known[guid].article_id
         headline = plain_title(entry.title)[:500]
         if entry.title != old_title and headline and headline != plain_title(old_title or ""):
-            changed.append({"guid": guid, "title": entry.title, "article_id": article_id, "headline": headline})
+            changed.append({"guid": guid, "title": entry.title, "article_id": article_id, "headline": headline,
+                            "updated": entry.updated})
     return changed
 
 

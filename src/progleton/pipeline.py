@@ -477,6 +477,8 @@ class Updater(PagesMixin):
         if source.last_fetched_at:
             known, stored_pending = self.store.known_and_pending(source.id, list(by_guid))
         headlines, retold = changed_headlines(by_guid, known), changed_texts(by_guid, known)
+        for change in (*headlines, *retold):
+            change["updated"] = not_after(change["updated"], now)
         waited, self._expired[source.id] = still_pending(stored_pending, by_guid, known, now)
         new = [(g, e, t) for g, (e, t) in by_guid.items() if g not in known]
         new, left = newest_entries([*new, *waited], max(1, self.settings.max_new_entries))

@@ -10,6 +10,7 @@ import json
 import logging
 import random
 import string
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -740,11 +741,13 @@ def test_a_page_that_failed_for_a_while_is_fetched_again_and_its_text_shown(farm
         app.update(due_only=False)  # not due yet (15 minutes at least): nothing asked again
         assert farm.state["flaky_requests"].count("ferry") == 1
         _retries_fall_due(app)
+        asked = datetime.now(UTC)
         app.update(due_only=False)
         assert farm.state["flaky_requests"].count("ferry") == 2
         assert farm.state["flaky_requests"].count("gone") == 1  # a 404 is not asked for again
         ferry = _article(app, "ferry")
         assert ferry.extracted and "pontoon" in ferry.text and not ferry.warnings
+        assert ferry.updated is not None and ferry.updated >= asked  # its text changed: dated by it
         assert [h.article.id for h in app.search("pontoon")] == [ferry.id]
         assert {a.id: a.story_id for a in stored_articles(app)} == story_before  # no regrouping
         assert _replayed_text(app, ferry.id) == "Summary of Ferry timetable changes"
@@ -796,6 +799,48 @@ def test_a_text_the_feed_rewrites_is_shown_where_the_feed_text_is(farm: Farm, ei
         app.update(due_only=False)
         assert _article(app, "quay").text == "Divers found two cracked piles."
         assert _replayed_text(app, quay.id) == "Summary of Harbour quay to be rebuilt"  # still the first
+    finally:
+        app.close()
+
+
+def test_a_headline_or_text_the_feed_changes_moves_the_storys_feeds(farm: Farm, either_db_url: str) -> None:
+    """The article took the new headline (and its story too), but its `updated` stayed, so the
+    story's feed kept its `<updated>` and Last-Modified: a feed reader asking If-Modified-Since
+    was told "304 Not Modified" and missed the change. The article is dated by the change."""
+    from fastapi.testclient import TestClient
+
+    from progleton.web import create_app
+
+    app = make_progleton(either_db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        app.store.add_source(farm.base + "/good.xml")
+        app.update(due_only=False)
+        quay = _article(app, "quay")
+        with TestClient(create_app(app, admin_password=""), base_url="http://127.0.0.1:8000") as client:
+            def story_feed(fmt: str = "atom", **headers: str) -> Any:
+                return client.get(f"/feeds/story.{fmt}", params={"id": quay.story_id}, headers=headers)
+
+            first = story_feed()
+            for edit in ({"quay_title": "CORRECTED: Harbour quay rebuild delayed to 2027"},
+                         {"summaries": {"quay": "Divers found a cracked pile under the Harbour quay."}}):
+                time.sleep(1.1)  # Last-Modified counts whole seconds
+                before = _article(app, "quay")
+                seen = datetime.now(UTC)
+                farm.state.update(edit)
+                app.update(due_only=False)
+                after = _article(app, "quay")
+                assert after.updated is not None and after.updated >= seen, edit
+                assert after.updated > (before.updated or before.published or seen), edit
+                # the story's feeds say so: its updated time, each format's, and Last-Modified
+                atom = story_feed().text
+                assert f"<updated>{after.updated.isoformat().replace('+00:00', 'Z')}</updated>" in atom
+                entry = json.loads(story_feed("json").text)["items"]
+                assert [i["date_modified"] for i in entry if i["url"].endswith("/a/quay")] == [
+                    after.updated.isoformat().replace("+00:00", "Z")]
+                assert story_feed("atom", **{"if-modified-since": first.headers["last-modified"]}).status_code == 200
+                first = story_feed()
+            assert story_feed("atom", **{"if-modified-since": first.headers["last-modified"]}).status_code == 304
+        assert app.story(quay.story_id or "").story.title == "CORRECTED: Harbour quay rebuild delayed to 2027"
     finally:
         app.close()
 

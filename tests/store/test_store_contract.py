@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -596,6 +597,42 @@ def test_a_headline_the_feed_changed_is_shown_and_searched(store: SQLStore) -> N
     assert [h.article.id for h in store.search("Quillington reopens")] == [article_id]
     assert store.known_entries(source.id, ["g1"])["g1"][0] == "CORRECTED: Quillington bridge reopens"
     assert store.get_source(source.id).last_status == "ok"
+
+
+def test_an_article_whose_headline_or_text_the_feed_changed_is_dated_by_the_change(store: SQLStore) -> None:
+    """A corrected headline or a rewritten text left the article's `updated` as it was, so its
+    story's feed did not move and feed readers missed the change. It takes the time the feed
+    gives the change, when later than the article's own, else the time the change was seen."""
+    source, _ = store.add_source("https://a.example/feed")
+    published = datetime(2026, 11, 25, 8, 1, tzinfo=UTC)
+    entry = {"guid": "g1", "link": "https://a.example/1", "title": "Bridge closes", "authors": []}
+    fields = {"html": "", "summary": "", "updated": None, "language": None, "image": None, "site_name": None,
+              "word_count": 0, "extracted": False}
+    store.save_feeds([(source.id, {"last_status": "ok"}, [(entry, _article(source.id, 1, **fields))])])
+    article_id = store.article_id_by_canonical_url("https://news.example/1")
+    assert article_id is not None and store.get_article(article_id).updated is None
+
+    def change(updated: datetime | None, headline: str = "", text: str = "") -> datetime | None:
+        feed: dict[str, Any] = {"last_status": "ok"}
+        if headline:
+            feed["_headlines"] = [{"guid": "g1", "title": headline, "article_id": article_id, "headline": headline,
+                                   "updated": updated}]
+        if text:
+            feed["_texts"] = [{"guid": "g1", "entry_summary": text, "entry_content": "", "article_id": article_id,
+                               "text": text, "html": f"<p>{text}</p>", "summary": text, "word_count": 3,
+                               "text_hash": text, "updated": updated}]
+        store.save_feeds([(source.id, feed, [])])
+        return store.get_article(article_id).updated
+
+    edited = published + timedelta(hours=2)
+    assert change(edited, headline="Bridge closes for a week") == edited  # the feed's own time
+    before = datetime.now(UTC)
+    seen = change(None, text="Engineers found two cracks.")  # no time given: when it was seen
+    assert seen is not None and before <= seen <= datetime.now(UTC)
+    before = datetime.now(UTC)
+    later = change(edited, headline="Bridge closes for two weeks", text="Engineers found three cracks.")
+    assert later is not None and later >= before  # a time not later than the last change's: when seen
+    assert store.get_article(article_id).title == "Bridge closes for two weeks"
 
 
 def test_a_removed_source_or_saved_search_never_lends_its_id_to_a_new_one(store: SQLStore) -> None:

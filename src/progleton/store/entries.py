@@ -102,12 +102,18 @@ class EntriesMixin:
                 retried += fields.pop("_page_retries", ())
                 if fields:
                     source_fields.append((source_id, fields))
+            # an article whose headline or text changed is dated by the change, so that feed
+            # readers see it (read before the changes are written, they do not date themselves)
+            dated = [(c["article_id"], c.get("updated")) for c in (*changed, *retold) if c.get("article_id")]
+            dated += [(r["id"], r.pop("_updated", None)) for r in retried if "text" in r]
             if changed:
                 self._change_headlines(conn, changed)
             if retold:
                 self._change_texts(conn, retold)
             if retried:
                 self._save_page_retries(conn, retried)
+            if dated:
+                self._date_changes(conn, dated, now)
             if pending:
                 self._save_pending(conn, pending)
             _update_each(conn, t.sources, source_fields)
@@ -128,6 +134,19 @@ class EntriesMixin:
                 headline=sa.bindparam("_headline")),
                 [{"_id": c["article_id"], "_headline": c["headline"]} for c in articles])
             self._refresh_stories_of(conn, [c["article_id"] for c in articles])
+
+    @staticmethod
+    def _date_changes(conn: sa.Connection, changes: Sequence[tuple[int, datetime | None]], now: datetime) -> None:
+        """Articles whose headline or text changed (id, the time the feed or page gives the
+        change, if any) take the time of the change as their ``updated`` (:func:`changed_at`)."""
+        given: dict[int, datetime | None] = {}
+        for article_id, when in changes:
+            given[article_id] = max((w for w in (given.get(article_id), when) if w is not None), default=None)
+        a = t.articles.c
+        rows = conn.execute(sa.select(a.id, a.updated, a.published).where(a.id.in_(given))).all()
+        conn.execute(t.articles.update().where(a.id == sa.bindparam("_id")).values(updated=sa.bindparam("_updated")),
+                     [{"_id": row.id, "_updated": changed_at(given[row.id], utc(row.updated) or utc(row.published), now)}
+                      for row in rows])
 
     def _change_texts(self, conn: sa.Connection, changed: list[dict[str, Any]]) -> None:
         """Entries whose feed now gives another text, for articles that show the feed's text
@@ -291,3 +310,14 @@ class EntriesMixin:
         """Stored articles among these canonical URLs: {url: id}."""
         with self._read() as conn:
             return self._ids_by_canonical_url(conn, urls)
+
+
+def changed_at(given: datetime | None, shown_since: datetime | None, now: datetime) -> datetime:
+    """The ``updated`` time of a stored article whose headline or text changed: the time the
+    feed (its entry's updated time) or the page gives, when it is later than the article's
+    last (``shown_since``: its updated, else published time) and not past ``now``; else
+    ``now``, when the change was seen. A feed reader finds a changed entry by a later updated
+    time: one left as it was hid the change."""
+    if given is not None and given <= now and (shown_since is None or given > shown_since):
+        return given
+    return now
