@@ -127,6 +127,8 @@ def feed_warning(feed: ParsedFeed) -> str | None:
             return f"{reason}; the rest read as UTF-8"  # feeds.prepare: a few bad bytes
         if isinstance(notice, CharacterEncodingOverride):
             return f"its encoding was misdeclared ({reason}), read anyway"
+    if feed.version.startswith("json"):  # well-formed JSON, but not what JSON Feed says
+        return f"feed not valid, salvaged what could be read: {reason}"
     return f"feed not well-formed, salvaged what could be read: {reason}"
 
 

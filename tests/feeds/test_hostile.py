@@ -296,3 +296,25 @@ def test_one_bad_byte_in_a_utf8_feed_spoils_only_itself(declared: bytes) -> None
 def test_a_latin1_feed_declared_utf8_is_still_read_as_latin1() -> None:
     data = UTF8_FEED.decode().encode("latin-1", "replace")
     assert parse(data, url="http://a.example/feed").title == "Zürich Café"
+
+
+def test_json_feed_fields_of_the_wrong_type_are_dropped_and_said() -> None:
+    """``"url": 5`` was read as the address "5" (the pipeline fetched /5), ``"content_text": 3.5``
+    as the text "3.5", ``"summary": true`` as "True": a URL or a text is a string or nothing."""
+    data = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "T", "home_page_url": 7,
+                       "items": [{"id": 1, "url": 5, "title": "Ferry news", "content_text": 3.5, "summary": True,
+                                  "image": False, "date_published": 2026,
+                                  "attachments": [{"url": 9, "mime_type": "audio/mpeg"},
+                                                  {"url": "http://a.example/e.mp3", "size_in_bytes": 12}]},
+                                 {"id": "2", "url": "http://a.example/2", "title": ["Tram"], "summary": True}]})
+    feed = parse(data.encode(), url="http://a.example/feed.json")
+    first, second = feed.entries
+    assert first.id == "1" and first.title == "Ferry news"  # an id is coerced, as the spec says
+    assert (first.link, first.content, first.summary, first.published) == (None, None, None, None)
+    assert [(e.url, e.length) for e in first.enclosures] == [("http://a.example/e.mp3", 12)]
+    assert feed.link is None and second.link == "http://a.example/2"
+    assert second.title is None and second.summary is None
+    assert feed.bozo and feed.bozo_reason == (
+        "JSON Feed fields that are not strings were dropped: home_page_url (a number), items' url (a number), "
+        "items' content_text (a number), items' summary (true, 2 times), items' date_published (a number), "
+        "attachments' url (a number), items' image (false), items' title (a list)")

@@ -112,6 +112,13 @@ CONTROLS = json.dumps({
                "content_text": "First\x00 line\x1b[0m\n\tsecond\x9b line"}]})
 
 
+# a JSON feed whose fields hold numbers and booleans where addresses and texts belong
+WRONG_TYPES = json.dumps({
+    "version": "https://jsonfeed.org/version/1.1", "title": "Typed Gazette",
+    "items": [{"id": "odd", "url": 5, "title": "Ferry timetable changes", "content_text": 3.5, "summary": True},
+              {"id": "quay", "url": "{base}/a/quay", "title": "Harbour quay to be rebuilt", "summary": False}]})
+
+
 class Farm:
     """A real aiohttp server on 127.0.0.1 with good and hostile routes; ``state`` flips behaviour."""
 
@@ -122,7 +129,12 @@ class Farm:
         self.base = self.server.url("")
 
     def _app(self) -> web.Application:
-        app = web.Application()
+        @web.middleware
+        async def count(request: web.Request, handler: Any) -> web.StreamResponse:
+            self.state.setdefault("paths", []).append(request.path)
+            return await handler(request)
+
+        app = web.Application(middlewares=[count])
         app.router.add_get("/good.xml", self.good)
         app.router.add_get("/a/{slug}", self.article)
         app.router.add_get("/xxe.xml", self.xxe)
@@ -154,6 +166,7 @@ class Farm:
             "/future.xml": web.Response(text=FUTURE, content_type="application/rss+xml"),
             "/podcast.xml": web.Response(text=PODCAST, content_type="application/rss+xml"),
             "/controls.json": web.Response(text=CONTROLS, content_type="application/feed+json"),
+            "/wrong-types.json": web.Response(text=WRONG_TYPES, content_type="application/feed+json"),
             "/busy.xml": web.Response(status=503, headers={"Retry-After": "120"}),
             # a feed moved for good: its relative links and guids are relative to /a/feed.xml
             "/old/feed.xml": web.Response(status=301, headers={"Location": "/a/feed.xml"}),
@@ -621,6 +634,28 @@ def test_control_and_bidi_override_characters_are_not_stored(farm: Farm, db_url:
         article = app.article(next(a for a in stored_articles(app)).id)
         assert (article.title, list(article.authors)) == ("Ferry newsgpj.exe", ["Ann Lee"])
         assert article.text == "First line\n\nsecond line"
+    finally:
+        app.close()
+
+
+def test_json_feed_fields_of_the_wrong_type_are_dropped_and_the_source_says_so(farm: Farm, db_url: str) -> None:
+    """``"url": 5`` had the update fetch /5 as the entry's page, ``"content_text": 3.5`` stored the
+    text "3.5" and ``"summary": true`` "True"."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        app.store.add_source(farm.base + "/wrong-types.json")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 2
+        assert "/5" not in farm.state["paths"] and "/a/quay" in farm.state["paths"]
+        articles = {a.title: app.article(a.id) for a in stored_articles(app)}
+        odd = articles["Ferry timetable changes"]
+        assert odd.link == "" and odd.url.startswith("urn:progleton:entry:")
+        assert odd.text == "" and odd.summary == ""
+        assert articles["Harbour quay to be rebuilt"].summary == ""  # not "False"
+        assert result.warning == ("feed not valid, salvaged what could be read: JSON Feed fields that are not "
+                                  "strings were dropped: items' url (a number), items' content_text (a number), "
+                                  "items' summary (true or false, 2 times)")
+        assert app.sources()[0].last_error == result.warning
     finally:
         app.close()
 

@@ -89,9 +89,12 @@ def parse(
     )
     if looks_like_json(data):
         raw = parse_json_feed(data, base=base)
-        reason = None
+        reasons = []
         if raw.pop("truncated"):
-            reason = f"field too large: truncated to {textconstructs.MAX_FIELD_CHARS:,} characters"
+            reasons.append(f"field too large: truncated to {textconstructs.MAX_FIELD_CHARS:,} characters")
+        if wrong_types := raw.pop("wrong_types"):
+            reasons.append(wrong_types)
+        reason = "; ".join(reasons) or None
         return compat.build_parsed_feed(
             raw,
             bozo=reason is not None,
