@@ -13,7 +13,7 @@ import hashlib
 import html
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -175,14 +175,15 @@ _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*)?/?>|<!--.*?-->")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 
 
-def _markup_tags(title: str) -> list[re.Match[str]]:
+def _markup_tags(title: str, *, salvaged: bool = False) -> list[re.Match[str]]:
     """The tags of ``title`` that are HTML markup rather than text that looks like a tag.
 
     A tag counts when it names an HTML element and is shaped as markup: closed somewhere in
     the title ("<b>…</b>"), given attributes ("<a href=…>"), or an element that stands
     alone ("<br>", "<img …>", "<script>"). So "Option<U>" keeps its "<U>" (an unclosed
     underline without attributes is far likelier a type parameter), and "<b>Bold</b>" is
-    markup."""
+    markup. In a ``salvaged`` feed (not well-formed) every HTML element's tag is markup: its
+    closing tags may be what broke the document."""
     found = list(_TAG.finditer(title))
     closed = {m.group(2).lower() for m in found if m.group(1)}
     opened = {m.group(2).lower() for m in found if m.group(2) and not m.group(1)}
@@ -192,7 +193,7 @@ def _markup_tags(title: str) -> list[re.Match[str]]:
         if not name:  # a comment
             tags.append(m)
         elif name in _HTML_TAGS and (
-                name in _LONE_TAGS or (m.group(3) or "").strip() not in ("", "/")
+                salvaged or name in _LONE_TAGS or (m.group(3) or "").strip() not in ("", "/")
                 or (name in opened and name in closed)):
             tags.append(m)
     return tags
@@ -238,13 +239,13 @@ def body_text(text: str) -> str:
     return text
 
 
-def plain_title(title: str) -> str:
+def plain_title(title: str, *, salvaged: bool = False) -> str:
     """A title from a feed as plain text on one line. Feeds put markup in titles ("<b>",
     "<img onerror=…>", escaped entities such as "AT&amp;T"), which a reader would otherwise
     see as tags; the text is kept and every tag dropped (a script's text too). Only real
-    HTML markup is dropped (:func:`_markup_tags`): the "<" of "3 < 5", "Vec<T>" or
-    "x<y and y>z" is text and kept."""
-    tags = _markup_tags(title)
+    HTML markup is dropped (:func:`_markup_tags`; ``salvaged``: of a feed that was not
+    well-formed): the "<" of "3 < 5", "Vec<T>" or "x<y and y>z" is text and kept."""
+    tags = _markup_tags(title, salvaged=salvaged)
     if tags:
         # whatever "<" is not a tag is escaped first, or the HTML parser would take it as one
         parts, last = [], 0
@@ -257,6 +258,55 @@ def plain_title(title: str) -> str:
     elif _ENTITY.search(title):
         title = html.unescape(title)
     return one_line(title)  # after unescaping: "&#x202E;" is a bidi override too
+
+
+# The elements of a feed's structure, and any element of a namespace ("dc:creator"): met in a
+# title of a feed that was not well-formed, they are the start of what the broken title swallowed.
+_FEED_ELEMENT = re.compile(
+    r"</?(?:[A-Za-z][\w.-]*:[A-Za-z][\w.-]*|item|entry|channel|rss|feed|title|link|guid|description|pubDate"
+    r"|summary|content|author|category|enclosure|id|updated|published|comments|source)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE)
+
+
+MAX_TITLE_CHARS = 500  # an article's title as stored (:func:`short_title`)
+
+
+def salvaged_title(title: str) -> str:
+    """A title of a feed salvaged from a document that was not well-formed, as plain text
+    (:func:`plain_title`): an element of the feed's structure ends it, as what follows belongs
+    to the elements its unclosed tag swallowed ("Malformed & broken<item><title>Unclosed <b>bold
+    item" is "Malformed & broken"), and every HTML tag left in it, closed or not, is dropped."""
+    found = _FEED_ELEMENT.search(title)
+    if found is not None:
+        before = title[:found.start()]
+        title = before if before.strip() else _FEED_ELEMENT.sub(" ", title)
+    return plain_title(title, salvaged=True)
+
+
+def short_title(title: str, limit: int) -> str:
+    """``title`` in at most ``limit`` characters: a longer one is cut after its last whole word
+    that fits, with "…" (in the middle of a word only when it has no space to cut at)."""
+    if len(title) <= limit:
+        return title
+    cut = title[:limit]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut[:limit - 1].rstrip(" ,;:-–—") + "…"
+
+
+def salvaged(feed: ParsedFeed) -> bool:
+    """Whether ``feed`` was salvaged from a document that was not well-formed XML."""
+    return feed.bozo and "not well-formed" in (feed.bozo_reason or "")
+
+
+def feed_name(feed: ParsedFeed) -> str | None:
+    """What a source is called after its feed's title: plain text on one line, at most 200
+    characters (:func:`short_title`); None without one."""
+    if not feed.title:
+        return None
+    title = salvaged_title(feed.title) if salvaged(feed) else plain_title(feed.title)
+    return short_title(title, 200) or None
 
 
 def authors(names: Sequence[str]) -> list[str]:
@@ -335,6 +385,9 @@ def read_feed(body: bytes, url: str, headers: Mapping[str, str],
               fallback_base: str) -> tuple[ParsedFeed, list[EntryText]]:
     """Parse a feed and prepare its entries' text: the CPU-bound half of a feed's update."""
     feed = feeds.parse(body, url=url, headers=headers)
+    if salvaged(feed):  # markup its broken tags left in titles
+        feed = replace(feed, entries=tuple(
+            replace(e, title=salvaged_title(e.title)) if e.title and "<" in e.title else e for e in feed.entries))
     texts = []
     for entry in feed.entries:
         base = entry.link or fallback_base
@@ -369,7 +422,7 @@ def changed_texts(by_guid: Mapping[str, tuple[ParsedEntry, EntryText]],
             continue
         body, html = feed_body(entry, text)
         if body and body != stored.feed_text:
-            title = one_line(plain_title(entry.title or ""))[:500]
+            title = short_title(plain_title(entry.title or ""), MAX_TITLE_CHARS)
             changed.append({"guid": guid, "entry_summary": text.summary_html, "entry_content": text.content_html,
                             "article_id": stored.article_id, "text": body, "html": html, "updated": entry.updated,
                             "summary": text.summary_text[:1000], "word_count": word_count(body),
@@ -388,7 +441,7 @@ def changed_headlines(by_guid: Mapping[str, tuple[ParsedEntry, Any]],
         if guid not in known or not entry.title:
             continue
         old_title, article_id = known[guid].title, known[guid].article_id
-        headline = plain_title(entry.title)[:500]
+        headline = short_title(plain_title(entry.title), MAX_TITLE_CHARS)
         if entry.title != old_title and headline and headline != plain_title(old_title or ""):
             changed.append({"guid": guid, "title": entry.title, "article_id": article_id, "headline": headline,
                             "updated": entry.updated})

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .entries import (
+    MAX_TITLE_CHARS,
     EntryText,
     authors,
     changed_headlines,
@@ -26,6 +27,7 @@ from .entries import (
     entry_address,
     entry_guid,
     feed_body,
+    feed_name,
     feed_warning,
     first_words,
     left_note,
@@ -36,6 +38,7 @@ from .entries import (
     read_feed,
     retried_in,
     retry_advice,
+    short_title,
     text_hash,
     unlinked_note,
 )
@@ -411,7 +414,7 @@ class Updater(PagesMixin):
             fields["entries_per_day"] = rate
         if feed is not None:
             if feed.title and not source.title:
-                fields["title"] = plain_title(feed.title)[:200] or None
+                fields["title"] = feed_name(feed)
             if feed.link and not source.site_url:
                 fields["site_url"] = feed.link
         if fetched.permanent_url and fetched.permanent_url != source.url and is_web_address(fetched.permanent_url):
@@ -579,8 +582,8 @@ class Updater(PagesMixin):
         title = title or ("" if episode else link)
         published = entry.published or (article.published if article else None) or entry.updated
         return {
-            "url": link, "canonical_url": canonical, "title": one_line(title)[:500],
-            "headline": one_line(episode)[:500] or None,
+            "url": link, "canonical_url": canonical, "title": short_title(one_line(title), MAX_TITLE_CHARS),
+            "headline": short_title(one_line(episode), MAX_TITLE_CHARS) or None,
             "text": text, "html": html, "summary": summary_text[:1000],
             "authors": authors(self._byline(source.id, entry, article)),
             "published": published, "updated": (article.updated if usable and article else None) or entry.updated,

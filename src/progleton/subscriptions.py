@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import feeds
-from .entries import plain_title
+from .entries import feed_name
 from .exceptions import FeedParseError, UnsafeURLError
 from .feeds.opml import OutlineSource, read_opml, write_opml
 from .fetch.model import FetchResult
@@ -64,4 +64,4 @@ def feed_title(fetched: FetchResult) -> str | None:
         feed = feeds.parse(fetched.body, url=fetched.final_url, headers=fetched.headers)
     except FeedParseError:
         return None
-    return (plain_title(feed.title)[:200] or None) if feed.title else None
+    return feed_name(feed)

@@ -33,6 +33,8 @@ from progleton.entries import (
     profile_key,
     read_feed,
     retry_advice,
+    salvaged_title,
+    short_title,
 )
 from progleton.exceptions import HTTPStatusError
 from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
@@ -119,6 +121,15 @@ WRONG_TYPES = json.dumps({
               {"id": "quay", "url": "{base}/a/quay", "title": "Harbour quay to be rebuilt", "summary": False}]})
 
 
+# a feed feedparser salvages: an unescaped "&" and an unclosed title and description; leftover
+# markup in titles, and a runaway title
+BROKEN_TITLES = """<?xml version="1.0"?><rss version="2.0"><channel><title>Malformed & broken<item><title>Unclosed <b>bold item</title>
+<link>{base}/a/bold</link><guid>bold</guid></item>
+<item><title>""" + " ".join(["Harbour"] * 400) + """</title><link>{base}/a/long</link><guid>long</guid></item>
+<item><title>Ferry <b>timetable changes</title><link>{base}/a/ferry</link><guid>ferry</guid><description>The ferry.</item>
+</channel></rss>"""
+
+
 class Farm:
     """A real aiohttp server on 127.0.0.1 with good and hostile routes; ``state`` flips behaviour."""
 
@@ -167,6 +178,7 @@ class Farm:
             "/podcast.xml": web.Response(text=PODCAST, content_type="application/rss+xml"),
             "/controls.json": web.Response(text=CONTROLS, content_type="application/feed+json"),
             "/wrong-types.json": web.Response(text=WRONG_TYPES, content_type="application/feed+json"),
+            "/broken-titles.xml": web.Response(text=BROKEN_TITLES, content_type="application/rss+xml"),
             "/busy.xml": web.Response(status=503, headers={"Retry-After": "120"}),
             # a feed moved for good: its relative links and guids are relative to /a/feed.xml
             "/old/feed.xml": web.Response(status=301, headers={"Location": "/a/feed.xml"}),
@@ -658,6 +670,42 @@ def test_json_feed_fields_of_the_wrong_type_are_dropped_and_the_source_says_so(f
         assert app.sources()[0].last_error == result.warning
     finally:
         app.close()
+
+
+def test_titles_of_a_salvaged_feed_are_plain_text_and_a_runaway_one_is_cut_at_a_word(farm: Farm, db_url: str) -> None:
+    """feedparser salvaged a broken feed with markup left in its titles: the source was named
+    "Malformed & broken<item><title>Unclosed <b>bold item", and a title of 3,000 characters was
+    cut in the middle of a word."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        app.store.add_source(farm.base + "/broken-titles.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.warning and "not well-formed" in result.warning
+        assert app.sources()[0].title == "Malformed & broken"
+        titles = sorted(a.title for a in stored_articles(app))
+        assert titles[0] == "Ferry timetable changes"
+        assert len(titles[1]) <= 500 and titles[1].endswith("Harbour…")
+        assert titles[1].removesuffix("…").split() == ["Harbour"] * titles[1].count("Harbour")
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("Malformed & broken<item><title>Unclosed <b>bold item", "Malformed & broken"),
+    ("Unclosed <b>bold item", "Unclosed bold item"),
+    ("<title>Ferry news</title>", "Ferry news"),
+    ("Harbour\n  news<dc:creator>Ann</dc:creator>", "Harbour news"),
+    ("Vec<T> and 3 < 5", "Vec<T> and 3 < 5"),  # text that only looks like a tag stays
+])
+def test_a_salvaged_feeds_titles_are_plain_text(title: str, expected: str) -> None:
+    assert salvaged_title(title) == expected
+
+
+def test_short_title_cuts_at_a_word_with_an_ellipsis() -> None:
+    assert short_title("Ferry news", 200) == "Ferry news"
+    assert short_title("Ferry timetable changes again", 20) == "Ferry timetable…"
+    assert short_title("x" * 300, 200) == "x" * 199 + "…"  # no word to cut at
+    assert len(short_title("word " * 100, 200)) <= 200
 
 
 def test_a_date_far_ahead_is_taken_as_the_fetch_time_and_others_are_kept(farm: Farm, db_url: str) -> None:
