@@ -139,7 +139,7 @@ def test_twenty_concurrent_fetches_good_ones_unaffected(
     [
         (b"SSH-2.0-OpenSSH_9.6\r\n\r\n", "invalid HTTP response"),
         (b"HTTP/1.1 200 OK\r\nX-Junk: " + b"a" * 100_000 + b"\r\n\r\n", "invalid HTTP response"),
-        (b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nshort", "broke during the transfer"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nshort", "closed the connection after sending 5 bytes"),
         (b"", "broke|invalid"),
     ],
 )
@@ -150,6 +150,25 @@ def test_broken_http_is_a_clear_error(settings: Settings, answer: bytes, message
             fetch_feed(settings, server.url("/feed"))
     finally:
         server.close()
+
+
+@pytest.mark.parametrize(("answer", "said"), [
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nshort", "after sending 5 bytes of the 1,000 it announced,"),
+    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nshort\r\n", "after sending 5 bytes,"),
+])
+def test_a_body_cut_short_says_how_much_came_and_is_tried_again(settings: Settings, answer: bytes, said: str) -> None:
+    """A body shorter than its Content-Length said "<ContentLengthError: 400, message='Not enough
+    data to satisfy content length header.'>", aiohttp's words."""
+    server = RawServer(answer)
+    try:
+        with pytest.raises(FetchError) as caught:
+            fetch_feed(settings, server.url("/feed"))
+    finally:
+        server.close()
+    error = caught.value
+    assert str(error) == (f"127.0.0.1 closed the connection {said} so the response was cut short (the server or "
+                          "a proxy before it broke off); it will be retried later.")
+    assert error.temporary  # a page cut short is asked for again, a source retried on its backoff
 
 
 @pytest.mark.parametrize("answer", [

@@ -14,7 +14,8 @@ from typing import Protocol
 import aiohttp
 import brotli
 
-from ..exceptions import FetchError, ResponseTooLarge
+from ..exceptions import ConnectError, FetchError, ResponseTooLarge
+from ..urls import host_of
 from .filetype import SNIFF_BYTES
 
 _PIECE = 64 * 1024  # most output produced per decompression step
@@ -121,6 +122,18 @@ def _too_large(url: str, limit: int, what: str) -> ResponseTooLarge:
     )
 
 
+def _cut_short(url: str, received: int, declared: int | None) -> ConnectError:
+    """A body that ended before its Content-Length (or its last chunk) said it would: the
+    server, or something between, closed the connection early. Said in bytes, as aiohttp's
+    ``ContentLengthError`` is no words for a reader; a later try may get the whole."""
+    of = f" of the {declared:,} it announced" if declared is not None else ""
+    return ConnectError(
+        f"{host_of(url) or url} closed the connection after sending {received:,} bytes{of}, so the "
+        "response was cut short (the server or a proxy before it broke off)",
+        advice="; it will be retried later.",
+    )
+
+
 async def read_body(response: aiohttp.ClientResponse, *, url: str, max_bytes: int,
                     sniff: Callable[[bytes], None] | None = None) -> bytes:
     """Read and decompress ``response``'s body, raising ResponseTooLarge past ``max_bytes``.
@@ -137,7 +150,10 @@ async def read_body(response: aiohttp.ClientResponse, *, url: str, max_bytes: in
     decoders = make_decoders(response.headers.get("Content-Encoding", ""))
     raw_total, parts, total = 0, [], 0
     while True:
-        chunk = await response.content.read(_READ)
+        try:
+            chunk = await response.content.read(_READ)
+        except aiohttp.ClientPayloadError as exc:
+            raise _cut_short(url, raw_total, declared) from exc
         if not chunk:
             break
         raw_total += len(chunk)
