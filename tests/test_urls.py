@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from progleton import urls as urls_module
-from progleton.urls import canonical_url, host_of
+from progleton.urls import canonical_url, host_of, without_userinfo
 
 
 def test_tracking_parameters_fragment_and_case_are_dropped() -> None:
@@ -91,3 +92,15 @@ def test_a_web_address_longer_than_an_index_takes_is_refused_with_its_length() -
         urls_module.web_address("https://example.org/feed?x=" + "a" * 6003)
     long_enough = "https://example.org/feed?x=" + "a" * (urls_module.MAX_URL_BYTES - 27)
     assert urls_module.web_address(long_enough) == long_enough
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://user:pass@host.example/a?b=c#d", "http://host.example/a?b=c#d"),
+    ("https://user@host.example:8080/a", "https://host.example:8080/a"),
+    ("http://a:b@c@host.example/", "http://host.example/"),
+    ("http://host.example/@ann/post", "http://host.example/@ann/post"),  # a path's "@" is no user
+    ("http://host.example/?q=a@b", "http://host.example/?q=a@b"),
+    ("mailto:ann@host.example", "mailto:ann@host.example"),
+])
+def test_without_userinfo_drops_the_user_name_and_password_alone(url: str, expected: str) -> None:
+    assert without_userinfo(url) == expected

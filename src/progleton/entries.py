@@ -28,7 +28,7 @@ from .feeds.model import ParsedEntry, ParsedFeed
 from .fetch import publishing_rate
 from .store.base import KnownEntry
 from .timefmt import duration_words
-from .urls import canonical_url, host_of, is_web_address
+from .urls import canonical_url, host_of, is_web_address, without_userinfo
 
 
 def entry_guid(entry: ParsedEntry) -> str:
@@ -388,6 +388,8 @@ def read_feed(body: bytes, url: str, headers: Mapping[str, str],
     if salvaged(feed):  # markup its broken tags left in titles
         feed = replace(feed, entries=tuple(
             replace(e, title=salvaged_title(e.title)) if e.title and "<" in e.title else e for e in feed.entries))
+    if any(_has_userinfo(e) for e in feed.entries):
+        feed = replace(feed, entries=tuple(map(_without_userinfo, feed.entries)))
     texts = []
     for entry in feed.entries:
         base = entry.link or fallback_base
@@ -400,6 +402,19 @@ def read_feed(body: bytes, url: str, headers: Mapping[str, str],
             summary_text=body_text(html_to_text(summary)), content_text=body_text(html_to_text(content)),
         ))
     return feed, texts
+
+
+def _has_userinfo(entry: ParsedEntry) -> bool:
+    return any("@" in link for link in (entry.link or "", *(e.url for e in entry.enclosures)))
+
+
+def _without_userinfo(entry: ParsedEntry) -> ParsedEntry:
+    """``entry`` with no user name or password in its link or enclosures
+    (:func:`~progleton.urls.without_userinfo`): a feed's links are fetched and shown without them."""
+    if not _has_userinfo(entry):
+        return entry
+    return replace(entry, link=without_userinfo(entry.link) if entry.link else entry.link,
+                   enclosures=tuple(replace(e, url=without_userinfo(e.url)) for e in entry.enclosures))
 
 
 def feed_body(entry: ParsedEntry, text: EntryText) -> tuple[str, str]:

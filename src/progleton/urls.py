@@ -149,6 +149,19 @@ def is_web_address(url: str) -> bool:
     return readable and len(canonical_url(url).encode()) <= MAX_URL_BYTES
 
 
+_AUTHORITY = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<authority>[^/?#]*)")
+
+
+def without_userinfo(url: str) -> str:
+    """``url`` without a user name and password ("http://user:pass@host/a" is "http://host/a"),
+    the rest as written. An article link or a page's address never carries them: a feed's
+    link could make us send credentials it chose, and readers would be shown them."""
+    found = _AUTHORITY.match(url)
+    if found is None or "@" not in found["authority"]:
+        return url
+    return found["scheme"] + found["authority"].rpartition("@")[2] + url[found.end():]
+
+
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):(.*)", re.DOTALL)
 
 

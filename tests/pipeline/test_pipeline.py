@@ -143,6 +143,8 @@ class Farm:
         @web.middleware
         async def count(request: web.Request, handler: Any) -> web.StreamResponse:
             self.state.setdefault("paths", []).append(request.path)
+            if "Authorization" in request.headers:
+                self.state.setdefault("authorized", []).append(request.path)
             return await handler(request)
 
         app = web.Application(middlewares=[count])
@@ -167,6 +169,9 @@ class Farm:
         app.router.add_get("/long-moved.xml", self.long_moved_feed)
         app.router.add_get("/claims/{slug}", self.claiming_page)
         app.router.add_get("/files/{name}", self.file)
+        app.router.add_get("/credentials.xml", self.credentials_feed)
+        app.router.add_get("/members.xml", self.members_feed)
+        app.router.add_get("/to-credentials/{slug}", self.to_credentials)
         answers = {
             "/html.xml": web.Response(text="<html><body><p>Welcome</p></body></html>", content_type="text/html"),
             "/empty.xml": web.Response(body=b"", content_type="application/rss+xml"),
@@ -294,6 +299,32 @@ class Farm:
         items = [("episode.mp3", "Harbour Talk episode 12"), ("report.pdf", "Harbour board annual report"),
                  ("chart.png", "Tide chart for December")]
         return web.Response(text=rss(self.base, items).replace("/a/", "/files/"), content_type="application/rss+xml")
+
+    def _with_credentials(self, path: str) -> str:
+        return self.base.replace("http://", "http://reader:s3cret@") + path
+
+    async def credentials_feed(self, request: web.Request) -> web.Response:
+        return web.Response(body=self.credentials_body(), content_type="application/rss+xml")
+
+    def credentials_body(self) -> bytes:
+        """Article links that carry a user name and password, one of them to a page that
+        redirects to an address with others, and an enclosure with some."""
+        items = rss(self.base, [("quay", "Harbour quay to be rebuilt"), ("tram", "Tram line approved")])
+        items = items.replace(f"{self.base}/a/quay", self._with_credentials("/a/quay"))
+        items = items.replace(f"{self.base}/a/tram", self._with_credentials("/to-credentials/tram"))
+        enclosure = f'<enclosure url="{self._with_credentials("/files/episode.mp3")}" type="audio/mpeg"/></item>'
+        return items.replace("</item>", enclosure, 1).encode()
+
+    async def members_feed(self, request: web.Request) -> web.Response:
+        """A feed behind HTTP Basic (reader, s3cret) whose entries link relatively."""
+        if request.headers.get("Authorization") != "Basic cmVhZGVyOnMzY3JldA==":
+            return web.Response(status=401, headers={"WWW-Authenticate": 'Basic realm="feed"'})
+        items = rss(self.base, [("quay", "Harbour quay to be rebuilt")]).replace(f"{self.base}/a/quay", "/a/quay")
+        return web.Response(text=items, content_type="application/rss+xml")
+
+    async def to_credentials(self, request: web.Request) -> web.Response:
+        location = self._with_credentials(f"/a/{request.match_info['slug']}").replace("reader:s3cret", "evil:pw")
+        return web.Response(status=302, headers={"Location": location})
 
     async def file(self, request: web.Request) -> web.StreamResponse:
         """A 24 MB file of the type its name says (the image as application/octet-stream); the
@@ -706,6 +737,43 @@ def test_short_title_cuts_at_a_word_with_an_ellipsis() -> None:
     assert short_title("Ferry timetable changes again", 20) == "Ferry timetable…"
     assert short_title("x" * 300, 200) == "x" * 199 + "…"  # no word to cut at
     assert len(short_title("word " * 100, 200)) <= 200
+
+
+def test_credentials_in_article_links_are_never_sent_stored_or_shown(farm: Farm, db_url: str) -> None:
+    """An article link "http://user:pass@host/…" was fetched with them (HTTP Basic) and shown
+    to readers as written; so was the address a page redirected to."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        app.store.add_source(farm.base + "/credentials.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 2
+        assert {"/a/quay", "/to-credentials/tram", "/a/tram"} <= set(farm.state["paths"])
+        assert farm.state.get("authorized", []) == []
+        articles = [app.article(a.id) for a in stored_articles(app)]
+        assert sorted(a.link for a in articles) == [farm.base + "/a/quay", farm.base + "/a/tram"]
+        assert all(a.extracted for a in articles)
+        stored = str([(a.url, a.canonical_url, a.link, a.html, a.warnings) for a in articles])
+        assert "s3cret" not in stored and "evil" not in stored and "@" not in stored
+        # nor does an entry's enclosure, shown with the feed's text
+        feed, _ = read_feed(farm.credentials_body(), farm.base + "/credentials.xml", {}, farm.base)
+        assert [e.url for e in feed.entries[0].enclosures] == [farm.base + "/files/episode.mp3"]
+    finally:
+        app.close()
+
+
+def test_a_feed_followed_with_credentials_sends_them_to_the_feed_alone(farm: Farm, db_url: str) -> None:
+    """The address of a private feed, given with its user name and password, is the user's
+    choice: it is fetched with them (HTTP Basic). Its entries' links do not inherit them."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        app.store.add_source(farm._with_credentials("/members.xml"))
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 1
+        assert farm.state["authorized"] == ["/members.xml"] and "/a/quay" in farm.state["paths"]
+        article = app.article(stored_articles(app)[0].id)
+        assert article.link == farm.base + "/a/quay" and article.extracted
+    finally:
+        app.close()
 
 
 def test_a_date_far_ahead_is_taken_as_the_fetch_time_and_others_are_kept(farm: Farm, db_url: str) -> None:

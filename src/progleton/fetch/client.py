@@ -214,14 +214,18 @@ class Fetcher:
         ``before_each_hop`` is awaited with each URL about to be requested (the first
         and every redirect target) and may raise to stop; ``fetch_page`` checks
         robots.txt there, so a redirect to another host obeys that host's rules.
-        ``web_page`` refuses an answer that is a file, not a page (``NotAWebPage``).
+        ``web_page`` refuses an answer that is a file, not a page (``NotAWebPage``), and asks
+        for the page and every address it redirects to without a user name and password: an
+        article link or a redirect comes from a feed or a site, which must not make us send
+        credentials (aiohttp sends them as HTTP Basic) nor store them in an address shown.
+        A feed's own address keeps the ones its user gave.
         """
         self._require_session()
         started = time.monotonic()
         headers = {"Accept": accept, **(extra_headers or {})}
         limit = int(self.settings.max_response_bytes if max_bytes is None else max_bytes)
         budget = float(self.settings.max_response_seconds)
-        current = initial = check_url(url, self._policy)
+        current = initial = _page_address(check_url(url, self._policy), web_page)
         seen, permanent = {_key(current)}, True
         for _hop in range(int(self.settings.max_redirects) + 1):
             if before_each_hop is not None:
@@ -231,7 +235,7 @@ class Fetcher:
             budget -= time.monotonic() - hop_started
             if isinstance(outcome, _Answer):
                 return _result(url, current, outcome, permanent and current != initial, started)
-            current = check_url(outcome.location, self._policy)
+            current = _page_address(check_url(outcome.location, self._policy), web_page)
             if _key(current) in seen:
                 raise TooManyRedirects(
                     f"{url} redirects in a loop (back to {current}); the site is misconfigured. "
@@ -316,6 +320,11 @@ def busy_seconds(exc: HTTPStatusError) -> float:
     """How long a server that answered ``exc`` (a 429 or 503) is left alone: its Retry-After,
     else :data:`BUSY_SECONDS`; a day at most."""
     return min(exc.retry_after if exc.retry_after is not None else BUSY_SECONDS, MAX_BUSY_SECONDS)
+
+
+def _page_address(url: URL, web_page: bool) -> URL:
+    """A page's address without a user name and password (see :meth:`Fetcher.fetch`)."""
+    return url.with_user(None) if web_page and (url.raw_user or url.raw_password) else url
 
 
 def _key(url: URL) -> str:
