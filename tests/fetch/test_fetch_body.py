@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import itertools
+import threading
 import zlib
 from datetime import UTC, datetime
 
@@ -110,3 +111,22 @@ def test_output_pending_at_a_piece_boundary_is_not_lost(coding: str) -> None:
     for size in range(_PIECE - 300, _PIECE + 300, 13):
         data = (pattern * (size // 100 + 4))[: size + 258]
         assert b"".join(decode_in_chunks(coding, ENCODERS[coding](data), [])) == data
+
+
+@pytest.mark.parametrize(("coding", "encoded", "expected"), [
+    # a member that ends just as a piece fills, then the next one
+    ("gzip", gzip.compress(bytes(2 * _PIECE)) + gzip.compress(b"next"), bytes(2 * _PIECE) + b"next"),
+    ("gzip", gzip.compress(bytes(16 * _PIECE)) + gzip.compress(b"next") * 3, bytes(16 * _PIECE) + b"next" * 3),
+    ("deflate", zlib.compress(bytes(2 * _PIECE)) + b"trailing", bytes(2 * _PIECE)),
+])
+def test_a_stream_that_ends_as_a_piece_fills_is_followed_by_what_comes_after(
+        coding: str, encoded: bytes, expected: bytes) -> None:
+    """A gzip member that ended just as a 64 KiB piece filled left the decoder feeding the rest
+    to the ended stream for ever, in a loop that never yielded and grew a buffer without end (a
+    page of many gzip members hung its update)."""
+    pieces: list[bytes] = []
+    decoding = threading.Thread(target=lambda: pieces.extend(decode_in_chunks(coding, encoded, [])), daemon=True)
+    decoding.start()
+    decoding.join(timeout=10)
+    assert not decoding.is_alive(), "the decoder never returned"
+    assert b"".join(pieces) == expected

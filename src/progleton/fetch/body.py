@@ -48,11 +48,17 @@ class _Zlib:
             piece = self._inflate(data)
             if piece:
                 yield piece
+            if self._inflater.eof:
+                # The stream ended, its output all given: what follows is in unused_data (a next
+                # gzip member; after deflate, trailing bytes, ignored). When the stream ended just
+                # as a piece filled, zlib leaves it in unconsumed_tail as well: fed that again, an
+                # ended stream takes none of it and only appends it to unused_data, for ever.
+                data = self._inflater.unused_data if self._coding == "gzip" else b""
+                if not data:
+                    return
+                self._inflater = zlib.decompressobj(self._wbits)  # next gzip member
+                continue
             data = self._inflater.unconsumed_tail
-            if not data and self._inflater.eof and self._coding == "gzip":
-                data = self._inflater.unused_data
-                if data:
-                    self._inflater = zlib.decompressobj(self._wbits)  # next gzip member
             # A full piece may leave output pending inside zlib even with no input left.
             if not data and len(piece) < _PIECE:
                 return
