@@ -12,12 +12,14 @@ import asyncio
 import functools
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Executor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .entries import EntryText, authors, extract_pages, not_after, profile_key, text_hash
 from .exceptions import FetchError, HTTPStatusError
 from .extract import ExtractedArticle, word_count
+from .extract.core import MAX_PAGE_BYTES
 from .feeds.model import ParsedEntry
 from .fetch import Fetcher
 from .fetch.client import MAX_BUSY_SECONDS, busy_seconds
@@ -46,6 +48,9 @@ POSTPONED = "page postponed: "
 # Why a page that was asked for (or due) could not be used: the article keeps the feed's text,
 # and the source counts these (:meth:`PagesMixin._unfetched_note`).
 NOT_FETCHED = "page not fetched: "
+# What an article read from the head of a page longer than extraction reads says.
+PAGE_HEAD_NOTE = (f"the page is longer than {MAX_PAGE_BYTES:,} bytes: the article was read from "
+                  "its beginning, as extraction reads no further")
 # A page that failed for a reason that may pass (``FetchError.temporary``: a timeout, a broken
 # connection, a 429 or 5xx, a robots.txt that could not be read; a host's 429 for another page;
 # the source's time for pages running out) is asked for again on the source's later updates,
@@ -279,7 +284,8 @@ class PagesMixin:
             self._retry_hints[link] = (until - datetime.now(UTC)).total_seconds()
             return None, f"{NOT_FETCHED}{host} asked to be left alone until {until:%H:%M} UTC", link
         try:
-            return await fetcher.fetch_page(link), None, link
+            # extraction reads a page's first MAX_PAGE_BYTES: a longer page is read so far, not refused
+            return await fetcher.fetch_page(link, head_bytes=MAX_PAGE_BYTES), None, link
         except FetchError as exc:
             if isinstance(exc, HTTPStatusError) and exc.status in (429, 503):  # busy: its other pages wait
                 self._server_busy(link, exc)
@@ -307,6 +313,8 @@ class PagesMixin:
                 self.store.put_site_profile(site, new_profile)
             for i, article in zip(indexes, articles, strict=True):
                 url = pages[i][0].final_url  # type: ignore[union-attr]
+                if pages[i][0].truncated:  # type: ignore[union-attr]
+                    article = replace(article, warnings=(*article.warnings, PAGE_HEAD_NOTE))
                 if article.refused:
                     prepared[i] = (article, "; ".join(article.warnings), url)
                 elif not article.text.strip():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -295,3 +296,53 @@ def test_a_feed_is_read_whatever_type_it_is_served_as(serve: Callable[..., Local
 
     server = serve({"/feed": answer})
     assert fetch_feed(settings, server.url("/feed")).body == FEED
+
+
+def fetch_page_head(settings: Settings, url: str, head: int) -> FetchResult:
+    async def main() -> FetchResult:
+        async with Fetcher(settings) as fetcher:
+            return await fetcher.fetch_page(url, head_bytes=head)
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize("coding", ["identity", "gzip"])
+def test_a_page_longer_than_its_head_is_read_so_far_not_refused(
+    serve: Callable[..., LocalServer], settings: Settings, coding: str
+) -> None:
+    """An article page over max_response_bytes was refused with advice to raise it, though
+    extraction reads only the page's first 5 MB: asked for its head, the fetch reads that far,
+    on the wire and after decompression (a gzip bomb of a page inflates no further)."""
+    block = PAGE[:-len(b"</body></html>")] + b"<p>filler</p>" * 80_000  # about 1 MiB
+    member = gzip.compress(block) if coding == "gzip" else block
+
+    async def page(request: web.Request) -> web.StreamResponse:
+        headers = {"Content-Type": "text/html", **({"Content-Encoding": "gzip"} if coding == "gzip" else {})}
+        response = web.StreamResponse(headers=headers)
+        await response.prepare(request)
+        try:
+            for _ in range(1024):  # 1 GiB once inflated
+                if request.transport is None or request.transport.is_closing():
+                    break  # the client has read what it wanted
+                await response.write(member)
+        except ConnectionResetError:
+            pass
+        return response
+
+    server = serve({"/page": page})
+    result: list[FetchResult] = []
+    peak = peak_traced_bytes(lambda: result.append(fetch_page_head(settings, server.url("/page"), MiB // 2)))
+    assert result[0].truncated and result[0].body == (block * 2)[:MiB // 2]
+    assert peak < 8 * MiB, f"peak traced memory {peak / MiB:.1f} MiB"
+    # over the cap, a feed, or a page asked for whole, is refused as before
+    with pytest.raises(ResponseTooLarge, match="max_response_bytes"):
+        fetch_page(settings, server.url("/page"))
+    assert not fetch_page_head(settings, short_page(serve), MiB).truncated
+
+
+def short_page(serve: Callable[..., LocalServer]) -> str:
+    """A page shorter than any head."""
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(body=PAGE, content_type="text/html")
+
+    return serve({"/short": page}).url("/short")

@@ -38,7 +38,7 @@ from progleton.entries import (
 )
 from progleton.exceptions import HTTPStatusError
 from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
-from progleton.pages import PAGE_RETRY_WAITS, page_retry_at, retried_page
+from progleton.pages import PAGE_HEAD_NOTE, PAGE_RETRY_WAITS, page_retry_at, retried_page
 from progleton.pipeline import Updater, stored_doc
 from progleton.timefmt import duration_words
 from progleton.types import Article
@@ -172,6 +172,8 @@ class Farm:
         app.router.add_get("/credentials.xml", self.credentials_feed)
         app.router.add_get("/members.xml", self.members_feed)
         app.router.add_get("/to-credentials/{slug}", self.to_credentials)
+        app.router.add_get("/long-page.xml", self.long_page_feed)
+        app.router.add_get("/long-page/{slug}", self.long_page)
         answers = {
             "/html.xml": web.Response(text="<html><body><p>Welcome</p></body></html>", content_type="text/html"),
             "/empty.xml": web.Response(body=b"", content_type="application/rss+xml"),
@@ -325,6 +327,28 @@ class Farm:
     async def to_credentials(self, request: web.Request) -> web.Response:
         location = self._with_credentials(f"/a/{request.match_info['slug']}").replace("reader:s3cret", "evil:pw")
         return web.Response(status=302, headers={"Location": location})
+
+    async def long_page_feed(self, request: web.Request) -> web.Response:
+        items = rss(self.base, [("dredging", "Harbour dredging begins")]).replace("/a/", "/long-page/")
+        return web.Response(text=items, content_type="application/rss+xml")
+
+    async def long_page(self, request: web.Request) -> web.StreamResponse:
+        """An article page of 24 MB, over max_response_bytes: its article, then comments."""
+        body = "The dredging of the harbour channel began on Monday and will last until the spring."
+        page = ARTICLE.format(title="Harbour dredging begins", body=body).replace("</body></html>", "")
+        response = web.StreamResponse(headers={"Content-Type": "text/html", "Content-Length": str(24 * 1024 * 1024)})
+        await response.prepare(request)
+        comment = ("<div class='comment'><p>" + "A reader's comment. " * 50 + "</p></div>\n").encode()
+        try:
+            await response.write(page.encode().ljust(len(comment) * 8))
+            for _ in range(24 * 1024 * 1024 // len(comment) - 8):
+                if request.transport is None or request.transport.is_closing():
+                    return response  # the client has read what it wanted
+                await response.write(comment)
+            self.state["long_page_sent_whole"] = True
+        except ConnectionResetError:
+            pass
+        return response
 
     async def file(self, request: web.Request) -> web.StreamResponse:
         """A 24 MB file of the type its name says (the image as application/octet-stream); the
@@ -772,6 +796,24 @@ def test_a_feed_followed_with_credentials_sends_them_to_the_feed_alone(farm: Far
         assert farm.state["authorized"] == ["/members.xml"] and "/a/quay" in farm.state["paths"]
         article = app.article(stored_articles(app)[0].id)
         assert article.link == farm.base + "/a/quay" and article.extracted
+    finally:
+        app.close()
+
+
+def test_an_article_page_over_the_size_cap_is_read_as_far_as_extraction_reads(farm: Farm, db_url: str) -> None:
+    """A 24 MB article page was refused ("sent more than 20,000,000 bytes … raise
+    max_response_bytes") though extraction reads only a page's first 5 MB: its beginning is
+    read and the article extracted from it, saying so."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        app.store.add_source(farm.base + "/long-page.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.warning is None
+        article = app.article(stored_articles(app)[0].id)
+        assert article.extracted and "dredging of the harbour channel began on Monday" in article.text
+        assert article.warnings == (PAGE_HEAD_NOTE,)
+        assert "5,000,000 bytes" in PAGE_HEAD_NOTE
+        assert not farm.state.get("long_page_sent_whole")
     finally:
         app.close()
 

@@ -141,17 +141,19 @@ def _cut_short(url: str, received: int, declared: int | None) -> ConnectError:
 
 
 async def read_body(response: aiohttp.ClientResponse, *, url: str, max_bytes: int,
-                    sniff: Callable[[bytes], None] | None = None) -> bytes:
+                    sniff: Callable[[bytes], None] | None = None, head: int | None = None) -> bytes:
     """Read and decompress ``response``'s body, raising ResponseTooLarge past ``max_bytes``.
 
     The cap applies to the raw bytes on the wire and to the decompressed bytes.
     Time caps are the caller's (an enclosing timeout) and aiohttp's read timeout.
     ``sniff`` is called once with the start of the decompressed body (its first
     :data:`~progleton.fetch.filetype.SNIFF_BYTES`, or all of a shorter one) and may
-    raise to stop before the rest is read.
+    raise to stop before the rest is read. ``head`` (at most ``max_bytes``): a longer body
+    is not refused, its first ``head`` bytes after decompression are returned and the rest is
+    not read (the connection is closed; a compression bomb inflates no further either).
     """
     declared = response.content_length
-    if declared is not None and declared > max_bytes:
+    if declared is not None and declared > max_bytes and head is None:
         raise _too_large(url, max_bytes, f"Content-Length {declared:,}")
     decoders = make_decoders(response.headers.get("Content-Encoding", ""))
     raw_total, parts, total = 0, [], 0
@@ -167,13 +169,19 @@ async def read_body(response: aiohttp.ClientResponse, *, url: str, max_bytes: in
             raise _too_large(url, max_bytes, "on the wire")
         for piece in _decode_chain(decoders, chunk):
             total += len(piece)
-            if total > max_bytes:
-                raise _too_large(url, max_bytes, "after decompression")
             parts.append(piece)
             if sniff is not None and total >= SNIFF_BYTES:
                 sniff(b"".join(parts)[:SNIFF_BYTES])
                 sniff = None
-    body = b"".join(parts)
+            if head is not None and total >= head:
+                return _checked(b"".join(parts)[:head], sniff)
+            if total > max_bytes:
+                raise _too_large(url, max_bytes, "after decompression")
+    return _checked(b"".join(parts), sniff)
+
+
+def _checked(body: bytes, sniff: Callable[[bytes], None] | None) -> bytes:
+    """``body``, once ``sniff`` (if not yet called) has seen its start."""
     if sniff is not None:
         sniff(body)
     return body

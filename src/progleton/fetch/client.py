@@ -81,6 +81,7 @@ class _Answer:
     status: int
     headers: Mapping[str, str]
     body: bytes
+    truncated: bool = False  # the body is the head of a longer one (``head_bytes``)
 
 
 class _Slots:
@@ -181,15 +182,18 @@ class Fetcher:
             return _keep_validators(result, etag, last_modified)
         return result
 
-    async def fetch_page(self, url: str) -> FetchResult:
+    async def fetch_page(self, url: str, *, head_bytes: int | None = None) -> FetchResult:
         """GET an article page after checking robots.txt (cached per host) on every hop.
 
         Raises RobotsDisallowed when robots.txt forbids it (or could not be read
         because of a server error; see ``robots``), and NotAWebPage when the link leads to
         a file (its type or first bytes say so; ``filetype``), before the rest is read.
+        ``head_bytes``: a longer page is not refused but read up to there (after
+        decompression; ``FetchResult.truncated``), what its reader uses of it.
         """
         robots = self._require_robots().check if self.settings.respect_robots else None
-        return await self.fetch(url, accept=PAGE_ACCEPT, before_each_hop=robots, web_page=True)
+        return await self.fetch(url, accept=PAGE_ACCEPT, before_each_hop=robots, web_page=True,
+                                head_bytes=head_bytes)
 
     async def discover(self, url: str) -> str:
         """The feed URL for ``url``: itself when it is a feed, else one the site links or serves."""
@@ -208,6 +212,7 @@ class Fetcher:
         max_bytes: int | None = None,
         before_each_hop: Callable[[str], Awaitable[None]] | None = None,
         web_page: bool = False,
+        head_bytes: int | None = None,
     ) -> FetchResult:
         """GET ``url`` following safe redirects; the building block of the methods above.
 
@@ -218,12 +223,14 @@ class Fetcher:
         for the page and every address it redirects to without a user name and password: an
         article link or a redirect comes from a feed or a site, which must not make us send
         credentials (aiohttp sends them as HTTP Basic) nor store them in an address shown.
-        A feed's own address keeps the ones its user gave.
+        A feed's own address keeps the ones its user gave. ``head_bytes`` (at most the
+        size cap): a longer body is read up to there and kept, not refused.
         """
         self._require_session()
         started = time.monotonic()
         headers = {"Accept": accept, **(extra_headers or {})}
         limit = int(self.settings.max_response_bytes if max_bytes is None else max_bytes)
+        head = None if head_bytes is None else min(int(head_bytes), limit)
         budget = float(self.settings.max_response_seconds)
         current = initial = _page_address(check_url(url, self._policy), web_page)
         seen, permanent = {_key(current)}, True
@@ -231,7 +238,7 @@ class Fetcher:
             if before_each_hop is not None:
                 await before_each_hop(str(current))
             hop_started = time.monotonic()
-            outcome = await self._hop(current, headers, limit, budget, web_page)
+            outcome = await self._hop(current, headers, (limit, head), budget, web_page)
             budget -= time.monotonic() - hop_started
             if isinstance(outcome, _Answer):
                 return _result(url, current, outcome, permanent and current != initial, started)
@@ -249,7 +256,8 @@ class Fetcher:
         )
 
     async def _hop(
-        self, url: URL, headers: Mapping[str, str], limit: int, budget: float, web_page: bool
+        self, url: URL, headers: Mapping[str, str], limit: tuple[int, int | None], budget: float,
+        web_page: bool,
     ) -> _Answer | _Redirect:
         assert self._slots is not None, "use `async with Fetcher(...)`"
         self._not_busy(url)
@@ -272,7 +280,7 @@ class Fetcher:
             raise ServerBusy(str(url), server_of(str(url)), until)
 
     async def _request(
-        self, url: URL, headers: Mapping[str, str], limit: int, web_page: bool
+        self, url: URL, headers: Mapping[str, str], limit: tuple[int, int | None], web_page: bool
     ) -> _Answer | _Redirect:
         session = self._require_session()
         try:
@@ -332,8 +340,10 @@ def _key(url: URL) -> str:
 
 
 async def _read_answer(
-    response: aiohttp.ClientResponse, url: URL, limit: int, web_page: bool = False
+    response: aiohttp.ClientResponse, url: URL, limit: tuple[int, int | None], web_page: bool = False
 ) -> _Answer | _Redirect:
+    """The answer, its body read up to ``limit``: (the size cap, the head kept of a longer body
+    or None to refuse it)."""
     status = response.status
     location = response.headers.get("Location")
     if status in REDIRECT_STATUSES and location:
@@ -351,7 +361,9 @@ async def _read_answer(
             content_type = headers.get("content-type", "")
             _refuse_file(url, content_type, declared_file(content_type))
             sniff = functools.partial(_refuse_sniffed_file, url, content_type)
-        return _Answer(status, headers, await read_body(response, url=str(url), max_bytes=limit, sniff=sniff))
+        cap, head = limit
+        body = await read_body(response, url=str(url), max_bytes=cap, sniff=sniff, head=head)
+        return _Answer(status, headers, body, truncated=head is not None and len(body) >= head)
     raise _status_error(url, status, headers)
 
 
@@ -415,6 +427,7 @@ def _result(url: str, final: URL, answer: _Answer, permanent: bool, started: flo
         etag=headers.get("etag"),
         last_modified=headers.get("last-modified"),
         permanent_url=str(final) if permanent else None,
+        truncated=answer.truncated,
         cache_seconds=freshness_seconds(headers, now=datetime.now(UTC)),
         elapsed=time.monotonic() - started,
     )

@@ -23,6 +23,7 @@ class FetchResult:
     permanent_url: str | None = None  # set when a 301/308 chain ended here: update the source
     cache_seconds: float | None = None  # from Cache-Control max-age / Expires
     elapsed: float = 0.0
+    truncated: bool = False  # ``body`` is the head of a longer one (``Fetcher.fetch_page(head_bytes=)``)
 
     @property
     def not_modified(self) -> bool:
