@@ -507,9 +507,13 @@ def _outlets_app() -> Any:
         return web.Response(text=EMPTY_RSS.replace("</channel></rss>", "<item><title>Half"),
                             content_type="application/rss+xml")
 
+    async def moved(request: web.Request) -> web.Response:  # ?status=302 or 301, to the quick feed
+        return web.Response(status=int(request.query.get("status", "302")), headers={"Location": "/quick.xml"})
+
     app = web.Application()
     for path, handler in (("/quick.xml", quick), ("/slow.xml", slow), ("/500", failing), ("/429", busy),
-                          ("/broken.xml", broken), ("/paged.xml", paged), ("/page/{n}", page)):
+                          ("/broken.xml", broken), ("/paged.xml", paged), ("/page/{n}", page),
+                          ("/moved.xml", moved)):
         app.router.add_get(path, handler)
     return app
 
@@ -1052,6 +1056,20 @@ def _alive(pid: int) -> bool:
         return False
     with open(f"/proc/{pid}/stat") as stat:  # a zombie has ended
         return stat.read().split(") ")[1][0] != "Z"
+
+
+@pytest.mark.parametrize("status", [302, 301])
+def test_an_address_that_leads_to_a_feed_followed_adds_nothing_and_says_which_source(
+        db_url: str, outlets: LocalServer, status: int) -> None:
+    """An address that redirects to a feed followed under another address was followed again:
+    the same feed twice, its entries stored twice."""
+    assert run(db_url, "add", outlets.url("/quick.xml")).returncode == 0
+    again = run(db_url, "add", "--group", "Coast", outlets.url(f"/moved.xml?status={status}"))
+    assert again.returncode == 0, again.stderr
+    said = " ".join(again.stdout.split())
+    assert said == f"Already following Quiet Quay as source 1 ({outlets.url('/quick.xml')}) in Coast.", said
+    [source] = json.loads(run(db_url, "sources", "--json").stdout)
+    assert source["url"] == outlets.url("/quick.xml") and source["groups"] == ["Coast"]
 
 
 def test_add_that_fails_says_nothing_was_added_not_that_it_will_be_retried(db_url: str) -> None:

@@ -208,7 +208,8 @@ class Progleton:
 
         A FetchError says that nothing was added (:func:`~progleton.exceptions.nothing_added`),
         not what its source would do next. An address without a scheme is taken as https. One already followed gets the new
-        ``groups`` too, and one retired (its feed said 410 Gone) is followed again."""
+        ``groups`` too, and one retired (its feed said 410 Gone) is followed again; so does one
+        the address leads to (a redirect to a feed followed under its own address)."""
         url = web_address(url)
         existing = self.store.source_by_url(url)
         if existing is not None:
@@ -220,6 +221,11 @@ class Progleton:
                     feed_url, fetched = await fetcher.discover_fetched(url)
                 except FetchError as exc:  # its advice ("it will be retried later") is for a followed source
                     raise exc.advising(nothing_added(exc)) from exc
+            # an address that leads to a feed followed under another one (a 302, for now) is that
+            # feed: following it again would store its entries twice
+            for address in dict.fromkeys((feed_url, fetched.final_url)):
+                if (existing := self.store.source_by_url(address)) is not None:
+                    return self._refollow(existing, groups), False
             # named by its feed from the start, not by its host until the first update
             title = title or feed_title(fetched)
         return self.store.add_source(feed_url, title=title, groups=groups)

@@ -134,12 +134,21 @@ HOME = b"""<!doctype html><html><head><title>Local Gazette</title>
 
 
 @contextmanager
-def serve_files(files: dict[str, tuple[bytes, str]], statuses: dict[str, int] | None = None) -> Iterator[str]:
+def serve_files(files: dict[str, tuple[bytes, str]], statuses: dict[str, int] | None = None,
+                redirects: dict[str, tuple[int, str]] | None = None) -> Iterator[str]:
     """A real HTTP server on 127.0.0.1 answering ``{path: (body, content type)}`` (with 200,
-    or the status ``statuses`` gives the path), 404 otherwise; yields its base URL."""
+    or the status ``statuses`` gives the path), ``redirects`` ``{path: (status, location)}``,
+    404 otherwise; yields its base URL."""
 
     class Files(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if self.path in (redirects or {}):
+                status, location = (redirects or {})[self.path]
+                self.send_response(status)
+                self.send_header("location", location)
+                self.send_header("content-length", "0")
+                self.end_headers()
+                return
             body, kind = files.get(self.path, (b"not found", "text/plain"))
             self.send_response((statuses or {}).get(self.path, 200) if self.path in files else 404)
             self.send_header("content-type", kind)
@@ -161,5 +170,6 @@ def serve_files(files: dict[str, tuple[bytes, str]], statuses: dict[str, int] | 
 
 @pytest.fixture
 def local_site() -> Iterator[str]:
-    with serve_files({"/": (HOME, "text/html"), "/feed.xml": (FEED, "application/rss+xml")}) as base:
+    with serve_files({"/": (HOME, "text/html"), "/feed.xml": (FEED, "application/rss+xml")},
+                     redirects={"/for-now": (302, "/feed.xml")}) as base:
         yield base

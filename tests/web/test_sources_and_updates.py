@@ -43,7 +43,14 @@ def test_add_a_site_by_autodiscovery(local_client: tuple[TestClient, Progleton],
     assert "The source was added" in page and f"{local_site}/feed.xml" in page
     again = client.post("/sources", data={"csrf_token": token, "url": local_site + "/feed.xml"},
                         follow_redirects=False)
-    assert again.headers["location"] == "/sources?notice=exists"
+    assert again.headers["location"] == f"/sources?notice=exists&source={source.id}"
+    said = client.get(again.headers["location"]).text
+    assert f"You already follow that source: source {source.id}, {source.name}." in said
+    # an address that redirects to it (302, for now) is the same feed: nothing is added
+    moved = client.post("/sources", data={"csrf_token": token, "url": local_site + "/for-now"},
+                        follow_redirects=False)
+    assert moved.headers["location"] == f"/sources?notice=exists&source={source.id}"
+    assert len(p.sources()) == 1
 
 
 def test_a_source_that_cannot_be_added_says_why(local_client: tuple[TestClient, Progleton],

@@ -33,9 +33,10 @@ def add(ctx: Context, url: str, groups: tuple[str, ...], no_discover: bool) -> N
         source, created = app.add_source(url, groups=groups, discover=not no_discover)
     again = before is not None and before.retired
     verb = "Added" if created else ("Following again" if again else "Already following")
+    number = "" if created or again else f" as source {source.id}"  # what `remove` and `sources` name
     in_groups = f" in {', '.join(source.groups)}" if source.groups else ""
     address = f" ({escape(source.url)})" if source.name != source.url else ""  # one named by nothing else
-    console.print(f"{verb} [bold]{escape(source.name)}[/]{address}{escape(in_groups)}."
+    console.print(f"{verb} [bold]{escape(source.name)}[/]{number}{address}{escape(in_groups)}."
                   + (" Run `progleton update` to fetch it." if created or again else ""))
 
 

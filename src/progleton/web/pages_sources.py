@@ -8,7 +8,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..exceptions import FeedParseError, FetchError
+from ..core import Progleton
+from ..exceptions import FeedParseError, FetchError, NotFound
+from ..types import Source
 from .app import render
 from .pages import progleton_of
 from .security import require_csrf
@@ -61,10 +63,20 @@ def _sources_page(request: Request, *, status_code: int = 200, error: str = "",
                   + (f"; {repeated} outline{'' if repeated == 1 else 's'} repeated, taken once" if repeated else "")
                   + (f"; {skipped} outline{'' if skipped == 1 else 's'} skipped (not a web address)." if skipped
                      else "."))
+    if params.get("notice") == "exists" and (followed := _known_source(p, params.get("source"))) is not None:
+        notice = f"You already follow that source: source {followed.id}, {followed.name}."
     if params.get("notice") == "updated":
         notice = update_notice(*(_count(params.get(k)) for k in ("sources", "new", "entries", "failed", "skipped")))
     return render(request, "sources.html", status_code=status_code, sources=p.sources(),
                   notice=notice, error=error, form={"url": url, "groups": groups})
+
+
+def _known_source(p: Progleton, source_id: str | None) -> Source | None:
+    """The source a notice names by its id, if there is one."""
+    try:
+        return p.store.get_source(int(source_id or ""))
+    except (ValueError, NotFound):
+        return None
 
 
 @router.get("/sources")
@@ -79,11 +91,12 @@ async def add_source(request: Request, url: Annotated[str, Form(max_length=2000)
     if not url.strip():
         return _sources_page(request, status_code=400, error="Type the address of a feed or a site.")
     try:
-        _, created = await progleton_of(request).add_source_async(url, groups=split_groups(groups))
+        source, created = await progleton_of(request).add_source_async(url, groups=split_groups(groups))
     except (FetchError, FeedParseError, ValueError) as exc:  # a FetchError says nothing was added
         return _sources_page(request, status_code=400, error=f"Could not add {url}: {exc}",
                              url=url, groups=groups)
-    return RedirectResponse("/sources?notice=" + ("added" if created else "exists"), status_code=303)
+    return RedirectResponse("/sources?notice=" + ("added" if created else f"exists&source={source.id}"),
+                            status_code=303)
 
 
 @router.post("/sources/{source_id}/remove", dependencies=[Depends(require_csrf)])
