@@ -28,6 +28,7 @@ never stop an update of the other sources.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Self
 
@@ -91,6 +92,24 @@ def nothing_added(error: FetchError) -> str:
         day = "" if error.retry_after < 20 * 3600 else f"{until:%Y-%m-%d} "
         return f" Nothing was added: the site asks to wait until {day}{until:%H:%M} UTC; add it again after that."
     return NOTHING_ADDED if error.temporary else NOTHING_ADDED_CHECK
+
+
+# The longest error or warning a source or an article keeps (``last_error``, ``warnings``): a
+# redirect to an address of 100,000 characters put an error of 100 KB on its source.
+MAX_MESSAGE_CHARS = 2_000
+# A word longer than this (an address, most often) is cut inside: its start and its end say
+# which it was, and the words after it, what happened.
+_LONG_WORD = re.compile(r"\S{241,}")
+
+
+def short_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """An error or warning as stored: each word (an address) over 240 characters cut inside,
+    its first 160 and last 40 kept about "…"; then, were it still longer than ``limit``, its
+    first ``limit`` - 1 characters and "…"."""
+    if len(text) <= 240:
+        return text
+    text = _LONG_WORD.sub(lambda m: m[0][:160] + "…" + m[0][-40:], text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class UnsafeURLError(FetchError, ValueError):

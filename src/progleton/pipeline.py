@@ -42,7 +42,14 @@ from .entries import (
     text_hash,
     unlinked_note,
 )
-from .exceptions import FeedParseError, FetchError, HTTPStatusError, ServerBusy, SourceGone
+from .exceptions import (
+    FeedParseError,
+    FetchError,
+    HTTPStatusError,
+    ServerBusy,
+    SourceGone,
+    short_message,
+)
 from .extract import ExtractedArticle, word_count
 from .feeds.model import ParsedEntry, ParsedFeed
 from .fetch import RATE_LIMITED, Fetcher, asked_to_wait, next_fetch
@@ -215,6 +222,9 @@ class Updater(PagesMixin):
         # (its address, or the same title and text under another) adds none
         results = [self._unstored.get(r.source_id) or
                    (replace(r, new_articles=self._added.get(r.source_id, 0)) if r.status == "ok" else r)
+                   for r in results]
+        # each said as its source stores it (SQLStore.save_feeds)
+        results = [replace(r, error=r.error and short_message(r.error), warning=r.warning and short_message(r.warning))
                    for r in results]
         return UpdateResult(tuple(sorted(results, key=lambda r: order[r.source_id])))
 

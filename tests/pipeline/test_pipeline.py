@@ -36,7 +36,7 @@ from progleton.entries import (
     salvaged_title,
     short_title,
 )
-from progleton.exceptions import HTTPStatusError
+from progleton.exceptions import MAX_MESSAGE_CHARS, HTTPStatusError, short_message
 from progleton.feeds.model import Enclosure, ParsedEntry, ParsedFeed
 from progleton.pages import PAGE_HEAD_NOTE, PAGE_RETRY_WAITS, page_retry_at, retried_page
 from progleton.pipeline import Updater, stored_doc
@@ -186,6 +186,12 @@ class Farm:
             "/controls.json": web.Response(text=CONTROLS, content_type="application/feed+json"),
             "/wrong-types.json": web.Response(text=WRONG_TYPES, content_type="application/feed+json"),
             "/broken-titles.xml": web.Response(text=BROKEN_TITLES, content_type="application/rss+xml"),
+            # an article page that redirects to an address of 8,000 characters (near the most a
+            # header line may hold)
+            "/to-long/quay": web.Response(status=302, headers={"Location": "/nowhere/" + "y" * 8_000}),
+            "/long-page-redirect.xml": web.Response(
+                text=rss("{base}", [("quay", "Harbour quay to be rebuilt")]).replace("/a/quay", "/to-long/quay"),
+                content_type="application/rss+xml"),
             "/busy.xml": web.Response(status=503, headers={"Retry-After": "120"}),
             # a feed moved for good: its relative links and guids are relative to /a/feed.xml
             "/old/feed.xml": web.Response(status=301, headers={"Location": "/a/feed.xml"}),
@@ -816,6 +822,36 @@ def test_an_article_page_over_the_size_cap_is_read_as_far_as_extraction_reads(fa
         assert not farm.state.get("long_page_sent_whole")
     finally:
         app.close()
+
+
+def test_errors_and_warnings_are_stored_at_a_readable_length(farm: Farm, db_url: str) -> None:
+    """An address of 100,000 characters (followed before such were refused) put an error of
+    100 KB on its source, and a page's redirect to a long one a warning as long on its article
+    and its source: the address is cut inside, with "…", and what happened is kept."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1)
+    try:
+        failing, _ = app.store.add_source(farm.base + "/nowhere/" + "x" * 100_000)
+        warned, _ = app.store.add_source(farm.base + "/long-page-redirect.xml")
+        by_id = {r.source_id: r for r in app.update(due_only=False).sources}
+        error = app.store.get_source(failing.id).last_error or ""
+        assert by_id[failing.id].error == error and len(error) <= MAX_MESSAGE_CHARS
+        assert error.startswith(farm.base + "/nowhere/xxx") and "x…x" in error and "answered" in error
+        warning = app.store.get_source(warned.id).last_error or ""
+        assert by_id[warned.id].warning == warning and len(warning) <= MAX_MESSAGE_CHARS and "y…y" in warning
+        [article] = [app.article(a.id) for a in stored_articles(app)]
+        assert article.warnings and all(len(w) <= MAX_MESSAGE_CHARS for w in article.warnings)
+        assert "y…y" in article.warnings[0] and "answered" in article.warnings[0]
+    finally:
+        app.close()
+
+
+def test_short_message_cuts_long_addresses_inside_then_the_whole() -> None:
+    url = "http://a.example/" + "x" * 5_000
+    said = short_message(f"{url} answered 404 Not Found; check the URL.")
+    assert said.startswith("http://a.example/xxx") and said.endswith("xxx answered 404 Not Found; check the URL.")
+    assert "x…x" in said and len(said) < 300
+    assert short_message("plain words " * 1_000) == ("plain words " * 1_000)[:MAX_MESSAGE_CHARS - 1] + "…"
+    assert short_message("a short error") == "a short error"
 
 
 def test_a_date_far_ahead_is_taken_as_the_fetch_time_and_others_are_kept(farm: Farm, db_url: str) -> None:

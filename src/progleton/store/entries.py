@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from . import schema as t
 from .base import KnownEntry, PendingRow
-from .sql_util import BulkInsert, lookup, now_utc, placeholder, upsert, utc
+from .sql_util import BulkInsert, lookup, now_utc, placeholder, short_messages, upsert, utc
 
 
 def _update_each(conn: sa.Connection, table: sa.Table, rows: Sequence[tuple[int, dict[str, Any]]],
@@ -101,7 +101,7 @@ class EntriesMixin:
                 retold += [{**c, "_source_id": source_id} for c in fields.pop("_texts", ())]
                 retried += fields.pop("_page_retries", ())
                 if fields:
-                    source_fields.append((source_id, fields))
+                    source_fields.append((source_id, short_messages(fields)))
             # an article whose headline or text changed is dated by the change, so that feed
             # readers see it (read before the changes are written, they do not date themselves)
             dated = [(c["article_id"], c.get("updated")) for c in (*changed, *retold) if c.get("article_id")]
@@ -168,7 +168,8 @@ class EntriesMixin:
         """Articles whose page was fetched again (``_page_retries`` in a feed's fields: the
         article's ``id`` and the columns to set): the page's text in place of the feed's, or
         when to try next. Stories whose members' text changed are refreshed (their snippet)."""
-        _update_each(conn, t.articles, [(row["id"], {k: v for k, v in row.items() if k != "id"}) for row in retried],
+        _update_each(conn, t.articles, [(row["id"], short_messages({k: v for k, v in row.items() if k != "id"}))
+                                        for row in retried],
                      also=lambda columns: {"grouped_text": _GROUPED_TEXT} if "text" in columns else {})
         self._refresh_stories_of(conn, [row["id"] for row in retried if "text" in row])
 
@@ -278,7 +279,7 @@ class EntriesMixin:
             added[record["source_id"]] = added.get(record["source_id"], 0) + 1
         if unique:
             # Insert, then one lookup for the new ids (portable; no RETURNING row by row).
-            self._insert_articles.execute(conn, unique, {"reasons": {}, "created_at": now})
+            self._insert_articles.execute(conn, [short_messages(r) for r in unique], {"reasons": {}, "created_at": now})
             by_url.update(self._ids_by_canonical_url(conn, [r["canonical_url"] for r in unique]))
         for url, target in same_text.items():
             by_url[url] = target if isinstance(target, int) else by_url[target]

@@ -15,7 +15,7 @@ from ..exceptions import NotFound
 from ..stories.rank import recent_outlets, story_score
 from ..urls import address_name
 from . import schema as t
-from .sql_util import lookup, new_id, now_utc, utc
+from .sql_util import lookup, new_id, now_utc, short_messages, utc
 
 LEAD_WINDOW = timedelta(hours=24)  # a story's headline comes from its reports of the last day
 
@@ -36,7 +36,7 @@ class StoryMembershipMixin:
             self._ensure_story(conn, story["story_id"], article["title"])
             article_id = new_id(conn.execute(
                 t.articles.insert().values(
-                    **article, story_id=story["story_id"], wire_copy_of=story.get("wire_copy_of"),
+                    **short_messages(article), story_id=story["story_id"], wire_copy_of=story.get("wire_copy_of"),
                     reasons=story.get("reasons", {}), created_at=now_utc(),
                 )
             ))

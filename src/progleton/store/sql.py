@@ -23,7 +23,7 @@ from .entries import EntriesMixin
 from .membership import StoryMembershipMixin
 from .meta import MetaMixin
 from .reading import ReadingMixin
-from .sql_util import BulkInsert, insert_fresh, now_utc, utc
+from .sql_util import BulkInsert, insert_fresh, now_utc, short_messages, utc
 from .user_state import UserStateMixin
 
 SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[tuple[int, str]]]
@@ -247,7 +247,7 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
         if unknown:
             raise ValueError(f"unknown source fields {sorted(unknown)}")
         with self._write() as conn:
-            conn.execute(t.sources.update().where(t.sources.c.id == source_id).values(**fields))
+            conn.execute(t.sources.update().where(t.sources.c.id == source_id).values(**short_messages(fields)))
 
     def grouping_lock(self, *, wait: bool = True) -> AbstractContextManager[bool]:
         return self._lock_fn(self.engine, wait=wait)

@@ -11,7 +11,20 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..exceptions import short_message
 from .schema import meta
+
+
+def short_messages(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A source's or an article's columns with its error (``last_error``) and ``warnings`` as
+    stored: each at a readable length (:func:`~progleton.exceptions.short_message`). Every
+    write of either goes through here."""
+    shortened = dict(fields)
+    if shortened.get("last_error"):
+        shortened["last_error"] = short_message(shortened["last_error"])
+    if shortened.get("warnings"):
+        shortened["warnings"] = [short_message(w) for w in shortened["warnings"]]
+    return shortened
 
 
 def utc(value: datetime | None) -> datetime | None:
