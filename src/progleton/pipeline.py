@@ -76,6 +76,7 @@ from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
 from .types import Source, SourceUpdate, UpdateResult
 from .urls import canonical_url, host_of, is_web_address, server_of
+from .writes import WritesMixin
 
 log = logging.getLogger("progleton.update")
 
@@ -119,7 +120,7 @@ def held_until(source: Source, server_allows: datetime) -> Source:
 # ---- the updater ---------------------------------------------------------------------------------
 
 
-class Updater(PagesMixin):
+class Updater(WritesMixin, PagesMixin):
     """Updates sources into a store, assigning new articles to stories with ``grouper`` (None:
     an updater that only fetches; ``update(group=False)``).
 
@@ -155,12 +156,6 @@ class Updater(PagesMixin):
         self._due_retries: dict[int, list[dict[str, Any]]] = {}  # articles whose page is due again, by source
         self._feed_authors: dict[int, tuple[str, ...]] = {}  # each feed's own authors, which entries inherit
         self._pages_progress: PagesProgress | None = None
-
-    # Rows written per transaction: a commit (with its FTS5 index flush) costs more than a
-    # feed's worth of inserts, so feeds are written in batches of at least this many rows,
-    # one batch at a time, while the next one fills.
-    FLUSH_ROWS = 1_000
-    MAX_QUEUED_ROWS = 8_000
 
     async def update(self, sources: Sequence[Source], *, progress: Progress | None = None,
                      group: bool = True, claim: Callable[[int], Sequence[Source]] | None = None,
@@ -346,62 +341,6 @@ class Updater(PagesMixin):
             fields, result = self._error_fields(source, exc, now, prefix="internal error: ")
         await self._save(source.id, fields, items)
         return result
-
-    async def _save(self, source_id: int, fields: dict[str, Any], items: list[Any]) -> None:
-        """Queue a feed's rows; a batch is written in the background once it is big enough.
-
-        The feed's task returns at once (its parsed feed and body are freed) unless the
-        store has fallen behind by ``MAX_QUEUED_ROWS``: then it waits, so memory stays
-        bounded when the network is faster than the disk.
-        """
-        fields["claimed_until"] = None  # written: free for the next update that takes it
-        self._queued.append((source_id, fields, items))
-        self._queued_rows += len(items) + 1 + len(fields.get("_pending_entries", {}).get("write", ()))
-        while self._queued_rows >= self.FLUSH_ROWS:
-            if self._writing is None or self._writing.done():
-                if self._writing is not None:
-                    self._writing.result()  # a store that cannot be written stops the update
-                self._writing = asyncio.create_task(self._write(self._take_queued()))
-                return
-            if self._queued_rows < self.MAX_QUEUED_ROWS:
-                return
-            await asyncio.wait([self._writing])
-
-    def _take_queued(self) -> list[tuple[int, dict[str, Any], list[Any]]]:
-        batch, self._queued, self._queued_rows = self._queued, [], 0
-        return batch
-
-    async def _flush(self) -> None:
-        """Wait for the write in progress, then write what is still pending."""
-        if self._writing is not None:
-            writing, self._writing = self._writing, None
-            await writing
-        if self._queued:
-            await self._write(self._take_queued())
-
-    async def _write(self, batch: list[tuple[int, dict[str, Any], list[Any]]]) -> None:
-        """Write feeds in one transaction, off the event loop."""
-        try:
-            self._added.update(await asyncio.to_thread(self.store.save_feeds, batch))
-        except Exception:
-            log.exception("a batch of %d feeds could not be written; writing them one by one", len(batch))
-            await asyncio.to_thread(self._save_each, batch)
-
-    def _save_each(self, batch: Sequence[tuple[int, dict[str, Any], list[Any]]]) -> None:
-        """Write feeds one at a time, so that data the store refuses costs only its own
-        feed: that source is recorded as failed, with its validators left unchanged (the
-        next fetch brings the entries back), and the others are stored."""
-        for source_id, fields, items in batch:
-            try:
-                self._added.update(self.store.save_feeds([(source_id, fields, items)]))
-            except Exception as exc:
-                log.exception("a feed's entries could not be stored", extra={"source_id": source_id})
-                source = self._sources[source_id]
-                reason = getattr(exc, "orig", None) or exc  # the driver's words, not the whole statement
-                error, result = self._error_fields(
-                    source, reason, datetime.now(UTC), prefix="internal error: its entries could not be stored: ")
-                self.store.save_feeds([(source_id, error | {"claimed_until": None}, [])])
-                self._unstored[source_id] = result
 
     def _success_fields(self, source: Source, fetched: FetchResult, feed: ParsedFeed | None,
                         now: datetime, *, status: str) -> dict[str, Any]:
