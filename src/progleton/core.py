@@ -29,6 +29,7 @@ from .exceptions import (
     nothing_added,
 )
 from .fetch import RATE_LIMITED, Fetcher
+from .fetch.schedule import held_until, server_waits
 from .grouping import (
     GROUPER_GENERATION_KEY,
     GROUPER_STATE_KEY,
@@ -38,7 +39,7 @@ from .grouping import (
     rebuild_grouper,
 )
 from .pages import PagesProgress
-from .pipeline import Progress, Updater, held_until, server_waits
+from .pipeline import Progress, Updater
 from .searching import Found, parse_query, store_filters
 from .settings import Settings, load_settings
 from .store import SearchFilters, default_db_url, open_store
@@ -274,7 +275,7 @@ class Progleton:
         """Fetch every due source (or the given ones) once; a failed source is a result.
         ``due_only=False`` fetches every source but those whose server asked for time that has
         not passed (:func:`~progleton.fetch.asked_to_wait`), for them or for another source it
-        serves (:func:`~progleton.pipeline.server_waits`): ``UpdateResult.held_back``, each with
+        serves (:func:`~progleton.fetch.schedule.server_waits`): ``UpdateResult.held_back``, each with
         the time its server allows as its ``next_fetch_at`` where that is later. A due source's
         server that asked for time is not asked either: the source is rate limited until then.
         ``started`` is called as each source's fetch begins, ``progress`` as it ends, ``pages``

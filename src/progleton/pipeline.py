@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -52,7 +52,7 @@ from .exceptions import (
 )
 from .extract import ExtractedArticle, word_count
 from .feeds.model import ParsedEntry, ParsedFeed
-from .fetch import RATE_LIMITED, Fetcher, asked_to_wait, next_fetch
+from .fetch import RATE_LIMITED, Fetcher, next_fetch
 from .fetch.model import FetchResult
 from .pages import (
     POSTPONED,
@@ -75,7 +75,7 @@ from .store.base import KnownEntry, PendingRow
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
 from .types import Source, SourceUpdate, UpdateResult
-from .urls import canonical_url, host_of, is_web_address, server_of
+from .urls import canonical_url, host_of, is_web_address
 from .writes import WritesMixin
 
 log = logging.getLogger("progleton.update")
@@ -95,26 +95,6 @@ def stored_doc(row: Mapping[str, Any]) -> Doc:
     return Doc(id=str(row["id"]), url=row["url"], source=str(row["source_id"]), title=row["title"],
                text=grouped if grouped is not None else row["text"] or row["summary"],
                published=row["published"] or row["created_at"])
-
-
-def server_waits(sources: Iterable[Source], now: datetime) -> dict[str, datetime]:
-    """The servers (:func:`~progleton.urls.server_of`) that asked for time not yet passed, and
-    until when: those of the sources whose last answer was a 429 or a Retry-After
-    (:func:`~progleton.fetch.asked_to_wait`). Their other sources are not asked before then."""
-    waits: dict[str, datetime] = {}
-    for source in sources:
-        if source.next_fetch_at is not None and asked_to_wait(source.last_status, source.next_fetch_at, now):
-            server = server_of(source.url)
-            waits[server] = max(source.next_fetch_at, waits.get(server, source.next_fetch_at))
-    return waits
-
-
-def held_until(source: Source, server_allows: datetime) -> Source:
-    """``source`` as an update of every source reports it held back: due no sooner than its
-    server allows."""
-    if source.next_fetch_at is None or source.next_fetch_at < server_allows:
-        return replace(source, next_fetch_at=server_allows)
-    return source
 
 
 # ---- the updater ---------------------------------------------------------------------------------
@@ -167,7 +147,7 @@ class Updater(WritesMixin, PagesMixin):
         ``started`` is called as each source's fetch begins, ``progress`` as it ends, and
         ``pages`` (source id, pages done, pages to do) as each of its article pages is done.
         ``servers_waiting``: servers (:func:`~progleton.urls.server_of`) asked nothing before the
-        time given (:func:`server_waits`), as one that answers 429 in this update is not."""
+        time given (:func:`~progleton.fetch.schedule.server_waits`), as one that answers 429 in this update is not."""
         results: list[SourceUpdate] = []
         self._sources = {s.id: s for s in sources}
         self._pages_progress = pages

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..core import Progleton
 from ..exceptions import GroupingLockLost
-from ..pipeline import server_waits
+from ..fetch.schedule import server_waits
 from ..types import Source, SourceUpdate, UpdateResult
 from ..urls import server_of
 from .context import Context, pass_ctx
@@ -58,7 +58,7 @@ def run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
 
         now = datetime.now(UTC)
         due = app.store.due_sources(now) if due_only else app.sources()
-        # --all leaves every source of a server that asked for time (pipeline.server_waits)
+        # --all leaves every source of a server that asked for time (fetch.schedule.server_waits)
         busy = set() if due_only else set(server_waits(due, now))
         bar.update(task, total=sum(1 for s in due if not s.retired and server_of(s.url) not in busy))
         return app.update(due_only=due_only, progress=progress, waiting=waiting, started=started, pages=pages)

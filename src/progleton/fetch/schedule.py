@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from ..settings import Settings
+from ..types import Source
+from ..urls import server_of
 
 Outcome = Literal["ok", "not_modified", "error", "rate_limited"]
 RATE_LIMITED = "rate limited"  # the status of a source whose server asked for time
@@ -175,3 +177,23 @@ def publishing_rate(
         return 0.0
     span_days = max((now - min(recent)).total_seconds() / 86400, _MIN_SPAN_DAYS)
     return len(recent) / span_days
+
+
+def server_waits(sources: Iterable[Source], now: datetime) -> dict[str, datetime]:
+    """The servers (:func:`~progleton.urls.server_of`) that asked for time not yet passed, and
+    until when: those of the sources whose last answer was a 429 or a Retry-After
+    (:func:`~progleton.fetch.asked_to_wait`). Their other sources are not asked before then."""
+    waits: dict[str, datetime] = {}
+    for source in sources:
+        if source.next_fetch_at is not None and asked_to_wait(source.last_status, source.next_fetch_at, now):
+            server = server_of(source.url)
+            waits[server] = max(source.next_fetch_at, waits.get(server, source.next_fetch_at))
+    return waits
+
+
+def held_until(source: Source, server_allows: datetime) -> Source:
+    """``source`` as an update of every source reports it held back: due no sooner than its
+    server allows."""
+    if source.next_fetch_at is None or source.next_fetch_at < server_allows:
+        return replace(source, next_fetch_at=server_allows)
+    return source
