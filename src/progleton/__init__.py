@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .exceptions import (
     ConnectError,
+    DatabaseFailure,
     ExtractionError,
     FeedParseError,
     FetchError,
@@ -58,6 +59,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Article",
     "ConnectError",
+    "DatabaseFailure",
     "ExtractionError",
     "FeedParseError",
     "FetchError",

@@ -18,6 +18,7 @@
     │   ├── NotFound                (also LookupError) no such source, article or story
     │   │   └── StoryMerged         the story was merged into another (``.successor``)
     │   ├── GroupingLockLost        the grouping lock went with its database session
+    │   ├── DatabaseFailure         the database cannot be used: locked, full, read-only, damaged, cut off
     │   └── GroupingBusy            a correction waited too long for a grouping under way
     └── SettingsError               (also ValueError) a bad setting value
 
@@ -198,6 +199,12 @@ class GroupingLockLost(StorageError):
     update, ``result`` is what it fetched and stored before."""
 
     result: UpdateResult | None = None
+
+
+class DatabaseFailure(StorageError):
+    """The database cannot be used now, whatever is asked of it: locked by another program for
+    too long, its disk full, read-only, damaged, or its connection cut. The message says which
+    and what to do (``progleton.store.failures``); an update stops at it."""
 
 
 class GroupingBusy(StorageError):

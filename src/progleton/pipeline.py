@@ -72,6 +72,7 @@ from .pending import (
 )
 from .settings import Settings
 from .store.base import KnownEntry, PendingRow
+from .store.failures import database_failure
 from .store.sql import SQLStore
 from .stories import Doc, StoryGrouper
 from .types import Source, SourceUpdate, UpdateResult
@@ -180,7 +181,13 @@ class Updater(WritesMixin, PagesMixin):
                     if progress is not None:
                         progress(result)
 
-                await asyncio.gather(*(one(s) for s in sources))
+                tasks = [asyncio.create_task(one(s)) for s in sources]
+                try:
+                    await asyncio.gather(*tasks)
+                finally:  # stopped (a database that failed): the others end before the fetcher closes
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
                 if claim is not None:
                     await self._update_claimed(claim, one)
                 await self._flush()
@@ -247,6 +254,7 @@ class Updater(WritesMixin, PagesMixin):
         finally:
             for task in tasks:  # stopped: the sources not finished are given back by the caller
                 task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     def assign_stories(self) -> int:
         """Put every article not yet in a story into one, in publication order.
@@ -317,6 +325,8 @@ class Updater(WritesMixin, PagesMixin):
         except (FetchError, FeedParseError) as exc:
             fields, result = self._error_fields(source, exc, now)
         except Exception as exc:  # a bug must not stop the other sources; it is logged in full
+            if database_failure(exc) is not None:  # nor go on without a database: it stops the update
+                raise
             log.exception("update failed", extra={"source_url": source.url})
             fields, result = self._error_fields(source, exc, now, prefix="internal error: ")
         await self._save(source.id, fields, items)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from .store.failures import database_failure
 from .store.sql import SQLStore
 from .types import Source, SourceUpdate
 
@@ -82,7 +83,9 @@ class WritesMixin:
         """Write feeds in one transaction, off the event loop."""
         try:
             self._added.update(await asyncio.to_thread(self.store.save_feeds, batch))
-        except Exception:
+        except Exception as exc:
+            if database_failure(exc) is not None:  # each feed would fail alike, and go into backoff
+                raise
             log.exception("a batch of %d feeds could not be written; writing them one by one", len(batch))
             await asyncio.to_thread(self._save_each, batch)
 
@@ -94,6 +97,8 @@ class WritesMixin:
             try:
                 self._added.update(self.store.save_feeds([(source_id, fields, items)]))
             except Exception as exc:
+                if database_failure(exc) is not None:
+                    raise
                 log.exception("a feed's entries could not be stored", extra={"source_id": source_id})
                 source = self._sources[source_id]
                 reason = getattr(exc, "orig", None) or exc  # the driver's words, not the whole statement

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import click
+import sqlalchemy as sa
 
 from ..core import Progleton, make_progleton
 from ..settings import Settings, load_settings
+from ..store.failures import database_failure
 
 
 class Context:
@@ -25,9 +27,15 @@ class Context:
 
     @contextmanager
     def open(self, **more: Any) -> Iterator[Progleton]:
+        """The Progleton of the command; a database that cannot be used (locked, full,
+        read-only, damaged, cut off) ends the command in words, not a traceback."""
         app = make_progleton(self.db, settings=self.settings(**more))
         try:
             yield app
+        except sa.exc.DBAPIError as exc:
+            if (failure := database_failure(exc, app.store.engine.url)) is None:
+                raise
+            raise failure from exc
         finally:
             app.close()
 

@@ -15,6 +15,7 @@ from ..exceptions import StorageError
 from ..urls import masked_error, masked_url
 from . import schema
 from .base import SearchFilters, Store
+from .failures import database_failure
 from .sql import SQLStore
 
 
@@ -74,7 +75,12 @@ def open_store(url: str) -> SQLStore:
         raise StorageError(f"unsupported database URL {masked_url(url)!r}: use sqlite:///PATH or postgresql://…")
     try:
         migrate(engine)
-    except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
+    except sa.exc.DBAPIError as exc:
+        if (failure := database_failure(exc, url)) is not None:
+            engine.dispose()
+            raise failure from exc
+        if not isinstance(exc, (sa.exc.OperationalError, sa.exc.ProgrammingError)):
+            raise
         hint = ("; an @ or / in a user name or password is written %40 or %2F"
                 if url.split("://", 1)[-1].split("?", 1)[0].count("@") > 1 else "")
         raise StorageError(f"cannot open the database at {masked_url(url)}: "

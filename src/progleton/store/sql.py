@@ -7,6 +7,7 @@ profiles, corrections and meta (:mod:`.meta`), and per-user state (:mod:`.user_s
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
@@ -20,11 +21,14 @@ from ..urls import address_name, is_web_address
 from . import schema as t
 from .base import SearchFilters
 from .entries import EntriesMixin
+from .failures import database_failure
 from .membership import StoryMembershipMixin
 from .meta import MetaMixin
 from .reading import ReadingMixin
 from .sql_util import BulkInsert, insert_fresh, now_utc, short_messages, utc
 from .user_state import UserStateMixin
+
+log = logging.getLogger(__name__)
 
 SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[tuple[int, str]]]
 LockFn = Callable[..., AbstractContextManager[bool]]  # (engine, *, wait) -> the grouping lock
@@ -234,13 +238,21 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
     def release_sources(self, source_ids: Sequence[int], until: datetime, now: datetime) -> None:
         """Give back the sources :meth:`claim_due_sources` or :meth:`claim_sources` took until
         ``until`` whose update did not finish (it was stopped): free for another update, and
-        those that were due, due again at ``now`` rather than in an hour."""
+        those that were due, due again at ``now`` rather than in an hour. A database that
+        cannot take even this (full, cut off: what stopped the update, often) leaves them to
+        come due at ``until``, and says so in a warning."""
         s = t.sources.c
-        with self._write() as conn:
-            for start in range(0, len(source_ids), 500):
-                ids = source_ids[start:start + 500]
-                conn.execute(t.sources.update().where(s.id.in_(ids), s.next_fetch_at == until).values(next_fetch_at=now))
-                conn.execute(t.sources.update().where(s.id.in_(ids), s.claimed_until == until).values(claimed_until=None))
+        try:
+            with self._write() as conn:
+                for start in range(0, len(source_ids), 500):
+                    ids = source_ids[start:start + 500]
+                    conn.execute(t.sources.update().where(s.id.in_(ids), s.next_fetch_at == until).values(next_fetch_at=now))
+                    conn.execute(t.sources.update().where(s.id.in_(ids), s.claimed_until == until).values(claimed_until=None))
+        except sa.exc.DBAPIError as exc:
+            if (failure := database_failure(exc, self.engine.url)) is None:
+                raise
+            log.warning("the sources this update took could not be given back; they are due again at %s: %s",
+                        f"{until.astimezone():%H:%M}", failure)
 
     def update_source(self, source_id: int, **fields: Any) -> None:
         unknown = set(fields) - set(_SOURCE_COLUMNS)

@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..exceptions import GroupingBusy, NotFound, StoryMerged
 from ..explain import probability_text
 from ..json_out import story_path as story_path  # for the pages and feeds
+from ..store.failures import database_failure
 from ..timefmt import duration_words, time_ago, time_until
 from .accounts import (
     LOCAL_USER,
@@ -265,8 +266,11 @@ async def update_loop(progleton: Progleton, every_minutes: float,
                 on_update(result)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("update failed")
+        except Exception as exc:
+            if (failure := database_failure(exc)) is None:
+                log.exception("update failed")
+            else:  # said in words, and tried again at the next turn
+                log.error("update failed: %s", failure)
         await asyncio.sleep(every_minutes * 60 if every_minutes > 0 else 60)
 
 

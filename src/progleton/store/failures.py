@@ -1,0 +1,85 @@
+"""What a database failure that is no bug means for whoever runs Progleton, and what to do.
+
+A database that cannot be used (locked by another program for longer than the busy timeout,
+a full disk, a read-only file or folder, a damaged file, a PostgreSQL connection that was cut)
+makes every statement fail alike. It is told in words (``DatabaseFailure``) rather than as a
+traceback, and an update stops at it rather than recording it as the failure of each source
+in turn (each source then went into backoff for a fault of the disk). Any other database
+error (a constraint, a value a column cannot take) is a bug or bad data, and stays as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from ..exceptions import DatabaseFailure
+from ..urls import masked_error, masked_url
+
+AGAIN = "Nothing stored before was lost; run the command again"
+
+
+def database_failure(exc: BaseException, url: str | sa.URL | None = None) -> DatabaseFailure | None:
+    """``exc`` (an SQLAlchemy or driver error) as a :class:`DatabaseFailure` saying what
+    happened and what to do, or None when it is no failure of the database itself."""
+    if isinstance(exc, DatabaseFailure):
+        return exc
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(url, sa.URL):  # as the user wrote it: postgresql://, not postgresql+psycopg://
+        url = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=False)
+    text = url or ""
+    name = getattr(orig, "sqlite_errorname", None)
+    if isinstance(name, str):
+        words = _sqlite_words(name.removeprefix("SQLITE_").split("_", 1)[0], _file(text))
+    elif type(orig).__module__.startswith("psycopg"):
+        words = _postgres_words(getattr(orig, "sqlstate", None), getattr(exc, "connection_invalidated", False),
+                                masked_url(text) if text else "the PostgreSQL server")
+    else:
+        return None
+    if words is None:
+        return None
+    said = (masked_error(orig, text) if text else str(orig)).strip().splitlines()[0]  # psycopg: 3 lines
+    return DatabaseFailure(f"{words[0]} ({said}). {words[1]}")
+
+
+def _file(url: str) -> str:
+    path = url.split(":///", 1)[1].split("?", 1)[0] if ":///" in url else ""
+    return f"the database file {Path(path).expanduser()}" if path else "the database file"
+
+
+def _sqlite_words(code: str, file: str) -> tuple[str, str] | None:
+    if code in ("BUSY", "LOCKED"):
+        return (f"{file} is locked: another program has held a write on it for more than 30 seconds "
+                "(an sqlite3 shell, a backup, another Progleton stuck?)",
+                f"{AGAIN} once it is done.")
+    if code == "FULL":
+        return (f"the disk that holds {file} is full",
+                f"{AGAIN} once there is room (`df` shows it).")
+    if code in ("READONLY", "CANTOPEN", "PERM", "AUTH"):
+        return (f"{file} cannot be written: the file or its folder is read-only, or belongs to another "
+                "user (SQLite writes its -wal and -shm files beside it)",
+                "Make both writable by the user Progleton runs as, or give another --db.")
+    if code in ("CORRUPT", "NOTADB"):
+        return (f"{file} is damaged, or is no SQLite database",
+                "Restore it from a backup, or save what it holds with "
+                "`sqlite3 FILE .recover | sqlite3 NEW.db` and open that.")
+    if code == "IOERR":
+        return (f"{file} could not be read or written: the disk failed the operation (full, a file-size "
+                "limit, removed, or failing)",
+                f"{AGAIN} once the disk is fixed (`df`, `ulimit -f`, `dmesg` say more).")
+    return None
+
+
+def _postgres_words(sqlstate: str | None, cut: bool, server: str) -> tuple[str, str] | None:
+    if sqlstate == "53100":
+        return ("the disk of the PostgreSQL server is full", f"{AGAIN} once there is room.")
+    if sqlstate == "25006":
+        return (f"{server} takes no writes (a standby, or a read-only transaction)",
+                "Point --db at the primary server.")
+    # a connection that broke in use (SQLAlchemy found it so), or a session the server or an
+    # administrator ended (57P: pg_terminate_backend, a restart, a shutdown); one never made
+    # (a refused connection, a wrong password) is told by open_store
+    if cut or (sqlstate or "").startswith("57P"):
+        return (f"the connection to {server} was lost", f"{AGAIN} once the server answers.")
+    return None
