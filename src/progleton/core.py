@@ -29,7 +29,7 @@ from .exceptions import (
     nothing_added,
 )
 from .fetch import RATE_LIMITED, Fetcher
-from .fetch.schedule import held_until, server_waits
+from .fetch.schedule import held_until, latest_next_fetch, server_waits
 from .grouping import (
     GROUPER_GENERATION_KEY,
     GROUPER_STATE_KEY,
@@ -288,6 +288,7 @@ class Progleton:
         written, and the next update groups the articles left.
         """
         async with self._update_lock:
+            self.store.reschedule_ahead(datetime.now(UTC), datetime.now(UTC) + latest_next_fetch(self.settings) + SOURCE_CLAIM)
             claim = None
             held_back: tuple[Source, ...] = ()
             elsewhere = 0

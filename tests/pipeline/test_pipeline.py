@@ -618,6 +618,30 @@ def test_an_update_stopped_midway_gives_its_sources_back(farm: Farm, db_url: str
         app.close()
 
 
+def test_a_schedule_written_by_a_clock_that_ran_ahead_is_due_again(farm: Farm, either_db_url: str) -> None:
+    """The machine's clock ran a year ahead for an update (a board without a battery-backed
+    clock, a wrong NTP answer), then was put right: every source was due in a year, and one taken
+    by an update killed then was held as long. Nothing schedules a source further ahead than
+    its longest wait (a day): a later time is due now."""
+    app = make_progleton(either_db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        now = datetime.now(UTC)
+        ahead, taken, later = (app.store.add_source(f"{farm.base}/good.xml?n={n}")[0] for n in range(3))
+        app.store.update_source(ahead.id, next_fetch_at=now + timedelta(days=366),
+                                last_fetched_at=now + timedelta(days=365))
+        app.store.update_source(taken.id, next_fetch_at=now + timedelta(days=365, hours=1),
+                                claimed_until=now + timedelta(days=365, hours=1))
+        app.store.update_source(later.id, next_fetch_at=now + timedelta(hours=20))  # as scheduled
+        result = app.update(group=False)
+        assert sorted(s.source_id for s in result.sources) == [ahead.id, taken.id]
+        assert all(s.status == "ok" for s in result.sources)
+        for source in (app.store.get_source(ahead.id), app.store.get_source(taken.id)):
+            assert source.next_fetch_at is not None and source.next_fetch_at < now + timedelta(days=2)
+        assert app.store.get_source(later.id).next_fetch_at == now + timedelta(hours=20)
+    finally:
+        app.close()
+
+
 def test_pages_not_yet_asked_for_when_the_time_ran_out_wait_for_the_next_update(farm: Farm, db_url: str) -> None:
     """Stored with the feed's text, they would never be fetched: the next update asks for them."""
     farm.state["trickle"] = 12  # a first chunk of 8 is in flight when the time runs out, 4 wait

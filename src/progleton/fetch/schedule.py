@@ -132,6 +132,14 @@ def next_fetch(
     )
 
 
+def latest_next_fetch(settings: Settings) -> timedelta:
+    """The furthest ahead :func:`next_fetch` ever puts a source's next fetch: its longest
+    interval or its longest backoff. A later one was written by a clock that ran ahead, and
+    would leave the source unfetched for as long once the clock is put right."""
+    low, high = interval_bounds(settings)
+    return timedelta(minutes=max(high, float(BACKOFF_CAP_MINUTES), low))
+
+
 def asked_to_wait(last_status: str | None, next_fetch_at: datetime | None, now: datetime) -> bool:
     """Whether a source's server asked for time that has not passed: its last answer was 429
     Too Many Requests, or a 429 or 503 with a ``Retry-After`` (``last_status`` is

@@ -254,6 +254,18 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
             log.warning("the sources this update took could not be given back; they are due again at %s: %s",
                         f"{until.astimezone():%H:%M}", failure)
 
+    def reschedule_ahead(self, now: datetime, latest: datetime) -> int:
+        """Make due now the sources whose next fetch, or whose mark of an update that took them,
+        is later than ``latest`` (no schedule goes past it: a clock that ran ahead wrote it, and
+        they would wait as long once it was put right); how many."""
+        s = t.sources.c
+        with self._write() as conn:
+            ahead = conn.execute(t.sources.update().where(s.next_fetch_at > latest).values(next_fetch_at=now)).rowcount
+            conn.execute(t.sources.update().where(s.claimed_until > latest).values(claimed_until=None))
+        if ahead:
+            log.warning("%d sources were due later than any schedule allows (the clock ran ahead?): due now", ahead)
+        return int(ahead)
+
     def update_source(self, source_id: int, **fields: Any) -> None:
         unknown = set(fields) - set(_SOURCE_COLUMNS)
         if unknown:
