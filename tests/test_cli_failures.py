@@ -1,28 +1,36 @@
-"""The command line when the database cannot be used, as whoever runs Progleton meets it: a
-real process, a real SQLite file, a real local server. Each failure is one line saying what to
-do, never a traceback, and nothing stored before is lost."""
+"""The command line when things go wrong for whoever runs Progleton: the database cannot be
+used, an update is stopped. A real process, a real SQLite file, a real local server. Each is
+said in words, never a traceback, and nothing stored before is lost."""
 
 from __future__ import annotations
 
 import os
+import re
 import resource
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from local_server import LocalServer
+from local_server import LocalServer, trickle
 
 WORDS = "harbour ferry council budget storm bridge museum market rail school hospital river".split()
 
 
-def run(db_url: str, *args: str, file_size_limit: int | None = None) -> subprocess.CompletedProcess[str]:
+def _env(db_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PROGLETON_")}
     env.update(PROGLETON_DB=db_url, PROGLETON_ALLOWED_HOSTS="127.0.0.1", PROGLETON_EXTRACT_WORKERS="1")
+    return env
+
+
+def run(db_url: str, *args: str, file_size_limit: int | None = None) -> subprocess.CompletedProcess[str]:
+    env = _env(db_url)
 
     def limited() -> None:  # what `ulimit -f` does: as a full disk, writes past it fail
         if file_size_limit is not None:
@@ -55,6 +63,7 @@ def newsroom() -> Iterator[tuple[LocalServer, dict[str, int]]]:
 
     app = web.Application()
     app.router.add_get("/f/{n}.xml", feed)
+    app.router.add_get("/a/9/0", trickle)  # outlet 9's first page trickles in for minutes
     app.router.add_get("/a/{n}/{i}", page)
     server = LocalServer(app)
     try:
@@ -128,3 +137,43 @@ def test_a_damaged_database_file_is_one_line_saying_what_to_do(tmp_path: Path, c
         "Restore it from a backup, or save what it holds with `sqlite3 FILE .recover | sqlite3 NEW.db` and "
         "open that.")
     assert path.read_bytes() == b"\x13 not a database at all " * 2000
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl+C"])
+def test_a_stopped_update_keeps_the_sources_it_had_done_and_says_so(
+        tmp_path: Path, newsroom: tuple[LocalServer, dict[str, int]], stop: signal.Signals) -> None:
+    """Stopped (`timeout`, systemd, Ctrl+C) while one source's pages trickled in, an update
+    threw away what the sources it had done had brought (their rows wait in memory for a batch
+    to fill) and said nothing of it, or only "Aborted!"; each was fetched again next time."""
+    server, _ = newsroom
+    path = tmp_path / "progleton.db"
+    from progleton.store import open_store
+
+    store = open_store(f"sqlite:///{path}")
+    for n in (1, 2, 3, 9):
+        store.add_source(server.url(f"/f/{n}.xml"))
+    store.close()
+    update = subprocess.Popen([sys.executable, "-m", "progleton", "update"], env=_env(f"sqlite:///{path}"),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not all(page in server.paths() for page in ("/a/1/2", "/a/2/2", "/a/3/2", "/a/9/0")):
+            assert time.monotonic() < deadline and update.poll() is None, server.paths()
+            time.sleep(0.1)
+        time.sleep(5)  # the three quick outlets' pages are read and extracted (on a busy machine, most)
+        update.send_signal(stop)
+        out, err = update.communicate(timeout=60)
+    finally:
+        update.kill()
+    assert update.returncode == (128 + signal.SIGTERM if stop == signal.SIGTERM else 1)
+    assert "Traceback" not in out + err, err
+    said = re.match(r"Stopped: what the (\d) sources? done so far brought is stored, to be grouped by the next "
+                    r"update; the others it had taken are due again now\.", err)
+    assert said is not None and 1 <= int(said[1]) <= 3, err
+    with sqlite3.connect(path) as conn:  # three articles of each source done, and found
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3 * int(said[1])
+        assert conn.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'report'"
+                            ).fetchone()[0] == 3 * int(said[1])
+        due = conn.execute("SELECT url FROM sources WHERE claimed_until IS NULL AND next_fetch_at <= "
+                           "strftime('%Y-%m-%d %H:%M:%f', 'now')").fetchall()
+    assert (server.url("/f/9.xml"),) in due and len(due) == 4 - int(said[1])  # given back, due again at once

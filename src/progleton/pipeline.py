@@ -183,13 +183,17 @@ class Updater(WritesMixin, PagesMixin):
 
                 tasks = [asyncio.create_task(one(s)) for s in sources]
                 try:
-                    await asyncio.gather(*tasks)
-                finally:  # stopped (a database that failed): the others end before the fetcher closes
-                    for task in tasks:
-                        task.cancel()
-                    await asyncio.gather(*tasks, return_exceptions=True)
-                if claim is not None:
-                    await self._update_claimed(claim, one)
+                    try:
+                        await asyncio.gather(*tasks)
+                    finally:  # stopped (a database that failed): the others end before the fetcher closes
+                        for task in tasks:
+                            task.cancel()
+                        await asyncio.gather(*tasks, return_exceptions=True)
+                    if claim is not None:
+                        await self._update_claimed(claim, one)
+                except (asyncio.CancelledError, KeyboardInterrupt, SystemExit):
+                    await self._flush()  # stopped (SIGTERM, Ctrl+C): what the sources done brought is kept
+                    raise
                 await self._flush()
             # those of the sources not updated too (retired, failing for weeks); the updated
             # ones have dropped theirs, and said so

@@ -19,8 +19,9 @@ from .context import Context, pass_ctx
 from .terminal import ago, console, count, err_console, print_json
 
 
-def run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
-    """``app.update()`` under a progress bar on stderr (a terminal only) that names what is still fetched."""
+def run_update(app: Progleton, *, due_only: bool, finished: list[Any] | None = None) -> UpdateResult:
+    """``app.update()`` under a progress bar on stderr (a terminal only) that names what is still
+    fetched; each source's result is added to ``finished`` as it is done."""
     with Progress(TextColumn("[bold]Updating"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
                   transient=False, disable=not err_console.is_terminal) as bar:
@@ -43,6 +44,8 @@ def run_update(app: Progleton, *, due_only: bool) -> UpdateResult:
             show()
 
         def progress(result: Any) -> None:
+            if finished is not None:
+                finished.append(result)
             in_flight.pop(result.source_id, None)
             pages_done.pop(result.source_id, None)
             bar.update(task, advance=1)
@@ -74,13 +77,17 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
     Exits with status 1 when every source it fetched failed, or the grouping could not be
     finished (for cron and systemd)."""
     grouping_failed = None
+    finished: list[SourceUpdate] = []
     with ctx.open() as app:
         try:
-            result = run_update(app, due_only=not everything)
+            result = run_update(app, due_only=not everything, finished=finished)
         except GroupingLockLost as exc:
             if exc.result is None:
                 raise
             result, grouping_failed = exc.result, exc  # what was fetched is stored: said below
+        except (KeyboardInterrupt, SystemExit):  # Ctrl+C, SIGTERM (timeout, systemd): what is kept
+            err_console.print(_stopped(len(finished)), highlight=False)
+            raise
         idle = not result.sources and not result.held_back and not result.elsewhere
         followed = [s for s in app.sources() if not s.retired] if idle else []
         # the names `progleton sources` shows, for the lines that name a source
@@ -109,6 +116,14 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
     console.print(_update_summary(result) if not idle else _nothing_due(followed, result))
     if all_failed or grouping_failed:
         raise click.exceptions.Exit(1)
+
+
+def _stopped(done: int) -> str:
+    """What a stopped update says it kept: the sources it had done are written as it stops."""
+    if not done:
+        return "Stopped before any source was done: the sources it had taken are due again now."
+    return (f"Stopped: what the {count(done, 'source')} done so far brought is stored, to be grouped by the "
+            "next update; the others it had taken are due again now.")
 
 
 def _update_summary(result: UpdateResult) -> str:
