@@ -1184,13 +1184,14 @@ def test_copy_to_never_prints_the_targets_password(db_url: str) -> None:
 def test_update_says_when_it_grouped_what_an_earlier_update_left(db_url: str) -> None:
     """An update killed between storing and grouping: the next one groups what it left, and
     says so (it said "0 of 0 sources updated: 0 new articles" and nothing else)."""
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
     from progleton.core import make_progleton
 
     app = make_progleton(db_url)
     source, _ = app.store.add_source("https://a.example/feed")
-    app.store.update_source(source.id, next_fetch_at=datetime(2100, 1, 1, tzinfo=UTC))  # not due
+    # not due (a schedule past any a source is given, as 2100 was, is a clock that ran ahead: due)
+    app.store.update_source(source.id, next_fetch_at=datetime.now(UTC) + timedelta(hours=12))
     article = {"url": "https://a.example/1", "canonical_url": "https://a.example/1", "title": "Ferry strike ends",
                "text": "The ferries run again.", "html": "", "summary": "", "authors": [], "warnings": [],
                "source_id": source.id, "text_hash": "h1", "word_count": 4, "extracted": True}
