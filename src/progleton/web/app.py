@@ -267,7 +267,7 @@ async def update_loop(progleton: Progleton, every_minutes: float,
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            if (failure := database_failure(exc)) is None:
+            if (failure := database_failure(exc, progleton.store.engine.url)) is None:
                 log.exception("update failed")
             else:  # said in words, and tried again at the next turn
                 log.error("update failed: %s", failure)
