@@ -267,10 +267,10 @@ async def update_loop(progleton: Progleton, every_minutes: float,
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            if (failure := database_failure(exc, progleton.store.engine.url)) is None:
+            if database_failure(exc) is None:
                 log.exception("update failed")
-            else:  # said in words, and tried again at the next turn
-                log.error("update failed: %s", failure)
+            else:  # said in words, naming the database, and tried again at the next turn
+                log.error("update failed: %s", database_failure(exc, progleton.store.engine.url))
         await asyncio.sleep(every_minutes * 60 if every_minutes > 0 else 60)
 
 
