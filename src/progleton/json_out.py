@@ -141,18 +141,19 @@ def source_out(s: Source) -> SourceOut:
 
 
 def story_out(s: Story, new_articles: int | None = None) -> StoryOut:
-    return StoryOut(new_articles=new_articles,
+    return StoryOut(
         id=s.id, title=s.title, first_seen=s.first_seen, last_seen=s.last_seen,
         article_count=s.article_count, outlet_count=s.outlet_count,
         independent_count=s.independent_count, outlets=list(s.outlets),
         snippet=s.snippet, image=s.image, score=s.score, lead_article_id=s.lead_article_id,
-        url=story_path(s.id),
+        url=story_path(s.id), new_articles=new_articles,
     )
 
 
 def article_out(a: Article, why: list[str] | None = None,
                 cites: list[Citation] | None = None) -> ArticleOut:
-    return ArticleOut(why=why, cites=None if cites is None else [CitationOut(**vars(c)) for c in cites],
+    return ArticleOut(
+        why=why, cites=None if cites is None else [CitationOut(**vars(c)) for c in cites],
         id=a.id, url=a.url, canonical_url=a.canonical_url, link=a.link, title=a.title, outlet=a.outlet,
         authors=list(a.authors), published=a.published, updated=a.updated, language=a.language,
         image=a.image, summary=a.summary, text=a.text, html=a.html, word_count=a.word_count,
@@ -178,8 +179,6 @@ def story_detail_out(d: StoryDetail) -> StoryDetailOut:
 
 def hit_out(h: SearchHit) -> SearchHitOut:
     return SearchHitOut(article=article_out(h.article), highlight=h.highlight)
-
-
 
 
 def related_out(r: RelatedStory) -> RelatedStoryOut:

@@ -65,9 +65,10 @@ def server_of(url: str) -> str:
     """The server a URL is asked of, for politeness between requests: the host in lower case,
     with its port when it is not the scheme's default (``127.0.0.1:8810``); empty when it has
     none. http and https on their default ports are one server."""
-    host = host_of(url).rstrip(".")
-    parts = urlsplit(url) if host else None
-    if parts is None:
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
+    except ValueError:  # an unclosed IPv6 bracket
         return ""
     try:
         port = parts.port
