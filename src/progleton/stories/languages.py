@@ -11,6 +11,7 @@ plural folding (:func:`stem`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -130,7 +131,44 @@ def language(name: str) -> Language:
         stemmed = stem_word(lowered) if len(lowered) > 4 else lowered
         return stemmed if len(stemmed) > 1 else ""
 
-    return Language(name, memo(content_stem), memo(name_word), stops)
+    names_inflect = name in _NAMES_INFLECT
+    return Language(
+        name, memo(content_stem), memo(name_word if names_inflect else _elided_name_word), stops
+    )
+
+
+def _elided_name_word(word: str) -> str:
+    """:func:`english_name_word` of a name's word, past an elided article or preposition
+    ("L'Aquila", "D'Alema": French, Italian, Catalan write them onto the name)."""
+    before, mark, after = word.replace("’", "'").rpartition("'")
+    if mark and after and len(before) <= 4 and after.lower() != "s":
+        word = after
+    return english_name_word(word)
+
+
+# Languages that decline names by case ("Helsingissä", "Путина", "Bucureștiului"), or the
+# adjectives inside them ("der Deutschen Bahn", "die Deutsche Bahn"): their names are keyed by
+# the language's own stems, as its words are. Every other language writes a name
+# as English does, at most with a possessive or plural "s" ("Merkels", "Chiles"), and keys it as
+# English does (:func:`english_name_word`), with its accents folded: one place is one key in
+# every such language, so a Spanish report of an earthquake in "Valparaíso" shares the name
+# with the English reports of "Valparaiso". Stemmed in its own language, the same name had been
+# "valparais" in Spanish, "chil" for Chile and "santiag" for Santiago.
+_NAMES_INFLECT = frozenset(
+    """arabic armenian basque bulgarian croatian czech estonian finnish german greek hindi hungarian
+    icelandic irish korean latvian lithuanian nepali persian polish romanian russian serbian
+    slovak slovenian tamil turkish ukrainian yiddish""".split()
+)
+
+
+# Latin letters with accents -> their base letters ("á" -> "a", "ç" -> "c"; "ø", "ł", "ß" have
+# no decomposition and stay). Only Latin: folding Cyrillic "й" or Hangul would change letters.
+_FOLD_LATIN = {
+    code: base
+    for code in range(0xC0, 0x250)
+    if (base := unicodedata.normalize("NFKD", chr(code))[:1]).isascii() and base.isalpha()
+    and base != chr(code)
+}
 
 
 # Korean writes its case and topic markers (josa) onto the word before them: "지진이", "지진은",
@@ -280,7 +318,9 @@ def content_words(text: str) -> list[str]:
 
 
 def english_name_word(word: str) -> str:
-    word = word.lower().replace("’", "'")
+    """A word of a name -> its key: lower-cased, accents folded, possessive and plural "s"
+    dropped from a long word; "" for a contraction or a single letter."""
+    word = word.lower().replace("’", "'").translate(_FOLD_LATIN)
     if "'" in word and not word.endswith("'s"):
         return ""  # I'm, I've, O'... contractions are not names
     word = stem(word) if len(word) > 4 else word.strip("'")
