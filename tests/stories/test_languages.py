@@ -252,6 +252,31 @@ def test_a_name_is_one_key_in_every_language_that_does_not_decline_names() -> No
     assert (carriers["n:valparaiso"], carriers["n:toha"], carriers["n:valparais"]) == (4, 4, 0)
 
 
+def test_a_name_behind_an_elided_article_is_a_name() -> None:
+    """French and Italian write "l'", "d'", "dell'" onto the next word: "l'Élysée" and
+    "d'Emmanuel Macron" had begun with a small letter and were no names, and "dell'Aquila" no
+    place; "C'est" heading a sentence is no name either."""
+    french = article_features(
+        "Macron reçoit Scholz",
+        "Le président a quitté l'Élysée pour Matignon dans la soirée. La visite d'Emmanuel Macron "
+        "à Berlin a été reportée, selon un communiqué. Le chancelier s'est rendu à l'Assemblée "
+        "nationale, où il a parlé avec les députés. C'est l'ONU qui a demandé une réunion, a dit "
+        "le ministre à l'AFP.",
+    )
+    assert {"elysee", "emmanuel macron", "assemblee", "onu", "afp"} <= set(french.names)
+    assert not any("est" in name.split() for name in french.names)
+    # shown as written, without the article
+    assert name_forms(["elysee", "emmanuel macron"], "", "Il a quitté l'Élysée, dit-on, avec "
+                      "le soutien d'Emmanuel Macron.") == {"elysee": "Élysée", "emmanuel macron": "Emmanuel Macron"}
+    italian = article_features(
+        "Scossa nella notte",
+        "Una forte scossa di magnitudo 5,8 ha colpito la provincia nella notte. Il sindaco "
+        "dell'Aquila ha parlato con la Protezione civile, che ha inviato i soccorsi nella zona. "
+        "Non ci sono vittime, ma molte case sono state danneggiate.",
+    )
+    assert "aquila" in italian.names
+
+
 def test_shared_words_and_names_are_shown_as_the_article_writes_them() -> None:
     """Stems are keys, not words: a reader sees "Иркутске", not "иркутск"."""
     title = "В Иркутске после толчков эвакуировали школу"

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from ..scripts import SOUTHEAST_ASIAN, UNSPACED_RUN
 from .languages import language, text_language
-from .names import capitalises
+from .names import capitalises, elided_capital
 from .tokens import tokens
 
 
@@ -51,7 +51,10 @@ def _written_forms(keys: list[str], text: str, *, capitalised: bool) -> dict[str
     wanted = set(keys)
     longest = max((len(k.split()) for k in wanted), default=1)
     found: dict[str, str] = {}
-    folded = [fold(t) if t[0].isalpha() and (t[0].isupper() or not capitalised) else "" for t in found_tokens]
+    folded = [
+        fold(t) if t[0].isalpha() and (t[0].isupper() or not capitalised or elided_capital(t)) else ""
+        for t in found_tokens
+    ]
     for i, key in enumerate(folded):
         if not key:
             continue
@@ -61,7 +64,10 @@ def _written_forms(keys: list[str], text: str, *, capitalised: bool) -> dict[str
                 break
             phrase = key if size == 1 else " ".join(run)
             if phrase in wanted and phrase not in found:
-                found[phrase] = _written_run(found_tokens[i : i + size])
+                written = found_tokens[i : i + size]
+                if capitalised and elided_capital(written[0]):  # "l'Élysée" -> "Élysée"
+                    written = [written[0].replace("’", "'").partition("'")[2], *written[1:]]
+                found[phrase] = _written_run(written)
         if len(found) == len(wanted):
             break
     return found

@@ -133,17 +133,8 @@ def language(name: str) -> Language:
 
     names_inflect = name in _NAMES_INFLECT
     return Language(
-        name, memo(content_stem), memo(name_word if names_inflect else _elided_name_word), stops
+        name, memo(content_stem), memo(name_word if names_inflect else english_name_word), stops
     )
-
-
-def _elided_name_word(word: str) -> str:
-    """:func:`english_name_word` of a name's word, past an elided article or preposition
-    ("L'Aquila", "D'Alema": French, Italian, Catalan write them onto the name)."""
-    before, mark, after = word.replace("’", "'").rpartition("'")
-    if mark and after and len(before) <= 4 and after.lower() != "s":
-        word = after
-    return english_name_word(word)
 
 
 # Languages that decline names by case ("Helsingissä", "Путина", "Bucureștiului"), or the
@@ -317,10 +308,19 @@ def content_words(text: str) -> list[str]:
     return [w for w in map(language(text_language(text, found)).content_stem, found) if w]
 
 
+# What French, Italian and Catalan elide onto the word after them ("l'Élysée", "d'Emmanuel
+# Macron", "dell'Aquila", "all'ONU"): a name's word behind one is the name's word.
+ELIDED = frozenset("l d j qu jusqu lorsqu puisqu dell dall nell sull all coll sant".split())
+
+
 def english_name_word(word: str) -> str:
-    """A word of a name -> its key: lower-cased, accents folded, possessive and plural "s"
-    dropped from a long word; "" for a contraction or a single letter."""
+    """A word of a name -> its key: lower-cased, accents folded, an elided article cut off
+    ("L'Aquila"), possessive and plural "s" dropped from a long word; "" for a contraction or a
+    single letter."""
     word = word.lower().replace("’", "'").translate(_FOLD_LATIN)
+    before, mark, after = word.partition("'")
+    if mark and after and before in ELIDED:
+        word = after
     if "'" in word and not word.endswith("'s"):
         return ""  # I'm, I've, O'... contractions are not names
     word = stem(word) if len(word) > 4 else word.strip("'")

@@ -16,6 +16,7 @@ from itertools import chain
 
 from ..scripts import SOUTHEAST_ASIAN
 from .languages import (
+    ELIDED,
     ENGLISH,
     MONTHS,
     STOP_WORDS,
@@ -96,7 +97,7 @@ def _names(tokens: list[str], lang: Language) -> list[str]:
                 run = []
             sentence_start = token in SENTENCE_BREAK or (sentence_start and token in RUN_BREAK)
             continue
-        if kind == _CAPITALISED and not (stops and token.lower() in stops):
+        if kind == _CAPITALISED and not (stops and _bare(token) in stops):
             run.append(token if run or not sentence_start else "^" + token)
         elif run:
             found.extend(_close_run(run, capitalised_inside, lower_words, name_word, common))
@@ -188,15 +189,28 @@ _BREAK, _CAPITALISED, _OTHER = 0, 1, 2
 
 def _token_kind_of(token: str) -> int:
     """Whether a token ends a run of capitalised words, may be part of one, or is another word.
-    A possessive is read as its word: "Wednesday's" is no more a name than "Wednesday"."""
+    A possessive is read as its word: "Wednesday's" is no more a name than "Wednesday"; a name
+    behind an elided article or preposition as the name ("l'Élysée", "d'Emmanuel")."""
     if token in RUN_BREAK or token in SENTENCE_BREAK or not token[0].isalpha():
         return _BREAK
     word = token.lower().replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]
-    if token[0].isupper() and word not in _NAME_STOP:
+    if (token[0].isupper() or elided_capital(token)) and word not in _NAME_STOP:
         return _CAPITALISED
     return _OTHER
+
+
+def _bare(token: str) -> str:
+    """A token lower-cased, without what is elided onto it ("C'est" -> "est")."""
+    return token.lower().replace("’", "'").rpartition("'")[2]
+
+
+def elided_capital(token: str) -> bool:
+    """Whether a token is a capitalised word behind an elided article or preposition
+    (:data:`.languages.ELIDED`: "l'Élysée", "d'Emmanuel")."""
+    before, mark, after = token.replace("’", "'").partition("'")
+    return bool(mark) and after[:1].isupper() and before.lower() in ELIDED
 
 
 _token_kind = memo(_token_kind_of)
@@ -205,7 +219,8 @@ _token_kind = memo(_token_kind_of)
 def _capitalised_mid_sentence(tokens: list[str]) -> frozenset[str]:
     previous = chain(["."], tokens)  # each token's predecessor: one longer than the tokens
     return frozenset(
-        {t for p, t in zip(previous, tokens, strict=False) if t[0].isupper() and p not in SENTENCE_BREAK}
+        {t for p, t in zip(previous, tokens, strict=False)
+         if (t[0].isupper() or elided_capital(t)) and p not in SENTENCE_BREAK}
     )
 
 
