@@ -53,6 +53,9 @@ REGISTRY: tuple[Setting, ...] = (
     Setting("max_interval_minutes", int, 1440, "Longest time between two fetches of one source."),
     Setting("default_interval_minutes", int, 60, "Interval for a new source before its rate is known."),
     Setting("extract_workers", int, 0, "Processes for article extraction; 0 means one per core."),
+    Setting("write_every_seconds", float, 10.0, "Longest time an update keeps fetched entries in memory before "
+            "writing them: it writes every 1,000 rows, and at least this often, so a killed update (the OOM killer, a "
+            "power cut) loses at most this much of its work."),
     Setting("story_window_days", int, 3, "Stories quiet for this many days are closed to new articles."),
     Setting("host", str, "127.0.0.1", "Address the web app listens on."),
     Setting("port", int, 8000, "Port the web app listens on."),

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from .settings import Settings
 from .store.failures import database_failure
 from .store.sql import SQLStore
 from .types import Source, SourceUpdate
@@ -30,6 +31,7 @@ class WritesMixin:
     # what the Updater sets: its store, this update's sources and queue, and what the writes
     # found (see Updater.__init__)
     store: SQLStore
+    settings: Settings
     _queued: list[Queued]
     _queued_rows: int
     _writing: asyncio.Task[None] | None
@@ -55,6 +57,9 @@ class WritesMixin:
         bounded when the network is faster than the disk.
         """
         fields["claimed_until"] = None  # written: free for the next update that takes it
+        if not self._queued:  # the first rows of a batch wait at most write_every_seconds
+            asyncio.get_running_loop().call_later(self.settings.write_every_seconds, self._write_if_idle,
+                                                  self._queued)
         self._queued.append((source_id, fields, items))
         self._queued_rows += len(items) + 1 + len(fields.get("_pending_entries", {}).get("write", ()))
         while self._queued_rows >= self.FLUSH_ROWS:
@@ -66,6 +71,20 @@ class WritesMixin:
             if self._queued_rows < self.MAX_QUEUED_ROWS:
                 return
             await asyncio.wait([self._writing])
+
+    def _write_if_idle(self, batch: list[Queued]) -> None:
+        """Write ``batch`` now if it is still waiting to fill and nothing is being written: an
+        update whose feeds trickle in (few sources, slow servers) would otherwise hold what it
+        fetched in memory until 1,000 rows came, and a ``kill -9`` lost all of it."""
+        if batch is not self._queued or not batch:
+            return  # written already, with a full batch or at the end
+        if self._writing is not None and not self._writing.done():
+            # another write is on: this batch goes once it is done, or fills meanwhile
+            asyncio.get_running_loop().call_later(1.0, self._write_if_idle, batch)
+            return
+        if self._writing is not None and (self._writing.cancelled() or self._writing.exception() is not None):
+            return  # a store that cannot be written: the next save or the flush at the end says so
+        self._writing = asyncio.create_task(self._write(self._take_queued()))
 
     def _take_queued(self) -> list[tuple[int, dict[str, Any], list[Any]]]:
         batch, self._queued, self._queued_rows = self._queued, [], 0
