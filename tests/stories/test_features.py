@@ -86,6 +86,14 @@ def test_a_weekdays_possessive_and_a_names_generic_last_word_are_no_names() -> N
     assert found == ["castleford", "hadley province", "torva province", "kestrel fall", "vincent jackson", "jackson"]
 
 
+def test_an_irish_name_is_a_name_and_a_contraction_is_not() -> None:
+    """"O'Brien" had been read as a contraction, as "I'm" is, and dropped: "Jim O'Brien" was
+    "jim", and ECB+'s reports of his firing shared no name with each other by him."""
+    found = names("Jim O'Brien was fired on Monday. His assistant said O'Brien's team was told. I'm sorry, "
+                  "We're done.")
+    assert found == ["jim o'brien", "o'brien", "o'brien"]
+
+
 def test_shingles() -> None:
     assert shingles("One two three four") == ["one two three", "two three four"]
     assert shingles("one two") == ["one two"]

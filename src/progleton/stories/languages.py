@@ -316,13 +316,15 @@ ELIDED = frozenset("l d j qu jusqu lorsqu puisqu dell dall nell sull all coll sa
 def english_name_word(word: str) -> str:
     """A word of a name -> its key: lower-cased, accents folded, an elided article cut off
     ("L'Aquila"), possessive and plural "s" dropped from a long word; "" for a contraction or a
-    single letter."""
+    single letter. An Irish "O'" stays ("o'brien")."""
     word = word.lower().replace("’", "'").translate(_FOLD_LATIN)
     before, mark, after = word.partition("'")
     if mark and after and before in ELIDED:
         word = after
+    elif before == "o" and after[:2].isalpha():
+        return stem(word)  # an Irish name: O'Brien, O'Connor (and O'Brien's)
     if "'" in word and not word.endswith("'s"):
-        return ""  # I'm, I've, O'... contractions are not names
+        return ""  # I'm, I've, We're ... contractions are not names
     word = stem(word) if len(word) > 4 else word.strip("'")
     return word if len(word) > 1 else ""
 
