@@ -130,6 +130,9 @@ class Story:
     image: str | None = None
     score: float = 0.0
     lead_article_id: int | None = None
+    # when what it shows last changed: its latest article, or a later edit of the article that
+    # leads it (its headline and snippet are the story's); its feed item's ``updated``
+    updated: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -1056,24 +1056,33 @@ def test_a_text_the_feed_rewrites_is_shown_where_the_feed_text_is(farm: Farm, ei
         app.close()
 
 
-def test_a_headline_or_text_the_feed_changes_moves_the_storys_feeds(farm: Farm, either_db_url: str) -> None:
+@pytest.mark.parametrize("feed", ["story", "top"])
+def test_a_headline_or_text_the_feed_changes_moves_the_storys_feeds(farm: Farm, either_db_url: str,
+                                                                     feed: str) -> None:
     """The article took the new headline (and its story too), but its `updated` stayed, so the
     story's feed kept its `<updated>` and Last-Modified: a feed reader asking If-Modified-Since
-    was told "304 Not Modified" and missed the change. The article is dated by the change."""
+    was told "304 Not Modified" and missed the change. The article is dated by the change.
+    The top stories' feed dated each story by its latest article's publication alone: the
+    edit of the article that leads it (whose headline and snippet the item shows) moves it too."""
     from fastapi.testclient import TestClient
 
     from progleton.web import create_app
+    from progleton.web.app import story_path
 
     app = make_progleton(either_db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
     try:
         app.store.add_source(farm.base + "/good.xml")
         app.update(due_only=False)
         quay = _article(app, "quay")
+        assert app.story(quay.story_id or "").story.lead_article_id == quay.id
+        # the item that shows the article: itself in its story's feed, its story in the top stories'
+        item_url = "/a/quay" if feed == "story" else story_path(quay.story_id or "")
         with TestClient(create_app(app, admin_password=""), base_url="http://127.0.0.1:8000") as client:
-            def story_feed(fmt: str = "atom", **headers: str) -> Any:
-                return client.get(f"/feeds/story.{fmt}", params={"id": quay.story_id}, headers=headers)
+            def get_feed(fmt: str = "atom", **headers: str) -> Any:
+                params = {"id": quay.story_id} if feed == "story" else {}
+                return client.get(f"/feeds/{feed}.{fmt}", params=params, headers=headers)
 
-            first = story_feed()
+            first = get_feed()
             for edit in ({"quay_title": "CORRECTED: Harbour quay rebuild delayed to 2027"},
                          {"summaries": {"quay": "Divers found a cracked pile under the Harbour quay."}}):
                 time.sleep(1.1)  # Last-Modified counts whole seconds
@@ -1084,15 +1093,16 @@ def test_a_headline_or_text_the_feed_changes_moves_the_storys_feeds(farm: Farm, 
                 after = _article(app, "quay")
                 assert after.updated is not None and after.updated >= seen, edit
                 assert after.updated > (before.updated or before.published or seen), edit
-                # the story's feeds say so: its updated time, each format's, and Last-Modified
-                atom = story_feed().text
-                assert f"<updated>{after.updated.isoformat().replace('+00:00', 'Z')}</updated>" in atom
-                entry = json.loads(story_feed("json").text)["items"]
-                assert [i["date_modified"] for i in entry if i["url"].endswith("/a/quay")] == [
-                    after.updated.isoformat().replace("+00:00", "Z")]
-                assert story_feed("atom", **{"if-modified-since": first.headers["last-modified"]}).status_code == 200
-                first = story_feed()
-            assert story_feed("atom", **{"if-modified-since": first.headers["last-modified"]}).status_code == 304
+                # the feed says so: its updated time, each format's, and Last-Modified
+                atom = get_feed().text
+                assert f"<updated>{after.updated.isoformat().replace('+00:00', 'Z')}</updated>" in atom, edit
+                entry = json.loads(get_feed("json").text)["items"]
+                assert [i["date_modified"] for i in entry if i["url"].endswith(item_url)] == [
+                    after.updated.isoformat().replace("+00:00", "Z")], edit
+                assert get_feed("atom", **{"if-modified-since": first.headers["last-modified"]}).status_code == 200
+                assert get_feed().headers["etag"] != first.headers["etag"]
+                first = get_feed()
+            assert get_feed("atom", **{"if-modified-since": first.headers["last-modified"]}).status_code == 304
         assert app.story(quay.story_id or "").story.title == "CORRECTED: Harbour quay rebuild delayed to 2027"
     finally:
         app.close()

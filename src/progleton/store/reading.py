@@ -68,12 +68,16 @@ class ReadingMixin:
 
     # ---- stories ---------------------------------------------------------------------------
 
-    def _story(self, m: Any, outlets: tuple[str, ...], snippet: str = "", image: str | None = None) -> Story:
+    def _story(self, m: Any, outlets: tuple[str, ...], lead: Article | None) -> Story:
+        last_seen = utc(m["last_seen"])
+        edited = lead.updated if lead is not None else None
         return Story(
-            id=m["id"], title=m["title"], first_seen=utc(m["first_seen"]), last_seen=utc(m["last_seen"]),
+            id=m["id"], title=m["title"], first_seen=utc(m["first_seen"]), last_seen=last_seen,
             article_count=m["article_count"], outlet_count=m["outlet_count"],
             independent_count=m["independent_count"], outlets=outlets,
-            snippet=snippet, image=image, score=m["score"], lead_article_id=m["lead_article_id"],
+            snippet=lead.snippet if lead else "", image=lead.image if lead else None, score=m["score"],
+            lead_article_id=m["lead_article_id"],
+            updated=max((t for t in (last_seen, edited) if t is not None), default=None),
         )
 
     def _outlets(self, conn: sa.Connection, story_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -117,12 +121,7 @@ class ReadingMixin:
             ids = [r.id for r in rows]
             outlets = self._outlets(conn, ids)
             leads = self.articles_by_ids([r.lead_article_id for r in rows if r.lead_article_id])
-        stories = []
-        for r in rows:
-            lead = leads.get(r.lead_article_id)
-            stories.append(self._story(r._mapping, outlets.get(r.id, ()),
-                                       lead.snippet if lead else "", lead.image if lead else None))
-        return stories
+        return [self._story(r._mapping, outlets.get(r.id, ()), leads.get(r.lead_article_id)) for r in rows]
 
     def get_story(self, story_id: str) -> StoryDetail:
         with self._read() as conn:
@@ -138,7 +137,7 @@ class ReadingMixin:
             ]
             outlets = self._outlets(conn, [story_id]).get(story_id, ())
         lead = next((a for a in articles if a.id == row.lead_article_id), articles[0] if articles else None)
-        story = self._story(row._mapping, outlets, lead.snippet if lead else "", lead.image if lead else None)
+        story = self._story(row._mapping, outlets, lead)
         return StoryDetail(story=story, articles=tuple(articles))
 
     # ---- search ------------------------------------------------------------------------------

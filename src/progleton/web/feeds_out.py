@@ -164,7 +164,9 @@ def _ids(request: Request) -> str:
 
 
 def story_item(story: Story, base: str, ids: str) -> OutItem:
-    """A top story as a feed item: its headline, outlets and snippet."""
+    """A top story as a feed item: its headline, outlets and snippet; updated when its latest
+    article came, or when the article that leads it was edited (``Story.updated``), as that
+    article's own item in the story's feed is."""
     url = base + story_path(story.id)
     outlets = ", ".join(story.outlets)
     content = (f"<p>{html.escape(story.snippet)}</p>" if story.snippet else "") + (
@@ -173,7 +175,7 @@ def story_item(story: Story, base: str, ids: str) -> OutItem:
         f'<a href="{html.escape(url)}">Full coverage</a></p>')
     return OutItem(id=f"{ids}:story:{quote(story.id, safe='')}", url=url, title=story.title,
                    content_html=content, summary=story.snippet,
-                   published=story.first_seen, updated=story.last_seen)
+                   published=story.first_seen, updated=story.updated or story.last_seen)
 
 
 def article_item(article: Article, base: str, ids: str) -> OutItem:
