@@ -37,8 +37,26 @@ if TYPE_CHECKING:
     from .types import UpdateResult
 
 
+# The password of a web address in a text: after the user name's ":", up to the last "@" before
+# the address's path, query or fragment (a password written with an "@" of its own is masked
+# whole; an "@" further on, in a path or a query, is none of it).
+_ADDRESS_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/?#@]*:)[^\s/?#]*@")
+PASSWORD_MASK = "********"
+
+
+def masked_passwords(text: str) -> str:
+    """``text`` with the password of every address in it masked, the user name and the rest
+    kept ("https://ann:********@example.org/feed.xml"). A source followed with a password in
+    its address (a private feed, fetched with HTTP Basic) is shown so, and its errors say so."""
+    return _ADDRESS_PASSWORD.sub(rf"\g<head>{PASSWORD_MASK}@", text) if "@" in text else text
+
+
 class ProgletonError(Exception):
-    """Base of every error Progleton raises on purpose."""
+    """Base of every error Progleton raises on purpose. Its message never holds the password of
+    an address it names (:func:`masked_passwords`): it is shown, stored on a source and logged."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(masked_passwords(a) if isinstance(a, str) else a for a in args))
 
 
 class FetchError(ProgletonError):
@@ -52,6 +70,7 @@ class FetchError(ProgletonError):
     temporary = False
 
     def __init__(self, message: str = "", *, advice: str = "") -> None:
+        message, advice = masked_passwords(message), masked_passwords(advice)
         super().__init__(message + advice)
         self.fact, self.advice = message, advice
 
@@ -66,8 +85,8 @@ class FetchError(ProgletonError):
         later; an address being added is not, see :func:`nothing_added`)."""
         other = type(self).__new__(type(self))
         other.__dict__.update(self.__dict__)
-        other.fact, other.advice = self.without_advice, advice
-        other.args = (other.fact + advice,)
+        other.fact, other.advice = self.without_advice, masked_passwords(advice)
+        other.args = (other.fact + other.advice,)
         return other
 
 

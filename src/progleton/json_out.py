@@ -133,7 +133,7 @@ class SearchHitOut(BaseModel):
 
 def source_out(s: Source) -> SourceOut:
     return SourceOut(
-        id=s.id, url=s.url, title=s.title, site_url=s.site_url, groups=list(s.groups), added_at=s.added_at,
+        id=s.id, url=s.shown_url, title=s.title, site_url=s.site_url, groups=list(s.groups), added_at=s.added_at,
         last_fetched_at=s.last_fetched_at, last_status=s.last_status, last_error=s.last_error,
         error_count=s.error_count, next_fetch_at=s.next_fetch_at, interval_minutes=s.interval_minutes,
         backoff_minutes=s.backoff_minutes, retired=s.retired, article_count=s.article_count,

@@ -48,6 +48,7 @@ from .exceptions import (
     HTTPStatusError,
     ServerBusy,
     SourceGone,
+    masked_passwords,
     short_message,
 )
 from .extract import ExtractedArticle, word_count
@@ -331,7 +332,7 @@ class Updater(WritesMixin, PagesMixin):
         except Exception as exc:  # a bug must not stop the other sources; it is logged in full
             if database_failure(exc) is not None:  # nor go on without a database: it stops the update
                 raise
-            log.exception("update failed", extra={"source_url": source.url})
+            log.exception("update failed", extra={"source_url": source.shown_url})
             fields, result = self._error_fields(source, exc, now, prefix="internal error: ")
         await self._save(source.id, fields, items)
         return result
@@ -367,7 +368,7 @@ class Updater(WritesMixin, PagesMixin):
 
     def _error_fields(self, source: Source, exc: Exception, now: datetime, *,
                       prefix: str = "") -> tuple[dict[str, Any], SourceUpdate]:
-        message = prefix + (str(exc) or type(exc).__name__)
+        message = prefix + (masked_passwords(str(exc)) or type(exc).__name__)  # not only our own errors
         error_count = source.error_count + (not isinstance(exc, ServerBusy))  # not asked: no failure
         decision = next_fetch(
             now=now, outcome="rate_limited" if getattr(exc, "retry_after", None) else "error",
@@ -386,7 +387,7 @@ class Updater(WritesMixin, PagesMixin):
             "error_count": error_count, "next_fetch_at": decision.next_fetch_at,
             "backoff_minutes": decision.backoff_minutes,
         }
-        log.info("source failed", extra={"source_url": source.url, "error": message})
+        log.info("source failed", extra={"source_url": source.shown_url, "error": message})
         return fields, SourceUpdate(source.id, source.url, "error", error=message)
 
     # From this body size on a feed is parsed in a thread: parsing a 16 MB feed on the event

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .exceptions import masked_passwords
 from .urls import address_name, is_web_address
 
 
@@ -38,7 +39,13 @@ class Source:
     @property
     def name(self) -> str:
         """Its title, else what its address names (:func:`~progleton.urls.address_name`)."""
-        return self.title or address_name(self.url) or self.url
+        return self.title or address_name(self.url) or self.shown_url
+
+    @property
+    def shown_url(self) -> str:
+        """Its address as people are shown it: a password in it masked, the user name kept
+        ("https://ann:********@example.org/feed.xml"). The fetcher alone uses ``url``."""
+        return masked_passwords(self.url)
 
 
 def outlet_name(source_title: str | None, site_name: str | None, url: str, source_url: str | None = None) -> str:

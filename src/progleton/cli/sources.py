@@ -35,7 +35,7 @@ def add(ctx: Context, url: str, groups: tuple[str, ...], no_discover: bool) -> N
     verb = "Added" if created else ("Following again" if again else "Already following")
     number = "" if created or again else f" as source {source.id}"  # what `remove` and `sources` name
     in_groups = f" in {', '.join(source.groups)}" if source.groups else ""
-    address = f" ({escape(source.url)})" if source.name != source.url else ""  # one named by nothing else
+    address = f" ({escape(source.shown_url)})" if source.name != source.shown_url else ""  # one named by nothing else
     console.print(f"{verb} [bold]{escape(source.name)}[/]{number}{address}{escape(in_groups)}."
                   + (" Run `progleton update` to fetch it." if created or again else ""))
 
@@ -68,20 +68,20 @@ def remove(ctx: Context, source: str) -> None:
         else:
             found = _one_source(sources_named(app.sources(), source), source)
         app.remove_source(found.id)
-    console.print(f"Stopped following [bold]{escape(found.name)}[/] ({escape(found.url)}); its articles stay.")
+    console.print(f"Stopped following [bold]{escape(found.name)}[/] ({escape(found.shown_url)}); its articles stay.")
 
 
 def sources_named(followed: Sequence[Source], given: str) -> list[Source]:
-    """The sources ``given`` names: its feed's address as stored or as it would be added
-    (``example.org/feed``, another case of host, a slash more or less), else its site's
-    address, else its exact title (else the same title in another case)."""
+    """The sources ``given`` names: its feed's address as stored, as shown (its password
+    masked) or as it would be added (``example.org/feed``, another case of host, a slash more or
+    less), else its site's address, else its exact title (else the same title in another case)."""
     given = given.strip()
     try:
         key = _address_key(web_address(given))
     except ValueError:
         key = None
     if key is not None:
-        by_feed = [s for s in followed if _address_key(s.url) == key]
+        by_feed = [s for s in followed if key in (_address_key(s.url), _address_key(s.shown_url))]
         by_site = [s for s in followed if s.site_url and _address_key(s.site_url) == key]
         if by_feed or by_site:
             return by_feed or by_site
@@ -101,7 +101,7 @@ def _one_source(found: list[Source], given: str) -> Source:
     if not found:
         raise NotFound(f"no source is named {given!r}: give its id, its feed's address or its title "
                        "(`progleton sources` lists them)")
-    listed = "; ".join(f"{s.id} {s.name} ({s.url})" for s in found)
+    listed = "; ".join(f"{s.id} {s.name} ({s.shown_url})" for s in found)
     raise click.ClickException(f"{given!r} names {len(found)} sources: {listed}. Give the id of the one to remove.")
 
 
@@ -135,9 +135,9 @@ def sources(ctx: Context, as_json: bool) -> None:
     table.columns[1].overflow = "fold"  # an address or an error cut short with "…" says nothing
     table.columns[1].ratio = 1
     for s in rows:
-        said = (s.last_error or "").removeprefix(s.url + " ")  # "… answered 500", under the address
+        said = (s.last_error or "").removeprefix(s.shown_url + " ")  # "… answered 500", under the address
         error = f"\n[red]✗ {escape(said)}[/]" if said and not s.retired else ""
-        table.add_row(str(s.id), f"{escape(s.name)}\n[dim]{escape(s.url)}[/]{error}", escape(_fetches(s)),
+        table.add_row(str(s.id), f"{escape(s.name)}\n[dim]{escape(s.shown_url)}[/]{error}", escape(_fetches(s)),
                       str(s.article_count))
     console.print(table)
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..core import Progleton
-from ..exceptions import GroupingLockLost
+from ..exceptions import GroupingLockLost, masked_passwords
 from ..fetch.schedule import server_waits
 from ..types import Source, SourceUpdate, UpdateResult
 from ..urls import server_of
@@ -40,7 +40,7 @@ def run_update(app: Progleton, *, due_only: bool, finished: list[Any] | None = N
             bar.update(task, description=f"waiting for {len(in_flight)}: {escape(url)}{pages}" if in_flight else "")
 
         def started(source: Source) -> None:
-            in_flight[source.id] = source.url
+            in_flight[source.id] = source.shown_url
             show()
 
         def progress(result: Any) -> None:
@@ -96,21 +96,21 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
     if grouping_failed is not None:
         err_console.print(f"[red]Error:[/] {escape(str(grouping_failed))}")
     if as_json:
-        print_json([dataclasses.asdict(s) for s in result.sources] + [
-            {**dataclasses.asdict(SourceUpdate(s.id, s.url, "skipped", warning="its server asked for time")),
+        print_json([{**dataclasses.asdict(s), "url": masked_passwords(s.url)} for s in result.sources] + [
+            {**dataclasses.asdict(SourceUpdate(s.id, s.shown_url, "skipped", warning="its server asked for time")),
              "next_fetch_at": s.next_fetch_at} for s in result.held_back])
         if all_failed or grouping_failed:
             raise click.exceptions.Exit(1)
         return
     for failed in result.errors:  # an error that names its address is not preceded by it again
-        error = failed.error or ""
-        line = error if failed.url in error else f"{failed.url}: {error}"
+        error, url = failed.error or "", masked_passwords(failed.url)
+        line = error if url in error else f"{url}: {error}"
         title = titles.get(failed.source_id)
         console.print(f"[red]✗[/] {escape(f'{title}: {line}' if title else line)}")
     for held in result.held_back:
         due = held.next_fetch_at
         at = f" ({due.astimezone():%H:%M})" if due is not None else ""
-        named = f"{held.title}: {held.url}" if held.title else held.url
+        named = f"{held.title}: {held.shown_url}" if held.title else held.shown_url
         console.print(f"[yellow]–[/] {escape(named)} skipped: its server asked for time; due again "
                       f"{ago(due)}{at}.", highlight=False)
     console.print(_update_summary(result) if not idle else _nothing_due(followed, result))

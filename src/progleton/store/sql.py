@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..exceptions import NotFound
+from ..exceptions import NotFound, masked_passwords
 from ..types import Source
 from ..urls import address_name, is_web_address
 from . import schema as t
@@ -98,7 +98,9 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
         return Source(
             id=m["id"], url=m["url"], title=m["title"], site_url=m["site_url"], groups=groups,
             added_at=utc(m["added_at"]), last_fetched_at=utc(m["last_fetched_at"]),
-            last_status=m["last_status"], last_error=m["last_error"], error_count=m["error_count"],
+            # an error stored before errors masked passwords (exceptions.masked_passwords) is shown masked
+            last_status=m["last_status"], last_error=m["last_error"] and masked_passwords(m["last_error"]),
+            error_count=m["error_count"],
             next_fetch_at=utc(m["next_fetch_at"]), interval_minutes=m["interval_minutes"],
             backoff_minutes=m["backoff_minutes"] or 0.0, retired=bool(m["retired"]),
             etag=m["etag"], last_modified=m["last_modified"], article_count=article_count,

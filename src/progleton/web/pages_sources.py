@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..core import Progleton
-from ..exceptions import FeedParseError, FetchError, NotFound
+from ..exceptions import FeedParseError, FetchError, NotFound, masked_passwords
 from ..types import Source
 from .app import render
 from .pages import progleton_of
@@ -93,7 +93,8 @@ async def add_source(request: Request, url: Annotated[str, Form(max_length=2000)
     try:
         source, created = await progleton_of(request).add_source_async(url, groups=split_groups(groups))
     except (FetchError, FeedParseError, ValueError) as exc:  # a FetchError says nothing was added
-        return _sources_page(request, status_code=400, error=f"Could not add {url}: {exc}",
+        # the form keeps the address as typed, to be corrected; the message shows no password
+        return _sources_page(request, status_code=400, error=f"Could not add {masked_passwords(url)}: {exc}",
                              url=url, groups=groups)
     return RedirectResponse("/sources?notice=" + ("added" if created else f"exists&source={source.id}"),
                             status_code=303)
