@@ -117,11 +117,52 @@ def test_references_to_dropped_entities_are_left_out_not_shown(broken: bool) -> 
     result = outcome(document)
     assert isinstance(result, ParsedFeed)
     assert result.title == "Laughs" and result.to_feedparser()["feed"]["title"] == "Laughs"
-    # a safe declared entity expands; an undeclared name stays as written, as browsers show it
-    assert result.entries[0].title == "Example & Co &nosuch;"
+    # a safe declared entity expands; a name nothing declares is left out too
+    assert result.entries[0].title == "Example & Co"
     assert result.bozo and "entity 'lol1' dropped" in (result.bozo_reason or "")
+    assert "&nosuch;" in (result.bozo_reason or "")
     xxe = outcome(XXE)
     assert isinstance(xxe, ParsedFeed) and xxe.title == "t" and xxe.bozo
+
+
+# A billion laughs whose declarations never reach us: in an external DTD (never fetched), in a
+# parameter entity (never expanded), or left out. "&lol9;" was stored as text: "Laughs &lol9;".
+_LAUGHS_BODY = (b'<rss version="2.0"><channel><title>Laughs &lol9;</title><item><title>Joke &lol9; told</title>'
+                b"<description>&lt;p&gt;Ha&lt;/p&gt; &lol9;&amp;co</description><guid>1</guid></item></channel></rss>")
+UNDECLARED_LAUGHS = {
+    "external DTD": b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "http://127.0.0.1:9/laughs.dtd">' + _LAUGHS_BODY,
+    "parameter entity": (b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY % p "<!ENTITY lol9 \'lol\'>"> %p;]>'
+                         + _LAUGHS_BODY),
+    "no declaration": b'<?xml version="1.0"?>' + _LAUGHS_BODY,
+    "not well-formed either": _LAUGHS_BODY.replace(b"</channel>", b"<unclosed></channel>"),
+    "Atom": (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Laughs &lol9;</title>'
+             b'<entry><id>1</id><title>Joke &lol9; told</title><content type="html">&lt;p&gt;Ha&lt;/p&gt; '
+             b"&lol9;&amp;co</content></entry></feed>"),
+}
+
+
+@pytest.mark.parametrize("document", UNDECLARED_LAUGHS.values(), ids=UNDECLARED_LAUGHS.keys())
+def test_references_to_entities_nothing_declares_are_left_out_and_said(document: bytes) -> None:
+    result = outcome(document)
+    assert isinstance(result, ParsedFeed)
+    assert result.title == "Laughs" and result.to_feedparser()["feed"]["title"] == "Laughs"
+    entry = result.entries[0]
+    assert " ".join((entry.title or "").split()) == "Joke told"
+    assert "lol9" not in f"{entry.summary} {entry.content}" and "Ha" in f"{entry.summary} {entry.content}"
+    assert result.bozo and "&lol9;" in (result.bozo_reason or "") and "left out" in (result.bozo_reason or "")
+
+
+def test_what_is_no_undeclared_reference_is_read_as_before() -> None:
+    """HTML's names are characters (HTML 5's too); a name in a CDATA section, or escaped, is
+    the publisher's own text."""
+    document = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>Caf&eacute;&nbsp;news &check;</title>'
+                b"<item><title><![CDATA[Writing &lol9; in XML]]></title><description>Use &amp;lol9; &amp;amp; "
+                b"&#38;c</description><guid>1</guid></item></channel></rss>")
+    result = outcome(document)
+    assert isinstance(result, ParsedFeed)
+    assert result.title == "Caf\u00e9\u00a0news \u2713"
+    assert result.entries[0].title == "Writing &lol9; in XML"
+    assert "&lol9;" not in (result.bozo_reason or "")
 
 
 def test_small_declared_entities_still_expand() -> None:

@@ -93,6 +93,13 @@ FUTURE = """<?xml version="1.0"?><rss version="2.0"><channel><title>Ahead</title
 <item><title>Ferry strike ends</title><guid>ferry</guid><pubDate>Wed, 25 Nov 2026 08:00:00 GMT</pubDate>
 <description>The ferries run again.</description></item></channel></rss>"""
 
+# a billion laughs whose declarations sit in an external DTD, never fetched: its references are
+# to entities nothing declares (they were stored as written, "Laughs &lol9;")
+LAUGHS = """<?xml version="1.0"?><!DOCTYPE rss SYSTEM "http://127.0.0.1:9/laughs.dtd">
+<rss version="2.0"><channel><title>Laughs &lol9;</title>
+<item><title>Ferry &lol9; timetable changes</title><guid>ferry</guid>
+<description>The ferry to Port Alder runs later &lol9;from Monday.</description></item></channel></rss>"""
+
 # episodes with nothing but their audio: no title, no link, no guid
 PODCAST = """<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Talk</title>
 <item><enclosure url="http://127.0.0.1/audio/episode%2001.mp3" type="audio/mpeg" length="1"/></item>
@@ -182,6 +189,7 @@ class Farm:
             "/unlinked.xml": web.Response(text=UNLINKED, content_type="application/rss+xml"),
             "/comments.xml": web.Response(text=COMMENTS, content_type="application/rss+xml"),
             "/future.xml": web.Response(text=FUTURE, content_type="application/rss+xml"),
+            "/laughs.xml": web.Response(text=LAUGHS, content_type="application/rss+xml"),
             "/podcast.xml": web.Response(text=PODCAST, content_type="application/rss+xml"),
             "/controls.json": web.Response(text=CONTROLS, content_type="application/feed+json"),
             "/wrong-types.json": web.Response(text=WRONG_TYPES, content_type="application/feed+json"),
@@ -446,6 +454,23 @@ def test_hostile_sources_fail_alone_and_nothing_stored_is_lost(farm: Farm, db_ur
         assert {a.title for a in stored_articles(app)} == stored
         good = next(s for s in app.sources() if s.url.endswith("/good.xml"))
         assert good.error_count == 1 and good.backoff_minutes > 0 and good.last_error
+    finally:
+        app.close()
+
+
+def test_references_to_entities_a_feed_never_declares_are_not_stored(farm: Farm, db_url: str) -> None:
+    """A hostile feed's "&lol9;", whose declaration was never read, was stored and shown as
+    written: the source was called "Laughs &lol9;". It is left out, and the source says so."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        app.store.add_source(farm.base + "/laughs.xml")
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 1
+        [source] = app.sources()
+        [article] = stored_articles(app)
+        assert (source.title, article.title) == ("Laughs", "Ferry timetable changes")
+        assert article.text == "The ferry to Port Alder runs later from Monday."
+        assert "&lol9;" in (source.last_error or "") and "left out" in (source.last_error or "")
     finally:
         app.close()
 

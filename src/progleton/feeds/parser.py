@@ -21,6 +21,7 @@ from progleton.feeds.prepare import (
     NOT_A_FEED_HTML,
     PreparedDocument,
     check_not_empty,
+    drop_undeclared_references,
     looks_like_html_page,
     normalize_headers,
     prepare_xml,
@@ -316,9 +317,17 @@ def _salvage(
     url: str | None,
     base: str,
 ) -> ParsedFeed:
-    reason = f"not well-formed XML: {error}"
-    if doc.notes:
-        reason = f"unsafe DOCTYPE declarations dropped ({', '.join(doc.notes[:3])}); {reason}"
+    undeclared = drop_undeclared_references(doc)
+    left_out = (f"references to entities the feed does not declare left out ({', '.join(undeclared[:3])}"
+                f"{', …' if len(undeclared) > 3 else ''})") if undeclared else None
+    if left_out is not None:
+        try:
+            root = etree.fromstring(doc.data, _strict_parser())
+        except etree.XMLSyntaxError as exc:
+            error = exc
+        else:  # that was all that was wrong with it
+            return _from_tree(root, original, doc, url=url, base=base, bozo_reason=_with_notes(doc, left_out))
+    reason = _with_notes(doc, "; ".join(filter(None, (left_out, f"not well-formed XML: {error}"))))
     message = str(error)
     if "Text node too long" in message or "huge" in message.lower():
         shortened = _LONG_TEXT.sub(_shorten, doc.data)
@@ -340,6 +349,13 @@ def _salvage(
         else:
             return _from_tree(root, original, doc, url=url, base=base, bozo_reason=reason)
     return _fallback(original, doc, url=url, reason=reason)
+
+
+def _with_notes(doc: PreparedDocument, reason: str) -> str:
+    """Why a document was salvaged, after the unsafe declarations dropped from it, if any."""
+    if doc.notes:
+        return f"unsafe DOCTYPE declarations dropped ({', '.join(doc.notes[:3])}); {reason}"
+    return reason
 
 
 def _with_http(result: Any, doc: PreparedDocument, url: str | None) -> Any:

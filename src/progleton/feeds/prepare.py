@@ -3,11 +3,14 @@
 Nothing downstream (lxml or feedparser) ever sees an internal entity declaration: simple
 entities are expanded here within a budget (so the quadratic blow-up cannot happen), and
 anything else in the internal subset is dropped, with the references to the entities dropped
-(a title "Laughs &lol9;" reads "Laughs"; the source says which were dropped).
+(a title "Laughs &lol9;" reads "Laughs"; the source says which were dropped). A reference to an
+entity that nothing declares, or whose declaration is never read (an external DTD, a parameter
+entity), is left out as well when the document is salvaged (:func:`drop_undeclared_references`).
 """
 
 from __future__ import annotations
 
+import html.entities
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -190,3 +193,45 @@ def _expand_entities(body: bytes, entities: dict[bytes, bytes], doc: PreparedDoc
             )
             return pattern.sub(b"", body)
     return pattern.sub(lambda m: entities[m.group(1)], body)
+
+
+# The sections of a document whose "&" is no reference (kept as they are), and a reference to a
+# named entity other than XML's own five.
+_NAMED_REFERENCE = re.compile(
+    rb"<!\[CDATA\[.*?(?:\]\]>|$)|<!--.*?(?:-->|$)|<\?.*?(?:\?>|$)"
+    rb"|&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z_:][\w.:-]*);", re.DOTALL)
+
+
+def is_known_entity(name: str) -> bool:
+    """Whether a reference to ``name`` reads as a character without a declaration: XML's own
+    five, and HTML's names, which feeds use undeclared (``&nbsp;``; :mod:`.repair` writes
+    them as the characters)."""
+    return name in html.entities.name2codepoint or f"{name};" in html.entities.html5
+
+
+def drop_undeclared_references(doc: PreparedDocument) -> list[str]:
+    """Leave out of ``doc`` its references to entities nothing declared (by the time this is
+    asked, the declarations read are expanded), and return them ("&lol9;"), each once.
+
+    Such a reference stands for text that is not there: an entity of a billion laughs, or of a
+    file, declared where it is never read (an external DTD, a parameter entity), or nowhere.
+    Kept, it was shown as written ("Laughs &lol9;"); left out, the text reads as a reader would
+    want it, and the source says which were. A name in a CDATA section, a comment or a
+    processing instruction is text, and stays; HTML's names are characters
+    (:func:`is_known_entity`). Marks the document as changed, so that feedparser reads this copy.
+    """
+    if b"&" not in doc.data:
+        return []
+    dropped: dict[str, None] = {}
+
+    def drop(found: re.Match[bytes]) -> bytes:
+        name = found.group(1)
+        if name is None or is_known_entity(text := name.decode("utf-8", "replace")):
+            return found.group(0)
+        dropped[f"&{text};"] = None
+        return b""
+
+    data = _NAMED_REFERENCE.sub(drop, doc.data)
+    if dropped:
+        doc.data, doc.entities_neutralized = data, True
+    return list(dropped)

@@ -47,9 +47,12 @@ def _entity(found: re.Match[bytes]) -> bytes:
     if reference[0] == ord("#") or reference in _XML_ENTITIES:
         return found.group(0)
     codepoint = html.entities.name2codepoint.get(reference[:-1].decode("ascii"))
-    if codepoint is None:
+    if codepoint is not None:
+        return b"&#%d;" % codepoint
+    characters = html.entities.html5.get(reference.decode("ascii"))  # HTML 5's own names ("&check;")
+    if characters is None:
         return b"&amp;" + reference
-    return b"&#%d;" % codepoint
+    return b"".join(b"&#%d;" % ord(c) for c in characters)
 
 
 # Numeric references to NUL or to a UTF-16 surrogate: no character a document may hold
