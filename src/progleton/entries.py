@@ -14,7 +14,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -59,6 +59,37 @@ def not_after(moment: datetime | None, now: datetime) -> datetime | None:
     if moment is not None and moment > now + CLOCK_SKEW:
         return now
     return moment
+
+
+# The earliest date taken as a news item's: before it there were next to no news sites, let
+# alone feeds. An earlier one is a zero timestamp (1970-01-01), a typo'd year (1901), a CMS's
+# placeholder; taken as given, it sorted and grouped its article as news of then, "56 years
+# ago", so it is no date at all (the article sorts and groups by when it was fetched).
+EARLIEST_NEWS = datetime(1995, 1, 1, tzinfo=UTC)
+
+
+def dated(*moments: datetime | None) -> datetime | None:
+    """The first of ``moments`` that may be a news item's date (:data:`EARLIEST_NEWS` or later),
+    or None. A date too far ahead is :func:`not_after`'s to settle, against the fetch time."""
+    return next((m for m in moments if m is not None and m >= EARLIEST_NEWS), None)
+
+
+def odd_dates_note(entries: Sequence[Mapping[str, Any]], now: datetime) -> str | None:
+    """What a source says of its new entries (rows of ``entries``, with the dates the feed gave)
+    dated before :data:`EARLIEST_NEWS`, taken as undated, or further past ``now``, the fetch
+    time, than :data:`CLOCK_SKEW`, taken as the fetch time (:func:`not_after`)."""
+    said = [[d for d in (e.get("published"), e.get("updated")) if d is not None] for e in entries]
+    early = [min(dates) for dates in said if dates and min(dates) < EARLIEST_NEWS]
+    ahead = [max(dates) for dates in said if dates and max(dates) > now + CLOCK_SKEW]
+    notes = [f"{_entries(len(early))} dated before {EARLIEST_NEWS.year} (such as {early[0]:%Y-%m-%d}): "
+             "taken as undated" if early else "",
+             f"{_entries(len(ahead))} dated in the future (such as {ahead[0]:%Y-%m-%d}): dated when fetched"
+             if ahead else ""]
+    return "; ".join(filter(None, notes)) or None
+
+
+def _entries(count: int) -> str:
+    return f"{count:,} new entr{'y' if count == 1 else 'ies'}"
 
 
 _MEDIA_VERBS = {"audio": "Listen", "video": "Watch"}

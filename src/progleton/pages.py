@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from .entries import EntryText, authors, extract_pages, not_after, profile_key, text_hash
+from .entries import EntryText, authors, dated, extract_pages, not_after, profile_key, text_hash
 from .exceptions import FetchError, HTTPStatusError
 from .extract import ExtractedArticle, word_count
 from .extract.core import MAX_PAGE_BYTES
@@ -86,7 +86,7 @@ def retried_page(row: Mapping[str, Any], page: Prepared, retry_after: float | No
             "site_name": article.site_name, "authors": authors(article.authors) or row["authors"],
             "extracted": True, "text_hash": text_hash(row["title"], article.text),
             "page_retry_at": None, "page_attempts": failed,
-            "_updated": not_after(article.updated, now),  # the page's own time for the change, if any
+            "_updated": not_after(dated(article.updated), now),  # the page's own time for the change, if any
         }
     warnings = [w for w in row["warnings"] if not w.startswith(NOT_FETCHED)]
     return {"id": row["id"], "warnings": [*warnings, why_not or "no article text found on the page"],

@@ -22,6 +22,7 @@ from .entries import (
     authors,
     changed_headlines,
     changed_texts,
+    dated,
     enclosure_name,
     entries_per_day,
     entry_address,
@@ -33,6 +34,7 @@ from .entries import (
     left_note,
     newest_entries,
     not_after,
+    odd_dates_note,
     one_line,
     plain_title,
     read_feed,
@@ -318,7 +320,8 @@ class Updater(WritesMixin, PagesMixin):
                     fields["_page_retries"] = retried
                 notes = (unlinked_note(items), left_note(len(items), left),
                          self._unfetched_note(source.id), self._cut_short_note(source.id),
-                         self._postponed_note(source.id), pending_note(pending, self._expired.get(source.id, 0)))
+                         self._postponed_note(source.id), pending_note(pending, self._expired.get(source.id, 0)),
+                         odd_dates_note([entry for entry, _ in items], now))
                 if any(notes):
                     fields["last_error"] = "; ".join(filter(None, (fields["last_error"], *notes)))
                 result = SourceUpdate(
@@ -411,8 +414,10 @@ class Updater(WritesMixin, PagesMixin):
         (:func:`~progleton.entries.changed_headlines`), and whose text it changed where the article
         shows the feed's text (:func:`~progleton.entries.changed_texts`); how many entries were left
         for later updates by ``max_new_entries`` (:func:`newest_entries`); and what becomes of the
-        pending entries (:func:`~progleton.pending.settle_pending`). No date is later than ``now``
-        (the fetch time), give or take :data:`CLOCK_SKEW`."""
+        pending entries (:func:`~progleton.pending.settle_pending`). No article's date is later than
+        ``now`` (the fetch time), give or take :data:`CLOCK_SKEW`, nor before
+        :data:`~progleton.entries.EARLIEST_NEWS` (:func:`~progleton.entries.dated`); an entry keeps
+        the dates its feed gave."""
         self._feed_authors[source.id] = feed.authors
         by_guid: dict[str, tuple[ParsedEntry, EntryText]] = {}
         for entry, text in zip(feed.entries, texts, strict=True):
@@ -425,7 +430,7 @@ class Updater(WritesMixin, PagesMixin):
             known, stored_pending = self.store.known_and_pending(source.id, list(by_guid))
         headlines, retold = changed_headlines(by_guid, known), changed_texts(by_guid, known)
         for change in (*headlines, *retold):
-            change["updated"] = not_after(change["updated"], now)
+            change["updated"] = not_after(dated(change["updated"]), now)
         waited, self._expired[source.id] = still_pending(stored_pending, by_guid, known, now)
         new = [(g, e, t) for g, (e, t) in by_guid.items() if g not in known]
         new, left = newest_entries([*new, *waited], max(1, self.settings.max_new_entries))
@@ -462,7 +467,7 @@ class Updater(WritesMixin, PagesMixin):
         return [
             ({"guid": guid, "link": entry.link, "title": entry.title, "summary": text.summary_html,
               "content": text.content_html, "authors": authors(entry.authors),
-              "published": not_after(entry.published, now), "updated": not_after(entry.updated, now)}, record)
+              "published": entry.published, "updated": entry.updated}, record)  # as the feed said
             for (guid, entry, text), record in zip(new, records, strict=True)
         ], headlines, retold, len(left), settle_pending(stored_pending, [*postponed, *waiting], now)
 
@@ -524,13 +529,13 @@ class Updater(WritesMixin, PagesMixin):
         # grouper reads no title (two episodes joined one story on "episode", "mp3").
         episode = "" if title else enclosure_name(entry)
         title = title or ("" if episode else link)
-        published = entry.published or (article.published if article else None) or entry.updated
+        published = dated(entry.published, article.published if article else None, entry.updated)
         return {
             "url": link, "canonical_url": canonical, "title": short_title(one_line(title), MAX_TITLE_CHARS),
             "headline": short_title(one_line(episode), MAX_TITLE_CHARS) or None,
             "text": text, "html": html, "summary": summary_text[:1000],
             "authors": authors(self._byline(source.id, entry, article)),
-            "published": published, "updated": (article.updated if usable and article else None) or entry.updated,
+            "published": published, "updated": dated(article.updated if usable and article else None, entry.updated),
             "language": article.language if article else None,
             "image": article.image if article else None,
             "site_name": article.site_name if article else None,

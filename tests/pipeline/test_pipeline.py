@@ -23,6 +23,7 @@ from progleton import make_progleton
 from progleton.core import Progleton
 from progleton.entries import (
     EntryText,
+    dated,
     entries_per_day,
     entry_guid,
     feed_warning,
@@ -88,6 +89,18 @@ COMMENTS = """<?xml version="1.0"?><rss version="2.0"><channel><title>Links</tit
 
 # an entry dated far ahead (a sticky post) beside an ordinary one
 FUTURE = """<?xml version="1.0"?><rss version="2.0"><channel><title>Ahead</title>
+<item><title>Pinned: read the rules</title><guid>pinned</guid><pubDate>Fri, 01 Jan 2100 00:00:00 GMT</pubDate>
+<description>The rules of the forum.</description></item>
+<item><title>Ferry strike ends</title><guid>ferry</guid><pubDate>Wed, 25 Nov 2026 08:00:00 GMT</pubDate>
+<description>The ferries run again.</description></item></channel></rss>"""
+
+# entries dated before there was news on the web (a typo'd year; a zero timestamp's 1970) and far
+# ahead, beside an ordinary one
+ODD_DATES = """<?xml version="1.0"?><rss version="2.0"><channel><title>Odd Dates</title>
+<item><title>Tram depot reopens</title><guid>1901</guid><pubDate>Tue, 01 Jan 1901 09:00:00 GMT</pubDate>
+<description>The tram depot reopens.</description></item>
+<item><title>Lighthouse keeper retires</title><guid>epoch</guid><pubDate>Thu, 01 Jan 1970 00:00:00 +0000</pubDate>
+<description>The keeper retires.</description></item>
 <item><title>Pinned: read the rules</title><guid>pinned</guid><pubDate>Fri, 01 Jan 2100 00:00:00 GMT</pubDate>
 <description>The rules of the forum.</description></item>
 <item><title>Ferry strike ends</title><guid>ferry</guid><pubDate>Wed, 25 Nov 2026 08:00:00 GMT</pubDate>
@@ -190,6 +203,7 @@ class Farm:
             "/comments.xml": web.Response(text=COMMENTS, content_type="application/rss+xml"),
             "/future.xml": web.Response(text=FUTURE, content_type="application/rss+xml"),
             "/laughs.xml": web.Response(text=LAUGHS, content_type="application/rss+xml"),
+            "/odd-dates.xml": web.Response(text=ODD_DATES, content_type="application/rss+xml"),
             "/podcast.xml": web.Response(text=PODCAST, content_type="application/rss+xml"),
             "/controls.json": web.Response(text=CONTROLS, content_type="application/feed+json"),
             "/wrong-types.json": web.Response(text=WRONG_TYPES, content_type="application/feed+json"),
@@ -915,6 +929,45 @@ def test_a_date_far_ahead_is_taken_as_the_fetch_time_and_others_are_kept(farm: F
         assert articles["Ferry strike ends"].published == datetime(2026, 11, 25, 8, tzinfo=UTC)
     finally:
         app.close()
+
+
+def test_dates_before_news_on_the_web_are_taken_as_unknown_and_said(farm: Farm, db_url: str) -> None:
+    """A date of 1901 or 1970 (a zero timestamp) was stored as the article's: its story sorted
+    and was grouped as news of then, "56 years ago". The article is undated (sorted and grouped
+    by when it was fetched), the entry keeps what the feed said, and the source says so."""
+    app = make_progleton(db_url, allowed_hosts="127.0.0.1", extract_workers=1, fetch_articles=False)
+    try:
+        app.store.add_source(farm.base + "/odd-dates.xml")
+        before = datetime.now(UTC)
+        result = app.update(due_only=False).sources[0]
+        assert result.status == "ok" and result.new_articles == 4
+        articles = {a.title: a for a in stored_articles(app)}
+        for title in ("Tram depot reopens", "Lighthouse keeper retires"):
+            old = articles[title]
+            assert old.published is None and old.updated is None, title
+            last_seen = app.story(old.story_id or "").story.last_seen
+            assert last_seen is not None and before <= last_seen <= datetime.now(UTC), title
+        pinned = articles["Pinned: read the rules"].published
+        assert pinned is not None and before <= pinned <= datetime.now(UTC)
+        assert articles["Ferry strike ends"].published == datetime(2026, 11, 25, 8, tzinfo=UTC)
+        with app.store.engine.connect() as conn:  # what the feed said is kept with its entry
+            said = {guid.rsplit("/", 1)[-1]: published
+                    for guid, published in conn.exec_driver_sql("SELECT guid, published FROM entries")}
+        assert str(said["1901"]).startswith("1901-01-01 09:00") and str(said["epoch"]).startswith("1970-01-01")
+        assert str(said["pinned"]).startswith("2100-01-01")
+        warning = app.store.get_source(result.source_id).last_error or ""
+        assert "2 new entries dated before 1995 (such as 1901-01-01): taken as undated" in warning, warning
+        assert "1 new entry dated in the future (such as 2100-01-01): dated when fetched" in warning, warning
+    finally:
+        app.close()
+
+
+def test_a_date_is_plausible_from_1995_to_a_little_past_the_fetch() -> None:
+    now = datetime(2026, 11, 26, 12, tzinfo=UTC)
+    assert dated(None, datetime(1970, 1, 1, tzinfo=UTC), now - timedelta(days=1)) == now - timedelta(days=1)
+    assert dated(datetime(1994, 12, 31, 23, tzinfo=UTC)) is None
+    assert dated(datetime(1995, 1, 1, tzinfo=UTC)) == datetime(1995, 1, 1, tzinfo=UTC)
+    assert dated() is None
 
 
 def test_not_after_allows_a_little_clock_skew() -> None:
