@@ -55,7 +55,7 @@ class StoryOut(BaseModel):
     first_seen: datetime | None
     last_seen: datetime | None
     article_count: int
-    outlet_count: int = Field(description="Distinct outlets that carried the story")
+    outlet_count: int = Field(description="Distinct outlets (sites: two feeds of one site are one) that carried the story")
     independent_count: int = Field(description="Independent reports: a wire text counts once")
     outlets: list[str]
     snippet: str

@@ -57,6 +57,7 @@ from .extract import ExtractedArticle, word_count
 from .feeds.model import ParsedEntry, ParsedFeed
 from .fetch import RATE_LIMITED, Fetcher, next_fetch
 from .fetch.model import FetchResult
+from .outlets import outlet_key
 from .pages import (
     POSTPONED,
     RETRY_PAGES_PER_SOURCE,
@@ -92,11 +93,13 @@ ASSIGN_POOL_MIN = 1_000
 
 def stored_doc(row: Mapping[str, Any]) -> Doc:
     """What the grouper reads of a stored article (a row of ``unassigned_articles`` or
-    ``assignments``): its text, or the feed's summary without one, and its time, or when it was
-    stored. Assigning and the start-up replay both read it so, and must: a replay decides as
-    the assigning did only on the same text."""
+    ``assignments``): its text, or the feed's summary without one, its time, or when it was
+    stored, and its outlet, the site its source belongs to (:func:`~progleton.outlets.outlet_key`,
+    as the store counts a story's outlets). Assigning and the start-up replay both read it so,
+    and must: a replay decides as the assigning did only on the same text and outlets."""
     grouped = row.get("grouped_text")  # the feed's text, when the page's replaced it later
-    return Doc(id=str(row["id"]), url=row["url"], source=str(row["source_id"]), title=row["title"],
+    source = outlet_key(row["source_id"], row["site_url"], row["source_url"], row["source_name"], row["url"])
+    return Doc(id=str(row["id"]), url=row["url"], source=source, title=row["title"],
                text=grouped if grouped is not None else row["text"] or row["summary"],
                published=row["published"] or row["created_at"])
 

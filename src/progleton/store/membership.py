@@ -4,7 +4,7 @@ the same queries serve SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..exceptions import NotFound
+from ..outlets import outlet_key
 from ..stories.rank import recent_outlets, story_score
-from ..urls import address_name
 from . import schema as t
 from .sql_util import lookup, new_id, now_utc, short_messages, utc
 
@@ -52,11 +52,11 @@ class StoryMembershipMixin:
     def unassigned_articles(self) -> list[dict[str, Any]]:
         """Articles not yet in a story, in publication order: the grouper's queue."""
         when = sa.func.coalesce(t.articles.c.published, t.articles.c.created_at)
-        query = sa.select(
+        query = _with_outlet(sa.select(
             t.articles.c.id, t.articles.c.url, t.articles.c.source_id, t.articles.c.title,
             t.articles.c.text, t.articles.c.summary, t.articles.c.grouped_text, t.articles.c.published,
             t.articles.c.created_at,
-        ).where(t.articles.c.story_id.is_(None)).order_by(when, t.articles.c.id)
+        )).where(t.articles.c.story_id.is_(None)).order_by(when, t.articles.c.id)
         with self._read() as conn:
             return [{**r._mapping, "published": utc(r.published), "created_at": utc(r.created_at)}
                     for r in conn.execute(query)]
@@ -92,12 +92,12 @@ class StoryMembershipMixin:
 
     def assignments(self, since: datetime | None = None) -> list[dict[str, Any]]:
         """Every article's membership, oldest first: what the grouper replays on start-up."""
-        query = sa.select(
+        query = _with_outlet(sa.select(
             t.articles.c.id, t.articles.c.url, t.articles.c.canonical_url, t.articles.c.source_id,
             t.articles.c.title,
             t.articles.c.text, t.articles.c.summary, t.articles.c.grouped_text, t.articles.c.published,
             t.articles.c.created_at, t.articles.c.story_id, t.articles.c.wire_copy_of,
-        ).order_by(sa.func.coalesce(t.articles.c.published, t.articles.c.created_at), t.articles.c.id)
+        )).order_by(sa.func.coalesce(t.articles.c.published, t.articles.c.created_at), t.articles.c.id)
         if since is not None:
             query = query.where(sa.func.coalesce(t.articles.c.published, t.articles.c.created_at) >= since)
         with self._read() as conn:
@@ -121,11 +121,11 @@ class StoryMembershipMixin:
     def _refresh(self, conn: sa.Connection, story_ids: Sequence[str]) -> None:
         """Recompute a story's counts, title, lead article and score from its members."""
         for story_id in set(story_ids):
-            rows = conn.execute(
+            rows = conn.execute(_with_outlet(
                 sa.select(t.articles.c.id, sa.func.coalesce(t.articles.c.headline, t.articles.c.title).label("title"),
-                          t.articles.c.source_id, t.articles.c.source_name, t.articles.c.url,
+                          t.articles.c.source_id, t.articles.c.url,
                           t.articles.c.wire_copy_of, t.articles.c.word_count,
-                          sa.func.coalesce(t.articles.c.published, t.articles.c.created_at).label("when"))
+                          sa.func.coalesce(t.articles.c.published, t.articles.c.created_at).label("when")))
                 .where(t.articles.c.story_id == story_id)
             ).all()
             if not rows:
@@ -151,10 +151,15 @@ class StoryMembershipMixin:
             ))
 
 
-def _outlet(row: Any) -> Hashable:
-    """Which outlet a story's article counts for: its source; a removed source's articles
-    keep its name (``source_name``), not its id, and each removed outlet counts once (they had
-    all counted as one), or as its site where it had no name."""
-    if row.source_id is not None:
-        return int(row.source_id)
-    return ("removed", str(row.source_name or address_name(row.url or "")))
+def _with_outlet(query: sa.Select[Any]) -> sa.Select[Any]:
+    """``query`` of articles with what :func:`_outlet` reads: their source's home page and feed
+    address (``site_url``, ``source_url``) and the name a removed source left (``source_name``)."""
+    return (query.add_columns(t.sources.c.site_url, t.sources.c.url.label("source_url"), t.articles.c.source_name)
+            .outerjoin(t.sources, t.sources.c.id == t.articles.c.source_id))
+
+
+def _outlet(row: Any) -> str:
+    """Which outlet a story's article counts for: its source's site, so that two feeds of one
+    site count once (:func:`~progleton.outlets.outlet_key`); a removed source's articles keep
+    its name (``source_name``), not its id, and each removed outlet counts once."""
+    return outlet_key(row.source_id, row.site_url, row.source_url, row.source_name, row.url or "")

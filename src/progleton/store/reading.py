@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from ..exceptions import NotFound
+from ..outlets import outlet_key
 from ..types import Article, SearchHit, Story, StoryDetail, outlet_name
 from . import schema as t
 from .base import SearchFilters
@@ -81,20 +82,31 @@ class ReadingMixin:
         )
 
     def _outlets(self, conn: sa.Connection, story_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """The names of each story's outlets, one per outlet as the story's counts go
+        (:func:`~progleton.outlets.outlet_key`: a site followed through two feeds is one), named
+        after its first source followed among the story's (the lowest id)."""
         if not story_ids:
             return {}
         name = sa.func.coalesce(t.sources.c.title, t.articles.c.source_name, t.articles.c.site_name)
-        # the address only where there is no name: one row per named outlet, as before
-        address = sa.case((name.is_(None), sa.func.coalesce(t.sources.c.url, t.articles.c.url)), else_=None)
+        # an article's own address only where its removed source left no name: it then names
+        # its outlet (one row per named outlet, as before; an untitled source's feed address
+        # names it)
+        nameless = sa.and_(t.articles.c.source_id.is_(None), t.articles.c.source_name.is_(None))
+        address = sa.case((nameless, t.articles.c.url), else_=None)
         query = (
-            sa.select(t.articles.c.story_id, name, address).distinct()
+            sa.select(t.articles.c.story_id, t.articles.c.source_id, t.sources.c.site_url,
+                      t.sources.c.url.label("source_url"), t.articles.c.source_name, name.label("name"),
+                      address.label("url")).distinct()
             .outerjoin(t.sources, t.sources.c.id == t.articles.c.source_id)
             .where(t.articles.c.story_id.in_(list(story_ids)))
         )
-        out: dict[str, set[str]] = {}
-        for story_id, title, url in conn.execute(query):
-            out.setdefault(story_id, set()).add(outlet_name(title, None, url or ""))
-        return {k: tuple(sorted(v)) for k, v in out.items()}
+        first: dict[str, dict[str, tuple[bool, int, str]]] = {}
+        for r in conn.execute(query):
+            key = outlet_key(r.source_id, r.site_url, r.source_url, r.source_name, r.url or "")
+            named = (r.source_id is None, r.source_id or 0, outlet_name(r.name, None, r.url or "", r.source_url))
+            outlets = first.setdefault(r.story_id, {})
+            outlets[key] = min(outlets.get(key, named), named)
+        return {k: tuple(sorted({n for _, _, n in v.values()})) for k, v in first.items()}
 
     def top_stories(self, *, limit: int, offset: int = 0, since: datetime | None = None,
                     group: str | None = None, language: str | None = None,

@@ -35,7 +35,7 @@ class Doc:
 
     id: str
     url: str
-    source: str  # the outlet (a source id or host); wire copies count once per outlet
+    source: str  # the outlet (its site, a source id or a host); wire copies count once per outlet
     title: str
     text: str
     published: datetime | None = None  # UTC

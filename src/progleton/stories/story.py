@@ -36,8 +36,8 @@ class Story:
     title: str  # the title of the earliest independent report
     first_published: datetime | None
     last_published: datetime | None
-    outlets: tuple[str, ...]  # distinct sources, in arrival order
-    independent_outlets: int  # distinct sources of independent reports (a wire text counts once)
+    outlets: tuple[str, ...]  # distinct outlets (doc sources), in arrival order
+    independent_outlets: int  # distinct outlets of independent reports (a wire text counts once)
     wire_copies: int  # members that copy an earlier member's text
     published: tuple[datetime | None, ...] = ()  # per member, for velocity
 
@@ -53,7 +53,7 @@ class OpenStory:
     last_active: datetime | None = None
     year_counts: Counter[str] = field(default_factory=Counter)
     carriers: Counter[str] = field(default_factory=Counter)  # names/numbers -> members carrying
-    outlets: Counter[str] = field(default_factory=Counter)  # doc sources -> members from each
+    outlets: Counter[str] = field(default_factory=Counter)  # doc sources (outlets) -> members from each
     version: int = 0  # bumped on every change, for the cached norms
     layout: int = 0  # bumped when the centroid is rebuilt (its features' order may change)
     accumulated: int = 0  # members added to the sums since the last rebuild (the first ones)
