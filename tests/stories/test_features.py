@@ -94,6 +94,20 @@ def test_an_irish_name_is_a_name_and_a_contraction_is_not() -> None:
     assert found == ["jim o'brien", "o'brien", "o'brien"]
 
 
+def test_a_point_that_shortens_a_word_ends_no_sentence() -> None:
+    """News writes "Mr. Brown", "Gov. Sarah Palin", "St. Louis", "A.J. Smith" and "U.S. Army".
+    Each point had ended a sentence: the word after it was a sentence's first, a name only if
+    the text capitalised it elsewhere too, and "Louis", "Army" and "Brown" were lost, "A.J.
+    Smith" was "smith" at best, and the title ran into the name ("alaska gov")."""
+    found = names("The U.S. Army said A.J. Smith met Mr. Brown in St. Louis on Friday. Alaska Gov. Sarah "
+                  "Palin spoke to Karen B. Olson. Smith said more. Brown agreed.")
+    assert found == ["us army", "aj smith", "smith", "brown", "st louis", "louis", "sarah palin", "palin",
+                     "karen olson", "olson", "smith", "brown"]
+    # an initial may end a sentence; a title never does
+    assert names("He lives in the U.S. Officials said so, and officials agreed.") == ["us"]
+    assert names("She ran for the Republican U.S. vice-presidency.") == ["republican us", "us"]
+
+
 def test_shingles() -> None:
     assert shingles("One two three four") == ["one two three", "two three four"]
     assert shingles("one two") == ["one two"]

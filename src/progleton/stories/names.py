@@ -80,8 +80,9 @@ def names_of(title: str, text: str, tokens_: list[str], lang: Language) -> list[
 
 def _names(tokens: list[str], lang: Language) -> list[str]:
     name_word = lang.name_word
-    capitalised_inside = _capitalised_mid_sentence(tokens)
     lower_words = frozenset([t for t in tokens if t[0].islower()])
+    shortened = _shortened(tokens, lower_words)
+    capitalised_inside = _capitalised_mid_sentence(tokens, shortened)
     # English stop words end a run already (:func:`_token_kind`); so do another language's
     # ("Der", "Les", "В" heading a sentence or a title are not part of a name)
     stops = frozenset() if lang is ENGLISH else lang.stop_words
@@ -90,8 +91,19 @@ def _names(tokens: list[str], lang: Language) -> list[str]:
     run: list[str] = []
     sentence_start = True
     tokens = [*tokens, "."]
-    for token, kind in zip(tokens, map(_token_kind, tokens), strict=True):
+    kinds = list(map(_token_kind, tokens))
+    for i in shortened:
+        if tokens[i] != ".":
+            kinds[i] = _CAPITALISED  # an initial: "A" and "I" are no article or pronoun here
+            continue
+        tokens[i] = _SHORTENING  # "Mr. Brown", "A. J. Smith", "St. Louis", "U.S. Army": no sentence ends
+        title = tokens[i - 1]
+        if len(title) > 1 and title.lower() not in _PLACE_HEADS:
+            kinds[i - 1] = _OTHER  # a title is no part of the name it goes before: "Gov. Sarah Palin"
+    for token, kind in zip(tokens, kinds, strict=True):
         if kind == _BREAK:
+            if token is _SHORTENING:
+                continue
             if run:
                 found.extend(_close_run(run, capitalised_inside, lower_words, name_word, common))
                 run = []
@@ -185,6 +197,7 @@ def _common_nouns(tokens: list[str], name_word: Callable[[str], str]) -> frozens
 
 
 _BREAK, _CAPITALISED, _OTHER = 0, 1, 2
+_SHORTENING = "·"  # a point that marks a word short (:func:`_shortened`): it breaks nothing
 
 
 def _token_kind_of(token: str) -> int:
@@ -216,12 +229,63 @@ def elided_capital(token: str) -> bool:
 _token_kind = memo(_token_kind_of)
 
 
-def _capitalised_mid_sentence(tokens: list[str]) -> frozenset[str]:
+def _capitalised_mid_sentence(tokens: list[str], shortened: frozenset[int] = frozenset()) -> frozenset[str]:
+    """The capitalised words the text writes where no sentence starts (``shortened``: the
+    points that end no sentence, :func:`_shortened`)."""
     previous = chain(["."], tokens)  # each token's predecessor: one longer than the tokens
-    return frozenset(
-        {t for p, t in zip(previous, tokens, strict=False)
-         if (t[0].isupper() or elided_capital(t)) and p not in SENTENCE_BREAK}
-    )
+    found = {t for p, t in zip(previous, tokens, strict=False)
+             if (t[0].isupper() or elided_capital(t)) and p not in SENTENCE_BREAK}
+    found.update(tokens[i + 1] for i in shortened if tokens[i] == "." and tokens[i + 1][0].isupper())
+    return frozenset(found)
+
+
+# Words written short with a point that are not the end of a sentence: titles before a name
+# ("Mr. Brown", "Sen. Warren", "Gen. Petraeus", "Dr. Müller", "Sra. Gómez"), which are no part
+# of it, and the first word of a place's name ("St. Louis", "Mt. Everest", "Ft. Hood"), which
+# is. An initial is too: a single capital ("A. J. Smith", "U.S. Army").
+_PLACE_HEADS = frozenset({"st", "mt", "ft"})
+_ABBREVIATIONS = _PLACE_HEADS | frozenset(
+    """mr mrs ms dr prof sen rep gov gen lt col capt sgt cpl adm cmdr maj brig rev fr sr sra srta
+    jr hon pres supt det insp""".split()
+)
+
+
+def _points(tokens: list[str]) -> list[int]:
+    """Where the tokens hold a point with a token on either side (found at C speed)."""
+    found = []
+    i = 0
+    try:
+        while True:
+            i = tokens.index(".", i + 1)
+            if i < len(tokens) - 1:
+                found.append(i)
+    except ValueError:
+        return found
+
+
+def _abbreviated(word: str) -> bool:
+    """Whether a point after ``word`` marks it short rather than ending a sentence."""
+    return (len(word) == 1 and word.isupper()) or (word[:1].isupper() and word.lower() in _ABBREVIATIONS)
+
+
+def _shortened(tokens: list[str], lower_words: frozenset[str]) -> frozenset[int]:
+    """The positions of initials and of the points that mark words short (:func:`_abbreviated`),
+    not sentence ends. A point after an initial ends a sentence all the same when a word the
+    text also writes in small letters follows ("... in the U.S. Officials said"): an initial
+    may end a sentence, a title never does."""
+    found: set[int] = set()
+    for i in _points(tokens):
+        word, after = tokens[i - 1], tokens[i + 1]
+        if not _abbreviated(word):
+            continue
+        if len(word) == 1:  # an initial
+            if not after[:1].isupper() or (len(after) > 1 and after.lower() in lower_words):
+                if i - 2 in found:  # the last of several ("the U.S. economy"), its point perhaps an end
+                    found.add(i - 1)
+                continue
+            found.add(i - 1)
+        found.add(i)
+    return frozenset(found)
 
 
 def _close_run(
@@ -239,7 +303,7 @@ def _close_run(
         # capitalised word follows it ("Tara Reid has...") and the text never writes it lower-case.
         keep = first in capitalised_inside or (len(run) > 1 and first.lower() not in lower_words)
         run = [first, *run[1:]] if keep else run[1:]
-    words = [w for w in map(name_word, run) if w]
+    words = [w for w in map(name_word, _initials_joined(run)) if w]
     if not words:
         return []
     phrase = " ".join(words)
@@ -253,6 +317,22 @@ def _close_run(
     if len(words) > 1 and words[-1] not in _GENERIC_HEADS:
         return [phrase, words[-1]]
     return [phrase]
+
+
+def _initials_joined(run: list[str]) -> list[str]:
+    """A name's initials written in a row as one word: "U", "S", "Army" -> "US", "Army"; "A",
+    "J", "Smith" -> "AJ", "Smith" (each alone is a single letter, no name's word)."""
+    out: list[str] = []
+    initials = ""
+    for word in run:
+        if len(word) == 1 and word.isupper():
+            initials += word
+            continue
+        if initials:
+            out.append(initials)
+            initials = ""
+        out.append(word)
+    return [*out, initials] if initials else out
 
 
 # The last words that say what kind of place or body a name is, read as name words are
