@@ -234,7 +234,7 @@ def _capitalised_mid_sentence(tokens: list[str], shortened: frozenset[int] = fro
     points that end no sentence, :func:`_shortened`)."""
     previous = chain(["."], tokens)  # each token's predecessor: one longer than the tokens
     found = {t for p, t in zip(previous, tokens, strict=False)
-             if (t[0].isupper() or elided_capital(t)) and p not in SENTENCE_BREAK}
+             if (t[0].isupper() or (("'" in t or "’" in t) and elided_capital(t))) and p not in SENTENCE_BREAK}
     found.update(tokens[i + 1] for i in shortened if tokens[i] == "." and tokens[i + 1][0].isupper())
     return frozenset(found)
 
@@ -303,7 +303,9 @@ def _close_run(
         # capitalised word follows it ("Tara Reid has...") and the text never writes it lower-case.
         keep = first in capitalised_inside or (len(run) > 1 and first.lower() not in lower_words)
         run = [first, *run[1:]] if keep else run[1:]
-    words = [w for w in map(name_word, _initials_joined(run)) if w]
+    if len(run) > 1 and min(map(len, run)) == 1:
+        run = _initials_joined(run)
+    words = [w for w in map(name_word, run) if w]
     if not words:
         return []
     phrase = " ".join(words)
