@@ -212,3 +212,77 @@ def test_a_killed_update_has_written_what_its_done_sources_brought(
         update.kill()
     counts = _counts(path)
     assert counts["articles"] == counts["found"] == 9  # written whole, and found by search
+@pytest.fixture
+def held_feeds() -> Iterator[tuple[LocalServer, dict[str, bool]]]:
+    """Feeds that answer nothing while ``state["hold"]`` (an update fetching them is at work
+    for as long as the test wants), then three entries each, without article pages."""
+    import asyncio
+
+    from aiohttp import web
+
+    state = {"hold": True}
+
+    async def feed(request: web.Request) -> web.Response:
+        while state["hold"]:
+            await asyncio.sleep(0.1)
+        n = request.match_info["n"]
+        items = "".join(f"<item><title>Held {n} report {i}</title><description>Report {i} of outlet {n}, in "
+                        f"full.</description><guid>{n}-{i}</guid></item>" for i in range(3))
+        return web.Response(text=f'<?xml version="1.0"?><rss version="2.0"><channel><title>Held {n}</title>'
+                                 f"{items}</channel></rss>", content_type="application/rss+xml")
+
+    app = web.Application()
+    app.router.add_get("/held/{n}.xml", feed)
+    server = LocalServer(app)
+    try:
+        yield server, state
+    finally:
+        state["hold"] = False
+        server.close()
+
+
+@pytest.mark.parametrize(("database", "every"), [
+    ("sqlite", True), ("sqlite", False), pytest.param("postgresql", True, marks=pytest.mark.postgres)],
+    ids=["sqlite-all", "sqlite-due", "postgresql-all"])
+def test_the_sources_of_a_killed_update_are_taken_back_by_the_next(
+        database: str, every: bool, request: pytest.FixtureRequest, tmp_path: Path,
+        held_feeds: tuple[LocalServer, dict[str, bool]]) -> None:
+    """`kill -9` of an update (the OOM killer) left its sources taken for an hour: `update --all`
+    said "Another update running now is fetching every 3 sources" though none ran, and a plain
+    update found none due. While the update runs, the next leaves them to it, and names it."""
+    import socket
+
+    server, state = held_feeds
+    url = f"sqlite:///{tmp_path / 'p.db'}" if database == "sqlite" else request.getfixturevalue("postgres_url")
+    from progleton.store import open_store
+
+    store = open_store(url)
+    for n in range(3):
+        store.add_source(server.url(f"/held/{n}.xml"))
+    store.close()
+    command = ["update", "--all"] if every else ["update"]
+    first = subprocess.Popen([sys.executable, "-m", "progleton", *command], env=_env(url),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(server.paths()) < 3:  # it has taken the three and is fetching them
+            assert time.monotonic() < deadline and first.poll() is None, first.stderr and first.stderr.read()
+            time.sleep(0.1)
+        beside = run(url, *command)  # while it runs: its sources are its own
+        assert beside.returncode == 0, beside.stderr
+        assert len(server.paths()) == 3
+        if every:
+            assert (f"Another update running now (pid {first.pid} on {socket.gethostname()}) is fetching every "
+                    "3 sources; nothing was fetched twice.") in beside.stdout, beside.stdout
+        first.kill()
+        first.communicate(timeout=30)
+    finally:
+        first.kill()
+    state["hold"] = False
+    done = run(url, *command)
+    assert done.returncode == 0, done.stderr
+    _no_traceback(done)
+    assert "3 of 3 sources updated: 9 new articles" in done.stdout, done.stdout + done.stderr
+    assert "Another update" not in done.stdout
+    assert f"pid {first.pid} on {socket.gethostname()}: killed?" in done.stderr
+    assert sorted(server.paths()[3:]) == [f"/held/{n}.xml" for n in range(3)]

@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from .claims import take_back_from_the_dead, take_every_source, this_process
 from .corrections import back_as_original, reoriginate, split_id, undo_merge, write_merge
 from .exceptions import (
     FetchError,
@@ -29,7 +30,7 @@ from .exceptions import (
     nothing_added,
 )
 from .fetch import RATE_LIMITED, Fetcher
-from .fetch.schedule import held_until, latest_next_fetch, server_waits
+from .fetch.schedule import latest_next_fetch, server_waits
 from .grouping import (
     GROUPER_GENERATION_KEY,
     GROUPER_STATE_KEY,
@@ -57,7 +58,7 @@ from .types import (
     StoryDetail,
     UpdateResult,
 )
-from .urls import server_of, web_address
+from .urls import web_address
 from .workers import process_pool
 
 log = logging.getLogger(__name__)
@@ -289,9 +290,9 @@ class Progleton:
         """
         async with self._update_lock:
             self.store.reschedule_ahead(datetime.now(UTC), datetime.now(UTC) + latest_next_fetch(self.settings) + SOURCE_CLAIM)
+            take_back_from_the_dead(self.store, datetime.now(UTC))  # what a killed update had taken
             claim = None
-            held_back: tuple[Source, ...] = ()
-            elsewhere = 0
+            said = UpdateResult()  # of the sources an update of every source leaves
             waits: dict[str, datetime] = {}
             claimed_until = datetime.now(UTC) + SOURCE_CLAIM  # one mark for every source this update takes
             if source_ids is not None:  # asked for by name: asked of their servers all the same
@@ -303,23 +304,16 @@ class Progleton:
                 waits = server_waits(self.store.waiting_sources(RATE_LIMITED, now), now)
 
                 def claim(count: int) -> list[Source]:
-                    return self.store.claim_due_sources(datetime.now(UTC), claimed_until, limit=count)
+                    return self.store.claim_due_sources(datetime.now(UTC), claimed_until, limit=count,
+                                                       by=str(this_process()))
             else:  # every source, but none whose server asked for time not yet passed
-                now = datetime.now(UTC)
-                followed = [s for s in self.store.list_sources() if not s.retired]
-                waits = server_waits(followed, now)
-                held_back = tuple(held_until(s, waits[server_of(s.url)]) for s in followed
-                                  if server_of(s.url) in waits)
-                wanted = [s.id for s in followed if server_of(s.url) not in waits]
-                # taken for this update, as the plain update takes the due ones: another update
-                # running now (of every source, or of the due ones) is fetching the others
-                sources = self.store.claim_sources(wanted, now, claimed_until)
-                elsewhere = len(wanted) - len(sources)
+                sources, waits, said = take_every_source(self.store, datetime.now(UTC), claimed_until)
             updater = Updater(self.store, self.settings, None, self._process_pool())
             try:
                 result = await updater.update(sources, progress=progress, group=False, claim=claim, started=started,
                                               servers_waiting=waits, pages=pages)
-                result = replace(result, held_back=held_back, elsewhere=elsewhere)
+                result = replace(result, held_back=said.held_back, elsewhere=said.elsewhere,
+                                 elsewhere_by=said.elsewhere_by)
             except BaseException:  # stopped (SIGTERM, Ctrl+C, a server stopping) or failed
                 if source_ids is None:  # the sources taken and not yet written are free (and due) again
                     self.store.release_sources(updater.taken, claimed_until, datetime.now(UTC))

@@ -198,6 +198,7 @@ class UpdateResult:
     # how many sources an update of every source left to another update that had taken them
     # (fetching them at that moment, in this process or another)
     elsewhere: int = 0
+    elsewhere_by: tuple[str, ...] = ()  # those updates, as far as they are known: "pid 4242 on web1"
 
     @property
     def grouped_earlier(self) -> int:

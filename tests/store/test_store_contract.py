@@ -144,6 +144,28 @@ def test_an_update_of_every_source_takes_those_no_other_update_has(store: SQLSto
     assert [s.id for s in store.claim_sources(everything, until, until + timedelta(hours=1))] == [due.id, later.id]
 
 
+def test_the_sources_of_a_taker_that_no_longer_runs_are_taken_back(store: SQLStore) -> None:
+    """Who took each source is kept with the claim (``claimed_by``); the claims of takers found
+    dead are freed at once, due now where the claim had put their next fetch off."""
+    now = datetime.now(UTC)
+    until = now + timedelta(hours=1)
+    due, _ = store.add_source("https://a.example/feed")
+    later, _ = store.add_source("https://b.example/feed")
+    live, _ = store.add_source("https://c.example/feed")
+    store.update_source(later.id, next_fetch_at=now + timedelta(hours=3))
+    assert [s.id for s in store.claim_due_sources(now, until, limit=1, by="dead")] == [due.id]
+    assert [s.id for s in store.claim_sources([later.id], now, until, by="dead")] == [later.id]
+    assert [s.id for s in store.claim_due_sources(now, until, limit=1, by="live")] == [live.id]
+    assert store.source_claimers(now) == ["dead", "live"]
+    assert store.source_claimers(until) == []  # a claim past its hour is no one's
+    assert store.take_back_claims(["dead"], now) == 2
+    assert store.source_claimers(now) == ["live"]
+    by_id = {s.id: s for s in store.list_sources()}
+    assert by_id[due.id].next_fetch_at == now  # due again now, not in an hour
+    assert by_id[later.id].next_fetch_at == now + timedelta(hours=3)  # its schedule is its own
+    assert [s.id for s in store.claim_sources([due.id, later.id, live.id], now, until, by="next")] == [due.id, later.id]
+
+
 @pytest.mark.postgres
 def test_updates_of_every_source_at_once_take_each_once(postgres_url: str) -> None:
     stores = [open_store(postgres_url) for _ in range(4)]

@@ -130,7 +130,7 @@ def _update_summary(result: UpdateResult) -> str:
     fetched = len(result.sources) - len(result.errors)
     held = len(result.held_back)
     if not result.sources and result.elsewhere:
-        return (f"Another update running now is fetching {'the' if held else 'every'} "
+        return (f"Another update running now{_who(result)} is fetching {'the' if held else 'every'} "
                 f"{count(result.elsewhere, 'source')}{' whose servers allow it' if held else ''}; "
                 "nothing was fetched twice." + _grouped_earlier(result))
     return (
@@ -139,11 +139,17 @@ def _update_summary(result: UpdateResult) -> str:
         + (f"; {len(result.errors)} failed" if result.errors else "")
         + (f"; {count(warned, 'source')} with a warning" if (warned := _warned(result)) else "")
         + (f"; {held} skipped, as {'its server' if held == 1 else 'their servers'} asked" if held else "")
-        + (f"; {count(result.elsewhere, 'other')} left to another update running now" if result.elsewhere else "")
+        + (f"; {count(result.elsewhere, 'other')} left to another update running now{_who(result)}"
+           if result.elsewhere else "")
         + "."
         + (" `progleton sources` shows each one's error." if result.errors or _warned(result) else "")
         + _grouped_earlier(result)
     )
+
+
+def _who(result: UpdateResult) -> str:
+    """The other updates that have the sources left, as far as known: " (pid 4242 on web1)"."""
+    return f" ({', '.join(result.elsewhere_by)})" if result.elsewhere_by else ""
 
 
 def _warned(result: UpdateResult) -> int:

@@ -34,6 +34,10 @@ sources = sa.Table(
     # until when an update has taken the source (SQLStore.claim_due_sources, claim_sources);
     # cleared when it writes the source's fetch
     sa.Column("claimed_until", UTC_DATETIME),
+    # which process took it (progleton.claims.Claimer), so that a later update on the same
+    # machine can take back what a process that no longer runs had taken; read only while
+    # claimed_until is set
+    sa.Column("claimed_by", sa.Text),
 )
 
 source_groups = sa.Table(

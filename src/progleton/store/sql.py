@@ -204,12 +204,13 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
         with self._read() as conn:
             return [self._source(r) for r in conn.execute(query.order_by(s.id))]
 
-    def claim_due_sources(self, now: datetime, until: datetime, limit: int) -> list[Source]:
+    def claim_due_sources(self, now: datetime, until: datetime, limit: int, *, by: str | None = None) -> list[Source]:
         """The due sources (at most ``limit``, the longest due first), each taken for this process
-        until ``until`` (its next fetch is set then, in the same statement), so that updates
-        running at the same time in several processes never fetch one source twice and, taking
-        a few at a time, share the work. The update writes each source's real next fetch; a
-        source taken by a process that died is due again at ``until``."""
+        (``by``: a :class:`~progleton.claims.Claimer`) until ``until`` (its next fetch is set
+        then, in the same statement), so that updates running at the same time in several
+        processes never fetch one source twice and, taking a few at a time, share the work. The
+        update writes each source's real next fetch; a source taken by a process that died is
+        due again at ``until``, or when :meth:`take_back_claims` frees it."""
         s = t.sources.c
         due = sa.and_(~s.retired, sa.or_(s.next_fetch_at.is_(None), s.next_fetch_at <= now), _unclaimed(now))
         pick = sa.select(s.id).where(due).order_by(s.next_fetch_at.nulls_first(), s.id).limit(limit)
@@ -219,12 +220,14 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
         # checked anew once its lock is released
         statement = t.sources.update().where(due, s.id.in_(pick.scalar_subquery()))
         with self._write() as conn:
-            rows = conn.execute(statement.values(next_fetch_at=until, claimed_until=until).returning(*t.sources.c))
+            rows = conn.execute(statement.values(next_fetch_at=until, claimed_until=until, claimed_by=by)
+                                .returning(*t.sources.c))
             return sorted((self._source(r) for r in rows), key=lambda source: source.id)
 
-    def claim_sources(self, source_ids: Sequence[int], now: datetime, until: datetime) -> list[Source]:
+    def claim_sources(self, source_ids: Sequence[int], now: datetime, until: datetime, *,
+                      by: str | None = None) -> list[Source]:
         """Of the given sources, those no other update has taken, each taken for this process
-        until ``until`` (an update of every source, ``update --all``): due or not, and their
+        (``by``) until ``until`` (an update of every source, ``update --all``): due or not, and their
         schedule left as it is. Two such updates at once, or one beside the plain updates,
         fetch no source twice."""
         s = t.sources.c
@@ -233,7 +236,7 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
             for start in range(0, len(source_ids), 500):
                 rows = conn.execute(t.sources.update().where(
                     s.id.in_(source_ids[start:start + 500]), ~s.retired, _unclaimed(now),
-                ).values(claimed_until=until).returning(*t.sources.c))
+                ).values(claimed_until=until, claimed_by=by).returning(*t.sources.c))
                 taken += (self._source(r) for r in rows)
         return sorted(taken, key=lambda source: source.id)
 
@@ -249,7 +252,8 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
                 for start in range(0, len(source_ids), 500):
                     ids = source_ids[start:start + 500]
                     conn.execute(t.sources.update().where(s.id.in_(ids), s.next_fetch_at == until).values(next_fetch_at=now))
-                    conn.execute(t.sources.update().where(s.id.in_(ids), s.claimed_until == until).values(claimed_until=None))
+                    conn.execute(t.sources.update().where(s.id.in_(ids), s.claimed_until == until)
+                                 .values(claimed_until=None, claimed_by=None))
         except sa.exc.DBAPIError as exc:
             if (failure := database_failure(exc, self.engine.url)) is None:
                 raise
@@ -263,10 +267,26 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
         s = t.sources.c
         with self._write() as conn:
             ahead = conn.execute(t.sources.update().where(s.next_fetch_at > latest).values(next_fetch_at=now)).rowcount
-            conn.execute(t.sources.update().where(s.claimed_until > latest).values(claimed_until=None))
+            conn.execute(t.sources.update().where(s.claimed_until > latest).values(claimed_until=None, claimed_by=None))
         if ahead:
             log.warning("%d sources were due later than any schedule allows (the clock ran ahead?): due now", ahead)
         return int(ahead)
+
+    def source_claimers(self, now: datetime) -> list[str]:
+        """Who has sources taken now (``claimed_by`` of the claims not yet passed)."""
+        s = t.sources.c
+        query = sa.select(s.claimed_by).where(s.claimed_until > now, s.claimed_by.is_not(None)).distinct()
+        with self._read() as conn:
+            return sorted(conn.execute(query).scalars())
+
+    def take_back_claims(self, claimers: Sequence[str], now: datetime) -> int:
+        """Free the sources ``claimers`` (processes that no longer run) have taken, those the
+        claim made due later due again at ``now``, as :meth:`release_sources` does; how many."""
+        s = t.sources.c
+        theirs = sa.and_(s.claimed_by.in_(claimers), s.claimed_until > now)
+        with self._write() as conn:
+            conn.execute(t.sources.update().where(theirs, s.next_fetch_at == s.claimed_until).values(next_fetch_at=now))
+            return int(conn.execute(t.sources.update().where(theirs).values(claimed_until=None, claimed_by=None)).rowcount)
 
     def update_source(self, source_id: int, **fields: Any) -> None:
         unknown = set(fields) - set(_SOURCE_COLUMNS)
