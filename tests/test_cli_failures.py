@@ -29,8 +29,9 @@ def _env(db_url: str) -> dict[str, str]:
     return env
 
 
-def run(db_url: str, *args: str, file_size_limit: int | None = None) -> subprocess.CompletedProcess[str]:
-    env = _env(db_url)
+def run(db_url: str, *args: str, file_size_limit: int | None = None,
+        **variables: str) -> subprocess.CompletedProcess[str]:
+    env = _env(db_url) | variables
 
     def limited() -> None:  # what `ulimit -f` does: as a full disk, writes past it fail
         if file_size_limit is not None:
@@ -286,3 +287,42 @@ def test_the_sources_of_a_killed_update_are_taken_back_by_the_next(
     assert "Another update" not in done.stdout
     assert f"pid {first.pid} on {socket.gethostname()}: killed?" in done.stderr
     assert sorted(server.paths()[3:]) == [f"/held/{n}.xml" for n in range(3)]
+
+
+@pytest.mark.parametrize(("given", "seconds"), [({}, 10), ({"PROGLETON_DB_CONNECT_TIMEOUT": "2"}, 2),
+                                                ({"query": "?connect_timeout=3"}, 3)],
+                         ids=["default", "setting", "in the URL"])
+def test_a_postgresql_server_that_does_not_answer_is_given_up_on_in_words(given: dict[str, str], seconds: int) -> None:
+    """A host that takes the connection and says nothing (down behind a firewall that drops,
+    a hung server) held every command for over two minutes (psycopg's own 130 s an address),
+    then ended in a traceback-free but unclear "connection timeout expired"."""
+    import socket
+
+    with socket.socket() as silent:  # the kernel completes the handshake; nothing ever answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        url = f"postgresql://progleton:S3cretPw@127.0.0.1:{port}/news{given.get('query', '')}"
+        started = time.monotonic()
+        done = run(url, "sources", **{k: v for k, v in given.items() if k != "query"})
+        took = time.monotonic() - started
+    assert done.returncode == 1, done.stderr
+    _no_traceback(done)
+    assert seconds <= took < seconds + 20
+    shown = url.replace("S3cretPw", "********")
+    assert done.stderr.strip() == (
+        f"Error: the PostgreSQL server at 127.0.0.1:{port} for {shown} did not answer within {seconds} s "
+        "(connection timeout expired). Check that PostgreSQL runs there and that this machine reaches it (the "
+        "host and port, a firewall); on a slow network, wait longer with the db_connect_timeout setting "
+        "(PROGLETON_DB_CONNECT_TIMEOUT)."), done.stderr
+
+
+def test_a_postgresql_server_that_is_not_there_is_named_with_what_to_do() -> None:
+    done = run("postgresql://progleton@127.0.0.1:9/news", "sources")
+    assert done.returncode == 1
+    _no_traceback(done)
+    said = done.stderr.strip()
+    assert said.startswith("Error: cannot connect to the PostgreSQL server at 127.0.0.1:9 for "
+                           "postgresql://progleton@127.0.0.1:9/news (connection to server at \"127.0.0.1\", port 9 "
+                           "failed: Connection refused). Check that PostgreSQL runs there and that the host and port "
+                           "are right."), said

@@ -595,7 +595,7 @@ def make_progleton(db_url: str | None = None, *, settings: Settings | None = Non
     url = db_url or settings.db or default_db_url()
     if db_url:
         settings = settings.replace(db=db_url)
-    return Progleton(open_store(url), settings)
+    return Progleton(open_store(url, connect_timeout=int(settings.db_connect_timeout)), settings)
 
 
 __all__ = ["FetchError", "Progleton", "make_progleton"]

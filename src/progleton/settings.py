@@ -30,6 +30,9 @@ class Setting:
 
 REGISTRY: tuple[Setting, ...] = (
     Setting("db", str, "", "Database URL; empty means a SQLite file in the user data directory."),
+    Setting("db_connect_timeout", int, 10, "Seconds to wait for a PostgreSQL server to answer a new connection "
+            "(at least 2); a connect_timeout in the database URL goes first. Without one, a host that was down "
+            "or cut off by a firewall held every command for minutes."),
     Setting("user_agent", str, "Progleton/0.1 (+{contact_url})", "User-Agent sent with every request."),
     Setting("contact_url", str, "https://github.com/progleton/progleton", "Contact URL put in the User-Agent."),
     Setting("allow_private_addresses", bool, False, "Allow fetching loopback, private and link-local addresses (demo and tests only)."),

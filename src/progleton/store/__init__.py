@@ -11,11 +11,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
 
-from ..exceptions import StorageError
+from ..exceptions import DatabaseFailure, StorageError
 from ..urls import masked_error, masked_url
 from . import schema
 from .base import SearchFilters, Store
-from .failures import database_failure
+from .failures import database_failure, refused_at_connect
 from .sql import SQLStore
 
 
@@ -52,8 +52,11 @@ def migrate(engine: sa.Engine) -> None:
         conn.commit()
 
 
-def open_store(url: str) -> SQLStore:
-    """Open (creating and migrating as needed) the store at a database URL."""
+def open_store(url: str, *, connect_timeout: int | None = None) -> SQLStore:
+    """Open (creating and migrating as needed) the store at a database URL. A PostgreSQL server
+    that does not answer a new connection within ``connect_timeout`` seconds (default 10; the
+    URL's own ``connect_timeout`` goes first) is given up on: ``DatabaseFailure``."""
+    timeout = None
     if url.startswith("sqlite"):
         from . import sqlite
 
@@ -63,7 +66,8 @@ def open_store(url: str) -> SQLStore:
         try:
             from . import postgres
 
-            engine = postgres.create_engine(url)
+            timeout = postgres.connect_timeout(url, connect_timeout or postgres.CONNECT_TIMEOUT_S)
+            engine = postgres.create_engine(url, timeout=timeout)
         except ModuleNotFoundError as exc:
             raise StorageError(f"PostgreSQL needs its driver ({exc.name}): install it into Progleton's "
                                "environment, `.venv/bin/pip install -e '.[postgres]'` in a checkout set up "
@@ -76,13 +80,17 @@ def open_store(url: str) -> SQLStore:
     try:
         migrate(engine)
     except sa.exc.DBAPIError as exc:
-        if (failure := database_failure(exc, url)) is not None:
-            engine.dispose()
-            raise failure from exc
+        engine.dispose()
+        escaped = url.split("://", 1)[-1].split("?", 1)[0].count("@") < 2
+        # a server that refused the connection says why in its own words, below
+        failure = None if refused_at_connect(exc) else database_failure(exc, url, connect_timeout=timeout)
+        if failure is not None:
+            if escaped:
+                raise failure from exc
+            raise DatabaseFailure(f"{failure} An @ or / in a user name or password is written %40 or %2F.") from exc
         if not isinstance(exc, (sa.exc.OperationalError, sa.exc.ProgrammingError)):
             raise
-        hint = ("; an @ or / in a user name or password is written %40 or %2F"
-                if url.split("://", 1)[-1].split("?", 1)[0].count("@") > 1 else "")
+        hint = "" if escaped else "; an @ or / in a user name or password is written %40 or %2F"
         raise StorageError(f"cannot open the database at {masked_url(url)}: "
                            f"{masked_error(exc.orig, url)}{hint}") from exc
     except ValueError as exc:  # a port that is no number, and the like

@@ -20,27 +20,51 @@ from ..urls import masked_error, masked_url
 AGAIN = "Nothing stored before was lost; run the command again"
 
 
-def database_failure(exc: BaseException, url: str | sa.URL | None = None) -> DatabaseFailure | None:
+def database_failure(exc: BaseException, url: str | sa.URL | None = None, *,
+                     connect_timeout: int | None = None) -> DatabaseFailure | None:
     """``exc`` (an SQLAlchemy or driver error) as a :class:`DatabaseFailure` saying what
-    happened and what to do, or None when it is no failure of the database itself."""
+    happened and what to do, or None when it is no failure of the database itself.
+    ``connect_timeout``: the seconds a new connection waited, to say so when it timed out."""
     if isinstance(exc, DatabaseFailure):
         return exc
     orig = getattr(exc, "orig", None) or exc
     if isinstance(url, sa.URL):  # as the user wrote it: postgresql://, not postgresql+psycopg://
         url = url.set(drivername=url.get_backend_name()).render_as_string(hide_password=False)
     text = url or ""
+    said = (masked_error(orig, text) if text else str(orig)).strip().splitlines()[0]  # psycopg: 3 lines
     name = getattr(orig, "sqlite_errorname", None)
     if isinstance(name, str):
         words = _sqlite_words(name.removeprefix("SQLITE_").split("_", 1)[0], _file(text))
     elif type(orig).__module__.startswith("psycopg"):
-        words = _postgres_words(getattr(orig, "sqlstate", None), getattr(exc, "connection_invalidated", False),
-                                masked_url(text) if text else "the PostgreSQL server")
+        words = (_connect_words(said, _server(text), connect_timeout)
+                 or _postgres_words(getattr(orig, "sqlstate", None), getattr(exc, "connection_invalidated", False),
+                                    masked_url(text) if text else "the PostgreSQL server"))
     else:
         return None
     if words is None:
         return None
-    said = (masked_error(orig, text) if text else str(orig)).strip().splitlines()[0]  # psycopg: 3 lines
-    return DatabaseFailure(f"{words[0]} ({said}). {words[1]}")
+    return DatabaseFailure(f"{words[0]} ({said.removeprefix('connection failed: ')}). {words[1]}")
+
+
+def refused_at_connect(exc: BaseException) -> bool:
+    """Whether a new PostgreSQL connection was refused by the server itself (a wrong password,
+    no such database), rather than the server not reached: psycopg's "connection failed"
+    quoting the server's FATAL."""
+    said = str(getattr(exc, "orig", None) or exc)
+    return said.startswith("connection failed:") and "FATAL" in said
+
+
+def _server(url: str) -> str:
+    """A PostgreSQL server as a person looks for it: "the PostgreSQL server at db.example:5432
+    for postgresql://…"."""
+    if not url:
+        return "the PostgreSQL server"
+    try:
+        parsed = sa.engine.make_url(url)
+    except (sa.exc.ArgumentError, ValueError):
+        return f"the PostgreSQL server of {masked_url(url)}"
+    where = masked_error(f"{parsed.host or 'localhost'}:{parsed.port or 5432}", url)  # an unescaped @ in a password
+    return f"the PostgreSQL server at {where} for {masked_url(url)}"
 
 
 def _file(url: str) -> str:
@@ -69,6 +93,22 @@ def _sqlite_words(code: str, file: str) -> tuple[str, str] | None:
                 "limit, removed, or failing)",
                 f"{AGAIN} once the disk is fixed (`df`, `ulimit -f`, `dmesg` say more).")
     return None
+
+
+def _connect_words(said: str, server: str, timeout: int | None) -> tuple[str, str] | None:
+    """A new connection that was not made (psycopg's "connection failed: …" or "connection
+    timeout expired", which carry no SQLSTATE): the server was not reached, or refused it."""
+    if said.startswith("connection timeout expired"):
+        return (f"{server} did not answer{f' within {timeout} s' if timeout else ' in time'}",
+                "Check that PostgreSQL runs there and that this machine reaches it (the host and port, a "
+                "firewall); on a slow network, wait longer with the db_connect_timeout setting "
+                "(PROGLETON_DB_CONNECT_TIMEOUT).")
+    if not said.startswith("connection failed:"):
+        return None
+    if "FATAL" in said:  # it answered and refused: shutting down, starting up, too many clients
+        return (f"{server} refused a new connection", f"{AGAIN} once it takes connections.")
+    return (f"cannot connect to {server}",
+            f"Check that PostgreSQL runs there and that the host and port are right. {AGAIN} once it answers.")
 
 
 def _postgres_words(sqlstate: str | None, cut: bool, server: str) -> tuple[str, str] | None:

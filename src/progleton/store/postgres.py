@@ -56,8 +56,25 @@ def driver_url(url: str) -> str:
     return url
 
 
-def create_engine(url: str) -> sa.Engine:
-    engine = sa.create_engine(driver_url(url), pool_pre_ping=True)
+CONNECT_TIMEOUT_S = 10  # the db_connect_timeout setting's default
+
+
+def connect_timeout(url: str, setting: int = CONNECT_TIMEOUT_S) -> int:
+    """How long a new connection waits for the server: the URL's ``connect_timeout`` where it
+    gives one, else ``setting``; at least 2 s, as libpq and psycopg count it."""
+    given = sa.engine.make_url(driver_url(url)).query.get("connect_timeout")
+    try:
+        seconds = int(float(given if isinstance(given, str) else setting))
+    except ValueError:
+        seconds = setting
+    return max(2, seconds)
+
+
+def create_engine(url: str, *, timeout: int = CONNECT_TIMEOUT_S) -> sa.Engine:
+    """An engine whose connections give up on a server that does not answer after
+    :func:`connect_timeout` seconds (psycopg waited 130 s an address, with none given)."""
+    engine = sa.create_engine(driver_url(url), pool_pre_ping=True,
+                              connect_args={"connect_timeout": connect_timeout(url, timeout)})
     sa.event.listen(engine, "begin", _check_grouping_lock)
     return engine
 
