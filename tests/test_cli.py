@@ -19,6 +19,7 @@ from local_server import LocalServer
 from progleton.cli import main
 from progleton.demo import EXPECTATIONS, opml_url
 from progleton.exceptions import NotFound
+from serving import Serving, free_port
 
 
 def run(db_url: str, *args: str, allow_local: bool = True) -> subprocess.CompletedProcess[str]:
@@ -849,48 +850,6 @@ def test_the_demo_says_where_its_database_is_and_what_to_do_next(tmp_path: Path)
     assert f"The demo's database: {found[1]} " in said
     assert f"Next: open http://127.0.0.1:{port} in a browser" in said
     assert f"progleton --db sqlite:///{found[1]} stories" in said and "progleton add URL" in said
-
-
-class Serving:
-    """``progleton serve`` in a real process, its output read as it comes."""
-
-    def __init__(self, env: dict[str, str], *args: str) -> None:
-        import threading
-
-        self.lines: list[str] = []
-        self.process = subprocess.Popen([sys.executable, "-m", "progleton", "serve", *args], env=env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_for(self, words: str, timeout: float = 60) -> str:
-        import time
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = [line for line in self.lines if words in line]
-            if found:
-                return found[0]
-            time.sleep(0.1)
-        raise AssertionError(f"{words!r} not said: {self.lines}")
-
-    def stop(self) -> None:
-        import signal
-
-        self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as free:
-        free.bind(("127.0.0.1", 0))
-        return int(free.getsockname()[1])
 
 
 @pytest.mark.parametrize("password", ["", "pa55word-long-enough", "set before"])

@@ -17,14 +17,16 @@ import sqlalchemy as sa
 from ..exceptions import DatabaseFailure
 from ..urls import masked_error, masked_url
 
-AGAIN = "Nothing stored before was lost; run the command again"
+LOST = "Nothing stored before was lost"
+AGAIN = f"{LOST}; run the command again"
 
 
-def database_failure(exc: BaseException, url: str | sa.URL | None = None, *,
-                     connect_timeout: int | None = None) -> DatabaseFailure | None:
+def database_failure(exc: BaseException, url: str | sa.URL | None = None, *, connect_timeout: int | None = None,
+                     again: str = "run the command again") -> DatabaseFailure | None:
     """``exc`` (an SQLAlchemy or driver error) as a :class:`DatabaseFailure` saying what
     happened and what to do, or None when it is no failure of the database itself.
-    ``connect_timeout``: the seconds a new connection waited, to say so when it timed out."""
+    ``connect_timeout``: the seconds a new connection waited, to say so when it timed out;
+    ``again``: how to try once more, where that is what to do (the web: "try again")."""
     if isinstance(exc, DatabaseFailure):
         return exc
     orig = getattr(exc, "orig", None) or exc
@@ -43,7 +45,8 @@ def database_failure(exc: BaseException, url: str | sa.URL | None = None, *,
         return None
     if words is None:
         return None
-    return DatabaseFailure(f"{words[0]} ({said.removeprefix('connection failed: ')}). {words[1]}")
+    to_do = words[1].replace(AGAIN, f"{LOST}; {again}")
+    return DatabaseFailure(f"{words[0]} ({said.removeprefix('connection failed: ')}). {to_do}")
 
 
 def refused_at_connect(exc: BaseException) -> bool:

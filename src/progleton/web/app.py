@@ -49,6 +49,7 @@ from .accounts import (
 from .images import ImageCache, image_path
 from .search import mark_terms
 from .security import SecurityMiddleware, open_mode_host
+from .unavailable import DatabaseUnavailable
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -342,8 +343,16 @@ def create_app(progleton: Progleton, *, background_updates: bool = False, secure
     web_hosts = frozenset(h.strip().lower() for h in str(progleton.settings.web_hosts).split(",") if h.strip())
 
     def host_allowed(host: str) -> bool:  # any host once sign-in is on: a rebinding page has no session
-        return sign_in_on(app.state) or open_mode_host(host, web_hosts)
+        # the address first: it needs no database, which may be the thing that fails
+        return open_mode_host(host, web_hosts) or sign_in_on(app.state)
 
+    def unavailable_page(path: str, title: str, message: str) -> str:
+        # nothing read from the database (the reader's name, sign-in): it is what failed
+        return str(app.state.templates.get_template("error.html").render(
+            path=path, me=None, status=503, title=title, message=message))
+
+    # inside the security middleware: its headers go on the 503 too
+    app.add_middleware(DatabaseUnavailable, database=lambda: progleton.store.engine.url, page=unavailable_page)
     app.add_middleware(SecurityMiddleware, secret=lambda: app.state.secret_key,
                        secure_cookies=secure_cookies, host_allowed=host_allowed)
     app.add_middleware(HeadAsGet)
