@@ -8,10 +8,12 @@ import errno
 import ipaddress
 import shlex
 import shutil
+import signal
 import socket
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
@@ -23,7 +25,7 @@ from ..urls import masked_url
 from .accounts import serve_words
 from .context import Context, pass_ctx
 from .terminal import console, count, err_console
-from .updating import run_update
+from .updating import run_update, stopped_words
 
 
 @click.command()
@@ -84,14 +86,28 @@ def _serve(app: Progleton, listener: socket.socket, *, background_updates: bool)
     shown = _address(listener)
 
     class Server(uvicorn.Server):
+        stopped_by: int | None = None
+
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
             await super().startup(sockets=sockets)
             if self.started:  # said once it listens, not before
                 console.print(f"Progleton is running at [bold]{shown}[/] (Ctrl+C to stop). "
                               + serve_words(sign_in_on(web.state)))
 
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            self.stopped_by = self.stopped_by or sig
+            super().handle_exit(sig, frame)
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            # SIGTERM (systemd, docker stop) ended serve without a word: say so, and what the
+            # background update under way kept (say_stopped), as `progleton update` does
+            why = f" ({signal.Signals(self.stopped_by).name})" if self.stopped_by else ""
+            console.print(f"Stopping{why}…", highlight=False)
+            await super().shutdown(sockets=sockets)
+            console.print("Stopped.")
+
     web = create_app(app, background_updates=background_updates,
-                     secure_cookies=bool(app.settings.secure_cookies), on_update=say_update)
+                     secure_cookies=bool(app.settings.secure_cookies), on_update=say_update, on_stopped=say_stopped)
     warn_if_open_to_the_network(host, signed_in=sign_in_on(web.state))
     Server(uvicorn.Config(web, log_level="warning")).run(sockets=[listener])
 
@@ -136,6 +152,11 @@ def progleton_command() -> str:
 def say_update(result: UpdateResult) -> None:
     """Print a line as each of serve's background updates ends: serve said nothing of them."""
     console.print(update_line(result, datetime.now(UTC)), highlight=False)
+
+
+def say_stopped(done: int) -> None:
+    """Print what serve's background update kept when serve stopped in the middle of it."""
+    console.print(f"{datetime.now(UTC).astimezone():%H:%M} update: {stopped_words(done)}", highlight=False)
 
 
 def update_line(result: UpdateResult, now: datetime) -> str:

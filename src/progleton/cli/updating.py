@@ -120,9 +120,16 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
 
 def _stopped(done: int) -> str:
     """What a stopped update says it kept: the sources it had done are written as it stops."""
+    words = stopped_words(done)
+    return words[0].upper() + words[1:]
+
+
+def stopped_words(done: int) -> str:
+    """"stopped: what the 3 sources done so far …": what an update stopped after ``done``
+    sources kept (``serve``'s background update says it too)."""
     if not done:
-        return "Stopped before any source was done: the sources it had taken are due again now."
-    return (f"Stopped: what the {count(done, 'source')} done so far brought is stored, to be grouped by the "
+        return "stopped before any source was done: the sources it had taken are due again now."
+    return (f"stopped: what the {count(done, 'source')} done so far brought is stored, to be grouped by the "
             "next update; the others it had taken are due again now.")
 
 

@@ -53,7 +53,7 @@ from .unavailable import DatabaseUnavailable
 
 if TYPE_CHECKING:
     from ..core import Progleton
-    from ..types import UpdateResult
+    from ..types import SourceUpdate, UpdateResult
 
 log = logging.getLogger("progleton.web")
 WEB_DIR = files("progleton.web")
@@ -256,16 +256,22 @@ def jsonable_errors(exc: RequestValidationError, body_model: Any = None) -> list
 
 
 async def update_loop(progleton: Progleton, every_minutes: float,
-                      on_update: Callable[[UpdateResult], None] | None = None) -> None:
+                      on_update: Callable[[UpdateResult], None] | None = None,
+                      on_stopped: Callable[[int], None] | None = None) -> None:
     """Update due sources forever, calling ``on_update`` with each result; an error is logged
-    and the loop goes on."""
+    and the loop goes on. Cancelled (the server stops) in the middle of an update, the update
+    writes what the sources it had done brought and gives back the others, as a stopped
+    ``progleton update`` does, and ``on_stopped`` is called with how many it had done."""
     while True:
+        done: list[SourceUpdate] = []
         try:
-            result = await progleton.update_async(due_only=True)
+            result = await progleton.update_async(due_only=True, progress=done.append)
             log.info("update done new_articles=%d errors=%d", result.new_articles, len(result.errors))
             if on_update is not None:
                 on_update(result)
         except asyncio.CancelledError:
+            if on_stopped is not None:
+                on_stopped(len(done))
             raise
         except Exception as exc:
             if database_failure(exc) is None:
@@ -292,12 +298,14 @@ def set_admin_password(progleton: Progleton, password: str) -> None:
 
 def create_app(progleton: Progleton, *, background_updates: bool = False, secure_cookies: bool = False,
                admin_password: str | None = None,
-               on_update: Callable[[UpdateResult], None] | None = None) -> FastAPI:
+               on_update: Callable[[UpdateResult], None] | None = None,
+               on_stopped: Callable[[int], None] | None = None) -> FastAPI:
     """The web reader and JSON API on one Progleton.
 
     With ``background_updates`` the app updates due sources every
     ``settings.update_every_minutes`` while it runs, calling ``on_update`` with each result
-    (``serve`` prints a line). ``admin_password`` (default: the
+    (``serve`` prints a line), and ``on_stopped`` with the sources done when the app stops in
+    the middle of one (:func:`update_loop`). ``admin_password`` (default: the
     ``admin_password`` setting, e.g. ``PROGLETON_ADMIN_PASSWORD``) turns sign-in on; ``secure_cookies``
     marks cookies Secure (serve over HTTPS).
     """
@@ -312,7 +320,7 @@ def create_app(progleton: Progleton, *, background_updates: bool = False, secure
         task = None
         if background_updates:
             every = float(progleton.settings.update_every_minutes)
-            task = asyncio.create_task(update_loop(progleton, every, on_update))
+            task = asyncio.create_task(update_loop(progleton, every, on_update, on_stopped))
         try:
             yield
         finally:
