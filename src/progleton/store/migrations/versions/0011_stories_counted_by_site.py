@@ -8,10 +8,8 @@ members change: this counts every stored story's outlets, independent reports an
 once, so that existing stories are right at once, not as they gather reports. Nothing else of a
 story changes (its title and lead are as its members left them).
 
-Numbered 0011: 0010 is another change's.
-
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
