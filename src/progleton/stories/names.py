@@ -82,7 +82,6 @@ def _names(tokens: list[str], lang: Language) -> list[str]:
     name_word = lang.name_word
     lower_words = frozenset([t for t in tokens if t[0].islower()])
     shortened = _shortened(tokens, lower_words)
-    capitalised_inside = _capitalised_mid_sentence(tokens, shortened)
     # English stop words end a run already (:func:`_token_kind`); so do another language's
     # ("Der", "Les", "В" heading a sentence or a title are not part of a name)
     stops = frozenset() if lang is ENGLISH else lang.stop_words
@@ -100,6 +99,10 @@ def _names(tokens: list[str], lang: Language) -> list[str]:
         title = tokens[i - 1]
         if len(title) > 1 and title.lower() not in _PLACE_HEADS:
             kinds[i - 1] = _OTHER  # a title is no part of the name it goes before: "Gov. Sarah Palin"
+    # the capitalised words the text writes where no sentence starts (only they begin runs)
+    previous = chain(["."], tokens)  # each token's predecessor: one longer than the tokens
+    capitalised_inside = frozenset(
+        {t for p, t, k in zip(previous, tokens, kinds, strict=False) if k == _CAPITALISED and p not in SENTENCE_BREAK})
     for token, kind in zip(tokens, kinds, strict=True):
         if kind == _BREAK:
             if token is _SHORTENING:
@@ -227,16 +230,6 @@ def elided_capital(token: str) -> bool:
 
 
 _token_kind = memo(_token_kind_of)
-
-
-def _capitalised_mid_sentence(tokens: list[str], shortened: frozenset[int] = frozenset()) -> frozenset[str]:
-    """The capitalised words the text writes where no sentence starts (``shortened``: the
-    points that end no sentence, :func:`_shortened`)."""
-    previous = chain(["."], tokens)  # each token's predecessor: one longer than the tokens
-    found = {t for p, t in zip(previous, tokens, strict=False)
-             if (t[0].isupper() or (("'" in t or "’" in t) and elided_capital(t))) and p not in SENTENCE_BREAK}
-    found.update(tokens[i + 1] for i in shortened if tokens[i] == "." and tokens[i + 1][0].isupper())
-    return frozenset(found)
 
 
 # Words written short with a point that are not the end of a sentence: titles before a name
