@@ -30,6 +30,16 @@ def test_every_response_has_the_security_headers(client: TestClient, seeded: See
     assert_safe_headers(client.get(url))
 
 
+@pytest.mark.parametrize("url", [
+    "/", "/stories/story-wire-sea-wall", "/stories/story-nope", "/articles/1", "/search?q=ferry", "/starred",
+    "/following", "/sources", "/account", "/merge?story=story-storm",
+])
+def test_no_page_is_kept_by_the_browser(client: TestClient, seeded: Seeded, url: str) -> None:
+    """Back and Forward show a page from the browser's cache without asking the server (the
+    state before an action, the account's tokens after signing out) unless it is no-store."""
+    assert client.get(url).headers["cache-control"] == "no-store"
+
+
 def test_post_answers_have_the_headers_too(client: TestClient, seeded: Seeded) -> None:
     assert_safe_headers(client.post("/story-actions/split", data={"article_id": 1, "story_id": "x"}))
     token = csrf_token(client)

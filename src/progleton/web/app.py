@@ -134,7 +134,11 @@ def feed_link(request: Request, path: str, **params: str) -> str:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """Render a page with what every page needs (now, CSRF token, the user, the current path)."""
+    """Render a page with what every page needs (now, CSRF token, the user, the current path).
+
+    No page is kept by the browser (``Cache-Control: no-store``): Back and Forward show a page
+    from its cache without asking, so a story was shown as it was before a star, a merge or
+    its undo, and the account page with its tokens after signing out."""
     env: Environment = request.app.state.templates
     signed_in = auth_required(request)
     page = env.get_template(template).render(
@@ -142,7 +146,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         path=request.url.path, auth=signed_in, me=current_user(request) if signed_in else None,
         feed=lambda path, **params: feed_link(request, path, **params), **context,
     )
-    return HTMLResponse(page, status_code=status_code)
+    return HTMLResponse(page, status_code=status_code, headers={"cache-control": "no-store"})
 
 
 def _wants_json(request: Request) -> bool:

@@ -1,0 +1,64 @@
+"""Back, forward and reload after the reader's actions, in a real headless Chromium: what the
+browser shows is what the server says now, never a page it kept from before."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from progleton.core import Progleton
+from progleton.web import create_app
+
+from .conftest import Seeded
+from .live import live_server
+from .test_browser import CHROMIUM, CHROMIUM_ARGS, _skip_or_fail
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# No request routing here: Playwright turns the browser's HTTP cache off for a context that
+# routes requests, and the cache is what these tests are about. Nothing leaves 127.0.0.1 all
+# the same: every other host name resolves to nothing.
+LOCAL_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+
+
+@pytest.fixture(scope="module")
+def cached_browser() -> Iterator[Any]:
+    """Chromium with its HTTP cache as a reader's is."""
+    if not CHROMIUM.exists():
+        _skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _skip_or_fail("the playwright package is not installed")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, LOCAL_ONLY])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def signed_in_site(progleton: Progleton, seeded: Seeded) -> Iterator[str]:
+    with live_server(create_app(progleton, admin_password="a long pass phrase")) as base:
+        yield base
+
+
+def test_back_after_signing_out_shows_no_page_of_the_account(cached_browser: Any, signed_in_site: str) -> None:
+    """The browser kept every page in its cache, and Back after "Sign out" showed the account
+    page again, its API token and feed token on it, to whoever sat down at the computer next."""
+    context = cached_browser.new_context(base_url=signed_in_site)
+    page = context.new_page()
+    page.goto("/")
+    page.get_by_label("Password").fill("a long pass phrase")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    page.goto("/account")
+    api_token = page.locator("main code").first.inner_text().removeprefix("Authorization: Bearer ")
+    assert len(api_token) > 20
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign out").click()
+    assert "/login" in page.url
+    page.go_back()
+    assert "/login" in page.url, (page.url, page.locator("main").inner_text())
+    assert api_token not in page.content()
+    context.close()
