@@ -38,6 +38,12 @@ def cached_browser() -> Iterator[Any]:
 
 
 @pytest.fixture
+def site(progleton: Progleton, seeded: Seeded) -> Iterator[str]:
+    with live_server(create_app(progleton)) as base:
+        yield base
+
+
+@pytest.fixture
 def signed_in_site(progleton: Progleton, seeded: Seeded) -> Iterator[str]:
     with live_server(create_app(progleton, admin_password="a long pass phrase")) as base:
         yield base
@@ -61,4 +67,23 @@ def test_back_after_signing_out_shows_no_page_of_the_account(cached_browser: Any
     page.go_back()
     assert "/login" in page.url, (page.url, page.locator("main").inner_text())
     assert api_token not in page.content()
+    context.close()
+
+
+def test_a_merged_storys_address_leads_to_it_again_once_the_merge_is_undone(
+        cached_browser: Any, site: str, progleton: Progleton) -> None:
+    """A merged story's address answers 301 to the story it went into. Chromium kept that
+    redirect, and after the merge was undone the story's own address (on the front page, in a
+    bookmark) still led to the other story, in that browser for good."""
+    context = cached_browser.new_context(base_url=site)
+    page = context.new_page()
+    page.goto("/stories/story-storm")
+    title = page.locator("h1").inner_text()
+    progleton.merge_stories("story-wire-sea-wall", "story-storm")
+    page.goto("/stories/story-storm")
+    assert page.url.endswith("/stories/story-wire-sea-wall")
+    progleton.unmerge_story("story-storm")
+    page.goto("/stories/story-storm")
+    assert page.url.endswith("/stories/story-storm")
+    assert page.locator("h1").inner_text() == title
     context.close()

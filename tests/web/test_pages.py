@@ -310,6 +310,7 @@ def test_split_and_merge(client: TestClient, seeded: Seeded, progleton: Progleto
                              (f"/api/v1/stories/{quote(new_story, safe='')}", "/api/v1/stories/story-storm")):
         answer = client.get(old_url, follow_redirects=False)
         assert (answer.status_code, answer.headers["location"]) == (301, new_url), old_url
+        assert answer.headers["cache-control"] == "no-store"  # a merge can be undone
 
 
 def test_a_merge_is_undone_from_the_story_page(client: TestClient, seeded: Seeded, progleton: Progleton) -> None:

@@ -180,7 +180,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
         if isinstance(exc, StoryMerged) and request.method in ("GET", "HEAD"):
-            return RedirectResponse(_successor_url(request, exc), status_code=301)
+            # permanent for feed readers and bookmarks, but not kept by a browser: a merge can
+            # be undone, and a kept 301 led the story's address to the other story for good
+            return RedirectResponse(_successor_url(request, exc), status_code=301,
+                                    headers={"cache-control": "no-store"})
         return _error(request, 404, str(exc))
 
     @app.exception_handler(GroupingBusy)
