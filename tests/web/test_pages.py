@@ -330,8 +330,34 @@ def test_a_merge_is_undone_from_the_story_page(client: TestClient, seeded: Seede
     assert "The merge was undone" in client.get(undone.headers["location"]).text
     assert len(progleton.story(wire).articles) == 4 and len(progleton.story(storm).articles) == 3
     assert "Merged in by a user" not in client.get(story_url(storm)).text
-    missing = client.post("/story-actions/unmerge", data={"csrf_token": token, "story_id": wire})
-    assert missing.status_code == 404 and "no merge to undo" in missing.text
+    # the merge's page again (Back, a reload): it says the merge was undone, and offers no Undo
+    again = client.get(merged.headers["location"]).text
+    assert "That merge was undone since" in again and "The stories were merged" not in again
+    assert 'action="/story-actions/unmerge"' not in again
+    # Undo sent twice (a double click, or from a page older than the undo): the story, on its own
+    twice = client.post("/story-actions/unmerge", data={"csrf_token": token, "story_id": wire},
+                        follow_redirects=False)
+    assert (twice.status_code, twice.headers["location"]) == (303, f"/stories/{wire}?notice=separate")
+    assert "no merge of it left to undo" in client.get(twice.headers["location"]).text
+    missing = client.post("/story-actions/unmerge", data={"csrf_token": token, "story_id": "story-nope"})
+    assert missing.status_code == 404 and "no story with id story-nope" in missing.text
+
+
+def test_a_merge_sent_twice_merges_once_and_says_so(client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
+    """A double click on Merge, or Merge sent again from a page older than the merge: the
+    second answer was a 404 page ("story … was merged into …"), the one the browser showed."""
+    storm, wire = seeded.stories["storm"], seeded.stories["wire"]
+    form = {"csrf_token": csrf_token(client, story_url(storm)), "story_id": storm, "other_story_id": wire}
+    first = client.post("/story-actions/merge", data=form, follow_redirects=False)
+    second = client.post("/story-actions/merge", data=form, follow_redirects=False)
+    assert second.status_code == 303 and second.headers["location"] == first.headers["location"]
+    page = client.get(second.headers["location"]).text
+    assert "The stories were merged." in page and f'name="story_id" value="{wire}"' in page  # with its Undo
+    assert len(progleton.story(storm).articles) == 7
+    # and from the other story's page, merged away since: the same story, the same notice
+    reverse = client.post("/story-actions/merge", data={**form, "story_id": wire, "other_story_id": storm},
+                          follow_redirects=False)
+    assert reverse.status_code == 303 and reverse.headers["location"].startswith("/stories/story-storm?notice=merged")
 
 
 def test_the_story_pages_merge_form_offers_stories_sharing_its_headline_words_first_and_merges_nothing_unchosen(

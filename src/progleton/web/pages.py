@@ -88,11 +88,29 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     if user is not None and (new_ids or last_look is None or (now - last_look).total_seconds() > LOOK_SECONDS):
         p.store.set_story_state(user.id, story_id, last_seen_at=now)
     cites, cited = story_citations(detail.articles)
+    merges = merged_in(detail)
     return render(request, "story.html", detail=detail, story=detail.story, cites=cites, cited=cited,
                   coverage=coverage(detail), timeline=timeline(detail, cites), reasons=reasons, merge_candidates=others,
-                  merged_in=merged_in(detail), lead_language=next(
+                  merged_in=merges, lead_language=next(
                       (a.language for a in detail.articles if a.id == detail.story.lead_article_id), None),
-                  last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states)
+                  last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states,
+                  merge_notice=_merge_notice(request, detail.story.id, {m.story_id for m in merges}))
+
+
+def _merge_notice(request: Request, story_id: str, merged_ids: set[str]) -> str:
+    """What the page after a merge says of it, as it stands now (the page is also reached by
+    Back and reload): "undo" while the story merged in can be taken out again, "merged" when
+    it is in but not to be undone here, "undone" when it is on its own again, else ""."""
+    other = request.query_params.get("from", "")
+    if request.query_params.get("notice") != "merged" or not other:
+        return ""
+    if other in merged_ids:
+        return "undo"
+    try:
+        now_in = progleton_of(request).story_or_successor(other)
+    except NotFound:
+        return ""
+    return {story_id: "merged", other: "undone"}.get(now_in, "")
 
 
 @router.get("/merge")
@@ -166,14 +184,26 @@ def merge_story(request: Request, story_id: Annotated[str, Form()],
         return RedirectResponse(story_path(story_id) + "?notice=choose", status_code=303)
     if other_story_id == story_id:
         return RedirectResponse(story_path(story_id), status_code=303)
-    survivor = progleton_of(request).merge_stories(story_id, other_story_id)
-    gone = other_story_id if survivor == story_id else story_id
+    p = progleton_of(request)
+    into, other = p.story_or_successor(story_id), p.story_or_successor(other_story_id)
+    # one story already: the form sent again (a double click, Back and send) or from a second
+    # tab; its page says so as the first answer did, where merging again was a 404
+    survivor = into if into == other else p.merge_stories(into, other)
+    gone = story_id if survivor == other_story_id else other_story_id
     return RedirectResponse(story_path(survivor) + "?" + urlencode({"notice": "merged", "from": gone}),
                             status_code=303)
 
 
 @router.post("/story-actions/unmerge", dependencies=[Depends(require_csrf)])
 def unmerge_story(request: Request, story_id: Annotated[str, Form()]) -> RedirectResponse:
-    """Undo the merge of ``story_id`` into another story: it is back, under its own id."""
-    progleton_of(request).unmerge_story(story_id)
+    """Undo the merge of ``story_id`` into another story: it is back, under its own id. A
+    story on its own already (the form sent twice, or from a page older than the undo) is
+    shown, saying so, where it was a 404."""
+    p = progleton_of(request)
+    try:
+        p.unmerge_story(story_id)
+    except NotFound:
+        if p.story_or_successor(story_id) != story_id:
+            raise  # merged still, and this merge cannot be undone: the error says why
+        return RedirectResponse(story_path(story_id) + "?notice=separate", status_code=303)
     return RedirectResponse(story_path(story_id) + "?notice=unmerged", status_code=303)
