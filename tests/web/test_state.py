@@ -26,6 +26,34 @@ def test_opening_an_article_marks_it_read(client: TestClient, seeded: Seeded, pr
     assert f'class="report read" id="a{storm1}"' not in client.get("/stories/story-storm").text
 
 
+def test_an_article_kept_unread_says_so_and_stays_unread_when_starred(client: TestClient, seeded: Seeded,
+                                                                       progleton: Progleton) -> None:
+    """After "Mark unread" the article page still offered "Mark unread" alone (the `m` key
+    could not mark it read again), and starring it there marked it read."""
+    storm1 = seeded.articles["storm1"]
+    user = progleton.store.get_user(name="local")
+    assert user is not None
+
+    def read() -> bool:
+        return progleton.store.article_states(int(user["id"]), [storm1])[storm1][0]
+
+    token = csrf_token(client)
+    client.get(f"/articles/{storm1}")
+    kept = client.post(f"/articles/{storm1}/state", data={"csrf_token": token, "read": "0",
+                                                          "next": f"/articles/{storm1}?keep_unread=1"})
+    assert not read()
+    assert "Mark read</button>" in kept.text and "Mark unread</button>" not in kept.text
+    star = re.search(r'name="starred" value="1">\s*<input type="hidden" name="next" value="([^"]+)"', kept.text)
+    assert star is not None and star.group(1) == f"/articles/{storm1}?keep_unread=1"
+    starred = client.post(f"/articles/{storm1}/state", data={"csrf_token": token, "starred": "1",
+                                                             "next": star.group(1)})
+    assert "★ Starred" in starred.text and not read()  # starred, and unread still
+    mark = re.search(r'name="read" value="1">\s*<input type="hidden" name="next" value="([^"]+)"', starred.text)
+    assert mark is not None
+    again = client.post(f"/articles/{storm1}/state", data={"csrf_token": token, "read": "1", "next": mark.group(1)})
+    assert read() and "Mark unread</button>" in again.text
+
+
 def test_star_and_the_starred_page(client: TestClient, seeded: Seeded) -> None:
     article = seeded.articles["storm2"]
     assert "Nothing starred yet" in client.get("/starred").text

@@ -139,8 +139,9 @@ def article_page(request: Request, article_id: int) -> HTMLResponse:
         read, starred = p.store.article_states(user.id, [article.id]).get(article.id, (False, False))
         if not read and request.query_params.get("keep_unread") != "1":
             p.store.set_article_state(user.id, [article.id], read=True)
+            read = True
     return render(request, "article.html", article=article, story=story, others=others, cites=cites,
-                  starred=starred, was_read=read)
+                  starred=starred, read=read)
 
 
 @router.get("/search")
