@@ -87,3 +87,41 @@ def test_a_merged_storys_address_leads_to_it_again_once_the_merge_is_undone(
     assert page.url.endswith("/stories/story-storm")
     assert page.locator("h1").inner_text() == title
     context.close()
+
+
+def test_one_back_leaves_a_page_after_marking_and_starring_on_it(
+        cached_browser: Any, site: str, progleton: Progleton, seeded: Seeded) -> None:
+    """Each star, mark and follow was a page of its own in the history: Back after starring
+    two reports showed the story again (twice), and Back after "Mark unread" showed the
+    article again, which opening marks read, so the article was read after all."""
+    context = cached_browser.new_context(base_url=site)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    user = progleton.store.get_user(name="local")
+    assert user is not None
+    page.goto("/")
+    with page.expect_navigation():
+        page.locator("a[href='/stories/story-storm']").click()
+    story_url = page.url
+    for n in (0, 1):
+        page.locator(".coverage .report").nth(n).get_by_role("button", name="☆ Star").click()
+        page.locator(".coverage .report").nth(n).get_by_role("button", name="★ Starred").wait_for()
+    page.get_by_role("button", name="Follow this story").click()
+    page.get_by_role("button", name="Following ✓ (stop)").wait_for()
+    page.go_back()
+    assert page.url == site + "/", page.url
+
+    page.goto(story_url)
+    storm1 = seeded.articles["storm1"]
+    with page.expect_navigation():
+        page.locator(f"#a{storm1} h3 a").click()
+    assert progleton.store.article_states(int(user["id"]), [storm1])[storm1][0]  # opened: read
+    page.get_by_role("button", name="Mark unread").click()
+    page.get_by_role("button", name="Mark read").wait_for()
+    page.go_back()
+    assert page.url.split("#")[0] == story_url, page.url
+    assert not progleton.store.article_states(int(user["id"]), [storm1])[storm1][0]  # unread still
+    assert "read" not in (page.locator(f"#a{storm1}").get_attribute("class") or "").split()
+    assert problems == []
+    context.close()

@@ -96,6 +96,30 @@
     if (handled) { event.preventDefault(); }
   });
 
+  // Marking, starring and following leave the reader on the page they were sent from: done
+  // in place of the page (the form sent by fetch, then the page as it stands now loaded into
+  // the same entry of the history), so that one Back leaves the page, as if nothing had
+  // been sent. Sent as a page of its own, each was one more Back, and Back after "Mark
+  // unread" opened the article again, marking it read. A form sent elsewhere (a merge, a
+  // split), or a refusal (an expired form), goes as without this script.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var next = form.querySelector && form.querySelector('input[name="next"]');
+    if (!next || !window.fetch || !window.URLSearchParams || (form.method || "").toLowerCase() !== "post") { return; }
+    var target = new URL(next.value, window.location.href);
+    if (target.origin !== window.location.origin || target.pathname !== window.location.pathname) { return; }
+    event.preventDefault();
+    var resend = function () { HTMLFormElement.prototype.submit.call(form); };
+    window.fetch(form.action, {
+      method: "POST", credentials: "same-origin", redirect: "manual",
+      body: new URLSearchParams(new FormData(form))
+    }).then(function (answer) {
+      if (answer.type !== "opaqueredirect") { resend(); return; }
+      window.history.replaceState(window.history.state, "", target.pathname + target.search + target.hash);
+      window.location.reload();
+    }, resend);
+  });
+
   // Back from marking or starring a report (the page reloads at #aNN): that report is still
   // the selected one, so the next key acts on it, not on the page's first.
   document.addEventListener("DOMContentLoaded", function () {
