@@ -95,6 +95,29 @@ def seed(p: Progleton) -> Seeded:
                   articles=articles)
 
 
+def add_carried_story(p: Progleton, carriers: int, story_id: str = "story-dam") -> dict[str, Any]:
+    """A story of a text carried by ``carriers`` outlets besides its own, and two independent
+    reports, as a big news event's story is; its ids: "original", "copies", "reports"."""
+    text = ("TARSK (Global Wire) - The Tarsk dam on the upper Ober river gave way before dawn, flooding "
+            "the valley villages of Hollin and Mardoe, the regional water board said. ") * 4
+    def outlet(name: str) -> int:
+        return p.store.add_source(f"https://{name.lower().replace(' ', '-')}.example/feed.xml", title=name)[0].id
+    original = p.store.add_article(
+        article_record(outlet("Global Wire"), story_id, "Tarsk dam gives way", host="wire.example", text=text, hours_ago=9),
+        {"story_id": story_id, "reasons": {"note": "new story"}})
+    copies = [p.store.add_article(
+        article_record(outlet(f"Carrier {n:03d}"), story_id, "Tarsk dam gives way", host=f"c{n}.example", text=text,
+                       hours_ago=8 - n / 100),
+        {"story_id": story_id, "wire_copy_of": original, "reasons": {"score": 0.99, "nearest": str(original)}})
+        for n in range(carriers)]
+    reports = [p.store.add_article(
+        article_record(outlet(name), story_id + "-own", title, host=f"{name.lower().replace(' ', '')}.example", hours_ago=h),
+        {"story_id": story_id, "reasons": {"score": 0.8, "shared_names": ["Tarsk", "Hollin"]}})
+        for name, title, h in (("Valley Times", "Hollin evacuees return as the Ober falls", 3),
+                               ("Coast Herald", "Inquiry into the Tarsk dam failure opens", 2))]
+    return {"original": original, "copies": copies, "reports": reports}
+
+
 @pytest.fixture
 def progleton(tmp_path: Path) -> Iterator[Progleton]:
     p = make_progleton(f"sqlite:///{tmp_path}/t.db")

@@ -345,3 +345,23 @@ def test_pictures_that_fail_to_load_are_not_shown(browser: Any, tmp_path: Path) 
             assert not [m for m in problems if "404" not in m], problems  # only the images' own 404s
             context.close()
         p.close()
+
+
+def test_a_story_of_a_hundred_wire_copies_reads_by_keyboard(page: Any, progleton: Progleton) -> None:
+    """Three copies shown, the other 97 folded; j passes over the folded ones to the outlets'
+    own reports, and a folded copy marked read is shown again, still the selected one."""
+    from .conftest import add_carried_story
+
+    dam = add_carried_story(progleton, 100)
+    page.goto("/stories/story-dam")
+    assert page.locator(".coverage .report:visible").count() == 6  # the original, 3 copies, 2 reports
+    for _ in range(5):
+        page.keyboard.press("j")
+    assert page.locator(".report.current").get_attribute("id") == f"a{dam['reports'][0]}"
+    page.get_by_text("The other 97 copies of this text").click()
+    folded = page.locator(f"#a{dam['copies'][50]}")
+    with page.expect_event("load"):
+        folded.get_by_role("button", name="Mark read").click()
+    assert folded.is_visible() and "current" in (folded.get_attribute("class") or "")
+    assert folded.get_by_role("button", name="Mark unread").is_visible()
+    assert page.problems == []

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from progleton.core import Progleton
 
-from .conftest import Seeded, article_record, csrf_token
+from .conftest import Seeded, add_carried_story, article_record, csrf_token
 
 
 def story_url(story_id: str) -> str:
@@ -106,6 +106,25 @@ def test_story_page_groups_wire_copies_and_explains(client: TestClient, seeded: 
     assert "Joined on shared names and wording." in storm and "Scored 0.71 as a report of the same event" in storm
     assert 'action="/story-actions/split"' in storm and 'action="/story-actions/merge"' in storm
     assert 'href="/feeds/story.atom?id=story-storm"' in storm
+
+
+def test_a_text_carried_by_dozens_of_outlets_shows_a_few_copies_and_folds_the_others(
+        client: TestClient, progleton: Progleton) -> None:
+    """A story of 100 wire copies showed every copy in full, and its two reports of the
+    outlets' own came 100 blocks (some 12,000 pixels) further down the page."""
+    dam = add_carried_story(progleton, 100)
+    html = client.get(story_url("story-dam")).text
+    head = html.split('class="wire-head">', 1)[1].split("</p>", 1)[0]
+    assert "carried by 101 outlets: Global Wire, Carrier 000," in head and "Carrier 010 and 89 more" in head
+    shown, folded = html.split('<details class="more-copies">', 1)
+    assert shown.count('class="report copy"') == 3
+    assert "<summary>The other 97 copies of this text</summary>" in folded
+    wire, rest = folded.split("</section>", 1)
+    assert wire.count('class="report copy"') == 97
+    for report in dam["reports"]:  # the outlets' own reports, after the fold
+        assert f'id="a{report}"' in rest
+    few = add_carried_story(progleton, 5, story_id="story-few")  # a handful: every copy shown
+    assert few["copies"] and "more-copies" not in client.get(story_url("story-few")).text
 
 
 def test_a_wire_text_is_named_by_its_dateline_else_as_first_published_by_an_outlet(

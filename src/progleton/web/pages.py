@@ -29,6 +29,7 @@ router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 PAGE_SIZE = 30
 SEARCH_PAGE_SIZE = 20
+COPIES_SHOWN = 3  # of a text's wire copies on its story's page; more than two others are behind a click
 LOOK_SECONDS = 30  # a reload within this time is the same look at a story (and writes nothing)
 
 
@@ -94,6 +95,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
                   merged_in=merges, lead_language=next(
                       (a.language for a in detail.articles if a.id == detail.story.lead_article_id), None),
                   last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states,
+                  copies_shown=COPIES_SHOWN,
                   merge_notice=_merge_notice(request, detail.story.id, {m.story_id for m in merges}))
 
 

@@ -31,7 +31,13 @@
   try { saved = window.localStorage.getItem("progleton-theme"); } catch (e) { saved = null; }
   applyTheme(saved);
 
-  function items() { return Array.prototype.slice.call(document.querySelectorAll(ITEMS)); }
+  // what can be seen: j and k pass over the wire copies folded away on a story's page
+  function items() {
+    return Array.prototype.slice.call(document.querySelectorAll(ITEMS)).filter(function (item) {
+      // (a closed <details> hides its content from view, but not always from getClientRects)
+      return item.getClientRects().length > 0 && !item.closest("details:not([open])");
+    });
+  }
   function current() { return document.querySelector(".current"); }
 
   function move(step) {
@@ -125,7 +131,11 @@
   document.addEventListener("DOMContentLoaded", function () {
     var id = window.location.hash.slice(1);
     var target = /^a\d+$/.test(id) ? document.getElementById(id) : null;
-    if (target && target.classList.contains("report")) { target.classList.add("current"); }
+    if (target && target.classList.contains("report")) {
+      var folded = target.closest("details");
+      if (folded) { folded.open = true; }  // a copy folded away, marked or starred: shown again
+      target.classList.add("current");
+    }
   });
 
   document.addEventListener("DOMContentLoaded", function () {
