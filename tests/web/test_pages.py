@@ -267,6 +267,20 @@ def test_search_groups_by_story_and_highlights(client: TestClient, seeded: Seede
     assert "Nothing matches" not in empty and "hit-group" not in empty
 
 
+def test_a_page_past_the_last_says_there_is_no_more_not_that_there_is_nothing(client: TestClient,
+                                                                               seeded: Seeded) -> None:
+    """The search's page 2 of a search with one page of results said "Nothing matches ferry",
+    and the starred articles' page 2 "Nothing starred yet" with articles starred."""
+    past = client.get("/search?q=ferry&page=2").text
+    assert "Nothing matches" not in past
+    assert 'No more results for <q>ferry</q>. <a href="/search?q=ferry">Back to the first page</a>.' in past
+    token = csrf_token(client)
+    client.post(f"/articles/{seeded.articles['storm1']}/state", data={"csrf_token": token, "starred": "1"})
+    starred = client.get("/starred?page=2").text
+    assert "Nothing starred yet" not in starred
+    assert 'No more starred articles. <a href="/starred">Back to the first page</a>.' in starred
+
+
 def test_search_escapes_the_query(client: TestClient, seeded: Seeded) -> None:
     html = client.get('/search?q=<script>alert(1)</script>"').text
     assert "<script>alert" not in html
