@@ -116,6 +116,20 @@ def test_chinese_and_japanese_count_a_word_a_character() -> None:
     assert article.language == "zh" and article.word_count > 100
 
 
+@pytest.mark.parametrize(("text", "declared", "expected"), [
+    # py3langid takes these for Wu and for Cantonese: Chinese, written Chinese
+    ("塔尔斯克大坝周二凌晨决堤，洪水淹没了霍林和马尔多两个村庄，约四千人被迫撤离家园。" * 4, "zh", "zh"),
+    ("塔尔斯克大坝周二凌晨决堤，洪水淹没了霍林和马尔多两个村庄，约四千人被迫撤离家园。" * 4, None, "zh"),
+    ("佢哋話今日唔會返工，因為打風，啲巴士都停晒，好多人喺屋企等消息。" * 3, "zh-HK", "zh"),
+], ids=["wu", "wu-undeclared", "cantonese"])
+def test_a_language_is_its_iso_639_1_code_never_a_varietys(text: str, declared: str | None, expected: str) -> None:
+    """A Chinese report was stored as "wuu" (Wu Chinese): `lang:zh` and the front page's
+    `?lang=zh` missed it, and its page was marked lang="wuu"."""
+    page = (f'<html{f" lang={declared!r}" if declared else ""}><head><title>大坝决堤</title></head>'
+            f"<body><article><h1>大坝决堤</h1><p>{text}</p></article></body></html>")
+    assert extract(page, url="https://news.example/zh/1").language == expected
+
+
 _PROSE = "<p>The harbour board voted on Monday to rebuild the old sea wall before the winter storms arrive, after two years of argument over who should pay for it.</p>"
 
 

@@ -312,8 +312,16 @@ def _as_bool(value: object) -> bool | None:
     return None
 
 
+# py3langid also tells some languages' varieties and periods apart, by ISO 639-3 codes: the
+# ISO 639-1 code of the language each belongs to (Wu and Cantonese are written Chinese; a
+# Chinese news report is taken for Wu now and then). "zxx": no language (digits, symbols).
+LANGUAGE_OF_VARIETY = {"wuu": "zh", "yue": "zh", "arz": "ar", "ary": "ar", "hbo": "he", "grc": "el",
+                       "uzs": "uz", "sdh": "ku", "gug": "gn", "fuv": "ff", "kik": "ki", "zxx": ""}
+
+
 def detect_language(text: str, html_lang: str | None) -> str | None:
-    """ISO 639-1 language of ``text`` (py3langid), falling back to the page's lang attribute."""
+    """ISO 639-1 language of ``text`` (py3langid), falling back to the page's lang attribute,
+    which is also the answer where py3langid's is a language without an ISO 639-1 code."""
     if word_count(text) < 15:
         return html_lang
     try:
@@ -322,4 +330,5 @@ def detect_language(text: str, html_lang: str | None) -> str | None:
         language, _score = py3langid.classify(text[:LANGUAGE_SAMPLE_CHARS])
     except Exception:  # the classifier must never sink an extraction
         return html_lang
-    return str(language)
+    code = LANGUAGE_OF_VARIETY.get(str(language), str(language))
+    return code if len(code) == 2 else html_lang or code or None
