@@ -365,3 +365,31 @@ def test_a_story_of_a_hundred_wire_copies_reads_by_keyboard(page: Any, progleton
     assert folded.is_visible() and "current" in (folded.get_attribute("class") or "")
     assert folded.get_by_role("button", name="Mark unread").is_visible()
     assert page.problems == []
+
+
+def test_outlets_named_right_to_left_are_listed_in_their_order(page: Any, progleton: Progleton) -> None:
+    """Two outlets' names written right to left, side by side in a list, ran together into one
+    right-to-left run: the second was shown first, the comma between them astray."""
+    names = ("Valley Times", "חדשות העמק", "أخبار الوادي")
+    for n, name in enumerate(names):
+        source, _ = progleton.store.add_source(f"https://o{n}.example/feed.xml", title=name)
+        progleton.store.add_article(article_record(source.id, "dam", "Dam gives way", host=f"o{n}.example",
+                                                   hours_ago=3 - n), {"story_id": "story-bidi"})
+    listed = list(progleton.story("story-bidi").story.outlets)  # the order the page lists them in
+    assert sorted(listed) == sorted(names)
+    page.goto("/stories/story-bidi")
+    line = page.locator(".story header .meta").first
+    lefts = line.evaluate("""(line, names) => names.map(name => {
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const at = node.data.indexOf(name);
+            if (at >= 0) {
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + name.length);
+                return range.getBoundingClientRect().left;
+            }
+        }
+        return null;
+    })""", listed)
+    assert None not in lefts and lefts == sorted(lefts), lefts  # left to right, as listed
