@@ -393,3 +393,26 @@ def test_outlets_named_right_to_left_are_listed_in_their_order(page: Any, progle
         return null;
     })""", listed)
     assert None not in lefts and lefts == sorted(lefts), lefts  # left to right, as listed
+
+
+def test_enter_on_a_focused_control_is_that_controls_not_the_selected_items(
+        page: Any, progleton: Progleton, seeded: Seeded) -> None:
+    """Once a report was selected with j, Enter opened its article whatever had the focus: the
+    report's own Star button, its "Why this is here", the menu's Sources link."""
+    page.goto("/stories/story-storm")
+    page.keyboard.press("j")
+    selected = page.locator(".report.current")
+    selected.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert selected.locator("details.why").get_attribute("open", timeout=3000) == ""  # opened, not left
+    assert page.url.endswith("/stories/story-storm")
+    selected.get_by_role("button", name="☆ Star").focus()
+    with page.expect_event("load"):
+        page.keyboard.press("Enter")
+    assert page.url.split("#")[0].endswith("/stories/story-storm")
+    assert page.locator(".report.current").get_by_role("button", name="★ Starred").is_visible()
+    page.locator("header.site").get_by_role("link", name="Sources").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/sources")
+    assert page.problems == []

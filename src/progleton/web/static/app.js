@@ -81,6 +81,9 @@
       case "j": move(1); break;
       case "k": move(-1); break;
       case "o": case "Enter": {
+        // Enter on a focused link, button or summary is that control's own (the selected
+        // item's link has the focus after j and k, and follows itself)
+        if (event.key === "Enter" && event.target !== document.body) { handled = false; break; }
         var item = current();
         var link = item && item.querySelector("h2 a, h3 a, a");
         if (link) { link.click(); } else { handled = false; }
