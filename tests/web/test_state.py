@@ -94,6 +94,29 @@ def test_new_since_last_look(client: TestClient, seeded: Seeded, progleton: Prog
     assert "Nothing new since you last looked" in client.get("/stories/story-storm").text
 
 
+def test_the_new_articles_are_new_still_after_marking_one(client: TestClient, seeded: Seeded,
+                                                           progleton: Progleton) -> None:
+    """Marking or starring a report on a story with new articles came back to the story as a
+    new look: every "New" was gone, and which reports were new could not be told any more."""
+    client.get("/stories/story-storm")
+    late = [progleton.store.add_article(
+        article_record(seeded.sources["Evening Star"], f"storm-late-{n}", f"Storm: ferries resume {n}", hours_ago=0),
+        {"story_id": "story-storm", "reasons": {"score": 0.7}}) for n in (1, 2)]
+    page = client.get("/stories/story-storm").text
+    assert "<strong>2 new articles</strong> since you last looked" in page
+    form = page.split(f'id="a{late[0]}"', 1)[1].split("</form>", 1)[0]
+    back = re.search(r'name="next" value="([^"]+)"', form)
+    assert back is not None and "?look=" in back.group(1)
+    marked = client.post(f"/articles/{late[0]}/state", data={
+        "csrf_token": csrf_token(client), "read": "1", "next": back.group(1).replace("&amp;", "&")}).text
+    assert "<strong>2 new articles</strong> since you last looked" in marked
+    assert marked.count('<span class="badge new">New</span>') == 2
+    assert "Nothing new since you last looked" in client.get("/stories/story-storm").text  # a look of its own
+    forged = client.get("/stories/story-storm?look=2999-01-01T00:00:00%2B00:00").text  # no later than the last
+    assert "Nothing new since you last looked" in forged
+    assert client.get("/stories/story-storm?look=yesterday").status_code == 200
+
+
 def test_follow_a_story(client: TestClient, seeded: Seeded) -> None:
     assert "You follow no stories yet" in client.get("/following").text
     answer = client.post("/story-actions/follow", data={"csrf_token": csrf_token(client), "story_id": "story-storm",

@@ -83,7 +83,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
     if user is not None:
         look = p.store.story_states(user.id, [story_id]).get(story_id, {})
         states = p.store.article_states(user.id, [a.id for a in detail.articles])
-    last_look = look.get("last_seen_at")
+    last_look = _look_before(request, look.get("last_seen_at"))
     new_ids = {a.id for a in detail.articles if last_look and a.created_at and a.created_at > last_look}
     now = datetime.now(UTC)
     if user is not None and (new_ids or last_look is None or (now - last_look).total_seconds() > LOOK_SECONDS):
@@ -97,6 +97,20 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
                   last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states,
                   copies_shown=COPIES_SHOWN,
                   merge_notice=_merge_notice(request, detail.story.id, {m.story_id for m in merges}))
+
+
+def _look_before(request: Request, stored: datetime | None) -> datetime | None:
+    """The look at a story its new articles are counted from: the one before this page's,
+    which the page's forms send back (``?look=``) so that the page they lead back to still
+    shows which were new (starring one had been a new look, and every "New" was gone); else
+    the one stored. A time later than the stored look is no look of the reader's."""
+    try:
+        asked = datetime.fromisoformat(request.query_params.get("look", ""))
+    except ValueError:
+        return stored
+    if asked.tzinfo is None or (stored is not None and asked > stored):
+        return stored
+    return asked.astimezone(UTC)
 
 
 def _merge_notice(request: Request, story_id: str, merged_ids: set[str]) -> str:
