@@ -131,6 +131,33 @@ def test_sign_in_and_out(locked: TestClient) -> None:
     assert locked.get("/").status_code == 200
 
 
+def test_a_form_sent_once_the_session_ended_leads_back_to_its_page(locked: TestClient, seeded: Seeded) -> None:
+    """Signing in again after a form sent once the session had ended (signed out on another
+    device, 30 days gone) led to the form's address, a 405 "Method Not Allowed" page."""
+    sign_in(locked)
+    token = csrf_token(locked, "/stories/story-storm")
+    locked.cookies.delete("progleton_session")
+    story = "http://127.0.0.1:8000/stories/story-storm"
+    sent = locked.post(f"/articles/{seeded.articles['storm1']}/state", data={"csrf_token": token, "starred": "1"},
+                       headers={"referer": story + "?look=x"}, follow_redirects=False)
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/login?next=%2Fstories%2Fstory-storm%3Flook%3Dx&again=1"
+    page = locked.get(sent.headers["location"]).text
+    assert "what you sent was not done: sign in, then do it again." in page
+    assert 'name="next" value="/stories/story-storm?look=x"' in page
+    assert sign_in(locked, next="/stories/story-storm?look=x").headers["location"] == "/stories/story-storm?look=x"  # type: ignore[attr-defined]
+    locked.cookies.delete("progleton_session")
+    for referer in ("", "https://elsewhere.example/stories/story-storm"):  # none, or not this site's: the front page
+        elsewhere = locked.post("/story-actions/merge", data={"csrf_token": token}, headers={"referer": referer},
+                                follow_redirects=False)
+        assert elsewhere.headers["location"] == "/login?next=%2F&again=1"
+    assert "not done" not in locked.get("/login").text
+    # sent by the page's script (app.js): a 401, on which the script sends the form itself
+    script = locked.post(f"/articles/{seeded.articles['storm1']}/state", data={"csrf_token": token, "starred": "1"},
+                         headers={"sec-fetch-mode": "cors", "referer": story}, follow_redirects=False)
+    assert script.status_code == 401
+
+
 def test_login_needs_csrf(locked: TestClient) -> None:
     answer = locked.post("/login", data={"name": "admin", "password": PASSWORD}, follow_redirects=False)
     assert answer.status_code == 403

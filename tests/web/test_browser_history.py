@@ -125,3 +125,24 @@ def test_one_back_leaves_a_page_after_marking_and_starring_on_it(
     assert "read" not in (page.locator(f"#a{storm1}").get_attribute("class") or "").split()
     assert problems == []
     context.close()
+
+
+def test_a_star_sent_once_the_session_ended_says_so_and_leads_back(cached_browser: Any, signed_in_site: str) -> None:
+    context = cached_browser.new_context(base_url=signed_in_site)
+    page = context.new_page()
+    page.goto("/stories/story-storm")
+    page.get_by_label("Password").fill("a long pass phrase")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    kept = [c for c in context.cookies() if c["name"] != "progleton_session"]
+    context.clear_cookies()  # signed out on another device
+    context.add_cookies(kept)
+    with page.expect_navigation(url="**/login?**"):
+        page.locator(".coverage .report").first.get_by_role("button", name="☆ Star").click()
+    assert "what you sent was not done" in page.locator(".notice").inner_text()
+    page.get_by_label("Password").fill("a long pass phrase")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert page.url.endswith("/stories/story-storm")
+    assert page.locator(".coverage .report").first.get_by_role("button", name="☆ Star").is_visible()  # not done
+    context.close()

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import nh3
 from fastapi import Depends, FastAPI, Request
@@ -174,6 +174,14 @@ def _error(request: Request, status: int, message: str) -> Response:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(SignInRequired)
     async def sign_in(request: Request, exc: SignInRequired) -> Response:
+        if request.method not in ("GET", "HEAD") and request.headers.get("sec-fetch-mode", "navigate") != "navigate":
+            # sent by the page's script: refused, and the script sends the form itself, to here
+            return PlainTextResponse("Sign in first.\n", status_code=401)
+        if request.method not in ("GET", "HEAD"):
+            # a form sent once the session had ended: the page it was sent from comes back after
+            # signing in, saying it was not done (the form's address was next, a 405 once there)
+            query = {"next": _page_sent_from(request), "again": "1"}
+            return RedirectResponse("/login?" + urlencode(query), status_code=303)
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
 
@@ -237,6 +245,14 @@ class HeadAsGet:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
+def _page_sent_from(request: Request) -> str:
+    """The page of this site a form was sent from (its Referer), else the front page."""
+    sent_from = urlsplit(request.headers.get("referer", ""))
+    if sent_from.netloc.lower() != request.headers.get("host", "").lower() or not sent_from.path.startswith("/"):
+        return "/"
+    return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")
 
 
 def _successor_url(request: Request, merged: StoryMerged) -> str:

@@ -40,12 +40,13 @@ def _name_key(name: str) -> list[str]:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/") -> Response:
+def login_page(request: Request, next: str = "/", again: str = "") -> Response:
     request.app.state.auth_required = None  # read again: `progleton sign-in off` may have run since
     if not auth_required(request):
         return RedirectResponse("/", status_code=303)
-    # the only account sign-in makes is "admin": the name is filled in, the password asked for
-    return render(request, "login.html", next=safe_next(next), error="", name="admin")
+    # the only account sign-in makes is "admin": the name is filled in, the password asked for;
+    # ``again``: a form was sent once the session had ended, and not done
+    return render(request, "login.html", next=safe_next(next), error="", name="admin", again=again == "1")
 
 
 @router.post("/login", dependencies=[Depends(require_csrf)], response_model=None)
@@ -57,7 +58,7 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)],
                state.name_limiter.retry_after(_name_key(name)))
     if wait:
         minutes = -(-wait // 60)
-        page = render(request, "login.html", status_code=429, next=safe_next(next), name=name,
+        page = render(request, "login.html", status_code=429, next=safe_next(next), name=name, again=False,
                       error=f"Too many failed attempts; try again in {minutes} minute{'' if minutes == 1 else 's'}.")
         page.headers["retry-after"] = str(wait)
         return page
@@ -67,7 +68,7 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)],
     if user is None or not verify_password(password, user.password_hash):
         state.login_limiter.failed(_client_key(request))
         state.name_limiter.failed(_name_key(name))
-        return render(request, "login.html", status_code=401, next=safe_next(next), name=name,
+        return render(request, "login.html", status_code=401, next=safe_next(next), name=name, again=False,
                       error="That name and password do not match.")
     answer = RedirectResponse(safe_next(next), status_code=303)
     answer.set_cookie(SESSION_COOKIE, session_value(state.secret_key, user), max_age=SESSION_SECONDS,
