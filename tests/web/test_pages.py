@@ -132,6 +132,21 @@ def test_a_text_carried_by_dozens_of_outlets_shows_a_few_copies_and_folds_the_ot
     assert few["copies"] and "more-copies" not in client.get(story_url("story-few")).text
 
 
+def test_an_article_of_a_big_story_lists_the_other_reports_and_folds_the_wire_copies(
+        client: TestClient, progleton: Progleton) -> None:
+    """The article page of one of 100 wire copies listed the 99 others, word for word the same
+    text, above and among the two reports in the outlets' own words."""
+    dam = add_carried_story(progleton, 100)
+    others = client.get(f"/articles/{dam['copies'][0]}").text.split('class="others"', 1)[1]
+    listed, folded = others.split('<details class="more-copies">', 1)
+    for article in (dam["original"], *dam["reports"]):
+        assert f'href="/articles/{article}"' in listed
+    assert listed.count("wire copy") == 0 and folded.count("· wire copy") == 99
+    assert "<summary>99 wire copies, word for word another outlet's text</summary>" in folded
+    few = add_carried_story(progleton, 4, story_id="story-few")
+    assert "more-copies" not in client.get(f"/articles/{few['copies'][0]}").text
+
+
 def test_a_wire_text_is_named_by_its_dateline_else_as_first_published_by_an_outlet(
         client: TestClient, progleton: Progleton) -> None:
     quake = ("SANTIAGO (Global Wire) - A magnitude 6.8 earthquake struck northern Chile on Sunday, the U.S. "
