@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from progleton.core import Progleton
 from progleton.web import create_app
 
-from .conftest import Seeded
+from .conftest import Seeded, add_carried_story
 
 BASE = "http://127.0.0.1:8000"
 
@@ -82,6 +82,17 @@ def test_follow_one_story(client: TestClient, seeded: Seeded, fmt: str) -> None:
             assert answer.content.count(b'<entry xml:lang="en">') == 4
     assert len(urls) == 4 and "https://cpress.example/news/sea-wall" in urls
     assert "Port Verel approves sea wall (Continental Press)" in titles
+
+
+def test_a_storys_feed_has_a_few_copies_of_a_text_carried_by_dozens_of_outlets(
+        client: TestClient, progleton: Progleton) -> None:
+    """Following a big event's story, a feed reader got an entry for each of its 100 wire
+    copies, word for word the same: 46 of the feed's 50 entries, the reports in the outlets'
+    own words crowded out."""
+    dam = add_carried_story(progleton, 100)
+    items = json.loads(client.get("/feeds/story.json?id=story-dam").content)["items"]
+    ids = {int(i["id"].rsplit(":", 1)[1]) for i in items}
+    assert ids == {dam["original"], *dam["copies"][:3], *dam["reports"]}  # the first three copies
 
 
 def test_search_feed(client: TestClient, seeded: Seeded) -> None:

@@ -23,7 +23,7 @@ from ..searching import language_problem
 from ..types import Article, Story
 from .accounts import User, require_user
 from .app import story_path
-from .views import group_problem, language_asked
+from .views import copies_left_out, group_problem, language_asked
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -258,11 +258,14 @@ def top_stories_feed(request: Request, fmt: str, group: Annotated[str | None, Qu
 
 @router.get("/feeds/story.{fmt}")
 def story_feed(request: Request, fmt: str, id: Annotated[str, Query(max_length=2000)]) -> Response:
-    """Follow one developing story: every article, newest first."""
+    """Follow one developing story: its articles, newest first; of a text carried by dozens of
+    outlets, the first few copies (as its page shows them), not an entry for each."""
     _check(fmt)
     base, ids = _base(request), _ids(request)
     detail = _p(request).story(id)
-    articles = sorted(detail.articles, key=lambda a: a.published or a.created_at or EPOCH, reverse=True)
+    left_out = copies_left_out(detail.articles)
+    articles = sorted((a for a in detail.articles if a.id not in left_out),
+                      key=lambda a: a.published or a.created_at or EPOCH, reverse=True)
     feed = OutFeed(title=f"{detail.story.title} · Progleton", home_url=base + story_path(id),
                    feed_url=str(request.url), description=f"Coverage of: {detail.story.title}",
                    items=tuple(article_item(a, base, ids) for a in articles[:FEED_SIZE]),

@@ -19,7 +19,15 @@ from ..types import Article
 from .accounts import current_user
 from .app import render, story_path
 from .security import require_csrf
-from .views import TIME_FILTERS, Paging, group_hits, group_problem, language_asked, since_for
+from .views import (
+    TIME_FILTERS,
+    Paging,
+    copies_left_out,
+    group_hits,
+    group_problem,
+    language_asked,
+    since_for,
+)
 
 if TYPE_CHECKING:
     from ..core import Progleton
@@ -29,7 +37,6 @@ router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
 PAGE_SIZE = 30
 SEARCH_PAGE_SIZE = 20
-COPIES_SHOWN = 3  # of a text's wire copies on its story's page; more than two others are behind a click
 LOOK_SECONDS = 30  # a reload within this time is the same look at a story (and writes nothing)
 
 
@@ -95,7 +102,7 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
                   merged_in=merges, lead_language=next(
                       (a.language for a in detail.articles if a.id == detail.story.lead_article_id), None),
                   last_look=last_look, new_ids=new_ids, followed=bool(look.get("followed")), states=states,
-                  copies_shown=COPIES_SHOWN,
+                  folded=copies_left_out(detail.articles),
                   merge_notice=_merge_notice(request, detail.story.id, {m.story_id for m in merges}))
 
 

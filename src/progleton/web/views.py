@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from ..types import SearchHit
+from ..types import Article, SearchHit
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 TIME_FILTERS: dict[str, tuple[str, timedelta]] = {
     "day": ("Past 24 hours", timedelta(days=1)),
     "3days": ("Past 3 days", timedelta(days=3)),
@@ -30,6 +31,20 @@ def since_for(name: str | None, now: datetime) -> datetime | None:
     if name not in TIME_FILTERS:
         return None
     return now - TIME_FILTERS[name][1]
+
+
+COPIES_SHOWN = 3  # of a text's wire copies, in a story's page and feed, when it has more than two more
+
+
+def copies_left_out(articles: Sequence[Article]) -> set[int]:
+    """The ids of the wire copies a story's page folds and its feed leaves out: of a text
+    carried by more than five outlets besides its own, all but the three first published
+    (dozens of copies, word for word the same, bury the story's other reports)."""
+    copies: dict[int, list[Article]] = {}
+    for article in sorted(articles, key=lambda a: (a.published or a.created_at or EPOCH, a.id)):
+        if article.wire_copy_of is not None:
+            copies.setdefault(article.wire_copy_of, []).append(article)
+    return {a.id for same in copies.values() if len(same) > COPIES_SHOWN + 2 for a in same[COPIES_SHOWN:]}
 
 
 @dataclass(frozen=True)
