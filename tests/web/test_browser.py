@@ -259,7 +259,7 @@ def test_a_new_user_from_sign_in_to_search(browser: Any, fresh_site: str, local_
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("h3 mark").first.inner_text() == "Bridge"
-    page.keyboard.press("Escape")  # leave the search box (it has the focus on this page)
+    page.keyboard.press("Escape")  # nothing to leave: the results page gives the search box no focus
     page.keyboard.press("?")
     assert page.locator("#keys").is_visible()
     page.keyboard.press("Escape")
@@ -416,3 +416,18 @@ def test_enter_on_a_focused_control_is_that_controls_not_the_selected_items(
         page.keyboard.press("Enter")
     assert page.url.endswith("/sources")
     assert page.problems == []
+
+
+def test_the_results_of_a_search_are_read_with_j_and_k_at_once(page: Any) -> None:
+    """The search box took the focus on the results page too: j and k typed into it."""
+    page.goto("/search")
+    assert page.evaluate("document.activeElement.id") == "q"  # an empty search page: type at once
+    page.keyboard.type("ferry")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.keyboard.press("j")
+    assert page.locator(".hit-group li.current").count() == 1
+    assert page.locator("#q").input_value() == "ferry"
+    with page.expect_navigation():
+        page.keyboard.press("o")
+    assert "/articles/" in page.url
