@@ -26,6 +26,27 @@ def test_opening_an_article_marks_it_read(client: TestClient, seeded: Seeded, pr
     assert f'class="report read" id="a{storm1}"' not in client.get("/stories/story-storm").text
 
 
+def test_a_head_request_or_a_prefetch_does_not_mark_an_article_read(client: TestClient, seeded: Seeded,
+                                                                     progleton: Progleton) -> None:
+    """A link checker's HEAD, or a browser prefetching a link on hover, marked the article read
+    though nobody opened it."""
+    storm1 = seeded.articles["storm1"]
+    user = progleton.store.get_user(name="local")
+    assert user is not None
+
+    def read() -> bool:
+        return progleton.store.article_states(int(user["id"]), [storm1]).get(storm1, (False, False))[0]
+
+    assert client.head(f"/articles/{storm1}").status_code == 200
+    assert not read()
+    assert client.get(f"/articles/{storm1}", headers={"Sec-Purpose": "prefetch"}).status_code == 200
+    assert not read()
+    assert client.get(f"/articles/{storm1}", headers={"Purpose": "prefetch"}).status_code == 200
+    assert not read()
+    client.get(f"/articles/{storm1}")
+    assert read()
+
+
 def test_an_article_kept_unread_says_so_and_stays_unread_when_starred(client: TestClient, seeded: Seeded,
                                                                        progleton: Progleton) -> None:
     """After "Mark unread" the article page still offered "Mark unread" alone (the `m` key

@@ -225,6 +225,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(request, 400, "Some of the values in this address or form are not valid.")
 
 
+HEAD_ASKED = "progleton.head"  # in a request's scope: a HEAD answered as a GET (:class:`HeadAsGet`)
+
+
 class HeadAsGet:
     """HEAD answered as GET without the body, for link checkers and feed readers that ask
     first (the routes are declared for GET only, and would answer 405)."""
@@ -244,7 +247,8 @@ class HeadAsGet:
                 message = {"type": "http.response.body", "body": b"", "more_body": False}
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, without_body)
+        # marked, so that a page that records a visit (an article read) can tell it from one
+        await self.app({**scope, "method": "GET", HEAD_ASKED: True}, receive, without_body)
 
 
 def _page_sent_from(request: Request) -> str:

@@ -17,7 +17,7 @@ from ..searching import language_problem
 from ..stories import GroupingParams
 from ..types import Article
 from .accounts import current_user
-from .app import render, story_path
+from .app import HEAD_ASKED, render, story_path
 from .security import require_csrf
 from .views import (
     TIME_FILTERS,
@@ -160,11 +160,18 @@ def article_page(request: Request, article_id: int) -> HTMLResponse:
     read, starred = False, False
     if user is not None:
         read, starred = p.store.article_states(user.id, [article.id]).get(article.id, (False, False))
-        if not read and request.query_params.get("keep_unread") != "1":
+        if not read and request.query_params.get("keep_unread") != "1" and _read_by_a_person(request):
             p.store.set_article_state(user.id, [article.id], read=True)
             read = True
     return render(request, "article.html", article=article, story=story, others=others, cites=cites,
                   starred=starred, read=read)
+
+
+def _read_by_a_person(request: Request) -> bool:
+    """Whether this request is someone opening the page: not a HEAD (a link checker, a
+    monitor) nor a browser's prefetch of a link it may follow (``Sec-Purpose: prefetch``)."""
+    purpose = request.headers.get("sec-purpose", "") + request.headers.get("purpose", "")
+    return not request.scope.get(HEAD_ASKED) and "prefetch" not in purpose.lower()
 
 
 @router.get("/search")
