@@ -8,6 +8,7 @@ written the obvious way: equal to the last bit, so a grouper's decisions cannot 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 import re
 import struct
@@ -343,3 +344,29 @@ def test_kept_arrays_and_rebuilds_with_ids_equal_the_plain_sums(monkeypatch: pyt
     monkeypatch.setattr(grouper_module, "REBUILD_WITH_IDS_FROM", 10**9)
     monkeypatch.setattr(choice_module, "CARRIER_ARRAYS_FROM", 10**9)
     assert _run(StoryGrouper(Settings(), params=GroupingParams(split_min_part=2)), check=False) == fast
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.text("abcdefgh", min_size=1, max_size=4).map(lambda w: "w:" + w),
+        st.sampled_from([1.5, 2.25, 3.0, 4.75, 6.5]),  # few weights: many ties, as real idfs have
+        max_size=40,
+    ),
+    st.integers(1, 15),
+)
+def test_the_rarest_words_are_those_heapq_picks(idf_of: dict[str, float], count: int) -> None:
+    words = list(idf_of)
+    idfs = np.array(list(idf_of.values()))
+    by_heap = {w for _, w in heapq.nsmallest(count, zip((-i for i in idfs.tolist()), words, strict=True))}
+    assert set(grouper_module.rarest(words, idfs, count)) == by_heap
+
+
+def test_counting_a_doc_adds_one_to_each_slot_it_holds_even_when_two_features_share_one() -> None:
+    vocabulary = Vocabulary(slots_log2=4)
+    slots = np.array([3, 3, 5], np.int32)  # two features in one slot count twice
+    vocabulary.add_slots(slots)
+    vocabulary.add_slots(slots)
+    vocabulary.take_back(slots)
+    counts = vocabulary.tables()[0]
+    assert counts.dtype == np.int32 and counts[3] == 2 and counts[5] == 1 and counts.sum() == 3

@@ -15,6 +15,10 @@ from operator import neg
 
 import numpy as np
 
+# The count added at each slot, of the table's own type: with a Python int numpy casts on every
+# call and takes its slow path (34 against 5 µs for a doc's 150 slots, the same counts).
+_ONE = np.int32(1)
+
 
 class Vocabulary:
     """Document frequencies of features, for inverse document frequency weights.
@@ -55,7 +59,7 @@ class Vocabulary:
     def add_slots(self, slots: np.ndarray) -> None:
         """:meth:`add` for a doc whose distinct features' slots (:meth:`slots`) are known."""
         self.docs += 1
-        np.add.at(self._counts, slots, 1)
+        np.add.at(self._counts, slots, _ONE)
         if self.docs >= self._next_snapshot:
             self._take_snapshot()
 
@@ -65,7 +69,7 @@ class Vocabulary:
         taken again without it, due again as if taken at the count of docs before it."""
         snapshotted = self._snapshot_docs == self.docs
         self.docs -= 1
-        np.subtract.at(self._counts, slots, 1)
+        np.subtract.at(self._counts, slots, _ONE)
         if snapshotted:
             self._take_snapshot()
 
