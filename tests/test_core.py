@@ -31,15 +31,16 @@ def _docs(n: int, seed: int = 7) -> list[tuple[str, str]]:
     return docs
 
 
-def _save(p: Progleton, source_id: int, docs: list[tuple[str, str]], first: int) -> None:
-    """Store docs as fetched articles not yet in a story, a minute apart."""
+def _save(p: Progleton, source_id: int, docs: list[tuple[str, str]], first: int,
+          start: datetime = NOW - timedelta(hours=30)) -> None:
+    """Store docs as fetched articles not yet in a story, a minute apart from ``start``."""
     items: list[tuple[dict[str, Any], Any]] = []
     for i, (title, text) in enumerate(docs, start=first):
         url = f"https://a.example/{i}"
         entry = {"guid": str(i), "link": url, "title": title, "summary": "", "content": "", "authors": [],
                  "published": None, "updated": None}
         article = {"url": url, "canonical_url": url, "title": title, "text": text, "html": "", "summary": "",
-                   "authors": [], "published": NOW - timedelta(hours=30) + timedelta(minutes=i), "updated": None,
+                   "authors": [], "published": start + timedelta(minutes=i), "updated": None,
                    "language": "en", "image": None, "site_name": None, "word_count": len(text.split()),
                    "warnings": [], "text_hash": str(i), "source_id": source_id, "extracted": True}
         items.append((entry, article))
@@ -476,3 +477,29 @@ def test_a_wrong_merge_is_undone_and_each_story_keeps_its_id(tmp_path: Path) -> 
         assert _memberships_agree(again) == []
     finally:
         again.close()
+
+
+def test_copies_of_a_text_dated_days_back_join_its_story_in_later_updates(tmp_path: Path) -> None:
+    """News dated days back (a feed's first update, a backlog): its story was closed by the wall
+    clock as soon as it was grouped, so a copy of the same text dated a day later, fetched in
+    the next update, started a second story. Stories close by the news' own time."""
+    rng = random.Random(3)
+    words = ["".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3)) for _ in range(80)]
+    text = "The Kestrel Falls council approved the bridge. " + " ".join(rng.choice(words) for _ in range(200))
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    p = make_progleton(url, extract_workers=1)
+    sources = [p.store.add_source(f"https://o{i}.example/feed")[0].id for i in range(4)]
+    p.close()
+    for day, source in enumerate(sources):  # one update a day's copies, each after a restart
+        p = make_progleton(url, extract_workers=1)
+        # dated three days back, then two, one and none
+        _save(p, source, [("Bridge plan approved", text)], 10 * day, NOW - timedelta(days=3 - day))
+        p.assign_stories()
+        p.close()
+    p = make_progleton(url, extract_workers=1)
+    try:
+        rows = sorted(p.store.assignments(since=NOW - timedelta(days=30)), key=lambda r: r["published"])
+        assert len({r["story_id"] for r in rows}) == 1
+        assert [r["wire_copy_of"] for r in rows] == [None] + [rows[0]["id"]] * 3
+    finally:
+        p.close()

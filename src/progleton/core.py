@@ -347,11 +347,13 @@ class Progleton:
         save the grouper's state, all in one hold of the grouping."""
         with self.grouping(changes=True, stop=stop, waiting=waiting):
             grouper = self.grouper  # as stored now: another process may have grouped since
-            # the extraction processes, when an update has started them, read the texts of a
-            # large batch ahead of the assigning (Updater.assign_stories)
+            # a large batch's texts are read ahead in the extraction processes, once started
             updater = Updater(self.store, self.settings, grouper, self._executor)
             assigned = updater.assign_stories() if assign else 0
-            grouper.close_quiet(datetime.now(UTC))
+            # quiet by the news' time (about now on a running reader): a story of news dated days
+            # back was closed at once, and its text's copy dated a day later started another
+            now = datetime.now(UTC)
+            grouper.close_quiet(min(now, grouper.latest_news or now))
             self._save_grouper_state()
             return assigned
 

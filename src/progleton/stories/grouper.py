@@ -373,6 +373,11 @@ class StoryGrouper:
     _detach = corrections.detach
     merge = corrections.merge
 
+    @property
+    def latest_news(self) -> datetime | None:
+        """The latest publication time of the docs seen so far (None before a dated one)."""
+        return self._clock
+
     def close_quiet(self, now: datetime) -> list[str]:
         """Close stories with no news for longer than the window; free their memory.
 
