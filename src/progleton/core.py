@@ -453,24 +453,26 @@ class Progleton:
         return self.store.get_article(article_id)
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0,
-               filters: SearchFilters | None = None) -> list[SearchHit]:
-        """Full-text search: "phrases", OR, -exclusion; ``filters`` narrow by source, time, language."""
-        return self.store.search(query, limit=limit, offset=offset, filters=filters)
+               filters: SearchFilters | None = None, fold_copies: bool = False) -> list[SearchHit]:
+        """Full-text search: "phrases", OR, -exclusion; ``filters`` narrow by source, time, language.
+        With ``fold_copies``, a text carried by several outlets is one hit, which says how many
+        other matches it stands for (``SearchHit.folded_copies``)."""
+        return self.store.search(query, limit=limit, offset=offset, filters=filters, fold_copies=fold_copies)
 
-    def find(self, query: str, *, limit: int = 20, offset: int = 0) -> Found:
+    def find(self, query: str, *, limit: int = 20, offset: int = 0, fold_copies: bool = False) -> Found:
         """A reader's search, filters written in the query (``source:``, ``after:``,
-        ``before:``, ``lang:``; :mod:`progleton.searching`), best match first. A filter that
-        cannot be read or names no source finds nothing, and says why."""
+        ``before:``, ``lang:``; :mod:`progleton.searching`), best match first; wire copies
+        folded as :meth:`search` folds them. A filter that cannot be read or names no source
+        finds nothing, and says why."""
         parsed = parse_query(query)
         if parsed.problems or not parsed.text.strip():
             return Found([], parsed, parsed.problems)
-        if not parsed.filtered:
-            return Found(self.search(parsed.text, limit=limit, offset=offset), parsed)
-        filters = store_filters(parsed, self.sources())
-        if filters.source_ids == []:
+        filters = store_filters(parsed, self.sources()) if parsed.filtered else None
+        if filters is not None and filters.source_ids == []:
             return Found([], parsed, (f"No source's name or address contains {parsed.source!r}: "
                                       "`progleton sources` (or the Sources page) lists them.",))
-        return Found(self.search(parsed.text, limit=limit, offset=offset, filters=filters), parsed)
+        hits = self.search(parsed.text, limit=limit, offset=offset, filters=filters, fold_copies=fold_copies)
+        return Found(hits, parsed)
 
     def saved_search_problems(self, query: str) -> tuple[str, ...]:
         """Why a search cannot be saved: what :meth:`find` says of it (in its words), or that it

@@ -129,6 +129,8 @@ class StoryDetailOut(BaseModel):
 class SearchHitOut(BaseModel):
     article: ArticleOut
     highlight: str = Field(description="Escaped text with <mark> around the matches")
+    folded_copies: int = Field(0, description="How many other matches carry the same text word for word (wire "
+                               "copies, or their original): left out of the results, this hit stands for them")
 
 
 def source_out(s: Source) -> SourceOut:
@@ -178,7 +180,7 @@ def story_detail_out(d: StoryDetail) -> StoryDetailOut:
 
 
 def hit_out(h: SearchHit) -> SearchHitOut:
-    return SearchHitOut(article=article_out(h.article), highlight=h.highlight)
+    return SearchHitOut(article=article_out(h.article), highlight=h.highlight, folded_copies=h.folded_copies)
 
 
 def related_out(r: RelatedStory) -> RelatedStoryOut:

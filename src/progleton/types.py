@@ -223,3 +223,6 @@ class UpdateResult:
 class SearchHit:
     article: Article
     highlight: str  # sanitized HTML with <mark> around matches
+    # other matches of the same wire text (its original and copies) that this hit stands for,
+    # left out of a search that folds copies; 0 otherwise
+    folded_copies: int = 0

@@ -365,6 +365,35 @@ def test_a_word_finds_its_other_forms_and_a_quoted_word_only_itself(store: SQLSt
     assert "thing" not in parse_query("the").must[0][0].forms
 
 
+@pytest.mark.parametrize(("word", "text"), [
+    ("tarsk", "TARSK (Global Wire) - The Tarsk dam gave way before dawn, the water board said."),
+    ("大坝", "塔尔斯克（环球通讯社）大坝在黎明前决堤，水务局说。"),  # the substring scan of unspaced scripts
+])
+def test_a_search_that_folds_copies_has_one_hit_per_wire_text(store: SQLStore, word: str, text: str) -> None:
+    """One agency text carried by 30 outlets was 30 hits: 19 of a page's 20 were the same text.
+    Folded, it is one hit, its original, counting the 30 others; each page holds as many hits
+    as asked for and the next starts where it ended. A search not folding finds every copy."""
+    wire, _ = store.add_source("https://wire.example/feed", title="Global Wire")
+    carriers, _ = store.add_source("https://carriers.example/feed", title="Carriers")
+    original = store.add_article(_article(wire.id, 0, title="Dam gives way", text=text),
+                                 {"story_id": "dam", "reasons": {}})
+    copies = [store.add_article(_article(carriers.id, n, title="Dam gives way", text=text),
+                                {"story_id": "dam", "wire_copy_of": original, "reasons": {}}) for n in range(1, 31)]
+    own = [store.add_article(_article(wire.id, n, title=f"{word} inquiry {n}", text=f"{word} and more {n}"),
+                             {"story_id": "dam", "reasons": {}}) for n in range(31, 34)]
+    folded = store.search(word, limit=50, fold_copies=True)
+    assert sorted(h.article.id for h in folded) == sorted([original, *own])
+    assert {h.article.id: h.folded_copies for h in folded} == {original: 30, **dict.fromkeys(own, 0)}
+    paged = [h.article.id for offset in (0, 2) for h in store.search(word, limit=2, offset=offset, fold_copies=True)]
+    assert paged == [h.article.id for h in folded]
+    assert len(store.search(word, limit=50)) == 34 and all(h.folded_copies == 0 for h in store.search(word))
+    # the original not among the matches (filtered out): the best of its copies stands for the others
+    from progleton.store import SearchFilters
+
+    carried = store.search(word, limit=50, filters=SearchFilters(source_ids=[carriers.id]), fold_copies=True)
+    assert [(h.article.id in copies, h.folded_copies) for h in carried] == [(True, 29)]
+
+
 def test_search_input_is_never_a_syntax_error(store: SQLStore) -> None:
     source, _ = store.add_source("https://a.example/feed")
     store.add_article(_article(source.id, 1), {"story_id": "s1", "reasons": {}})

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import html
+import json
+import re
 from datetime import date
+from typing import Any
 
+import feedparser
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from progleton.core import Progleton
 from progleton.searching import SearchQuery, parse_query, store_filters
 from progleton.web.search import mark_terms
 
-from .conftest import Seeded, csrf_token
+from .conftest import Seeded, add_carried_story, article_record, csrf_token
 
 
 def test_parse_query_splits_filters_from_words() -> None:
@@ -159,3 +164,62 @@ def test_a_search_that_can_find_nothing_is_not_saved(client: TestClient, seeded:
     assert posted.status_code == 303 and "notice=saved" not in posted.headers["location"]
     assert client.get("/api/v1/searches").json() == []
     assert client.post("/api/v1/searches", json={"query": "ferry source:North"}).status_code == 201
+
+
+def _carried_and_own(progleton: Progleton) -> tuple[dict[str, Any], list[int]]:
+    """A dam's story whose wire text 40 outlets carried besides its own, and 22 reports of one
+    outlet's own that name "Mardoe" too, each its own story: 63 matches, 23 texts."""
+    dam = add_carried_story(progleton, 40)
+    courier = progleton.store.add_source("https://ober.example/feed.xml", title="Ober Courier")[0].id
+    own = [progleton.store.add_article(
+        article_record(courier, f"mardoe-{n}", f"Mardoe council meets on the flood, day {n}", host="ober.example",
+                       hours_ago=1 + n / 10), {"story_id": f"story-mardoe-{n}", "reasons": {}}) for n in range(22)]
+    return dam, own
+
+
+def _hit_ids(page: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<h3><a href="/articles/(\d+)"', page)]
+
+
+def test_a_text_carried_by_dozens_of_outlets_is_one_search_hit_and_pages_count_hits(
+        client: TestClient, progleton: Progleton) -> None:
+    """19 of a search page's 20 hits were the same agency text, one per outlet that carried it,
+    and the reports in outlets' own words came pages later. The text is one hit, saying how
+    many more outlets carried it (linked to its story), and each page has 20 hits."""
+    dam, own = _carried_and_own(progleton)
+    first, second = (client.get("/search", params={"q": "mardoe", "page": n}).text for n in (1, 2))
+    assert len(_hit_ids(first)) == 20 and len(_hit_ids(second)) == 3
+    assert sorted(_hit_ids(first) + _hit_ids(second)) == sorted([dam["original"], *own])  # no copy, none twice
+    carried = f'<a href="/stories/story-dam#a{dam["original"]}">and 40 more outlets carried this text</a>'
+    assert (first + second).count(carried) == 1
+    assert 'rel="next" href="/search?q=mardoe&page=2"' in first and 'rel="next"' not in second
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss", "json"])
+def test_search_feeds_have_a_text_carried_by_dozens_of_outlets_once(
+        client: TestClient, progleton: Progleton, fmt: str) -> None:
+    """A search's feed, and a saved search's, had an entry per outlet that carried a text (41
+    of the feed's 50 entries the same words)."""
+    dam, own = _carried_and_own(progleton)
+    user = client.app.state.local_user.id  # type: ignore[attr-defined]
+    saved = progleton.store.add_saved_search(user, "Mardoe", "mardoe")
+    for path in (f"/feeds/search.{fmt}?q=mardoe", f"/feeds/saved/{saved}.{fmt}"):
+        body = client.get(path).content
+        if fmt == "json":
+            items = [(i["id"], i["content_html"]) for i in json.loads(body)["items"]]
+        else:
+            items = [(e.id, e.get("summary", "") + "".join(c.value for c in e.get("content", [])))
+                     for e in feedparser.parse(body).entries]
+        assert sorted(int(i.rsplit(":", 1)[1]) for i, _ in items) == sorted([dam["original"], *own]), path
+        notes = [c for _, c in items if "more outlets carried this text" in c]
+        assert len(notes) == 1 and "and 40 more outlets carried this text" in notes[0], path
+        assert f"/stories/story-dam#a{dam['original']}" in notes[0], path
+
+
+def test_the_api_search_has_a_text_carried_by_dozens_of_outlets_once_with_the_count(
+        client: TestClient, progleton: Progleton) -> None:
+    dam, own = _carried_and_own(progleton)
+    hits = [h for offset in (0, 20) for h in client.get("/api/v1/search",
+                                                        params={"q": "mardoe", "offset": offset}).json()]
+    assert sorted(h["article"]["id"] for h in hits) == sorted([dam["original"], *own])
+    assert {h["article"]["id"]: h["folded_copies"] for h in hits} == {dam["original"]: 40, **dict.fromkeys(own, 0)}

@@ -26,10 +26,11 @@ def search(ctx: Context, query: tuple[str, ...], limit: int, as_json: bool) -> N
     """Full-text search over articles: words, "phrases", OR, -word or NOT word to leave one
     out, and the filters source:NAME, after:2026-01-31, before:2026-02-28, lang:en. A word
     also finds its other forms ("earthquake" finds "earthquakes"); a quoted word only itself.
+    A text carried by several outlets is found once (`progleton story` lists its copies).
     The words may come as one argument or several: progleton search ferry -storm."""
     words = " ".join(query)
     with ctx.open() as app:
-        found = app.find(words, limit=limit)
+        found = app.find(words, limit=limit, fold_copies=True)  # as the web's search and API
     # an empty query finds nothing in the web's search box, which shows the form; here it is
     # refused as a quote alone is (it exited 0 with "No articles match")
     problems = found.problems if words.strip() else ("Add a word to search for: progleton search WORDS…",)
@@ -46,7 +47,8 @@ def search(ctx: Context, query: tuple[str, ...], limit: int, as_json: bool) -> N
         console.print(nothing_found(found.query, datetime.now(UTC).date()))
     for hit in found.hits:  # with the ids `progleton move` and `progleton story` take
         a = hit.article
-        below = " · ".join(filter(None, (f"article {a.id}", a.story_id, a.link)))
+        carried = f"and {hit.folded_copies} more outlet{'s' * (hit.folded_copies != 1)} carried this text"
+        below = " · ".join(filter(None, (f"article {a.id}", a.story_id, a.link, carried if hit.folded_copies else None)))
         console.print(f"[bold]{escape(a.title)}[/] — {escape(a.outlet)}, {ago(a.published)}\n  [dim]{escape(below)}[/]",
                       highlight=False)
 

@@ -129,10 +129,10 @@ def accounts_with_password(url: str) -> list[str]:
 
 
 def _sqlite_search(conn: sa.Connection, query: str, limit: int, offset: int,
-                   filters: SearchFilters | None) -> list[tuple[int, str]]:
+                   filters: SearchFilters | None, fold_copies: bool = False) -> list[tuple[int, str, int]]:
     from .sqlite import search_ids
 
-    return search_ids(conn, query, limit=limit, offset=offset, filters=filters)
+    return search_ids(conn, query, limit=limit, offset=offset, filters=filters, fold_copies=fold_copies)
 
 
 __all__ = ["SQLStore", "SearchFilters", "Store", "default_db_url", "masked_error", "masked_url", "migrate",

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from ..exceptions import GroupingLockLost
 from .base import SearchFilters
 from .query import parse_query, render
+from .ranking import best_first
 
 log = logging.getLogger(__name__)
 
@@ -244,8 +245,9 @@ def tsquery(query: str) -> str:
 
 
 def search_ids_fn(conn: sa.Connection, query: str, limit: int, offset: int,
-                  filters: SearchFilters | None = None) -> list[tuple[int, str]]:
-    """Article ids and highlighted snippets for ``query``, best first."""
+                  filters: SearchFilters | None = None, fold_copies: bool = False) -> list[tuple[int, str, int]]:
+    """Article ids, highlighted snippets and the wire copies each stands for (with
+    ``fold_copies``: :mod:`.ranking`) for ``query``, best first."""
     expression = tsquery(query)
     if not expression:
         return []
@@ -265,16 +267,21 @@ def search_ids_fn(conn: sa.Connection, query: str, limit: int, offset: int,
             where.append("coalesce(published, created_at) < :before")
             params["before"] = filters.before
     extra = "".join(f" AND {w}" for w in where)
-    sql = (
+    ranked = sa.text(
         "WITH q AS (SELECT to_tsquery('simple', progleton_fold(:q)) AS q), "
         f"candidates AS (SELECT id FROM articles, q WHERE {_DOCUMENT} @@ q.q {extra} "
         "ORDER BY id DESC LIMIT :window) "
-        "SELECT a.id, ts_headline('simple', a.text, q.q, "
-        "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12') "
-        f"FROM articles a, q WHERE a.id IN (SELECT id FROM candidates) "
-        f"ORDER BY ts_rank({_document('coalesce(a.headline, a.title)').replace('text,', 'a.text,')}, q.q) DESC, a.id "
-        "LIMIT :limit OFFSET :offset"
-    )
-    rows = conn.execute(sa.text(sql), {"q": expression, "window": RANK_WINDOW, "limit": limit,
-                                       "offset": offset, **params}).all()
-    return [(int(r[0]), str(r[1] or "")) for r in rows]
+        f"SELECT a.id, -ts_rank({_document('coalesce(a.headline, a.title)').replace('text,', 'a.text,')}, q.q) "
+        "AS score FROM articles a, q WHERE a.id IN (SELECT id FROM candidates)"
+    ).bindparams(q=expression, window=RANK_WINDOW, **params).columns(
+        sa.column("id", sa.Integer), sa.column("score", sa.Float))
+    page = best_first(ranked.subquery("ranked"), ["score"], limit=limit, offset=offset, fold_copies=fold_copies)
+    ranked_ids = [(int(r.id), int(r.folded)) for r in conn.execute(page)]
+    if not ranked_ids:
+        return []
+    # highlights for the page shown only
+    snippets: dict[int, str] = dict(conn.execute(sa.text(
+        "SELECT a.id, ts_headline('simple', a.text, to_tsquery('simple', progleton_fold(:q)), "
+        "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12') FROM articles a WHERE a.id = ANY(:ids)"),
+        {"q": expression, "ids": [i for i, _ in ranked_ids]}).all())
+    return [(i, str(snippets.get(i) or ""), folded) for i, folded in ranked_ids]

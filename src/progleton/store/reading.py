@@ -155,18 +155,19 @@ class ReadingMixin:
     # ---- search ------------------------------------------------------------------------------
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0,
-               filters: SearchFilters | None = None) -> list[SearchHit]:
+               filters: SearchFilters | None = None, fold_copies: bool = False) -> list[SearchHit]:
         """Full-text search ("phrases", OR, -exclusion; a word also finds its other forms:
-        :mod:`.query`), best first, with highlighted snippets."""
+        :mod:`.query`), best first, with highlighted snippets. With ``fold_copies``, one hit
+        per wire text, counting the copies it stands for (:mod:`.ranking`)."""
         with self._read() as conn:
             search = substring_search_ids if wants_substring_search(query) else self._search_fn
-            found = search(conn, query, limit, offset, filters)
-        articles = self.articles_by_ids([i for i, _ in found])
+            found = search(conn, query, limit, offset, filters, fold_copies)
+        articles = self.articles_by_ids([i for i, _, _ in found])
         hits = []
-        for article_id, snippet in found:
+        for article_id, snippet, folded in found:
             if article_id in articles:
                 marked = html.escape(snippet).replace("\x02", "<mark>").replace("\x03", "</mark>")
-                hits.append(SearchHit(article=articles[article_id], highlight=marked))
+                hits.append(SearchHit(article=articles[article_id], highlight=marked, folded_copies=folded))
         return hits
 
     def story_exists(self, story_id: str) -> bool:

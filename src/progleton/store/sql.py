@@ -30,7 +30,8 @@ from .user_state import UserStateMixin
 
 log = logging.getLogger(__name__)
 
-SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None], list[tuple[int, str]]]
+# (conn, query, limit, offset, filters, fold_copies) -> (article id, snippet, copies folded into it)
+SearchFn = Callable[[sa.Connection, str, int, int, SearchFilters | None, bool], list[tuple[int, str, int]]]
 LockFn = Callable[..., AbstractContextManager[bool]]  # (engine, *, wait) -> the grouping lock
 
 

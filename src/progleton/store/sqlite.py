@@ -22,6 +22,7 @@ except ImportError:  # not on POSIX: one process per database file is assumed
 from ..exceptions import StorageError
 from .base import SearchFilters
 from .query import parse_query, render
+from .ranking import best_first
 from .schema import articles
 
 _FTS_SETUP = (
@@ -139,31 +140,34 @@ RANK_WINDOW = 2_000
 
 
 def search_ids(conn: sa.Connection, query: str, *, limit: int, offset: int,
-               filters: SearchFilters | None = None) -> list[tuple[int, str]]:
-    """Article ids and highlighted snippets for ``query``, best first."""
+               filters: SearchFilters | None = None, fold_copies: bool = False) -> list[tuple[int, str, int]]:
+    """Article ids, highlighted snippets and the wire copies each stands for (with
+    ``fold_copies``: :mod:`.ranking`) for ``query``, best first."""
     match = fts_query(query)
     if not match:
         return []
     where, params = _filter_sql(filters)
     join = " CROSS JOIN articles a ON a.id = f.rowid" if where else ""  # CROSS: FTS first
-    params.update(match=match, limit=limit, offset=offset)
+    params.update(match=match)
     # The rank window: the rowid of the RANK_WINDOW-th newest match. FTS5 walks rowids
     # newest first cheaply and honours a rowid range, so only the window is scored.
     floor = conn.execute(sa.text(
         f"SELECT f.rowid FROM articles_fts f{join} WHERE articles_fts MATCH :match{where} "
         "ORDER BY f.rowid DESC LIMIT 1 OFFSET :window"), {**params, "window": RANK_WINDOW - 1}).scalar()
-    ranked = conn.execute(sa.text(
-        f"SELECT f.rowid FROM articles_fts f{join} WHERE articles_fts MATCH :match AND f.rowid >= :floor{where} "
-        "ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :limit OFFSET :offset"), {**params, "floor": floor or 0}).scalars().all()
-    if not ranked:
+    ranked = sa.text(
+        f"SELECT f.rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score FROM articles_fts f{join} "
+        f"WHERE articles_fts MATCH :match AND f.rowid >= :floor{where}"
+    ).bindparams(**params, floor=floor or 0).columns(sa.column("id", sa.Integer), sa.column("score", sa.Float))
+    page = best_first(ranked.subquery("ranked"), ["score"], limit=limit, offset=offset, fold_copies=fold_copies)
+    ranked_ids = [(int(r.id), int(r.folded)) for r in conn.execute(page)]
+    if not ranked_ids:
         return []
     # Snippets only for the page shown: SQLite would compute them for every match otherwise.
-    ids = ", ".join(str(int(i)) for i in ranked)
+    ids = ", ".join(str(i) for i, _ in ranked_ids)
     snippets: dict[int, str] = dict(conn.execute(sa.text(
         "SELECT rowid, snippet(articles_fts, 1, char(2), char(3), '…', 24) FROM articles_fts "
         f"WHERE articles_fts MATCH :match AND rowid IN ({ids})"), {"match": match}).all())
-    rows = [(i, snippets.get(i, "")) for i in ranked]
-    return [(int(r[0]), str(r[1] or "")) for r in rows]
+    return [(i, str(snippets.get(i) or ""), folded) for i, folded in ranked_ids]
 
 
 def _filter_sql(filters: SearchFilters | None) -> tuple[str, dict[str, Any]]:

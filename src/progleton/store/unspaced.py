@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from ..scripts import HANGUL, SOUTHEAST_ASIAN, UNSPACED_RUN
 from .base import SearchFilters
+from .ranking import best_first
 from .schema import articles
 
 SCAN_WINDOW = 50_000  # newest articles scanned (a scan, not an index: bounded)
@@ -50,8 +51,9 @@ def _contains(term: str) -> sa.ColumnElement[bool]:
 
 
 def substring_search_ids(conn: sa.Connection, query: str, limit: int, offset: int,
-                         filters: SearchFilters | None = None) -> list[tuple[int, str]]:
-    """Article ids and snippets (matches between \\x02 and \\x03) for ``query``, best first."""
+                         filters: SearchFilters | None = None, fold_copies: bool = False) -> list[tuple[int, str, int]]:
+    """Article ids, snippets (matches between \\x02 and \\x03) and the wire copies each stands
+    for (with ``fold_copies``: :mod:`.ranking`) for ``query``, best first."""
     wanted, excluded = _terms(query)
     if not wanted:
         return []
@@ -70,10 +72,11 @@ def substring_search_ids(conn: sa.Connection, query: str, limit: int, offset: in
         if filters.before is not None:
             where.append(when < filters.before)
     in_title = sa.case((a.title.contains(wanted[0], autoescape=True), 0), else_=1)
-    rows = conn.execute(
-        sa.select(a.id, a.text).where(*where).order_by(in_title, a.id.desc()).limit(limit).offset(offset)
-    ).all()
-    return [(int(r.id), snippet(r.text or "", wanted)) for r in rows]
+    ranked = sa.select(a.id, in_title.label("in_title"), (-a.id).label("newest")).where(*where).subquery("ranked")
+    page = best_first(ranked, ["in_title", "newest"], limit=limit, offset=offset, fold_copies=fold_copies)
+    ranked_ids = [(int(r.id), int(r.folded)) for r in conn.execute(page)]
+    texts = dict(conn.execute(sa.select(a.id, a.text).where(a.id.in_([i for i, _ in ranked_ids]))).all())
+    return [(i, snippet(texts.get(i) or "", wanted), folded) for i, folded in ranked_ids]
 
 
 def snippet(text: str, terms: list[str]) -> str:

@@ -230,9 +230,10 @@ def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=50
            offset: Annotated[int, Query(ge=0, le=10_000)] = 0) -> list[SearchHitOut]:
     """Full-text search: words, "phrases", OR, NOT and -exclusion, and the filters
     ``source:NAME``, ``after:YYYY-MM-DD``, ``before:YYYY-MM-DD``, ``lang:xx``; best match first.
-    A query that cannot be read (a date that is none, only excluded words, a ``source:``
+    A text carried word for word by several outlets is one hit, its ``folded_copies`` the
+    other matches of that text left out (its story lists them). A query that cannot be read (a date that is none, only excluded words, a ``source:``
     naming none) is a 422 saying why."""
-    found = _p(request).find(q, limit=limit, offset=offset)
+    found = _p(request).find(q, limit=limit, offset=offset, fold_copies=True)
     if found.problems:
         raise HTTPException(status_code=422, detail=" ".join(found.problems))
     return [hit_out(h) for h in found.hits]

@@ -20,7 +20,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from ..searching import language_problem
-from ..types import Article, Story
+from ..types import Article, SearchHit, Story
 from .accounts import User, require_user
 from .app import story_path
 from .views import copies_left_out, group_problem, language_asked
@@ -178,11 +178,17 @@ def story_item(story: Story, base: str, ids: str) -> OutItem:
                    published=story.first_seen, updated=story.updated or story.last_seen)
 
 
-def article_item(article: Article, base: str, ids: str) -> OutItem:
-    """An article of a followed story as a feed item, linking to the original."""
+def article_item(article: Article, base: str, ids: str, *, carried_by_more: int = 0) -> OutItem:
+    """An article of a followed story or a search as a feed item, linking to the original;
+    ``carried_by_more``: the other outlets' copies of its text that a search left out for it."""
     reader_url = f"{base}/articles/{article.id}"
+    carried = ""
+    if carried_by_more and article.story_id:
+        story_url = f"{base}{story_path(article.story_id)}#a{article.id}"
+        outlets = f"{carried_by_more} more outlet{'' if carried_by_more == 1 else 's'}"
+        carried = f' · <a href="{html.escape(story_url)}">and {outlets} carried this text</a>'
     content = (f"<p>{html.escape(article.snippet)}</p><p>{html.escape(article.outlet)}"
-               f"{' (wire copy)' if article.wire_copy_of else ''} · "
+               f"{' (wire copy)' if article.wire_copy_of else ''}{carried} · "
                f'<a href="{html.escape(reader_url)}">Read in Progleton</a></p>')
     # an article whose feed gave no web address is linked to its page here. Its id is the
     # installation's, as a story's is: the original's address is the outlet's own entry id in
@@ -190,6 +196,11 @@ def article_item(article: Article, base: str, ids: str) -> OutItem:
     return OutItem(id=f"{ids}:article:{article.id}", url=article.link or reader_url, title=f"{article.title} ({article.outlet})",
                    content_html=content, summary=article.snippet, published=article.published or article.created_at,
                    updated=article.updated, authors=article.authors, language=article.language)
+
+
+def hit_item(hit: SearchHit, base: str, ids: str) -> OutItem:
+    """A search's hit as a feed item: its article, and the copies of its text it stands for."""
+    return article_item(hit.article, base, ids, carried_by_more=hit.folded_copies)
 
 
 def _base(request: Request) -> str:
@@ -275,18 +286,18 @@ def story_feed(request: Request, fmt: str, id: Annotated[str, Query(max_length=2
 
 @router.get("/feeds/search.{fmt}")
 def search_feed(request: Request, fmt: str, q: Annotated[str, Query(min_length=1, max_length=500)]) -> Response:
-    """A search as a feed: the best matching articles. A query that can find nothing (a
-    filter it cannot read, a ``source:`` naming none, no word) is a 404 saying why, as the
-    search page and the API say it."""
+    """A search as a feed: the best matching articles, a text carried by several outlets
+    once (as the search page shows it). A query that can find nothing (a filter it cannot
+    read, a ``source:`` naming none, no word) is a 404 saying why, as the search page and the
+    API say it."""
     _check(fmt)
     base, ids = _base(request), _ids(request)
-    found = _p(request).find(q, limit=FEED_SIZE)
+    found = _p(request).find(q, limit=FEED_SIZE, fold_copies=True)
     if found.problems:
         raise HTTPException(status_code=404, detail=" ".join(found.problems))
-    hits = found.hits
     feed = OutFeed(title=f"Progleton search: {q}", home_url=f"{base}/search?q={quote(q)}",
                    feed_url=str(request.url), description=f"Articles matching {q}",
-                   items=tuple(article_item(h.article, base, ids) for h in hits),
+                   items=tuple(hit_item(h, base, ids) for h in found.hits),
                    id=f"{ids}:feed:search?{urlencode({'q': q})}")
     return _answer(feed, fmt, request)
 
@@ -294,16 +305,16 @@ def search_feed(request: Request, fmt: str, q: Annotated[str, Query(min_length=1
 @router.get("/feeds/saved/{search_id}.{fmt}")
 def saved_search_feed(request: Request, search_id: int, fmt: str,
                       user: Annotated[User, Depends(require_user)]) -> Response:
-    """One saved search as a feed (the feed token of its owner opens it)."""
+    """One saved search as a feed (the feed token of its owner opens it), as :func:`search_feed`."""
     _check(fmt)
     saved = next((s for s in _p(request).store.saved_searches(user.id) if s["id"] == search_id), None)
     if saved is None:
         raise HTTPException(status_code=404, detail=f"no saved search with id {search_id}")
     base, ids = _base(request), _ids(request)
-    hits = _p(request).find(saved["query"], limit=FEED_SIZE).hits
+    hits = _p(request).find(saved["query"], limit=FEED_SIZE, fold_copies=True).hits
     feed = OutFeed(title=f"Progleton: {saved['name']}", home_url=f"{base}/search?q={quote(saved['query'])}",
                    feed_url=str(request.url), description=f"Articles matching {saved['query']}",
-                   items=tuple(article_item(h.article, base, ids) for h in hits),
+                   items=tuple(hit_item(h, base, ids) for h in hits),
                    id=f"{ids}:feed:saved:{search_id}")
     return _answer(feed, fmt, request)
 

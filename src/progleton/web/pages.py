@@ -178,7 +178,8 @@ def _read_by_a_person(request: Request) -> bool:
 def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "",
                 page: Annotated[int, Query(ge=1, le=1000)] = 1) -> HTMLResponse:
     p = progleton_of(request)
-    found = p.find(q, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE)
+    # a text carried by many outlets is one hit (its copies would fill the page), paged as one
+    found = p.find(q, limit=SEARCH_PAGE_SIZE + 1, offset=(page - 1) * SEARCH_PAGE_SIZE, fold_copies=True)
     hits, parsed = found.hits, found.query
     shown = hits[:SEARCH_PAGE_SIZE]
     groups = group_hits(shown)
