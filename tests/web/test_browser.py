@@ -431,3 +431,23 @@ def test_the_results_of_a_search_are_read_with_j_and_k_at_once(page: Any) -> Non
     with page.expect_navigation():
         page.keyboard.press("o")
     assert "/articles/" in page.url
+
+
+def test_choosing_another_filter_on_the_front_page_keeps_the_language(page: Any, progleton: Progleton,
+                                                                      seeded: Seeded) -> None:
+    """The front page of ?lang=en, filtered by time with its form, showed stories in every
+    language: the form had no field for the language, so sending it dropped ?lang=."""
+    progleton.store.add_article(article_record(seeded.sources["Evening Star"], "hafen", "Hafen von Verel gesperrt",
+                                               language="de"), {"story_id": "story-hafen"})
+    page.goto("/?lang=en")
+    assert page.locator(".story-card").count() == 3
+    page.get_by_label("Time").select_option("week")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter").click()
+    assert "lang=en" in page.url and "since=week" in page.url
+    assert "Hafen von Verel" not in page.locator(".stories").inner_text()
+    page.get_by_label("Language").select_option("")  # and the language can be let go
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter").click()
+    assert "Hafen von Verel" in page.locator(".stories").inner_text()
+    assert page.problems == []

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlsplit
 
 from fastapi.testclient import TestClient
 
@@ -76,6 +77,39 @@ def test_front_page_filters(client: TestClient, seeded: Seeded) -> None:
     # the API's name for the language is taken too; two that differ are refused
     assert "No stories match these filters" in client.get("/?group=Verel&language=de").text
     assert client.get("/?lang=en&language=fr").status_code == 400
+
+
+def _chosen_in_form(html: str) -> dict[str, str]:
+    """What the front page's filter form sends as it stands: each select's chosen option."""
+    form = html.split('<form class="filters"', 1)[1].split("</form>", 1)[0]
+    chosen = {}
+    for name, options in re.findall(r'<select name="(\w+)">(.*?)</select>', form, re.S):
+        picked = re.search(r'<option value="([^"]*)" selected>', options)
+        chosen[name] = picked.group(1) if picked else ""
+    return chosen
+
+
+def test_front_page_links_and_forms_keep_the_filters(client: TestClient, seeded: Seeded, progleton: Progleton) -> None:
+    """With ?lang=en chosen, the filter form (another group, another time) and the feeds'
+    links dropped the language, and "Back to the first page" every filter."""
+    for i in range(35):
+        progleton.store.add_article(
+            article_record(seeded.sources["Evening Star"], f"filler-{i}", f"Filler {i}", language="en"),
+            {"story_id": f"story-filler-{i}"})
+    filters = {"group": "National", "since": "week", "lang": "en"}
+    first = main_of(client.get("/", params=filters).text)
+    assert _chosen_in_form(first) == filters
+    links = re.findall(r'href="(/(?:feeds/top\.\w+)?\?[^"]*)"', first)
+    assert 'rel="next"' in first and len(links) == 4  # the next page, the three feeds
+    for link in links:
+        query = dict(parse_qsl(urlsplit(html.unescape(link)).query))
+        kept = filters if link.startswith("/?") else {"group": "National", "lang": "en"}  # feeds take no time
+        assert {k: query.get(k) for k in filters if k in kept} == kept, link
+    second = main_of(client.get("/", params={**filters, "page": 2}).text)
+    assert 'rel="prev" href="/?page=1&amp;group=National&amp;since=week&amp;lang=en"' in second
+    past = client.get("/", params={**filters, "page": 9}).text
+    assert '<a href="/?group=National&amp;since=week&amp;lang=en">Back to the first page</a>' in past
+    assert "lang" not in _chosen_in_form(client.get("/").text)  # none chosen: no language control
 
 
 def test_empty_front_page_invites_to_add_sources(client: TestClient) -> None:

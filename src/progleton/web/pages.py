@@ -72,9 +72,12 @@ def front_page(request: Request, page: Annotated[int, Query(ge=1, le=10_000)] = 
     groups = p.store.source_groups()
     problems = [] if stories else [why for why in (group_problem(group, [name for name, _ in groups]),
                                                    lang and language_problem(lang)) if why]
+    filters = {"group": group or "", "since": since or "", "lang": lang or ""}
+    # every link and form of the page keeps the filters chosen (the top feed takes no time filter)
+    chosen = {name: value for name, value in filters.items() if value}
     return render(request, "front.html", stories=stories[:PAGE_SIZE], new_counts=new_counts, seen=seen,
-                  paging=Paging(page, len(stories) > PAGE_SIZE), groups=groups,
-                  filters={"group": group or "", "since": since or "", "lang": lang or ""},
+                  paging=Paging(page, len(stories) > PAGE_SIZE), groups=groups, filters=filters,
+                  filter_query=urlencode(chosen), feed_params={k: v for k, v in chosen.items() if k != "since"},
                   time_filters=TIME_FILTERS, filter_problems=problems)
 
 
