@@ -113,7 +113,7 @@ def test_everything_needs_sign_in_once_there_is_a_password(locked: TestClient) -
 
 def test_sign_in_and_out(locked: TestClient) -> None:
     wrong = sign_in(locked, "nope")
-    assert wrong.status_code == 401 and "do not match" in wrong.text  # type: ignore[attr-defined]
+    assert wrong.status_code == 303 and wrong.headers["location"] == "/login"  # type: ignore[attr-defined]
     answer = sign_in(locked, next="/stories/story-storm")
     assert answer.status_code == 303  # type: ignore[attr-defined]
     assert answer.headers["location"] == "/stories/story-storm"  # type: ignore[attr-defined]
@@ -158,6 +158,32 @@ def test_a_form_sent_once_the_session_ended_leads_back_to_its_page(locked: TestC
     assert script.status_code == 401
 
 
+def test_a_wrong_password_leads_back_to_the_sign_in_page_which_says_so_once(locked: TestClient) -> None:
+    """The answer to a wrong password was a page of its own (a 401 to the form): reloading it
+    had the browser ask to send the form again. It leads back to the sign-in page (303), which
+    says so once, keeping where to go next and the name typed; a name that is no account's is
+    answered alike, and nothing of the password is in the address or the cookie."""
+    wrong = sign_in(locked, "not the password", next="/stories/story-storm?look=x")
+    assert wrong.status_code == 303  # type: ignore[attr-defined]
+    location = wrong.headers["location"]  # type: ignore[attr-defined]
+    assert location == "/login?next=%2Fstories%2Fstory-storm%3Flook%3Dx"
+    assert "password" not in wrong.headers["set-cookie"]  # type: ignore[attr-defined]
+    page = locked.get(location).text
+    assert '<p class="error" role="alert">That name and password do not match.</p>' in page
+    assert 'name="next" value="/stories/story-storm?look=x"' in page
+    reloaded = locked.get(location).text  # a reload is a GET, and the failure was said already
+    assert "do not match" not in reloaded and 'name="next" value="/stories/story-storm?look=x"' in reloaded
+    nobody = locked.post("/login", data={"csrf_token": csrf_token(locked, "/login"), "name": "Nobody",
+                                         "password": "not the password", "next": "/stories/story-storm?look=x"},
+                         follow_redirects=False)
+    assert (nobody.status_code, nobody.headers["location"]) == (303, location)
+    page = locked.get(location).text
+    assert "That name and password do not match." in page and 'value="Nobody"' in page
+    locked.cookies.set("progleton_sign_in_failed", "QW5h.99999999999.forged", domain="127.0.0.1", path="/login")
+    assert "do not match" not in locked.get("/login").text  # only this site says a sign-in failed
+    assert sign_in(locked, next="/stories/story-storm?look=x").headers["location"] == "/stories/story-storm?look=x"  # type: ignore[attr-defined]
+
+
 def test_login_needs_csrf(locked: TestClient) -> None:
     answer = locked.post("/login", data={"name": "admin", "password": PASSWORD}, follow_redirects=False)
     assert answer.status_code == 403
@@ -165,7 +191,7 @@ def test_login_needs_csrf(locked: TestClient) -> None:
 
 def test_login_is_rate_limited(locked: TestClient) -> None:
     for _ in range(5):
-        assert sign_in(locked, "wrong").status_code == 401  # type: ignore[attr-defined]
+        assert sign_in(locked, "wrong").status_code == 303  # type: ignore[attr-defined]
     limited = sign_in(locked)  # even the right password waits
     assert limited.status_code == 429  # type: ignore[attr-defined]
     assert int(limited.headers["retry-after"]) > 0  # type: ignore[attr-defined]
@@ -180,7 +206,7 @@ def test_one_address_guessing_does_not_lock_the_admin_out_elsewhere(progleton: P
         for name in ("admin", " admin", "admin ", "ADMIN", "admin"):
             answer = guesser.post("/login", data={"csrf_token": csrf_token(guesser, "/login"), "name": name,
                                                   "password": "wrong", "next": "/"})
-            assert answer.status_code == 401
+            assert answer.status_code == 200 and "do not match" in answer.text  # the sign-in page, saying so
         assert sign_in(guesser).status_code == 429  # type: ignore[attr-defined]
     with TestClient(app, base_url="http://127.0.0.1:8000", client=("10.0.0.3", 5000)) as admin:
         assert sign_in(admin).status_code == 303  # type: ignore[attr-defined]
@@ -316,7 +342,7 @@ def test_sign_in_off_opens_the_reader_and_gives_back_what_the_admin_read(proglet
         assert [s["query"] for s in running.get("/api/v1/searches").json()] == ["ferry"]
     assert turn_sign_in_off(progleton.store) == []
     with TestClient(create_app(progleton, admin_password="a new one"), base_url="http://127.0.0.1:8000") as again:
-        assert sign_in(again).status_code == 401  # type: ignore[attr-defined]  # the old password is gone
+        assert sign_in(again).headers["location"] == "/login"  # type: ignore[attr-defined]  # the old password is gone
         assert sign_in(again, "a new one").status_code == 303  # type: ignore[attr-defined]
         assert again.get(f"/api/v1/articles/{article}/state").json()["starred"] is True  # back with the admin
 

@@ -70,6 +70,28 @@ def test_back_after_signing_out_shows_no_page_of_the_account(cached_browser: Any
     context.close()
 
 
+def test_reloading_the_page_after_a_wrong_password_sends_nothing_again(cached_browser: Any,
+                                                                       signed_in_site: str) -> None:
+    """The sign-in page that said the password was wrong was the answer to the form: reloading
+    it sent the form, password and all, again (Chromium asked first, as every browser does)."""
+    context = cached_browser.new_context(base_url=signed_in_site)
+    page = context.new_page()
+    page.goto("/stories/story-storm")
+    page.get_by_label("Password").fill("not the pass phrase")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert page.locator(".error").inner_text() == "That name and password do not match."
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.method) if r.is_navigation_request() else None)
+    page.reload()
+    assert sent == ["GET"] and page.locator(".error").count() == 0  # said once
+    page.get_by_label("Password").fill("a long pass phrase")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert page.url.endswith("/stories/story-storm") and page.locator("h1").inner_text() == "Ferries halted as storm hits coast"
+    context.close()
+
+
 def test_a_merged_storys_address_leads_to_it_again_once_the_merge_is_undone(
         cached_browser: Any, site: str, progleton: Progleton) -> None:
     """A merged story's address answers 301 to the story it went into. Chromium kept that

@@ -94,6 +94,32 @@ def session_value(secret: str, user: User, *, now: float | None = None) -> str:
     return f"{user.id}.{expires}.{_sign(secret, 'session', user.id, expires, *user.signed('session'))}"
 
 
+FAILED_SIGN_IN_COOKIE = "progleton_sign_in_failed"
+FAILED_SIGN_IN_SECONDS = 60  # long enough to follow the redirect to the sign-in page
+
+
+def failed_sign_in(secret: str, name: str, *, now: float | None = None) -> str:
+    """A cookie value that tells the sign-in page, once, that signing in as ``name`` failed:
+    the name typed (no password), signed, so that no one else can make the page say so."""
+    expires = int((now or time.time()) + FAILED_SIGN_IN_SECONDS)
+    typed = base64.urlsafe_b64encode(name.encode()).decode().rstrip("=")  # no "=": a cookie would quote it
+    return f"{typed}.{expires}.{_sign(secret, 'failed sign-in', typed, expires)}"
+
+
+def failed_sign_in_name(secret: str, value: str | None, *, now: float | None = None) -> str | None:
+    """The name typed in the failed sign-in ``value`` (:func:`failed_sign_in`) tells of;
+    None when there is none, or it is forged or older than ``FAILED_SIGN_IN_SECONDS``."""
+    try:
+        typed, expires, signature = (value or "").split(".")
+        if int(expires) < (now or time.time()):
+            return None
+        if not hmac.compare_digest(_sign(secret, "failed sign-in", typed, expires), signature):
+            return None
+        return base64.urlsafe_b64decode(typed + "=" * (-len(typed) % 4)).decode()
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return None
+
+
 def token(secret: str, purpose: str, user: User) -> str:
     """An API ("api") or feed ("feed") token for ``user``."""
     return f"{user.id}.{_sign(secret, purpose, user.id, *user.signed(purpose))}"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from .accounts import (
+    FAILED_SIGN_IN_COOKIE,
+    FAILED_SIGN_IN_SECONDS,
     SESSION_COOKIE,
     SESSION_SECONDS,
     SESSIONS_KEY,
@@ -15,6 +18,8 @@ from .accounts import (
     User,
     auth_required,
     current_user,
+    failed_sign_in,
+    failed_sign_in_name,
     new_generation,
     require_user,
     safe_next,
@@ -39,20 +44,31 @@ def _name_key(name: str) -> list[str]:
     return [f"user:{name.strip().lower()}"]
 
 
+FAILED_SIGN_IN = "That name and password do not match."  # whether or not there is such an account
+
+
 @router.get("/login")
 def login_page(request: Request, next: str = "/", again: str = "") -> Response:
     request.app.state.auth_required = None  # read again: `progleton sign-in off` may have run since
     if not auth_required(request):
         return RedirectResponse("/", status_code=303)
     # the only account sign-in makes is "admin": the name is filled in, the password asked for;
-    # ``again``: a form was sent once the session had ended, and not done
-    return render(request, "login.html", next=safe_next(next), error="", name="admin", again=again == "1")
+    # ``again``: a form was sent once the session had ended, and not done. A sign-in that has
+    # just failed is said once, with the name that was typed (login() led here to say it).
+    failed = failed_sign_in_name(request.app.state.secret_key, request.cookies.get(FAILED_SIGN_IN_COOKIE))
+    page = render(request, "login.html", next=safe_next(next), name="admin" if failed is None else failed,
+                  error="" if failed is None else FAILED_SIGN_IN, again=again == "1")
+    if FAILED_SIGN_IN_COOKIE in request.cookies:
+        page.delete_cookie(FAILED_SIGN_IN_COOKIE, path="/login")
+    return page
 
 
 @router.post("/login", dependencies=[Depends(require_csrf)], response_model=None)
 def login(request: Request, name: Annotated[str, Form(max_length=200)],
           password: Annotated[str, Form(max_length=1000)], next: Annotated[str, Form()] = "/") -> Response:
-    """Check the password (rate limited) and start a session."""
+    """Check the password (rate limited) and start a session. A wrong one leads back to the
+    sign-in page (303), which says so once: the answer to the form is no page of its own,
+    which reloading would send again (the browser asked whether to)."""
     state = request.app.state
     wait = max(state.login_limiter.retry_after(_client_key(request)),
                state.name_limiter.retry_after(_name_key(name)))
@@ -68,8 +84,13 @@ def login(request: Request, name: Annotated[str, Form(max_length=200)],
     if user is None or not verify_password(password, user.password_hash):
         state.login_limiter.failed(_client_key(request))
         state.name_limiter.failed(_name_key(name))
-        return render(request, "login.html", status_code=401, next=safe_next(next), name=name, again=False,
-                      error="That name and password do not match.")
+        target = safe_next(next)
+        failed = RedirectResponse("/login" + (f"?{urlencode({'next': target})}" if target != "/" else ""),
+                                  status_code=303)
+        failed.set_cookie(FAILED_SIGN_IN_COOKIE, failed_sign_in(state.secret_key, name),
+                          max_age=FAILED_SIGN_IN_SECONDS, httponly=True, samesite="strict",
+                          secure=state.secure_cookies, path="/login")
+        return failed
     answer = RedirectResponse(safe_next(next), status_code=303)
     answer.set_cookie(SESSION_COOKIE, session_value(state.secret_key, user), max_age=SESSION_SECONDS,
                       httponly=True, samesite="lax", secure=state.secure_cookies, path="/")
