@@ -12,7 +12,8 @@ ICU's dictionary word breaker (:func:`southeast_asian_words`), and search matche
 substrings as well.
 
 Grouping and search also tell Cyrillic and Greek by these ranges, and stem words with one
-Snowball stemmer per language (:func:`snowball`).
+Snowball stemmer per language (:func:`snowball`); search tells Arabic and Hebrew, whose
+definite article is written onto the word.
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 SOUTHEAST_ASIAN = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]+")
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+# Arabic (with its Supplement and Extended-A letters) and Hebrew: written with the definite
+# article as a prefix of the word ("المدينة", "העיר"), which search matches with and without
+ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
+HEBREW = re.compile("[\u0590-\u05ff]")
 
 
 @cache

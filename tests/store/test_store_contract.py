@@ -394,6 +394,31 @@ def test_a_search_that_folds_copies_has_one_hit_per_wire_text(store: SQLStore, w
     assert [(h.article.id in copies, h.folded_copies) for h in carried] == [(True, 29)]
 
 
+def test_an_arabic_or_hebrew_word_finds_it_with_and_without_the_definite_article(store: SQLStore) -> None:
+    """The article is written onto the word ("المدينة", the city; "העיר"): "مدينة" found only
+    the texts that had it bare. Both ways now, and behind "and", "in", "to" ("والمدينة",
+    "بالمدينة", "للمدينة", "והעיר"); not where too little is left ("الله" is no "له", for him)."""
+    texts = {
+        1: ("انفجار يهز المدينة", "هز انفجار قوي المدينة القديمة صباح اليوم.", "ar"),
+        2: ("انقطاع الكهرباء", "انقطعت الكهرباء عن مدينة كاملة لساعات.", "ar"),
+        3: ("احتفالات", "خرج الناس بالمدينة وللمدينة عيد.", "ar"),
+        4: ("شكر", "قال له الوزير شكرا.", "ar"),
+        5: ("دعاء", "الله أكبر.", "ar"),
+        6: ("שריפה", "השריפה פרצה בלב העיר העתיקה.", "he"),
+        7: ("הפסקת חשמל", "עיר שלמה נותרה ללא חשמל.", "he"),
+        8: ("חגיגות", "תושבים יצאו לרחובות והעיר חגגה.", "he"),
+        9: ("Ferry", "The ferry left the harbour.", "en"),
+    }
+    number = {article_id: n for n, article_id in _seed_texts(store, texts).items()}
+    found = lambda q: {number[h.article.id] for h in store.search(q)}  # noqa: E731
+    assert found("مدينة") == found("المدينة") == {1, 2, 3}
+    assert found('"مدينة"') == {2} and found('"المدينة"') == {1}  # quoted: as written
+    assert found("له") == {4} and found("الله") == {5}
+    assert found("مدينة -عيد") == {1, 2}
+    assert found("עיר") == found("העיר") == {6, 7, 8}
+    assert found("ferry") == {9} and found("the") == {9}
+
+
 def test_search_input_is_never_a_syntax_error(store: SQLStore) -> None:
     source, _ = store.add_source("https://a.example/feed")
     store.add_article(_article(source.id, 1), {"story_id": "s1", "reasons": {}})

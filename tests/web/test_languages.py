@@ -57,3 +57,18 @@ def test_an_article_headline_says_its_language_and_direction(client: TestClient,
     assert all(direction in {"auto", "rtl"} for _, _, direction in marked)
     assert all((lang, direction) == ("ar", "rtl") for link, lang, direction in marked
                if not (link or "").startswith("/stories/"))
+
+
+@pytest.mark.parametrize("query", ["إسكندرية", "ميناء", "الميناء", "עיר", "העיר"])
+def test_an_arabic_or_hebrew_search_finds_words_with_and_without_the_article(
+        client: TestClient, progleton: Progleton, arabic: int, query: str) -> None:
+    """Searching "ميناء" (port) found the headline's "ميناء" but not the text's "الميناء" (the
+    port), and "إسكندرية" nothing: the reports write "الإسكندرية". Hebrew's ה alike."""
+    source = progleton.store.add_source("https://haifa.example/feed.xml", title="חדשות הצפון")[0].id
+    hebrew = progleton.store.add_article(
+        article_record(source, "he-fire", "שריפה פרצה בעיר התחתית", text="העיר כולה התעוררה לריח עשן. " * 6,
+                       language="he"), {"story_id": "story-he", "reasons": {}})
+    found = {hit["article"]["id"] for hit in client.get("/api/v1/search", params={"q": query}).json()}
+    assert found == ({hebrew} if query in ("עיר", "העיר") else {arabic})
+    page = client.get("/search", params={"q": query}).text
+    assert f'href="/articles/{hebrew if query in ("עיר", "העיר") else arabic}"' in page

@@ -3,7 +3,9 @@
 The query language: words (every one must match; ``AND`` between them changes nothing),
 "phrases", ``OR`` between two terms, and ``-excluded`` terms (or ``NOT excluded``). A bare word also finds its other forms: "earthquake" finds "earthquakes",
 "injuries" finds "injury", "gunmen" finds "gunman", "collide" finds "collided" and "colliding", and a Russian or Greek word every word of its stem ("Листвянка" finds
-"Листвянки", "Листвянке"); "-opinion" leaves out "opinions" too. A quoted word or phrase matches
+"Листвянки", "Листвянке"); an Arabic or Hebrew word finds it with and without the definite
+article written onto it ("مدينة" finds "المدينة" and "المدينة" "مدينة"; "עיר" finds "העיר");
+"-opinion" leaves out "opinions" too. A quoted word or phrase matches
 as written. Anything else in the input is dropped, so no query is ever a syntax error. Each
 database renders the parsed query in its own syntax (``sqlite.fts_query``,
 ``postgres.tsquery``).
@@ -16,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..scripts import CYRILLIC, GREEK, snowball
+from ..scripts import ARABIC, CYRILLIC, GREEK, HEBREW, snowball
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TOKEN = re.compile(r'-?"[^"]*"|\S+')
@@ -111,6 +113,10 @@ def _term(word: str) -> Term:
         prefix = snowball("greek")(word)
     elif _LATIN.fullmatch(word):
         forms = _plural_forms(word) + _verb_forms(word)
+    elif ARABIC.search(word):
+        forms = _article_forms(word, _ARABIC_ARTICLE, _ARABIC_LEAST)
+    elif HEBREW.search(word):
+        forms = _article_forms(word, _HEBREW_ARTICLE, _HEBREW_LEAST)
     if prefix is not None and (len(prefix) < _MIN_PREFIX or prefix == word):
         prefix = None
     return Term((word,), tuple(f for f in forms if f != word), prefix)
@@ -135,6 +141,29 @@ def _plural_forms(word: str) -> list[str]:
     if word.endswith("y") and word[-2] not in "aeiou":
         return [word[:-1] + "ies"]
     return [word + "s"]
+
+
+# Arabic and Hebrew write the definite article onto the word ("المدينة", the city; "העיר"), and
+# often a conjunction or preposition before it ("والمدينة", and the city; "بالمدينة", in the
+# city; "للمدينة", to the city, the article's alif dropped; "והעיר"). Both indexes keep such a
+# word whole, so a word finds those forms of it, and a word with the bare article (the first
+# form) finds itself without it. Only where the word left has _LEAST letters or more: Arabic
+# "الله" is not "له" (for him), and Hebrew's ה begins many words of its own ("הר", mountain).
+# The word as written is always matched too: a ה that is the word's own costs a few extra hits.
+_ARABIC_ARTICLE = ("ال", "وال", "بال", "فال", "كال", "لل")
+_ARABIC_LEAST = 3
+_HEBREW_ARTICLE = ("ה", "וה")
+_HEBREW_LEAST = 2
+
+
+def _article_forms(word: str, article: tuple[str, ...], least: int) -> list[str]:
+    """``word`` without the definite article and with it, in each of its ``article`` forms."""
+    bare = word
+    if word.startswith(article[0]) and len(word) - len(article[0]) >= least:
+        bare = word[len(article[0]):]
+    if len(bare) < least:
+        return []
+    return [form for form in (bare, *(a + bare for a in article)) if form != word]
 
 
 _VOWELS = "aeiou"

@@ -22,7 +22,7 @@ from typing import TypeVar
 import snowballstemmer
 import stop_words
 
-from ..scripts import CYRILLIC, GREEK, HANGUL, KANA, UNSPACED_RUN, snowball
+from ..scripts import CYRILLIC, GREEK, HANGUL, HEBREW, KANA, UNSPACED_RUN, snowball
 from .tokens import tokens
 
 STOP_WORDS = frozenset(
@@ -235,7 +235,7 @@ _UKRAINIAN_LETTERS = re.compile("[іїєґІЇЄҐ]")
 _SCRIPTS = (
     ("thai", re.compile("[\u0e00-\u0e7f]")),
     ("greek", GREEK),
-    ("hebrew", re.compile("[\u0590-\u05ff]")),
+    ("hebrew", HEBREW),
     ("hindi", re.compile("[\u0900-\u097f]")),
     ("gujarati", re.compile("[\u0a80-\u0aff]")),
     ("korean", HANGUL),
