@@ -350,9 +350,7 @@ class Progleton:
             # a large batch's texts are read ahead in the extraction processes, once started
             updater = Updater(self.store, self.settings, grouper, self._executor)
             assigned = updater.assign_stories() if assign else 0
-            # quiet by the news' time (about now on a running reader): a story of news dated days
-            # back was closed at once, and its text's copy dated a day later started another
-            now = datetime.now(UTC)
+            now = datetime.now(UTC)  # stories go quiet by the news' dates (docs/design.md)
             grouper.close_quiet(min(now, grouper.latest_news or now))
             self._save_grouper_state()
             return assigned
@@ -454,9 +452,8 @@ class Progleton:
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0,
                filters: SearchFilters | None = None, fold_copies: bool = False) -> list[SearchHit]:
-        """Full-text search: "phrases", OR, -exclusion; ``filters`` narrow by source, time, language.
-        With ``fold_copies``, a text carried by several outlets is one hit, which says how many
-        other matches it stands for (``SearchHit.folded_copies``)."""
+        """Full-text search: "phrases", OR, -exclusion; ``filters`` narrow by source, time, language;
+        ``fold_copies``: a text several outlets carry is one hit (``SearchHit.folded_copies``)."""
         return self.store.search(query, limit=limit, offset=offset, filters=filters, fold_copies=fold_copies)
 
     def find(self, query: str, *, limit: int = 20, offset: int = 0, fold_copies: bool = False) -> Found:
@@ -471,8 +468,8 @@ class Progleton:
         if filters is not None and filters.source_ids == []:
             return Found([], parsed, (f"No source's name or address contains {parsed.source!r}: "
                                       "`progleton sources` (or the Sources page) lists them.",))
-        hits = self.search(parsed.text, limit=limit, offset=offset, filters=filters, fold_copies=fold_copies)
-        return Found(hits, parsed)
+        return Found(self.search(parsed.text, limit=limit, offset=offset, filters=filters, fold_copies=fold_copies),
+                     parsed)
 
     def saved_search_problems(self, query: str) -> tuple[str, ...]:
         """Why a search cannot be saved: what :meth:`find` says of it (in its words), or that it
