@@ -13,10 +13,13 @@ import time
 class Serving:
     """``progleton serve`` in a real process, its output read as it comes."""
 
-    def __init__(self, env: dict[str, str], *args: str) -> None:
+    def __init__(self, env: dict[str, str], *args: str, own_group: bool = False) -> None:
+        """``own_group``: in a process group of its own (and its workers'), as a terminal's
+        foreground command is, for a signal sent to the group as Ctrl+C sends it."""
         self.lines: list[str] = []
         self.process = subprocess.Popen([sys.executable, "-m", "progleton", "serve", *args], env=env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        start_new_session=own_group)
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:

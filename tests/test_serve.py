@@ -98,9 +98,15 @@ def newsroom() -> Iterator[LocalServer]:
         server.close()
 
 
-def test_a_stopped_serve_says_so_and_keeps_what_its_update_had_done(tmp_path: Path, newsroom: LocalServer) -> None:
+@pytest.mark.parametrize(("stopped_by", "at_a_terminal"), [(signal.SIGTERM, False), (signal.SIGINT, False),
+                                                         (signal.SIGINT, True)],
+                         ids=["SIGTERM", "SIGINT", "Ctrl+C at a terminal"])
+def test_a_stopped_serve_says_so_and_keeps_what_its_update_had_done(
+        tmp_path: Path, newsroom: LocalServer, stopped_by: signal.Signals, at_a_terminal: bool) -> None:
     """SIGTERM (systemd, docker stop) ended `serve` without a word, and what its background
-    update was doing was not said either."""
+    update was doing was not said either. Ctrl+C (SIGINT) ends it the same way: it had ended
+    with click's "Aborted!" and status 1 after "Stopped."; at a terminal, where Ctrl+C reaches
+    the extraction workers too, with a traceback and "Aborted!", and nothing said of the update."""
     path = tmp_path / "progleton.db"
     from progleton.store import open_store
 
@@ -108,7 +114,8 @@ def test_a_stopped_serve_says_so_and_keeps_what_its_update_had_done(tmp_path: Pa
     for n in (1, 2, 3, 9):
         store.add_source(newsroom.url(f"/f/{n}.xml"))
     store.close()
-    server = Serving(_env(f"sqlite:///{path}"), "--port", str(free_port()))
+    env = _env(f"sqlite:///{path}") | ({"PROGLETON_EXTRACT_WORKERS": "2"} if at_a_terminal else {})
+    server = Serving(env, "--port", str(free_port()), own_group=at_a_terminal)
     try:
         server.wait_for("Progleton is running at")
         deadline = time.monotonic() + 60
@@ -116,19 +123,22 @@ def test_a_stopped_serve_says_so_and_keeps_what_its_update_had_done(tmp_path: Pa
             assert time.monotonic() < deadline and server.process.poll() is None, (newsroom.paths(), server.lines)
             time.sleep(0.1)
         time.sleep(5)  # the three quick outlets' pages are read and extracted (on a busy machine, most)
-        server.process.send_signal(signal.SIGTERM)
+        if at_a_terminal:  # to the workers too, as a terminal sends it
+            os.killpg(server.process.pid, stopped_by)
+        else:
+            server.process.send_signal(stopped_by)
         server.process.wait(timeout=60)
         time.sleep(0.5)  # the last lines read
     finally:
         server.process.kill()
-    assert server.process.returncode == 128 + signal.SIGTERM
+    assert server.process.returncode == 128 + stopped_by  # 143 for SIGTERM, 130 for SIGINT
     assert not any("Traceback" in line for line in server.lines), server.lines
-    assert "Stopping (SIGTERM)…" in server.lines, server.lines
-    said = server.lines[server.lines.index("Stopping (SIGTERM)…") + 1:]
+    assert f"Stopping ({stopped_by.name})…" in server.lines, server.lines
+    said = server.lines[server.lines.index(f"Stopping ({stopped_by.name})…") + 1:]
     stopped = re.fullmatch(r"\d\d:\d\d update: stopped: what the (\d) sources? done so far brought is stored, to be "
                            r"grouped by the next update; the others it had taken are due again now\.", said[0])
     assert stopped is not None and 1 <= int(stopped[1]) <= 3, server.lines
-    assert said[1:] == ["Stopped."], server.lines
+    assert said[1:] == ["Stopped."], server.lines  # and no "Aborted!" after it
     with sqlite3.connect(path) as conn:  # three articles of each source done
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3 * int(stopped[1])
         due = conn.execute("SELECT url FROM sources WHERE claimed_until IS NULL AND next_fetch_at <= "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -25,7 +26,19 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` spawned processes (not forked: the parent holds threads and a
     database connection pool), each of which exits when this process has gone."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=exit_with_parent, initargs=(os.getpid(),))
+                               initializer=start_worker, initargs=(os.getpid(),))
+
+
+def start_worker(parent_pid: int) -> None:
+    """In a worker, as it starts: leave Ctrl+C to the parent, and end once the parent is gone.
+
+    Ctrl+C at a terminal reaches every process of its group, the workers too: one waiting for
+    work died with a traceback, and one at work sent its KeyboardInterrupt back as its task's
+    result, raised in the parent's update, so `serve` crashed with a traceback and "Aborted!"
+    instead of stopping. The parent ends its workers as it stops (the pool's shutdown, or
+    ``cli.stopping.stop``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent_pid)
 
 
 def exit_with_parent(parent_pid: int) -> None:

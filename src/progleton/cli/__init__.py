@@ -21,6 +21,7 @@ from ..exceptions import ProgletonError
 from ..settings import REGISTRY, load_settings
 from . import accounts, copying, serving, sources, stories, updating
 from .context import Context, pass_ctx
+from .stopping import stop_on
 from .terminal import console, err_console, print_json
 
 # The libraries that read pages: their warnings are about one page's markup, which the
@@ -96,14 +97,7 @@ def _stop_on_sigterm() -> None:
     Ctrl+C does: the extraction workers are stopped and the database is closed. Its default
     action ends this process alone and leaves the worker processes running, about 160 MB each,
     after every cron run under ``timeout``."""
-    def stop(signum: int, frame: object) -> None:
-        import multiprocessing
-
-        for child in multiprocessing.active_children():  # they may be busy for minutes
-            child.terminate()
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, stop)
+    stop_on(signal.SIGTERM)
 
 
 def run() -> None:

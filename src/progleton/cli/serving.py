@@ -24,6 +24,7 @@ from ..types import UpdateResult
 from ..urls import masked_url
 from .accounts import serve_words
 from .context import Context, pass_ctx
+from .stopping import stop_on
 from .terminal import console, count, err_console
 from .updating import run_update, stopped_words
 
@@ -109,6 +110,10 @@ def _serve(app: Progleton, listener: socket.socket, *, background_updates: bool)
     web = create_app(app, background_updates=background_updates,
                      secure_cookies=bool(app.settings.secure_cookies), on_update=say_update, on_stopped=say_stopped)
     warn_if_open_to_the_network(host, signed_in=sign_in_on(web.state))
+    # uvicorn stops on SIGINT as on SIGTERM, then raises the signal again with the handler it
+    # found: Python's own made Ctrl+C a KeyboardInterrupt after "Stopped.", and click ended
+    # with "Aborted!" and status 1. Ctrl+C now ends as SIGTERM does (status 130, as 143 for it).
+    stop_on(signal.SIGINT)
     Server(uvicorn.Config(web, log_level="warning")).run(sockets=[listener])
 
 
