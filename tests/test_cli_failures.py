@@ -317,6 +317,35 @@ def test_a_postgresql_server_that_does_not_answer_is_given_up_on_in_words(given:
         "(PROGLETON_DB_CONNECT_TIMEOUT)."), done.stderr
 
 
+@pytest.mark.parametrize(("given", "seconds"), [({}, 10), ({"PROGLETON_DB_CONNECT_TIMEOUT": "2"}, 2),
+                                                ({"query": "?connect_timeout=3"}, 3)],
+                         ids=["default", "setting", "in the URL"])
+def test_config_waits_for_a_silent_postgresql_server_as_the_other_commands_do(given: dict[str, str],
+                                                                               seconds: int) -> None:
+    """`config` (which reads whether sign-in is on from the database) waited 5 s of its own,
+    whatever db_connect_timeout or the URL said, and said only "connection timeout expired"."""
+    import json
+    import socket
+
+    with socket.socket() as silent:  # the kernel completes the handshake; nothing ever answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        port = silent.getsockname()[1]
+        url = f"postgresql://progleton:S3cretPw@127.0.0.1:{port}/news{given.get('query', '')}"
+        started = time.monotonic()
+        done = run(url, "config", "--json", **{k: v for k, v in given.items() if k != "query"})
+        took = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    _no_traceback(done)
+    assert seconds <= took < seconds + 20
+    shown = url.replace("S3cretPw", "********")
+    assert json.loads(done.stdout)["sign_in"] == {"value": "unknown", "from": "database", "why": (
+        f"cannot read the database: the PostgreSQL server at 127.0.0.1:{port} for {shown} did not answer within "
+        f"{seconds} s (connection timeout expired). Check that PostgreSQL runs there and that this machine reaches "
+        "it (the host and port, a firewall); on a slow network, wait longer with the db_connect_timeout setting "
+        "(PROGLETON_DB_CONNECT_TIMEOUT)")}  # the point is the line's, as for the other whys
+
+
 def test_a_postgresql_server_that_is_not_there_is_named_with_what_to_do() -> None:
     done = run("postgresql://progleton@127.0.0.1:9/news", "sources")
     assert done.returncode == 1

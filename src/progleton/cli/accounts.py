@@ -36,9 +36,10 @@ def sign_in_state(settings: Settings, url: str) -> SignIn:
     """What ``config`` and ``sign-in status`` say of sign-in."""
     password_origin = settings.origin["admin_password"]
     try:
-        names = accounts_with_password(url)
+        names = accounts_with_password(url, connect_timeout=int(settings.db_connect_timeout))
     except StorageError as exc:
-        return SignIn("unknown", "database", f"cannot read the database: {exc}")
+        # said in words with what to check (DatabaseFailure), ending in a point: the why is not
+        return SignIn("unknown", "database", f"cannot read the database: {str(exc).rstrip('.')}")
     if names:
         setting = (f"; admin_password ({password_origin}) sets the password at each start" if settings.admin_password
                    else "; it stays on without admin_password")

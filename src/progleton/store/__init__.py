@@ -100,9 +100,11 @@ def open_store(url: str, *, connect_timeout: int | None = None) -> SQLStore:
     return SQLStore(engine, search_fn=search_fn, lock_fn=lock_fn)
 
 
-def accounts_with_password(url: str) -> list[str]:
+def accounts_with_password(url: str, *, connect_timeout: int | None = None) -> list[str]:
     """The names of the accounts that can sign in, read without creating or migrating the
-    database (``progleton config`` changes nothing); StorageError when it cannot be read."""
+    database (``progleton config`` changes nothing); StorageError when it cannot be read.
+    ``connect_timeout`` as for :func:`open_store`: one setting for every command."""
+    timeout = None
     if url.startswith("sqlite"):
         path = Path(url.split(":///", 1)[-1]).expanduser()
         if not path.is_file():
@@ -112,7 +114,8 @@ def accounts_with_password(url: str) -> list[str]:
         try:
             from . import postgres
 
-            engine = sa.create_engine(postgres.driver_url(url), connect_args={"connect_timeout": 5})
+            timeout = postgres.connect_timeout(url, connect_timeout or postgres.CONNECT_TIMEOUT_S)
+            engine = postgres.create_engine(url, timeout=timeout)
         except (ModuleNotFoundError, ValueError, sa.exc.ArgumentError) as exc:
             raise StorageError(masked_error(exc, url)) from exc
     users = schema.users.c
@@ -122,8 +125,9 @@ def accounts_with_password(url: str) -> list[str]:
                 return []
             query = sa.select(users.name).where(users.password_hash != "!").order_by(users.name)
             return list(conn.execute(query).scalars())
-    except sa.exc.DBAPIError as exc:
-        raise StorageError(masked_error(exc.orig, url)) from exc
+    except sa.exc.DBAPIError as exc:  # a server not reached is said as open_store says it
+        failure = None if refused_at_connect(exc) else database_failure(exc, url, connect_timeout=timeout)
+        raise (failure or StorageError(masked_error(exc.orig, url))) from exc
     finally:
         engine.dispose()
 
