@@ -96,7 +96,14 @@ def stored_doc(row: Mapping[str, Any]) -> Doc:
     ``assignments``): its text, or the feed's summary without one, its time, or when it was
     stored, and its outlet, the site its source belongs to (:func:`~progleton.outlets.outlet_key`,
     as the store counts a story's outlets). Assigning and the start-up replay both read it so,
-    and must: a replay decides as the assigning did only on the same text and outlets."""
+    and must: a replay decides as the assigning did only on the same text and outlets.
+
+    The key is read from the source as it is now. A source whose site changes (its home page
+    found on a later fetch, its feed moved) changes the key of its stored articles too: the
+    store counts their stories again at once, but the grouper decides nothing again. What it
+    assigned stays assigned, and a running grouper's stories keep counting their members
+    under the old key (``OpenStory.outlets``, read by ``_repeats_evidence``) until a rebuild
+    replays them under the new one: a site change affects later assignments only."""
     grouped = row.get("grouped_text")  # the feed's text, when the page's replaced it later
     source = outlet_key(row["source_id"], row["site_url"], row["source_url"], row["source_name"], row["url"])
     return Doc(id=str(row["id"]), url=row["url"], source=source, title=row["title"],

@@ -42,20 +42,28 @@ REPORTS = {
 }
 
 
-def _feed(base: str, slug: str) -> str:
+def _feed(base: str, slug: str, *, linked: bool = True) -> str:
     title, home, headline, text = REPORTS[slug]
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title><link>{home}</link>'
+    link = f"<link>{home}</link>" if linked else ""
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{link}'
             f"<item><title>{headline}</title><link>{base}/{slug}/quake</link><guid>{slug}-quake</guid>"
             f"<pubDate>{format_datetime(NOW - timedelta(hours=len(slug) % 7), usegmt=True)}</pubDate>"
             f"<description>{text}</description></item></channel></rss>")
 
 
 @pytest.fixture
-def feeds() -> Iterator[LocalServer]:
+def feed_links() -> dict[str, bool]:
+    """Whether the feeds give their home pages' links (``"on"``), as the test sets it."""
+    return {"on": True}
+
+
+@pytest.fixture
+def feeds(feed_links: dict[str, bool]) -> Iterator[LocalServer]:
     server: LocalServer
 
     async def feed(request: web.Request) -> web.Response:
-        return web.Response(text=_feed(server.url(""), request.match_info["slug"]), content_type="application/rss+xml")
+        return web.Response(text=_feed(server.url(""), request.match_info["slug"], linked=feed_links["on"]),
+                            content_type="application/rss+xml")
 
     app = web.Application()
     app.router.add_get("/{slug}.xml", feed)
@@ -105,3 +113,29 @@ def test_two_feeds_of_one_site_are_one_outlet_and_two_sites_two(feeds: LocalServ
         assert restarted.story(story.id).story.outlet_count == 2
     finally:
         restarted.close()
+
+
+def test_a_home_page_found_on_a_later_fetch_counts_its_stories_again(
+        feeds: LocalServer, feed_links: dict[str, bool], either_db_url: str) -> None:
+    """A feed without a home page link counts by its own address (here an IP address: an outlet
+    of its own). Its link, found on a later fetch, makes it one site with another feed; the
+    stories its articles were in kept counting it as another outlet until their members
+    changed."""
+    app = _open(either_db_url)
+    try:
+        for slug in REPORTS:
+            app.store.add_source(feeds.url(f"/{slug}.xml"))
+        feed_links["on"] = False  # the first fetch: no home page link
+        app.update(due_only=False)
+        [story] = app.stories()
+        assert (story.article_count, story.outlet_count, story.independent_count) == (3, 3, 3)
+        feed_links["on"] = True  # the next fetch finds it (the feed's link)
+        app.update(due_only=False)
+        assert {s.site_url for s in app.sources()} == {home for _, home, _, _ in REPORTS.values()}
+        [again] = app.stories()
+        assert again.article_count == 3  # no new report: its counts changed with the site
+        assert (again.outlet_count, again.independent_count) == (2, 2)
+        assert again.outlets == ("BBC News", "The Guardian")
+        assert again.score == pytest.approx(story_score(2, again.last_seen, 2))
+    finally:
+        app.close()

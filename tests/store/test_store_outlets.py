@@ -105,6 +105,32 @@ def test_a_removed_feeds_articles_count_by_the_name_it_left(store: SQLStore) -> 
     assert story.outlets == ("BBC News", "BBC News - World", "The Guardian")
 
 
+@pytest.mark.parametrize("change", ["site_url", "url"], ids=["home page set", "feed moved"])
+@pytest.mark.parametrize("write", ["update_source", "save_feeds"])
+def test_a_source_whose_site_changes_has_its_stories_counted_again(store: SQLStore, change: str, write: str) -> None:
+    """A source's site decides the outlet its articles count for: one whose home page is set
+    later (found on a later fetch, or written by hand), or whose feed moved to the site's own
+    host (a 301), is one outlet with the site's other feed. The stories of its articles kept
+    the counts and score of two outlets until their members changed."""
+    _report(store, BBC_HOME, 1)
+    _report(store, ("http://rss.bbc-feeds.example/world.xml", None, "BBC World"), 2)  # a site of its own, as it says
+    _report(store, GUARDIAN, 3, story="elsewhere")
+    before = store.get_story("quake").story
+    assert (before.outlet_count, before.independent_count) == (2, 2)
+    world = store.source_by_url("http://rss.bbc-feeds.example/world.xml")
+    assert world is not None
+    fields = {"site_url": BBC_WORLD[1]} if change == "site_url" else {"url": "https://www.bbc.co.uk/news/world/rss.xml"}
+    if write == "update_source":
+        store.update_source(world.id, **fields)
+    else:  # as an update writes what a fetch found
+        store.save_feeds([(world.id, fields, [])])
+    after = store.get_story("quake").story
+    assert (after.article_count, after.outlet_count, after.independent_count) == (2, 1, 1)
+    assert after.outlets == ("BBC News",)
+    assert after.score == pytest.approx(story_score(1, NOW - timedelta(hours=1), 1))
+    assert store.get_story("elsewhere").story.outlet_count == 1  # the other stories as they were
+
+
 def test_upgrading_counts_every_storys_outlets_again_by_site(db: str) -> None:
     """Migration 0011: a story told by BBC's two feeds and the Guardian had been counted as
     three outlets and scored as a story of three."""

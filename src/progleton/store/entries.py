@@ -5,7 +5,7 @@ and pages to fetch again. Mixed into ``SQLStore``; the same queries serve SQLite
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -47,6 +47,9 @@ class EntriesMixin:
         _insert_entries: BulkInsert
 
         def _refresh_stories_of(self, conn: sa.Connection, article_ids: Sequence[int]) -> None: ...
+
+        def _recounting_moved_sources(self, conn: sa.Connection,
+                                      source_ids: Collection[int]) -> AbstractContextManager[None]: ...
 
     def article_id_by_canonical_url(self, canonical_url: str) -> int | None:
         with self._read() as conn:
@@ -116,7 +119,11 @@ class EntriesMixin:
                 self._date_changes(conn, dated, now)
             if pending:
                 self._save_pending(conn, pending)
-            _update_each(conn, t.sources, source_fields)
+            # a home page found now (the feed's link) or a feed moved (a 301) may change the site
+            # its source's articles count for in their stories
+            moving = [source_id for source_id, fields in source_fields if {"site_url", "url"} & fields.keys()]
+            with self._recounting_moved_sources(conn, moving):
+                _update_each(conn, t.sources, source_fields)
         return added
 
     def _change_headlines(self, conn: sa.Connection, changed: list[dict[str, Any]]) -> None:

@@ -4,15 +4,15 @@ the same queries serve SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..exceptions import NotFound
-from ..outlets import outlet_key
+from ..outlets import outlet_key, source_site
 from ..stories.rank import recent_outlets, story_score
 from . import schema as t
 from .sql_util import lookup, new_id, now_utc, short_messages, utc
@@ -48,6 +48,15 @@ class StoryMembershipMixin:
         if article_ids:
             stories = conn.execute(sa.select(t.articles.c.story_id).where(t.articles.c.id.in_(article_ids))).scalars()
             self._refresh(conn, [s for s in set(stories) if s])
+
+    def _recounting_moved_sources(self, conn: sa.Connection, source_ids: Collection[int]) -> AbstractContextManager[None]:
+        """Around a change of these sources' home page or feed address (``site_url``, ``url``):
+        the stories of the articles of each source whose site it changed (:func:`source_site`)
+        are counted again (:meth:`_refresh`, in the same transaction), as migration 0011 counted
+        every story once. A story's outlets are counted by site when its members change, so a
+        home page found on a later fetch, or a feed moved (a 301), had left them as they were:
+        a second feed of a site already in a story counted as another outlet."""
+        return _recounting(conn, source_ids, self._refresh)
 
     def unassigned_articles(self) -> list[dict[str, Any]]:
         """Articles not yet in a story, in publication order: the grouper's queue."""
@@ -149,6 +158,27 @@ class StoryMembershipMixin:
                 outlet_count=len(outlets), independent_count=len(independent_outlets),
                 lead_article_id=lead.id, score=story_score(len(independent_outlets), last, recent),
             ))
+
+
+@contextmanager
+def _recounting(conn: sa.Connection, source_ids: Collection[int],
+                refresh: Callable[[sa.Connection, Sequence[str]], None]) -> Iterator[None]:
+    before = _sites(conn, source_ids) if source_ids else {}
+    yield
+    after = _sites(conn, before) if before else {}
+    moved = [source_id for source_id, site in before.items() if after.get(source_id, site) != site]
+    if moved:
+        a = t.articles.c
+        stories = conn.execute(sa.select(a.story_id).where(a.source_id.in_(moved), a.story_id.is_not(None))
+                               .distinct()).scalars()
+        refresh(conn, list(stories))
+
+
+def _sites(conn: sa.Connection, source_ids: Collection[int]) -> dict[int, str | None]:
+    """The site of each of these sources, as :func:`_outlet` counts its articles."""
+    s = t.sources.c
+    rows = conn.execute(sa.select(s.id, s.site_url, s.url).where(s.id.in_(list(source_ids))))
+    return {r.id: source_site(r.site_url, r.url) for r in rows}
 
 
 def _with_outlet(query: sa.Select[Any]) -> sa.Select[Any]:

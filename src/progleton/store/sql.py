@@ -293,7 +293,8 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
         unknown = set(fields) - set(_SOURCE_COLUMNS)
         if unknown:
             raise ValueError(f"unknown source fields {sorted(unknown)}")
-        with self._write() as conn:
+        moving = [source_id] if {"site_url", "url"} & fields.keys() else []  # its site may change
+        with self._write() as conn, self._recounting_moved_sources(conn, moving):
             conn.execute(t.sources.update().where(t.sources.c.id == source_id).values(**short_messages(fields)))
 
     def grouping_lock(self, *, wait: bool = True) -> AbstractContextManager[bool]:

@@ -244,7 +244,10 @@ class StoryGrouper:
         flood of near-identical items from one feed had raised the count of docs by 300 and with
         it every other word's weight alike, which flattened the contrast between rare and
         common words in every other comparison (a stabbing in Lyon then joined a museum theft
-        in Lyon: 0.67 without the flood, 0.76 with it)."""
+        in Lyon: 0.67 without the flood, 0.76 with it). An outlet is a ``Doc.source`` as it was
+        when each member came (:func:`~progleton.pipeline.stored_doc`): after its source's site
+        changed, a new report is not taken for its earlier ones' outlet until the grouper is
+        rebuilt; a site change affects later assignments only, never those made."""
         story = self._stories.get(story_id)
         return story is not None and story.outlets[member.doc.source] > 0
 
