@@ -33,6 +33,20 @@ def test_wire_copies_group_under_their_original() -> None:
     assert groups[1].wire_name == "B" and not groups[1].is_wire
 
 
+def test_a_text_is_carried_by_outlets_as_the_story_counts_them() -> None:
+    """Two feeds of one site (two names, one outlet key) carrying a text are one outlet; two
+    sites of one name are two."""
+    def at(a: Article, key: str) -> Article:
+        return replace(a, outlet_key=key)
+
+    [group] = coverage(detail(at(art(1, "Wire"), "site:wire.example"),
+                              at(art(2, "Tribune", copy_of=1), "site:tribune.example"),
+                              at(art(3, "Tribune - World", copy_of=1), "site:tribune.example"),
+                              at(art(4, "Herald", copy_of=1), "site:herald.example"),
+                              at(art(5, "Herald", copy_of=1), "site:herald.other")))
+    assert group.carried_by == ("Wire", "Tribune", "Herald", "Herald")
+
+
 def test_the_timeline_tells_what_each_article_added_by_day() -> None:
     start = datetime(2026, 12, 5, 22, 0, tzinfo=UTC)
 

@@ -36,8 +36,13 @@ class Coverage:
 
     @property
     def carried_by(self) -> tuple[str, ...]:
-        """Every outlet that ran this text, the original's first."""
-        return tuple(dict.fromkeys([self.report.outlet, *(c.outlet for c in self.copies)]))
+        """Every outlet that ran this text, the original's first, each once as the story counts
+        its outlets (:attr:`~progleton.types.Article.outlet_key`: two feeds of one site are one
+        outlet), named by its first article here."""
+        named: dict[str, str] = {}
+        for article in (self.report, *self.copies):
+            named.setdefault(article.outlet_key or article.outlet, article.outlet)
+        return tuple(named.values())
 
     @property
     def agency(self) -> str | None:

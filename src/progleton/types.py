@@ -89,6 +89,9 @@ class Article:
     extracted: bool = True  # False when the page could not be used and the feed's content was kept
     page_retry_at: datetime | None = None  # when its page, which failed for a while, is asked for again
     created_at: datetime | None = None
+    # the outlet it counts for in its story, as the story's counts go (its source's site: the
+    # store's :func:`~progleton.outlets.outlet_key`); empty where no store said (then its name)
+    outlet_key: str = ""
 
     @property
     def outlet(self) -> str:

@@ -201,6 +201,29 @@ def test_a_wire_text_is_named_by_its_dateline_else_as_first_published_by_an_outl
     assert "Staff reporter text" not in untold
 
 
+def test_a_wire_text_is_carried_by_sites_as_the_story_counts_its_outlets(
+        client: TestClient, progleton: Progleton) -> None:
+    """"AP text, carried by N outlets" counted outlets' names: a paper followed through two
+    feeds (two titles, one site) carrying the text was two outlets there, one in the story's
+    own count of outlets."""
+    text = ("SANTIAGO (Global Wire) - A magnitude 6.8 earthquake struck northern Chile on Sunday, the U.S. "
+            "Geological Survey said, shaking buildings in the port city of Antofagasta. ") * 3
+    ids: list[int] = []
+    for hours, name, feed, home in ((2.0, "Coast Herald", "https://coastherald.example/feed.xml", None),
+                                    (1.5, "Valley Tribune", "https://valleytribune.example/rss", None),
+                                    (1.0, "Valley Tribune - World", "https://valleytribune.example/world/rss",
+                                     "https://www.valleytribune.example/world")):
+        source, _ = progleton.store.add_source(feed, title=name, site_url=home)
+        ids.append(progleton.store.add_article(
+            article_record(source.id, "quake", "Magnitude 6.8 earthquake strikes northern Chile",
+                           host=f"{source.id}.example", text=text, hours_ago=hours),
+            {"story_id": "s-quake", "wire_copy_of": ids[0] if ids else None}))
+    story = progleton.story("s-quake").story
+    assert (story.outlet_count, story.independent_count) == (2, 1)
+    head = names_as_text(client.get(story_url("s-quake")).text).split('class="wire-head">', 1)[1].split("</p>", 1)[0]
+    assert head == "<strong>Global Wire text</strong>, carried by 2 outlets: Coast Herald, Valley Tribune"
+
+
 def test_story_ids_with_any_characters(client: TestClient, progleton: Progleton, seeded: Seeded) -> None:
     odd = "story-https://example.org/a/b?c=1&d=é~2"
     progleton.store.add_article({"url": "https://odd.example/1", "canonical_url": "https://odd.example/1",

@@ -43,12 +43,14 @@ class ReadingMixin:
             wire_copy_of=m["wire_copy_of"],
             reasons=dict(m["reasons"] or {}), extracted=bool(m["extracted"]), created_at=utc(m["created_at"]),
             page_retry_at=utc(m.get("page_retry_at")),
+            outlet_key=outlet_key(m["source_id"], m["site_url"], m["source_url"], m["source_name"], m["url"] or ""),
         )
 
     def _articles_query(self) -> sa.Select[Any]:
-        # a removed source's name stays on its articles (source_name)
+        # a removed source's name stays on its articles (source_name); its site_url and feed
+        # address say which outlet each counts for (Article.outlet_key)
         source_title = sa.func.coalesce(t.sources.c.title, t.articles.c.source_name)
-        return sa.select(t.articles, source_title.label("source_title"),
+        return sa.select(t.articles, source_title.label("source_title"), t.sources.c.site_url,
                          t.sources.c.url.label("source_url")).outerjoin(
             t.sources, t.sources.c.id == t.articles.c.source_id
         )
