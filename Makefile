@@ -61,7 +61,7 @@ bench-stories: $(VENV)/.dev-installed
 	$(PY) benchmarks/stories_ecbplus.py
 	$(PY) benchmarks/stories_ecbplus.py --caseless
 	$(PY) benchmarks/stories_stream.py
-	$(PY) benchmarks/stories_stream.py --pool 2
+	$(PY) benchmarks/stories_stream.py --pool 0
 	$(PY) benchmarks/stories_big.py
 	$(PY) benchmarks/languages.py
 	$(PY) benchmarks/stories_rebuild.py
