@@ -7,6 +7,7 @@ written the obvious way: equal to the last bit, so a grouper's decisions cannot 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import heapq
 import math
@@ -26,6 +27,7 @@ from progleton.stories import StoryGrouper
 from progleton.stories import choice as choice_module
 from progleton.stories import grouper as grouper_module
 from progleton.stories import story as story_module
+from progleton.stories.batch import BATCH_GC_THRESHOLD
 from progleton.stories.features import (
     PHRASE_PREFIX,
     STOP_WORDS,
@@ -370,3 +372,18 @@ def test_counting_a_doc_adds_one_to_each_slot_it_holds_even_when_two_features_sh
     vocabulary.take_back(slots)
     counts = vocabulary.tables()[0]
     assert counts.dtype == np.int32 and counts[3] == 2 and counts[5] == 1 and counts.sum() == 3
+
+
+def test_a_batch_runs_the_garbage_collector_less_often_and_sets_it_back() -> None:
+    """The collector's threshold is raised while ``add_many`` runs (fewer scans of the open
+    window) and set back after it, also when the caller stops early."""
+    before = gc.get_threshold()
+    docs = stream_docs()
+    grouper = StoryGrouper(Settings())
+    during = [gc.get_threshold()[0] for _ in grouper.add_many(docs[:4])]
+    assert during and min(during) >= BATCH_GC_THRESHOLD > before[0]
+    assert gc.get_threshold() == before
+    assignments = grouper.add_many(docs[4:])
+    next(assignments)
+    assignments.close()
+    assert gc.get_threshold() == before

@@ -55,6 +55,7 @@ import numpy as np
 
 from ..settings import Settings
 from . import choice, corrections, reading, repair, restart
+from .batch import fewer_collections
 from .cut import split_sizes
 from .index import StoryIndex, Vocabulary
 from .member import Member, accumulate, sum_with_ids
@@ -108,8 +109,9 @@ class StoryGrouper:
         """:meth:`add` each doc in order, yielding its assignment. With ``executor`` (a process
         pool), the docs' text parts are computed there, a few batches ahead of the assigning
         here, as :meth:`load_many` does: the same values, so the same stories."""
-        for (doc,), parts in self._parted(((self._head(d),) for d in docs), executor):
-            yield self._add(doc, parts)
+        with fewer_collections():
+            for (doc,), parts in self._parted(((self._head(d),) for d in docs), executor):
+                yield self._add(doc, parts)
 
     def _add(self, doc: Doc, parts: TextParts | None) -> Assignment:
         self._finish_restore()
