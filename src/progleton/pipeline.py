@@ -12,6 +12,7 @@ import gc
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -289,14 +290,16 @@ class Updater(WritesMixin, PagesMixin):
         # many articles (a first update, a large OPML): their texts are read in the extraction
         # processes, ahead of the assigning here
         pool = self.executor if len(pending) >= ASSIGN_POOL_MIN else None
-        for row, assignment in zip(pending, self.grouper.add_many(docs, pool), strict=True):
-            # a split or a regrouping moves earlier members too; the latest word on each is stored
-            for a in (assignment, *assignment.regrouped):
-                memberships[int(a.doc_id)] = {
-                    "article_id": int(a.doc_id), "story_id": a.story_id, "title": row["title"],
-                    "wire_copy_of": int(a.wire_copy_of) if a.wire_copy_of else None,
-                    "reasons": reasons_dict(a),
-                }
+        # closed however the loop ends: a batch sets the garbage collector back when it ends
+        with closing(self.grouper.add_many(docs, pool)) as assigned:
+            for row, assignment in zip(pending, assigned, strict=True):
+                # a split or a regrouping moves earlier members too; the latest word on each is stored
+                for a in (assignment, *assignment.regrouped):
+                    memberships[int(a.doc_id)] = {
+                        "article_id": int(a.doc_id), "story_id": a.story_id, "title": row["title"],
+                        "wire_copy_of": int(a.wire_copy_of) if a.wire_copy_of else None,
+                        "reasons": reasons_dict(a),
+                    }
         rows = list(memberships.values())
         for start in range(0, len(rows), 2_000):
             self.store.assign_articles(rows[start:start + 2_000])

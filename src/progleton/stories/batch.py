@@ -16,8 +16,10 @@ def fewer_collections() -> Iterator[None]:
     A batch allocates a great many objects that live on (each member's features and weights)
     and few cycles; at Python's default, a collection ran every 700 allocations, and every so
     often one scanned every object of the open window: 3% of the assigning's time (1.13 s of
-    36 s for 10,000 stream docs, 0.20 s with this). Nothing decided changes; the threshold is
-    the process's, set back after the batch."""
+    36 s for 10,000 stream docs, 0.20 s with this), as an update's fetching found before
+    (``pipeline.Updater``). Nothing decided changes. The threshold is the process's, set back
+    when the batch ends; a caller that stops reading a batch early closes it (``closing``),
+    or the threshold stays raised until the batch's generator is freed."""
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], BATCH_GC_THRESHOLD), *threshold[1:])
     try:

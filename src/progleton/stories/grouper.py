@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -105,7 +105,7 @@ class StoryGrouper:
         """Assign a new doc to a story (an existing one or a new one) and remember it."""
         return self._add(self._head(doc), None)
 
-    def add_many(self, docs: Iterable[Doc], executor: Executor | None = None) -> Iterator[Assignment]:
+    def add_many(self, docs: Iterable[Doc], executor: Executor | None = None) -> Generator[Assignment, None, None]:
         """:meth:`add` each doc in order, yielding its assignment. With ``executor`` (a process
         pool), the docs' text parts are computed there, a few batches ahead of the assigning
         here, as :meth:`load_many` does: the same values, so the same stories."""
