@@ -29,8 +29,9 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def launched_chromium(*extra_args: str) -> Iterator[Any]:
+    """Debian's Chromium under playwright, with ``CHROMIUM_ARGS`` and ``extra_args`` (a
+    fixture's body: skipped, or failed in CI, when Chromium or playwright is missing)."""
     if not CHROMIUM.exists():
         _skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium")
     try:
@@ -38,9 +39,14 @@ def browser() -> Iterator[Any]:
     except ImportError:
         _skip_or_fail("the playwright package is not installed")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *extra_args])
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from launched_chromium()
 
 
 @pytest.fixture

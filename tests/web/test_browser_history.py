@@ -13,7 +13,7 @@ from progleton.web import create_app
 
 from .conftest import Seeded
 from .live import live_server
-from .test_browser import CHROMIUM, CHROMIUM_ARGS, _skip_or_fail
+from .test_browser import launched_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 # No request routing here: Playwright turns the browser's HTTP cache off for a context that
@@ -25,16 +25,7 @@ LOCAL_ONLY = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 @pytest.fixture(scope="module")
 def cached_browser() -> Iterator[Any]:
     """Chromium with its HTTP cache as a reader's is."""
-    if not CHROMIUM.exists():
-        _skip_or_fail(f"{CHROMIUM} is missing: apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _skip_or_fail("the playwright package is not installed")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, LOCAL_ONLY])
-        yield chromium
-        chromium.close()
+    yield from launched_chromium(LOCAL_ONLY)
 
 
 @pytest.fixture

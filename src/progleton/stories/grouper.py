@@ -439,7 +439,7 @@ def rarest(words: list[str], idfs: np.ndarray, count: int) -> list[str]:
     """The ``count`` words of highest inverse document frequency (``idfs``, in the words'
     order), ties by name: the words of ``heapq.nsmallest(count, zip(-idfs, words))``, found as
     those above the count-th highest weight and the first by name of those at it (the same
-    words, in a fifth of the time: a doc has about a hundred words, many of them tied)."""
+    words, in a third of the time: a doc has about a hundred words, many of them tied)."""
     if len(words) <= count:
         return words
     kth = idfs[np.argpartition(idfs, len(idfs) - count)[len(idfs) - count]]  # the count-th highest
