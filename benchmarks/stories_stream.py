@@ -16,7 +16,6 @@ in the extraction pool ahead of the assigning; ``--pool 0`` reads and assigns in
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import resource
 import sys
@@ -27,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from progleton.settings import Settings
 from progleton.stories import Doc, StoryGrouper
 from progleton.stories.scoring import GroupingScores, score_grouping
-from progleton.workers import process_pool
+from progleton.workers import pool_size, process_pool
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
 SYLLABLES = "ka lo mi ne ru sa to vi da pe zu ha ri mo ke ta bu lin gor an es ur ol im".split()
@@ -116,7 +115,7 @@ def _rss_mib() -> float:
 def _update_pool_size() -> int:
     """The extraction pool an update reads texts in when it assigns 1,000 articles or more
     (``Progleton._process_pool``): ``extract_workers``, 0 meaning one per core; none with one."""
-    workers = int(Settings().extract_workers) or (os.cpu_count() or 1)
+    workers = pool_size(Settings().extract_workers)
     return workers if workers > 1 else 0
 
 

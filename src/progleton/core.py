@@ -6,7 +6,6 @@ import asyncio
 import base64
 import contextlib
 import logging
-import os
 import re
 import secrets
 import threading
@@ -59,7 +58,7 @@ from .types import (
     UpdateResult,
 )
 from .urls import web_address
-from .workers import process_pool
+from .workers import pool_size, process_pool
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +194,7 @@ class Progleton:
     def _process_pool(self) -> Executor | None:
         """The processes (``extract_workers``) that extract pages and re-read texts for a
         rebuild; None with one worker (extraction then uses the event loop's threads)."""
-        workers = int(self.settings.extract_workers) or (os.cpu_count() or 1)
+        workers = pool_size(self.settings.extract_workers)
         if workers <= 1:
             return None
         if self._executor is None:

@@ -22,6 +22,11 @@ from concurrent.futures import ProcessPoolExecutor
 PARENT_POLL_S = 1.0  # how often a worker looks for its parent
 
 
+def pool_size(extract_workers: int) -> int:
+    """The extraction processes the ``extract_workers`` setting asks for: 0 means one per core."""
+    return int(extract_workers) or (os.cpu_count() or 1)
+
+
 def process_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` spawned processes (not forked: the parent holds threads and a
     database connection pool), each of which exits when this process has gone."""
