@@ -278,6 +278,17 @@ def test_update_with_nothing_due_says_when_the_next_source_is(db_url: str) -> No
                                              "`progleton update --all` fetches every source now.")
 
 
+def test_an_update_run_in_process_leaves_ctrl_c_as_it_found_it(db_url: str) -> None:
+    """`update` makes Ctrl+C stop it as SIGTERM does while it runs; run in the test process,
+    Ctrl+C stays the process's own afterwards."""
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    done = CliRunner().invoke(main, ["--db", db_url, "update"])
+    assert done.exit_code == 0, done.output
+    assert signal.getsignal(signal.SIGINT) is before
+
+
 def test_titles_that_look_like_terminal_markup_are_printed_as_written(db_url: str) -> None:
     """Feed and article titles are hostile input: "[/]" used to crash every listing, and
     "[link=…]" would have made a terminal link."""

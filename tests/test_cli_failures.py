@@ -140,12 +140,17 @@ def test_a_damaged_database_file_is_one_line_saying_what_to_do(tmp_path: Path, c
     assert path.read_bytes() == b"\x13 not a database at all " * 2000
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl+C"])
+@pytest.mark.parametrize(("stop", "at_a_terminal"), [(signal.SIGTERM, False), (signal.SIGINT, False),
+                                                   (signal.SIGINT, True)],
+                         ids=["SIGTERM", "SIGINT", "Ctrl+C at a terminal"])
 def test_a_stopped_update_keeps_the_sources_it_had_done_and_says_so(
-        tmp_path: Path, newsroom: tuple[LocalServer, dict[str, int]], stop: signal.Signals) -> None:
+        tmp_path: Path, newsroom: tuple[LocalServer, dict[str, int]], stop: signal.Signals,
+        at_a_terminal: bool) -> None:
     """Stopped (`timeout`, systemd, Ctrl+C) while one source's pages trickled in, an update
     threw away what the sources it had done had brought (their rows wait in memory for a batch
-    to fill) and said nothing of it, or only "Aborted!"; each was fetched again next time."""
+    to fill) and said nothing of it, or only "Aborted!"; each was fetched again next time.
+    Ctrl+C ends it as SIGTERM does, with status 130 (143 for SIGTERM): it had ended with
+    click's "Aborted!" after the line and status 1, as a failed update does."""
     server, _ = newsroom
     path = tmp_path / "progleton.db"
     from progleton.store import open_store
@@ -154,22 +159,33 @@ def test_a_stopped_update_keeps_the_sources_it_had_done_and_says_so(
     for n in (1, 2, 3, 9):
         store.add_source(server.url(f"/f/{n}.xml"))
     store.close()
-    update = subprocess.Popen([sys.executable, "-m", "progleton", "update"], env=_env(f"sqlite:///{path}"),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # at a terminal, Ctrl+C reaches the extraction workers too: two, in the update's own group
+    env = _env(f"sqlite:///{path}") | ({"PROGLETON_EXTRACT_WORKERS": "2"} if at_a_terminal else {})
+    update = subprocess.Popen([sys.executable, "-m", "progleton", "update"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, start_new_session=at_a_terminal)
     try:
         deadline = time.monotonic() + 60
         while not all(page in server.paths() for page in ("/a/1/2", "/a/2/2", "/a/3/2", "/a/9/0")):
             assert time.monotonic() < deadline and update.poll() is None, server.paths()
             time.sleep(0.1)
         time.sleep(5)  # the three quick outlets' pages are read and extracted (on a busy machine, most)
-        update.send_signal(stop)
+        if at_a_terminal:
+            os.killpg(update.pid, stop)
+        else:
+            update.send_signal(stop)
         out, err = update.communicate(timeout=60)
     finally:
         update.kill()
-    assert update.returncode == (128 + signal.SIGTERM if stop == signal.SIGTERM else 1)
+    assert update.returncode == 128 + stop  # 143 for SIGTERM, 130 for SIGINT
+    if at_a_terminal:  # its workers are gone with it
+        deadline = time.monotonic() + 10
+        while _group_alive(update.pid):
+            assert time.monotonic() < deadline, "an extraction worker outlived the update"
+            time.sleep(0.1)
     assert "Traceback" not in out + err, err
-    said = re.match(r"Stopped: what the (\d) sources? done so far brought is stored, to be grouped by the next "
-                    r"update; the others it had taken are due again now\.", err)
+    # the one line, and no "Aborted!" after it
+    said = re.fullmatch(r"Stopped: what the (\d) sources? done so far brought is stored, to be grouped by the "
+                        r"next update; the others it had taken are due again now\.", err.strip())
     assert said is not None and 1 <= int(said[1]) <= 3, err
     with sqlite3.connect(path) as conn:  # three articles of each source done, and found
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3 * int(said[1])
@@ -178,6 +194,14 @@ def test_a_stopped_update_keeps_the_sources_it_had_done_and_says_so(
         due = conn.execute("SELECT url FROM sources WHERE claimed_until IS NULL AND next_fetch_at <= "
                            "strftime('%Y-%m-%d %H:%M:%f', 'now')").fetchall()
     assert (server.url("/f/9.xml"),) in due and len(due) == 4 - int(said[1])  # given back, due again at once
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def test_a_killed_update_has_written_what_its_done_sources_brought(

@@ -1,9 +1,11 @@
 """How a command ends when a signal stops it: SIGTERM always, SIGINT (Ctrl+C) while the web
-reader runs."""
+reader or an update runs."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
+from collections.abc import Iterator
 
 
 def stop(signum: int, frame: object) -> None:
@@ -23,3 +25,16 @@ def stop_on(*signals: signal.Signals) -> None:
     """Make each of ``signals`` end the command with :func:`stop`."""
     for signum in signals:
         signal.signal(signum, stop)
+
+
+@contextlib.contextmanager
+def stopping_on(*signals: signal.Signals) -> Iterator[None]:
+    """Make each of ``signals`` end the command with :func:`stop` within the block, and give
+    them their handlers of before after it: a command run in-process (click's test runner)
+    leaves the process's Ctrl+C as it found it."""
+    before = {signum: signal.signal(signum, stop) for signum in signals}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)

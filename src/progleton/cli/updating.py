@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import signal
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from ..fetch.schedule import server_waits
 from ..types import Source, SourceUpdate, UpdateResult
 from ..urls import server_of
 from .context import Context, pass_ctx
+from .stopping import stopping_on
 from .terminal import ago, console, count, err_console, print_json
 
 
@@ -78,7 +80,10 @@ def update(ctx: Context, everything: bool, as_json: bool) -> None:
     finished (for cron and systemd)."""
     grouping_failed = None
     finished: list[SourceUpdate] = []
-    with ctx.open() as app:
+    # Ctrl+C ends the update as SIGTERM does: the line below says what it kept, then status 130.
+    # As a KeyboardInterrupt it ended with click's "Aborted!" after that line, and status 1, as
+    # an update that failed does.
+    with stopping_on(signal.SIGINT), ctx.open() as app:
         try:
             result = run_update(app, due_only=not everything, finished=finished)
         except GroupingLockLost as exc:
