@@ -10,8 +10,9 @@ that ``publicsuffixlist`` bundles (it is never downloaded). "www.bbc.co.uk/news"
 What names no site counts as its source alone, as every source did before: an IP address or
 ``localhost`` (tests and the demo serve many outlets from 127.0.0.1), a host that is a public
 suffix itself, and a feed host's address (:data:`FEED_HOSTS`: every FeedBurner feed would be one
-outlet). A removed source's articles count by the name it left on them
-(``articles.source_name``), as they did before sites were counted.
+outlet). A removed source's articles count for the outlet it counted for, kept on them
+(``articles.source_outlet``); those of a source removed before it was kept count by the name it
+left on them (``articles.source_name``).
 
 Pure functions: the store's story counts and the grouper's ``Doc.source`` both read
 :func:`outlet_key`, so that the two agree and a start-up replay reads what live assigning read.
@@ -92,12 +93,14 @@ def source_site(site_url: str | None, feed_url: str | None) -> str | None:
 
 
 def outlet_key(source_id: int | None, site_url: str | None, feed_url: str | None,
-               source_name: str | None, url: str) -> str:
+               source_name: str | None, url: str, source_outlet: str | None = None) -> str:
     """Which outlet an article counts for, as a key: ``site:<site>`` for a source's site
-    (:func:`source_site`), ``source:<id>`` for a source that names no site, and
-    ``removed:<name>`` for a removed source's article (the name it left, else what the
-    article's own address names), so that each removed outlet counts once."""
+    (:func:`source_site`), ``source:<id>`` for a source that names no site. A removed source's
+    article counts for the key its source had (``source_outlet``, kept as it was removed), so
+    that removing one of a site's two feeds leaves the site one outlet; else, removed before
+    the key was kept, ``removed:<name>`` (the name it left, else what the article's own
+    address names), so that each removed outlet counts once."""
     if source_id is None:
-        return "removed:" + (source_name or address_name(url or ""))
+        return source_outlet or "removed:" + (source_name or address_name(url or ""))
     site = source_site(site_url, feed_url)
     return f"site:{site}" if site else f"source:{source_id}"

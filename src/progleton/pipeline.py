@@ -104,9 +104,11 @@ def stored_doc(row: Mapping[str, Any]) -> Doc:
     store counts their stories again at once, but the grouper decides nothing again. What it
     assigned stays assigned, and a running grouper's stories keep counting their members
     under the old key (``OpenStory.outlets``, read by ``_repeats_evidence``) until a rebuild
-    replays them under the new one: a site change affects later assignments only."""
+    replays them under the new one: a site change affects later assignments only. A removed
+    source's articles keep the key it had (``source_outlet``): removing it changes none."""
     grouped = row.get("grouped_text")  # the feed's text, when the page's replaced it later
-    source = outlet_key(row["source_id"], row["site_url"], row["source_url"], row["source_name"], row["url"])
+    source = outlet_key(row["source_id"], row["site_url"], row["source_url"], row["source_name"], row["url"],
+                        row["source_outlet"])
     return Doc(id=str(row["id"]), url=row["url"], source=source, title=row["title"],
                text=grouped if grouped is not None else row["text"] or row["summary"],
                published=row["published"] or row["created_at"])

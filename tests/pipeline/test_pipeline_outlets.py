@@ -139,3 +139,35 @@ def test_a_home_page_found_on_a_later_fetch_counts_its_stories_again(
         assert again.score == pytest.approx(story_score(2, again.last_seen, 2))
     finally:
         app.close()
+
+
+def test_a_removed_feed_of_a_site_leaves_its_stories_as_they_were(feeds: LocalServer, either_db_url: str) -> None:
+    """Removing BBC's World feed, followed beside its main feed: the stories of its articles
+    keep them (they stay, under its name) and count them for BBC, as they did. Its articles
+    counted by the name it left, another outlet: named at once as a third, counted and ranked
+    as one once a story's members changed, and read so by the grouper after a restart."""
+    app = _open(either_db_url)
+    try:
+        for slug in REPORTS:
+            app.store.add_source(feeds.url(f"/{slug}.xml"))
+        app.update(due_only=False)
+        [before] = app.stories()
+        live = _sources(app.store.assignments(since=datetime(2000, 1, 1, tzinfo=UTC)))
+        world = app.store.source_by_url(feeds.url("/bbc-world.xml"))
+        assert world is not None
+        app.remove_source(world.id)
+        [after] = app.stories()
+        assert after.article_count == 3
+        assert (after.outlet_count, after.independent_count) == (2, 2)
+        assert after.outlets == ("BBC News", "The Guardian")
+        assert after.score == pytest.approx(before.score)
+        assert _sources(app.store.assignments(since=datetime(2000, 1, 1, tzinfo=UTC))) == live  # the replay's
+    finally:
+        app.close()
+    restarted = _open(either_db_url)
+    try:
+        with restarted.grouping():
+            [replayed] = restarted.grouper.stories()  # rebuilt from storage
+        assert (len(replayed.outlets), replayed.independent_outlets) == (2, 2)
+    finally:
+        restarted.close()

@@ -29,7 +29,7 @@ def test_migrations_are_recorded(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'm.db'}")
     try:
         with store.engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0011"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0012"
     finally:
         store.close()
 

@@ -93,16 +93,43 @@ def test_feeds_served_from_one_ip_address_count_each_as_before(store: SQLStore) 
     assert story.outlets == ("127.0.0.1:8765",)  # untitled: both named by their address, as before
 
 
-def test_a_removed_feeds_articles_count_by_the_name_it_left(store: SQLStore) -> None:
+def test_a_removed_feeds_articles_count_for_the_outlet_they_counted_for(store: SQLStore) -> None:
+    """A removed source's articles stay in their stories, counted for the outlet they counted
+    for while it was followed (kept on them: ``articles.source_outlet``). They counted by the
+    name it left, so removing BBC's World feed made every story it shared with BBC's main feed
+    one of two BBC outlets: the named outlets at once, the counts and score once the story's
+    members changed."""
     _report(store, BBC_HOME, 1)
     _report(store, BBC_WORLD, 2)
+    _report(store, GUARDIAN, 3)
+    _report(store, BBC_WORLD, 4, story="elsewhere")
+    before = store.get_story("quake").story
     world = store.source_by_url(BBC_WORLD[0])
     assert world is not None
     store.remove_source(world.id)
-    _report(store, GUARDIAN, 3)  # the story is counted again
+    removed = store.get_story("quake").story
+    assert (removed.article_count, removed.outlet_count, removed.independent_count) == (3, 2, 2)
+    assert removed.outlets == ("BBC News", "The Guardian")  # named after the feed still followed
+    assert removed.score == pytest.approx(before.score)
+    elsewhere = store.get_story("elsewhere").story  # its only outlet: named by the name it left
+    assert (elsewhere.outlet_count, elsewhere.outlets) == (1, ("BBC News - World",))
+    assert {a.outlet_key for a in store.get_story("quake").articles} == {"site:bbc.co.uk", "site:theguardian.com"}
+    _report(store, GUARDIAN, 5)  # the story is counted again
+    story = store.get_story("quake").story
+    assert (story.article_count, story.outlet_count, story.independent_count) == (4, 2, 2)
+    assert story.outlets == ("BBC News", "The Guardian")
+
+
+def test_removed_feeds_that_name_no_site_stay_outlets_of_their_own(store: SQLStore) -> None:
+    """Two feeds served from one IP address count each alone (``source:<id>``); removed, they
+    still do, though the names they leave are one."""
+    for n in (1, 2):
+        _report(store, (f"http://127.0.0.1:8765/outlet{n}/rss.xml", f"http://127.0.0.1:8765/outlet{n}/", None), n)
+    for source in store.list_sources():
+        store.remove_source(source.id)
+    _report(store, GUARDIAN, 3)
     story = store.get_story("quake").story
     assert (story.outlet_count, story.independent_count) == (3, 3)
-    assert story.outlets == ("BBC News", "BBC News - World", "The Guardian")
 
 
 @pytest.mark.parametrize("change", ["site_url", "url"], ids=["home page set", "feed moved"])

@@ -183,13 +183,15 @@ def _sites(conn: sa.Connection, source_ids: Collection[int]) -> dict[int, str | 
 
 def _with_outlet(query: sa.Select[Any]) -> sa.Select[Any]:
     """``query`` of articles with what :func:`_outlet` reads: their source's home page and feed
-    address (``site_url``, ``source_url``) and the name a removed source left (``source_name``)."""
-    return (query.add_columns(t.sources.c.site_url, t.sources.c.url.label("source_url"), t.articles.c.source_name)
+    address (``site_url``, ``source_url``) and the outlet and name a removed source left
+    (``source_outlet``, ``source_name``)."""
+    return (query.add_columns(t.sources.c.site_url, t.sources.c.url.label("source_url"), t.articles.c.source_name,
+                              t.articles.c.source_outlet)
             .outerjoin(t.sources, t.sources.c.id == t.articles.c.source_id))
 
 
 def _outlet(row: Any) -> str:
     """Which outlet a story's article counts for: its source's site, so that two feeds of one
-    site count once (:func:`~progleton.outlets.outlet_key`); a removed source's articles keep
-    its name (``source_name``), not its id, and each removed outlet counts once."""
-    return outlet_key(row.source_id, row.site_url, row.source_url, row.source_name, row.url or "")
+    site count once (:func:`~progleton.outlets.outlet_key`); a removed source's articles count
+    for the outlet it counted for (``source_outlet``)."""
+    return outlet_key(row.source_id, row.site_url, row.source_url, row.source_name, row.url or "", row.source_outlet)

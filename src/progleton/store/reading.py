@@ -43,12 +43,14 @@ class ReadingMixin:
             wire_copy_of=m["wire_copy_of"],
             reasons=dict(m["reasons"] or {}), extracted=bool(m["extracted"]), created_at=utc(m["created_at"]),
             page_retry_at=utc(m.get("page_retry_at")),
-            outlet_key=outlet_key(m["source_id"], m["site_url"], m["source_url"], m["source_name"], m["url"] or ""),
+            outlet_key=outlet_key(m["source_id"], m["site_url"], m["source_url"], m["source_name"], m["url"] or "",
+                                  m["source_outlet"]),
         )
 
     def _articles_query(self) -> sa.Select[Any]:
-        # a removed source's name stays on its articles (source_name); its site_url and feed
-        # address say which outlet each counts for (Article.outlet_key)
+        # a removed source's name and outlet stay on its articles (source_name, source_outlet);
+        # a followed one's site_url and feed address say which outlet each counts for
+        # (Article.outlet_key)
         source_title = sa.func.coalesce(t.sources.c.title, t.articles.c.source_name)
         return sa.select(t.articles, source_title.label("source_title"), t.sources.c.site_url,
                          t.sources.c.url.label("source_url")).outerjoin(
@@ -97,14 +99,15 @@ class ReadingMixin:
         address = sa.case((nameless, t.articles.c.url), else_=None)
         query = (
             sa.select(t.articles.c.story_id, t.articles.c.source_id, t.sources.c.site_url,
-                      t.sources.c.url.label("source_url"), t.articles.c.source_name, name.label("name"),
+                      t.sources.c.url.label("source_url"), t.articles.c.source_name, t.articles.c.source_outlet,
+                      name.label("name"),
                       address.label("url")).distinct()
             .outerjoin(t.sources, t.sources.c.id == t.articles.c.source_id)
             .where(t.articles.c.story_id.in_(list(story_ids)))
         )
         first: dict[str, dict[str, tuple[bool, int, str]]] = {}
         for r in conn.execute(query):
-            key = outlet_key(r.source_id, r.site_url, r.source_url, r.source_name, r.url or "")
+            key = outlet_key(r.source_id, r.site_url, r.source_url, r.source_name, r.url or "", r.source_outlet)
             named = (r.source_id is None, r.source_id or 0, outlet_name(r.name, None, r.url or "", r.source_url))
             outlets = first.setdefault(r.story_id, {})
             outlets[key] = min(outlets.get(key, named), named)

@@ -104,6 +104,10 @@ articles = sa.Table(
     # What its source was called (its title, else what its feed address names), written when the
     # source is removed: the article stays, and goes on showing the outlet by that name.
     sa.Column("source_name", sa.Text),
+    # The outlet its source counted for (outlets.outlet_key: "site:bbc.co.uk", "source:12"),
+    # written when the source is removed: the article goes on counting for it in its story, so
+    # a feed removed beside another feed of its site does not become an outlet of its own.
+    sa.Column("source_outlet", sa.Text),
     sa.Index("ix_articles_published", "published"),
     sa.Index("ix_articles_page_retry_at", "page_retry_at"),
     # Exact duplicates are looked up by source and text; source_id queries use its prefix.

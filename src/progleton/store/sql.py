@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..exceptions import NotFound, masked_passwords
+from ..outlets import outlet_key
 from ..types import Source
 from ..urls import address_name, is_web_address
 from . import schema as t
@@ -160,15 +161,21 @@ class SQLStore(EntriesMixin, StoryMembershipMixin, ReadingMixin, MetaMixin, User
         """Stop following a source. Its articles stay (in their stories), named as before: the
         source's name is written on those it named (all, where it has a title; else those
         without a site name of their own, which :func:`~progleton.types.outlet_name` puts
-        first), and no page of theirs is asked for again."""
+        first), and no page of theirs is asked for again. Each goes on counting for the outlet
+        it counted for (its source's :func:`~progleton.outlets.outlet_key`, written on it), so
+        the counts and score of its story stay right as they are."""
         with self._write() as conn:
-            source = conn.execute(sa.select(t.sources.c.title, t.sources.c.url)
+            source = conn.execute(sa.select(t.sources.c.title, t.sources.c.url, t.sources.c.site_url)
                                   .where(t.sources.c.id == source_id)).first()
             if source is None:
                 raise NotFound(f"no source with id {source_id}")
             mine = t.articles.c.source_id == source_id
             conn.execute(t.articles.update().where(mine, t.articles.c.page_retry_at.is_not(None))
                          .values(page_retry_at=None))
+            # by name, as before the key was kept, the feed removed beside another feed of its
+            # site became an outlet of its own in every story the two shared
+            conn.execute(t.articles.update().where(mine).values(
+                source_outlet=outlet_key(source_id, source.site_url, source.url, None, "")))
             named = mine if source.title else sa.and_(mine, t.articles.c.site_name.is_(None))
             name = source.title or (address_name(source.url) if is_web_address(source.url) else "")
             if name:
