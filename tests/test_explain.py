@@ -62,6 +62,23 @@ def test_the_timeline_tells_what_each_article_added_by_day() -> None:
     ]
 
 
+def test_the_timeline_knows_an_outlet_as_the_story_counts_it() -> None:
+    """Two feeds of one site (two names, one outlet key) are one outlet: the second's report
+    is a follow-up. Two sites of one name are two. The timeline compared names, so the World
+    feed's report was "First from this outlet" in a story that counted one outlet for both."""
+    start = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
+
+    def at(a: Article, hours: float, key: str) -> Article:
+        return replace(a, published=start + timedelta(hours=hours), outlet_key=key)
+
+    [(_, moments)] = timeline(detail(at(art(1, "Tribune"), 0, "site:tribune.example"),
+                                     at(art(2, "Tribune - World"), 1, "site:tribune.example"),
+                                     at(art(3, "Herald"), 2, "site:herald.example"),
+                                     at(art(4, "Herald"), 3, "site:herald.other")))
+    assert [(m.article.id, m.event) for m in moments] == [
+        (1, "First report"), (2, "Follow-up"), (3, "First from this outlet"), (4, "First from this outlet")]
+
+
 def test_the_timeline_says_which_report_relays_another_outlets() -> None:
     start = datetime(2026, 12, 5, 8, 0, tzinfo=UTC)
     japan, fox = replace(art(1, "The Japan Times"), published=start), replace(art(2, "FOX News"), published=start)

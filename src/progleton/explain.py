@@ -41,7 +41,7 @@ class Coverage:
         outlet), named by its first article here."""
         named: dict[str, str] = {}
         for article in (self.report, *self.copies):
-            named.setdefault(article.outlet_key or article.outlet, article.outlet)
+            named.setdefault(_outlet_of(article), article.outlet)
         return tuple(named.values())
 
     @property
@@ -122,7 +122,8 @@ def timeline(detail: StoryDetail, cites: Mapping[int, Sequence[Citation]] | None
     (UTC), each with what it added: the first report, an outlet's first report, an outlet's
     follow-up, another outlet's text carried (a wire copy), or another outlet's report relayed
     (``cites``, from :func:`~progleton.citations.story_citations`: it cites an outlet whose
-    earlier report is in the story)."""
+    earlier report is in the story). An outlet is one as the story counts its outlets
+    (:attr:`~progleton.types.Article.outlet_key`): a site's second feed adds a follow-up."""
     by_id = {a.id: a for a in detail.articles}
 
     def when(a: Article) -> datetime | None:
@@ -143,17 +144,23 @@ def timeline(detail: StoryDetail, cites: Mapping[int, Sequence[Citation]] | None
             event = f"Carries {original.outlet}'s text" if agency == original.outlet else f"Carries {agency} text"
         elif relayed:
             event = f"Relays the report{'s' if len(relayed) > 1 else ''} of {_listed([r.outlet for r in relayed])}"
-        elif a.outlet in seen:
+        elif _outlet_of(a) in seen:
             event = "Follow-up"
         else:
             event = "First from this outlet"
-        seen.add(a.outlet)
+        seen.add(_outlet_of(a))
         moment = when(a)
         day = moment.astimezone(UTC).date() if moment else None
         if not days or days[-1][0] != day:
             days.append((day, []))
         days[-1][1].append(Moment(a, moment, event))
     return days
+
+
+def _outlet_of(article: Article) -> str:
+    """The outlet an article counts for, as the story counts its outlets; its name where no
+    store said (an article made by hand)."""
+    return article.outlet_key or article.outlet
 
 
 def _by_reference(articles: Sequence[Article]) -> dict[str, Article]:

@@ -224,6 +224,26 @@ def test_a_wire_text_is_carried_by_sites_as_the_story_counts_its_outlets(
     assert head == "<strong>Global Wire text</strong>, carried by 2 outlets: Coast Herald, Valley Tribune"
 
 
+def test_the_timeline_knows_an_outlet_as_the_story_counts_it(client: TestClient, progleton: Progleton) -> None:
+    """The timeline marked an outlet's first report by its name: a paper followed through two
+    feeds (two titles, one site) had two firsts there, in a story that counted one outlet."""
+    for hours, name, feed, home, what in (
+            (3.0, "Valley Tribune", "https://valleytribune.example/rss", None, "Dam breach floods Kestrel valley"),
+            (2.0, "Coast Herald", "https://coastherald.example/feed.xml", None, "Kestrel valley flooded as dam fails"),
+            (1.0, "Valley Tribune - World", "https://valleytribune.example/world/rss",
+             "https://www.valleytribune.example/world", "Kestrel valley: rescuers reach villages cut off")):
+        source, _ = progleton.store.add_source(feed, title=name, site_url=home)
+        progleton.store.add_article(
+            article_record(source.id, "dam", what, host=f"{source.id}.example", hours_ago=hours),
+            {"story_id": "s-dam", "wire_copy_of": None})
+    assert progleton.story("s-dam").story.outlet_count == 2
+    page = names_as_text(client.get(story_url("s-dam")).text)
+    timeline = page[page.index('<section aria-labelledby="timeline-h"'):]
+    events = re.findall(r'<span class="event">([^<]+)</span> · <bdi class="outlet">([^<]+)</bdi>', timeline)
+    assert events == [("First report", "Valley Tribune"), ("First from this outlet", "Coast Herald"),
+                      ("Follow-up", "Valley Tribune - World")]
+
+
 def test_story_ids_with_any_characters(client: TestClient, progleton: Progleton, seeded: Seeded) -> None:
     odd = "story-https://example.org/a/b?c=1&d=é~2"
     progleton.store.add_article({"url": "https://odd.example/1", "canonical_url": "https://odd.example/1",
