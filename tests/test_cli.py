@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -865,6 +866,30 @@ def test_the_demo_says_where_its_database_is_and_what_to_do_next(tmp_path: Path)
     assert served[1] == found[1] or "-" in Path(served[1]).stem
     assert f"Next: open http://127.0.0.1:{port} in a browser" in said
     assert f"progleton --db sqlite:///{served[1]} stories" in said and "progleton add URL" in said
+
+
+def test_ctrl_c_while_the_demo_ingests_says_what_it_kept(tmp_path: Path) -> None:
+    """Ctrl+C while `make run` ingested the demo ended with click's "Aborted!" and status 1, and
+    from two seconds in (the pages handed to the extraction workers) the demo said it had
+    stopped and then never exited. It stops as `update` does: what it kept, status 130."""
+    import signal
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROGLETON_")} | {
+        "XDG_DATA_HOME": str(tmp_path), "COLUMNS": "200"}
+    for after in (0.5, 2.0, 2.5):  # before any source is done, and as the pages are extracted
+        demo = subprocess.Popen([sys.executable, "-m", "progleton", "demo", "--no-serve"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert demo.stdout is not None
+        assert demo.stdout.readline().startswith("Demo outlets served at")
+        time.sleep(after)
+        demo.send_signal(signal.SIGINT)
+        _, stderr = demo.communicate(timeout=60)
+        (tmp_path / "progleton" / "demo.db").unlink(missing_ok=True)  # each try ingests anew
+        if demo.returncode == 0:  # ingested before the signal came: nothing to see this time
+            continue
+        assert demo.returncode == 128 + signal.SIGINT, stderr
+        assert "Demo ingest stopped" in stderr and "Run `progleton demo` again" in stderr, stderr
+        assert "Aborted!" not in stderr and "Traceback" not in stderr, stderr
 
 
 @pytest.mark.parametrize("password", ["", "pa55word-long-enough", "set before"])

@@ -53,3 +53,38 @@ def test_workers_and_the_resource_tracker_end_when_the_update_is_killed(tmp_path
     finally:
         starter.kill()
         starter.wait()
+
+
+# A process stopped by a signal while its pool's feeder thread waits to hand a big task to two
+# workers busy with others, and the tasks not yet handed out are cancelled: an update's pool as
+# it hands the workers a batch of pages, and asyncio cancels what the update waited for.
+BLOCKED_FEEDER = """
+import signal, time
+from progleton.cli.stopping import stop
+from progleton.workers import process_pool
+
+pool = process_pool(2)
+for started in [pool.submit(time.sleep, 0.2) for _ in range(2)]:
+    started.result()
+busy = [pool.submit(time.sleep, 60) for _ in range(2)]
+time.sleep(0.5)
+big = [pool.submit(len, b"x" * 8_000_000) for _ in range(8)]  # far more than a pipe holds
+time.sleep(1)
+for future in big:
+    future.cancel()
+print("stopping", flush=True)
+stop(signal.SIGTERM, None)
+"""
+
+
+def test_a_stopped_command_exits_though_its_pool_was_handed_work(tmp_path: Path) -> None:
+    """Ctrl+C two seconds into `progleton demo` (SIGTERM, for an update under `timeout`) said it
+    had stopped and then never exited: Python's exit waited for the pool's feeder thread, which
+    waited on a pipe to workers that ``stop`` had ended. It exits at once now, with the signal's
+    status."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROGLETON_")}
+    stopped = subprocess.run([sys.executable, "-c", BLOCKED_FEEDER], env=env, capture_output=True, text=True,
+                             timeout=60, check=False)
+    assert "stopping" in stopped.stdout, stopped.stderr
+    assert stopped.returncode == 128 + signal.SIGTERM, stopped.stderr
+    assert "Traceback" not in stopped.stderr, stopped.stderr

@@ -17,6 +17,7 @@ import os
 import signal
 import threading
 import time
+import weakref
 from concurrent.futures import ProcessPoolExecutor
 
 PARENT_POLL_S = 1.0  # how often a worker looks for its parent
@@ -27,11 +28,32 @@ def pool_size(extract_workers: int) -> int:
     return int(extract_workers) or (os.cpu_count() or 1)
 
 
+_pools: weakref.WeakSet[ProcessPoolExecutor] = weakref.WeakSet()  # made by process_pool, while in use
+
+
 def process_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of ``workers`` spawned processes (not forked: the parent holds threads and a
     database connection pool), each of which exits when this process has gone."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=start_worker, initargs=(os.getpid(),))
+    _pools.add(pool)
+    return pool
+
+
+def abandon_pools() -> None:
+    """As this process stops on a signal, its workers ended (``cli.stopping.stop``): let it exit
+    without handing them the work queued for them.
+
+    Python's exit joins each pool's queue feeder thread. One stopped while it sent the workers a
+    batch of pages waits for good on a pipe that no worker reads again: the process hung after
+    saying what it kept (Ctrl+C two seconds into `progleton demo`). The pools' own shutdown
+    (``shutdown(wait=False)``) still tidies up what it can; the feeder threads are daemons, and
+    what they held for the workers is dropped with them."""
+    for pool in list(_pools):
+        queue = getattr(pool, "_call_queue", None)  # ProcessPoolExecutor's, since Python 3.8
+        if queue is not None:
+            queue.cancel_join_thread()
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def start_worker(parent_pid: int) -> None:

@@ -20,11 +20,11 @@ import click
 
 from ..core import Progleton
 from ..settings import Settings
-from ..types import UpdateResult
+from ..types import SourceUpdate, UpdateResult
 from ..urls import masked_url
 from .accounts import serve_words
 from .context import Context, pass_ctx
-from .stopping import stop_on
+from .stopping import stop_on, stopping_on
 from .terminal import console, count, err_console
 from .updating import run_update, stopped_words
 
@@ -214,10 +214,19 @@ def demo(ctx: Context, port: int | None, no_serve: bool) -> None:
             name = "demo.db" if served_on == DEMO_PORT else f"demo-{served_on}.db"
             ctx.db = default_db_url().replace("progleton.db", name)
         with server, ctx.open(allowed_hosts="127.0.0.1", port=port) as app:
-            console.print(f"Demo outlets served at {server.base_url}")
-            for url in feed_urls(server.base_url):
-                app.store.add_source(url, groups=["demo"])
-            result = run_update(app, due_only=False)
+            finished: list[SourceUpdate] = []
+            # Ctrl+C while it ingests ends as `update`'s does: what it kept, then status 130
+            # (a KeyboardInterrupt ended with click's "Aborted!")
+            with stopping_on(signal.SIGINT):
+                try:
+                    console.print(f"Demo outlets served at {server.base_url}")
+                    for url in feed_urls(server.base_url):
+                        app.store.add_source(url, groups=["demo"])
+                    result = run_update(app, due_only=False, finished=finished)
+                except (KeyboardInterrupt, SystemExit):
+                    err_console.print(f"Demo ingest {stopped_words(len(finished))} Run `progleton demo` "
+                                      "again for the rest.", highlight=False)
+                    raise
             console.print(f"Ingested {count(result.new_articles, 'article')}; {count(len(result.errors), 'source')} "
                           "failed (one is broken on purpose).")
             reader = None if listener is None else _address(listener)

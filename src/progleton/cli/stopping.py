@@ -16,8 +16,11 @@ def stop(signum: int, frame: object) -> None:
     "Aborted!" to a KeyboardInterrupt, and the command has already said what it kept."""
     import multiprocessing
 
+    from ..workers import abandon_pools
+
     for child in multiprocessing.active_children():
         child.terminate()
+    abandon_pools()
     raise SystemExit(128 + signum)
 
 
