@@ -13,7 +13,8 @@ substrings as well.
 
 Grouping and search also tell Cyrillic and Greek by these ranges, and stem words with one
 Snowball stemmer per language (:func:`snowball`); search tells Arabic and Hebrew, whose
-definite article is written onto the word.
+definite article is written onto the word, and reads Arabic without the hamza on an alef, its
+vowel marks and its stretching (:func:`fold_arabic`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,16 @@ GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
 ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 HEBREW = re.compile("[\u0590-\u05ff]")
 
+# What search reads alike in Arabic, on both sides of both indexes (see fold_arabic): an alef
+# written with a hamza or madda, or a wasla, as a bare alef (أ إ آ ٱ -> ا); and not at all, the
+# vowel marks (harakat: fathatan to sukun, the combining madda and hamzas, the dagger alef) and
+# the tatweel that stretches a word in a headline ("العـــربية"). All of these lie in
+# U+0622-U+0671, which is how the SQL forms of the fold tell text that has none.
+ARABIC_ALEFS = "\u0622\u0623\u0625\u0671"
+ARABIC_MARKS = "".join(map(chr, range(0x064B, 0x0656))) + "\u0670"
+ARABIC_TATWEEL = "\u0640"
+_ARABIC_FOLD = str.maketrans(dict.fromkeys(ARABIC_ALEFS, "\u0627") | dict.fromkeys(ARABIC_MARKS + ARABIC_TATWEEL))
+
 
 @cache
 def snowball(algorithm: str) -> Callable[[str], str]:
@@ -54,6 +65,15 @@ def snowball(algorithm: str) -> Callable[[str], str]:
             return str(stemmer.stemWord(word))
 
     return stem
+
+
+def fold_arabic(text: str) -> str:
+    """``text`` as search indexes and matches it: "أحمد", "إحمد", "آحمد" are "احمد", and
+    "مُحَمَّد" is "محمد" (pure). The alef's hamza is the most common variation of Arabic
+    spelling, and news text writes it or not; vowel marks are rare and partial (a tanween on
+    "أيضاً", a shadda on a name). Teh marbuta and alef maqsura are letters of their own
+    (:mod:`.store.query` matches their other spellings at a word's end, from the query)."""
+    return text.translate(_ARABIC_FOLD)
 
 
 def southeast_asian_words(run: str) -> list[str]:

@@ -29,7 +29,7 @@ def test_migrations_are_recorded(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'm.db'}")
     try:
         with store.engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0012"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0013"
     finally:
         store.close()
 
@@ -114,3 +114,44 @@ def test_upgrading_scores_every_story_again_by_its_recent_outlets(
     assert scores["story-flood"] == pytest.approx(story_score(1, now, 1))
     assert scores["story-quake"] == pytest.approx(story_score(3, now - timedelta(hours=1), 3))
     assert scores["story-quake"] > scores["story-flood"]
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_upgrading_indexes_stored_arabic_as_search_reads_it(
+        tmp_path: Path, request: pytest.FixtureRequest, database: str) -> None:
+    """Migration 0013: articles stored before it are found by "احمد" and "محمد" when they write
+    "أحمد" and "مُحَمَّد"; articles changed and removed afterwards leave nothing of their old
+    words in the index."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+
+    from progleton.store import migrate, migrations_config
+
+    url = f"sqlite:///{tmp_path / 'm.db'}" if database == "sqlite" else request.getfixturevalue("postgres_url")
+    engine = sa.create_engine(url)
+    config = migrations_config()
+    now = datetime(2026, 12, 7, 9, tzinfo=UTC)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0012")
+        conn.execute(sa.text("INSERT INTO sources (id, url, title, added_at) VALUES (1, 'https://a.example/feed', "
+                             "'A', :t)"), {"t": now})
+        for n, (title, text) in enumerate([("أحمد يفوز", "فاز أحمد بالسباق."), ("زيارة", "زار مُحَمَّد العاصمة."),
+                                           ("إحمد", "قال إحمد كلمة."), ("Ferry", "The ferry left.")], start=1):
+            conn.execute(sa.text("INSERT INTO articles (id, url, canonical_url, title, text, source_id, created_at, "
+                                 "authors, warnings, reasons) VALUES (:n, :u, :u, :title, :text, 1, :t, '[]', '[]', "
+                                 "'{}')"), {"n": n, "u": f"https://a.example/{n}", "title": title, "text": text,
+                                            "t": now})
+    migrate(engine)
+    engine.dispose()
+    store = open_store(url)
+    try:
+        found = lambda q: sorted(h.article.id for h in store.search(q))  # noqa: E731
+        assert found("احمد") == [1, 3] and found("محمد") == [2] and found("ferry") == [4]
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE articles SET title = 'Ferry', text = 'The ferry is late.' WHERE id = 1"))
+            conn.execute(sa.text("DELETE FROM articles WHERE id = 3"))
+        assert found("احمد") == [] and found("ferry") == [1, 4]
+    finally:
+        store.close()

@@ -419,6 +419,53 @@ def test_an_arabic_or_hebrew_word_finds_it_with_and_without_the_definite_article
     assert found("ferry") == {9} and found("the") == {9}
 
 
+def test_an_arabic_word_is_found_with_or_without_the_hamza_on_its_alef_and_its_vowel_marks(store: SQLStore) -> None:
+    """"احمد" found only "احمد", not "أحمد", "إحمد" or "آحمد", and nothing found "مُحَمَّد"
+    (SQLite cut it into one-letter words). Now the four alefs are one, both ways, with the
+    article too; vowel marks and tatweel are not read; a quoted word is read the same way."""
+    texts = {
+        1: ("أحمد يفوز", "فاز أحمد بالسباق.", "ar"),
+        2: ("إحمد", "قال إحمد إن الطريق مغلق.", "ar"),
+        3: ("آحمد", "وصل آحمد صباحا.", "ar"),
+        4: ("احمد", "غادر احمد المدينة.", "ar"),
+        5: ("زيارة", "زار مُحَمَّد العـــاصمة، وقال أيضاً إن الأحمر لونه.", "ar"),
+        6: ("ترحيب", "رحب محمد بالعاصمة ايضا.", "ar"),
+        7: ("Ferry", "The ferry left the harbour.", "en"),
+    }
+    number = {article_id: n for n, article_id in _seed_texts(store, texts).items()}
+    found = lambda q: {number[h.article.id] for h in store.search(q)}  # noqa: E731
+    assert found("احمد") == found("أحمد") == found("إحمد") == found("آحمد") == found('"أحمد"') == {1, 2, 3, 4}
+    assert found("محمد") == found("مُحَمَّد") == {5, 6}
+    assert found("أيضا") == found("ايضاً") == {5, 6}
+    assert found("العاصمة") == found("عاصمة") == {5, 6}  # tatweel, and the article behind "in"
+    assert found("احمر") == found("أحمر") == {5}  # "الأحمر", the red, with the article
+    assert found('"مُحَمَّد العاصمة"') == {5}
+    assert found("ferry") == {7}
+
+
+def test_an_arabic_word_finds_the_other_spellings_of_its_last_letter_not_other_words(store: SQLStore) -> None:
+    """Teh marbuta typed as ه ("مدرسه") finds "مدرسة"; a final ya without its dots (Egyptian
+    spelling, "مصرى") and an alef maqsura with them ("مستشفي") find each other. Not where
+    they are other words: "عملة" (currency) is no "عمله" (his work), "علي" (Ali) no "على" (on)."""
+    texts = {
+        1: ("مدرسة", "افتتحت مدرسة جديدة.", "ar"),
+        2: ("عملة", "تراجعت العملة أمام الدولار.", "ar"),
+        3: ("عمل", "أنهى الموظف عمله مبكرا.", "ar"),
+        4: ("مستشفى", "نقل المصابون إلى المستشفى.", "ar"),
+        5: ("منتخب", "فاز المنتخب المصرى أمس.", "ar"),
+        6: ("منتخب", "المنتخب المصري يتأهل.", "ar"),
+        7: ("لقاء", "التقى علي بالوزير.", "ar"),
+        8: ("اجتماع", "اتفقوا على الموعد.", "ar"),
+    }
+    number = {article_id: n for n, article_id in _seed_texts(store, texts).items()}
+    found = lambda q: {number[h.article.id] for h in store.search(q)}  # noqa: E731
+    assert found("مدرسه") == found("مدرسة") == {1}
+    assert found("عملة") == {2} and found("العملة") == {2}
+    assert found("مستشفي") == found("المستشفى") == {4}
+    assert found("مصري") == found("المصرى") == {5, 6}
+    assert found("علي") == {7} and found("على") == {8}
+
+
 def test_search_input_is_never_a_syntax_error(store: SQLStore) -> None:
     source, _ = store.add_source("https://a.example/feed")
     store.add_article(_article(source.id, 1), {"story_id": "s1", "reasons": {}})

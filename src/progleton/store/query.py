@@ -4,9 +4,11 @@ The query language: words (every one must match; ``AND`` between them changes no
 "phrases", ``OR`` between two terms, and ``-excluded`` terms (or ``NOT excluded``). A bare word also finds its other forms: "earthquake" finds "earthquakes",
 "injuries" finds "injury", "gunmen" finds "gunman", "collide" finds "collided" and "colliding", and a Russian or Greek word every word of its stem ("Листвянка" finds
 "Листвянки", "Листвянке"); an Arabic or Hebrew word finds it with and without the definite
-article written onto it ("مدينة" finds "المدينة" and "المدينة" "مدينة"; "עיר" finds "העיר");
-"-opinion" leaves out "opinions" too. A quoted word or phrase matches
-as written. Anything else in the input is dropped, so no query is ever a syntax error. Each
+article written onto it ("مدينة" finds "المدينة" and "المدينة" "مدينة"; "עיר" finds "העיר"),
+and an Arabic word the other spellings of its last letter ("مدرسه" finds "مدرسة", "مصري"
+"مصرى"); "-opinion" leaves out "opinions" too. Arabic is read without the hamza on an alef, its
+vowel marks and tatweel, on both sides (``scripts.fold_arabic``: the indexes hold it so).
+A quoted word or phrase matches as written. Anything else in the input is dropped, so no query is ever a syntax error. Each
 database renders the parsed query in its own syntax (``sqlite.fts_query``,
 ``postgres.tsquery``).
 """
@@ -18,9 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..scripts import ARABIC, CYRILLIC, GREEK, HEBREW, snowball
+from ..scripts import ARABIC, ARABIC_MARKS, CYRILLIC, GREEK, HEBREW, fold_arabic, snowball
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# A word's Arabic vowel marks are part of it (Python's \w has none of them): "مُحَمَّد" is one word
+_WORD = re.compile(rf"[\w{ARABIC_MARKS}]+", re.UNICODE)
 _TOKEN = re.compile(r'-?"[^"]*"|\S+')
 _LATIN = re.compile(r"[a-zà-öø-ÿ]+")
 
@@ -56,7 +59,7 @@ class Term:
     """One term of a query: a word or a phrase, matched as written, and for a bare word its
     other forms (matched as written) and the stem every word of which it also finds."""
 
-    words: tuple[str, ...]  # lower-cased; a phrase when more than one
+    words: tuple[str, ...]  # lower-cased, Arabic folded (scripts.fold_arabic); a phrase when more than one
     forms: tuple[str, ...] = ()
     prefix: str | None = None
 
@@ -92,7 +95,7 @@ def parse_query(query: str) -> Query:
         words = tuple(w.lower() for w in _WORD.findall(raw))
         if not words:
             continue
-        term = _term(words[0]) if len(words) == 1 and not quoted else Term(words)
+        term = _term(words[0]) if len(words) == 1 and not quoted else Term(tuple(map(fold_arabic, words)))
         if negate:
             must_not.append(term)
         elif pending_or:
@@ -104,7 +107,8 @@ def parse_query(query: str) -> Query:
 
 
 @lru_cache(maxsize=1024)
-def _term(word: str) -> Term:
+def _term(typed: str) -> Term:
+    word = fold_arabic(typed)
     forms: list[str] = []
     prefix = None
     if CYRILLIC.search(word):
@@ -114,7 +118,7 @@ def _term(word: str) -> Term:
     elif _LATIN.fullmatch(word):
         forms = _plural_forms(word) + _verb_forms(word)
     elif ARABIC.search(word):
-        forms = _article_forms(word, _ARABIC_ARTICLE, _ARABIC_LEAST)
+        forms = _arabic_forms(typed)
     elif HEBREW.search(word):
         forms = _article_forms(word, _HEBREW_ARTICLE, _HEBREW_LEAST)
     if prefix is not None and (len(prefix) < _MIN_PREFIX or prefix == word):
@@ -156,14 +160,50 @@ _HEBREW_ARTICLE = ("ה", "וה")
 _HEBREW_LEAST = 2
 
 
+def _without_article(word: str, article: tuple[str, ...], least: int) -> str:
+    if word.startswith(article[0]) and len(word) - len(article[0]) >= least:
+        return word[len(article[0]):]
+    return word
+
+
 def _article_forms(word: str, article: tuple[str, ...], least: int) -> list[str]:
     """``word`` without the definite article and with it, in each of its ``article`` forms."""
-    bare = word
-    if word.startswith(article[0]) and len(word) - len(article[0]) >= least:
-        bare = word[len(article[0]):]
+    bare = _without_article(word, article, least)
     if len(bare) < least:
         return []
     return [form for form in (bare, *(a + bare for a in article)) if form != word]
+
+
+# Arabic letters a word may end in either way, as a text or a reader writes them. A final ه is
+# often typed for teh marbuta, its dots left off ("مدرسه" for "مدرسة", school): a word ending in
+# ه also finds it with ة. Not the other way round: ه is also "his" written onto a word, and a
+# search for "عملة" (currency) must not find every "عمله" (his work). Egyptian spelling leaves
+# the dots off a final ya ("مصرى" for "مصري", Egyptian; "الذى"), and readers put them on an
+# alef maqsura ("مستشفي" for "مستشفى", hospital): a word ending in either finds both, where four
+# letters or more are left without the article. Shorter words ending so are other words
+# ("على", on, and "علي", Ali; "إلى", to, and "إلي", to me; "لدى" and "لدي").
+_TEH_MARBUTA, _HEH, _YEH, _ALEF_MAQSURA = "\u0629", "\u0647", "\u064a", "\u0649"
+_DOTLESS_YA_LEAST = 4
+_HAMZA_ALEFS = "\u0622\u0623\u0625"  # آ أ إ
+
+
+def _arabic_forms(typed: str) -> list[str]:
+    """The forms of ``typed`` (:func:`.scripts.fold_arabic`: as the index holds it) with and
+    without the definite article, each with the other spelling of its last letter where it has
+    one. An alef written with a hamza or madda begins a word of its own ("ألمانيا", Germany; "إلهام",
+    a name), never the article: such a word keeps its "ال" (it would find "مانيا", mania, and
+    "هام", important)."""
+    word = fold_arabic(typed)
+    bare = word if typed[:1] in _HAMZA_ALEFS else _without_article(word, _ARABIC_ARTICLE, _ARABIC_LEAST)
+    forms = [word]
+    if len(bare) >= _ARABIC_LEAST:
+        forms += [bare, *(a + bare for a in _ARABIC_ARTICLE)]
+    last = word[-1]
+    if last == _HEH and len(bare) >= _ARABIC_LEAST:
+        forms += [form[:-1] + _TEH_MARBUTA for form in forms]
+    elif last in (_YEH, _ALEF_MAQSURA) and len(bare) >= _DOTLESS_YA_LEAST:
+        forms += [form[:-1] + (_ALEF_MAQSURA if last == _YEH else _YEH) for form in forms]
+    return list(dict.fromkeys(form for form in forms if form != word))
 
 
 _VOWELS = "aeiou"

@@ -20,6 +20,7 @@ except ImportError:  # not on POSIX: one process per database file is assumed
     fcntl = None  # type: ignore[assignment]
 
 from ..exceptions import StorageError
+from ..scripts import ARABIC_ALEFS, ARABIC_MARKS, ARABIC_TATWEEL
 from .base import SearchFilters
 from .query import parse_query, render
 from .ranking import best_first
@@ -52,6 +53,51 @@ _FTS_TRIGGERS_SHOWN = (
     f"VALUES ('delete', old.id, {_SHOWN.format(row='old')}, old.text); "
     f"INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, {_SHOWN.format(row='new')}, new.text); END",
 )
+
+
+# From migration 0013: Arabic is indexed as search reads it (scripts.fold_arabic: an alef with a
+# hamza or madda as a bare alef, no vowel marks, no tatweel), folded by SQLite's own replace()
+# so the triggers need no function of ours and any client (the sqlite3 shell) may still write.
+# The fold only takes characters out of a word and changes letters for letters, and the
+# tokenizer reads the vowel marks as part of a word (tokenchars), as the fold does: the stored
+# text and the folded text have the same tokens at the same positions, which snippet() relies
+# on when it marks the stored text. Text with no character of U+0600-U+067F (no UTF-8 byte
+# D8 or D9) is indexed as it is, without the seventeen passes of replace().
+def _folded(column: str) -> str:
+    folded = column
+    for alef in ARABIC_ALEFS:
+        folded = f"replace({folded}, '{alef}', '\u0627')"
+    for mark in ARABIC_MARKS + ARABIC_TATWEEL:
+        folded = f"replace({folded}, '{mark}', '')"
+    return (f"CASE WHEN instr(CAST({column} AS BLOB), X'D8') OR instr(CAST({column} AS BLOB), X'D9') "
+            f"THEN {folded} ELSE {column} END")
+
+
+def _folded_pair(row: str) -> str:
+    return f"{_folded(_SHOWN.format(row=row))}, {_folded(f'{row}.text')}"
+
+
+_FTS_FOLDED = (
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='id', "
+    f"tokenize=\"unicode61 remove_diacritics 2 tokenchars '{ARABIC_MARKS}'\")",
+    "CREATE TRIGGER articles_fts_ai AFTER INSERT ON articles BEGIN "
+    f"INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, {_folded_pair('new')}); END",
+    "CREATE TRIGGER articles_fts_ad AFTER DELETE ON articles BEGIN "
+    f"INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, {_folded_pair('old')}); END",
+    "CREATE TRIGGER articles_fts_au AFTER UPDATE OF title, text, headline ON articles BEGIN "
+    f"INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.id, {_folded_pair('old')}); "
+    f"INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, {_folded_pair('new')}); END",
+    "INSERT INTO articles_fts(rowid, title, text) "
+    f"SELECT id, {_folded_pair('articles')} FROM articles",
+)
+
+
+def index_folded_arabic(bind: sa.Connection) -> None:
+    """Migration 0013: the full-text index made again, Arabic folded (every stored article
+    indexed anew)."""
+    drop_search_index(bind)
+    for statement in _FTS_FOLDED:
+        bind.exec_driver_sql(statement)
 
 
 def index_shown_headlines(bind: sa.Connection) -> None:
