@@ -466,6 +466,26 @@ def test_an_arabic_word_finds_the_other_spellings_of_its_last_letter_not_other_w
     assert found("علي") == {7} and found("على") == {8}
 
 
+def test_a_snippet_marks_the_words_the_search_matched(store: SQLStore) -> None:
+    """PostgreSQL's snippet (ts_headline) read the stored text without the index's folds, so
+    "cafe" found "café" and marked nothing, nor "احمد" "أحمد"; both databases mark the words
+    matched, forms and all, around the matches."""
+    texts = {
+        1: ("Café", "Far from here. " * 20 + "The café in Zürich reopened; its cafés were full.", "en"),
+        2: ("أحمد", "فاز أحمد بالسباق وقال مُحَمَّد إن المدينة احتفلت.", "ar"),
+        3: ("Листвянка", "Жители Листвянки вышли на улицу.", "ru"),
+    }
+    number = {n: article_id for n, article_id in _seed_texts(store, texts).items()}
+    marked = lambda q: [h.highlight for h in store.search(q)]  # noqa: E731
+    [cafe] = marked("cafe")
+    assert "The <mark>café</mark> in" in cafe and "<mark>cafés</mark>" in cafe and cafe.startswith("…")
+    [arabic] = marked("احمد محمد مدينة")
+    assert "<mark>أحمد</mark>" in arabic and "<mark>مُحَمَّد</mark>" in arabic and "<mark>المدينة</mark>" in arabic
+    [russian] = marked("Листвянка")
+    assert "<mark>Листвянки</mark>" in russian
+    assert [h.article.id for h in store.search("Zurich")] == [number[1]]
+
+
 def test_search_input_is_never_a_syntax_error(store: SQLStore) -> None:
     source, _ = store.add_source("https://a.example/feed")
     store.add_article(_article(source.id, 1), {"story_id": "s1", "reasons": {}})

@@ -358,7 +358,7 @@ def test_search_groups_by_story_and_highlights(client: TestClient, seeded: Seede
     assert '<input id="q" type="search" name="q" value="ferry"' in html
     assert "<mark>" in html.lower()
     assert html.count('class="hit-group"') == 1  # three articles, one story
-    assert '<a href="/stories/story-storm">Ferries halted as storm hits coast</a>' in html
+    assert '<a href="/stories/story-storm"><mark>Ferries</mark> halted as storm hits coast</a>' in html  # the plural found
     assert "Nothing matches" in client.get("/search?q=zeppelin").text
     empty = client.get("/search").text
     assert "Nothing matches" not in empty and "hit-group" not in empty

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from progleton.core import Progleton
 from progleton.searching import SearchQuery, parse_query, store_filters
-from progleton.web.search import mark_terms
+from progleton.web.search import mark_matches
 
 from .conftest import Seeded, add_carried_story, article_record, csrf_token
 
@@ -54,19 +54,60 @@ def test_parse_query_never_fails(query: str) -> None:
     parsed.terms()
 
 
-def test_mark_terms() -> None:
-    assert str(mark_terms("Ferry <b>halted</b>, ferry-men cheer", ["ferry"])) == (
+def test_mark_matches() -> None:
+    assert str(mark_matches("Ferry <b>halted</b>, ferry-men cheer", "ferry")) == (
         "<mark>Ferry</mark> &lt;b&gt;halted&lt;/b&gt;, <mark>ferry</mark>-men cheer")
-    assert str(mark_terms("the sea wall holds", ["sea wall", "sea"])) == "the <mark>sea wall</mark> holds"
-    assert str(mark_terms("seaside", ["sea"])) == "seaside"
-    assert str(mark_terms("<x>", [])) == "&lt;x&gt;"
+    assert str(mark_matches("the sea wall holds", '"sea wall" sea')) == "the <mark>sea wall</mark> holds"
+    assert str(mark_matches("seaside", "sea")) == "seaside"
+    assert str(mark_matches("<x>", "")) == "&lt;x&gt;"
+    assert str(mark_matches("storms and a storm", "storm -storms")) == "<mark>storms</mark> and a <mark>storm</mark>"
+    assert str(mark_matches("a gale, no storm", "gale -storm")) == "a <mark>gale</mark>, no storm"
+    assert str(mark_matches("大坝决堤，大坝", "大坝")) == "<mark>大坝</mark>决堤，<mark>大坝</mark>"  # substrings
 
 
-@given(st.text(max_size=60), st.lists(st.text(min_size=1, max_size=6), max_size=3))
-def test_mark_terms_only_adds_marks(text: str, terms: list[str]) -> None:
-    marked = str(mark_terms(text, terms))
+@given(st.text(max_size=60), st.text(max_size=20))
+def test_mark_matches_only_adds_marks(text: str, query: str) -> None:
+    marked = str(mark_matches(text, query))
     assert html.unescape(marked.replace("<mark>", "").replace("</mark>", "")) == text
     assert "<" not in marked.replace("<mark>", "").replace("</mark>", "")
+
+
+@pytest.mark.parametrize(("query", "title", "marked"), [
+    ("earthquake", "Two earthquakes shake the coast", "Two <mark>earthquakes</mark> shake"),
+    ("injuries", "One injury reported at the pier", "One <mark>injury</mark> reported"),
+    ("collide", "Two trains collided near Verel", "trains <mark>collided</mark> near"),
+    ("Листвянка", "Толчки ощутили в Листвянке", "в <mark>Листвянке</mark>"),
+    ("cafe", "Café on the quay reopens", "<mark>Café</mark> on the quay"),
+    ("مدينة", "انفجار يهز بالمدينة القديمة", "يهز <mark>بالمدينة</mark> القديمة"),
+    ("احمد", "أحمد يفوز بالسباق", "<mark>أحمد</mark> يفوز"),
+    ("محمد", "زيارة مُحَمَّد للميناء", "زيارة <mark>مُحَمَّد</mark> للميناء"),
+    ("עיר", "שריפה בלב העיר העתיקה", "בלב <mark>העיר</mark> העתיקה"),
+    ('"sea wall"', "The sea, wall and all", "The <mark>sea, wall</mark> and all"),
+])
+def test_a_headline_marks_the_words_the_search_matched(
+        client: TestClient, progleton: Progleton, query: str, title: str, marked: str) -> None:
+    """A search finds a word's other forms, its accented and Arabic spellings: the headline
+    marked only the word as typed, so "earthquake" found "Two earthquakes..." and marked nothing."""
+    source = progleton.store.add_source("https://harbour.example/feed.xml", title="Harbour Daily")[0].id
+    progleton.store.add_article(article_record(source, "a", title, text="Calm reporting. " * 20),
+                                {"story_id": "story-a", "reasons": {}})
+    page = client.get("/search", params={"q": query}).text
+    assert marked in _headline(page, "h3") and marked in _headline(page, "h2")  # the article's and its story's
+
+
+def _headline(page: str, tag: str) -> str:
+    return page.split(f"<{tag}", 1)[1].split(f"</{tag}>", 1)[0]
+
+
+def test_markup_in_a_query_or_a_headline_is_text_on_the_page(client: TestClient, progleton: Progleton) -> None:
+    """The query's "<b>halted" is the phrase "b halted", marked across what the headline
+    writes between the two words; every "<" of either is escaped."""
+    source = progleton.store.add_source("https://harbour.example/feed.xml", title="Harbour Daily")[0].id
+    progleton.store.add_article(article_record(source, "a", "Ferry <b>halted</b> by gale", text="Calm reporting. " * 20),
+                                {"story_id": "story-a", "reasons": {}})
+    page = client.get("/search", params={"q": 'ferry "<b>halted" -storm'}).text
+    assert "<mark>Ferry</mark> &lt;<mark>b&gt;halted</mark>&lt;/b&gt; by gale" in _headline(page, "h3")
+    assert "<b>" not in page.split("<main")[1]
 
 
 def test_search_page_with_filters(client: TestClient, seeded: Seeded) -> None:

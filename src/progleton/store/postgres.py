@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from ..exceptions import GroupingLockLost
 from ..scripts import ARABIC_ALEFS, ARABIC_MARKS, ARABIC_TATWEEL
 from .base import SearchFilters
+from .matches import snippet
 from .query import parse_query, render
 from .ranking import best_first
 
@@ -291,9 +292,9 @@ def search_ids_fn(conn: sa.Connection, query: str, limit: int, offset: int,
     ranked_ids = [(int(r.id), int(r.folded)) for r in conn.execute(page)]
     if not ranked_ids:
         return []
-    # highlights for the page shown only
-    snippets: dict[int, str] = dict(conn.execute(sa.text(
-        "SELECT a.id, ts_headline('simple', a.text, to_tsquery('simple', progleton_fold(:q)), "
-        "'StartSel=\x02, StopSel=\x03, MaxWords=30, MinWords=12') FROM articles a WHERE a.id = ANY(:ids)"),
-        {"q": expression, "ids": [i for i, _ in ranked_ids]}).all())
-    return [(i, str(snippets.get(i) or ""), folded) for i, folded in ranked_ids]
+    # Snippets for the page shown only, marked in Python (matches.snippet): ts_headline reads the
+    # stored text without the document's folds, so "cafe" marked no "café", "احمد" no "أحمد".
+    texts: dict[int, str] = dict(conn.execute(sa.text(
+        "SELECT id, left(text, :chars) FROM articles WHERE id = ANY(:ids)"),
+        {"chars": DOCUMENT_CHARS, "ids": [i for i, _ in ranked_ids]}).all())
+    return [(i, snippet(texts.get(i) or "", query), folded) for i, folded in ranked_ids]

@@ -22,6 +22,7 @@ except ImportError:  # not on POSIX: one process per database file is assumed
 from ..exceptions import StorageError
 from ..scripts import ARABIC_ALEFS, ARABIC_MARKS, ARABIC_TATWEEL
 from .base import SearchFilters
+from .matches import SNIPPET_WORDS
 from .query import parse_query, render
 from .ranking import best_first
 from .schema import articles
@@ -211,7 +212,7 @@ def search_ids(conn: sa.Connection, query: str, *, limit: int, offset: int,
     # Snippets only for the page shown: SQLite would compute them for every match otherwise.
     ids = ", ".join(str(i) for i, _ in ranked_ids)
     snippets: dict[int, str] = dict(conn.execute(sa.text(
-        "SELECT rowid, snippet(articles_fts, 1, char(2), char(3), '…', 24) FROM articles_fts "
+        f"SELECT rowid, snippet(articles_fts, 1, char(2), char(3), '…', {SNIPPET_WORDS}) FROM articles_fts "
         f"WHERE articles_fts MATCH :match AND rowid IN ({ids})"), {"match": match}).all())
     return [(i, str(snippets.get(i) or ""), folded) for i, folded in ranked_ids]
 

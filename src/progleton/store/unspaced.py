@@ -32,7 +32,8 @@ def wants_substring_search(query: str) -> bool:
     return any(script.search(query) is not None for script in (UNSPACED_RUN, HANGUL, SOUTHEAST_ASIAN))
 
 
-def _terms(query: str) -> tuple[list[str], list[str]]:
+def search_terms(query: str) -> tuple[list[str], list[str]]:
+    """The terms ``query`` wants and those it excludes, as this search reads them."""
     wanted: list[str] = []
     excluded: list[str] = []
     for raw in re.findall(r'-?"[^"]*"|\S+', query):
@@ -54,7 +55,7 @@ def substring_search_ids(conn: sa.Connection, query: str, limit: int, offset: in
                          filters: SearchFilters | None = None, fold_copies: bool = False) -> list[tuple[int, str, int]]:
     """Article ids, snippets (matches between \\x02 and \\x03) and the wire copies each stands
     for (with ``fold_copies``: :mod:`.ranking`) for ``query``, best first."""
-    wanted, excluded = _terms(query)
+    wanted, excluded = search_terms(query)
     if not wanted:
         return []
     a = articles.c

@@ -47,7 +47,7 @@ from .accounts import (
     verify_password,
 )
 from .images import ImageCache, image_path
-from .search import mark_terms
+from .search import mark_matches
 from .security import SecurityMiddleware, open_mode_host
 from .unavailable import DatabaseUnavailable
 
@@ -116,7 +116,7 @@ def make_templates(secret: str, failing_image: Callable[[str], bool] = lambda ur
     env.filters["marks_only"] = marks_only
     env.filters["clean_html"] = lambda html: clean_html(html, secret, failing_image)
     env.filters["img"] = lambda url: shown_image(secret, url, failing_image)
-    env.filters["mark_terms"] = mark_terms
+    env.filters["mark_matches"] = mark_matches
     env.filters["iso"] = lambda dt: dt.isoformat() if dt else ""
     env.filters["text_dir"] = text_direction
     env.filters["lang_dir"] = language_attributes

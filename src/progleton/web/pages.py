@@ -190,7 +190,7 @@ def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "",
     user = current_user(request)
     saved = p.store.saved_searches(user.id) if user is not None else []
     return render(request, "search.html", q=q, saved=saved, parsed=parsed, problems=found.problems,
-                  terms=parsed.terms(), groups=groups,
+                  groups=groups,
                   titles=titles, count=len(shown), paging=Paging(page, len(hits) > SEARCH_PAGE_SIZE))
 
 

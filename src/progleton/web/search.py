@@ -1,22 +1,20 @@
-"""Search results on the page: titles with the query's words highlighted. The query language
-and its filters are :mod:`progleton.searching`'s (:meth:`Progleton.find`)."""
+"""Search results on the page: headlines with the words the search matched marked. The query
+language and its filters are :mod:`progleton.searching`'s (:meth:`Progleton.find`), what a
+search matches :mod:`progleton.store.matches`'."""
 
 from __future__ import annotations
 
-import re
-
 from markupsafe import Markup, escape
 
+from ..store.matches import matcher
 
-def mark_terms(text: str, terms: list[str]) -> Markup:
-    """``text`` escaped, with every occurrence of the terms wrapped in <mark> (pure)."""
-    words = sorted({t for t in terms if t.strip()}, key=len, reverse=True)
-    if not words:
-        return escape(text)
-    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE)
+
+def mark_matches(text: str, query: str) -> Markup:
+    """``text`` escaped, with every word that ``query`` (a search's words, filters taken out)
+    matched in it wrapped in <mark> (pure): its other forms, spellings and accents too."""
     out = Markup("")
     last = 0
-    for match in pattern.finditer(text):
-        out += escape(text[last:match.start()]) + Markup("<mark>") + escape(match.group(0)) + Markup("</mark>")
-        last = match.end()
+    for start, end in matcher(query).spans(text):
+        out += escape(text[last:start]) + Markup("<mark>") + escape(text[start:end]) + Markup("</mark>")
+        last = end
     return out + escape(text[last:])
