@@ -189,27 +189,68 @@ def test_login_needs_csrf(locked: TestClient) -> None:
     assert answer.status_code == 403
 
 
-def test_login_is_rate_limited(locked: TestClient) -> None:
+def test_too_many_attempts_lead_back_to_the_sign_in_page_which_answers_429_while_they_count(
+        locked: TestClient) -> None:
+    """The 429 of too many failed attempts was the answer to the form itself: reloading it had
+    the browser send the form, password and all, again. It leads back to the sign-in page
+    (303), which answers 429 with Retry-After as long as the limit holds (a script following
+    the redirect sees both), however often it is loaded, then the page as usual."""
     for _ in range(5):
-        assert sign_in(locked, "wrong").status_code == 303  # type: ignore[attr-defined]
-    limited = sign_in(locked)  # even the right password waits
-    assert limited.status_code == 429  # type: ignore[attr-defined]
-    assert int(limited.headers["retry-after"]) > 0  # type: ignore[attr-defined]
-    assert "try again in 15 minutes." in limited.text  # type: ignore[attr-defined]
+        assert sign_in(locked, "wrong", next="/stories/story-storm").status_code == 303  # type: ignore[attr-defined]
+    limited = sign_in(locked, next="/stories/story-storm")  # even the right password waits
+    assert limited.status_code == 303  # type: ignore[attr-defined]
+    location = limited.headers["location"]  # type: ignore[attr-defined]
+    assert location == "/login?next=%2Fstories%2Fstory-storm" and "password" not in limited.headers["set-cookie"]  # type: ignore[attr-defined]
+    for _ in range(2):  # the redirect followed, then a reload: a GET each, told the same
+        page = locked.get(location)
+        assert page.status_code == 429 and 0 < int(page.headers["retry-after"]) <= 900
+        assert '<p class="error" role="alert">Too many failed attempts; try again in 15 minutes.</p>' in page.text
+        assert 'name="next" value="/stories/story-storm"' in page.text
+    followed = locked.post("/login", data={"csrf_token": csrf_token(locked, "/login"), "name": "admin",
+                                           "password": PASSWORD, "next": "/"})
+    assert followed.status_code == 429 and int(followed.headers["retry-after"]) > 0
+    assert [r.status_code for r in followed.history] == [303]
+    assert locked.post("/login", data={"name": "admin", "password": PASSWORD}).status_code == 403  # CSRF first
+    locked.app.state.login_limiter = LoginLimiter()  # type: ignore[attr-defined]  # the 15 minutes gone by
+    calm = locked.get(location)
+    assert calm.status_code == 200 and "Too many" not in calm.text and "retry-after" not in calm.headers
+    assert sign_in(locked, next="/stories/story-storm").headers["location"] == "/stories/story-storm"  # type: ignore[attr-defined]
+
+
+def test_a_name_guessed_from_many_addresses_waits_wherever_it_is_typed(progleton: Progleton, seeded: Seeded) -> None:
+    """The limit on a name (across addresses) is told where that name was typed: the sign-in
+    page answers 429 there while it holds, not to an address that has typed no name."""
+    app = create_app(progleton, admin_password=PASSWORD)
+    app.state.name_limiter = LoginLimiter(attempts=2)
+    for address in ("10.0.0.2", "10.0.0.3"):
+        with TestClient(app, base_url="http://127.0.0.1:8000", client=(address, 5000)) as guesser:
+            assert sign_in(guesser, "wrong").status_code == 303  # type: ignore[attr-defined]
+    with TestClient(app, base_url="http://127.0.0.1:8000", client=("10.0.0.4", 5000)) as admin:
+        assert admin.get("/login").status_code == 200
+        limited = sign_in(admin)
+        assert limited.headers["location"] == "/login"  # type: ignore[attr-defined]
+        for _ in range(2):
+            page = admin.get("/login")
+            assert page.status_code == 429 and "try again in 15 minutes." in page.text and 'value="admin"' in page.text
+    with TestClient(app, base_url="http://127.0.0.1:8000", client=("10.0.0.5", 5000)) as other:
+        assert other.get("/login").status_code == 200
 
 
 def test_one_address_guessing_does_not_lock_the_admin_out_elsewhere(progleton: Progleton, seeded: Seeded) -> None:
     """Five wrong passwords lock out the address that sent them, not the account: the admin
-    signs in from another address; " admin" is the same name for the limit as for the account."""
+    signs in from another address; " admin" is the same name for the limit as for the account.
+    The page after the fifth says both: the password was wrong, and no more tries for now."""
     app = create_app(progleton, admin_password=PASSWORD)
     with TestClient(app, base_url="http://127.0.0.1:8000", client=("10.0.0.2", 5000)) as guesser:
-        for name in ("admin", " admin", "admin ", "ADMIN", "admin"):
+        for n, name in enumerate(("admin", " admin", "admin ", "ADMIN", "admin")):
             answer = guesser.post("/login", data={"csrf_token": csrf_token(guesser, "/login"), "name": name,
                                                   "password": "wrong", "next": "/"})
-            assert answer.status_code == 200 and "do not match" in answer.text  # the sign-in page, saying so
-        assert sign_in(guesser).status_code == 429  # type: ignore[attr-defined]
+            assert "do not match" in answer.text  # the sign-in page, saying so
+            assert answer.status_code == (429 if n == 4 else 200) and ("Too many" in answer.text) == (n == 4)
+        assert sign_in(guesser).headers["location"] == "/login"  # type: ignore[attr-defined]
+        assert guesser.get("/login").status_code == 429
     with TestClient(app, base_url="http://127.0.0.1:8000", client=("10.0.0.3", 5000)) as admin:
-        assert sign_in(admin).status_code == 303  # type: ignore[attr-defined]
+        assert sign_in(admin).headers["location"] == "/"  # type: ignore[attr-defined]
     assert app.state.name_limiter.retry_after(["user:admin"]) == 0  # 5 of the name's 50
 
 

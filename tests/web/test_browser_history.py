@@ -83,6 +83,27 @@ def test_reloading_the_page_after_a_wrong_password_sends_nothing_again(cached_br
     context.close()
 
 
+def test_reloading_the_page_that_says_too_many_attempts_sends_nothing_again(cached_browser: Any,
+                                                                            signed_in_site: str) -> None:
+    """The page that said "Too many failed attempts" was the answer to the form (a 429):
+    reloading it sent the form, password and all, again. It is the sign-in page, got again by
+    a reload, and still a 429 while the limit holds."""
+    context = cached_browser.new_context(base_url=signed_in_site)
+    page = context.new_page()
+    page.goto("/login")
+    for _ in range(6):
+        page.get_by_label("Password").fill("not the pass phrase")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign in").click()
+    assert "Too many failed attempts; try again in 15 minutes." in page.locator(".error").inner_text()
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.method) if r.is_navigation_request() else None)
+    reloaded = page.reload()
+    assert sent == ["GET"] and reloaded is not None and reloaded.status == 429
+    assert page.locator(".error").inner_text() == "Too many failed attempts; try again in 15 minutes."
+    context.close()
+
+
 def test_a_merged_storys_address_leads_to_it_again_once_the_merge_is_undone(
         cached_browser: Any, site: str, progleton: Progleton) -> None:
     """A merged story's address answers 301 to the story it went into. Chromium kept that

@@ -96,24 +96,48 @@ def session_value(secret: str, user: User, *, now: float | None = None) -> str:
 
 FAILED_SIGN_IN_COOKIE = "progleton_sign_in_failed"
 FAILED_SIGN_IN_SECONDS = 60  # long enough to follow the redirect to the sign-in page
+# A sign-in refused for too many failed attempts: the name typed, for the sign-in page to
+# check that name's limit again (it lives as long as the wait, and goes when the page finds
+# the limit over); the client address's limit the page checks without it.
+LIMITED_SIGN_IN_COOKIE = "progleton_sign_in_limited"
 
 
 def failed_sign_in(secret: str, name: str, *, now: float | None = None) -> str:
     """A cookie value that tells the sign-in page, once, that signing in as ``name`` failed:
     the name typed (no password), signed, so that no one else can make the page say so."""
-    expires = int((now or time.time()) + FAILED_SIGN_IN_SECONDS)
-    typed = base64.urlsafe_b64encode(name.encode()).decode().rstrip("=")  # no "=": a cookie would quote it
-    return f"{typed}.{expires}.{_sign(secret, 'failed sign-in', typed, expires)}"
+    return _signed_name(secret, "failed sign-in", name, FAILED_SIGN_IN_SECONDS, now)
 
 
 def failed_sign_in_name(secret: str, value: str | None, *, now: float | None = None) -> str | None:
     """The name typed in the failed sign-in ``value`` (:func:`failed_sign_in`) tells of;
     None when there is none, or it is forged or older than ``FAILED_SIGN_IN_SECONDS``."""
+    return _name_signed(secret, "failed sign-in", value, now)
+
+
+def limited_sign_in(secret: str, name: str, seconds: int, *, now: float | None = None) -> str:
+    """A cookie value that tells the sign-in page, for ``seconds``, that signing in as
+    ``name`` was refused for too many failed attempts (signed, as :func:`failed_sign_in`)."""
+    return _signed_name(secret, "limited sign-in", name, seconds, now)
+
+
+def limited_sign_in_name(secret: str, value: str | None, *, now: float | None = None) -> str | None:
+    """The name the refused sign-in ``value`` (:func:`limited_sign_in`) tells of; None when
+    there is none, or it is forged or expired."""
+    return _name_signed(secret, "limited sign-in", value, now)
+
+
+def _signed_name(secret: str, purpose: str, name: str, seconds: int, now: float | None) -> str:
+    expires = int((now or time.time()) + seconds)
+    typed = base64.urlsafe_b64encode(name.encode()).decode().rstrip("=")  # no "=": a cookie would quote it
+    return f"{typed}.{expires}.{_sign(secret, purpose, typed, expires)}"
+
+
+def _name_signed(secret: str, purpose: str, value: str | None, now: float | None) -> str | None:
     try:
         typed, expires, signature = (value or "").split(".")
         if int(expires) < (now or time.time()):
             return None
-        if not hmac.compare_digest(_sign(secret, "failed sign-in", typed, expires), signature):
+        if not hmac.compare_digest(_sign(secret, purpose, typed, expires), signature):
             return None
         return base64.urlsafe_b64decode(typed + "=" * (-len(typed) % 4)).decode()
     except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors

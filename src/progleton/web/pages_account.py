@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from .accounts import (
     FAILED_SIGN_IN_COOKIE,
     FAILED_SIGN_IN_SECONDS,
+    LIMITED_SIGN_IN_COOKIE,
     SESSION_COOKIE,
     SESSION_SECONDS,
     SESSIONS_KEY,
@@ -20,6 +21,8 @@ from .accounts import (
     current_user,
     failed_sign_in,
     failed_sign_in_name,
+    limited_sign_in,
+    limited_sign_in_name,
     new_generation,
     require_user,
     safe_next,
@@ -47,54 +50,88 @@ def _name_key(name: str) -> list[str]:
 FAILED_SIGN_IN = "That name and password do not match."  # whether or not there is such an account
 
 
+def _wait(request: Request, name: str | None) -> int:
+    """Seconds before this client may try to sign in again (as ``name``, when one was typed)."""
+    state = request.app.state
+    waits: list[int] = [state.login_limiter.retry_after(_client_key(request))]
+    if name is not None:
+        waits.append(state.name_limiter.retry_after(_name_key(name)))
+    return max(waits)
+
+
+def _too_many(wait: int) -> str:
+    minutes = -(-wait // 60)
+    return f"Too many failed attempts; try again in {minutes} minute{'' if minutes == 1 else 's'}."
+
+
 @router.get("/login")
 def login_page(request: Request, next: str = "/", again: str = "") -> Response:
+    """The sign-in form. A sign-in that has just failed is said once, with the name that was
+    typed (login() led here to say it). While too many failed attempts keep this client (or
+    the name it typed) from trying, the page says for how long and answers 429 with
+    Retry-After, however often it is loaded: the form's answer was a 303 to here, and a script
+    that follows it sees the 429 as a browser's reader sees the message."""
     request.app.state.auth_required = None  # read again: `progleton sign-in off` may have run since
     if not auth_required(request):
         return RedirectResponse("/", status_code=303)
+    secret = request.app.state.secret_key
+    failed = failed_sign_in_name(secret, request.cookies.get(FAILED_SIGN_IN_COOKIE))
+    limited = limited_sign_in_name(secret, request.cookies.get(LIMITED_SIGN_IN_COOKIE))
+    typed = limited if limited is not None else failed
+    wait = _wait(request, typed)
+    errors = ([FAILED_SIGN_IN] if failed is not None else []) + ([_too_many(wait)] if wait else [])
     # the only account sign-in makes is "admin": the name is filled in, the password asked for;
-    # ``again``: a form was sent once the session had ended, and not done. A sign-in that has
-    # just failed is said once, with the name that was typed (login() led here to say it).
-    failed = failed_sign_in_name(request.app.state.secret_key, request.cookies.get(FAILED_SIGN_IN_COOKIE))
-    page = render(request, "login.html", next=safe_next(next), name="admin" if failed is None else failed,
-                  error="" if failed is None else FAILED_SIGN_IN, again=again == "1")
+    # ``again``: a form was sent once the session had ended, and not done
+    page = render(request, "login.html", status_code=429 if wait else 200, next=safe_next(next),
+                  name="admin" if typed is None else typed, error=" ".join(errors), again=again == "1")
+    if wait:
+        page.headers["retry-after"] = str(wait)
     if FAILED_SIGN_IN_COOKIE in request.cookies:
         page.delete_cookie(FAILED_SIGN_IN_COOKIE, path="/login")
+    if LIMITED_SIGN_IN_COOKIE in request.cookies and not wait:
+        page.delete_cookie(LIMITED_SIGN_IN_COOKIE, path="/login")
     return page
 
 
 @router.post("/login", dependencies=[Depends(require_csrf)], response_model=None)
 def login(request: Request, name: Annotated[str, Form(max_length=200)],
           password: Annotated[str, Form(max_length=1000)], next: Annotated[str, Form()] = "/") -> Response:
-    """Check the password (rate limited) and start a session. A wrong one leads back to the
-    sign-in page (303), which says so once: the answer to the form is no page of its own,
-    which reloading would send again (the browser asked whether to)."""
+    """Check the password (rate limited) and start a session. A wrong one, or one sent while
+    too many failed attempts keep the client or the name from trying, leads back to the
+    sign-in page (303), which says so (and answers 429 while the limit holds): the answer to
+    the form is no page of its own, which reloading would send again (the browser asked
+    whether to)."""
     state = request.app.state
-    wait = max(state.login_limiter.retry_after(_client_key(request)),
-               state.name_limiter.retry_after(_name_key(name)))
+    wait = _wait(request, name)
     if wait:
-        minutes = -(-wait // 60)
-        page = render(request, "login.html", status_code=429, next=safe_next(next), name=name, again=False,
-                      error=f"Too many failed attempts; try again in {minutes} minute{'' if minutes == 1 else 's'}.")
-        page.headers["retry-after"] = str(wait)
-        return page
+        refused = _back_to_sign_in(next)
+        _set_login_cookie(refused, LIMITED_SIGN_IN_COOKIE, limited_sign_in(state.secret_key, name, wait),
+                          wait, state.secure_cookies)
+        return refused
     row = progleton_of(request).store.get_user(name=name.strip().lower()) or \
         progleton_of(request).store.get_user(name=name.strip())
     user = user_by_id(progleton_of(request).store, int(row["id"])) if row else None
     if user is None or not verify_password(password, user.password_hash):
         state.login_limiter.failed(_client_key(request))
         state.name_limiter.failed(_name_key(name))
-        target = safe_next(next)
-        failed = RedirectResponse("/login" + (f"?{urlencode({'next': target})}" if target != "/" else ""),
-                                  status_code=303)
-        failed.set_cookie(FAILED_SIGN_IN_COOKIE, failed_sign_in(state.secret_key, name),
-                          max_age=FAILED_SIGN_IN_SECONDS, httponly=True, samesite="strict",
-                          secure=state.secure_cookies, path="/login")
+        failed = _back_to_sign_in(next)
+        _set_login_cookie(failed, FAILED_SIGN_IN_COOKIE, failed_sign_in(state.secret_key, name),
+                          FAILED_SIGN_IN_SECONDS, state.secure_cookies)
         return failed
     answer = RedirectResponse(safe_next(next), status_code=303)
     answer.set_cookie(SESSION_COOKIE, session_value(state.secret_key, user), max_age=SESSION_SECONDS,
                       httponly=True, samesite="lax", secure=state.secure_cookies, path="/")
     return answer
+
+
+def _back_to_sign_in(next: str) -> RedirectResponse:
+    target = safe_next(next)
+    return RedirectResponse("/login" + (f"?{urlencode({'next': target})}" if target != "/" else ""), status_code=303)
+
+
+def _set_login_cookie(answer: Response, cookie: str, value: str, seconds: int, secure: bool) -> None:
+    """A cookie for the sign-in page alone (path /login), that no script reads."""
+    answer.set_cookie(cookie, value, max_age=seconds, httponly=True, samesite="strict", secure=secure, path="/login")
 
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])
