@@ -29,7 +29,7 @@ def test_migrations_are_recorded(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'm.db'}")
     try:
         with store.engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0013"
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0014"
     finally:
         store.close()
 
@@ -153,5 +153,53 @@ def test_upgrading_indexes_stored_arabic_as_search_reads_it(
             conn.execute(sa.text("UPDATE articles SET title = 'Ferry', text = 'The ferry is late.' WHERE id = 1"))
             conn.execute(sa.text("DELETE FROM articles WHERE id = 3"))
         assert found("احمد") == [] and found("ferry") == [1, 4]
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_upgrading_stores_the_search_vector_of_every_article(
+        tmp_path: Path, request: pytest.FixtureRequest, database: str) -> None:
+    """Migration 0014: articles stored before it are found after it, as they were (Arabic folded,
+    accents too, by the headline shown), and on PostgreSQL each has its stored vector; articles
+    changed and removed afterwards leave nothing of their old words behind."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+
+    from progleton.store import migrate, migrations_config
+
+    url = f"sqlite:///{tmp_path / 'm.db'}" if database == "sqlite" else request.getfixturevalue("postgres_url")
+    engine = sa.create_engine(url)
+    config = migrations_config()
+    now = datetime(2026, 12, 7, 13, tzinfo=UTC)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0013")
+        conn.execute(sa.text("INSERT INTO sources (id, url, title, added_at) VALUES (1, 'https://a.example/feed', "
+                             "'A', :t)"), {"t": now})
+        for n, (title, headline, text) in enumerate([("أحمد يفوز", None, "فاز أحمد بالسباق."),
+                                                     ("Grève", None, "A strike at the café."),
+                                                     ("Bridge closes", "Quillington bridge reopens", "Cars again.")],
+                                                    start=1):
+            conn.execute(sa.text("INSERT INTO articles (id, url, canonical_url, title, headline, text, source_id, "
+                                 "created_at, authors, warnings, reasons) VALUES (:n, :u, :u, :title, :headline, "
+                                 ":text, 1, :t, '[]', '[]', '{}')"),
+                         {"n": n, "u": f"https://a.example/{n}", "title": title, "headline": headline, "text": text,
+                          "t": now})
+    migrate(engine)
+    if database == "postgresql":
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM articles WHERE search_vector IS NOT NULL")).scalar() == 3
+    engine.dispose()
+    store = open_store(url)
+    try:
+        found = lambda q: sorted(h.article.id for h in store.search(q))  # noqa: E731
+        assert found("احمد") == [1] and found("cafe") == [2] and found("greve") == [2]
+        assert found("Quillington") == [3] and found("closes") == []
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE articles SET headline = 'Ferry', text = 'The ferry is late.' WHERE id = 1"))
+            conn.execute(sa.text("DELETE FROM articles WHERE id = 2"))
+        assert found("احمد") == [] and found("ferry") == [1] and found("cafe") == []
     finally:
         store.close()

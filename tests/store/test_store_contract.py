@@ -742,6 +742,41 @@ def test_a_headline_the_feed_changed_is_shown_and_searched(store: SQLStore) -> N
     assert store.get_source(source.id).last_status == "ok"
 
 
+def test_search_follows_an_articles_edits_and_removal(store: SQLStore) -> None:
+    """What is searched is the article as it is now: the headline and text the feed changed, not
+    the words they replaced; a change of other columns leaves it found; a removed article is not
+    found. On PostgreSQL the stored vector (migration 0014) is the document made afresh."""
+    source, _ = store.add_source("https://a.example/feed")
+    fields = {"html": "", "summary": "", "updated": None, "language": None, "image": None, "site_name": None,
+              "word_count": 0, "extracted": True}
+    entries = [{"guid": f"g{n}", "link": f"https://a.example/{n}", "title": "Bridge closes", "authors": []}
+               for n in (1, 2)]
+    store.save_feeds([(source.id, {"last_status": "ok"}, [
+        (entries[0], _article(source.id, 1, title="Quillington ferry sails", text="The ferry left at dawn.", **fields)),
+        (entries[1], _article(source.id, 2, title="Ferry fares rise", text="Fares rise by a tenth.", **fields))])])
+    first = store.article_id_by_canonical_url("https://news.example/1")
+    second = store.article_id_by_canonical_url("https://news.example/2")
+    found = lambda q: sorted(h.article.id for h in store.search(q))  # noqa: E731
+    assert found("Quillington") == [first] and found("ferry") == sorted([first, second])
+    text = "Storms kept the Marlowe boats in port."
+    store.save_feeds([(source.id, {"last_status": "ok", "_headlines": [
+        {"guid": "g1", "title": "Marlowe ferry cancelled", "article_id": first, "headline": "Marlowe ferry cancelled"}],
+        "_texts": [{"guid": "g1", "entry_summary": text, "entry_content": "", "article_id": first, "text": text,
+                    "html": f"<p>{text}</p>", "summary": text, "word_count": 7, "text_hash": text}]}, [])])
+    assert found("Quillington") == [] and found("dawn") == [] and found("storms") == [first]
+    assert found('"Marlowe ferry"') == [first] and found("ferry") == sorted([first, second])
+    store.remove_source(source.id)  # writes other columns of both articles
+    assert found("Marlowe") == [first] and found("fares") == [second]
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM articles WHERE id = :id"), {"id": second})
+    assert found("fares") == [] and found("ferry") == [first]
+    if store.engine.dialect.name == "postgresql":
+        from progleton.store.postgres import _DOCUMENT
+
+        with store.engine.connect() as conn:
+            assert conn.execute(sa.text(f"SELECT bool_and(search_vector = {_DOCUMENT}) FROM articles")).scalar()
+
+
 def test_an_article_whose_headline_or_text_the_feed_changed_is_dated_by_the_change(store: SQLStore) -> None:
     """A corrected headline or a rewritten text left the article's `updated` as it was, so its
     story's feed did not move and feed readers missed the change. It takes the time the feed
