@@ -71,6 +71,7 @@ bench-stories-cv: $(VENV)/.dev-installed
 
 bench-web: $(VENV)/.dev-installed
 	$(PY) benchmarks/web_pages.py
+	$(PY) benchmarks/search_queries.py
 
 screenshots: $(VENV)/.dev-installed
 	$(PY) scripts/screenshots.py docs/screenshots
