@@ -11,6 +11,15 @@ import pytest
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
+# No test takes its terminal size from the terminal that started the run: a test that wants a
+# width says so. pytest-xdist's workers would otherwise start with COLUMNS=80 and LINES=24, which
+# GNU readline (imported by pytest's output capture) exports in the main process below
+# os.environ, where child processes inherit them; and the CLI's console fixes its width from
+# $COLUMNS when it is made, at import, so a test that gave CliRunner COLUMNS=200 got a table cut
+# at 80 columns.
+for _size in ("COLUMNS", "LINES"):
+    os.environ.pop(_size, None)
+
 
 def shared_path(*parts: str) -> Path:
     """A path in ../shared/; skips the test when absent, except under CI where it must exist."""
