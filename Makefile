@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` and `make test-fast`: auto is two a core (tests/conftest.py
+# says why); 0 runs the suite in pytest's own process, as --pdb needs.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run demo test test-fast lint typecheck bench bench-feeds bench-fetch bench-extract bench-stories bench-web screenshots clean
 
@@ -29,14 +32,14 @@ test: $(VENV)/.dev-installed
 	@# pytest exits 5 when it collected no tests: with a suite this size that means something
 	@# broke (a wrong PYTEST_ARGS path or -k, a conftest that stopped collection), so say so
 	@# plainly and fail rather than pass a run that tested nothing.
-	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then \
 	    echo "pytest collected no tests: something is broken (PYTEST_ARGS='$(PYTEST_ARGS)'); failing." >&2; \
 	    exit 1; fi; exit $$rc
 
 ## make test-fast: skip the slow tests (corpora, browser)
 test-fast: $(VENV)/.dev-installed
-	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not slow" $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -21,6 +21,37 @@ for _size in ("COLUMNS", "LINES"):
     os.environ.pop(_size, None)
 
 
+@pytest.hookimpl(optionalhook=True)  # the xdist hooks: pytest without xdist knows none of them
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (``make test``): two workers a core. Much of the suite waits rather than
+    computes (a ``progleton`` process starting, a server answering, a timeout running out)."""
+    return 2 * (os.cpu_count() or 1)
+
+
+# Modules whose module-scoped fixture is costly (the whole demo ingested by two updates, a
+# Chromium, an update of a flood): pytest-xdist gives each of them whole to one worker, so the
+# fixture is made once rather than in every worker that one of the module's tests went to.
+# (xdist_group marks would say it in the modules, but xdist 3.8 groups them by rewriting
+# item._nodeid, which pytest 9.2 no longer reads: they were silently ignored.)
+ONE_WORKER_MODULES = frozenset({"tests/test_end_to_end.py", "tests/web/test_browser.py",
+                                "tests/web/test_browser_history.py", "tests/stories/test_flood.py"})
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``--dist load`` (what ``-n`` alone means), but each of ONE_WORKER_MODULES a unit of its own."""
+    if config.getvalue("dist") != "load":
+        return None  # another --dist asked for: xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModulesKeptWhole(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module in ONE_WORKER_MODULES else nodeid
+
+    return ModulesKeptWhole(config, log)
+
+
 def shared_path(*parts: str) -> Path:
     """A path in ../shared/; skips the test when absent, except under CI where it must exist."""
     path = SHARED.joinpath(*parts)
