@@ -227,7 +227,10 @@ class RawServer:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def close(self) -> None:
-        self._server.close()
+        # Closed in its loop's thread, as asyncio's servers must be: closed from this one, it
+        # raced the loop ending the last connection, both woke the server's waiters, and the
+        # second found them gone (TypeError: 'NoneType' object is not iterable).
+        self._loop.call_soon_threadsafe(self._server.close)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
         self._loop.close()
