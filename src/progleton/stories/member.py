@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, repeat
 from operator import add
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash
 
 from .model import Doc, Reasons
 from .story import FeatureTable, OpenStory, widen
+
+if TYPE_CHECKING:  # imported where it is used (.wire): it imports SciPy
+    from datasketch import LeanMinHash
 
 
 @dataclass

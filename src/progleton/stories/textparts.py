@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash
 
 from .features import article_features
 from .params import GroupingParams
 from .similarity import raw_vector
 from .wire import WireIndex
+
+if TYPE_CHECKING:  # imported where it is used (.wire): it imports SciPy
+    from datasketch import LeanMinHash
 
 
 @dataclass(frozen=True)

@@ -27,12 +27,16 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import repeat
 from operator import methodcaller
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from .tokens import shingles
+
+# datasketch is imported where it is used: importing it imports SciPy (about a second), which
+# every command paid at start-up, `progleton --help` and `progleton sources` too.
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 NUM_PERM = 128
 
@@ -87,6 +91,8 @@ class WireIndex:
         # Bands of the signature as datasketch's MinHashLSH chooses them for the threshold; the
         # tables are plain dicts (band bytes -> doc ids): its general-purpose storage layer cost
         # about 100 µs per insert, a tenth of all grouping time.
+        from datasketch import MinHash, MinHashLSH
+
         bands = MinHashLSH(threshold=min(threshold, short_threshold), num_perm=NUM_PERM).hashranges
         self._band_ranges = list(bands)
         self._tables: list[dict[bytes, set[str]]] = [{} for _ in bands]
@@ -109,6 +115,8 @@ class WireIndex:
         grams = shingles((title + " . " + text) if short else text, self.shingle_size)
         if not grams:
             return None, short, None
+        from datasketch import LeanMinHash, MinHash
+
         sig = MinHash(
             num_perm=NUM_PERM,
             hashfunc=int,  # fed the shingles' hashes, computed all at once
