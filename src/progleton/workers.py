@@ -46,14 +46,30 @@ def abandon_pools() -> None:
 
     Python's exit joins each pool's queue feeder thread. One stopped while it sent the workers a
     batch of pages waits for good on a pipe that no worker reads again: the process hung after
-    saying what it kept (Ctrl+C two seconds into `progleton demo`). The pools' own shutdown
-    (``shutdown(wait=False)``) still tidies up what it can; the feeder threads are daemons, and
-    what they held for the workers is dropped with them."""
+    saying what it kept (Ctrl+C two seconds into `progleton demo`). The feeder threads are
+    daemons, and what they held for the workers is dropped with them.
+
+    Nothing here takes a lock: it runs in a signal handler, which may have interrupted this
+    very thread inside the pool's own locked code (``submit`` while it starts a worker); the
+    pool's ``shutdown`` there waited for good on the lock its own thread held. What the pool's
+    manager thread may then say of the futures it can no longer settle (CPython 3.11 raises
+    InvalidStateError for one that was cancelled) is not said: the command is stopping, and
+    has said what it kept."""
     for pool in list(_pools):
         queue = getattr(pool, "_call_queue", None)  # ProcessPoolExecutor's, since Python 3.8
         if queue is not None:
             queue.cancel_join_thread()
-        pool.shutdown(wait=False, cancel_futures=True)
+    threading.excepthook = _quiet_pool_threads
+
+
+def _quiet_pool_threads(args: threading.ExceptHookArgs) -> None:
+    """``threading.excepthook`` once the pools are abandoned: a pool's manager thread failing to
+    settle the futures of workers a stop ended says nothing; anything else as before."""
+    from concurrent.futures import InvalidStateError
+    from concurrent.futures.process import BrokenProcessPool
+
+    if not issubclass(args.exc_type, InvalidStateError | BrokenProcessPool):
+        threading.__excepthook__(args)
 
 
 def start_worker(parent_pid: int) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -129,6 +130,13 @@ class _DemoHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     site: Mapping[str, Resource]
     latency: float
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        """A reader that went away mid-request (the demo stopped by Ctrl+C as it fetched) is no
+        error to print a traceback for; anything else is, as socketserver prints it."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class _Handler(BaseHTTPRequestHandler):
